@@ -1,0 +1,180 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { configSchema, ruleDefaultProperties } from './config-schema.ts';
+import { parseDuration } from './duration.ts';
+import { expandEnv, fieldName } from './env.ts';
+import { ConfigError, type ConfigProblem } from './errors.ts';
+import { validate } from './validate.ts';
+import { parseYaml, YamlSyntaxError, type YamlSource } from './yaml.ts';
+
+export interface EsSettings {
+  url: string;
+  username?: string;
+  password?: string;
+  apiKey?: string;
+  bearer?: string;
+  caCertPath?: string;
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  verifyCerts: boolean;
+  requestTimeoutMs: number;
+}
+
+export interface LogWardenConfig {
+  /** The file read, or undefined when running on defaults and environment only. */
+  file: string | undefined;
+  rulesFolder: string;
+  scanSubdirectories: boolean;
+  runEveryMs: number;
+  bufferTimeMs: number;
+  alertTimeLimitMs: number;
+  oldQueryLimitMs: number;
+  maxQuerySize: number;
+  scrollKeepalive: string;
+  termsSize: number;
+  maxThreads: number;
+  writebackIndex: string;
+  /** Undefined when no cluster is configured; commands that need one say so. */
+  es: EsSettings | undefined;
+  /** Rule options given globally: defaults for every rule, as in ElastAlert2. */
+  ruleDefaults: Record<string, unknown>;
+}
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+export interface LoadConfigOptions {
+  /** Path given with --config; else ./config.yaml when it exists. */
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Reads config.yaml (optional), applies environment overrides, validates; throws ConfigError listing every problem. */
+export function loadConfig(options: LoadConfigOptions = {}): LogWardenConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.file ?? env.LOGWARDEN_CONFIG;
+  const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, 'config.yaml');
+  if (!existsSync(file)) {
+    if (explicit) throw new ConfigError([{ file: explicit, message: 'config file not found' }]);
+    return resolveConfig({}, { file: undefined, env, cwd });
+  }
+  const display = path.relative(cwd, file) || file;
+  let source: YamlSource;
+  try {
+    source = parseYaml(readFileSync(file, 'utf8'), display);
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) throw new ConfigError([{ file: display, line: error.line, message: `invalid YAML: ${error.message}` }]);
+    throw error;
+  }
+  const raw = source.value ?? {};
+  return resolveConfig(raw, { file: display, env, cwd, source, baseDir: path.dirname(file) });
+}
+
+interface ResolveContext {
+  file: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  source?: YamlSource;
+  baseDir?: string;
+}
+
+/** The pure part of loadConfig: a parsed value in, a config or every problem out. */
+export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfig {
+  const fileName = ctx.file ?? '(environment)';
+  const problems: ConfigProblem[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([{ file: fileName, line: 1, message: 'expected a mapping of config keys' }]);
+  }
+  const expanded = expandEnv(raw, ctx.env, (p, message) => problems.push({ file: fileName, line: ctx.source?.lineOf(p), field: fieldName(p), message })) as Record<string, unknown>;
+  problems.push(...validate(configSchema, expanded, { file: fileName, source: ctx.source }));
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const get = <T>(key: string): T | undefined => expanded[key] as T | undefined;
+  const ms = (key: string, fallback: number): number => {
+    const value = get<unknown>(key);
+    if (value === undefined) return fallback;
+    const parsed = parseDuration(value);
+    return typeof parsed === 'number' ? parsed : fallback;
+  };
+  const baseDir = ctx.baseDir ?? ctx.cwd;
+  const readSecretFile = (key: string): string | undefined => {
+    const p = get<string>(key);
+    if (!p) return undefined;
+    try {
+      return readFileSync(path.resolve(baseDir, p), 'utf8').trim();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push({ file: fileName, line: ctx.source?.lineOf([key]), field: key, message: `cannot read the file ${JSON.stringify(p)} (${code})` });
+      return undefined;
+    }
+  };
+
+  const es = resolveEs(get, ctx, fileName, problems, readSecretFile);
+  const ruleDefaults: Record<string, unknown> = {};
+  for (const key of Object.keys(ruleDefaultProperties)) if (key in expanded) ruleDefaults[key] = expanded[key];
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    file: ctx.file,
+    rulesFolder: path.resolve(baseDir, ctx.env.LOGWARDEN_RULES_FOLDER ?? get<string>('rules_folder') ?? 'rules'),
+    scanSubdirectories: get<boolean>('scan_subdirectories') ?? true,
+    runEveryMs: ms('run_every', MINUTE),
+    bufferTimeMs: ms('buffer_time', 15 * MINUTE),
+    alertTimeLimitMs: ms('alert_time_limit', 2 * DAY),
+    oldQueryLimitMs: ms('old_query_limit', 7 * DAY),
+    maxQuerySize: get<number>('max_query_size') ?? 10_000,
+    scrollKeepalive: get<string>('scroll_keepalive') ?? '30s',
+    termsSize: get<number>('terms_size') ?? 50,
+    maxThreads: get<number>('max_threads') ?? 10,
+    writebackIndex: ctx.env.LOGWARDEN_WRITEBACK_INDEX ?? get<string>('writeback_index') ?? 'logwarden',
+    es,
+    ruleDefaults,
+  };
+}
+
+function resolveEs(
+  get: <T>(key: string) => T | undefined,
+  ctx: ResolveContext,
+  file: string,
+  problems: ConfigProblem[],
+  readSecretFile: (key: string) => string | undefined,
+): EsSettings | undefined {
+  const env = ctx.env;
+  const line = (key: string): number | undefined => ctx.source?.lineOf([key]);
+  if (get('es_url') !== undefined && get('es_host') !== undefined) {
+    problems.push({ file, line: line('es_host'), field: 'es_host', message: 'give either es_url or es_host/es_port, not both' });
+  }
+  if (get('es_password') !== undefined && get('es_password_file') !== undefined) {
+    problems.push({ file, line: line('es_password_file'), field: 'es_password_file', message: 'give either es_password or es_password_file, not both' });
+  }
+  let url = env.ES_URL ?? get<string>('es_url');
+  const host = get<string>('es_host');
+  if (!url && host) {
+    const scheme = get<boolean>('use_ssl') ? 'https' : 'http';
+    const prefix = (get<string>('es_url_prefix') ?? '').replace(/^\/?/, '/').replace(/\/$/, '');
+    url = `${scheme}://${host}:${get<number>('es_port') ?? 9200}${prefix === '/' ? '' : prefix}`;
+  }
+  if (!url) return undefined;
+  const username = env.ES_USERNAME ?? get<string>('es_username');
+  const password = env.ES_PASSWORD ?? get<string>('es_password') ?? readSecretFile('es_password_file');
+  const apiKey = env.ES_API_KEY ?? get<string>('es_api_key') ?? readSecretFile('es_api_key_file');
+  const bearer = env.ES_BEARER ?? get<string>('es_bearer');
+  const ca = env.ES_CA_CERT ?? get<string>('ca_certs');
+  const baseDir = ctx.baseDir ?? ctx.cwd;
+  if (username && password === undefined) {
+    problems.push({ file, line: line('es_username'), field: 'es_password', message: 'es_username is set but no password (es_password, es_password_file or ES_PASSWORD)' });
+  }
+  return {
+    url,
+    ...(username ? { username, password: password ?? '' } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(bearer ? { bearer } : {}),
+    ...(ca ? { caCertPath: path.resolve(baseDir, ca) } : {}),
+    ...(get<string>('client_cert') ? { clientCertPath: path.resolve(baseDir, get<string>('client_cert') ?? '') } : {}),
+    ...(get<string>('client_key') ? { clientKeyPath: path.resolve(baseDir, get<string>('client_key') ?? '') } : {}),
+    verifyCerts: get<boolean>('verify_certs') ?? true,
+    requestTimeoutMs: (get<number>('es_conn_timeout') ?? 20) * 1000,
+  };
+}

@@ -1,0 +1,161 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseDuration } from './duration.ts';
+import type { ConfigProblem } from './errors.ts';
+import { suggest } from './suggest.ts';
+import type { YamlSource } from './yaml.ts';
+
+/** The subset of JSON Schema our schemas use, plus two annotations of ours. */
+export interface Schema {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  minItems?: number;
+  enum?: readonly (string | number | boolean)[];
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  minLength?: number;
+  pattern?: string;
+  anyOf?: Schema[];
+  description?: string;
+  /** Value is a duration: `{minutes: 5}` or "5m". */
+  'x-duration'?: boolean;
+  /** Value is a secret: error messages never quote it. */
+  'x-secret'?: boolean;
+}
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+ajv.addKeyword({
+  keyword: 'x-duration',
+  errors: true,
+  validate: function check(this: unknown, _enabled: boolean, data: unknown): boolean {
+    const parsed = parseDuration(data);
+    if (typeof parsed === 'number') return true;
+    (check as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-duration', message: parsed.error, params: {} }];
+    return false;
+  },
+});
+ajv.addKeyword({ keyword: 'x-secret' });
+
+const compiled = new WeakMap<Schema, ValidateFunction>();
+
+/** Compiles once per schema object; callers keep their schema as a module-level constant. */
+function compile(schema: Schema): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+/** "an integer >= 1", "one of iso, unix, unix_ms", "a string or a list of strings". */
+export function describe(schema: Schema): string {
+  if (schema['x-duration']) return 'a duration such as "5m" or {minutes: 5}';
+  if (schema.enum) return `one of ${schema.enum.map((v) => String(v)).join(', ')}`;
+  if (schema.anyOf) return schema.anyOf.map(describe).join(' or ');
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  const names = types.map((t) => {
+    if (t === 'array') return schema.items ? `a list of ${plural(schema.items)}` : 'a list';
+    if (t === 'object') return 'a mapping';
+    if (t === 'integer' || t === 'number') {
+      const bounds = [
+        schema.minimum !== undefined ? `>= ${schema.minimum}` : '',
+        schema.exclusiveMinimum !== undefined ? `> ${schema.exclusiveMinimum}` : '',
+        schema.maximum !== undefined ? `<= ${schema.maximum}` : '',
+      ].filter(Boolean);
+      return `${article(t)}${bounds.length ? ' ' + bounds.join(' and ') : ''}`;
+    }
+    if (t === 'string' && schema.minLength) return 'a non-empty string';
+    if (t === 'boolean') return 'true or false';
+    return article(t);
+  });
+  return names.join(' or ') || 'a valid value';
+}
+
+function plural(schema: Schema): string {
+  const one = describe(schema);
+  return one.replace(/^an? (\w+)/, (_m, w: string) => `${w}s`).replace(/^a mapping/, 'mappings');
+}
+
+function fieldOf(instancePath: string): { field: string; path: string[] } {
+  const path = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const field = path.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+  return { field, path };
+}
+
+function shown(data: unknown, schema: Schema | undefined): string {
+  if (schema?.['x-secret']) return data === null ? 'null' : `a ${Array.isArray(data) ? 'list' : typeof data} (value hidden: it is a secret)`;
+  const text = JSON.stringify(data) ?? String(data);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export interface ValidateContext {
+  file: string;
+  rule?: string | undefined;
+  source?: YamlSource | undefined;
+  /** Prefix for field names when the value validated is nested (e.g. an alerter's options). */
+  basePath?: readonly (string | number)[];
+}
+
+/** Validates and turns every error into a sentence a rule author can act on. */
+export function validate(schema: Schema, value: unknown, ctx: ValidateContext): ConfigProblem[] {
+  const fn = compile(schema);
+  if (fn(value)) return [];
+  const base = (ctx.basePath ?? []).map(String);
+  const errors = fn.errors ?? [];
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    const list = byPath.get(error.instancePath) ?? [];
+    list.push(error);
+    byPath.set(error.instancePath, list);
+  }
+  const problems: ConfigProblem[] = [];
+  const at = (path: string[]): number | undefined => ctx.source?.lineOf([...base, ...path]);
+  const name = (field: string): string => [...base, field].filter(Boolean).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+
+  for (const [instancePath, list] of byPath) {
+    const { field, path } = fieldOf(instancePath);
+    // Keys that are missing or unknown are reported on their own; all else once per value.
+    for (const error of list) {
+      if (error.keyword === 'additionalProperties') {
+        const key = String((error.params as { additionalProperty: string }).additionalProperty);
+        const known = Object.keys((error.parentSchema as Schema | undefined)?.properties ?? {});
+        const guess = suggest(key, known);
+        problems.push({ file: ctx.file, line: at([...path, key]), rule: ctx.rule, field: name(field ? `${field}.${key}` : key), message: `unknown option${guess ? `; did you mean "${guess}"?` : ''}` });
+      } else if (error.keyword === 'required') {
+        const key = String((error.params as { missingProperty: string }).missingProperty);
+        problems.push({ file: ctx.file, line: at(path), rule: ctx.rule, field: name(field ? `${field}.${key}` : key), message: 'is required' });
+      }
+    }
+    const valueErrors = list.filter((e) => e.keyword !== 'additionalProperties' && e.keyword !== 'required');
+    if (valueErrors.length === 0) continue;
+    const duration = valueErrors.find((e) => e.keyword === 'x-duration');
+    const union = valueErrors.find((e) => e.keyword === 'anyOf');
+    const chosen = duration ?? union ?? valueErrors[0];
+    if (!chosen) continue;
+    const schema = chosen.parentSchema as Schema | undefined;
+    const message = duration
+      ? `${duration.message ?? 'invalid duration'}`
+      : `expected ${schema ? describe(schema) : 'a valid value'}, got ${shown(chosen.data, schema)}`;
+    problems.push({ file: ctx.file, line: at(path), rule: ctx.rule, field: name(field), message });
+  }
+  // Errors inside a union's branches repeat what the union error says.
+  return dedupeNested(problems);
+}
+
+function dedupeNested(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

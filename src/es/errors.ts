@@ -1,0 +1,97 @@
+import { errors } from '@elastic/elasticsearch';
+
+export type EsErrorKind =
+  | 'connection'
+  | 'timeout'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'auth'
+  | 'forbidden'
+  | 'not_found'
+  | 'bad_request'
+  | 'conflict'
+  | 'not_elasticsearch'
+  | 'unknown';
+
+const RETRYABLE: ReadonlySet<EsErrorKind> = new Set(['connection', 'timeout', 'rate_limited', 'unavailable']);
+
+/**
+ * A failed Elasticsearch call, classified: `retryable` says whether trying the same request
+ * later can succeed (cluster down, overloaded, 429, 5xx) or whether it cannot until something
+ * is changed (a query Elasticsearch rejects, wrong credentials). The message is redacted.
+ */
+export class EsError extends Error {
+  override name = 'EsError';
+  readonly kind: EsErrorKind;
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  /** Elasticsearch's own error type, e.g. "parsing_exception". */
+  readonly esType: string | undefined;
+
+  constructor(kind: EsErrorKind, message: string, status?: number, esType?: string) {
+    super(message);
+    this.kind = kind;
+    this.retryable = RETRYABLE.has(kind);
+    this.status = status;
+    this.esType = esType;
+  }
+}
+
+/** Removes credentials from any text: URL userinfo, Authorization header values, and the given secrets. */
+export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let out = text.replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***:***@');
+  out = out.replace(/(authorization["']?\s*[:=]\s*["']?)(ApiKey|Basic|Bearer)\s+[A-Za-z0-9+/=._-]+/gi, '$1$2 ***');
+  for (const secret of secrets) {
+    // Very short values would redact ordinary words; such secrets are weak anyway.
+    if (secret && secret.length >= 4) out = out.split(secret).join('***');
+  }
+  return out;
+}
+
+interface EsErrorBody {
+  error?: { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[]; caused_by?: { type?: string; reason?: string } } | string;
+  status?: number;
+}
+
+function reasonOf(body: unknown): { type?: string; reason?: string } {
+  const b = body as EsErrorBody | undefined;
+  if (!b || typeof b !== 'object') return {};
+  if (typeof b.error === 'string') return { reason: b.error };
+  const err = b.error;
+  if (!err) return {};
+  const root = err.root_cause?.[0];
+  const reason = [err.reason, err.caused_by?.reason].filter(Boolean).join(': ') || root?.reason;
+  return { type: err.type ?? root?.type, reason };
+}
+
+function kindForStatus(status: number): EsErrorKind {
+  if (status === 429) return 'rate_limited';
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status >= 500) return 'unavailable';
+  if (status >= 400) return 'bad_request';
+  return 'unknown';
+}
+
+/** Turns whatever the client threw into an EsError; `what` says what we were doing ("searching logs-*"). */
+export function classifyEsError(error: unknown, what: string, secrets: readonly (string | undefined)[] = []): EsError {
+  if (error instanceof EsError) return error;
+  const say = (kind: EsErrorKind, detail: string, status?: number, esType?: string): EsError =>
+    new EsError(kind, redact(`${what}: ${detail}`, secrets), status, esType);
+
+  if (error instanceof errors.ResponseError) {
+    const status = error.statusCode ?? 0;
+    const { type, reason } = reasonOf(error.body);
+    const detail = `HTTP ${status}${type ? ` ${type}` : ''}${reason ? `: ${reason}` : ''}`;
+    return say(kindForStatus(status), detail, status, type);
+  }
+  if (error instanceof errors.TimeoutError) return say('timeout', 'request timed out');
+  if (error instanceof errors.NoLivingConnectionsError) return say('connection', 'no Elasticsearch node is reachable');
+  if (error instanceof errors.ConnectionError) return say('connection', `cannot connect (${error.message})`);
+  if (error instanceof errors.ProductNotSupportedError) return say('not_elasticsearch', 'the server is not Elasticsearch');
+  if (error instanceof errors.RequestAbortedError) return say('timeout', 'request aborted');
+  const message = error instanceof Error ? error.message : String(error);
+  return say('unknown', message);
+}

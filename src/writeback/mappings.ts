@@ -1,0 +1,79 @@
+import type { estypes } from '@elastic/elasticsearch';
+
+/**
+ * The writeback indices, named after ElastAlert2's (`<wb>` for alerts, `<wb>_status`, `<wb>_silence`,
+ * `<wb>_error`) and meaning the same. Documents from logs are kept in fields with `enabled: false`:
+ * stored and returned, never indexed, so attacker-chosen field names cannot explode the mapping.
+ */
+export type WritebackKind = 'alerts' | 'status' | 'silence' | 'error';
+
+export const WRITEBACK_KINDS: readonly WritebackKind[] = ['alerts', 'status', 'silence', 'error'];
+
+export function writebackIndexName(base: string, kind: WritebackKind): string {
+  return kind === 'alerts' ? base : `${base}_${kind}`;
+}
+
+const keyword: estypes.MappingProperty = { type: 'keyword' };
+const date: estypes.MappingProperty = { type: 'date' };
+const opaque: estypes.MappingProperty = { type: 'object', enabled: false };
+
+export const WRITEBACK_MAPPINGS: Record<WritebackKind, estypes.MappingTypeMapping> = {
+  alerts: {
+    dynamic: 'strict',
+    properties: {
+      rule_name: keyword,
+      query_key: keyword,
+      match_body: opaque,
+      alert_info: opaque,
+      alert_text: { type: 'text', index: false },
+      alert_subject: { type: 'text', index: false },
+      alert_sent: { type: 'boolean' },
+      alert_time: date,
+      match_time: date,
+      alert_exception: { type: 'text' },
+      aggregate_id: keyword,
+      '@timestamp': date,
+    },
+  },
+  status: {
+    dynamic: 'strict',
+    properties: {
+      rule_name: keyword,
+      run_id: keyword,
+      starttime: date,
+      endtime: date,
+      hits: { type: 'long' },
+      matches: { type: 'long' },
+      time_taken: { type: 'float' },
+      error: { type: 'text' },
+      '@timestamp': date,
+    },
+  },
+  silence: {
+    dynamic: 'strict',
+    properties: {
+      rule_name: keyword,
+      until: date,
+      exponent: { type: 'integer' },
+      reason: { type: 'text' },
+      '@timestamp': date,
+    },
+  },
+  error: {
+    dynamic: 'strict',
+    properties: {
+      rule_name: keyword,
+      message: { type: 'text' },
+      kind: keyword,
+      retryable: { type: 'boolean' },
+      data: opaque,
+      '@timestamp': date,
+    },
+  },
+};
+
+export const WRITEBACK_SETTINGS: estypes.IndicesIndexSettings = {
+  number_of_shards: 1,
+  // One replica where the cluster has a second node, none on a single node (stays green).
+  auto_expand_replicas: '0-1',
+};
