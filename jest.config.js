@@ -18,4 +18,5 @@ export default {
     },
   ],
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

@@ -1,4 +1,7 @@
-import { EVENT_ID, getScalarValue, load, parseEvents, YAMLException, type Event } from 'js-yaml';
+import { CORE_SCHEMA, EVENT_ID, getScalarValue, load, mergeTag, parseEvents, YAMLException, type Event } from 'js-yaml';
+
+// ElastAlert2 reads rules with PyYAML, which merges `<<: *defaults`; js-yaml's core schema does not.
+const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
 
 export type YamlPath = readonly (string | number)[];
 
@@ -30,7 +33,8 @@ export function parseYaml(text: string, filename: string): YamlSource {
   let events: Event[];
   try {
     events = parseEvents(text, { filename });
-    value = load(text, { filename });
+    // An empty file (or one of comments only) is no document: its value is undefined, not an error.
+    value = events.some((e) => e.type === EVENT_ID.DOCUMENT) ? load(text, { filename, schema: SCHEMA }) : undefined;
   } catch (error) {
     if (error instanceof YAMLException) {
       const line = error.mark ? error.mark.line + 1 : undefined;
