@@ -29,7 +29,8 @@ export function parseDuration(value: unknown): number | { error: string } {
       const factor = UNIT_MS[unit];
       if (factor === undefined) return { error: `unknown duration unit "${unit}" (expected one of ${DURATION_UNITS.join(', ')})` };
       if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
-        return { error: `${unit}: expected a number >= 0, got ${JSON.stringify(amount)}` };
+        // JSON.stringify would show .nan and .inf as null.
+        return { error: `${unit}: expected a number >= 0, got ${typeof amount === 'number' ? String(amount) : JSON.stringify(amount)}` };
       }
       total += amount * factor;
     }
@@ -40,9 +41,12 @@ export function parseDuration(value: unknown): number | { error: string } {
 
 /** "1h30m"-style text for logs and messages. */
 export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
+  if (!Number.isFinite(ms)) return String(ms);
+  // Durations may be fractional ("1.5ms"); below a millisecond nothing would be printed.
+  let rest = Math.round(ms);
+  if (rest < 0) return `-${formatDuration(-rest)}`;
+  if (rest === 0) return '0s';
   const out: string[] = [];
-  let rest = ms;
   for (const [unit, size] of Object.entries(SHORT)) {
     if (rest >= size) {
       const n = Math.floor(rest / size);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { configSchema, ruleDefaultProperties } from './config-schema.ts';
+import { configSchema, globalConfigProperties, ruleDefaultProperties } from './config-schema.ts';
 import { parseDuration } from './duration.ts';
 import { expandEnv, fieldName } from './env.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
@@ -87,8 +87,19 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([{ file: fileName, line: 1, message: 'expected a mapping of config keys' }]);
   }
-  const expanded = expandEnv(raw, ctx.env, (p, message) => problems.push({ file: fileName, line: ctx.source?.lineOf(p), field: fieldName(p), message })) as Record<string, unknown>;
-  problems.push(...validate(configSchema, expanded, { file: fileName, source: ctx.source }));
+  const unexpanded: string[] = [];
+  const expanded = expandEnv(raw, ctx.env, (p, message) => {
+    unexpanded.push(fieldName(p));
+    problems.push({ file: fileName, line: ctx.source?.lineOf(p), field: fieldName(p), message });
+  }) as Record<string, unknown>;
+  // A field whose variable is unset keeps its "${NAME}" text: a schema complaint about that text repeats the problem.
+  const aboutUnexpanded = (field: string | undefined): boolean =>
+    unexpanded.some((f) => f === field || (field !== undefined && (f.startsWith(`${field}.`) || f.startsWith(`${field}[`))));
+  problems.push(...validate(configSchema, expanded, { file: fileName, source: ctx.source }).filter((p) => !aboutUnexpanded(p.field)));
+  const envIndex = envValue(ctx.env, 'LOGWARDEN_WRITEBACK_INDEX');
+  if (envIndex !== undefined && globalConfigProperties.writeback_index) {
+    problems.push(...validate(globalConfigProperties.writeback_index, envIndex, { file: '(environment)', basePath: ['LOGWARDEN_WRITEBACK_INDEX'] }));
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const get = <T>(key: string): T | undefined => expanded[key] as T | undefined;
@@ -116,9 +127,11 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
   for (const key of Object.keys(ruleDefaultProperties)) if (key in expanded) ruleDefaults[key] = expanded[key];
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const envRules = envValue(ctx.env, 'LOGWARDEN_RULES_FOLDER');
   return {
     file: ctx.file,
-    rulesFolder: path.resolve(baseDir, ctx.env.LOGWARDEN_RULES_FOLDER ?? get<string>('rules_folder') ?? 'rules'),
+    // Paths in the file are relative to the file; paths in the environment, like any command-line path, to the cwd.
+    rulesFolder: envRules !== undefined ? path.resolve(ctx.cwd, envRules) : path.resolve(baseDir, get<string>('rules_folder') ?? 'rules'),
     scanSubdirectories: get<boolean>('scan_subdirectories') ?? true,
     runEveryMs: ms('run_every', MINUTE),
     bufferTimeMs: ms('buffer_time', 15 * MINUTE),
@@ -128,7 +141,7 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
     scrollKeepalive: get<string>('scroll_keepalive') ?? '30s',
     termsSize: get<number>('terms_size') ?? 50,
     maxThreads: get<number>('max_threads') ?? 10,
-    writebackIndex: ctx.env.LOGWARDEN_WRITEBACK_INDEX ?? get<string>('writeback_index') ?? 'logwarden',
+    writebackIndex: envIndex ?? get<string>('writeback_index') ?? 'logwarden',
     es,
     ruleDefaults,
   };
@@ -149,7 +162,7 @@ function resolveEs(
   if (get('es_password') !== undefined && get('es_password_file') !== undefined) {
     problems.push({ file, line: line('es_password_file'), field: 'es_password_file', message: 'give either es_password or es_password_file, not both' });
   }
-  let url = env.ES_URL ?? get<string>('es_url');
+  let url = envValue(env, 'ES_URL') ?? get<string>('es_url');
   const host = get<string>('es_host');
   if (!url && host) {
     const scheme = get<boolean>('use_ssl') ? 'https' : 'http';
@@ -157,13 +170,15 @@ function resolveEs(
     url = `${scheme}://${host}:${get<number>('es_port') ?? 9200}${prefix === '/' ? '' : prefix}`;
   }
   if (!url) return undefined;
-  const username = env.ES_USERNAME ?? get<string>('es_username');
-  const password = env.ES_PASSWORD ?? get<string>('es_password') ?? readSecretFile('es_password_file');
-  const apiKey = env.ES_API_KEY ?? get<string>('es_api_key') ?? readSecretFile('es_api_key_file');
-  const bearer = env.ES_BEARER ?? get<string>('es_bearer');
-  const ca = env.ES_CA_CERT ?? get<string>('ca_certs');
+  const username = envValue(env, 'ES_USERNAME') ?? get<string>('es_username');
+  const password = envValue(env, 'ES_PASSWORD') ?? get<string>('es_password') ?? readSecretFile('es_password_file');
+  const apiKey = envValue(env, 'ES_API_KEY') ?? get<string>('es_api_key') ?? readSecretFile('es_api_key_file');
+  const bearer = envValue(env, 'ES_BEARER') ?? get<string>('es_bearer');
+  const envCa = envValue(env, 'ES_CA_CERT');
+  const ca = envCa !== undefined ? path.resolve(ctx.cwd, envCa) : get<string>('ca_certs');
   const baseDir = ctx.baseDir ?? ctx.cwd;
-  if (username && password === undefined) {
+  // An unreadable es_password_file has been reported already.
+  if (username && password === undefined && get('es_password_file') === undefined) {
     problems.push({ file, line: line('es_username'), field: 'es_password', message: 'es_username is set but no password (es_password, es_password_file or ES_PASSWORD)' });
   }
   return {
@@ -177,4 +192,10 @@ function resolveEs(
     verifyCerts: get<boolean>('verify_certs') ?? true,
     requestTimeoutMs: (get<number>('es_conn_timeout') ?? 20) * 1000,
   };
+}
+
+/** An environment variable, or undefined when unset or empty (`ES_USERNAME=` in a compose file gives nothing). */
+function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
 }

@@ -19,6 +19,13 @@ export interface Schema {
   minLength?: number;
   pattern?: string;
   anyOf?: Schema[];
+  allOf?: Schema[];
+  if?: Schema;
+  then?: Schema;
+  const?: string | number | boolean;
+  minProperties?: number;
+  maxProperties?: number;
+  patternProperties?: Record<string, Schema>;
   description?: string;
   /** Value is a duration: `{minutes: 5}` or "5m". */
   'x-duration'?: boolean;
@@ -62,7 +69,12 @@ export function describe(schema: Schema): string {
   if (schema.anyOf) return schema.anyOf.map(describe).join(' or ');
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
   const names = types.map((t) => {
-    if (t === 'array') return schema.items ? `a list of ${plural(schema.items)}` : 'a list';
+    if (t === 'array') {
+      // `[]` is a list of anything: when it is refused, the message must say a list needs items.
+      const list = schema.items ? `list of ${plural(schema.items)}` : 'list';
+      if (!schema.minItems) return `a ${list}`;
+      return schema.minItems === 1 ? `a non-empty ${list}` : `a ${list} with at least ${schema.minItems} items`;
+    }
     if (t === 'object') return 'a mapping';
     if (t === 'integer' || t === 'number') {
       const bounds = [
@@ -72,7 +84,10 @@ export function describe(schema: Schema): string {
       ].filter(Boolean);
       return `${article(t)}${bounds.length ? ' ' + bounds.join(' and ') : ''}`;
     }
-    if (t === 'string' && schema.minLength) return 'a non-empty string';
+    if (t === 'string') {
+      const text = schema.minLength ? 'a non-empty string' : 'a string';
+      return schema.pattern !== undefined ? `${text} matching ${schema.pattern}` : text;
+    }
     if (t === 'boolean') return 'true or false';
     return article(t);
   });
@@ -91,8 +106,14 @@ function fieldOf(instancePath: string): { field: string; path: string[] } {
 }
 
 function shown(data: unknown, schema: Schema | undefined): string {
-  if (schema?.['x-secret']) return data === null ? 'null' : `a ${Array.isArray(data) ? 'list' : typeof data} (value hidden: it is a secret)`;
-  const text = JSON.stringify(data) ?? String(data);
+  if (schema?.['x-secret']) {
+    const kind = Array.isArray(data) ? 'list' : typeof data === 'object' ? 'mapping' : typeof data;
+    return data === null ? 'null' : `${article(kind)} (value hidden: it is a secret)`;
+  }
+  // A URL may carry credentials ("https://user:password@host", or the same without its scheme).
+  const text = (JSON.stringify(data) ?? String(data))
+    .replace(/\/\/[^\s"/]*@/g, '//***@')
+    .replace(/(^"|[\s,[{:]")[^\s"/@:]+:[^\s"/]*@/g, '$1***:***@');
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -134,7 +155,8 @@ export function validate(schema: Schema, value: unknown, ctx: ValidateContext): 
         problems.push({ file: ctx.file, line: at(path), rule: ctx.rule, field: name(field ? `${field}.${key}` : key), message: 'is required' });
       }
     }
-    const valueErrors = list.filter((e) => e.keyword !== 'additionalProperties' && e.keyword !== 'required');
+    // An `if` error only says its `then` failed; the `then` errors themselves are reported.
+    const valueErrors = list.filter((e) => e.keyword !== 'additionalProperties' && e.keyword !== 'required' && e.keyword !== 'if');
     if (valueErrors.length === 0) continue;
     const duration = valueErrors.find((e) => e.keyword === 'x-duration');
     const union = valueErrors.find((e) => e.keyword === 'anyOf');

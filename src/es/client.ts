@@ -32,7 +32,7 @@ export function settingsFromConnection(c: EsConnection): EsSettings {
  * client retries a connection failure only once: retries of whole runs belong to the scheduler.
  */
 export function createEsClient(settings: EsSettings, extra: Partial<ClientOptions> = {}): EsHandle {
-  const secrets = [settings.password, settings.apiKey, settings.bearer].filter((s): s is string => Boolean(s));
+  const secrets = [settings.password, settings.apiKey, settings.bearer, ...urlPasswords(settings.url)].filter((s): s is string => Boolean(s));
   let auth: ClientOptions['auth'];
   if (settings.apiKey) auth = { apiKey: settings.apiKey };
   else if (settings.bearer) auth = { bearer: settings.bearer };
@@ -65,6 +65,21 @@ export function createEsClient(settings: EsSettings, extra: Partial<ClientOption
     throw classifyEsError(error, 'configuring the Elasticsearch client', secrets);
   }
   return { client, url: redactUrl(settings.url), secrets, close: () => client.close() };
+}
+
+/** A password written into the URL ("https://elastic:pw@host"), as written and decoded. */
+function urlPasswords(url: string): string[] {
+  try {
+    const raw = new URL(url).password;
+    if (!raw) return [];
+    try {
+      return [raw, decodeURIComponent(raw)];
+    } catch {
+      return [raw];
+    }
+  } catch {
+    return [];
+  }
 }
 
 function redactUrl(url: string): string {

@@ -39,7 +39,8 @@ export class EsError extends Error {
 
 /** Removes credentials from any text: URL userinfo, Authorization header values, and the given secrets. */
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text.replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***:***@');
+  // Userinfo ends at the last "@" of the authority: a password may hold an unescaped "@" of its own.
+  let out = text.replace(/(\w+:\/\/)[^/\s@]+(?:@[^/\s@]*)*@/g, (_m, scheme: string) => `${scheme}***:***@`);
   out = out.replace(/(authorization["']?\s*[:=]\s*["']?)(ApiKey|Basic|Bearer)\s+[A-Za-z0-9+/=._-]+/gi, '$1$2 ***');
   for (const secret of secrets) {
     // Very short values would redact ordinary words; such secrets are weak anyway.
@@ -54,6 +55,11 @@ interface EsErrorBody {
 }
 
 function reasonOf(body: unknown): { type?: string; reason?: string } {
+  // A proxy in front of Elasticsearch may answer in plain text (or HTML): its first words still help.
+  if (typeof body === 'string') {
+    const text = body.replace(/\s+/g, ' ').trim();
+    return text ? { reason: text.length > 200 ? `${text.slice(0, 197)}...` : text } : {};
+  }
   const b = body as EsErrorBody | undefined;
   if (!b || typeof b !== 'object') return {};
   if (typeof b.error === 'string') return { reason: b.error };

@@ -2,12 +2,13 @@ import type { estypes } from '@elastic/elasticsearch';
 
 /**
  * The writeback indices, named after ElastAlert2's (`<wb>` for alerts, `<wb>_status`, `<wb>_silence`,
- * `<wb>_error`) and meaning the same. Documents from logs are kept in fields with `enabled: false`:
+ * `<wb>_error`) and meaning the same, plus `<wb>_state`: each rule's progress (last window end and
+ * its rule type's windows), so nothing about a rule lives only in process memory. Documents from logs are kept in fields with `enabled: false`:
  * stored and returned, never indexed, so attacker-chosen field names cannot explode the mapping.
  */
-export type WritebackKind = 'alerts' | 'status' | 'silence' | 'error';
+export type WritebackKind = 'alerts' | 'status' | 'silence' | 'error' | 'state';
 
-export const WRITEBACK_KINDS: readonly WritebackKind[] = ['alerts', 'status', 'silence', 'error'];
+export const WRITEBACK_KINDS: readonly WritebackKind[] = ['alerts', 'status', 'silence', 'error', 'state'];
 
 export function writebackIndexName(base: string, kind: WritebackKind): string {
   return kind === 'alerts' ? base : `${base}_${kind}`;
@@ -67,6 +68,16 @@ export const WRITEBACK_MAPPINGS: Record<WritebackKind, estypes.MappingTypeMappin
       kind: keyword,
       retryable: { type: 'boolean' },
       data: opaque,
+      '@timestamp': date,
+    },
+  },
+  state: {
+    dynamic: 'strict',
+    properties: {
+      rule_name: keyword,
+      rule_type: keyword,
+      last_end: date,
+      state: opaque,
       '@timestamp': date,
     },
   },

@@ -7,7 +7,7 @@ import { provisionElasticsearch } from '../../src/es/provision/index.ts';
 
 // These start their own local clusters beside the shared one, so they force the local way.
 const localEnv = (): NodeJS.ProcessEnv => {
-  const env = { ...process.env, LOGWARDEN_ES_PROVIDER: 'local' };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOGWARDEN_ES_PROVIDER: 'local' };
   for (const key of ['ES_URL', 'ES_USERNAME', 'ES_PASSWORD', 'ES_API_KEY', 'ES_CA_CERT']) delete env[key];
   return env;
 };

@@ -13,7 +13,11 @@ export interface ProvisionOptions {
   interactive?: boolean;
   /** Injected in tests; defaults to pinging the Docker socket. */
   probeDocker?: (env: NodeJS.ProcessEnv) => Promise<boolean>;
+  /** Where installed JDKs are looked for; default /usr/lib/jvm. Injected in tests. */
+  jvmDir?: string;
 }
+
+const PROVIDERS = ['env', 'docker', 'local'] as const;
 
 export class NoElasticsearchError extends Error {
   override name = 'NoElasticsearchError';
@@ -40,7 +44,11 @@ export async function provisionElasticsearch(options: ProvisionOptions = {}): Pr
   const env = options.env ?? process.env;
   const log = options.log ?? { info: (m: string) => process.stderr.write(`[elasticsearch] ${m}\n`) };
   const version = options.version ?? env.LOGWARDEN_ES_VERSION ?? DEFAULT_ES_VERSION;
-  const forced = env.LOGWARDEN_ES_PROVIDER;
+  // An empty value (`LOGWARDEN_ES_PROVIDER=`) forces nothing; a misspelt one must not silently skip every way.
+  const forced = env.LOGWARDEN_ES_PROVIDER || undefined;
+  if (forced !== undefined && !(PROVIDERS as readonly string[]).includes(forced)) {
+    throw new NoElasticsearchError(`LOGWARDEN_ES_PROVIDER must be one of ${PROVIDERS.join(', ')}, got ${JSON.stringify(forced)}`);
+  }
   const probeDocker = options.probeDocker ?? dockerReachable;
 
   const fromEnv = connectionFromEnv(env);
@@ -48,11 +56,11 @@ export async function provisionElasticsearch(options: ProvisionOptions = {}): Pr
     return { method: 'env', connection: fromEnv, version: 'external', stop: async () => {} };
   }
   const cacheDir = defaultCacheDir(env);
-  const localProblem = localUnavailableReason(version, env, cacheDir);
+  const localProblem = localUnavailableReason(version, env, cacheDir, options.jvmDir);
   const dockerUp = forced === undefined || forced === 'docker' ? await probeDocker(env) : false;
   if (dockerUp) return startDocker(version, log);
   if ((forced === undefined || forced === 'local') && localProblem === undefined) {
-    return startLocal({ version, cacheDir, env, log, interactive: options.interactive ?? Boolean(process.stderr.isTTY) });
+    return startLocal({ version, cacheDir, env, log, interactive: options.interactive ?? Boolean(process.stderr.isTTY), ...(options.jvmDir ? { jvmDir: options.jvmDir } : {}) });
   }
   throw new NoElasticsearchError(
     [

@@ -6,6 +6,8 @@ export interface JavaHome {
   major: number;
 }
 
+export const DEFAULT_JVM_DIR = '/usr/lib/jvm';
+
 /** The Java major version an Elasticsearch release needs: 8.x runs on 17, 9.x needs 21. */
 export function requiredJavaMajor(esVersion: string): number {
   const major = Number.parseInt(esVersion.split('.')[0] ?? '', 10);
@@ -27,7 +29,7 @@ export function javaMajorOf(home: string): number | undefined {
  * Picks a JDK for Elasticsearch: ES_JAVA_HOME, then JAVA_HOME, then the JDKs under /usr/lib/jvm
  * from the oldest that is new enough, so 8.x keeps running on the Java 17 it is tested with most.
  */
-export function findJava(minMajor: number, env: NodeJS.ProcessEnv, jvmDir = '/usr/lib/jvm'): JavaHome | undefined {
+export function findJava(minMajor: number, env: NodeJS.ProcessEnv, jvmDir = DEFAULT_JVM_DIR): JavaHome | undefined {
   const explicit = [env.ES_JAVA_HOME, env.JAVA_HOME].filter((h): h is string => Boolean(h));
   const discovered = existsSync(jvmDir)
     ? readdirSync(jvmDir).map((name) => path.join(jvmDir, name))

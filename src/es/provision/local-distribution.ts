@@ -4,7 +4,7 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readF
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { findJava, requiredJavaMajor } from './java.ts';
+import { DEFAULT_JVM_DIR, findJava, requiredJavaMajor } from './java.ts';
 import type { ProvisionedCluster, ProvisionLog } from './types.ts';
 
 const GROUP_ID = 'org.elasticsearch.distribution.integ-test-zip';
@@ -21,6 +21,8 @@ export interface LocalOptions {
   interactive: boolean;
   heap?: string;
   startTimeoutMs?: number;
+  /** Where installed JDKs are looked for; default /usr/lib/jvm. */
+  jvmDir?: string;
 }
 
 /** Default cache: $LOGWARDEN_CACHE_DIR, else $XDG_CACHE_HOME/logwarden, else ~/.cache/logwarden. */
@@ -30,16 +32,17 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'logwarden');
 }
 
-export function commandExists(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+/** Whether `command` is on the PATH of `env` (default: this process's). */
+export function commandExists(command: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return spawnSync('/bin/sh', ['-c', `command -v ${command}`], { stdio: 'ignore', env: { PATH: env.PATH ?? '' } }).status === 0;
 }
 
 /** Why the local distribution cannot be used here, or undefined when it can. */
-export function localUnavailableReason(version: string, env: NodeJS.ProcessEnv, cacheDir: string): string | undefined {
+export function localUnavailableReason(version: string, env: NodeJS.ProcessEnv, cacheDir: string, jvmDir = DEFAULT_JVM_DIR): string | undefined {
   const minJava = requiredJavaMajor(version);
   const missing: string[] = [];
-  if (!findJava(minJava, env)) missing.push(`a Java ${minJava}+ JDK (set ES_JAVA_HOME or JAVA_HOME, or install one under /usr/lib/jvm)`);
-  if (!existsSync(zipPath(cacheDir, version)) && !existsSync(homePath(cacheDir, version)) && !commandExists('mvn')) {
+  if (!findJava(minJava, env, jvmDir)) missing.push(`a Java ${minJava}+ JDK (set ES_JAVA_HOME or JAVA_HOME, or install one under ${jvmDir})`);
+  if (!existsSync(zipPath(cacheDir, version)) && !existsSync(homePath(cacheDir, version)) && !commandExists('mvn', env)) {
     missing.push('Maven (`mvn`) to download the distribution, or a cached copy in ' + cacheDir);
   }
   return missing.length > 0 ? `missing ${missing.join(' and ')}` : undefined;
@@ -138,7 +141,7 @@ function chownTree(dir: string, runAs: RunAs): void {
  */
 export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster> {
   const minJava = requiredJavaMajor(opts.version);
-  const java = findJava(minJava, opts.env);
+  const java = findJava(minJava, opts.env, opts.jvmDir);
   if (!java) throw new Error(`Elasticsearch ${opts.version} needs Java ${minJava}+, and none was found`);
   let home = await ensureDistribution(opts);
 

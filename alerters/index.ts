@@ -1,0 +1,26 @@
+import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
+import { createDebugAlerter } from './debug/index.ts';
+import { createStdoutAlerter } from './stdout/index.ts';
+import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
+
+export type { Alerter, AlerterDeps, AlertPayload } from './types.ts';
+export { AlerterError } from './types.ts';
+
+const FACTORIES: Record<string, AlerterFactory> = {
+  debug: createDebugAlerter,
+  stdout: createStdoutAlerter,
+};
+
+/** Alerter types this build can send with. */
+export const AVAILABLE_ALERTERS: readonly string[] = Object.keys(FACTORIES);
+
+/** Builds a rule's alerters; an alerter type not available yet is an error naming the rule file. */
+export function createAlerters(rule: RuleDefinition, deps: AlerterDeps): Alerter[] {
+  return rule.alert.map((ref: AlerterRef) => {
+    const factory = FACTORIES[ref.type];
+    if (!factory) {
+      throw new Error(`${rule.file}: rule ${JSON.stringify(rule.name)}: alert: the "${ref.type}" alerter is not available in this version (available: ${AVAILABLE_ALERTERS.join(', ')})`);
+    }
+    return factory(ref, rule, deps);
+  });
+}

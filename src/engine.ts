@@ -1,0 +1,161 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { createAlerters, type Alerter } from '../alerters/index.ts';
+import { formatProblem } from './config/errors.ts';
+import type { LogWardenConfig } from './config/load-config.ts';
+import type { EsHandle } from './es/client.ts';
+import type { Logger } from './log.ts';
+import { loadRules } from './rules/load-rules.ts';
+import type { RuleDefinition } from './rules/types.ts';
+import { createRuleType, type RuleType } from './ruletypes/index.ts';
+import { runRule, type RunOutcome } from './run/run-rule.ts';
+import { systemClock, type Clock } from './schedule/clock.ts';
+import { Scheduler } from './schedule/scheduler.ts';
+import { WritebackStore } from './writeback/store.ts';
+
+interface LoadedRule {
+  rule: RuleDefinition;
+  type: RuleType<unknown>;
+  alerters: Alerter[];
+}
+
+export interface EngineOptions {
+  config: LogWardenConfig;
+  es: EsHandle;
+  log: Logger;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+  /** Where the stdout alerter prints. */
+  out?: (text: string) => void;
+}
+
+/**
+ * Wiring of a rule run: rules from the folder, one rule type and alerter set per rule, the
+ * writeback store, and the scheduler. Holds no rule progress itself: that is in the store.
+ */
+export class Engine {
+  readonly store: WritebackStore;
+  private readonly opts: EngineOptions;
+  private readonly clock: Clock;
+  private rules = new Map<string, LoadedRule>();
+  private scheduler: Scheduler | undefined;
+  private watcher: FSWatcher | undefined;
+  private reloadTimer: NodeJS.Timeout | undefined;
+
+  constructor(opts: EngineOptions) {
+    this.opts = opts;
+    this.clock = opts.clock ?? systemClock;
+    this.store = new WritebackStore(opts.es, opts.config.writebackIndex);
+  }
+
+  /**
+   * (Re)loads the rules folder. A rule file that fails validation is reported; if an earlier
+   * version of the same rule was running, that version keeps running.
+   */
+  loadRules(): { loaded: number; problems: string[] } {
+    const { rules, problems } = loadRules(this.opts.config, this.opts.env ?? process.env);
+    const messages = problems.map(formatProblem);
+    for (const m of messages) this.opts.log.error(m);
+    const badFiles = new Set(problems.map((p) => p.file));
+    const next = new Map<string, LoadedRule>();
+    for (const rule of rules) {
+      if (!rule.isEnabled) continue;
+      try {
+        next.set(rule.name, { rule, type: createRuleType(rule), alerters: createAlerters(rule, { log: this.opts.log, out: this.opts.out ?? ((t) => process.stdout.write(`${t}\n`)) }) });
+      } catch (error) {
+        const message = `${rule.file}: rule ${JSON.stringify(rule.name)}: ${error instanceof Error ? error.message.replace(`${rule.file}: rule ${JSON.stringify(rule.name)}: `, '') : String(error)}`;
+        messages.push(message);
+        this.opts.log.error(message);
+        badFiles.add(rule.file);
+      }
+    }
+    for (const [name, old] of this.rules) {
+      if (!next.has(name) && badFiles.has(old.rule.file)) {
+        this.opts.log.warn(`${old.rule.file}: keeping the previous version of rule "${name}" running until the file is fixed`);
+        next.set(name, old);
+      }
+    }
+    this.rules = next;
+    if (this.scheduler) {
+      for (const name of this.scheduler.names()) if (!next.has(name)) this.scheduler.remove(name);
+      for (const { rule } of next.values()) this.scheduler.upsert({ name: rule.name, runEveryMs: rule.runEveryMs });
+    }
+    return { loaded: next.size, problems: messages };
+  }
+
+  ruleNames(): string[] {
+    return [...this.rules.keys()];
+  }
+
+  /** Runs one rule now (or over an explicit window), as the scheduler would. */
+  async runOne(name: string, window?: { startMs: number; endMs: number }): Promise<RunOutcome> {
+    const loaded = this.rules.get(name);
+    if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
+    return runRule(loaded.rule, loaded.type, this.clock.now(), this.context(loaded), window);
+  }
+
+  /** `logwarden run --once`: every rule once, concurrently up to max_threads. */
+  async runAllOnce(window?: { startMs: number; endMs: number }): Promise<RunOutcome[]> {
+    const names = this.ruleNames();
+    const outcomes: RunOutcome[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < names.length) {
+        const name = names[next++];
+        if (name !== undefined) outcomes.push(await this.runOne(name, window));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.config.maxThreads, names.length) }, worker));
+    return outcomes;
+  }
+
+  /** Runs continuously until stop(); watches the rules folder for changes. */
+  start(options: { watch?: boolean } = {}): void {
+    this.scheduler = new Scheduler({
+      clock: this.clock,
+      concurrency: this.opts.config.maxThreads,
+      maxJitterMs: 5_000,
+      execute: async (name) => {
+        await this.runOne(name);
+      },
+      onSkipped: (name) => this.opts.log.warn({ rule: name }, `rule "${name}" is still running from its previous tick; this tick is skipped`),
+    });
+    for (const { rule } of this.rules.values()) this.scheduler.upsert({ name: rule.name, runEveryMs: rule.runEveryMs });
+    this.scheduler.start();
+    if (options.watch !== false) this.watchRules();
+  }
+
+  async stop(): Promise<void> {
+    this.watcher?.close();
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    await this.scheduler?.stop();
+  }
+
+  get schedulerStats(): { runs: number; skipped: number } {
+    return { runs: this.scheduler?.runs ?? 0, skipped: this.scheduler?.skipped ?? 0 };
+  }
+
+  private watchRules(): void {
+    try {
+      this.watcher = watch(this.opts.config.rulesFolder, { recursive: true }, () => {
+        // Editors write a file in several steps; reload once they are done.
+        if (this.reloadTimer) clearTimeout(this.reloadTimer);
+        this.reloadTimer = setTimeout(() => {
+          const { loaded } = this.loadRules();
+          this.opts.log.info(`rules reloaded: ${loaded} enabled`);
+        }, 300);
+      });
+    } catch (error) {
+      this.opts.log.warn(`cannot watch ${this.opts.config.rulesFolder} for changes: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private context(loaded: LoadedRule): Parameters<typeof runRule>[3] {
+    return {
+      store: this.store,
+      log: this.opts.log,
+      alerters: loaded.alerters,
+      oldQueryLimitMs: this.opts.config.oldQueryLimitMs,
+      alertTimeLimitMs: this.opts.config.alertTimeLimitMs,
+    };
+  }
+}

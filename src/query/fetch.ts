@@ -1,0 +1,120 @@
+import type { estypes } from '@elastic/elasticsearch';
+import { esCall, type EsHandle } from '../es/client.ts';
+import { EsError } from '../es/errors.ts';
+import type { CountEntry, RuleDefinition, RuleEvent } from '../rules/types.ts';
+import { queryKeyValue } from '../ruletypes/fields.ts';
+import { eventTimeMs, indexFor, windowQuery } from './build.ts';
+
+export interface FetchResult {
+  events: RuleEvent[];
+  hits: number;
+  /** Documents whose timestamp could not be read (counted, never silently dropped). */
+  unreadableTimestamps: number;
+  /** True when the window held more documents than `maxDocs`; the rest were not read. */
+  truncated: boolean;
+}
+
+const SEARCH_OPTIONS = { ignore_unavailable: true, allow_no_indices: true, expand_wildcards: 'open' } as const;
+
+/**
+ * Reads every document of one window in time order, a page at a time, through a point in time
+ * so pages stay consistent while logs keep arriving. Never unbounded: stops at `maxDocs`.
+ */
+export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number, maxDocs = rule.maxQuerySize * 10): Promise<FetchResult> {
+  const index = indexFor(rule, startMs, endMs);
+  const query = windowQuery(rule, startMs, endMs);
+  const pageSize = Math.min(rule.maxQuerySize, maxDocs);
+  let pit: string;
+  try {
+    const opened = await esCall(es, `opening a point in time on ${index} for rule "${rule.name}"`, (c) =>
+      c.openPointInTime({ index, keep_alive: '1m', ignore_unavailable: true }),
+    );
+    pit = opened.id;
+  } catch (error) {
+    // No index matches yet (a new daily index, a pattern with no data): an empty window, not a failure.
+    if (error instanceof EsError && error.kind === 'not_found') return { events: [], hits: 0, unreadableTimestamps: 0, truncated: false };
+    throw error;
+  }
+  const events: RuleEvent[] = [];
+  let hits = 0;
+  let unreadable = 0;
+  let searchAfter: estypes.SortResults | undefined;
+  try {
+    for (;;) {
+      const res = await esCall(es, `searching ${index} for rule "${rule.name}"`, (c) =>
+        c.search<Record<string, unknown>>({
+          size: pageSize,
+          query,
+          pit: { id: pit, keep_alive: '1m' },
+          sort: [{ [rule.timestampField]: { order: 'asc', unmapped_type: 'date' } }, { _shard_doc: 'asc' }],
+          track_total_hits: false,
+          ...(searchAfter ? { search_after: searchAfter } : {}),
+        }),
+      );
+      if (res.pit_id) pit = res.pit_id;
+      const page = res.hits.hits;
+      for (const hit of page) {
+        hits++;
+        const source = hit._source ?? {};
+        const ts = eventTimeMs(rule, source);
+        if (ts === undefined) {
+          unreadable++;
+          continue;
+        }
+        events.push({ id: hit._id ?? '', index: hit._index, timestampMs: ts, key: rule.queryKey ? queryKeyValue(source, rule.queryKey) : undefined, source });
+      }
+      if (page.length < pageSize) return { events, hits, unreadableTimestamps: unreadable, truncated: false };
+      if (hits >= maxDocs) return { events, hits, unreadableTimestamps: unreadable, truncated: true };
+      searchAfter = page[page.length - 1]?.sort;
+    }
+  } finally {
+    await es.client.closePointInTime({ id: pit }).catch(() => undefined);
+  }
+}
+
+/** Counts a window in Elasticsearch (ElastAlert2's use_count_query): one number, no documents. */
+export async function countWindow(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number): Promise<number> {
+  const index = indexFor(rule, startMs, endMs);
+  const res = await esCall(es, `counting ${index} for rule "${rule.name}"`, (c) => c.count({ index, query: windowQuery(rule, startMs, endMs), ...SEARCH_OPTIONS }));
+  return res.count;
+}
+
+/**
+ * Counts a window per query_key value (ElastAlert2's use_terms_query), paging a composite
+ * aggregation so every key is counted, not only the top `terms_size` ElastAlert2 asks for.
+ */
+export async function countPerKey(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number, pageSize = 1000): Promise<CountEntry[]> {
+  const fields = rule.queryKey ?? [];
+  if (fields.length === 0) throw new EsError('bad_request', `rule "${rule.name}": use_terms_query needs query_key`);
+  const index = indexFor(rule, startMs, endMs);
+  const query = windowQuery(rule, startMs, endMs);
+  const entries: CountEntry[] = [];
+  let after: Record<string, estypes.FieldValue> | undefined;
+  for (;;) {
+    const res = await esCall(es, `counting ${index} per ${fields.join(', ')} for rule "${rule.name}"`, (c) =>
+      c.search({
+        index,
+        size: 0,
+        query,
+        ...SEARCH_OPTIONS,
+        aggs: {
+          keys: {
+            composite: {
+              size: pageSize,
+              sources: fields.map((field, i) => ({ [`k${i}`]: { terms: { field } } })),
+              ...(after ? { after } : {}),
+            },
+          },
+        },
+      }),
+    );
+    const agg = res.aggregations?.keys as estypes.AggregationsCompositeAggregate | undefined;
+    const buckets = Array.isArray(agg?.buckets) ? agg.buckets : [];
+    for (const bucket of buckets) {
+      const values = fields.map((_f, i) => bucket.key[`k${i}`]);
+      entries.push({ key: values.map((v) => String(v)).join(', '), count: bucket.doc_count, timestampMs: endMs });
+    }
+    if (!agg?.after_key || buckets.length < pageSize) return entries;
+    after = agg.after_key;
+  }
+}

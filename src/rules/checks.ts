@@ -1,0 +1,134 @@
+import { parseDuration } from '../config/duration.ts';
+import type { ConfigProblem } from '../config/errors.ts';
+import { suggest } from '../config/suggest.ts';
+import { validate } from '../config/validate.ts';
+import { KNOWN_ALERTERS, REQUIRED_ALERTER_OPTIONS } from './alerter-options.ts';
+import type { MergedRule } from './imports.ts';
+import { alerterEntrySchema, TIMESTAMP_TYPES } from './schema.ts';
+
+/** Where a check found something: the option's path in the merged rule. */
+export type Report = (path: (string | number)[], field: string, message: string) => void;
+
+export interface CheckContext {
+  merged: MergedRule;
+  rule: string | undefined;
+  defaults: Readonly<Record<string, unknown>>;
+  report: Report;
+  /** Problems the checks found through `validate`, already placed in their file. */
+  extra: ConfigProblem[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** An alerter entry of `alert`, once its shape is known to be right. */
+export interface AlertEntry {
+  type: string;
+  options: Record<string, unknown>;
+}
+
+/**
+ * Reads `alert` the way ElastAlert2 does: a name, or a list whose items are names or single-key
+ * mappings `{name: {options}}`. Bad items are reported and left out.
+ */
+export function alertEntries(ctx: CheckContext): AlertEntry[] {
+  const alert = ctx.merged.value.alert;
+  const items = typeof alert === 'string' ? [alert] : Array.isArray(alert) ? (alert as unknown[]) : [];
+  const at = (i: number): (string | number)[] => (typeof alert === 'string' ? ['alert'] : ['alert', i]);
+  const field = (i: number): string => (typeof alert === 'string' ? 'alert' : `alert[${i}]`);
+  const entries: AlertEntry[] = [];
+  items.forEach((item, i) => {
+    let type: string;
+    let options: Record<string, unknown> = {};
+    if (typeof item === 'string' && item.trim() !== '') {
+      type = item;
+    } else if (isObject(item) && Object.keys(item).length === 1) {
+      const [name, value] = Object.entries(item)[0] as [string, unknown];
+      if (!isObject(value)) {
+        ctx.report([...at(i), name], `${field(i)}.${name}`, `expected a mapping of options for the ${name} alerter, got ${JSON.stringify(value) ?? String(value)}`);
+        return;
+      }
+      type = name;
+      options = value;
+      const origin = ctx.merged.origins.get('alert')?.file;
+      ctx.extra.push(...validate(alerterEntrySchema, options, { file: origin?.display ?? '', rule: ctx.rule, source: origin?.source, basePath: [...at(i), name] }));
+    } else {
+      ctx.report(at(i), field(i), `expected an alerter name or a {name: {options}} mapping, got ${JSON.stringify(item) ?? String(item)}`);
+      return;
+    }
+    if (!KNOWN_ALERTERS.includes(type)) {
+      const guess = suggest(type, KNOWN_ALERTERS);
+      const why = type.includes('.')
+        ? 'custom alerter modules (Python classes) are not supported'
+        : `unknown alerter${guess ? `; did you mean "${guess}"?` : ` (known: ${KNOWN_ALERTERS.join(', ')})`}`;
+      ctx.report(at(i), field(i), `${JSON.stringify(type)}: ${why}`);
+      return;
+    }
+    for (const option of REQUIRED_ALERTER_OPTIONS[type] ?? []) {
+      if (options[option] === undefined && ctx.merged.value[option] === undefined) {
+        ctx.report(at(i), option, `is required by the ${type} alerter (${field(i)})`);
+      }
+    }
+    entries.push({ type, options });
+  });
+  return entries;
+}
+
+/** What JSON schema cannot say well: ElastAlert2's load-time checks that involve several options. */
+export function checkRule(ctx: CheckContext): void {
+  const v = ctx.merged.value;
+  const has = (key: string): boolean => v[key] !== undefined && v[key] !== null;
+  const requireOneOf = (a: string, b: string): void => {
+    if (!has(a) && !has(b)) ctx.report([], a, `is required unless ${b} is set`);
+  };
+  switch (v.type) {
+    case 'new_term':
+      if (!has('fields') && !has('query_key')) ctx.report([], 'fields', 'is required unless query_key is set');
+      break;
+    case 'cardinality':
+      requireOneOf('max_cardinality', 'min_cardinality');
+      break;
+    case 'metric_aggregation':
+      requireOneOf('max_threshold', 'min_threshold');
+      break;
+    case 'percentage_match':
+      requireOneOf('max_percentage', 'min_percentage');
+      break;
+    default:
+      break;
+  }
+  if (v.metric_agg_type === 'percentiles' && !has('percentile_range')) {
+    ctx.report(['metric_agg_type'], 'percentile_range', 'is required when metric_agg_type is percentiles');
+  }
+  if (v.use_terms_query === true && !has('query_key')) ctx.report(['use_terms_query'], 'query_key', 'is required when use_terms_query is true');
+  if (v.scan_entire_timeframe === true && !has('timeframe')) {
+    ctx.report(['scan_entire_timeframe'], 'timeframe', 'is required when scan_entire_timeframe is true');
+  }
+  checkAggregation(ctx);
+  if (!has('timestamp_type') && ctx.defaults.timestamp_type !== undefined && !(TIMESTAMP_TYPES as readonly unknown[]).includes(ctx.defaults.timestamp_type)) {
+    ctx.report([], 'timestamp_type', `${JSON.stringify(ctx.defaults.timestamp_type)} (the global default) is not supported; expected one of ${TIMESTAMP_TYPES.join(', ')}`);
+  }
+}
+
+/** `aggregation` is a duration, or `{schedule: <cron>}` to send on a schedule. */
+function checkAggregation(ctx: CheckContext): void {
+  const value = ctx.merged.value.aggregation;
+  if (value === undefined) return;
+  if (isObject(value) && 'schedule' in value) {
+    const extra = Object.keys(value).filter((k) => k !== 'schedule');
+    if (extra.length > 0) {
+      ctx.report(['aggregation', extra[0] ?? ''], `aggregation.${extra[0]}`, 'give either schedule or a duration, not both');
+    } else if (typeof value.schedule !== 'string' || value.schedule.trim().split(/\s+/).length < 5) {
+      ctx.report(['aggregation', 'schedule'], 'aggregation.schedule', `expected a cron expression such as "0 9 * * mon-fri", got ${JSON.stringify(value.schedule)}`);
+    }
+    return;
+  }
+  const parsed = parseDuration(value);
+  if (typeof parsed !== 'number') ctx.report(['aggregation'], 'aggregation', parsed.error);
+}
+
+/** Milliseconds of a duration option already validated; undefined when absent. */
+export function durationMs(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = parseDuration(value);
+  return typeof parsed === 'number' ? parsed : undefined;
+}

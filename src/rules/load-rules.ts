@@ -1,0 +1,172 @@
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { formatProblem, type ConfigProblem } from '../config/errors.ts';
+import type { LogWardenConfig } from '../config/load-config.ts';
+import { validate } from '../config/validate.ts';
+import { alertEntries, checkRule, type CheckContext } from './checks.ts';
+import { FileCache, fileOfField, importedFiles, locate, mergedSource, mergeImports } from './imports.ts';
+import { normaliseRule } from './normalise.ts';
+import { ruleSchema } from './schema.ts';
+import type { RuleDefinition } from './types.ts';
+
+export interface LoadedRules {
+  rules: RuleDefinition[];
+  problems: ConfigProblem[];
+}
+
+export interface LoadRulesOptions {
+  /** Folder that file names in rules and messages are relative to; default the rules folder. */
+  displayRoot?: string;
+}
+
+const isRuleFileName = (name: string): boolean => /\.ya?ml$/.test(name) && !/\.test\.ya?ml$/.test(name);
+
+/**
+ * Rule files under `folder`: every *.yaml and *.yml, except *.test.yaml / *.test.yml (rule test
+ * fixtures). Hidden folders are skipped (.git, and Kubernetes' ..data links that ElastAlert2
+ * also skips); symbolic links are followed once.
+ */
+export function findRuleFiles(folder: string, recursive = true): string[] {
+  const found: string[] = [];
+  const visited = new Set<string>();
+  const walk = (dir: string): void => {
+    const real = realpathSync(dir);
+    if (visited.has(real)) return;
+    visited.add(real);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = statSync(full, { throwIfNoEntry: false });
+        isDir = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDir && recursive && !entry.name.startsWith('.')) walk(full);
+      else if (isFile && isRuleFileName(entry.name)) found.push(full);
+    }
+  };
+  walk(folder);
+  return found.sort();
+}
+
+/** Loads every rule in `config.rulesFolder`. A bad file never stops the others: its problems are collected. */
+export function loadRules(config: LogWardenConfig, env: NodeJS.ProcessEnv, options: LoadRulesOptions = {}): LoadedRules {
+  const root = options.displayRoot ?? config.rulesFolder;
+  const stat = statSync(config.rulesFolder, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    const shown = path.relative(root, config.rulesFolder) || config.rulesFolder;
+    return { rules: [], problems: [{ file: shown, message: stat ? 'the rules folder is not a folder' : 'the rules folder does not exist' }] };
+  }
+  return loadRuleFiles(findRuleFiles(config.rulesFolder, config.scanSubdirectories), config, env, options);
+}
+
+/**
+ * Loads the given rule files together. A file that another of them imports is a fragment, not a
+ * rule of its own (ElastAlert2 would load it as a rule too if it ends in .yaml; it asks fragments
+ * to use another suffix, which we do not require). Only files in `files` count as importers, and
+ * files that only import each other in a cycle are loaded so that the cycle is reported.
+ * Duplicate names: the first file (by path) keeps the name; each later one is a problem.
+ */
+export function loadRuleFiles(files: readonly string[], config: LogWardenConfig, env: NodeJS.ProcessEnv, options: LoadRulesOptions = {}): LoadedRules {
+  const cache = new FileCache(env, displayFor(options.displayRoot ?? config.rulesFolder));
+  const candidates = [...new Set(files.map((f) => path.resolve(f)))].filter((f) => !/\.test\.ya?ml$/.test(f)).sort();
+  const ruleFiles = withoutFragments(candidates, cache);
+
+  const rules: RuleDefinition[] = [];
+  const problems: ConfigProblem[] = [];
+  const byName = new Map<string, RuleDefinition>();
+  for (const abs of ruleFiles) {
+    const loaded = loadOne(abs, cache, config);
+    problems.push(...loaded.problems);
+    if (!loaded.rule) continue;
+    const first = byName.get(loaded.rule.name);
+    if (first) {
+      problems.push({ file: loaded.nameAt.file, line: loaded.nameAt.line, rule: loaded.rule.name, field: 'name', message: `duplicate rule name; ${first.file} uses it too` });
+      continue;
+    }
+    byName.set(loaded.rule.name, loaded.rule);
+    rules.push(loaded.rule);
+  }
+  return { rules, problems: dedupe(problems) };
+}
+
+/** Loads one rule file with its imports, whatever its name. */
+export function loadRuleFile(file: string, config: LogWardenConfig, env: NodeJS.ProcessEnv, options: LoadRulesOptions = {}): { rule: RuleDefinition | undefined; problems: ConfigProblem[] } {
+  const cache = new FileCache(env, displayFor(options.displayRoot ?? config.rulesFolder));
+  const { rule, problems } = loadOne(path.resolve(file), cache, config);
+  return { rule, problems: dedupe(problems) };
+}
+
+function displayFor(root: string): (abs: string) => string {
+  return (abs) => path.relative(root, abs) || path.basename(abs);
+}
+
+function withoutFragments(candidates: readonly string[], cache: FileCache): string[] {
+  const imports = new Map(candidates.map((abs) => [abs, importedFiles(cache.get(abs), cache)]));
+  const imported = new Set([...imports.values()].flatMap((targets) => [...targets]));
+  // Files that import each other in a circle with no rule above them stay, so the cycle is reported.
+  const reachable = new Set(candidates.filter((abs) => !imported.has(abs)).flatMap((root) => [...(imports.get(root) ?? [])]));
+  const kept: string[] = [];
+  for (const abs of candidates) {
+    if (!imported.has(abs)) kept.push(abs);
+    // One file of such a circle is enough to report it.
+    else if (!reachable.has(abs) && !kept.some((k) => imports.get(k)?.has(abs))) kept.push(abs);
+  }
+  return kept;
+}
+
+interface LoadedOne {
+  rule: RuleDefinition | undefined;
+  problems: ConfigProblem[];
+  nameAt: { file: string; line: number | undefined };
+}
+
+function loadOne(abs: string, cache: FileCache, config: LogWardenConfig): LoadedOne {
+  const top = cache.get(abs);
+  const merged = mergeImports(top, cache);
+  const value = merged.value;
+  const rule = typeof value.name === 'string' && value.name !== '' ? value.name : undefined;
+  const nameAt = locate(merged, top, ['name']);
+  const problems: ConfigProblem[] = merged.problems.map((p) => ({ ...p, rule: p.rule ?? rule }));
+  if (!top.value) return { rule: undefined, problems, nameAt };
+
+  // ElastAlert2 reads the timestamp type case-insensitively.
+  if (typeof value.timestamp_type === 'string') value.timestamp_type = value.timestamp_type.trim().toLowerCase();
+  const aboutUnexpanded = (file: string, field: string | undefined): boolean =>
+    merged.unexpanded.some((u) => u.file === file && field !== undefined && (u.field === field || u.field.startsWith(`${field}.`) || u.field.startsWith(`${field}[`)));
+  const schemaProblems = validate(ruleSchema, value, { file: top.display, rule, source: mergedSource(merged, top) })
+    .map((p) => ({ ...p, file: fileOfField(merged, p.field, top.display) }))
+    .filter((p) => !aboutUnexpanded(p.file, p.field));
+  problems.push(...schemaProblems);
+
+  const ctx: CheckContext = {
+    merged,
+    rule,
+    defaults: config.ruleDefaults,
+    extra: [],
+    report: (p, field, message) => problems.push({ ...locate(merged, top, p), rule, field, message }),
+  };
+  const alerts = alertEntries(ctx);
+  checkRule(ctx);
+  problems.push(...ctx.extra.filter((p) => !aboutUnexpanded(p.file, p.field)));
+  if (problems.length > 0) return { rule: undefined, problems: sortByLine(problems), nameAt };
+  return { rule: normaliseRule(value, alerts, top.display, config), problems, nameAt };
+}
+
+function sortByLine(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.file.localeCompare(b.p.file) || (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = formatProblem(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,26 @@
+import type { RuleDefinition } from '../rules/types.ts';
+import { AnyRule } from './any.ts';
+import { FrequencyRule } from './frequency.ts';
+import type { RuleType } from './rule-type.ts';
+
+export type { RuleType, StepResult } from './rule-type.ts';
+export { documentBody, durationOptionMs, matchFields, queryKeyField } from './rule-type.ts';
+export { lookupField, queryKeyValue, formatEsTimestamp } from './fields.ts';
+
+const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown>> = {
+  any: (rule) => new AnyRule(rule),
+  frequency: (rule) => new FrequencyRule(rule),
+};
+
+/** ElastAlert2 rule types LogWarden knows of but does not run yet. */
+const PLANNED = ['blacklist', 'whitelist', 'change', 'spike', 'flatline', 'new_term', 'cardinality', 'metric_aggregation', 'spike_aggregation', 'percentage_match'];
+
+/** The rule type for a rule; throws for types not implemented (including ElastAlert2's "module.Class" custom types). */
+export function createRuleType(rule: RuleDefinition): RuleType<unknown> {
+  const create = Object.hasOwn(IMPLEMENTED, rule.type) ? IMPLEMENTED[rule.type] : undefined;
+  if (create) return create(rule);
+  const why = PLANNED.includes(rule.type)
+    ? 'is an ElastAlert2 rule type LogWarden does not implement yet'
+    : rule.type.includes('.') ? 'looks like a custom Python rule type, which LogWarden cannot load' : 'is not a known rule type';
+  throw new Error(`rule "${rule.name}" (${rule.file}): type "${rule.type}" ${why}; implemented: ${Object.keys(IMPLEMENTED).join(', ')}`);
+}

@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { esCall, type EsHandle } from '../es/client.ts';
+import { EsError } from '../es/errors.ts';
+import { writebackIndexName, type WritebackKind } from './mappings.ts';
+
+export interface PersistedRuleState {
+  /** End of the last window the rule finished; the next run continues from here. */
+  lastEndMs: number;
+  ruleType: string;
+  /** The rule type's own state (windows, seen ids): plain JSON. */
+  typeState: unknown;
+}
+
+export interface StatusRecord {
+  ruleName: string;
+  runId: string;
+  startMs: number;
+  endMs: number;
+  hits: number;
+  matches: number;
+  timeTakenMs: number;
+  error?: string | undefined;
+  atMs: number;
+}
+
+export interface AlertRecord {
+  id: string;
+  ruleName: string;
+  queryKey: string | undefined;
+  matchBody: Record<string, unknown>;
+  alertInfo: Record<string, unknown>;
+  alertText: string;
+  alertSubject: string;
+  matchTimeMs: number;
+  alertTimeMs: number;
+  alertSent: boolean;
+  alertException?: string | undefined;
+}
+
+export interface Silence {
+  key: string;
+  untilMs: number;
+  exponent: number;
+  reason?: string | undefined;
+}
+
+interface StateDoc { rule_name: string; rule_type: string; last_end: string; state: unknown; '@timestamp': string }
+interface SilenceDoc { rule_name: string; until: string; exponent: number; reason?: string; '@timestamp': string }
+interface AlertDoc {
+  rule_name: string; query_key?: string; match_body: Record<string, unknown>; alert_info: Record<string, unknown>;
+  alert_text: string; alert_subject: string; match_time: string; alert_time: string; alert_sent: boolean; alert_exception?: string; '@timestamp': string;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A stable id for a match, so that re-running a window after a crash finds the alert already recorded. */
+export function alertId(ruleName: string, key: string | undefined, matchTimeMs: number, documentId: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([ruleName, key ?? null, matchTimeMs, documentId ?? null])).digest('base64url').slice(0, 32);
+}
+
+/**
+ * All reads and writes of the writeback indices. Single documents are addressed by id (rule name,
+ * silence key, alert id) so reads are real-time gets and writes are idempotent.
+ */
+export class WritebackStore {
+  readonly es: EsHandle;
+  readonly base: string;
+
+  constructor(es: EsHandle, base: string) {
+    this.es = es;
+    this.base = base;
+  }
+
+  index(kind: WritebackKind): string {
+    return writebackIndexName(this.base, kind);
+  }
+
+  private async getDoc<T>(kind: WritebackKind, id: string): Promise<T | undefined> {
+    const index = this.index(kind);
+    const res = await esCall(this.es, `reading ${id} from ${index}`, (c) => c.get<T>({ index, id }, { ignore: [404] }));
+    return res.found ? res._source : undefined;
+  }
+
+  async loadRuleState(ruleName: string): Promise<PersistedRuleState | undefined> {
+    const doc = await this.getDoc<StateDoc>('state', ruleName);
+    if (!doc) return undefined;
+    return { lastEndMs: Date.parse(doc.last_end), ruleType: doc.rule_type, typeState: doc.state };
+  }
+
+  async saveRuleState(ruleName: string, state: PersistedRuleState, nowMs: number): Promise<void> {
+    const index = this.index('state');
+    const document: StateDoc = { rule_name: ruleName, rule_type: state.ruleType, last_end: iso(state.lastEndMs), state: state.typeState, '@timestamp': iso(nowMs) };
+    await esCall(this.es, `saving state of rule "${ruleName}"`, (c) => c.index({ index, id: ruleName, document }));
+  }
+
+  async writeStatus(s: StatusRecord): Promise<void> {
+    const index = this.index('status');
+    await esCall(this.es, `writing run status of rule "${s.ruleName}"`, (c) =>
+      c.index({
+        index,
+        document: {
+          rule_name: s.ruleName, run_id: s.runId, starttime: iso(s.startMs), endtime: iso(s.endMs), hits: s.hits,
+          matches: s.matches, time_taken: s.timeTakenMs / 1000, ...(s.error ? { error: s.error } : {}), '@timestamp': iso(s.atMs),
+        },
+      }),
+    );
+  }
+
+  async writeError(ruleName: string | undefined, error: EsError | Error, nowMs: number, data: Record<string, unknown> = {}): Promise<void> {
+    const index = this.index('error');
+    const kind = error instanceof EsError ? error.kind : 'internal';
+    const retryable = error instanceof EsError ? error.retryable : false;
+    await esCall(this.es, 'writing an error record', (c) =>
+      c.index({ index, document: { ...(ruleName ? { rule_name: ruleName } : {}), message: error.message, kind, retryable, data, '@timestamp': iso(nowMs) } }),
+    );
+  }
+
+  /** Records an alert before any alerter runs; false when this alert was already recorded (a re-run window). */
+  async recordAlert(a: AlertRecord): Promise<boolean> {
+    const index = this.index('alerts');
+    const document: AlertDoc = {
+      rule_name: a.ruleName, ...(a.queryKey !== undefined ? { query_key: a.queryKey } : {}), match_body: a.matchBody, alert_info: a.alertInfo,
+      alert_text: a.alertText, alert_subject: a.alertSubject, match_time: iso(a.matchTimeMs), alert_time: iso(a.alertTimeMs),
+      alert_sent: a.alertSent, ...(a.alertException ? { alert_exception: a.alertException } : {}), '@timestamp': iso(a.alertTimeMs),
+    };
+    try {
+      await esCall(this.es, `recording an alert of rule "${a.ruleName}"`, (c) => c.create({ index, id: a.id, document, refresh: 'wait_for' }));
+      return true;
+    } catch (error) {
+      if (error instanceof EsError && error.kind === 'conflict') return false;
+      throw error;
+    }
+  }
+
+  async markAlert(id: string, sent: boolean, exception: string | undefined, nowMs: number): Promise<void> {
+    const index = this.index('alerts');
+    await esCall(this.es, `updating alert ${id}`, (c) =>
+      c.update({ index, id, doc: { alert_sent: sent, ...(exception ? { alert_exception: exception } : {}), '@timestamp': iso(nowMs) }, refresh: 'wait_for' }),
+    );
+  }
+
+  async getAlert(id: string): Promise<AlertRecord | undefined> {
+    const doc = await this.getDoc<AlertDoc>('alerts', id);
+    return doc ? fromAlertDoc(id, doc) : undefined;
+  }
+
+  /** Alerts recorded but not sent, younger than `sinceMs`, oldest first: retried every cycle. */
+  async pendingAlerts(sinceMs: number, ruleName?: string): Promise<AlertRecord[]> {
+    const index = this.index('alerts');
+    const res = await esCall(this.es, 'reading unsent alerts', (c) =>
+      c.search<AlertDoc>({
+        index,
+        size: 1000,
+        sort: [{ alert_time: 'asc' }],
+        query: { bool: { filter: [{ term: { alert_sent: false } }, { range: { alert_time: { gte: iso(sinceMs) } } }, ...(ruleName ? [{ term: { rule_name: ruleName } }] : [])] } },
+      }),
+    );
+    return res.hits.hits.flatMap((h) => (h._source ? [fromAlertDoc(h._id ?? '', h._source)] : []));
+  }
+
+  async alertsOf(ruleName: string): Promise<AlertRecord[]> {
+    const index = this.index('alerts');
+    await esCall(this.es, 'refreshing alerts', (c) => c.indices.refresh({ index }));
+    const res = await esCall(this.es, `reading alerts of rule "${ruleName}"`, (c) =>
+      c.search<AlertDoc>({ index, size: 10_000, sort: [{ match_time: 'asc' }], query: { term: { rule_name: ruleName } } }),
+    );
+    return res.hits.hits.flatMap((h) => (h._source ? [fromAlertDoc(h._id ?? '', h._source)] : []));
+  }
+
+  async getSilence(key: string): Promise<Silence | undefined> {
+    const doc = await this.getDoc<SilenceDoc>('silence', key);
+    return doc ? { key, untilMs: Date.parse(doc.until), exponent: doc.exponent, reason: doc.reason } : undefined;
+  }
+
+  async setSilence(s: Silence, nowMs: number): Promise<void> {
+    const index = this.index('silence');
+    const document: SilenceDoc = { rule_name: s.key, until: iso(s.untilMs), exponent: s.exponent, ...(s.reason ? { reason: s.reason } : {}), '@timestamp': iso(nowMs) };
+    await esCall(this.es, `writing silence "${s.key}"`, (c) => c.index({ index, id: s.key, document, refresh: 'wait_for' }));
+  }
+
+  async deleteSilence(key: string): Promise<boolean> {
+    const index = this.index('silence');
+    const res = await esCall(this.es, `removing silence "${key}"`, (c) => c.delete({ index, id: key, refresh: 'wait_for' }, { ignore: [404] }));
+    return res.result === 'deleted';
+  }
+
+  /** Silences still in force at `nowMs`. */
+  async activeSilences(nowMs: number): Promise<Silence[]> {
+    const index = this.index('silence');
+    const res = await esCall(this.es, 'listing silences', (c) =>
+      c.search<SilenceDoc>({ index, size: 1000, sort: [{ until: 'asc' }], query: { range: { until: { gt: iso(nowMs) } } } }),
+    );
+    return res.hits.hits.flatMap((h) => (h._source ? [{ key: h._id ?? '', untilMs: Date.parse(h._source.until), exponent: h._source.exponent, reason: h._source.reason }] : []));
+  }
+}
+
+function fromAlertDoc(id: string, d: AlertDoc): AlertRecord {
+  return {
+    id, ruleName: d.rule_name, queryKey: d.query_key, matchBody: d.match_body, alertInfo: d.alert_info, alertText: d.alert_text,
+    alertSubject: d.alert_subject, matchTimeMs: Date.parse(d.match_time), alertTimeMs: Date.parse(d.alert_time), alertSent: d.alert_sent, alertException: d.alert_exception,
+  };
+}
