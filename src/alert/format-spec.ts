@@ -88,27 +88,46 @@ function formatNumber(value: number, spec: Spec): string {
   const isInt = Number.isInteger(value);
   let type = spec.type;
   if (type === 's') throw new FormatError(`Unknown format code 's' for object of type '${isInt ? 'int' : 'float'}'`);
-  if (!isInt && 'bcdoxX'.includes(type) && type !== '') {
+  if (!isInt && type !== '' && 'bcdoxX'.includes(type)) {
     throw new FormatError(`Unknown format code '${type}' for object of type 'float'`);
   }
   if (isInt && spec.precision !== undefined && (type === '' || 'bcdoxXn'.includes(type))) {
     throw new FormatError('Precision not allowed in integer format specifier');
   }
+  if (spec.grouping !== '' && (type === 'n' || type === 'c' || (spec.grouping === ',' && type !== '' && 'boxX'.includes(type)))) {
+    throw new FormatError(`Cannot specify '${spec.grouping}' with '${type}'.`);
+  }
+  if (type === 'c') return pad('', String.fromCodePoint(value), spec, '>');
   const negative = value < 0;
   const abs = Math.abs(value);
   let prefix = '';
   let body: string;
+  let groupSize = 3;
+  let digits = /^\d+/;
   if (type === 'n') type = isInt ? 'd' : 'g';
   if (isInt && (type === '' || type === 'd')) body = pyStr(abs);
   else if (type === 'b' || type === 'o' || type === 'x' || type === 'X') {
     body = abs.toString(type === 'b' ? 2 : type === 'o' ? 8 : 16);
     if (type === 'X') body = body.toUpperCase();
     if (spec.alternate) prefix = '0' + type;
-  } else if (type === 'c') {
-    return pad('', String.fromCodePoint(value), spec, '>');
-  } else body = floatBody(abs, type, spec);
-  if (spec.grouping !== '') body = 'boxX'.includes(type) && type !== '' ? group(body, spec.grouping, 4, /^[0-9a-fA-F]+/) : group(body, spec.grouping, 3, /^\d+/);
+    groupSize = 4;
+    digits = /^[0-9a-fA-F]+/;
+  } else {
+    body = floatBody(abs, type, spec);
+    // '#' keeps the decimal point even with no digits after it ("2.", "1.e+02", "314.%").
+    if (spec.alternate && Number.isFinite(abs) && !body.includes('.')) body = body.replace(/(?=[eE%]|$)/, '.');
+  }
   const sign = negative ? '-' : spec.sign === '+' ? '+' : spec.sign === ' ' ? ' ' : '';
+  if (spec.grouping !== '') {
+    const whole = digits.exec(body)?.[0] ?? '';
+    const rest = body.slice(whole.length);
+    let zeros = '';
+    // Zero padding ('0' flag or "0=") is grouped too: "0,001,234" (Python may then exceed the width by one).
+    const zeroPadded = (spec.fill ?? (spec.zero ? '0' : ' ')) === '0' && (spec.align ?? (spec.zero ? '=' : '>')) === '=';
+    const width = (z: string): number => (sign + prefix).length + group(z + whole, spec.grouping, groupSize).length + rest.length;
+    while (zeroPadded && width(zeros) < spec.width) zeros += '0';
+    body = group(zeros + whole, spec.grouping, groupSize) + rest;
+  }
   return pad(sign + prefix, body, spec, '>');
 }
 
@@ -121,41 +140,60 @@ function floatBody(abs: number, type: string, spec: Spec): string {
   switch (type) {
     case 'f':
     case 'F':
-      return abs.toFixed(p ?? 6);
+      return rounded(abs, p ?? 6, 'toFixed');
     case '%':
-      return (abs * 100).toFixed(p ?? 6) + '%';
+      return rounded(abs * 100, p ?? 6, 'toFixed') + '%';
     case 'e':
     case 'E':
       return exponential(abs, p ?? 6, type === 'E');
     case 'g':
     case 'G':
-      return general(abs, p ?? 6, spec.alternate, type === 'G');
+      return general(abs, p ?? 6, spec.alternate, type === 'G', false);
     default:
-      return p === undefined ? pyStr(abs) : general(abs, p, spec.alternate, false);
+      // No type: repr() without a precision; with one, 'g' that keeps a ".0" and goes exponential one digit sooner.
+      return p === undefined ? pyStr(abs) : general(abs, p, spec.alternate, false, true);
   }
 }
 
 function exponential(abs: number, digits: number, upper: boolean): string {
-  const [mantissa = '', exp = '0'] = abs.toExponential(digits).split('e');
+  const [mantissa = '', exp = '0'] = rounded(abs, digits, 'toExponential').split('e');
   const text = `${mantissa}e${exp.startsWith('-') ? '-' : '+'}${exp.replace(/^[+-]/, '').padStart(2, '0')}`;
   return upper ? text.toUpperCase() : text;
 }
 
 /** Python's 'g': fixed point when -4 <= exponent < precision, else exponential; trailing zeros removed unless '#'. */
-function general(abs: number, precision: number, alternate: boolean, upper: boolean): string {
+function general(abs: number, precision: number, alternate: boolean, upper: boolean, addDotZero: boolean): string {
   const p = precision === 0 ? 1 : precision;
-  const exp = Number(abs.toExponential(p - 1).split('e')[1] ?? 0);
-  let text = exp >= -4 && exp < p ? abs.toFixed(Math.max(0, p - 1 - exp)) : exponential(abs, p - 1, upper);
+  const exp = Number(rounded(abs, p - 1, 'toExponential').split('e')[1] ?? 0);
+  const fixed = exp >= -4 && exp < (addDotZero ? p - 1 : p);
+  let text = fixed ? rounded(abs, Math.max(0, p - 1 - exp), 'toFixed') : exponential(abs, p - 1, upper);
   if (!alternate) text = text.replace(/(\.\d*?)0+(?=$|[eE])/, '$1').replace(/\.(?=$|[eE])/, '');
+  if (addDotZero && fixed && !text.includes('.')) text += '.0';
   return text;
 }
 
-function group(body: string, separator: string, size: number, digits: RegExp): string {
-  const match = digits.exec(body);
-  const whole = match?.[0] ?? '';
+/**
+ * toFixed / toExponential, but an exact tie rounds to even as Python does ('{:.0f}' of 2.5 is
+ * "2"; JavaScript says "3"). A tie shows as "50…0" in the longer exact expansion.
+ */
+function rounded(x: number, digits: number, method: 'toFixed' | 'toExponential'): string {
+  const halfUp = x[method](digits);
+  const longer = Math.min(100, digits + 30);
+  if (longer === digits || !Number.isFinite(x) || x >= 1e21) return halfUp;
+  const [mantissa = '', exponent] = x[method](longer).split('e');
+  const dot = mantissa.indexOf('.');
+  const keep = digits === 0 ? dot : dot + 1 + digits;
+  if (dot === -1 || !/^50*$/.test(mantissa.slice(keep).replace('.', ''))) return halfUp;
+  const lastDigit = Number(mantissa[digits === 0 ? dot - 1 : keep - 1]);
+  if (lastDigit % 2 === 1) return halfUp;
+  return mantissa.slice(0, keep) + (exponent === undefined ? '' : 'e' + exponent);
+}
+
+/** Separators every `size` digits from the right of a run of digits. */
+function group(digits: string, separator: string, size: number): string {
   let grouped = '';
-  for (let i = whole.length; i > 0; i -= size) grouped = whole.slice(Math.max(0, i - size), i) + (grouped ? separator + grouped : '');
-  return grouped + body.slice(whole.length);
+  for (let i = digits.length; i > 0; i -= size) grouped = digits.slice(Math.max(0, i - size), i) + (grouped ? separator + grouped : '');
+  return grouped;
 }
 
 function pad(signAndPrefix: string, body: string, spec: Spec, defaultAlign: string): string {

@@ -40,6 +40,7 @@ function render(template: string, args: readonly unknown[], kwargs: Readonly<Rec
         i += 2;
         continue;
       }
+      if (i + 1 === template.length) throw new FormatError("Single '{' encountered in format string");
       const close = findFieldEnd(template, i + 1);
       out += replaceField(template.slice(i + 1, close), args, kwargs, numbering, depth);
       i = close + 1;

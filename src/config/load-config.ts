@@ -95,7 +95,8 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
   // A field whose variable is unset keeps its "${NAME}" text: a schema complaint about that text repeats the problem.
   const aboutUnexpanded = (field: string | undefined): boolean =>
     unexpanded.some((f) => f === field || (field !== undefined && (f.startsWith(`${field}.`) || f.startsWith(`${field}[`))));
-  problems.push(...validate(configSchema, expanded, { file: fileName, source: ctx.source }).filter((p) => !aboutUnexpanded(p.field)));
+  const schemaProblems = validate(configSchema, expanded, { file: fileName, source: ctx.source });
+  problems.push(...schemaProblems.filter((p) => p.message.startsWith('unknown option') || !aboutUnexpanded(p.field)));
   const envIndex = envValue(ctx.env, 'LOGWARDEN_WRITEBACK_INDEX');
   if (envIndex !== undefined && globalConfigProperties.writeback_index) {
     problems.push(...validate(globalConfigProperties.writeback_index, envIndex, { file: '(environment)', basePath: ['LOGWARDEN_WRITEBACK_INDEX'] }));

@@ -38,18 +38,21 @@ export function createEsClient(settings: EsSettings, extra: Partial<ClientOption
   else if (settings.bearer) auth = { bearer: settings.bearer };
   else if (settings.username) auth = { username: settings.username, password: settings.password ?? '' };
 
-  let tls: ClientOptions['tls'];
-  try {
-    tls = {
-      rejectUnauthorized: settings.verifyCerts,
-      ...(settings.caCertPath ? { ca: readFileSync(settings.caCertPath) } : {}),
-      ...(settings.clientCertPath ? { cert: readFileSync(settings.clientCertPath) } : {}),
-      ...(settings.clientKeyPath ? { key: readFileSync(settings.clientKeyPath) } : {}),
-    };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new EsError('bad_request', `cannot read a TLS file for Elasticsearch (${code}): ${(error as NodeJS.ErrnoException).path ?? ''}`);
-  }
+  // Named here: some errors (EISDIR) carry no path of their own.
+  const read = (what: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new EsError('bad_request', `cannot read the ${what} file for Elasticsearch (${code}): ${file}`);
+    }
+  };
+  const tls: ClientOptions['tls'] = {
+    rejectUnauthorized: settings.verifyCerts,
+    ...(settings.caCertPath ? { ca: read('CA certificate', settings.caCertPath) } : {}),
+    ...(settings.clientCertPath ? { cert: read('client certificate', settings.clientCertPath) } : {}),
+    ...(settings.clientKeyPath ? { key: read('client key', settings.clientKeyPath) } : {}),
+  };
 
   let client: Client;
   try {

@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { formatProblem, type ConfigProblem } from '../config/errors.ts';
 import type { LogWardenConfig } from '../config/load-config.ts';
@@ -26,14 +26,21 @@ const isRuleFileName = (name: string): boolean => /\.ya?ml$/.test(name) && !/\.t
  * fixtures). Hidden folders are skipped (.git, and Kubernetes' ..data links that ElastAlert2
  * also skips); symbolic links are followed once.
  */
-export function findRuleFiles(folder: string, recursive = true): string[] {
+export function findRuleFiles(folder: string, recursive = true, unreadable?: (dir: string, code: string) => void): string[] {
   const found: string[] = [];
   const visited = new Set<string>();
   const walk = (dir: string): void => {
-    const real = realpathSync(dir);
-    if (visited.has(real)) return;
-    visited.add(real);
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      const real = realpathSync(dir);
+      if (visited.has(real)) return;
+      visited.add(real);
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      unreadable?.(dir, (error as NodeJS.ErrnoException).code ?? 'unreadable');
+      return;
+    }
+    for (const entry of entries) {
       const full = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
@@ -58,7 +65,11 @@ export function loadRules(config: LogWardenConfig, env: NodeJS.ProcessEnv, optio
     const shown = path.relative(root, config.rulesFolder) || config.rulesFolder;
     return { rules: [], problems: [{ file: shown, message: stat ? 'the rules folder is not a folder' : 'the rules folder does not exist' }] };
   }
-  return loadRuleFiles(findRuleFiles(config.rulesFolder, config.scanSubdirectories), config, env, options);
+  const problems: ConfigProblem[] = [];
+  const display = displayFor(root);
+  const files = findRuleFiles(config.rulesFolder, config.scanSubdirectories, (dir, code) => problems.push({ file: display(dir), message: `cannot read the folder (${code})` }));
+  const loaded = loadRuleFiles(files, config, env, options);
+  return { rules: loaded.rules, problems: [...problems, ...loaded.problems] };
 }
 
 /**

@@ -96,6 +96,7 @@ const common: Record<string, Schema> = {
   jinja_filters: strList,
   replace_dots_in_field_names: bool,
   _source_enabled: bool,
+  include_match_in_root: bool,
   limit_execution: str,
   misfire_grace_time: int,
   max_threads: atLeastOne,

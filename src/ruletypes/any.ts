@@ -1,4 +1,4 @@
-import type { RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
+import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
 import { documentBody, type RuleType, type StepResult } from './rule-type.ts';
 
 /** `any` keeps nothing between runs. */
@@ -20,21 +20,21 @@ export class AnyRule implements RuleType<AnyState> {
     return null;
   }
 
-  addEvents(state: AnyState, events: readonly RuleEvent[]): StepResult<AnyState> {
+  addEvents(state: AnyState, events: readonly RuleEvent[], _nowMs?: number): StepResult<AnyState> {
     const matches = events.map((e): RuleMatch => ({ timestampMs: e.timestampMs, key: e.key, body: documentBody(this.#rule, e) }));
     return { state, matches };
   }
 
-  addCounts(): StepResult<AnyState> {
+  addCounts(_state?: AnyState, _entries?: readonly CountEntry[], _nowMs?: number): StepResult<AnyState> {
     // As ElastAlert2's base RuleType: counts say nothing about which documents to alert on.
     throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): type any cannot use use_count_query or use_terms_query`);
   }
 
-  garbageCollect(state: AnyState): AnyState {
+  garbageCollect(state: AnyState, _nowMs?: number): AnyState {
     return state;
   }
 
-  describeMatch(): string {
+  describeMatch(_match?: RuleMatch): string {
     return '';
   }
 }

@@ -65,7 +65,7 @@ export class FrequencyRule implements RuleType<FrequencyState> {
     return { windows: [] };
   }
 
-  addEvents(state: FrequencyState, events: readonly RuleEvent[]): StepResult<FrequencyState> {
+  addEvents(state: FrequencyState, events: readonly RuleEvent[], _nowMs?: number): StepResult<FrequencyState> {
     const hasQueryKey = this.#rule.queryKey !== undefined;
     return this.#addAll(state, events.map((e) => ({
       // ElastAlert2 keys a document without the query_key field under None; here null.
@@ -74,7 +74,7 @@ export class FrequencyRule implements RuleType<FrequencyState> {
     })));
   }
 
-  addCounts(state: FrequencyState, entries: readonly CountEntry[]): StepResult<FrequencyState> {
+  addCounts(state: FrequencyState, entries: readonly CountEntry[], _nowMs?: number): StepResult<FrequencyState> {
     const tsField = this.#rule.timestampField;
     const qkField = queryKeyField(this.#rule);
     return this.#addAll(state, entries.map((c) => {

@@ -110,7 +110,9 @@ export async function runRule(
 
     const keepAfter = window.endMs - rule.bufferTimeMs;
     for (const [id, ts] of Object.entries(seen)) if (ts <= keepAfter) delete seen[id];
-    await ctx.store.saveRuleState(rule.name, { lastEndMs: window.endMs, ruleType: rule.type, typeState: { type: typeState, seen } satisfies RunState }, nowMs);
+    // Never move the end backwards (a backfill of an older window, a clock step back): counts would repeat.
+    const lastEndMs = Math.max(window.endMs, fresh ? 0 : persisted.lastEndMs);
+    await ctx.store.saveRuleState(rule.name, { lastEndMs, ruleType: rule.type, typeState: { type: typeState, seen } satisfies RunState }, nowMs);
   } catch (error) {
     outcome.error = error instanceof Error ? error : new Error(String(error));
     const retry = error instanceof EsError && error.retryable ? 'will retry next run' : 'needs a fix';

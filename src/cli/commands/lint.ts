@@ -51,7 +51,7 @@ export function lint(opts: LintOptions, env: NodeJS.ProcessEnv): LintReport {
       const abs = path.resolve(cwd, given);
       const stat = statSync(abs, { throwIfNoEntry: false });
       if (!stat) problems.push({ file: given, message: 'no such file or folder' });
-      else if (stat.isDirectory()) files.push(...findRuleFiles(abs, config.scanSubdirectories));
+      else if (stat.isDirectory()) files.push(...findRuleFiles(abs, config.scanSubdirectories, (dir, code) => problems.push({ file: path.relative(cwd, dir) || dir, message: `cannot read the folder (${code})` })));
       else files.push(abs);
     }
     loaded = loadRuleFiles(files, config, env, { displayRoot: cwd });

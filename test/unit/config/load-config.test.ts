@@ -80,6 +80,13 @@ describe('loadConfig rejects bad configs with exact messages', () => {
     ['an unset ${VAR} names the variable and the field', 'es_host: h\nes_username: u\nes_password: ${ES_PW}\n', {}, {}, 'config.yaml:3: es_password: environment variable ES_PW is not set'],
     ['an unset ${VAR} is reported once, not again as a bad value', 'es_url: ${CLUSTER_URL}\n', {}, {}, 'config.yaml:1: es_url: environment variable CLUSTER_URL is not set'],
     [
+      'an unset ${VAR} under an unknown key is reported, and so is the unknown key',
+      'es_hots: ${NOPE}\n',
+      {},
+      {},
+      'config.yaml:1: es_hots: environment variable NOPE is not set\nconfig.yaml:1: es_hots: unknown option; did you mean "es_host"?',
+    ],
+    [
       'an unset ${VAR} inside a duration is reported once',
       'run_every:\n  minutes: ${EVERY}\n',
       {},

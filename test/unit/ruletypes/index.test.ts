@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { createRuleType } from '../../../src/ruletypes/index.ts';
+import { makeRule } from './fixtures.ts';
+
+describe('createRuleType', () => {
+  const rows: { why: string; type: string; options?: Record<string, unknown>; needs?: string; error?: RegExp }[] = [
+    { why: 'any reads documents', type: 'any', needs: 'documents' },
+    { why: 'frequency reads documents by default', type: 'frequency', needs: 'documents' },
+    { why: 'frequency with use_count_query reads one count', type: 'frequency', options: { use_count_query: true }, needs: 'count' },
+    { why: 'frequency with use_terms_query reads per-key counts', type: 'frequency', options: { use_terms_query: true }, needs: 'terms' },
+    { why: 'a known but unimplemented type says so', type: 'spike', error: /type "spike" is an ElastAlert2 rule type LogWarden does not implement yet/ },
+    { why: 'a Python class path is a custom type', type: 'mymodule.MyRule', error: /custom Python rule type/ },
+    { why: 'anything else is unknown', type: 'frquency', error: /not a known rule type; implemented: any, frequency/ },
+    { why: 'an inherited object key is not a type', type: 'constructor', error: /not a known rule type/ },
+  ];
+  it.each(rows)('$why', ({ type, options, needs, error }) => {
+    const rule = makeRule({ type }, options);
+    if (error) expect(() => createRuleType(rule)).toThrow(error);
+    else expect(createRuleType(rule).needs).toBe(needs);
+  });
+
+  it('names the rule and file in errors', () => {
+    expect(() => createRuleType(makeRule({ type: 'flatline' }))).toThrow('rule "Test rule" (test.yaml)');
+  });
+});
