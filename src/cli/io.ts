@@ -16,12 +16,17 @@ export function processIO(): CliIO {
     process.stderr.write(`\nReceived ${signal}, stopping...\n`);
     void Promise.allSettled(cleanups.map((c) => c())).then(() => process.exit(130));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   return {
     env: process.env,
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
-    onStop: (cleanup) => cleanups.push(cleanup),
+    // Handlers are installed only by commands that need a cleanup, so `run` can stop gracefully on its own.
+    onStop: (cleanup) => {
+      if (cleanups.length === 0) {
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      }
+      cleanups.push(cleanup);
+    },
   };
 }

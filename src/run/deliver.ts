@@ -76,7 +76,11 @@ async function send(rule: RuleDefinition, record: AlertRecord, ctx: RunContext, 
 export async function retryPending(rule: RuleDefinition, nowMs: number, ctx: RunContext, log: Logger): Promise<number> {
   const pending = await ctx.store.pendingAlerts(nowMs - ctx.alertTimeLimitMs, rule.name);
   let sent = 0;
-  for (const record of pending) if (await send(rule, record, ctx, log, nowMs)) sent++;
+  for (const candidate of pending) {
+    // The search may lag a second behind a "sent" mark; the real-time get does not.
+    const record = await ctx.store.getAlert(candidate.id);
+    if (record && !record.alertSent && (await send(rule, record, ctx, log, nowMs))) sent++;
+  }
   return sent;
 }
 

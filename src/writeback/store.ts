@@ -124,7 +124,7 @@ export class WritebackStore {
       alert_sent: a.alertSent, ...(a.alertException ? { alert_exception: a.alertException } : {}), '@timestamp': iso(a.alertTimeMs),
     };
     try {
-      await esCall(this.es, `recording an alert of rule "${a.ruleName}"`, (c) => c.create({ index, id: a.id, document, refresh: 'wait_for' }));
+      await esCall(this.es, `recording an alert of rule "${a.ruleName}"`, (c) => c.create({ index, id: a.id, document }));
       return true;
     } catch (error) {
       if (error instanceof EsError && error.kind === 'conflict') return false;
@@ -135,7 +135,7 @@ export class WritebackStore {
   async markAlert(id: string, sent: boolean, exception: string | undefined, nowMs: number): Promise<void> {
     const index = this.index('alerts');
     await esCall(this.es, `updating alert ${id}`, (c) =>
-      c.update({ index, id, doc: { alert_sent: sent, ...(exception ? { alert_exception: exception } : {}), '@timestamp': iso(nowMs) }, refresh: 'wait_for' }),
+      c.update({ index, id, doc: { alert_sent: sent, ...(exception ? { alert_exception: exception } : {}), '@timestamp': iso(nowMs) } }),
     );
   }
 
@@ -172,10 +172,11 @@ export class WritebackStore {
     return doc ? { key, untilMs: Date.parse(doc.until), exponent: doc.exponent, reason: doc.reason } : undefined;
   }
 
-  async setSilence(s: Silence, nowMs: number): Promise<void> {
+  /** `visibleNow` makes the silence appear in listings at once (manual silences); lookups by key never lag. */
+  async setSilence(s: Silence, nowMs: number, visibleNow = false): Promise<void> {
     const index = this.index('silence');
     const document: SilenceDoc = { rule_name: s.key, until: iso(s.untilMs), exponent: s.exponent, ...(s.reason ? { reason: s.reason } : {}), '@timestamp': iso(nowMs) };
-    await esCall(this.es, `writing silence "${s.key}"`, (c) => c.index({ index, id: s.key, document, refresh: 'wait_for' }));
+    await esCall(this.es, `writing silence "${s.key}"`, (c) => c.index({ index, id: s.key, document, ...(visibleNow ? { refresh: 'wait_for' as const } : {}) }));
   }
 
   async deleteSilence(key: string): Promise<boolean> {

@@ -25,7 +25,7 @@ export async function silenceCommand(opts: SilenceOptions, io: CliIO): Promise<n
   try {
     const store = new WritebackStore(es, config.writebackIndex);
     const now = Date.now();
-    await store.setSilence({ key: keyFor(opts), untilMs: now + duration, exponent: 0, reason: opts.reason }, now);
+    await store.setSilence({ key: keyFor(opts), untilMs: now + duration, exponent: 0, reason: opts.reason }, now, true);
     io.out(`Silenced ${keyFor(opts)} for ${formatDuration(duration)} (until ${new Date(now + duration).toISOString()})`);
     return 0;
   } finally {

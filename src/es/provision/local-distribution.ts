@@ -83,7 +83,7 @@ async function download(opts: LocalOptions, zip: string): Promise<void> {
   opts.log.info(`Downloading Elasticsearch ${opts.version} (${artifact}) with Maven into ${path.dirname(zip)}; about 110 MB, once`);
   const args = [
     ...(opts.interactive ? [] : ['-B', '--no-transfer-progress']),
-    '-q', '-C',
+    '-q',
     `${DEPENDENCY_PLUGIN}:copy`,
     `-Dartifact=${artifact}`,
     `-DoutputDirectory=${path.dirname(zip)}`,
