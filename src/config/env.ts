@@ -1,5 +1,3 @@
-import type { ConfigProblem } from './errors.ts';
-
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\$\{/g;
 
 /**
@@ -37,4 +35,3 @@ export function fieldName(path: readonly (string | number)[]): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
-export type ProblemSink = (p: ConfigProblem) => void;

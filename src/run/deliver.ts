@@ -1,4 +1,4 @@
-import type { Alerter, AlertPayload } from '../../alerters/index.ts';
+import type { AlertPayload } from '../../alerters/index.ts';
 import { buildAlertText } from '../alert/text.ts';
 import type { Logger } from '../log.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
@@ -84,4 +84,3 @@ export async function retryPending(rule: RuleDefinition, nowMs: number, ctx: Run
   return sent;
 }
 
-export type { Alerter };

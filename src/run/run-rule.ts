@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Alerter, AlertPayload } from '../../alerters/index.ts';
+import type { Alerter } from '../../alerters/index.ts';
 import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
 import { countPerKey, countWindow, fetchDocuments } from '../query/fetch.ts';
@@ -87,9 +87,9 @@ export async function runRule(
         }
         if (fetched.truncated) log.warn(`${rule.file}: rule "${rule.name}": more documents than max_query_size allows in one window; the rest were not read (set use_count_query or narrow the filter)`);
         // buffer_time makes windows overlap on purpose; an event already counted is not counted again.
-        const fresh = fetched.events.filter((e) => !(e.id in seen));
-        for (const e of fresh) seen[e.id] = e.timestampMs;
-        step = ruleType.addEvents(typeState, fresh, segment.endMs);
+        const unseen = fetched.events.filter((e) => !(e.id in seen));
+        for (const e of unseen) seen[e.id] = e.timestampMs;
+        step = ruleType.addEvents(typeState, unseen, segment.endMs);
       } else {
         const entries: CountEntry[] = ruleType.needs === 'count'
           ? [{ key: undefined, count: await countWindow(ctx.store.es, rule, segment.startMs, segment.endMs), timestampMs: segment.endMs }]
@@ -127,4 +127,3 @@ export async function runRule(
   return outcome;
 }
 
-export type { AlertPayload };
