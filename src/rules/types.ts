@@ -31,6 +31,12 @@ export interface RuleMatch {
   body: Record<string, unknown>;
   /** Other documents attached to the match (frequency with attach_related). */
   related?: Record<string, unknown>[];
+  /**
+   * For matches made from counts: where example documents are. The run fetches up to a few of
+   * them (newest first): the newest one's fields fill in the body (fields the rule type set win),
+   * the rest go to `related`, so alert text can show e.g. the user or host of a spike.
+   */
+  sample?: { startMs: number; endMs: number; fields: Readonly<Record<string, string | number | boolean>> };
 }
 
 export interface AlerterRef {

@@ -1,0 +1,64 @@
+import type { RuleMatch } from '../rules/types.ts';
+import type { StepResult } from './rule-type.ts';
+
+/** A named time range: start exclusive, end inclusive, as every LogWarden window. */
+export interface TimeRangeSpec {
+  name: string;
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * A count a rule type asks the run to make in Elasticsearch: documents matching the rule's
+ * filter, grouped by the values of `fields` (every combination that occurs, paged with a
+ * composite aggregation, never a top-N), counted per named time range. No documents are read.
+ */
+export interface KeyCountRequest {
+  /** The rule type's own name for the request, echoed in the result. */
+  id: string;
+  /** Fields to group by; [] gives a single group for all documents. */
+  fields: readonly string[];
+  ranges: readonly TimeRangeSpec[];
+  /** Also count, per range, the documents that lack any of `fields` (new_term alert_on_missing_field). */
+  countMissing?: boolean;
+  /** Sum this numeric field instead of counting documents (spike's field_value). */
+  sumField?: string;
+}
+
+/** One group: the values of the request's fields (in order) and its count per range name. */
+export interface KeyCounts {
+  values: readonly (string | number | boolean)[];
+  /** Count per range name; a range with no document in this group is 0. */
+  counts: Readonly<Record<string, number>>;
+}
+
+export interface KeyCountResult {
+  id: string;
+  /** Groups with at least one document in at least one range. */
+  groups: readonly KeyCounts[];
+  /** With countMissing: documents lacking a field, per range name. */
+  missing?: Readonly<Record<string, number>>;
+}
+
+/** What an evaluation looks at: the end of the time being evaluated and the run's window. */
+export interface EvaluationPoint {
+  /** Evaluate "as of" this time (a segment end); trailing windows end here. */
+  endMs: number;
+  /** The part of time that is new since the previous evaluation (start exclusive). */
+  startMs: number;
+}
+
+/**
+ * A rule type that counts in Elasticsearch instead of reading documents (spike, flatline,
+ * new_term). Pure like RuleType: `plan` says what to count, the run executes it, `evaluate`
+ * turns the counts into matches. The run calls plan/evaluate once per run_every-sized segment
+ * between the last evaluated end and now, so an outage is caught up step by step.
+ */
+export interface AggregatingRuleType<S> {
+  readonly needs: 'aggregations';
+  initialState(): S;
+  plan(state: S, at: EvaluationPoint): KeyCountRequest[];
+  /** `results` are in the order of plan()'s requests. */
+  evaluate(state: S, results: readonly KeyCountResult[], at: EvaluationPoint): StepResult<S>;
+  describeMatch(match: RuleMatch): string;
+}
