@@ -6,7 +6,8 @@ import type { EsHandle } from './es/client.ts';
 import type { Logger } from './log.ts';
 import { loadRules } from './rules/load-rules.ts';
 import type { RuleDefinition } from './rules/types.ts';
-import { createRuleType, type RuleType } from './ruletypes/index.ts';
+import { createRuleType } from './ruletypes/index.ts';
+import type { AnyRuleType } from './run/evaluate.ts';
 import { runRule, type RunOutcome } from './run/run-rule.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
@@ -14,7 +15,7 @@ import { WritebackStore } from './writeback/store.ts';
 
 interface LoadedRule {
   rule: RuleDefinition;
-  type: RuleType<unknown>;
+  type: AnyRuleType;
   alerters: Alerter[];
 }
 
@@ -84,6 +85,11 @@ export class Engine {
 
   ruleNames(): string[] {
     return [...this.rules.keys()];
+  }
+
+  /** The definition currently running under this name. */
+  ruleDefinition(name: string): RuleDefinition | undefined {
+    return this.rules.get(name)?.rule;
   }
 
   /** Runs one rule now (or over an explicit window), as the scheduler would. */

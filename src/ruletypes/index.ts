@@ -1,13 +1,15 @@
 import type { RuleDefinition } from '../rules/types.ts';
 import { AnyRule } from './any.ts';
 import { FrequencyRule } from './frequency.ts';
+import type { AggregatingRuleType } from './aggregating.ts';
 import type { RuleType } from './rule-type.ts';
 
 export type { RuleType, StepResult } from './rule-type.ts';
+export type { AggregatingRuleType } from './aggregating.ts';
 export { documentBody, durationOptionMs, matchFields, queryKeyField } from './rule-type.ts';
 export { lookupField, queryKeyValue, formatEsTimestamp } from './fields.ts';
 
-const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown>> = {
+const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown> | AggregatingRuleType<unknown>> = {
   any: (rule) => new AnyRule(rule),
   frequency: (rule) => new FrequencyRule(rule),
 };
@@ -16,7 +18,7 @@ const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown>> =
 const PLANNED = ['blacklist', 'whitelist', 'change', 'spike', 'flatline', 'new_term', 'cardinality', 'metric_aggregation', 'spike_aggregation', 'percentage_match'];
 
 /** The rule type for a rule; throws for types not implemented (including ElastAlert2's "module.Class" custom types). */
-export function createRuleType(rule: RuleDefinition): RuleType<unknown> {
+export function createRuleType(rule: RuleDefinition): RuleType<unknown> | AggregatingRuleType<unknown> {
   const create = Object.hasOwn(IMPLEMENTED, rule.type) ? IMPLEMENTED[rule.type] : undefined;
   if (create) return create(rule);
   const why = PLANNED.includes(rule.type)

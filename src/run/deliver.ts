@@ -3,9 +3,9 @@ import { buildAlertText } from '../alert/text.ts';
 import type { Logger } from '../log.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import { matchFields } from '../ruletypes/rule-type.ts';
-import type { RuleType } from '../ruletypes/rule-type.ts';
 import { isSilenced, nextSilence, realertKey, ruleSilenceKey, silenceKey } from '../suppress/realert.ts';
 import { alertId, type AlertRecord } from '../writeback/store.ts';
+import type { AnyRuleType } from './evaluate.ts';
 import type { RunContext } from './run-rule.ts';
 
 export type DeliveryResult = 'sent' | 'failed' | 'suppressed' | 'duplicate';
@@ -15,7 +15,7 @@ export type DeliveryResult = 'sent' | 'failed' | 'suppressed' | 'duplicate';
  * silence check → alert recorded (unsent) → realert silence written → alerters → marked sent.
  * A crash before "marked sent" leaves an unsent record that the next run sends.
  */
-export async function deliverMatch(rule: RuleDefinition, ruleType: RuleType<unknown>, match: RuleMatch, nowMs: number, ctx: RunContext, log: Logger): Promise<DeliveryResult> {
+export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, match: RuleMatch, nowMs: number, ctx: RunContext, log: Logger): Promise<DeliveryResult> {
   const key = silenceKey(realertKey(rule.name, rule.options), match.key);
   // A whole-rule silence (logwarden silence --rule) and the realert silence of this key.
   const ruleSilence = await ctx.store.getSilence(ruleSilenceKey(rule.name));

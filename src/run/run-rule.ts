@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Alerter } from '../../alerters/index.ts';
 import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
-import { countPerKey, countWindow, fetchDocuments } from '../query/fetch.ts';
-import type { CountEntry, RuleDefinition, RuleMatch } from '../rules/types.ts';
-import type { RuleType } from '../ruletypes/rule-type.ts';
+import type { RuleDefinition } from '../rules/types.ts';
 import type { WritebackStore } from '../writeback/store.ts';
 import { deliverMatch, retryPending } from './deliver.ts';
+import { evaluateAggregations, evaluateEvents, type AnyRuleType } from './evaluate.ts';
+import { attachSample } from './samples.ts';
 import { computeRunWindow, splitRange, type RunWindow } from './window.ts';
 
 export interface RunContext {
@@ -44,7 +44,7 @@ interface RunState {
  */
 export async function runRule(
   rule: RuleDefinition,
-  ruleType: RuleType<unknown>,
+  ruleType: AnyRuleType,
   nowMs: number,
   ctx: RunContext,
   explicit?: { startMs: number; endMs: number },
@@ -67,39 +67,21 @@ export async function runRule(
           bufferTimeMs: rule.bufferTimeMs,
           runEveryMs: rule.runEveryMs,
           oldQueryLimitMs: ctx.oldQueryLimitMs,
-          needs: ruleType.needs,
+          // Counting types advance like count queries: from the previous end, run_every at a time.
+          needs: ruleType.needs === 'aggregations' ? 'count' : ruleType.needs,
           previousEndMs: fresh ? undefined : persisted.lastEndMs,
         });
     if (window.previousEndExpired) log.warn(`${rule.file}: rule "${rule.name}": last run ended more than old_query_limit ago; the gap is not queried`);
     outcome.startMs = window.startMs;
     outcome.endMs = window.endMs;
 
-    let typeState = state.type;
     const seen = { ...state.seen };
-    const matches: RuleMatch[] = [];
-    for (const segment of window.segments) {
-      let step;
-      if (ruleType.needs === 'documents') {
-        const fetched = await fetchDocuments(ctx.store.es, rule, segment.startMs, segment.endMs);
-        outcome.hits += fetched.hits;
-        if (fetched.unreadableTimestamps > 0) {
-          log.warn({ field: rule.timestampField, count: fetched.unreadableTimestamps }, `${rule.file}: rule "${rule.name}": ${fetched.unreadableTimestamps} documents have no readable ${rule.timestampField} and were skipped`);
-        }
-        if (fetched.truncated) log.warn(`${rule.file}: rule "${rule.name}": more documents than max_query_size allows in one window; the rest were not read (set use_count_query or narrow the filter)`);
-        // buffer_time makes windows overlap on purpose; an event already counted is not counted again.
-        const unseen = fetched.events.filter((e) => !(e.id in seen));
-        for (const e of unseen) seen[e.id] = e.timestampMs;
-        step = ruleType.addEvents(typeState, unseen, segment.endMs);
-      } else {
-        const entries: CountEntry[] = ruleType.needs === 'count'
-          ? [{ key: undefined, count: await countWindow(ctx.store.es, rule, segment.startMs, segment.endMs), timestampMs: segment.endMs }]
-          : await countPerKey(ctx.store.es, rule, segment.startMs, segment.endMs);
-        outcome.hits += entries.reduce((n, e) => n + e.count, 0);
-        step = ruleType.addCounts(typeState, entries, segment.endMs);
-      }
-      matches.push(...step.matches);
-      typeState = ruleType.garbageCollect(step.state, segment.endMs);
-    }
+    const evaluation = ruleType.needs === 'aggregations'
+      ? await evaluateAggregations(ctx.store.es, rule, ruleType, state.type, window.segments)
+      : await evaluateEvents(ctx.store.es, rule, ruleType, state.type, window.segments, seen, log);
+    const typeState = evaluation.typeState;
+    const matches = await Promise.all(evaluation.matches.map((m) => attachSample(ctx.store.es, rule, m)));
+    outcome.hits = evaluation.hits;
     outcome.matches = matches.length;
 
     for (const match of matches) {
