@@ -17,13 +17,20 @@ export interface FetchResult {
 const SEARCH_OPTIONS = { ignore_unavailable: true, allow_no_indices: true, expand_wildcards: 'open' } as const;
 
 /**
- * Reads every document of one window in time order, a page at a time, through a point in time
- * so pages stay consistent while logs keep arriving. Never unbounded: stops at `maxDocs`.
+ * Reads every document of one window in time order. A window that fits in one page costs one
+ * search; a larger one is re-read a page at a time through a point in time, so pages stay
+ * consistent while logs keep arriving. Never unbounded: stops at `maxDocs`.
  */
 export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number, maxDocs = rule.maxQuerySize * 10): Promise<FetchResult> {
   const index = indexFor(rule, startMs, endMs);
   const query = windowQuery(rule, startMs, endMs);
   const pageSize = Math.min(rule.maxQuerySize, maxDocs);
+  const sort: estypes.Sort = [{ [rule.timestampField]: { order: 'asc', unmapped_type: 'date' } }];
+  // Most windows fit in one page: one plain search, no point in time to open and close.
+  const first = await esCall(es, `searching ${index} for rule "${rule.name}"`, (c) =>
+    c.search<Record<string, unknown>>({ index, size: pageSize, query, sort, track_total_hits: false, ...SEARCH_OPTIONS }),
+  );
+  if (first.hits.hits.length < pageSize) return collect(rule, first.hits.hits, false);
   let pit: string;
   try {
     const opened = await esCall(es, `opening a point in time on ${index} for rule "${rule.name}"`, (c) =>
@@ -31,13 +38,11 @@ export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs
     );
     pit = opened.id;
   } catch (error) {
-    // No index matches yet (a new daily index, a pattern with no data): an empty window, not a failure.
+    // The index went away between the two requests: an empty window, not a failure.
     if (error instanceof EsError && error.kind === 'not_found') return { events: [], hits: 0, unreadableTimestamps: 0, truncated: false };
     throw error;
   }
-  const events: RuleEvent[] = [];
-  let hits = 0;
-  let unreadable = 0;
+  const all: estypes.SearchHit<Record<string, unknown>>[] = [];
   let searchAfter: estypes.SortResults | undefined;
   try {
     for (;;) {
@@ -46,30 +51,33 @@ export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs
           size: pageSize,
           query,
           pit: { id: pit, keep_alive: '1m' },
-          sort: [{ [rule.timestampField]: { order: 'asc', unmapped_type: 'date' } }, { _shard_doc: 'asc' }],
+          sort: [...(sort as estypes.SortCombinations[]), { _shard_doc: 'asc' }],
           track_total_hits: false,
           ...(searchAfter ? { search_after: searchAfter } : {}),
         }),
       );
       if (res.pit_id) pit = res.pit_id;
       const page = res.hits.hits;
-      for (const hit of page) {
-        hits++;
-        const source = hit._source ?? {};
-        const ts = eventTimeMs(rule, source);
-        if (ts === undefined) {
-          unreadable++;
-          continue;
-        }
-        events.push({ id: hit._id ?? '', index: hit._index, timestampMs: ts, key: rule.queryKey ? queryKeyValue(source, rule.queryKey) : undefined, source });
-      }
-      if (page.length < pageSize) return { events, hits, unreadableTimestamps: unreadable, truncated: false };
-      if (hits >= maxDocs) return { events, hits, unreadableTimestamps: unreadable, truncated: true };
+      all.push(...page);
+      if (page.length < pageSize) return collect(rule, all, false);
+      if (all.length >= maxDocs) return collect(rule, all, true);
       searchAfter = page[page.length - 1]?.sort;
     }
   } finally {
     await es.client.closePointInTime({ id: pit }).catch(() => undefined);
   }
+}
+
+function collect(rule: RuleDefinition, hitsIn: readonly estypes.SearchHit<Record<string, unknown>>[], truncated: boolean): FetchResult {
+  const events: RuleEvent[] = [];
+  let unreadable = 0;
+  for (const hit of hitsIn) {
+    const source = hit._source ?? {};
+    const ts = eventTimeMs(rule, source);
+    if (ts === undefined) unreadable++;
+    else events.push({ id: hit._id ?? '', index: hit._index, timestampMs: ts, key: rule.queryKey ? queryKeyValue(source, rule.queryKey) : undefined, source });
+  }
+  return { events, hits: hitsIn.length, unreadableTimestamps: unreadable, truncated };
 }
 
 /** Counts a window in Elasticsearch (ElastAlert2's use_count_query): one number, no documents. */
