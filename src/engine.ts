@@ -5,6 +5,7 @@ import type { LogWardenConfig } from './config/load-config.ts';
 import type { EsHandle } from './es/client.ts';
 import type { Logger } from './log.ts';
 import { loadRules } from './rules/load-rules.ts';
+import { runnableProblems } from './rules/runnable.ts';
 import type { RuleDefinition } from './rules/types.ts';
 import { createRuleType } from './ruletypes/index.ts';
 import type { AnyRuleType } from './run/evaluate.ts';
@@ -60,14 +61,16 @@ export class Engine {
     const next = new Map<string, LoadedRule>();
     for (const rule of rules) {
       if (!rule.isEnabled) continue;
-      try {
-        next.set(rule.name, { rule, type: createRuleType(rule), alerters: createAlerters(rule, { log: this.opts.log, out: this.opts.out ?? ((t) => process.stdout.write(`${t}\n`)) }) });
-      } catch (error) {
-        const message = `${rule.file}: rule ${JSON.stringify(rule.name)}: ${error instanceof Error ? error.message.replace(`${rule.file}: rule ${JSON.stringify(rule.name)}: `, '') : String(error)}`;
-        messages.push(message);
-        this.opts.log.error(message);
+      const notRunnable = runnableProblems(rule);
+      if (notRunnable.length > 0) {
+        for (const p of notRunnable) {
+          messages.push(formatProblem(p));
+          this.opts.log.error(formatProblem(p));
+        }
         badFiles.add(rule.file);
+        continue;
       }
+      next.set(rule.name, { rule, type: createRuleType(rule), alerters: createAlerters(rule, { log: this.opts.log, out: this.opts.out ?? ((t) => process.stdout.write(`${t}\n`)) }) });
     }
     for (const [name, old] of this.rules) {
       if (!next.has(name) && badFiles.has(old.rule.file)) {

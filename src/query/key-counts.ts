@@ -18,12 +18,12 @@ function rangeQuery(rule: RuleDefinition, r: TimeRangeSpec): estypes.QueryDslQue
   };
 }
 
-/** One filter sub-aggregation per range, summing `sumField` when given. */
+/** One filter sub-aggregation per range, with the sum or average of `value.field` when asked. */
 function rangeAggs(rule: RuleDefinition, req: KeyCountRequest): Record<string, estypes.AggregationsAggregationContainer> {
   return Object.fromEntries(
     req.ranges.map((r, i) => [
       `r${i}`,
-      { filter: rangeQuery(rule, r), ...(req.sumField ? { aggs: { s: { sum: { field: req.sumField } } } } : {}) },
+      { filter: rangeQuery(rule, r), ...(req.value ? { aggs: { v: { [req.value.agg]: { field: req.value.field } } } } : {}) },
     ]),
   );
 }
@@ -31,8 +31,8 @@ function rangeAggs(rule: RuleDefinition, req: KeyCountRequest): Record<string, e
 function readRanges(req: KeyCountRequest, bucket: Record<string, unknown>): Record<string, number> {
   const counts: Record<string, number> = {};
   req.ranges.forEach((r, i) => {
-    const agg = bucket[`r${i}`] as { doc_count?: number; s?: { value?: number | null } } | undefined;
-    counts[r.name] = req.sumField ? (agg?.s?.value ?? 0) : (agg?.doc_count ?? 0);
+    const agg = bucket[`r${i}`] as { doc_count?: number; v?: { value?: number | null } } | undefined;
+    counts[r.name] = req.value ? (agg?.v?.value ?? 0) : (agg?.doc_count ?? 0);
   });
   return counts;
 }
@@ -79,7 +79,7 @@ export async function countByKeyAndRange(
   };
 
   const missingAgg: Record<string, estypes.AggregationsAggregationContainer> = req.countMissing && fields.length > 0
-    ? { missing: { filter: { bool: { should: fields.map((f) => ({ bool: { must_not: { exists: { field: f } } } })), minimum_should_match: 1 } }, aggs: rangeAggs(rule, { ...req, sumField: undefined }) } }
+    ? { missing: { filter: { bool: { should: fields.map((f) => ({ bool: { must_not: { exists: { field: f } } } })), minimum_should_match: 1 } }, aggs: rangeAggs(rule, { ...req, value: undefined }) } }
     : {};
 
   if (fields.length === 0) {
@@ -103,7 +103,7 @@ export async function countByKeyAndRange(
       },
     });
     const aggs = (body.aggregations ?? {}) as Record<string, unknown>;
-    if (page === 0 && req.countMissing) missing = readRanges({ ...req, sumField: undefined }, (aggs.missing ?? {}) as Record<string, unknown>);
+    if (page === 0 && req.countMissing) missing = readRanges({ ...req, value: undefined }, (aggs.missing ?? {}) as Record<string, unknown>);
     const composite = aggs.groups as estypes.AggregationsCompositeAggregate | undefined;
     const buckets = Array.isArray(composite?.buckets) ? composite.buckets : [];
     for (const bucket of buckets) {

@@ -171,6 +171,7 @@ const typeOptions: Record<string, Schema> = {
   field_value: nonEmpty,
   threshold: atLeastZero,
   forget_keys: bool,
+  known_keys_lookback: duration,
   fields: { type: ['string', 'array'], items: { type: ['string', 'array'], items: str } },
   terms_window_size: duration,
   window_step_size: duration,

@@ -21,8 +21,11 @@ export interface KeyCountRequest {
   ranges: readonly TimeRangeSpec[];
   /** Also count, per range, the documents that lack any of `fields` (new_term alert_on_missing_field). */
   countMissing?: boolean;
-  /** Sum this numeric field instead of counting documents (spike's field_value). */
-  sumField?: string;
+  /**
+   * Each range holds the sum or the average of this numeric field instead of a document count
+   * (spike's field_value compares averages, as ElastAlert2); the average of no documents is 0.
+   */
+  value?: { field: string; agg: 'sum' | 'avg' };
 }
 
 /** One group: the values of the request's fields (in order) and its count per range name. */

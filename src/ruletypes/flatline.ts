@@ -89,7 +89,8 @@ const SEGMENT = 'segment';
  * Bounds. A key not seen for more than known_keys_lookback is forgotten (ElastAlert2 keeps and
  * reports a silent key forever). This matches what a restart would find, so behaviour does not
  * depend on restarts; the lookback must be at least timeframe + run_every so a silent key is
- * reported at least once before it is forgotten. Seeded lastSeen is at most one slice late, so
+ * reported at least once before it is forgotten (when the run thins the points of a very long
+ * outage to more than lookback - timeframe apart, a key may be forgotten unreported). Seeded lastSeen is at most one slice late, so
  * such a key may be kept (and reported) up to (lookback - timeframe) / SEED_SLICES longer. The
  * state holds at most MAX_FLATLINE_KEYS keys: beyond it the keys seen longest ago (those silent
  * longest, already reported the longest) are dropped and counted in `droppedKeys`.
@@ -188,32 +189,37 @@ export class FlatlineRule implements AggregatingRuleType<FlatlineState> {
       entries.set(idOf([]), { values: [], firstSeenMs: end, lastSeenMs: end, known: true, flatlined: false });
     }
 
+    // Forgotten before checking: a key not seen for more than the lookback is not reported again.
+    const kept = [...entries].filter(([, k]) => this.#fields.length === 0 || end - k.lastSeenMs <= this.#lookbackMs);
+    const { keys: capped, dropped } = cap(kept, this.#maxKeys);
+    const checked = new Map(capped);
+
     const matches: RuleMatch[] = [];
-    for (const [id, entry] of [...entries]) {
+    for (const [id, entry] of capped) {
       const count = windowCount.get(id) ?? 0;
-      if (entry.flatlined && count >= this.#threshold) {
+      // The option may have been turned off since the key flatlined: then no recovery is reported.
+      if (entry.flatlined && count >= this.#threshold && this.#notifyOnRecovery) {
         matches.push(this.#match(entry, count, end, true));
         const recovered = { ...entry, flatlined: false };
-        if (recovered.known) entries.set(id, recovered);
-        else entries.delete(id);
+        if (recovered.known) checked.set(id, recovered);
+        else checked.delete(id);
         continue;
       }
       if (!entry.known || end - entry.firstSeenMs < this.#timeframeMs || count >= this.#threshold) continue;
       matches.push(this.#match(entry, count, end, false));
       const flatlined = this.#notifyOnRecovery;
       if (!this.#forgetKeys) {
-        if (flatlined !== entry.flatlined) entries.set(id, { ...entry, flatlined });
+        if (flatlined !== entry.flatlined) checked.set(id, { ...entry, flatlined });
       } else if (this.#fields.length === 0) {
-        entries.set(id, { ...entry, firstSeenMs: end, flatlined });
+        checked.set(id, { ...entry, firstSeenMs: end, flatlined });
       } else if (flatlined) {
-        entries.set(id, { ...entry, known: false, flatlined });
+        checked.set(id, { ...entry, known: false, flatlined });
       } else {
-        entries.delete(id);
+        checked.delete(id);
       }
     }
 
-    const kept = [...entries.values()].filter((k) => this.#fields.length === 0 || end - k.lastSeenMs <= this.#lookbackMs);
-    const { keys, dropped } = cap(kept, this.#maxKeys);
+    const keys = [...checked.values()];
     return { state: { queryKey: [...this.#fields], seeded: true, keys, droppedKeys: state.droppedKeys + dropped }, matches };
   }
 
@@ -230,10 +236,11 @@ export class FlatlineRule implements AggregatingRuleType<FlatlineState> {
       `Between ${start} and ${end} there were fewer than ${this.#threshold} events (${count} counted).`;
   }
 
-  /** The state as given, or a fresh one when it was made for other query_key fields. */
+  /** The state as given, or a fresh one when it was made for other query_key fields (or is not a flatline state). */
   #current(state: FlatlineState): FlatlineState {
-    const same = state.queryKey.length === this.#fields.length && state.queryKey.every((f, i) => f === this.#fields[i]);
-    return same ? state : { ...this.initialState(), droppedKeys: state.droppedKeys };
+    const fields: unknown = (state as Partial<FlatlineState> | null)?.queryKey;
+    const same = Array.isArray(fields) && fields.length === this.#fields.length && fields.every((f, i) => f === this.#fields[i]);
+    return same ? state : { ...this.initialState(), droppedKeys: typeof state?.droppedKeys === 'number' ? state.droppedKeys : 0 };
   }
 
   /** (E - lookback, E - timeframe] in SEED_SLICES equal slices, then (E - timeframe, E]: they tile the lookback. */
@@ -301,11 +308,13 @@ function idOf(values: readonly FlatlineKeyValue[]): string {
   return JSON.stringify(values);
 }
 
-/** Keeps at most `max` keys, dropping those seen longest ago; the others keep their order. */
-function cap(keys: FlatlineKeyState[], max: number): { keys: FlatlineKeyState[]; dropped: number } {
-  if (keys.length <= max) return { keys, dropped: 0 };
-  const dropped = keys.length - max;
-  const byAge = keys.map((k, i) => ({ k, i })).sort((a, b) => a.k.lastSeenMs - b.k.lastSeenMs || a.i - b.i);
-  const gone = new Set(byAge.slice(0, dropped).map((x) => x.k));
-  return { keys: keys.filter((k) => !gone.has(k)), dropped };
+type Entry = [id: string, key: FlatlineKeyState];
+
+/** Keeps at most `max` keys, dropping those seen longest ago (earlier in the list first on ties); the others keep their order. */
+function cap(entries: Entry[], max: number): { keys: Entry[]; dropped: number } {
+  if (entries.length <= max) return { keys: entries, dropped: 0 };
+  const dropped = entries.length - max;
+  const byAge = entries.map((e, i) => ({ seen: e[1].lastSeenMs, i })).sort((a, b) => a.seen - b.seen || a.i - b.i);
+  const gone = new Set(byAge.slice(0, dropped).map((x) => x.i));
+  return { keys: entries.filter((_, i) => !gone.has(i)), dropped };
 }

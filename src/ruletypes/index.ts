@@ -1,6 +1,9 @@
 import type { RuleDefinition } from '../rules/types.ts';
 import { AnyRule } from './any.ts';
+import { FlatlineRule } from './flatline.ts';
 import { FrequencyRule } from './frequency.ts';
+import { NewTermRule } from './new-term.ts';
+import { SpikeRule } from './spike.ts';
 import type { AggregatingRuleType } from './aggregating.ts';
 import type { RuleType } from './rule-type.ts';
 
@@ -12,10 +15,13 @@ export { lookupField, queryKeyValue, formatEsTimestamp } from './fields.ts';
 const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown> | AggregatingRuleType<unknown>> = {
   any: (rule) => new AnyRule(rule),
   frequency: (rule) => new FrequencyRule(rule),
+  spike: (rule) => new SpikeRule(rule),
+  flatline: (rule) => new FlatlineRule(rule),
+  new_term: (rule) => new NewTermRule(rule),
 };
 
 /** ElastAlert2 rule types LogWarden knows of but does not run yet. */
-const PLANNED = ['blacklist', 'whitelist', 'change', 'spike', 'flatline', 'new_term', 'cardinality', 'metric_aggregation', 'spike_aggregation', 'percentage_match'];
+const PLANNED = ['blacklist', 'whitelist', 'change', 'cardinality', 'metric_aggregation', 'spike_aggregation', 'percentage_match'];
 
 /** The rule type for a rule; throws for types not implemented (including ElastAlert2's "module.Class" custom types). */
 export function createRuleType(rule: RuleDefinition): RuleType<unknown> | AggregatingRuleType<unknown> {

@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, TimeRangeSpec } from './aggregating.ts';
 import { formatEsTimestamp, pyStr, pyTruthy } from './fields.ts';
-import { durationOptionMs, positiveIntegerOption, queryKeyField, type StepResult } from './rule-type.ts';
+import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 
 /** One field's value as Elasticsearch groups it (keyword, number, boolean; dates and IPs come as numbers or text). */
 export type TermValue = string | number | boolean;
@@ -22,11 +22,16 @@ export interface NewTermEntryState {
   /** The entry as written in the rule; a rule edit that changes it starts that entry afresh with a baseline. */
   fields: string[];
   seen: NewTermSeenGroup[];
+  /**
+   * The end of the newest time these terms include. The next evaluation normally starts here;
+   * time between this and an evaluation's start (a gap the run skipped) is taken as baseline.
+   */
+  throughMs: number;
   /** Terms forgotten because the entry held more than the cap (they would alert again if they return). */
   dropped: number;
 }
 
-/** Plain JSON, persisted between runs. An entry of `fields` without state here needs its baseline. */
+/** Plain JSON, persisted between runs. An entry of `fields` without state here needs a full baseline. */
 export interface NewTermState {
   entries: NewTermEntryState[];
 }
@@ -40,8 +45,9 @@ export interface NewTermLimits {
 }
 
 /**
- * 200,000 terms per entry: at a few dozen bytes a term in the persisted JSON that is a state
- * document of a few MB per entry at most, and a few tens of milliseconds to load per evaluation.
+ * 200,000 terms per entry. The persisted JSON costs about the value's length plus 5 bytes per
+ * term (5.5 MB for 200,000 e-mail addresses of 25 characters; long values such as URLs cost
+ * more), and loading, evaluating and rebuilding it takes about 0.2 s per evaluation at the cap.
  */
 export const DEFAULT_MAX_TERMS_PER_ENTRY = 200_000;
 /** A 30-day window in 1-minute steps would be 43,200 requests per entry; ElastAlert2 would send them all. */
@@ -85,7 +91,8 @@ interface Planned {
  *   memory, so terms that appeared while it was down are never checked and a restart re-learns
  *   them as "known". Here the baseline is part of an entry's first evaluation's plan, the seen
  *   terms are persisted with their last-seen time, and the run catches up a gap evaluation by
- *   evaluation, so terms that appeared during an outage alert.
+ *   evaluation, so terms that appeared during an outage alert. Only time the run skipped
+ *   (beyond old_query_limit) is learnt as baseline instead, so a long outage does not flood.
  * - ElastAlert2 never forgets a term until it restarts (then "known" means seen in the last
  *   terms_window_size). Here that is the rule all the time: a term not seen for
  *   terms_window_size expires and is new again when it returns.
@@ -114,13 +121,14 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
     const where = `rule "${rule.name}" (${rule.file})`;
     // ElastAlert2's default is True and any set value is read with Python truthiness.
     const keywordPostfix = rule.options['use_keyword_postfix'] === undefined || pyTruthy(rule.options['use_keyword_postfix']);
-    this.#entries = parseEntries(rule, where).map((fields, i, all) => ({
-      fields: fields.names,
-      requestFields: fields.names.map((f) => (keywordPostfix ? withKeyword(f) : f)),
-      composite: fields.composite,
-      id: JSON.stringify(fields.names),
-      ...(all.findIndex((other) => sameFields(other.names, fields.names)) !== i ? duplicate(where, fields.names) : {}),
-    }));
+    this.#entries = [];
+    for (const parsed of parseEntries(rule, where)) {
+      const id = JSON.stringify(parsed.names);
+      // Two entries would share one state and report every new term twice.
+      if (this.#entries.some((e) => e.id === id)) throw new Error(`${where}: fields lists ${parsed.names.length === 1 ? JSON.stringify(parsed.names[0]) : id} twice`);
+      const requestFields = parsed.names.map((f) => (keywordPostfix ? withKeyword(f) : f));
+      this.#entries.push({ fields: parsed.names, requestFields, composite: parsed.composite, id });
+    }
     this.#windowMs = optionalPositiveDuration(rule, 'terms_window_size', 30 * DAY_MS, where);
     this.#stepMs = optionalPositiveDuration(rule, 'window_step_size', DAY_MS, where);
     this.#alertOnMissing = pyTruthy(rule.options['alert_on_missing_field']);
@@ -165,7 +173,11 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
       if (p.kind === 'new' && this.#alertOnMissing && missing > 0) matches.push(this.#missingMatch(entry, missing, at));
     });
 
-    const entries = this.#entries.map((entry, i) => known[i]?.toState(entry.fields, this.#maxTerms) ?? { fields: entry.fields, seen: [], dropped: 0 });
+    const entries = this.#entries.map((entry, i): NewTermEntryState => {
+      const previous = findState(state, entry)?.throughMs;
+      const throughMs = typeof previous === 'number' && previous > at.endMs ? previous : at.endMs;
+      return { ...(known[i] ?? new KnownTerms(undefined, cutoffMs)).toState(this.#maxTerms), fields: [...entry.fields], throughMs };
+    });
     return { state: { entries }, matches };
   }
 
@@ -189,21 +201,24 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
 
   /**
    * The requests for one evaluation. An entry without state first gets its baseline over
-   * (E - terms_window_size, start]: everything seen there is known, nothing alerts. The
-   * baseline is split into window_step_size steps, one request each, as ElastAlert2 splits its
-   * initial query: paging already bounds each response, but a step bounds the documents each
-   * request scans (ElastAlert2's reason: timeouts) and dates each term's last sighting to
+   * (E - terms_window_size, start]: everything seen there is known, nothing alerts. An entry
+   * whose state ends before `start` (the run skipped a gap, beyond old_query_limit) gets the
+   * part of that range after its state as baseline: terms of time nobody evaluated are learnt,
+   * not alerted all at once, and a state older than the window is a full baseline again.
+   *
+   * The baseline is split into window_step_size steps, one request each, as ElastAlert2 splits
+   * its initial query: paging already bounds each response, but a step bounds the documents
+   * each request scans (ElastAlert2's reason: timeouts) and dates each term's last sighting to
    * within a step, which is what expiry needs. Baseline steps come before the entry's new time.
    */
   #plan(state: NewTermState, at: EvaluationPoint): Planned[] {
     const out: Planned[] = [];
-    const steps = this.#baselineSteps(at);
     this.#entries.forEach((entry, i) => {
-      if (findState(state, entry) === undefined) {
-        steps.forEach((range, j) => {
-          out.push({ entry: i, kind: 'baseline', range, request: { id: `new_term:${i}:baseline:${j}`, fields: entry.requestFields, ranges: [range] } });
-        });
-      }
+      const through = findState(state, entry)?.throughMs;
+      const knownThroughMs = typeof through === 'number' && Number.isFinite(through) ? through : -Infinity;
+      this.#baselineSteps(Math.max(at.endMs - this.#windowMs, knownThroughMs), at.startMs).forEach((range, j) => {
+        out.push({ entry: i, kind: 'baseline', range, request: { id: `new_term:${i}:baseline:${j}`, fields: entry.requestFields, ranges: [range] } });
+      });
       const range: TimeRangeSpec = { name: 'new', startMs: at.startMs, endMs: at.endMs };
       const request: KeyCountRequest = { id: `new_term:${i}:new`, fields: entry.requestFields, ranges: [range] };
       if (this.#alertOnMissing) request.countMissing = true;
@@ -212,9 +227,7 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
     return out;
   }
 
-  #baselineSteps(at: EvaluationPoint): TimeRangeSpec[] {
-    const startMs = at.endMs - this.#windowMs;
-    const endMs = at.startMs;
+  #baselineSteps(startMs: number, endMs: number): TimeRangeSpec[] {
     if (endMs <= startMs) return [];
     const stepMs = Math.max(this.#stepMs, Math.ceil((endMs - startMs) / this.#maxSteps));
     const steps: TimeRangeSpec[] = [];
@@ -271,7 +284,7 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
 /**
  * The terms of one entry during an evaluation, in a Map whose insertion order is last-seen
  * order (a sighting re-inserts its term), so the oldest are first to drop for the cap. The
- * state given in is only read: unchanged terms share its arrays, which nothing modifies.
+ * state given in is only read, and the state made is built from copies.
  */
 class KnownTerms {
   readonly #terms = new Map<string, { values: readonly TermValue[]; lastSeenMs: number }>();
@@ -303,7 +316,7 @@ class KnownTerms {
     return old === undefined;
   }
 
-  toState(fields: string[], maxTerms: number): NewTermEntryState {
+  toState(maxTerms: number): { seen: NewTermSeenGroup[]; dropped: number } {
     let list = [...this.#terms.values()];
     // Only an evaluation point earlier than a previous one (a re-run of older time) gets here.
     if (!this.#ordered) list.sort((a, b) => a.lastSeenMs - b.lastSeenMs);
@@ -318,7 +331,7 @@ class KnownTerms {
       if (last !== undefined && last.lastSeenMs === term.lastSeenMs) last.terms.push([...term.values]);
       else seen.push({ lastSeenMs: term.lastSeenMs, terms: [[...term.values]] });
     }
-    return { fields: [...fields], seen, dropped };
+    return { seen, dropped };
   }
 }
 
@@ -374,14 +387,6 @@ function parseEntries(rule: RuleDefinition, where: string): ParsedEntry[] {
   });
 }
 
-function sameFields(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((f, i) => f === b[i]);
-}
-
-function duplicate(where: string, names: readonly string[]): never {
-  throw new Error(`${where}: fields lists ${names.length === 1 ? `"${names[0]}"` : JSON.stringify(names)} twice`);
-}
-
 function optionalPositiveDuration(rule: RuleDefinition, name: string, fallbackMs: number, where: string): number {
   if (rule.options[name] === undefined) return fallbackMs;
   const ms = durationOptionMs(rule, name);
@@ -391,8 +396,8 @@ function optionalPositiveDuration(rule: RuleDefinition, name: string, fallbackMs
 
 function limitOption(value: number | undefined, fallback: number, name: string, where: string): number {
   if (value === undefined) return fallback;
-  // Reuses the option check for its message; limits are not rule options.
-  return positiveIntegerOption({ name: where.replace(/^rule "|" \(.*$/g, ''), file: where.replace(/^.*\(|\)$/g, ''), options: { [name]: value } } as unknown as RuleDefinition, name);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${where}: ${name}: expected an integer >= 1, got ${value}`);
+  return value;
 }
 
 function asFieldList(value: unknown): string[] {

@@ -6,7 +6,11 @@ import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts
 
 export type SpikeType = 'up' | 'down' | 'both';
 
-const SPIKE_TYPES: readonly string[] = ['up', 'down', 'both'] satisfies readonly SpikeType[];
+const SPIKE_TYPES: readonly SpikeType[] = ['up', 'down', 'both'];
+
+function isSpikeType(value: unknown): value is SpikeType {
+  return SPIKE_TYPES.some((t) => t === value);
+}
 
 /** The id of spike's one count request, and the names of its two ranges. */
 const REQUEST_ID = 'spike';
@@ -78,10 +82,9 @@ export interface SpikeState {
  *   in the first reference range are ready one timeframe later, others two.
  * - Kept: alert_on_new_data waives the wait for new keys only (and only with query_key); the
  *   restart after an alert applies to every key (ElastAlert2's skip_checks).
- * - Changed: with field_value ElastAlert2 compares the field's averages; the count request can
- *   only sum a field (KeyCountRequest.sumField), so totals are compared. Kept for field_value:
- *   threshold_cur/threshold_ref are ignored and both values must be non-zero (ElastAlert2's
- *   rule for averages). Negative totals never match: ratios of them mean nothing.
+ * - Kept: with field_value the field's averages per window are compared, as ElastAlert2 does
+ *   (computed by Elasticsearch); threshold_cur/threshold_ref are ignored and both values must be
+ *   non-zero. Negative averages never match: ratios of them mean nothing.
  * - Changed: the match time is the evaluated time, not the oldest document of the current window.
  * - Not kept: ElastAlert2 counts documents without the query_key field under the key "other";
  *   the count request groups only documents that have the fields, so those are not counted.
@@ -114,10 +117,8 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
     // Required as in ElastAlert2's schema; there it has no default either.
     const type = rule.options['spike_type'];
     if (type === undefined) throw fail('spike_type is required');
-    if (typeof type !== 'string' || !SPIKE_TYPES.includes(type)) {
-      throw fail(`spike_type: expected one of ${SPIKE_TYPES.join(', ')}, got ${show(type)}`);
-    }
-    this.#type = type as SpikeType;
+    if (!isSpikeType(type)) throw fail(`spike_type: expected one of ${SPIKE_TYPES.join(', ')}, got ${show(type)}`);
+    this.#type = type;
 
     this.#thresholdRef = thresholdOption(rule, 'threshold_ref', fail);
     this.#thresholdCur = thresholdOption(rule, 'threshold_cur', fail);
@@ -126,10 +127,9 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
     this.#alertOnNewData = rule.queryKey !== undefined && pyTruthy(rule.options['alert_on_new_data']);
 
     const fieldValue = rule.options['field_value'];
-    if (fieldValue !== undefined && (typeof fieldValue !== 'string' || fieldValue === '')) {
-      throw fail(`field_value: expected a field name, got ${show(fieldValue)}`);
-    }
-    this.#fieldValue = fieldValue;
+    if (fieldValue === undefined) this.#fieldValue = undefined;
+    else if (typeof fieldValue === 'string' && fieldValue !== '') this.#fieldValue = fieldValue;
+    else throw fail(`field_value: expected a field name, got ${show(fieldValue)}`);
     // use_count_query and use_terms_query are accepted and change nothing: ElastAlert2 uses them
     // to avoid fetching documents, and LogWarden always counts spikes in Elasticsearch anyway.
   }
@@ -148,7 +148,7 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
         { name: CUR, startMs: at.endMs - tf, endMs: at.endMs },
       ],
     };
-    if (this.#fieldValue !== undefined) request.sumField = this.#fieldValue;
+    if (this.#fieldValue !== undefined) request.value = { field: this.#fieldValue, agg: 'avg' };
     return [request];
   }
 
@@ -197,7 +197,7 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
     if (this.#fieldValue === undefined) {
       return `An abnormal number of events, ${cur}, occurred in the ${tf} up to ${time}${forKey}.\nIn the ${tf} before that, there were ${ref}.`;
     }
-    return `An abnormal total of field '${this.#fieldValue}', ${cur}, occurred in the ${tf} up to ${time}${forKey}.\nIn the ${tf} before that, the total was ${ref}.`;
+    return `An abnormal average of field '${this.#fieldValue}', ${cur}, occurred in the ${tf} up to ${time}${forKey}.\nIn the ${tf} before that, the average was ${ref}.`;
   }
 
   /** Whether the key's reference range starts after both its first document and its last alert. */

@@ -76,8 +76,7 @@ export function thinSegments(segments: readonly TimeRange[], max: number): TimeR
 
 /**
  * Runs a counting rule type (spike, flatline, new_term): at each segment end it plans its
- * counts, Elasticsearch computes them, and the rule type evaluates them. Hits are the
- * documents counted in each request's last range (the newest time).
+ * counts, Elasticsearch computes them, and the rule type evaluates them.
  */
 export async function evaluateAggregations(
   es: EsHandle,
@@ -87,21 +86,18 @@ export async function evaluateAggregations(
   segments: readonly TimeRange[],
 ): Promise<Evaluation> {
   let state = typeState;
-  let hits = 0;
   const matches: RuleMatch[] = [];
   for (const segment of thinSegments(segments, MAX_EVALUATIONS_PER_RUN)) {
     const at = { startMs: segment.startMs, endMs: segment.endMs };
-    const requests = ruleType.plan(state, at);
     const results = [];
-    for (const request of requests) {
-      const result = await countByKeyAndRange(es, rule, request);
-      const newest = request.ranges[request.ranges.length - 1]?.name;
-      if (newest !== undefined && !request.sumField) hits += result.groups.reduce((n, g) => n + (g.counts[newest] ?? 0), 0);
-      results.push(result);
-    }
+    for (const request of ruleType.plan(state, at)) results.push(await countByKeyAndRange(es, rule, request));
     const step = ruleType.evaluate(state, results, at);
     matches.push(...step.matches);
     state = step.state;
   }
+  // Hits mean what they mean for every rule: documents in the time this run covered.
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  const hits = first && last ? await countWindow(es, rule, first.startMs, last.endMs) : 0;
   return { typeState: state, matches, hits };
 }

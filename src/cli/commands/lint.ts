@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, formatProblem, type ConfigProblem } from '../../config/errors.ts';
 import { loadConfig, resolveConfig, type LogWardenConfig } from '../../config/load-config.ts';
+import { runnableProblems } from '../../rules/runnable.ts';
 import { findRuleFiles, loadRuleFiles, loadRules, type LoadedRules } from '../../rules/load-rules.ts';
 import type { CliIO } from '../io.ts';
 
@@ -57,9 +58,15 @@ export function lint(opts: LintOptions, env: NodeJS.ProcessEnv): LintReport {
     loaded = loadRuleFiles(files, config, env, { displayRoot: cwd });
   }
   problems.push(...loaded.problems);
+  // Schema-valid rules must also be ones the engine can start (rule type options, alerters).
+  const runnable = loaded.rules.filter((rule) => {
+    const more = runnableProblems(rule);
+    problems.push(...more);
+    return more.length === 0;
+  });
   return {
     ok: problems.length === 0,
-    rules: loaded.rules.map((r) => ({ file: r.file, name: r.name, type: r.type })),
+    rules: runnable.map((r) => ({ file: r.file, name: r.name, type: r.type })),
     problems,
   };
 }

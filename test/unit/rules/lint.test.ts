@@ -53,8 +53,22 @@ describe('logwarden lint', () => {
     expect(io.stdout).toEqual(['config.yaml:1: run_evry: unknown option; did you mean "run_every"?', '1 rule OK, 1 file with 1 problem']);
   });
 
+  it('reports what the engine would refuse: an alerter this version lacks, a rule type option out of range', async () => {
+    const cwd = tempFolder({
+      'rules/slack.yaml': 'name: S\ntype: any\nindex: logs-*\nalert: slack\nslack_webhook_url: https://hooks.slack.example/x\n',
+      'rules/freq.yaml': 'name: F\ntype: frequency\nindex: logs-*\nnum_events: 3\ntimeframe: {minutes: 0}\nalert: debug\n',
+    });
+    const io = captureIO();
+    expect(await lintCommand({ paths: ['rules'], cwd }, io)).toBe(1);
+    expect(io.stdout.slice(0, -1).sort()).toEqual([
+      'rules/freq.yaml: rule "F": timeframe: must be greater than 0',
+      'rules/slack.yaml: rule "S": alert: the "slack" alerter is not available in this version (available: debug, stdout)',
+    ]);
+    expect(io.stdout.at(-1)).toBe('0 rules OK, 2 files with 2 problems');
+  });
+
   it('reads the config named with --config, and a ${VAR} in a rule from the environment', async () => {
-    const cwd = tempFolder({ 'conf/logwarden.yaml': 'rules_folder: ../alerts\n', 'alerts/r.yaml': 'name: R\ntype: any\nindex: logs-*\nalert: slack\nslack_webhook_url: ${HOOK}\n' });
+    const cwd = tempFolder({ 'conf/logwarden.yaml': 'rules_folder: ../alerts\n', 'alerts/r.yaml': 'name: R\ntype: any\nindex: logs-*\nalert: debug\nslack_webhook_url: ${HOOK}\n' });
     const unset = captureIO();
     expect(await lintCommand({ paths: [], config: 'conf/logwarden.yaml', cwd }, unset)).toBe(1);
     expect(unset.stdout).toEqual(['alerts/r.yaml:5: rule "R": slack_webhook_url: environment variable HOOK is not set', '0 rules OK, 1 file with 1 problem']);

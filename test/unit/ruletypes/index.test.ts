@@ -8,9 +8,11 @@ describe('createRuleType', () => {
     { why: 'frequency reads documents by default', type: 'frequency', needs: 'documents' },
     { why: 'frequency with use_count_query reads one count', type: 'frequency', options: { use_count_query: true }, needs: 'count' },
     { why: 'frequency with use_terms_query reads per-key counts', type: 'frequency', options: { use_terms_query: true }, needs: 'terms' },
-    { why: 'a known but unimplemented type says so', type: 'spike', error: /type "spike" is an ElastAlert2 rule type LogWarden does not implement yet/ },
+    { why: 'spike counts in Elasticsearch', type: 'spike', options: { timeframe: 60_000, spike_height: 2, spike_type: 'up' }, needs: 'aggregations' },
+    { why: 'flatline counts in Elasticsearch', type: 'flatline', options: { timeframe: 60_000, threshold: 1 }, needs: 'aggregations' },
+    { why: 'a known but unimplemented type says so', type: 'cardinality', error: /type "cardinality" is an ElastAlert2 rule type LogWarden does not implement yet/ },
     { why: 'a Python class path is a custom type', type: 'mymodule.MyRule', error: /custom Python rule type/ },
-    { why: 'anything else is unknown', type: 'frquency', error: /not a known rule type; implemented: any, frequency/ },
+    { why: 'anything else is unknown', type: 'frquency', error: /not a known rule type; implemented: any, frequency, spike, flatline, new_term/ },
     { why: 'an inherited object key is not a type', type: 'constructor', error: /not a known rule type/ },
   ];
   it.each(rows)('$why', ({ type, options, needs, error }) => {
@@ -20,6 +22,7 @@ describe('createRuleType', () => {
   });
 
   it('names the rule and file in errors', () => {
+    expect(() => createRuleType(makeRule({ type: 'cardinality' }))).toThrow('rule "Test rule" (test.yaml)');
     expect(() => createRuleType(makeRule({ type: 'flatline' }))).toThrow('rule "Test rule" (test.yaml)');
   });
 });

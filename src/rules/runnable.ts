@@ -1,0 +1,40 @@
+import { createAlerters } from '../../alerters/index.ts';
+import type { ConfigProblem } from '../config/errors.ts';
+import { silentLogger } from '../log.ts';
+import { createRuleType } from '../ruletypes/index.ts';
+import type { RuleDefinition } from './types.ts';
+
+/** Strips the "where" that rule types and alerters put in front of their messages; ConfigProblem carries it. */
+function problemFrom(rule: RuleDefinition, error: unknown, fallbackField: string): ConfigProblem {
+  let message = error instanceof Error ? error.message : String(error);
+  for (const prefix of [`rule ${JSON.stringify(rule.name)} (${rule.file}): `, `${rule.file}: rule ${JSON.stringify(rule.name)}: `]) {
+    if (message.startsWith(prefix)) message = message.slice(prefix.length);
+  }
+  const field = /^([a-z_][a-z0-9_.]*): /.exec(message);
+  if (field?.[1]) return { file: rule.file, rule: rule.name, field: field[1], message: message.slice(field[0].length) };
+  // "timeframe must be greater than 0": a sentence that starts with the option it is about.
+  const named = /^([a-z_][a-z0-9_]*) /.exec(message);
+  if (named?.[1] && Object.hasOwn(rule.options, named[1])) {
+    return { file: rule.file, rule: rule.name, field: named[1], message: message.slice(named[0].length) };
+  }
+  return { file: rule.file, rule: rule.name, field: fallbackField, message };
+}
+
+/**
+ * What the engine checks when it takes a rule on (its rule type's options, its alerters),
+ * without Elasticsearch: lint reports the same, so a rule that lints clean also starts.
+ */
+export function runnableProblems(rule: RuleDefinition): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  try {
+    createRuleType(rule);
+  } catch (error) {
+    problems.push(problemFrom(rule, error, 'type'));
+  }
+  try {
+    createAlerters(rule, { log: silentLogger(), out: () => undefined });
+  } catch (error) {
+    problems.push(problemFrom(rule, error, 'alert'));
+  }
+  return problems;
+}
