@@ -114,12 +114,19 @@ async function frequency(es: EsHandle, nowMs: number): Promise<void> {
     byMode.set(mm, { seconds: (performance.now() - t0) / 1000, rules: names.length, requests: m.requests, bytes: m.bytes, hits });
   }
   const total = (performance.now() - started) / 1000;
+  // Steady state: what every scheduled run costs, each rule over one run_every window of the data.
+  m.reset();
+  const steadyStart = performance.now();
+  await engine.runAllOnce({ startMs: nowMs - 10 * 60_000, endMs: nowMs - 5 * 60_000 });
+  const steady = (performance.now() - steadyStart) / 1000;
+  const steadyRequests = m.requests;
   console.log(`\n${ruleCount} frequency rules, each over 24 h of ${events} events (${Math.round(events * 0.3)} failures, 1/20 per rule's host)`);
   console.log('mode              rules   seconds  rules/s  ES requests  MB received  hits counted');
   for (const [mm, r] of byMode) {
     console.log(`${mm.padEnd(16)} ${String(r.rules).padStart(6)} ${r.seconds.toFixed(1).padStart(9)} ${(r.rules / r.seconds).toFixed(2).padStart(8)} ${String(r.requests).padStart(12)} ${(r.bytes / 1e6).toFixed(1).padStart(12)} ${String(r.hits).padStart(13)}`);
   }
   console.log(`all ${ruleCount} rules: ${total.toFixed(1)} s, ${(ruleCount / total).toFixed(2)} rules/s`);
+  console.log(`steady state (each rule over one 5-minute window): ${steady.toFixed(1)} s, ${(ruleCount / steady).toFixed(1)} rules/s, ${steadyRequests} requests`);
 }
 
 async function keys(es: EsHandle, nowMs: number): Promise<void> {
