@@ -9,6 +9,8 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    // Against real protocol peers started in the test (SMTP, Slack, HTTP), no Elasticsearch.
+    { ...common, displayName: 'peers', testMatch: ['<rootDir>/test/peers/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -21,6 +21,11 @@ export interface AlertTextOptions {
    * ('plain'); its email alerter uses "ElastAlert: <name>" plus " - <query_key value>" ('email').
    */
   defaultTitle?: 'plain' | 'email';
+  /**
+   * Applied to every value that comes from the match (format arguments, the rule type's match
+   * string, field lines), never to the rule's own text: how an alerter escapes for its medium.
+   */
+  escape?: (value: string) => string;
 }
 
 type Fields = Readonly<Record<string, unknown>>;

@@ -25,13 +25,14 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
     return 'suppressed';
   }
   const fields = matchFields(match);
-  const text = buildAlertText(rule, fields, ruleType.describeMatch(match));
+  const matchString = ruleType.describeMatch(match);
+  const text = buildAlertText(rule, fields, matchString);
   const record: AlertRecord = {
     id: alertId(rule.name, match.key, match.timestampMs, typeof match.body._id === 'string' ? match.body._id : undefined),
     ruleName: rule.name,
     queryKey: match.key,
     matchBody: fields,
-    alertInfo: { type: rule.type, file: rule.file, alerters: rule.alert.map((a) => a.type) },
+    alertInfo: { type: rule.type, file: rule.file, alerters: rule.alert.map((a) => a.type), match_string: matchString },
     alertText: text.body,
     alertSubject: text.subject,
     matchTimeMs: match.timestampMs,
@@ -58,6 +59,11 @@ async function send(rule: RuleDefinition, record: AlertRecord, ctx: RunContext, 
     matchTimeMs: record.matchTimeMs,
     match: record.matchBody,
     severity: typeof rule.options.severity === 'string' ? rule.options.severity : undefined,
+    render: (escape) => {
+      const matchString = typeof record.alertInfo.match_string === 'string' ? record.alertInfo.match_string : '';
+      const t = buildAlertText(rule, record.matchBody, matchString, { escape });
+      return { subject: t.subject, text: t.body };
+    },
   };
   const failures: string[] = [];
   for (const alerter of ctx.alerters) {
