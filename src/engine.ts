@@ -9,7 +9,10 @@ import { runnableProblems } from './rules/runnable.ts';
 import type { RuleDefinition } from './rules/types.ts';
 import { createRuleType } from './ruletypes/index.ts';
 import type { AnyRuleType } from './run/evaluate.ts';
-import { runRule, type RunOutcome } from './run/run-rule.ts';
+import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
+import { Outbox } from './deliver/outbox.ts';
+import type { DeliveryHooks, SendContext } from './deliver/send.ts';
+import { processDueDeliveries, type WorkerPass } from './deliver/worker.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { WritebackStore } from './writeback/store.ts';
@@ -28,6 +31,10 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the stdout alerter prints. */
   out?: (text: string) => void;
+  /** Points in alert delivery where tests (and later, metrics) hook in. */
+  hooks?: DeliveryHooks;
+  /** How often due deliveries (retries, crash leftovers) are picked up while running. */
+  deliveryIntervalMs?: number;
 }
 
 /**
@@ -36,17 +43,21 @@ export interface EngineOptions {
  */
 export class Engine {
   readonly store: WritebackStore;
+  readonly outbox: Outbox;
   private readonly opts: EngineOptions;
   private readonly clock: Clock;
   private rules = new Map<string, LoadedRule>();
   private scheduler: Scheduler | undefined;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
+  private cancelDeliveries: (() => void) | undefined;
+  private deliveryPass: Promise<unknown> | undefined;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
     this.store = new WritebackStore(opts.es, opts.config.writebackIndex);
+    this.outbox = new Outbox(opts.es, opts.config.writebackIndex);
   }
 
   /**
@@ -99,7 +110,7 @@ export class Engine {
   async runOne(name: string, window?: { startMs: number; endMs: number }): Promise<RunOutcome> {
     const loaded = this.rules.get(name);
     if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
-    return runRule(loaded.rule, loaded.type, this.clock.now(), this.context(loaded), window);
+    return runRule(loaded.rule, loaded.type, this.clock.now(), this.context(), window);
   }
 
   /** `logwarden run --once`: every rule once, concurrently up to max_threads. */
@@ -113,8 +124,15 @@ export class Engine {
         if (name !== undefined) outcomes.push(await this.runOne(name, window));
       }
     };
+    // Deliveries left from before (retries, a crash) first, then the rules.
+    await this.processDeliveries();
     await Promise.all(Array.from({ length: Math.min(this.opts.config.maxThreads, names.length) }, worker));
     return outcomes;
+  }
+
+  /** Sends what is due in the outbox: retries whose backoff passed, deliveries a crash left behind. */
+  async processDeliveries(): Promise<WorkerPass> {
+    return processDueDeliveries(this.outbox, this.clock.now(), this.sendContext());
   }
 
   /** Runs continuously until stop(); watches the rules folder for changes. */
@@ -130,13 +148,31 @@ export class Engine {
     });
     for (const { rule } of this.rules.values()) this.scheduler.upsert({ name: rule.name, runEveryMs: rule.runEveryMs });
     this.scheduler.start();
+    this.scheduleDeliveries();
     if (options.watch !== false) this.watchRules();
+  }
+
+  private scheduleDeliveries(): void {
+    const every = this.opts.deliveryIntervalMs ?? 5_000;
+    const loop = (): void => {
+      this.deliveryPass = this.processDeliveries()
+        .catch((error: unknown) => this.opts.log.warn(`delivery pass failed, will try again: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => {
+          if (this.cancelDeliveries) this.cancelDeliveries = this.clock.setTimer(loop, every);
+        });
+    };
+    this.cancelDeliveries = this.clock.setTimer(loop, 0);
   }
 
   async stop(): Promise<void> {
     this.watcher?.close();
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    const cancel = this.cancelDeliveries;
+    this.cancelDeliveries = undefined;
+    cancel?.();
     await this.scheduler?.stop();
+    await this.deliveryPass;
+    for (const { alerters } of this.rules.values()) for (const a of alerters) await a.close?.();
   }
 
   get schedulerStats(): { runs: number; skipped: number } {
@@ -158,13 +194,18 @@ export class Engine {
     }
   }
 
-  private context(loaded: LoadedRule): Parameters<typeof runRule>[3] {
+  private sendContext(): SendContext {
     return {
       store: this.store,
+      outbox: this.outbox,
+      lookup: (name) => this.rules.get(name),
       log: this.opts.log,
-      alerters: loaded.alerters,
-      oldQueryLimitMs: this.opts.config.oldQueryLimitMs,
       alertTimeLimitMs: this.opts.config.alertTimeLimitMs,
+      hooks: this.opts.hooks,
     };
+  }
+
+  private context(): RunContext {
+    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs };
   }
 }

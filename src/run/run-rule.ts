@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Alerter } from '../../alerters/index.ts';
 import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import type { WritebackStore } from '../writeback/store.ts';
-import { deliverMatch, retryPending } from './deliver.ts';
+import type { SendContext } from '../deliver/send.ts';
+import { deliverMatch } from './deliver.ts';
 import { evaluateAggregations, evaluateEvents, type AnyRuleType } from './evaluate.ts';
 import { attachSample } from './samples.ts';
 import { computeRunWindow, splitRange, type RunWindow } from './window.ts';
 
-export interface RunContext {
-  store: WritebackStore;
-  log: Logger;
-  alerters: readonly Alerter[];
+/** Everything a run needs besides the rule: storage, the outbox and how to reach alerters. */
+export interface RunContext extends SendContext {
   oldQueryLimitMs: number;
-  alertTimeLimitMs: number;
 }
 
 export interface RunOutcome {
@@ -54,7 +50,6 @@ export async function runRule(
   const started = performance.now();
   const outcome: RunOutcome = { ruleName: rule.name, runId, startMs: 0, endMs: 0, hits: 0, matches: 0, alertsSent: 0, suppressed: 0, error: undefined };
   try {
-    await retryPending(rule, nowMs, ctx, log);
     const persisted = await ctx.store.loadRuleState(rule.name);
     const fresh = !persisted || persisted.ruleType !== rule.type;
     const state: RunState = fresh ? { type: ruleType.initialState(), seen: {} } : (persisted.typeState as RunState);

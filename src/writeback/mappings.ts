@@ -3,12 +3,13 @@ import type { estypes } from '@elastic/elasticsearch';
 /**
  * The writeback indices, named after ElastAlert2's (`<wb>` for alerts, `<wb>_status`, `<wb>_silence`,
  * `<wb>_error`) and meaning the same, plus `<wb>_state`: each rule's progress (last window end and
- * its rule type's windows), so nothing about a rule lives only in process memory. Documents from logs are kept in fields with `enabled: false`:
+ * its rule type's windows), so nothing about a rule lives only in process memory, and
+ * `<wb>_delivery`: one document per (alert × alerter), so each alerter is retried on its own. Documents from logs are kept in fields with `enabled: false`:
  * stored and returned, never indexed, so attacker-chosen field names cannot explode the mapping.
  */
-export type WritebackKind = 'alerts' | 'status' | 'silence' | 'error' | 'state';
+export type WritebackKind = 'alerts' | 'status' | 'silence' | 'error' | 'state' | 'delivery';
 
-export const WRITEBACK_KINDS: readonly WritebackKind[] = ['alerts', 'status', 'silence', 'error', 'state'];
+export const WRITEBACK_KINDS: readonly WritebackKind[] = ['alerts', 'status', 'silence', 'error', 'state', 'delivery'];
 
 export function writebackIndexName(base: string, kind: WritebackKind): string {
   return kind === 'alerts' ? base : `${base}_${kind}`;
@@ -78,6 +79,22 @@ export const WRITEBACK_MAPPINGS: Record<WritebackKind, estypes.MappingTypeMappin
       rule_type: keyword,
       last_end: date,
       state: opaque,
+      '@timestamp': date,
+    },
+  },
+  delivery: {
+    dynamic: 'strict',
+    properties: {
+      alert_id: keyword,
+      rule_name: keyword,
+      alerter: keyword,
+      alerter_index: { type: 'integer' },
+      status: keyword,
+      attempts: { type: 'integer' },
+      next_attempt: date,
+      last_error: { type: 'text' },
+      retryable: { type: 'boolean' },
+      created: date,
       '@timestamp': date,
     },
   },

@@ -46,7 +46,7 @@ export interface Silence {
 
 interface StateDoc { rule_name: string; rule_type: string; last_end: string; state: unknown; '@timestamp': string }
 interface SilenceDoc { rule_name: string; until: string; exponent: number; reason?: string; '@timestamp': string }
-interface AlertDoc {
+export interface AlertDoc {
   rule_name: string; query_key?: string; match_body: Record<string, unknown>; alert_info: Record<string, unknown>;
   alert_text: string; alert_subject: string; match_time: string; alert_time: string; alert_sent: boolean; alert_exception?: string; '@timestamp': string;
 }
@@ -118,13 +118,8 @@ export class WritebackStore {
   /** Records an alert before any alerter runs; false when this alert was already recorded (a re-run window). */
   async recordAlert(a: AlertRecord): Promise<boolean> {
     const index = this.index('alerts');
-    const document: AlertDoc = {
-      rule_name: a.ruleName, ...(a.queryKey !== undefined ? { query_key: a.queryKey } : {}), match_body: a.matchBody, alert_info: a.alertInfo,
-      alert_text: a.alertText, alert_subject: a.alertSubject, match_time: iso(a.matchTimeMs), alert_time: iso(a.alertTimeMs),
-      alert_sent: a.alertSent, ...(a.alertException ? { alert_exception: a.alertException } : {}), '@timestamp': iso(a.alertTimeMs),
-    };
     try {
-      await esCall(this.es, `recording an alert of rule "${a.ruleName}"`, (c) => c.create({ index, id: a.id, document }));
+      await esCall(this.es, `recording an alert of rule "${a.ruleName}"`, (c) => c.create({ index, id: a.id, document: alertDocument(a) }));
       return true;
     } catch (error) {
       if (error instanceof EsError && error.kind === 'conflict') return false;
@@ -142,20 +137,6 @@ export class WritebackStore {
   async getAlert(id: string): Promise<AlertRecord | undefined> {
     const doc = await this.getDoc<AlertDoc>('alerts', id);
     return doc ? fromAlertDoc(id, doc) : undefined;
-  }
-
-  /** Alerts recorded but not sent, younger than `sinceMs`, oldest first: retried every cycle. */
-  async pendingAlerts(sinceMs: number, ruleName?: string): Promise<AlertRecord[]> {
-    const index = this.index('alerts');
-    const res = await esCall(this.es, 'reading unsent alerts', (c) =>
-      c.search<AlertDoc>({
-        index,
-        size: 1000,
-        sort: [{ alert_time: 'asc' }],
-        query: { bool: { filter: [{ term: { alert_sent: false } }, { range: { alert_time: { gte: iso(sinceMs) } } }, ...(ruleName ? [{ term: { rule_name: ruleName } }] : [])] } },
-      }),
-    );
-    return res.hits.hits.flatMap((h) => (h._source ? [fromAlertDoc(h._id ?? '', h._source)] : []));
   }
 
   async alertsOf(ruleName: string): Promise<AlertRecord[]> {
@@ -193,6 +174,15 @@ export class WritebackStore {
     );
     return res.hits.hits.flatMap((h) => (h._source ? [{ key: h._id ?? '', untilMs: Date.parse(h._source.until), exponent: h._source.exponent, reason: h._source.reason }] : []));
   }
+}
+
+/** The stored form of an alert record (ElastAlert2's field names). */
+export function alertDocument(a: AlertRecord): AlertDoc {
+  return {
+    rule_name: a.ruleName, ...(a.queryKey !== undefined ? { query_key: a.queryKey } : {}), match_body: a.matchBody, alert_info: a.alertInfo,
+    alert_text: a.alertText, alert_subject: a.alertSubject, match_time: iso(a.matchTimeMs), alert_time: iso(a.alertTimeMs),
+    alert_sent: a.alertSent, ...(a.alertException ? { alert_exception: a.alertException } : {}), '@timestamp': iso(a.alertTimeMs),
+  };
 }
 
 function fromAlertDoc(id: string, d: AlertDoc): AlertRecord {

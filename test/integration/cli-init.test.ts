@@ -12,10 +12,10 @@ describe('logwarden init', () => {
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^Connected to Elasticsearch \d+\.\d+\.\d+ at http/);
-    expect(first.stdout.match(/ created$/gm)).toHaveLength(5);
+    expect(first.stdout.match(/ created$/gm)).toHaveLength(6);
     const second = spawnSync(process.execPath, [bin, 'init'], { env, encoding: 'utf8' });
     expect(second.status).toBe(0);
-    expect(second.stdout.match(/ unchanged$/gm)).toHaveLength(5);
+    expect(second.stdout.match(/ unchanged$/gm)).toHaveLength(6);
   });
 
   it('exits 1 with a clear message and no secret when the cluster is unreachable', () => {

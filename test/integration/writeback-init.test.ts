@@ -8,7 +8,7 @@ const es = testEs();
 afterAll(() => es.close());
 
 describe('initWriteback', () => {
-  it('creates the five writeback indices with the intended mappings', async () => {
+  it('creates the six writeback indices with the intended mappings', async () => {
     const base = uniqueName('wb');
     const results = await initWriteback(es, base);
     expect(results.map((r) => [r.index, r.action])).toEqual([
@@ -17,6 +17,7 @@ describe('initWriteback', () => {
       [`${base}_silence`, 'created'],
       [`${base}_error`, 'created'],
       [`${base}_state`, 'created'],
+      [`${base}_delivery`, 'created'],
     ]);
     const alerts = await esCall(es, 'mapping', (c) => c.indices.getMapping({ index: base }));
     const props = alerts[base]?.mappings.properties ?? {};

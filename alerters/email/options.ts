@@ -1,0 +1,350 @@
+/**
+ * The email alerter's options: ElastAlert2's names and defaults, checked when the rule is loaded
+ * (so `logwarden lint` reports them), plus LogWarden's TLS, timeout and credential options.
+ * Files named by options (auth, CA, client certificate) are read here, once per rule load.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import path from 'node:path';
+import { FAILSAFE_SCHEMA, load as loadYaml } from 'js-yaml';
+import type { RuleDefinition } from '../../src/rules/types.ts';
+
+export interface MailAddress {
+  /** Display name, from the rule; never from a log document. */
+  name?: string | undefined;
+  address: string;
+}
+
+/** Login for the SMTP server. The password stays out of JSON, util.inspect and template strings. */
+export class SmtpCredentials {
+  readonly user: string;
+  readonly #password: string;
+  /** Where they came from, for messages: "smtp_auth_file /etc/x.yaml" or "SMTP_USERNAME/SMTP_PASSWORD". */
+  readonly source: string;
+  constructor(user: string, password: string, source: string) {
+    this.user = user;
+    this.#password = password;
+    this.source = source;
+  }
+  get password(): string {
+    return this.#password;
+  }
+  toJSON(): Record<string, string> {
+    return { user: this.user, password: '[redacted]', source: this.source };
+  }
+  toString(): string {
+    return `[credentials of ${this.user}]`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** smtp_ssl: TLS from the first byte (usually port 465). */
+  implicitTls: boolean;
+  /** smtp_starttls: without implicit TLS, the server must offer STARTTLS and the upgrade must succeed. */
+  requireStarttls: boolean;
+  verifyCerts: boolean;
+  /** PEM of smtp_ca_certs; replaces the system CAs when set. */
+  ca: string | undefined;
+  /** smtp_cert_file / smtp_key_file: a client certificate. */
+  clientCert: { cert: string; key: string } | undefined;
+  auth: SmtpCredentials | undefined;
+  timeoutMs: number;
+}
+
+export interface InlineImage {
+  /** Content-ID the rule's HTML refers to as "cid:<key>". */
+  cid: string;
+  file: string;
+}
+
+export interface EmailOptions {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  from: MailAddress;
+  /** email_reply_to; when unset, Reply-To repeats the To addresses (as ElastAlert2). */
+  replyTo: MailAddress | undefined;
+  /** email_from_field: a document field naming recipients (see recipientsFromField). */
+  fromField: string | undefined;
+  /** email_add_domain without its "@", lower case. */
+  addDomain: string | undefined;
+  format: 'text' | 'html';
+  images: InlineImage[];
+  smtp: SmtpSettings;
+  /** Non-fatal notes for the log at load time (e.g. verification turned off). */
+  warnings: string[];
+}
+
+const DEFAULT_TIMEOUT_S = 30;
+/** A document field may name at most this many recipients; more is refused as a whole. */
+export const MAX_FIELD_RECIPIENTS = 10;
+
+// RFC 5321/5322 dot-atom, without quoted local parts or address literals, which alert recipients
+// never need and which are where parsers disagree.
+const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
+const LOCAL_PART = new RegExp(`^${ATEXT}+(?:\\.${ATEXT}+)*$`);
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
+/**
+ * Local parts taken from log documents are held to a smaller alphabet: "%" and "!" still route
+ * mail elsewhere on some relays ("victim%evil.example@corp.example"), and nothing else in atext
+ * is needed for a user name.
+ */
+const DOCUMENT_LOCAL_PART = /^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*$/;
+
+export function isValidDomain(domain: string): boolean {
+  return domain.length <= 253 && DOMAIN.test(domain);
+}
+
+/** A bare address (no display name), in the subset of RFC 5321 that every relay handles alike. */
+export function isValidAddress(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || address.length > 254) return false;
+  const local = address.slice(0, at);
+  return local.length <= 64 && LOCAL_PART.test(local) && isValidDomain(address.slice(at + 1));
+}
+
+/**
+ * Recipients named by the document field `email_from_field`. The rule LogWarden applies (stricter
+ * than ElastAlert2, which mails whatever address the document holds): an address taken from a log
+ * document is only ever `<local part>@<email_add_domain>`. The value must be a user name made of
+ * letters, digits, ".", "_", "+" and "-" (or such a name already followed by "@<email_add_domain>"),
+ * or a list of at most MAX_FIELD_RECIPIENTS of them. Anything else (another domain, a display name,
+ * several addresses in one string, "%" or "!" routing, control characters) refuses the whole value,
+ * and the alert goes to the rule's `email` recipients instead.
+ *
+ * Returns undefined when the field is absent or neither a string nor a list (ElastAlert2 then uses
+ * `email` too), the addresses, or a reason the value was refused.
+ */
+export function recipientsFromField(value: unknown, addDomain: string): string[] | { refused: string } | undefined {
+  if (typeof value !== 'string' && !Array.isArray(value)) return undefined;
+  const items: unknown[] = typeof value === 'string' ? [value] : value;
+  if (items.length === 0) return undefined;
+  if (items.length > MAX_FIELD_RECIPIENTS) return { refused: `it names ${items.length} recipients (at most ${MAX_FIELD_RECIPIENTS})` };
+  const out: string[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string') return { refused: 'a list item is not a string' };
+    let local = item;
+    const at = item.indexOf('@');
+    if (at >= 0) {
+      if (item.slice(at + 1).toLowerCase() !== addDomain) return { refused: `an address is not in the domain ${addDomain}` };
+      local = item.slice(0, at);
+    }
+    if (local.length === 0 || local.length > 64 || !DOCUMENT_LOCAL_PART.test(local)) return { refused: 'a value is not a plain user name' };
+    const address = `${local}@${addDomain}`;
+    if (!out.some((a) => a.toLowerCase() === address.toLowerCase())) out.push(address);
+  }
+  return out;
+}
+
+type Fail = (option: string, message: string) => Error;
+
+function stringList(options: Readonly<Record<string, unknown>>, option: string, fail: Fail): string[] {
+  const raw = options[option];
+  if (raw === undefined || raw === null) return [];
+  const items = typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(items) || items.some((i) => typeof i !== 'string')) throw fail(option, 'must be an address or a list of addresses');
+  // A comma-separated string is a common way of writing several addresses; each is checked.
+  const addresses = items.flatMap((i: string) => i.split(',')).map((a) => a.trim()).filter((a) => a !== '');
+  for (const a of addresses) {
+    if (!isValidAddress(a)) throw fail(option, `${JSON.stringify(a)} is not an email address (write bare addresses such as soc@example.com, one per list item)`);
+  }
+  return addresses;
+}
+
+/** "addr@example.com" or "Display Name <addr@example.com>". */
+function mailbox(value: string, option: string, fail: Fail): MailAddress {
+  const trimmed = value.trim();
+  if (isValidAddress(trimmed)) return { address: trimmed };
+  const m = /^(.*?)\s*<([^<>]*)>$/s.exec(trimmed);
+  const name = m?.[1]?.trim().replace(/^"(.*)"$/s, '$1') ?? '';
+  const address = m?.[2]?.trim() ?? '';
+  if (!m || !isValidAddress(address)) throw fail(option, `${JSON.stringify(value)} is not an email address (write addr@example.com or "Name <addr@example.com>")`);
+  // The name goes into a header; nodemailer encodes it, but a line break or quote has no business there.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f"<>]/.test(name)) throw fail(option, 'the display name must not contain control characters, quotes or angle brackets');
+  return name === '' ? { address } : { name, address };
+}
+
+function optString(options: Readonly<Record<string, unknown>>, option: string, fail: Fail): string | undefined {
+  const v = options[option];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.trim() === '') throw fail(option, 'must be a non-empty string');
+  return v;
+}
+
+function optBool(options: Readonly<Record<string, unknown>>, option: string, fallback: boolean, fail: Fail): boolean {
+  const v = options[option];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'boolean') throw fail(option, 'must be true or false');
+  return v;
+}
+
+/**
+ * Relative paths are resolved against the working directory. (ElastAlert2 resolves a relative
+ * smtp_auth_file against the rule file's folder; a RuleDefinition does not carry that folder.)
+ */
+function readOptionFile(file: string, option: string, fail: Fail): string {
+  try {
+    return readFileSync(path.resolve(file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw fail(option, `cannot read ${file} (${code})`);
+  }
+}
+
+/**
+ * ElastAlert2's account file: YAML (JSON is YAML too) with `user` and `password`. Every scalar is
+ * read as a string, so `password: 0123` is "0123" and not the number 83 or 123.
+ */
+export function readAuthFile(file: string, fail: Fail): SmtpCredentials {
+  const text = readOptionFile(file, 'smtp_auth_file', fail);
+  let doc: unknown;
+  try {
+    doc = loadYaml(text, { schema: FAILSAFE_SCHEMA });
+  } catch (error) {
+    // The parser's message quotes the offending line, which may hold the password: give the line only.
+    const line = (error as { mark?: { line?: number } }).mark?.line;
+    throw fail('smtp_auth_file', `${file} is not valid YAML${line === undefined ? '' : ` (line ${line + 1})`}`);
+  }
+  const record = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};
+  const user = record.user;
+  const password = record.password;
+  if (typeof user !== 'string' || user === '' || typeof password !== 'string' || password === '') {
+    throw fail('smtp_auth_file', `${file} must contain the fields "user" and "password"`);
+  }
+  return new SmtpCredentials(user, password, `smtp_auth_file ${file}`);
+}
+
+function credentialsFromEnv(env: NodeJS.ProcessEnv, fail: Fail): SmtpCredentials | undefined {
+  const user = env.SMTP_USERNAME;
+  const password = env.SMTP_PASSWORD;
+  if (!user && !password) return undefined;
+  if (!user || !password) throw fail('smtp_auth_file', 'SMTP_USERNAME and SMTP_PASSWORD must be set together');
+  return new SmtpCredentials(user, password, 'SMTP_USERNAME/SMTP_PASSWORD');
+}
+
+/** `logwarden@<host name>`, or `logwarden@localhost` when the host name is not a domain name. */
+export function defaultFromAddress(hostname: string = osHostname()): string {
+  const host = hostname.trim().toLowerCase();
+  return `logwarden@${isValidDomain(host) ? host : 'localhost'}`;
+}
+
+export interface ParseContext {
+  env: NodeJS.ProcessEnv;
+  hostname?: string;
+}
+
+/** Checks every email option and fills the defaults; throws optionError-style errors naming the option. */
+export function parseEmailOptions(options: Readonly<Record<string, unknown>>, rule: RuleDefinition, ctx: ParseContext, fail: Fail): EmailOptions {
+  void rule;
+  const warnings: string[] = [];
+  const to = stringList(options, 'email', fail);
+  if (to.length === 0) throw fail('email', 'is required: the address or list of addresses to send the alert to');
+  const cc = stringList(options, 'cc', fail);
+  const bcc = stringList(options, 'bcc', fail);
+
+  const fromAddr = optString(options, 'from_addr', fail);
+  const from = fromAddr === undefined ? { address: defaultFromAddress(ctx.hostname) } : mailbox(fromAddr, 'from_addr', fail);
+  const replyToRaw = optString(options, 'email_reply_to', fail);
+  const replyTo = replyToRaw === undefined ? undefined : mailbox(replyToRaw, 'email_reply_to', fail);
+
+  const addDomainRaw = optString(options, 'email_add_domain', fail);
+  let addDomain: string | undefined;
+  if (addDomainRaw !== undefined) {
+    addDomain = addDomainRaw.trim().replace(/^@/, '').toLowerCase();
+    if (!isValidDomain(addDomain)) throw fail('email_add_domain', `${JSON.stringify(addDomainRaw)} is not a domain name`);
+  }
+  const fromField = optString(options, 'email_from_field', fail);
+  if (fromField !== undefined && addDomain === undefined) {
+    throw fail(
+      'email_from_field',
+      'needs email_add_domain: LogWarden only mails <value>@<email_add_domain> for a recipient read from a log document, so whoever writes logs cannot choose where alerts go',
+    );
+  }
+
+  const formatRaw = optString(options, 'email_format', fail);
+  if (formatRaw !== undefined && formatRaw !== 'html' && formatRaw !== 'text') throw fail('email_format', `must be "html" or "text", not ${JSON.stringify(formatRaw)}`);
+  const format = formatRaw === 'html' ? 'html' : 'text';
+
+  const images = inlineImages(options, format, warnings, fail);
+  const smtp = smtpSettings(options, ctx, warnings, fail);
+  return { to, cc, bcc, from, replyTo, fromField, addDomain, format, images, smtp, warnings };
+}
+
+function inlineImages(options: Readonly<Record<string, unknown>>, format: 'text' | 'html', warnings: string[], fail: Fail): InlineImage[] {
+  const keys = options.email_image_keys ?? [];
+  const values = options.email_image_values ?? [];
+  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) throw fail('email_image_keys', 'must be a list of strings');
+  if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw fail('email_image_values', 'must be a list of strings');
+  if (keys.length === 0 && values.length === 0) return [];
+  if (keys.length !== values.length) throw fail('email_image_values', `has ${values.length} entries but email_image_keys has ${keys.length}; they pair up by position`);
+  if (format !== 'html') {
+    warnings.push('email_image_keys: inline images are only attached with email_format: html (as ElastAlert2); ignored');
+    return [];
+  }
+  // ElastAlert2 falls back to /tmp; a world-writable folder is no place to pick up mail content from.
+  const dir = optString(options, 'assets_dir', fail);
+  if (dir === undefined) throw fail('assets_dir', 'is required with email_image_keys (LogWarden does not default to /tmp)');
+  const root = path.resolve(dir);
+  return (keys as string[]).map((cid, i) => {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(cid)) throw fail('email_image_keys', `${JSON.stringify(cid)}: use letters, digits, ".", "_" and "-"`);
+    const file = path.resolve(root, (values as string[])[i] ?? '');
+    if (path.relative(root, file).startsWith('..') || path.isAbsolute(path.relative(root, file))) {
+      throw fail('email_image_values', `${JSON.stringify(values[i])} is outside assets_dir`);
+    }
+    readOptionFile(file, 'email_image_values', fail);
+    return { cid, file };
+  });
+}
+
+function smtpSettings(options: Readonly<Record<string, unknown>>, ctx: ParseContext, warnings: string[], fail: Fail): SmtpSettings {
+  const host = optString(options, 'smtp_host', fail) ?? 'localhost';
+  const implicitTls = optBool(options, 'smtp_ssl', false, fail);
+  const portRaw = options.smtp_port;
+  if (portRaw !== undefined && portRaw !== null && (typeof portRaw !== 'number' || !Number.isInteger(portRaw) || portRaw < 1 || portRaw > 65535)) {
+    throw fail('smtp_port', 'must be a port number (1-65535)');
+  }
+  // ElastAlert2's defaults (smtplib's): 465 with implicit TLS, else 25.
+  const port = typeof portRaw === 'number' ? portRaw : implicitTls ? 465 : 25;
+  const requireStarttls = optBool(options, 'smtp_starttls', true, fail);
+  const verifyCerts = optBool(options, 'smtp_verify_certs', true, fail);
+  if (!verifyCerts) warnings.push('smtp_verify_certs: false: the SMTP server certificate is not verified, so anyone on the path can read alerts and credentials');
+
+  const timeoutRaw = options.smtp_timeout;
+  if (timeoutRaw !== undefined && timeoutRaw !== null && (typeof timeoutRaw !== 'number' || !(timeoutRaw > 0) || !Number.isFinite(timeoutRaw))) {
+    throw fail('smtp_timeout', 'must be a number of seconds greater than 0');
+  }
+  const timeoutMs = Math.round((typeof timeoutRaw === 'number' ? timeoutRaw : DEFAULT_TIMEOUT_S) * 1000);
+
+  const caFile = optString(options, 'smtp_ca_certs', fail);
+  let ca: string | undefined;
+  if (caFile !== undefined) {
+    ca = readOptionFile(caFile, 'smtp_ca_certs', fail);
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw fail('smtp_ca_certs', `${caFile} holds no PEM certificate`);
+  }
+
+  const certFile = optString(options, 'smtp_cert_file', fail);
+  const keyFile = optString(options, 'smtp_key_file', fail);
+  if (keyFile !== undefined && certFile === undefined) throw fail('smtp_key_file', 'needs smtp_cert_file (the client certificate it belongs to)');
+  let clientCert: SmtpSettings['clientCert'];
+  if (certFile !== undefined) {
+    const cert = readOptionFile(certFile, 'smtp_cert_file', fail);
+    // As Python's load_cert_chain: without a key file, the key is in the certificate file.
+    const key = keyFile === undefined ? cert : readOptionFile(keyFile, 'smtp_key_file', fail);
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw fail(keyFile === undefined ? 'smtp_cert_file' : 'smtp_key_file', 'holds no PEM private key');
+    clientCert = { cert, key };
+  }
+
+  const authFile = optString(options, 'smtp_auth_file', fail);
+  const auth = authFile !== undefined ? readAuthFile(authFile, fail) : credentialsFromEnv(ctx.env, fail);
+  if (auth && !implicitTls && !requireStarttls) {
+    warnings.push('smtp_starttls: false with credentials: if the server does not offer STARTTLS, the password is sent in clear text');
+  }
+  return { host, port, implicitTls, requireStarttls, verifyCerts, ca, clientCert, auth, timeoutMs };
+}

@@ -1,0 +1,73 @@
+import { AlerterError, type Alerter } from '../../alerters/types.ts';
+import type { Logger } from '../log.ts';
+import type { RuleDefinition } from '../rules/types.ts';
+import type { WritebackStore } from '../writeback/store.ts';
+import { nextAttemptMs } from './backoff.ts';
+import type { Delivery, DeliveryStatus, Outbox } from './outbox.ts';
+import { payloadFor } from './payload.ts';
+
+/** The rule and alerters a delivery belongs to, as the engine has them now. */
+export type AlerterLookup = (ruleName: string) => { rule: RuleDefinition; alerters: readonly Alerter[] } | undefined;
+
+/** Test and observability hooks at the points where a crash matters. */
+export interface DeliveryHooks {
+  /** The alert and its deliveries are recorded (claimed, nothing sent yet). */
+  afterAlertRecorded?: () => void | Promise<void>;
+  /** The peer accepted the alert; the delivery is not marked sent yet. */
+  afterPeerAccepted?: () => void | Promise<void>;
+}
+
+export interface SendContext {
+  store: WritebackStore;
+  outbox: Outbox;
+  lookup: AlerterLookup;
+  log: Logger;
+  alertTimeLimitMs: number;
+  hooks?: DeliveryHooks | undefined;
+  random?: () => number;
+}
+
+/**
+ * One attempt of one claimed delivery. Success marks it sent; a retryable failure schedules the
+ * next attempt with backoff (never before the peer's Retry-After); a permanent one, or an alert
+ * older than alert_time_limit, marks it failed with the reason. Only this alerter is affected.
+ */
+export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendContext): Promise<DeliveryStatus> {
+  const fail = async (reason: string): Promise<DeliveryStatus> => {
+    ctx.log.error({ alert_id: d.alertId, alerter: d.alerter }, `delivery of an alert of rule "${d.ruleName}" through ${d.alerter} failed for good: ${reason}`);
+    await ctx.outbox.complete(d, { status: 'failed', error: reason, retryable: false }, nowMs);
+    await settleAlert(d, nowMs, ctx);
+    return 'failed';
+  };
+  const record = await ctx.store.getAlert(d.alertId);
+  if (!record) return fail('the alert record is missing');
+  if (nowMs - record.alertTimeMs > ctx.alertTimeLimitMs) return fail(`not delivered within alert_time_limit; last error: ${d.lastError ?? 'none'}`);
+  const current = ctx.lookup(d.ruleName);
+  const alerter = current?.alerters[d.alerterIndex];
+  if (!current || !alerter || alerter.type !== d.alerter) return fail(`rule "${d.ruleName}" no longer has alerter #${d.alerterIndex} (${d.alerter})`);
+
+  try {
+    await alerter.send(payloadFor(current.rule, record));
+  } catch (error) {
+    const retryable = error instanceof AlerterError ? error.retryable : true;
+    const message = error instanceof Error ? error.message : String(error);
+    if (!retryable) return fail(message);
+    const next = nextAttemptMs(d.attempts + 1, nowMs, error instanceof AlerterError ? error.retryAfterMs : undefined, ctx.random);
+    ctx.log.warn({ alert_id: d.alertId, alerter: d.alerter, attempt: d.attempts + 1, next_attempt: new Date(next).toISOString() }, `delivery through ${d.alerter} failed, will retry: ${message}`);
+    await ctx.outbox.complete(d, { status: 'pending', nextAttemptMs: next, error: message, retryable: true }, nowMs);
+    return 'pending';
+  }
+  await ctx.hooks?.afterPeerAccepted?.();
+  await ctx.outbox.complete(d, { status: 'sent' }, nowMs);
+  await settleAlert(d, nowMs, ctx);
+  return 'sent';
+}
+
+/** ElastAlert2's alert_sent: true once every alerter delivered; failures are listed in alert_exception. */
+async function settleAlert(d: Delivery, nowMs: number, ctx: SendContext): Promise<void> {
+  const all = await ctx.outbox.forAlert(d.alertId);
+  if (all.some((x) => x.status === 'pending')) return;
+  const failed = all.filter((x) => x.status === 'failed');
+  const exception = failed.map((x) => `${x.alerter}: ${x.lastError ?? 'failed'}`).join('; ') || undefined;
+  await ctx.store.markAlert(d.alertId, failed.length === 0, exception, nowMs);
+}
