@@ -111,6 +111,8 @@ export class Outbox {
 
   /** Pending deliveries whose next attempt is due, oldest first. */
   async due(nowMs: number, limit = 200): Promise<Delivery[]> {
+    // Search sees only refreshed documents; a delivery recorded just before a crash must not hide.
+    await esCall(this.es, 'refreshing deliveries', (c) => c.indices.refresh({ index: this.index }));
     const res = await esCall(this.es, 'reading due deliveries', (c) =>
       c.search<DeliveryDoc>({
         index: this.index,

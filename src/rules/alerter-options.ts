@@ -74,6 +74,11 @@ const email: Record<string, Schema> = {
   email_image_keys: strList,
   email_image_values: strList,
   notify_email: strOrList,
+  // LogWarden's own: TLS policy, certificate checks and timeout (seconds).
+  smtp_starttls: bool,
+  smtp_ca_certs: str,
+  smtp_verify_certs: bool,
+  smtp_timeout: { type: 'number', exclusiveMinimum: 0 },
 };
 
 const httpPost: Record<string, Schema> = {
