@@ -4,6 +4,7 @@ import { formatProblem } from './config/errors.ts';
 import type { LogWardenConfig } from './config/load-config.ts';
 import type { EsHandle } from './es/client.ts';
 import type { Logger } from './log.ts';
+import type { EngineObserver } from './observe.ts';
 import { loadRules } from './rules/load-rules.ts';
 import { runnableProblems } from './rules/runnable.ts';
 import type { RuleDefinition } from './rules/types.ts';
@@ -35,6 +36,9 @@ export interface EngineOptions {
   hooks?: DeliveryHooks;
   /** How often due deliveries (retries, crash leftovers) are picked up while running. */
   deliveryIntervalMs?: number;
+  observer?: EngineObserver;
+  /** Backtest/test-rule: realert and noise controls use each match's time as "now" (see RunContext). */
+  replay?: boolean;
 }
 
 /**
@@ -90,6 +94,7 @@ export class Engine {
       }
     }
     this.rules = next;
+    this.opts.observer?.rulesLoaded?.(next.size, badFiles.size);
     if (this.scheduler) {
       for (const name of this.scheduler.names()) if (!next.has(name)) this.scheduler.remove(name);
       for (const { rule } of next.values()) this.scheduler.upsert({ name: rule.name, runEveryMs: rule.runEveryMs });
@@ -107,10 +112,10 @@ export class Engine {
   }
 
   /** Runs one rule now (or over an explicit window), as the scheduler would. */
-  async runOne(name: string, window?: { startMs: number; endMs: number }): Promise<RunOutcome> {
+  async runOne(name: string, window?: { startMs: number; endMs: number }, dueMs?: number): Promise<RunOutcome> {
     const loaded = this.rules.get(name);
     if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
-    return runRule(loaded.rule, loaded.type, this.clock.now(), this.context(), window);
+    return runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
   }
 
   /** `logwarden run --once`: every rule once, concurrently up to max_threads. */
@@ -141,10 +146,13 @@ export class Engine {
       clock: this.clock,
       concurrency: this.opts.config.maxThreads,
       maxJitterMs: 5_000,
-      execute: async (name) => {
-        await this.runOne(name);
+      execute: async (name, _nowMs, dueMs) => {
+        await this.runOne(name, undefined, dueMs);
       },
-      onSkipped: (name) => this.opts.log.warn({ rule: name }, `rule "${name}" is still running from its previous tick; this tick is skipped`),
+      onSkipped: (name) => {
+        this.opts.observer?.tickSkipped?.(name);
+        this.opts.log.warn({ rule: name }, `rule "${name}" is still running from its previous tick; this tick is skipped`);
+      },
     });
     for (const { rule } of this.rules.values()) this.scheduler.upsert({ name: rule.name, runEveryMs: rule.runEveryMs });
     this.scheduler.start();
@@ -202,10 +210,11 @@ export class Engine {
       log: this.opts.log,
       alertTimeLimitMs: this.opts.config.alertTimeLimitMs,
       hooks: this.opts.hooks,
+      observer: this.opts.observer,
     };
   }
 
   private context(): RunContext {
-    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs };
+    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, observer: this.opts.observer, matchTimeAsNow: this.opts.replay ?? false };
   }
 }

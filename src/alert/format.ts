@@ -5,6 +5,9 @@
  *
  * The template is parsed once and values are only ever inserted as text, so a value that
  * itself contains "{0}" is never expanded again.
+ *
+ * The output is kept as parts (the template's own text, and each replacement field) so that an
+ * alerter's escape applies to the inserted values only, never to the rule author's text.
  */
 import { isPlainObject, pyRepr, pyStr } from '../ruletypes/fields.ts';
 import { FormatError, formatWithSpec } from './format-spec.ts';
@@ -16,40 +19,90 @@ interface Numbering {
   next: number;
 }
 
+/** A piece of formatted output: the template's own text, or one replacement field's formatted value. */
+export interface FormatPart {
+  text: string;
+  /** True for a replacement field (a value, after its conversion and format spec). */
+  field: boolean;
+}
+
+/**
+ * `template.format(*args, **kwargs)`. With `escape`, each replacement field's formatted value
+ * (after "!r" and the format spec: "{0:>8}" pads, then escapes) goes through it; the template's
+ * own text and "{{"/"}}" never do.
+ */
 export function formatPython(
   template: string,
   args: readonly unknown[],
   kwargs: Readonly<Record<string, unknown>> = {},
+  escape?: (value: string) => string,
 ): string {
+  return joinParts(formatPythonParts(template, args, kwargs), escape);
+}
+
+/** formatPython's output as parts, for callers that cut or escape it themselves. */
+export function formatPythonParts(template: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>> = {}): FormatPart[] {
   return render(template, args, kwargs, { mode: 'none', next: 0 }, 2);
 }
 
-function render(template: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, numbering: Numbering, depth: number): string {
-  if (depth === 0) throw new FormatError('Max string recursion exceeded');
+/** The parts as one text, fields through `escape` when given. */
+export function joinParts(parts: readonly FormatPart[], escape?: (value: string) => string): string {
   let out = '';
+  for (const part of parts) out += part.field && escape ? escape(part.text) : part.text;
+  return out;
+}
+
+/**
+ * The parts cut to the first `maxChars` characters (code points) of their plain text, as Python
+ * slices the formatted string; the cut happens before escaping, so it never splits an escape.
+ */
+export function truncateParts(parts: readonly FormatPart[], maxChars: number): FormatPart[] {
+  const out: FormatPart[] = [];
+  let left = Math.max(0, maxChars);
+  for (const part of parts) {
+    if (left === 0) break;
+    const chars = Array.from(part.text);
+    if (chars.length <= left) {
+      out.push(part);
+      left -= chars.length;
+    } else {
+      out.push({ text: chars.slice(0, left).join(''), field: part.field });
+      left = 0;
+    }
+  }
+  return out;
+}
+
+function render(template: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, numbering: Numbering, depth: number): FormatPart[] {
+  if (depth === 0) throw new FormatError('Max string recursion exceeded');
+  const parts: FormatPart[] = [];
+  let literal = '';
   let i = 0;
   while (i < template.length) {
     const ch = template[i];
     if (ch === '}') {
       if (template[i + 1] !== '}') throw new FormatError("Single '}' encountered in format string");
-      out += '}';
+      literal += '}';
       i += 2;
     } else if (ch === '{') {
       if (template[i + 1] === '{') {
-        out += '{';
+        literal += '{';
         i += 2;
         continue;
       }
       if (i + 1 === template.length) throw new FormatError("Single '{' encountered in format string");
       const close = findFieldEnd(template, i + 1);
-      out += replaceField(template.slice(i + 1, close), args, kwargs, numbering, depth);
+      if (literal !== '') parts.push({ text: literal, field: false });
+      literal = '';
+      parts.push({ text: replaceField(template.slice(i + 1, close), args, kwargs, numbering, depth), field: true });
       i = close + 1;
     } else {
-      out += ch;
+      literal += ch;
       i++;
     }
   }
-  return out;
+  if (literal !== '') parts.push({ text: literal, field: false });
+  return parts;
 }
 
 /** Index of the "}" closing a field opened before `from`; nested "{...}" may appear in the spec, "[...]" is skipped. */
@@ -103,8 +156,9 @@ function replaceField(field: string, args: readonly unknown[], kwargs: Readonly<
     else if (conversion === 'a') value = pyRepr(value, true);
     else throw new FormatError(`Unknown conversion specifier ${conversion}`);
   }
-  // A nested field in the spec ("{0:{1}}") is expanded first, with the same numbering.
-  if (spec.includes('{')) spec = render(spec, args, kwargs, numbering, depth - 1);
+  // A nested field in the spec ("{0:{1}}") is expanded first, with the same numbering. It only
+  // shapes the value (width, precision...), so it is never escaped itself.
+  if (spec.includes('{')) spec = joinParts(render(spec, args, kwargs, numbering, depth - 1));
   return formatValue(value, spec);
 }
 
@@ -159,4 +213,41 @@ function formatValue(value: unknown, spec: string): string {
   if (typeof value === 'boolean') return formatWithSpec(value ? 1 : 0, spec);
   const type = value === null || value === undefined ? 'NoneType' : Array.isArray(value) ? 'list' : 'dict';
   throw new FormatError(`unsupported format string passed to ${type}.__format__`);
+}
+
+/**
+ * Python's json.dumps with its defaults that matter here: ensure_ascii (every character outside
+ * printable ASCII as \uXXXX), ", " / ": " separators unless `compact` (",", ":"), keys in
+ * insertion order unless `sortKeys`. ElastAlert2 writes JSON this way into Kibana links and
+ * Jinja's tojson; matching it byte for byte keeps our links and texts identical to its own.
+ */
+export function pyJsonDumps(value: unknown, options: { sortKeys?: boolean; compact?: boolean } = {}): string {
+  const itemSep = options.compact ? ',' : ', ';
+  const keySep = options.compact ? ':' : ': ';
+  const str = (s: string): string => JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const dump = (v: unknown): string => {
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+    if (typeof v === 'string') return str(v);
+    if (Array.isArray(v)) return `[${v.map(dump).join(itemSep)}]`;
+    if (isPlainObject(v)) {
+      const keys = Object.keys(v);
+      if (options.sortKeys) keys.sort(compareCodePoints);
+      return `{${keys.map((k) => `${str(k)}${keySep}${dump(v[k])}`).join(itemSep)}}`;
+    }
+    return str(pyStr(v));
+  };
+  return dump(value);
+}
+
+/** Python's ordering of str: by code point (JavaScript's default sort compares UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
+  const ac = Array.from(a);
+  const bc = Array.from(b);
+  for (let i = 0; i < Math.min(ac.length, bc.length); i++) {
+    const d = (ac[i]?.codePointAt(0) ?? 0) - (bc[i]?.codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+  return ac.length - bc.length;
 }

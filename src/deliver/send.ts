@@ -1,5 +1,6 @@
 import { AlerterError, type Alerter } from '../../alerters/types.ts';
 import type { Logger } from '../log.ts';
+import type { EngineObserver } from '../observe.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import type { WritebackStore } from '../writeback/store.ts';
 import { nextAttemptMs } from './backoff.ts';
@@ -25,6 +26,7 @@ export interface SendContext {
   alertTimeLimitMs: number;
   hooks?: DeliveryHooks | undefined;
   random?: () => number;
+  observer?: EngineObserver | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendConte
   const fail = async (reason: string): Promise<DeliveryStatus> => {
     ctx.log.error({ alert_id: d.alertId, alerter: d.alerter }, `delivery of an alert of rule "${d.ruleName}" through ${d.alerter} failed for good: ${reason}`);
     await ctx.outbox.complete(d, { status: 'failed', error: reason, retryable: false }, nowMs);
+    ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'failed');
     await settleAlert(d, nowMs, ctx);
     return 'failed';
   };
@@ -55,10 +58,12 @@ export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendConte
     const next = nextAttemptMs(d.attempts + 1, nowMs, error instanceof AlerterError ? error.retryAfterMs : undefined, ctx.random);
     ctx.log.warn({ alert_id: d.alertId, alerter: d.alerter, attempt: d.attempts + 1, next_attempt: new Date(next).toISOString() }, `delivery through ${d.alerter} failed, will retry: ${message}`);
     await ctx.outbox.complete(d, { status: 'pending', nextAttemptMs: next, error: message, retryable: true }, nowMs);
+    ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'retry');
     return 'pending';
   }
   await ctx.hooks?.afterPeerAccepted?.();
   await ctx.outbox.complete(d, { status: 'sent' }, nowMs);
+  ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'sent');
   await settleAlert(d, nowMs, ctx);
   return 'sent';
 }

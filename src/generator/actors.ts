@@ -30,7 +30,7 @@ function firings(timing: Timing, rng: Random, startMs: number, endMs: number): n
       const out: number[] = [];
       const first = Math.ceil((startMs - timing.phaseMs) / timing.periodMs);
       for (let k = first; k * timing.periodMs + timing.phaseMs < endMs; k++) {
-        out.push(k * timing.periodMs + timing.phaseMs + Math.floor(rng.float() * timing.jitterMs));
+        out.push(Math.floor(k * timing.periodMs + timing.phaseMs + rng.float() * timing.jitterMs));
       }
       return out;
     }

@@ -15,6 +15,8 @@ const secret: Schema = { type: 'string', 'x-secret': true };
 const secretOrList: Schema = { type: ['string', 'array'], items: str, 'x-secret': true };
 const certs: Schema = { type: ['boolean', 'string'] };
 const color: Schema = { enum: ['good', 'warning', 'danger'] };
+// Seconds; fractions allowed (Python's requests takes a float).
+const seconds: Schema = { type: 'number', exclusiveMinimum: 0 };
 
 const slack: Record<string, Schema> = {
   // The webhook URL is the credential: whoever has it can post to the channel.
@@ -86,7 +88,7 @@ const httpPost: Record<string, Schema> = {
   http_post_proxy: str,
   http_post_ca_certs: certs,
   http_post_ignore_ssl_errors: bool,
-  http_post_timeout: { type: 'integer', minimum: 1 },
+  http_post_timeout: seconds,
   http_post_payload: mapping,
   http_post_static_payload: mapping,
   http_post_all_values: bool,
@@ -96,14 +98,21 @@ const httpPost: Record<string, Schema> = {
   http_post2_proxy: str,
   http_post2_ca_certs: certs,
   http_post2_ignore_ssl_errors: bool,
-  http_post2_timeout: { type: 'integer', minimum: 1 },
+  http_post2_timeout: seconds,
   http_post2_payload: mapping,
   http_post2_raw_fields: mapping,
+  http_post2_all_values: bool,
   http_post2_headers: { type: 'object', 'x-secret': true },
 };
 
 const pagerduty: Record<string, Schema> = {
   pagerduty_service_key: secret,
+  // LogWarden: the key from a file or an environment variable instead of the rule file.
+  pagerduty_service_key_file: str,
+  pagerduty_service_key_env: str,
+  // LogWarden: another Events API host (EU region, a relay, tests) and the request timeout.
+  pagerduty_api_url: str,
+  pagerduty_timeout: seconds,
   pagerduty_client_name: str,
   pagerduty_event_type: { enum: ['none', 'trigger', 'resolve', 'acknowledge'] },
   pagerduty_incident_key: str,
@@ -129,6 +138,8 @@ const hive: Record<string, Schema> = {
   // Holds hive_apikey.
   hive_connection: { type: 'object', 'x-secret': true },
   hive_alert_config: mapping,
+  // The original ElastAlert's `{match[field]}` format strings when `classic`.
+  hive_alert_config_type: { enum: ['custom', 'classic'] },
   hive_observable_data_mapping: { type: 'array', items: mapping },
   severity_scale: { type: 'array', items: mapping },
 };
@@ -176,7 +187,8 @@ export const REQUIRED_ALERTER_OPTIONS: Readonly<Record<string, readonly string[]
   email: ['email'],
   post: ['http_post_url'],
   post2: ['http_post2_url'],
-  pagerduty: ['pagerduty_service_key', 'pagerduty_client_name'],
+  // The service key may also come from pagerduty_service_key_file / _env: the alerter checks one is set.
+  pagerduty: ['pagerduty_client_name'],
   hivealerter: ['hive_connection', 'hive_alert_config'],
   command: ['command'],
   ms_teams: ['ms_teams_webhook_url'],

@@ -5,9 +5,10 @@ import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import { matchFields } from '../ruletypes/rule-type.ts';
 import { isSilenced, nextSilence, realertKey, ruleSilenceKey, silenceKey } from '../suppress/realert.ts';
 import { alertDocument, alertId, type AlertRecord } from '../writeback/store.ts';
+import type { MatchOutcome } from '../observe.ts';
 import type { AnyRuleType } from './evaluate.ts';
 
-export type DeliveryResult = 'sent' | 'failed' | 'suppressed' | 'duplicate';
+export type DeliveryResult = MatchOutcome;
 
 /**
  * Suppression and alerting for one match, in an order that loses nothing across a crash:
@@ -21,9 +22,11 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
   // A whole-rule silence (logwarden silence --rule) and the realert silence of this key.
   const ruleSilence = await ctx.store.getSilence(ruleSilenceKey(rule.name));
   const keySilence = await ctx.store.getSilence(key);
-  if (isSilenced(ruleSilence, nowMs) || isSilenced(keySilence, nowMs)) {
+  if (isSilenced(ruleSilence, nowMs)) return 'suppressed_silence';
+  if (isSilenced(keySilence, nowMs)) {
     log.debug({ key: match.key }, 'match suppressed by realert or silence');
-    return 'suppressed';
+    // A silence someone set by hand carries a reason; realert's own do not.
+    return keySilence?.reason ? 'suppressed_silence' : 'suppressed_realert';
   }
   const fields = matchFields(match);
   const matchString = ruleType.describeMatch(match);

@@ -3,6 +3,7 @@ import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import type { SendContext } from '../deliver/send.ts';
+import type { EngineObserver, MatchOutcome } from '../observe.ts';
 import { deliverMatch } from './deliver.ts';
 import { evaluateAggregations, evaluateEvents, type AnyRuleType } from './evaluate.ts';
 import { attachSample } from './samples.ts';
@@ -11,6 +12,14 @@ import { computeRunWindow, splitRange, type RunWindow } from './window.ts';
 /** Everything a run needs besides the rule: storage, the outbox and how to reach alerters. */
 export interface RunContext extends SendContext {
   oldQueryLimitMs: number;
+  /**
+   * Backtests replay history: realert (and the noise controls) then take each match's own time
+   * as "now", so what counts as sent is what a live LogWarden would have sent.
+   */
+  matchTimeAsNow?: boolean;
+  observer?: EngineObserver | undefined;
+  /** When the scheduler wanted this run to start, for lag. */
+  dueMs?: number | undefined;
 }
 
 export interface RunOutcome {
@@ -22,6 +31,8 @@ export interface RunOutcome {
   matches: number;
   alertsSent: number;
   suppressed: number;
+  /** Matches by what became of them (sent, suppressed_realert, aggregated, ...). */
+  outcomes: Partial<Record<MatchOutcome, number>>;
   error: EsError | Error | undefined;
 }
 
@@ -48,7 +59,7 @@ export async function runRule(
   const runId = randomUUID();
   const log = ctx.log.child({ rule: rule.name, run_id: runId });
   const started = performance.now();
-  const outcome: RunOutcome = { ruleName: rule.name, runId, startMs: 0, endMs: 0, hits: 0, matches: 0, alertsSent: 0, suppressed: 0, error: undefined };
+  const outcome: RunOutcome = { ruleName: rule.name, runId, startMs: 0, endMs: 0, hits: 0, matches: 0, alertsSent: 0, suppressed: 0, outcomes: {}, error: undefined };
   try {
     const persisted = await ctx.store.loadRuleState(rule.name);
     const fresh = !persisted || persisted.ruleType !== rule.type;
@@ -80,9 +91,11 @@ export async function runRule(
     outcome.matches = matches.length;
 
     for (const match of matches) {
-      const result = await deliverMatch(rule, ruleType, match, nowMs, ctx, log);
+      const result = await deliverMatch(rule, ruleType, match, ctx.matchTimeAsNow ? match.timestampMs : nowMs, ctx, log);
+      outcome.outcomes[result] = (outcome.outcomes[result] ?? 0) + 1;
       if (result === 'sent') outcome.alertsSent++;
-      else if (result === 'suppressed') outcome.suppressed++;
+      else if (result.startsWith('suppressed')) outcome.suppressed++;
+      ctx.observer?.matchOutcome?.(rule.name, result);
     }
 
     const keepAfter = window.endMs - rule.bufferTimeMs;
@@ -98,8 +111,13 @@ export async function runRule(
   }
   const timeTakenMs = performance.now() - started;
   await ctx.store
-    .writeStatus({ ruleName: rule.name, runId, startMs: outcome.startMs, endMs: outcome.endMs, hits: outcome.hits, matches: outcome.matches, timeTakenMs, error: outcome.error?.message, atMs: nowMs })
+    .writeStatus({ ruleName: rule.name, runId, startMs: outcome.startMs, endMs: outcome.endMs, hits: outcome.hits, matches: outcome.matches, outcomes: outcome.outcomes, timeTakenMs, error: outcome.error?.message, atMs: nowMs })
     .catch((e: unknown) => log.warn(`could not write run status: ${e instanceof Error ? e.message : String(e)}`));
+  ctx.observer?.ruleRun?.({
+    rule: rule.name, type: rule.type, runId, startedMs: nowMs, durationMs: timeTakenMs, lagMs: ctx.dueMs === undefined ? undefined : Math.max(0, nowMs - ctx.dueMs),
+    hits: outcome.hits, matches: outcome.matches,
+    errorKind: outcome.error ? (outcome.error instanceof EsError ? outcome.error.kind : 'internal') : undefined, error: outcome.error?.message,
+  });
   log.info({ hits: outcome.hits, matches: outcome.matches, sent: outcome.alertsSent, suppressed: outcome.suppressed, ms: Math.round(timeTakenMs) }, `ran ${rule.name}`);
   return outcome;
 }

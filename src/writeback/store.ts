@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { esCall, type EsHandle } from '../es/client.ts';
 import { EsError } from '../es/errors.ts';
+import type { MatchOutcome } from '../observe.ts';
 import { writebackIndexName, type WritebackKind } from './mappings.ts';
 
 export interface PersistedRuleState {
@@ -18,6 +19,8 @@ export interface StatusRecord {
   endMs: number;
   hits: number;
   matches: number;
+  /** What became of the matches: ElastAlert2 has no such record; backtests and the status page read it. */
+  outcomes?: Partial<Record<MatchOutcome, number>>;
   timeTakenMs: number;
   error?: string | undefined;
   atMs: number;
@@ -100,7 +103,7 @@ export class WritebackStore {
         index,
         document: {
           rule_name: s.ruleName, run_id: s.runId, starttime: iso(s.startMs), endtime: iso(s.endMs), hits: s.hits,
-          matches: s.matches, time_taken: s.timeTakenMs / 1000, ...(s.error ? { error: s.error } : {}), '@timestamp': iso(s.atMs),
+          matches: s.matches, ...outcomeFields(s.outcomes ?? {}), time_taken: s.timeTakenMs / 1000, ...(s.error ? { error: s.error } : {}), '@timestamp': iso(s.atMs),
         },
       }),
     );
@@ -174,6 +177,18 @@ export class WritebackStore {
     );
     return res.hits.hits.flatMap((h) => (h._source ? [{ key: h._id ?? '', untilMs: Date.parse(h._source.until), exponent: h._source.exponent, reason: h._source.reason }] : []));
   }
+}
+
+/** Per-outcome counters of a run as status fields (alerts_sent, suppressed_realert, ...). */
+function outcomeFields(o: Partial<Record<MatchOutcome, number>>): Record<string, number> {
+  return {
+    alerts_sent: o.sent ?? 0,
+    alerts_failed: o.failed ?? 0,
+    suppressed_realert: o.suppressed_realert ?? 0,
+    suppressed_silence: o.suppressed_silence ?? 0,
+    aggregated: o.aggregated ?? 0,
+    suppressed_flood: o.suppressed_flood ?? 0,
+  };
 }
 
 /** The stored form of an alert record (ElastAlert2's field names). */
