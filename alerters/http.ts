@@ -112,7 +112,8 @@ export function parseRetryAfter(value: string | readonly string[] | undefined, n
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text) return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
+  // An HTTP date names its month; Date.parse alone would read "-5" as a year.
+  const at = /[A-Za-z]{3}/.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
 }
@@ -183,7 +184,7 @@ export class HttpClient {
     const detail = `POST to ${where} failed: HTTP ${status}${http.STATUS_CODES[status] ? ` ${http.STATUS_CODES[status]}` : ''}${quoted ? `: ${quoted}` : ''}`;
     if (status === 429 || status === 408 || status >= 500) {
       const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], this.now());
-      return Promise.reject(new HttpFailure(this.alerter, detail, true, retryAfterMs, status));
+      throw new HttpFailure(this.alerter, detail, true, retryAfterMs, status);
     }
     if (status >= 300 && status < 400) {
       throw new HttpFailure(this.alerter, `${detail} (redirects are not followed: configure the final address)`, false, undefined, status);

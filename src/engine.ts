@@ -14,6 +14,7 @@ import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
 import { Outbox } from './deliver/outbox.ts';
 import type { DeliveryHooks, SendContext } from './deliver/send.ts';
 import { processDueDeliveries, type WorkerPass } from './deliver/worker.ts';
+import { flushNoiseControls } from './run/noise.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { WritebackStore } from './writeback/store.ts';
@@ -137,7 +138,9 @@ export class Engine {
 
   /** Sends what is due in the outbox: retries whose backoff passed, deliveries a crash left behind. */
   async processDeliveries(): Promise<WorkerPass> {
-    return processDueDeliveries(this.outbox, this.clock.now(), this.sendContext());
+    const now = this.clock.now();
+    await flushNoiseControls(now, this.sendContext());
+    return processDueDeliveries(this.outbox, now, this.sendContext());
   }
 
   /** Runs continuously until stop(); watches the rules folder for changes. */

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { FAILSAFE_SCHEMA, load as loadYaml } from 'js-yaml';
-import type { RuleDefinition } from '../../src/rules/types.ts';
 
 export interface MailAddress {
   /** Display name, from the rule; never from a log document. */
@@ -142,7 +141,8 @@ export function recipientsFromField(value: unknown, addDomain: string): string[]
   return out;
 }
 
-type Fail = (option: string, message: string) => Error;
+/** Builds the error for a bad option (optionError bound to the rule). */
+export type Fail = (option: string, message: string) => Error;
 
 function stringList(options: Readonly<Record<string, unknown>>, option: string, fail: Fail): string[] {
   const raw = options[option];
@@ -241,8 +241,7 @@ export interface ParseContext {
 }
 
 /** Checks every email option and fills the defaults; throws optionError-style errors naming the option. */
-export function parseEmailOptions(options: Readonly<Record<string, unknown>>, rule: RuleDefinition, ctx: ParseContext, fail: Fail): EmailOptions {
-  void rule;
+export function parseEmailOptions(options: Readonly<Record<string, unknown>>, ctx: ParseContext, fail: Fail): EmailOptions {
   const warnings: string[] = [];
   const to = stringList(options, 'email', fail);
   if (to.length === 0) throw fail('email', 'is required: the address or list of addresses to send the alert to');

@@ -19,6 +19,8 @@ export const LIMITS = {
   sectionText: 3000,
   fieldText: 2000,
   fieldsPerSection: 10,
+  /** Our cap: three sections of fields; more would crowd out the alert text under the 50-block limit. */
+  fields: 30,
   contextElements: 10,
   buttonText: 75,
   buttonUrl: 3000,
@@ -243,7 +245,11 @@ export function buildBlockMessage(alert: AlertPayload, rendered: RenderedAlert, 
     elements.push(mrkdwn(opts.authorLink ? `<${opts.authorLink}|${opts.authorName}>` : opts.authorName));
     details.push({ type: 'context', elements });
   }
-  const fields = alertFields(alert, opts.alertFields, ctx.ruleOptions, { queryKeyFields: ctx.queryKeyFields, timestampField: ctx.timestampField });
+  let fields = alertFields(alert, opts.alertFields, ctx.ruleOptions, { queryKeyFields: ctx.queryKeyFields, timestampField: ctx.timestampField });
+  if (fields.length > LIMITS.fields) {
+    const hidden = fields.length - LIMITS.fields + 1;
+    fields = [...fields.slice(0, LIMITS.fields - 1), { title: '…', value: `${hidden} more fields not shown`, short: true }];
+  }
   for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
     details.push({
       type: 'section',

@@ -109,7 +109,6 @@ interface NjInternals {
     SafeString: new (value: string) => object;
     makeMacro: (argNames: unknown, kwargNames: unknown, func: unknown) => (...args: unknown[]) => unknown;
   };
-  lib: { escape(value: string): string };
 }
 
 const requireCjs = createRequire(import.meta.url);
@@ -526,7 +525,11 @@ function messageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // Nunjucks writes "(<name>) [Line 2, Column 8]\n  TypeError: <message>"; keep line and message.
   const m = /^\(.*?\)(?: \[Line (\d+), Column (\d+)\])?\n\s*(?:[A-Za-z]*Error: )?(.*)$/s.exec(message);
-  const where = m?.[1] !== undefined ? `line ${m[1]}, column ${m[2] ?? '?'}: ` : '';
+  // A parse error is not prettified yet: its position is on the error itself (1-based).
+  const at = error as { lineno?: unknown; colno?: unknown };
+  const line = m?.[1] ?? (typeof at.lineno === 'number' ? String(at.lineno) : undefined);
+  const column = m?.[2] ?? (typeof at.colno === 'number' ? String(at.colno) : '?');
+  const where = line !== undefined ? `line ${line}, column ${column}: ` : '';
   return (where + (m ? (m[3] ?? '') : message)).replace(/\s*\n\s*/g, ' ').trim();
 }
 
@@ -541,10 +544,18 @@ function isSecretOption(name: string): boolean {
   return ruleProperties[name]?.['x-secret'] === true || SECRET_NAME.test(name) || (/(^|_)key$/.test(name) && !FIELD_KEYS.has(name));
 }
 
+/** A copy without secret-named keys at any depth (`alert:` entries carry alerter options too). */
+function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (!isPlainObject(value)) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, item] of Object.entries(value)) if (!isSecretOption(key) && key !== '__proto__') out[key] = withoutSecrets(item);
+  return out;
+}
+
 /** The rule's settings as templates see them under `rule` (and at top level): no secrets. */
 export function jinjaRuleView(rule: RuleDefinition): Record<string, unknown> {
-  const view = Object.create(null) as Record<string, unknown>;
-  for (const [key, value] of Object.entries(rule.options)) if (!isSecretOption(key) && key !== '__proto__') view[key] = value;
+  const view = withoutSecrets(rule.options) as Record<string, unknown>;
   view.name = rule.name;
   view.type = rule.type;
   view.index = rule.index;

@@ -35,6 +35,15 @@ export const globalConfigProperties: Record<string, Schema> = {
   es_api_key: secret,
   es_api_key_file: str,
   es_bearer: secret,
+  // The ops server (metrics, health, status page): src/ops/settings.ts holds the defaults.
+  ops_enabled: { type: 'boolean' },
+  ops_port: { type: 'integer', minimum: 0, maximum: 65535 },
+  ops_bind: str,
+  status_page: { type: 'boolean' },
+  status_page_actions: { type: 'boolean' },
+  // Long enough that guessing is hopeless; `openssl rand -hex 32` gives 64.
+  status_page_token: { type: 'string', minLength: 16, 'x-secret': true },
+  status_page_token_file: str,
 };
 
 /** Rule options that may also be given globally as defaults for every rule (ElastAlert2 allows any). */

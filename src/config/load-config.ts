@@ -38,6 +38,17 @@ export interface LogWardenConfig {
   es: EsSettings | undefined;
   /** Rule options given globally: defaults for every rule, as in ElastAlert2. */
   ruleDefaults: Record<string, unknown>;
+  /**
+   * The ops server (metrics, health, status page) as configured: undefined means "not set", and
+   * `opsSettings()` in src/ops/settings.ts applies the defaults, so they are written in one place.
+   */
+  opsEnabled?: boolean | undefined;
+  opsPort?: number | undefined;
+  opsBind?: string | undefined;
+  statusPage?: boolean | undefined;
+  statusPageActions?: boolean | undefined;
+  /** Bearer token for the status page's write actions (file, config or LOGWARDEN_STATUS_TOKEN). */
+  statusPageToken?: string | undefined;
 }
 
 const MINUTE = 60_000;
@@ -124,6 +135,7 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
   };
 
   const es = resolveEs(get, ctx, fileName, problems, readSecretFile);
+  const ops = resolveOps(get, ctx, fileName, problems, readSecretFile);
   const ruleDefaults: Record<string, unknown> = {};
   for (const key of Object.keys(ruleDefaultProperties)) if (key in expanded) ruleDefaults[key] = expanded[key];
   if (problems.length > 0) throw new ConfigError(problems);
@@ -145,6 +157,57 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
     writebackIndex: envIndex ?? get<string>('writeback_index') ?? 'logwarden',
     es,
     ruleDefaults,
+    ...ops,
+  };
+}
+
+type OpsFields = Pick<LogWardenConfig, 'opsEnabled' | 'opsPort' | 'opsBind' | 'statusPage' | 'statusPageActions' | 'statusPageToken'>;
+
+function resolveOps(
+  get: <T>(key: string) => T | undefined,
+  ctx: ResolveContext,
+  file: string,
+  problems: ConfigProblem[],
+  readSecretFile: (key: string) => string | undefined,
+): OpsFields {
+  const env = ctx.env;
+  const line = (key: string): number | undefined => ctx.source?.lineOf([key]);
+  if (get('status_page_token') !== undefined && get('status_page_token_file') !== undefined) {
+    problems.push({ file, line: line('status_page_token_file'), field: 'status_page_token_file', message: 'give either status_page_token or status_page_token_file, not both' });
+  }
+  let opsPort = get<number>('ops_port');
+  const envPort = envValue(env, 'LOGWARDEN_OPS_PORT');
+  if (envPort !== undefined) {
+    const n = Number(envPort);
+    if (/^\d+$/.test(envPort) && n <= 65535) opsPort = n;
+    else problems.push({ file: '(environment)', field: 'LOGWARDEN_OPS_PORT', message: `expected a port number 0-65535, got ${JSON.stringify(envPort)}` });
+  }
+  const envToken = envValue(env, 'LOGWARDEN_STATUS_TOKEN');
+  const fileToken = envToken === undefined && get('status_page_token') === undefined ? readSecretFile('status_page_token_file') : undefined;
+  const token = envToken ?? get<string>('status_page_token') ?? fileToken;
+  // The schema's minLength covers status_page_token; the same rule applies to the environment and the file.
+  const unchecked = envToken ?? fileToken;
+  if (unchecked !== undefined && unchecked.length < 16) {
+    problems.push({
+      file: envToken !== undefined ? '(environment)' : file, line: envToken !== undefined ? undefined : line('status_page_token_file'), field: envToken !== undefined ? 'LOGWARDEN_STATUS_TOKEN' : 'status_page_token_file',
+      message: 'the status page token must be at least 16 characters (e.g. `openssl rand -hex 32`)',
+    });
+  }
+  const actions = get<boolean>('status_page_actions');
+  // An unreadable token file has been reported already.
+  if (actions === true && token === undefined && get('status_page_token_file') === undefined) {
+    problems.push({
+      file, line: line('status_page_actions'), field: 'status_page_actions',
+      message: 'status_page_actions is on but no token is set (status_page_token, status_page_token_file or LOGWARDEN_STATUS_TOKEN); without one, no write would be possible',
+    });
+  }
+  return {
+    opsEnabled: get<boolean>('ops_enabled'),
+    opsPort,
+    opsBind: envValue(env, 'LOGWARDEN_OPS_BIND') ?? get<string>('ops_bind'),
+    statusPage: get<boolean>('status_page'),
+    statusPageActions: actions,
+    statusPageToken: token,
   };
 }
 

@@ -104,7 +104,6 @@ export class Outbox {
           ...(outcome.error !== undefined ? { last_error: outcome.error, retryable: outcome.retryable ?? false } : {}),
           '@timestamp': iso(nowMs),
         },
-        refresh: 'wait_for',
       }),
     );
   }

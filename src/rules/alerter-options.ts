@@ -99,10 +99,11 @@ const httpPost: Record<string, Schema> = {
   http_post2_ca_certs: certs,
   http_post2_ignore_ssl_errors: bool,
   http_post2_timeout: seconds,
-  http_post2_payload: mapping,
+  // A mapping, or (ElastAlert2 2.10+) a JSON object written as a string.
+  http_post2_payload: { type: ['object', 'string'] },
   http_post2_raw_fields: mapping,
   http_post2_all_values: bool,
-  http_post2_headers: { type: 'object', 'x-secret': true },
+  http_post2_headers: { type: ['object', 'string'], 'x-secret': true },
 };
 
 const pagerduty: Record<string, Schema> = {

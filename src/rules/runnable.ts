@@ -2,6 +2,7 @@ import { createAlerters } from '../../alerters/index.ts';
 import type { ConfigProblem } from '../config/errors.ts';
 import { silentLogger } from '../log.ts';
 import { createRuleType } from '../ruletypes/index.ts';
+import { aggregationOf } from '../suppress/aggregation.ts';
 import type { RuleDefinition } from './types.ts';
 
 /** Strips the "where" that rule types and alerters put in front of their messages; ConfigProblem carries it. */
@@ -30,6 +31,11 @@ export function runnableProblems(rule: RuleDefinition): ConfigProblem[] {
     createRuleType(rule);
   } catch (error) {
     problems.push(problemFrom(rule, error, 'type'));
+  }
+  try {
+    aggregationOf(rule);
+  } catch (error) {
+    problems.push(problemFrom(rule, error, 'aggregation'));
   }
   try {
     createAlerters(rule, { log: silentLogger(), out: () => undefined });

@@ -4,11 +4,18 @@ import type { Logger } from '../log.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import { matchFields } from '../ruletypes/rule-type.ts';
 import { isSilenced, nextSilence, realertKey, ruleSilenceKey, silenceKey } from '../suppress/realert.ts';
-import { alertDocument, alertId, type AlertRecord } from '../writeback/store.ts';
+import { aggregationOf } from '../suppress/aggregation.ts';
+import { alertDocument, alertId, type AlertRecord, type Silence } from '../writeback/store.ts';
+import { floodCap, holdForAggregation, passFloodGuard } from './noise.ts';
 import type { MatchOutcome } from '../observe.ts';
 import type { AnyRuleType } from './evaluate.ts';
 
 export type DeliveryResult = MatchOutcome;
+
+async function setRealert(rule: RuleDefinition, key: string, previous: Silence | undefined, nowMs: number, ctx: SendContext): Promise<void> {
+  const next = nextSilence(previous, rule.realertMs, rule.exponentialRealertMs, nowMs);
+  await ctx.store.setSilence({ key, untilMs: next.untilMs, exponent: next.exponent }, nowMs);
+}
 
 /**
  * Suppression and alerting for one match, in an order that loses nothing across a crash:
@@ -43,13 +50,21 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
     alertTimeMs: nowMs,
     alertSent: false,
   };
+  const aggregation = aggregationOf(rule);
+  if (aggregation) {
+    if (rule.realertMs > 0) await setRealert(rule, key, keySilence, nowMs, ctx);
+    return holdForAggregation(rule, aggregation, record, rule.options.aggregate_by_match_time === true ? match.timestampMs : nowMs, ctx);
+  }
+  const cap = floodCap(rule);
+  if (cap !== undefined && !(await passFloodGuard(rule, cap, nowMs, ctx))) {
+    // Recorded, never sent: the hour's digest accounts for it.
+    const created = await ctx.store.recordAlert({ ...record, alertException: `held back by the flood guard (max_alerts_per_hour: ${cap})` });
+    return created ? 'suppressed_flood' : 'duplicate';
+  }
   const deliveries = await ctx.outbox.recordAlert(ctx.store.index('alerts'), { id: record.id, ruleName: rule.name, document: alertDocument(record) }, rule.alert.map((a) => a.type), nowMs);
   if (!deliveries) return 'duplicate';
   await ctx.hooks?.afterAlertRecorded?.();
-  if (rule.realertMs > 0) {
-    const next = nextSilence(keySilence, rule.realertMs, rule.exponentialRealertMs, nowMs);
-    await ctx.store.setSilence({ key, untilMs: next.untilMs, exponent: next.exponent }, nowMs);
-  }
+  if (rule.realertMs > 0) await setRealert(rule, key, keySilence, nowMs, ctx);
   let allSent = deliveries.length > 0;
   for (const delivery of deliveries) {
     if ((await attemptDelivery(delivery, nowMs, ctx)) !== 'sent') allSent = false;

@@ -38,6 +38,18 @@ export interface AlertRecord {
   alertTimeMs: number;
   alertSent: boolean;
   alertException?: string | undefined;
+  /** Set on a match held for an aggregation: the id of the alert that will carry it (ElastAlert2's aggregate_id). */
+  aggregateId?: string | undefined;
+}
+
+export interface ControlDoc<T> {
+  id: string;
+  kind: string;
+  ruleName: string;
+  endMs: number;
+  data: T;
+  seqNo: number;
+  primaryTerm: number;
 }
 
 export interface Silence {
@@ -51,7 +63,8 @@ interface StateDoc { rule_name: string; rule_type: string; last_end: string; sta
 interface SilenceDoc { rule_name: string; until: string; exponent: number; reason?: string; '@timestamp': string }
 export interface AlertDoc {
   rule_name: string; query_key?: string; match_body: Record<string, unknown>; alert_info: Record<string, unknown>;
-  alert_text: string; alert_subject: string; match_time: string; alert_time: string; alert_sent: boolean; alert_exception?: string; '@timestamp': string;
+  alert_text: string; alert_subject: string; match_time: string; alert_time: string; alert_sent: boolean; alert_exception?: string;
+  aggregate_id?: string; '@timestamp': string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -151,6 +164,79 @@ export class WritebackStore {
     return res.hits.hits.flatMap((h) => (h._source ? [fromAlertDoc(h._id ?? '', h._source)] : []));
   }
 
+  /**
+   * Small documents of the noise controls (open aggregation groups, flood-guard counters) in the
+   * state index: `kind` and `endMs` are searchable, `data` is opaque JSON.
+   */
+  async getControl<T>(id: string): Promise<ControlDoc<T> | undefined> {
+    const index = this.index('state');
+    const res = await esCall(this.es, `reading ${id}`, (c) => c.get<StateDoc>({ index, id }, { ignore: [404] }));
+    if (!res.found || !res._source) return undefined;
+    return { id, kind: res._source.rule_type, ruleName: res._source.rule_name, endMs: Date.parse(res._source.last_end), data: res._source.state as T, seqNo: res._seq_no ?? 0, primaryTerm: res._primary_term ?? 0 };
+  }
+
+  /** Writes a control document; with `expected` only if nobody changed it since it was read (false otherwise). */
+  async putControl<T>(doc: { id: string; kind: string; ruleName: string; endMs: number; data: T }, nowMs: number, expected?: { seqNo: number; primaryTerm: number } | 'absent'): Promise<boolean> {
+    const index = this.index('state');
+    const document: StateDoc = { rule_name: doc.ruleName, rule_type: doc.kind, last_end: iso(doc.endMs), state: doc.data, '@timestamp': iso(nowMs) };
+    try {
+      await esCall(this.es, `writing ${doc.id}`, (c) =>
+        c.index({
+          index, id: doc.id, document,
+          ...(expected === 'absent' ? { op_type: 'create' as const } : expected ? { if_seq_no: expected.seqNo, if_primary_term: expected.primaryTerm } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof EsError && error.kind === 'conflict') return false;
+      throw error;
+    }
+  }
+
+  async deleteControl(id: string): Promise<void> {
+    const index = this.index('state');
+    await esCall(this.es, `removing ${id}`, (c) => c.delete({ index, id, refresh: 'wait_for' }, { ignore: [404] }));
+  }
+
+  /** Control documents of a kind whose end has come. */
+  async dueControls<T>(kind: string, nowMs: number): Promise<ControlDoc<T>[]> {
+    const index = this.index('state');
+    await esCall(this.es, 'refreshing state', (c) => c.indices.refresh({ index }));
+    const res = await esCall(this.es, `reading due ${kind} documents`, (c) =>
+      c.search<StateDoc>({ index, size: 1000, seq_no_primary_term: true, query: { bool: { filter: [{ term: { rule_type: kind } }, { range: { last_end: { lte: iso(nowMs) } } }] } } }),
+    );
+    return res.hits.hits.flatMap((h) => (h._source ? [{ id: h._id ?? '', kind, ruleName: h._source.rule_name, endMs: Date.parse(h._source.last_end), data: h._source.state as T, seqNo: h._seq_no ?? 0, primaryTerm: h._primary_term ?? 0 }] : []));
+  }
+
+  /** Matches held for aggregations that are due, grouped by aggregate id (oldest match first). */
+  async dueAggregateMembers(nowMs: number): Promise<Map<string, AlertRecord[]>> {
+    const index = this.index('alerts');
+    await esCall(this.es, 'refreshing alerts', (c) => c.indices.refresh({ index }));
+    const res = await esCall(this.es, 'reading due aggregations', (c) =>
+      c.search<AlertDoc>({
+        index, size: 10_000, sort: [{ match_time: 'asc' }],
+        query: { bool: { filter: [{ exists: { field: 'aggregate_id' } }, { term: { alert_sent: false } }, { range: { alert_time: { lte: iso(nowMs) } } }] } },
+      }),
+    );
+    const groups = new Map<string, AlertRecord[]>();
+    for (const h of res.hits.hits) {
+      if (!h._source?.aggregate_id) continue;
+      const list = groups.get(h._source.aggregate_id) ?? [];
+      list.push(fromAlertDoc(h._id ?? '', h._source));
+      groups.set(h._source.aggregate_id, list);
+    }
+    return groups;
+  }
+
+  /** Marks matches as handled (sent within an aggregation, or accounted for by a digest). */
+  async markAlertsSent(ids: readonly string[], nowMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    const index = this.index('alerts');
+    await esCall(this.es, 'marking aggregated matches', (c) =>
+      c.bulk({ refresh: 'wait_for', operations: ids.flatMap((id) => [{ update: { _index: index, _id: id } }, { doc: { alert_sent: true, '@timestamp': iso(nowMs) } }]) }),
+    );
+  }
+
   async getSilence(key: string): Promise<Silence | undefined> {
     const doc = await this.getDoc<SilenceDoc>('silence', key);
     return doc ? { key, untilMs: Date.parse(doc.until), exponent: doc.exponent, reason: doc.reason } : undefined;
@@ -196,7 +282,8 @@ export function alertDocument(a: AlertRecord): AlertDoc {
   return {
     rule_name: a.ruleName, ...(a.queryKey !== undefined ? { query_key: a.queryKey } : {}), match_body: a.matchBody, alert_info: a.alertInfo,
     alert_text: a.alertText, alert_subject: a.alertSubject, match_time: iso(a.matchTimeMs), alert_time: iso(a.alertTimeMs),
-    alert_sent: a.alertSent, ...(a.alertException ? { alert_exception: a.alertException } : {}), '@timestamp': iso(a.alertTimeMs),
+    alert_sent: a.alertSent, ...(a.alertException ? { alert_exception: a.alertException } : {}),
+    ...(a.aggregateId ? { aggregate_id: a.aggregateId } : {}), '@timestamp': iso(a.alertTimeMs),
   };
 }
 
@@ -204,5 +291,6 @@ function fromAlertDoc(id: string, d: AlertDoc): AlertRecord {
   return {
     id, ruleName: d.rule_name, queryKey: d.query_key, matchBody: d.match_body, alertInfo: d.alert_info, alertText: d.alert_text,
     alertSubject: d.alert_subject, matchTimeMs: Date.parse(d.match_time), alertTimeMs: Date.parse(d.alert_time), alertSent: d.alert_sent, alertException: d.alert_exception,
+    aggregateId: d.aggregate_id,
   };
 }

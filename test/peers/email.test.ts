@@ -6,6 +6,9 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createEmailAlerter } from '../../alerters/email/index.ts';
 import { AlerterError, type AlerterDeps, type AlertPayload } from '../../alerters/types.ts';
+import { buildAlertText } from '../../src/alert/text.ts';
+import { payloadFor } from '../../src/deliver/payload.ts';
+import type { AlertRecord } from '../../src/writeback/store.ts';
 import {
   decodeWords,
   emailRule,
@@ -50,8 +53,8 @@ const simple = (): AlertPayload =>
     subject: 'Root login by {0}',
     text: 'Root login on web-1\n\nuser: {0}\nsource.ip: {1}\n',
     values: ['bob', '192.0.2.10'],
-    match: { '@timestamp': '2025-01-02T03:04:05Z', user: { name: 'bob' }, source: { ip: '192.0.2.10' }, _id: 'doc-1' },
-    queryKey: 'bob',
+    match: { '@timestamp': '2025-01-02T03:04:05Z', user: { name: 'bob' }, host: 'web-1', source: { ip: '192.0.2.10' }, _id: 'doc-1' },
+    queryKey: 'web-1',
     severity: 'high',
   });
 
@@ -77,7 +80,7 @@ describe('email alerter against a plain SMTP server', () => {
       { ...base(), email: ['soc@example.com', 'oncall@example.com'], cc: 'ir@example.com', bcc: ['audit@example.com'], from_addr: 'LogWarden <alerts@example.com>' },
       alert,
       undefined,
-      { queryKey: ['user.name'] },
+      { queryKey: ['host'] },
     );
     expect(smtp.received).toHaveLength(1);
     const got = smtp.received[0];
@@ -91,14 +94,14 @@ describe('email alerter against a plain SMTP server', () => {
     expect(msg.headers.has('bcc')).toBe(false);
     expect(got?.raw).not.toContain('audit@example.com');
     // No alert_subject: ElastAlert2's email title with the query_key value.
-    expect(header(msg, 'Subject')).toBe('ElastAlert: Root login - bob');
+    expect(header(msg, 'Subject')).toBe('ElastAlert: Root login - web-1');
     expect(header(msg, 'Message-ID')).toBe(`<${alert.alertId}.logwarden@example.com>`);
     expect(header(msg, 'Auto-Submitted')).toBe('auto-generated');
     expect(header(msg, 'Content-Type')).toMatch(/^multipart\/alternative/);
     expect(textOf(got?.raw ?? '')).toBe(alert.text);
     const html = htmlOf(got?.raw ?? '');
     expect(html).toContain('<th style="padding:3px 10px 3px 0;vertical-align:top;text-align:left">Severity</th><td style="padding:3px 10px 3px 0;vertical-align:top;text-align:left">high</td>');
-    expect(html).toContain('Query key (user.name)');
+    expect(html).toContain('Query key (host)');
     expect(html).toContain('2025-01-02T03:04:05.000Z');
     expect(html).toContain('source.ip');
     expect(html).not.toContain('doc-1');
@@ -184,6 +187,48 @@ describe('email alerter against a plain SMTP server', () => {
       expect(html).not.toContain('<script>');
       expect(html).not.toContain('<img');
     });
+  });
+
+  it('with the engine’s own payload (payloadFor): alert_subject args, HTML alert_text and field lines all escaped', async () => {
+    smtp.received.length = 0;
+    const rule = emailRule(
+      {
+        ...base(), email: 'soc@example.com', email_format: 'html',
+        alert_subject: 'Root login by {0}', alert_subject_args: ['user.name'],
+        alert_text: '<h2>Root login</h2><p>User <b>{0}</b> from {1}</p>', alert_text_args: ['user.name', 'source.ip'],
+      },
+      { queryKey: ['user.name'] },
+    );
+    const match = { '@timestamp': '2025-01-02T03:04:05Z', user: { name: '<script>alert(1)</script>\r\nBcc: victim@example.com' }, source: { ip: '"><img src=x onerror=alert(1)>' } };
+    const text = buildAlertText(rule, match, 'A match');
+    const record: AlertRecord = {
+      id: 'e2e-alert-1', ruleName: rule.name, queryKey: String(match.user.name), matchBody: match, alertInfo: { match_string: 'A match' },
+      alertText: text.body, alertSubject: text.subject, matchTimeMs: Date.UTC(2025, 0, 2, 3, 4, 5), alertTimeMs: Date.UTC(2025, 0, 2, 3, 4, 6), alertSent: false,
+    };
+    await createEmailAlerter({ type: 'email', options: {} }, rule, capture()).send(payloadFor(rule, record));
+    const got = smtp.received[0];
+    expect(got?.rcptTo).toEqual(['soc@example.com']);
+    const msg = parseMime(got?.raw ?? '');
+    expect(msg.headers.has('bcc')).toBe(false);
+    expect(header(msg, 'Subject')).toBe('Root login by <script>alert(1)</script> Bcc: victim@example.com');
+    const html = htmlOf(got?.raw ?? '');
+    expect(html).toContain('<h2>Root login</h2><p>User <b>&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('from &quot;&gt;&lt;img src=x onerror=alert(1)&gt;</p>');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    expect(textOf(got?.raw ?? '')).toBe(text.body.replace(/\r\n/g, '\n'));
+  });
+
+  it('attaches inline images (email_image_keys) to HTML mail', async () => {
+    smtp.received.length = 0;
+    const assets = mkdtempSync(path.join(tmpdir(), 'logwarden-email-assets-'));
+    writeFileSync(path.join(assets, 'logo.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
+    const alert = makePayload({ subject: 's', text: '<img src="cid:logo"><p>{0}</p>', values: ['bob'] });
+    await sendWith({ ...base(), email: 'soc@example.com', email_format: 'html', assets_dir: assets, email_image_keys: ['logo'], email_image_values: ['logo.png'] }, alert);
+    const msg = parseMime(smtp.received[0]?.raw ?? '');
+    const image = partOfType(msg, 'image/png');
+    expect(image?.headers.get('content-id')?.[0]).toBe('<logo>');
+    expect(htmlOf(smtp.received[0]?.raw ?? '')).toContain('<img src="cid:logo"><p>bob</p>');
   });
 
   describe('email_from_field', () => {

@@ -1,5 +1,8 @@
 import { Engine } from '../../engine.ts';
 import { createLogger } from '../../log.ts';
+import { Metrics } from '../../ops/metrics.ts';
+import { startOpsServer, type OpsServer } from '../../ops/server.ts';
+import { isLoopback, opsSettings } from '../../ops/settings.ts';
 import { connect, parseTime } from '../connect.ts';
 import type { CliIO } from '../io.ts';
 
@@ -19,7 +22,10 @@ export interface RunOptions {
 export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   const { config, es } = await connect(opts.config, io);
   const log = createLogger();
-  const engine = new Engine({ config, es, log, env: io.env, out: io.out });
+  const continuous = !(opts.once || opts.start || opts.end);
+  // Metrics only for a long-running process: a one-off run has nobody to scrape it.
+  const metrics = continuous ? new Metrics() : undefined;
+  const engine = new Engine({ config, es, log, env: io.env, out: io.out, ...(metrics ? { observer: metrics } : {}) });
   const { loaded, problems } = engine.loadRules();
   if (loaded === 0) {
     io.err(`No enabled rules loaded from ${config.rulesFolder}${problems.length ? ` (${problems.length} problems above)` : ''}.`);
@@ -35,6 +41,29 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
     io.err(`${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0)} alerts sent, ${failed.length} failed`);
     return failed.length > 0 || problems.length > 0 ? 1 : 0;
   }
+  let ops: OpsServer | undefined;
+  const settings = opsSettings(config);
+  if (metrics) {
+    metrics.initRules(engine.ruleNames());
+    metrics.watchElasticsearch(es);
+    metrics.setPendingSource(() => engine.outbox.pendingCount());
+  }
+  if (metrics && settings.enabled) {
+    try {
+      ops = await startOpsServer({ settings, engine, metrics, log });
+    } catch (error) {
+      // Before any rule runs: a port clash is a configuration mistake to fix, not to run without probes.
+      const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+      io.err(`Cannot start the ops server on ${settings.bind}:${settings.port} (${code}): set ops_port (or LOGWARDEN_OPS_PORT) to a free port, or ops_enabled: false.`);
+      await es.close();
+      return 1;
+    }
+    const what = settings.statusPage ? '/metrics, /healthz, /readyz, status page at /' : '/metrics, /healthz, /readyz';
+    log.info({ ops_url: ops.url }, `ops server listening on ${ops.url} (${what})`);
+    if (settings.statusPage && !isLoopback(settings.bind)) {
+      log.info(`the status page on ${settings.bind} shows alert texts to anyone who can reach port ${ops.port}; restrict it (NetworkPolicy, firewall) or set status_page: false`);
+    }
+  }
   engine.start();
   log.info(`LogWarden running ${loaded} rules from ${config.rulesFolder}; Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
@@ -43,7 +72,9 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
     process.once('SIGTERM', stop);
   });
   log.info('stopping: waiting for runs in flight');
+  // The ops server stays up while runs drain, so liveness probes and a last scrape still answer.
   await engine.stop();
+  await ops?.close();
   await es.close();
   return 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatPython, FormatError } from '../../../src/alert/format.ts';
+import { formatPython, formatPythonParts, FormatError, joinParts, pyJsonDumps, truncateParts } from '../../../src/alert/format.ts';
 
 /** Every expected value below was produced by CPython's str.format with the same arguments. */
 describe('formatPython', () => {
@@ -55,5 +55,31 @@ describe('formatPython', () => {
   it.each(errors)('refuses $template like Python ($python)', ({ template, args, error }) => {
     expect(() => formatPython(template, args)).toThrow(FormatError);
     expect(() => formatPython(template, args)).toThrow(error);
+  });
+});
+
+describe('formatPython with escape', () => {
+  const wrap = (v: string) => `«${v}»`;
+
+  it('escapes each replacement field after its conversion and spec, never the template text or {{ }}', () => {
+    expect(formatPython('<{0:>5}>|{0!r}|{{0}}|{k}', ['a'], { k: '<b>' }, wrap)).toBe("<«    a»>|«'a'»|{0}|«<b>»");
+  });
+
+  it('a nested field inside a spec shapes the value and is not escaped on its own', () => {
+    expect(formatPython('{0:{1}}', ['x', '>4'], {}, wrap)).toBe('«   x»');
+  });
+
+  it('parts keep text and fields apart; truncation counts code points before escaping', () => {
+    const parts = formatPythonParts('ab{0}c', ['😀<'], {});
+    expect(parts).toEqual([{ text: 'ab', field: false }, { text: '😀<', field: true }, { text: 'c', field: false }]);
+    expect(joinParts(truncateParts(parts, 3), wrap)).toBe('ab«😀»');
+    expect(joinParts(truncateParts(parts, 0), wrap)).toBe('');
+  });
+});
+
+describe('pyJsonDumps (Python json.dumps)', () => {
+  it('ensure_ascii, separators and key order as Python', () => {
+    expect(pyJsonDumps({ b: ['é', '😀', '\u001b', '\u007f'], a: null, c: true })).toBe('{"b": ["\\u00e9", "\\ud83d\\ude00", "\\u001b", "\\u007f"], "a": null, "c": true}');
+    expect(pyJsonDumps({ b: 1, a: [1, 2] }, { compact: true, sortKeys: true })).toBe('{"a":[1,2],"b":1}');
   });
 });

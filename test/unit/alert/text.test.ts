@@ -124,8 +124,8 @@ describe('matchText (ElastAlert2 BasicMatchString)', () => {
     expect(matchText(rule(options), fields, matchString)).toBe(expected);
   });
 
-  it('refuses Jinja templates', () => {
-    expect(() => matchText(rule({ alert_text: '{{ user }}', alert_text_type: 'alert_text_jinja' }), {}, '')).toThrow(/Jinja templates\) is not supported/);
+  it('renders a Jinja alert_text alone, without match string or field lines (alert_text_jinja)', () => {
+    expect(matchText(rule({ alert_text: 'User {{ user }}', alert_text_type: 'alert_text_jinja' }), { user: 'bob' }, 'M')).toBe('User bob\n\n');
   });
 
   it('names the rule when alert_text_args is not a list', () => {
@@ -153,8 +153,8 @@ describe('alertSubject (ElastAlert2 create_title)', () => {
     expect(alertSubject(rule(options, queryKey), fields, style ? { defaultTitle: style } : {})).toBe(expected);
   });
 
-  it('refuses a Jinja subject', () => {
-    expect(() => alertSubject(rule({ alert_subject: '{{ user }}', alert_text_type: 'alert_text_jinja' }), fields)).toThrow(/Jinja/);
+  it('renders a Jinja subject when alert_text_type is alert_text_jinja and there are no args', () => {
+    expect(alertSubject(rule({ alert_subject: '{{ user }} at {{ source.ip }}', alert_text_type: 'alert_text_jinja' }), fields)).toBe('bob at 10.0.0.1');
   });
 });
 
@@ -172,5 +172,66 @@ describe('alertBody and buildAlertText', () => {
   it('buildAlertText gives subject and single-match body together', () => {
     const r = rule({ alert_subject: 'S {0}', alert_subject_args: ['n'] });
     expect(buildAlertText(r, { n: 7 }, 'M')).toEqual({ subject: 'S 7', body: 'SSH brute force\n\nM\n\nn: 7\n' });
+  });
+});
+
+describe('escape: applied to document-derived parts only', () => {
+  // Wraps each escaped piece so the tests show exactly what went through the escape.
+  const wrap = (v: string) => `«${v}»`;
+  const slack = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+  it('alert_text/alert_subject args, match string and field lines (keys and values) are escaped; template text and rule name are not', () => {
+    const r = makeRule({ name: 'Rule <b>' }, {
+      timeframe: undefined, num_events: undefined,
+      alert_text: '<!here> {0} did {1:>4}', alert_text_args: ['user', 'n'],
+      alert_subject: 'S <!here> {0}', alert_subject_args: ['user'],
+    });
+    const out = buildAlertText(r, { user: '<!channel>', 'k<': 'v', n: 7 }, 'M <x>', { escape: wrap });
+    expect(out.subject).toBe('S <!here> «<!channel>»');
+    expect(out.body).toBe('<!here> «<!channel>» did «   7»\n\n«M <x>»\n\n«k<»: «v»\n«n»: «7»\n«user»: «<!channel>»\n');
+  });
+
+  it('the rule name heading a text without alert_text is not escaped, an empty match string adds nothing', () => {
+    const r = makeRule({ name: 'Rule <b>' }, { timeframe: undefined, num_events: undefined });
+    expect(matchText(r, { a: 1 }, '', { escape: wrap })).toBe('Rule <b>\n\n«a»: «1»\n');
+  });
+
+  it('alert_text_kw values and the missing-value marker are escaped', () => {
+    const r = rule({ alert_text: '[{u}] [{m}]', alert_text_kw: { user: 'u', nope: 'm' } });
+    expect(matchText(r, { user: 'bob' }, '', { escape: wrap })).toBe('[«bob»] [«<MISSING VALUE>»]\n\n«user»: «bob»\n');
+  });
+
+  it('top counts: field names and terms escaped, our own words not', () => {
+    const r = rule({ top_count_keys: ['user'], alert_text: 'T', alert_text_type: 'exclude_fields' });
+    expect(matchText(r, { top_events_user: { '<a>': 2 }, top_events_x: {} }, '', { escape: wrap })).toBe('T\n\n«user»:\n«<a>»: «2»\n\n«x»:\nNo events found.\n\n');
+  });
+
+  it('the email title escapes the query_key value only', () => {
+    const r = rule({}, ['user']);
+    expect(alertSubject(r, { user: '<!channel>' }, { defaultTitle: 'email', escape: wrap })).toBe('ElastAlert: SSH brute force - «<!channel>»');
+  });
+
+  it('document values {0}, {{x}} and }} are inserted as data, never expanded, escaped or not', () => {
+    const r = rule({ alert_text: '{0}|{1}|{2}', alert_text_args: ['a', 'b', 'c'], alert_text_type: 'alert_text_only' });
+    const fields = { a: '{0}', b: '{{x}}', c: '}}' };
+    expect(matchText(r, fields, '')).toBe('{0}|{{x}}|}}\n\n');
+    expect(matchText(r, fields, '', { escape: wrap })).toBe('«{0}»|«{{x}}»|«}}»\n\n');
+  });
+
+  it("with a Slack escape, the rule's <!here> stays a mention while a value's <!channel> is text", () => {
+    const r = rule({ alert_text: '<!here> login by {0}', alert_text_args: ['user'], alert_text_type: 'alert_text_only', alert_subject: '<!here> {0}', alert_subject_args: ['user'] });
+    const out = buildAlertText(r, { user: '<!channel> & co' }, '', { escape: slack });
+    expect(out.body).toBe('<!here> login by &lt;!channel&gt; &amp; co\n\n');
+    expect(out.subject).toBe('<!here> &lt;!channel&gt; &amp; co');
+  });
+
+  it('alert_subject_max_len counts plain characters and cuts before escaping, so no escape is split', () => {
+    const r = rule({ alert_subject: 'ab{0}', alert_subject_args: ['v'], alert_subject_max_len: 4 });
+    expect(alertSubject(r, { v: '<<<<' }, { escape: slack })).toBe('ab&lt;&lt;');
+  });
+
+  it('without escape the text is the same as before (plain)', () => {
+    const r = rule({ alert_text: '<!here> {0}', alert_text_args: ['user'] });
+    expect(matchText(r, { user: '<x>' }, 'M')).toBe('<!here> <x>\n\nM\n\nuser: <x>\n');
   });
 });

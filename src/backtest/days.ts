@@ -1,0 +1,68 @@
+import { parseTime } from '../cli/connect.ts';
+
+export const DAY_MS = 86_400_000;
+
+/** One replayed run: a UTC day, or the part of it inside the range. Start excluded, end included, as every LogWarden window. */
+export interface DayWindow {
+  /** UTC date of the window's start, "2026-01-02". */
+  day: string;
+  startMs: number;
+  endMs: number;
+  /** True when the window is shorter than a whole UTC day (the first or last of a range that is not day-aligned). */
+  partial: boolean;
+}
+
+export interface TimeRangeOptions {
+  days?: number | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+}
+
+/** A flag or input a person got wrong: the command prints the message and exits 2, like a bad option. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * The replayed range, as ElastAlert2's test_rule reads its flags: `--end` (default now),
+ * `--start`, else `--days` back from the end (default `defaultDays`). "NOW" is accepted as
+ * ElastAlert2 spells it.
+ */
+export function resolveRange(opts: TimeRangeOptions, nowMs: number, defaultDays: number): { startMs: number; endMs: number } {
+  const at = (text: string): number => {
+    try {
+      return parseTime(text.toLowerCase() === 'now' ? 'now' : text, nowMs);
+    } catch (error) {
+      // parseTime reports as a request error; here it is a mistyped flag.
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const endMs = opts.end !== undefined ? at(opts.end) : nowMs;
+  const days = opts.days ?? defaultDays;
+  if (!(Number.isInteger(days) && days >= 1)) throw new UsageError(`--days must be a whole number of days >= 1, got ${String(days)}`);
+  const startMs = opts.start !== undefined ? at(opts.start) : endMs - days * DAY_MS;
+  if (!(startMs < endMs)) throw new UsageError(`the range is empty: start ${iso(startMs)} is not before end ${iso(endMs)}`);
+  return { startMs, endMs };
+}
+
+/**
+ * Cuts (start, end] at UTC midnights, in order. Each piece is run as one explicit window, so a
+ * rule's state (frequency windows, realert silences) carries from one day into the next as it
+ * would have live, and the report can say what happened on which day.
+ */
+export function splitDays(startMs: number, endMs: number): DayWindow[] {
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new UsageError('the range needs a finite start and end');
+  const days: DayWindow[] = [];
+  let from = startMs;
+  while (from < endMs) {
+    const nextMidnight = Math.floor(from / DAY_MS) * DAY_MS + DAY_MS;
+    const to = Math.min(nextMidnight, endMs);
+    days.push({ day: iso(from).slice(0, 10), startMs: from, endMs: to, partial: to - from < DAY_MS });
+    from = to;
+  }
+  return days;
+}
+
+export function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+}

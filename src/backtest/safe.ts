@@ -1,0 +1,40 @@
+import { terminalSafe } from '../../alerters/stdout/index.ts';
+
+/**
+ * Everything these reports show that came from a rule file or a log document (rule names,
+ * query_key values, alert text) is untrusted: a document can carry terminal escapes, bidi
+ * overrides that reorder what a reviewer reads, or HTML. These helpers make it inert per medium.
+ */
+
+/** Bidi embedding/override/isolate controls: they make text read differently from what it is ("Trojan Source"). */
+// eslint-disable-next-line no-control-regex
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A block of text for a terminal: escapes and control characters removed, line breaks kept, bidi controls shown as U+FFFD. */
+export function terminalText(text: string): string {
+  return terminalSafe(text.replace(/\r\n?/g, '\n')).replace(/[\u0085\u2028\u2029]/g, '\n').replace(BIDI, '\uFFFD');
+}
+
+/** One table cell for a terminal: like terminalText, on one line, at most `max` characters. */
+export function terminalCell(text: string, max = 60): string {
+  const one = terminalText(text).replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text for HTML element content or a quoted attribute (both quote kinds are escaped). Control characters are dropped. */
+export function escapeHtml(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(BIDI, '\uFFFD').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/**
+ * JSON.stringify, plus \u escapes for what JSON leaves raw but a terminal or viewer may act on
+ * (DEL and C1 controls such as the one-byte CSI, bidi controls, line separators). Same value
+ * when parsed.
+ */
+export function safeJson(value: unknown, indent = 2): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
