@@ -1,5 +1,10 @@
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
 import { createDebugAlerter } from './debug/index.ts';
+import { createEmailAlerter } from './email/index.ts';
+import { createHiveAlerter } from './hivealerter/index.ts';
+import { createPagerDutyAlerter } from './pagerduty/index.ts';
+import { createPostAlerter } from './post/index.ts';
+import { createSlackAlerter } from './slack/index.ts';
 import { createStdoutAlerter } from './stdout/index.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -9,6 +14,12 @@ export { AlerterError } from './types.ts';
 const FACTORIES: Record<string, AlerterFactory> = {
   debug: createDebugAlerter,
   stdout: createStdoutAlerter,
+  slack: createSlackAlerter,
+  email: createEmailAlerter,
+  post: createPostAlerter,
+  post2: createPostAlerter,
+  pagerduty: createPagerDutyAlerter,
+  hivealerter: createHiveAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -77,7 +77,7 @@ export class Engine {
     const next = new Map<string, LoadedRule>();
     for (const rule of rules) {
       if (!rule.isEnabled) continue;
-      const notRunnable = runnableProblems(rule);
+      const notRunnable = runnableProblems(rule, this.opts.config.rulesFolder);
       if (notRunnable.length > 0) {
         for (const p of notRunnable) {
           messages.push(formatProblem(p));

@@ -1,9 +1,13 @@
 import type { Alerter, AlerterFactory, AlertPayload } from '../types.ts';
 
-/** Strips terminal control sequences a log line could carry (ANSI escapes that move the cursor or recolour the screen). */
+/**
+ * Strips what a log line could use to take over a terminal: ANSI/OSC escape sequences (cursor
+ * moves, recolouring, window titles, hyperlinks), other control characters, and bidirectional
+ * overrides that make text read differently from what it is.
+ */
 export function terminalSafe(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b]*(\u0007|\u001b\\)?|[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, '');
+  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b]*(\u0007|\u001b\\)?|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
 /** Prints each alert as a readable block on standard output (ElastAlert2's stdout alerter prints the same text). */

@@ -21,6 +21,12 @@ const seconds: Schema = { type: 'number', exclusiveMinimum: 0 };
 const slack: Record<string, Schema> = {
   // The webhook URL is the credential: whoever has it can post to the channel.
   slack_webhook_url: secretOrList,
+  // Ours: the Web API with a bot token (also SLACK_BOT_TOKEN), instead of a webhook.
+  slack_token: secret,
+  slack_token_file: str,
+  slack_channel: strOrList,
+  slack_api_url: str,
+  slack_thread_repeats: bool,
   slack_username_override: str,
   slack_channel_override: strOrList,
   slack_emoji_override: str,
@@ -184,7 +190,7 @@ export const KNOWN_ALERTERS: readonly string[] = [
 
 /** Options an alerter cannot work without; ElastAlert2 refuses to load the rule when one is missing. */
 export const REQUIRED_ALERTER_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  slack: ['slack_webhook_url'],
+  // slack needs a webhook or a token (which may come from SLACK_BOT_TOKEN): the alerter checks it.
   email: ['email'],
   post: ['http_post_url'],
   post2: ['http_post2_url'],

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { createAlerters } from '../../alerters/index.ts';
+import { compileRuleJinja } from '../alert/jinja.ts';
 import type { ConfigProblem } from '../config/errors.ts';
 import { silentLogger } from '../log.ts';
 import { createRuleType } from '../ruletypes/index.ts';
@@ -24,9 +26,16 @@ function problemFrom(rule: RuleDefinition, error: unknown, fallbackField: string
 /**
  * What the engine checks when it takes a rule on (its rule type's options, its alerters),
  * without Elasticsearch: lint reports the same, so a rule that lints clean also starts.
+ * `root` is the folder `rule.file` is relative to.
  */
-export function runnableProblems(rule: RuleDefinition): ConfigProblem[] {
+export function runnableProblems(rule: RuleDefinition, root: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  try {
+    // Templates compile once here, so a broken one is reported before any alert needs it.
+    compileRuleJinja(rule, { baseDir: path.dirname(path.resolve(root, rule.file)) });
+  } catch (error) {
+    problems.push(problemFrom(rule, error, 'alert_text'));
+  }
   try {
     createRuleType(rule);
   } catch (error) {

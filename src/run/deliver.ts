@@ -1,3 +1,4 @@
+import { kibanaDiscoverUrl } from '../alert/kibana.ts';
 import { buildAlertText } from '../alert/text.ts';
 import { attemptDelivery, type SendContext } from '../deliver/send.ts';
 import type { Logger } from '../log.ts';
@@ -38,12 +39,16 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
   const fields = matchFields(match);
   const matchString = ruleType.describeMatch(match);
   const text = buildAlertText(rule, fields, matchString);
+  const kibana = kibanaDiscoverUrl(rule, fields, match.timestampMs);
   const record: AlertRecord = {
     id: alertId(rule.name, match.key, match.timestampMs, typeof match.body._id === 'string' ? match.body._id : undefined),
     ruleName: rule.name,
     queryKey: match.key,
     matchBody: fields,
-    alertInfo: { type: rule.type, file: rule.file, alerters: rule.alert.map((a) => a.type), match_string: matchString },
+    alertInfo: {
+      type: rule.type, file: rule.file, alerters: rule.alert.map((a) => a.type), match_string: matchString,
+      ...(kibana ? { kibana_discover_url: kibana } : {}),
+    },
     alertText: text.body,
     alertSubject: text.subject,
     matchTimeMs: match.timestampMs,

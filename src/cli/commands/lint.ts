@@ -60,7 +60,7 @@ export function lint(opts: LintOptions, env: NodeJS.ProcessEnv): LintReport {
   problems.push(...loaded.problems);
   // Schema-valid rules must also be ones the engine can start (rule type options, alerters).
   const runnable = loaded.rules.filter((rule) => {
-    const more = runnableProblems(rule);
+    const more = runnableProblems(rule, cwd);
     problems.push(...more);
     return more.length === 0;
   });

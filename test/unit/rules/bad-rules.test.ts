@@ -89,8 +89,8 @@ const rows: Row[] = [
   },
   {
     reason: 'as in ElastAlert2, an alerter without its required option does not load',
-    files: ['bad/slack-without-webhook.yaml'],
-    expected: ['bad/slack-without-webhook.yaml:6: rule "Slack without webhook": slack_webhook_url: is required by the slack alerter (alert[1])'],
+    files: ['bad/email-without-recipients.yaml'],
+    expected: ['bad/email-without-recipients.yaml:6: rule "Email without recipients": email: is required by the email alerter (alert[1])'],
   },
   {
     reason: 'options under an alerter entry are checked like top-level ones',

@@ -55,16 +55,18 @@ describe('logwarden lint', () => {
 
   it('reports what the engine would refuse: an alerter this version lacks, a rule type option out of range', async () => {
     const cwd = tempFolder({
-      'rules/slack.yaml': 'name: S\ntype: any\nindex: logs-*\nalert: slack\nslack_webhook_url: https://hooks.slack.example/x\n',
+      'rules/jira.yaml': 'name: S\ntype: any\nindex: logs-*\nalert: jira\n',
+      'rules/slack.yaml': 'name: W\ntype: any\nindex: logs-*\nalert: slack\n',
       'rules/freq.yaml': 'name: F\ntype: frequency\nindex: logs-*\nnum_events: 3\ntimeframe: {minutes: 0}\nalert: debug\n',
     });
     const io = captureIO();
     expect(await lintCommand({ paths: ['rules'], cwd }, io)).toBe(1);
     expect(io.stdout.slice(0, -1).sort()).toEqual([
       'rules/freq.yaml: rule "F": timeframe: must be greater than 0',
-      'rules/slack.yaml: rule "S": alert: the "slack" alerter is not available in this version (available: debug, stdout)',
+      'rules/jira.yaml: rule "S": alert: the "jira" alerter is not available in this version (available: debug, stdout, slack, email, post, post2, pagerduty, hivealerter)',
+      expect.stringMatching(/^rules\/slack\.yaml: rule "W": slack_webhook_url: /),
     ]);
-    expect(io.stdout.at(-1)).toBe('0 rules OK, 2 files with 2 problems');
+    expect(io.stdout.at(-1)).toBe('0 rules OK, 3 files with 3 problems');
   });
 
   it('reads the config named with --config, and a ${VAR} in a rule from the environment', async () => {
