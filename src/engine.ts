@@ -94,6 +94,12 @@ export class Engine {
         next.set(name, old);
       }
     }
+    // Alerters of replaced or removed rules hold connections (SMTP, HTTP agents): release them.
+    const kept = new Set([...next.values()].map((l) => l.alerters));
+    for (const old of this.rules.values()) {
+      if (kept.has(old.alerters)) continue;
+      for (const alerter of old.alerters) void alerter.close?.()?.catch(() => undefined);
+    }
     this.rules = next;
     this.opts.observer?.rulesLoaded?.(next.size, badFiles.size);
     if (this.scheduler) {

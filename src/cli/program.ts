@@ -1,12 +1,16 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { EsError } from '../es/errors.ts';
 import { NoElasticsearchError } from '../es/provision/index.ts';
 import { VERSION } from '../version.ts';
+import { backtestCommand } from './commands/backtest.ts';
+import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
 import { lintCommand } from './commands/lint.ts';
 import { runCommand } from './commands/run.ts';
 import { silenceCommand, silencesCommand, unsilenceCommand } from './commands/silence.ts';
+import { testRuleCommand } from './commands/test-rule.ts';
+import { testCommand } from './commands/test.ts';
 import type { CliIO } from './io.ts';
 
 /** Builds the `logwarden` command line; `run` returns the exit code instead of exiting. */
@@ -53,6 +57,29 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     });
 
   program
+    .command('demo')
+    .description('start Elasticsearch, load the last hours of sample logs with attack scenarios, run the bundled rules, print alerts and what was caught')
+    .option('--rules <folder>', 'rules to run (default: the bundled rules/)')
+    .option('--hours <n>', 'hours of generated history', '2')
+    .option('--live <seconds>', 'keep running live this long after catching up (0: no live part)', '60')
+    .option('--seed <n>', 'seed of the generated logs', '42')
+    .option('--benign-only', 'generate no attack scenarios (expect no alert)')
+    .action(async (opts: { rules?: string; hours?: string; live?: string; seed?: string; benignOnly?: boolean }) => {
+      code = await demoCommand(opts, io);
+    });
+
+  program
+    .command('test')
+    .description('run rule test files (*.test.yaml) against a real Elasticsearch (ES_URL, Docker, or the local distribution); exit 1 on any failure')
+    .argument('[paths...]', 'test files, rule files or folders (default: rules_folder)')
+    .option(...configOption)
+    .option('--junit <file>', 'also write the results as JUnit XML to this file')
+    .option('--json', 'print the results as JSON')
+    .action(async (paths: string[], opts: { config?: string; junit?: string; json?: boolean }) => {
+      code = await testCommand({ paths, ...opts }, io);
+    });
+
+  program
     .command('silence')
     .description('suppress alerts of a rule, or of one query_key value of it, for a while')
     .requiredOption('--rule <name>', 'rule name')
@@ -83,6 +110,42 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       code = await silencesCommand(opts, io);
     });
 
+  program
+    .command('test-rule')
+    .description('run one rule over past data and show what it would have alerted, per day; nothing is sent (ElastAlert2 test_rule)')
+    .argument('<rule>', 'rule file')
+    .option(...configOption)
+    .option('--days <n>', 'replay the previous N days (default 1)', wholeNumber(1))
+    .option('--start <time>', 'range start: ISO time, date, or relative like -2h (overrides --days)')
+    .option('--end <time>', 'range end (default: now)')
+    .option('--count-only', 'only count the documents matching the filter, per day')
+    .option('--schema-only', 'only validate the rule, as lint does; no Elasticsearch')
+    .option('--formatted-output', 'print the report as JSON')
+    .option('--data <file>', 'feed documents from a JSON array or NDJSON file instead of querying (the rule\'s filter is NOT applied); any and frequency rules only')
+    .option('--alert', 'send the alerts through the rule\'s real alerters (default: capture them, send nothing)')
+    .option('--max-query-size <n>', 'documents per search page (default: the rule\'s max_query_size)', wholeNumber(1))
+    .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-test-rule-<random>, deleted afterwards)')
+    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string }) => {
+      code = await testRuleCommand({ rule, ...opts }, io, { progress: terminalProgress() });
+    });
+
+  program
+    .command('backtest')
+    .description('replay every rule over past days and print how many alerts each would have sent per day, noisiest first; nothing is sent')
+    .argument('[paths...]', 'rule files or folders (default: rules_folder)')
+    .option(...configOption)
+    .option('--days <n>', 'replay the previous N days (default 7)', wholeNumber(1))
+    .option('--start <time>', 'range start: ISO time, date, or relative like -2h (overrides --days)')
+    .option('--end <time>', 'range end (default: now)')
+    .option('--noisy <n>', 'mark rules with more alerts than this on some day (default 20)', wholeNumber(0))
+    .option('--html <file>', 'also write a self-contained HTML report with a chart')
+    .option('--json', 'print the report as JSON')
+    .option('--max-query-size <n>', 'documents per search page (default: each rule\'s max_query_size)', wholeNumber(1))
+    .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-backtest-<random>, deleted afterwards)')
+    .action(async (paths: string[], opts: { config?: string; days?: number; start?: string; end?: string; noisy?: number; html?: string; json?: boolean; maxQuerySize?: number; writeback?: string }) => {
+      code = await backtestCommand({ paths, ...opts }, io, { progress: terminalProgress() });
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
@@ -98,4 +161,24 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     throw error;
   }
+}
+
+/** An option value that must be a whole number >= min; commander reports anything else as a usage error. */
+function wholeNumber(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
+    return n;
+  };
+}
+
+/**
+ * A one-line progress indicator on stderr, rewritten in place; only on a terminal, so logs and
+ * CI output never get carriage returns. An empty text clears the line.
+ */
+function terminalProgress(): ((text: string) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (text) => {
+    process.stderr.write(`\r\u001b[2K${text.slice(0, Math.max(10, (process.stderr.columns || 80) - 1))}`);
+  };
 }
