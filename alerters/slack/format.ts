@@ -33,9 +33,13 @@ export const LIMITS = {
 
 const ELLIPSIS = '…';
 
-/** Escapes Slack's three control characters, so the value is shown as written and never parsed. */
+/**
+ * Escapes Slack's three control characters, so the value is shown as written and never parsed.
+ * A lone surrogate (a log line's JSON may hold "\ud83d") becomes U+FFFD: WebClient's form
+ * encoding throws on it, so the alert could never be posted, and no client could show it anyway.
+ */
 export function escapeMrkdwn(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value.toWellFormed().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**

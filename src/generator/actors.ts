@@ -59,11 +59,14 @@ export function* runActors<E extends { ts: number }>(actors: readonly Actor<E>[]
   }
 }
 
-/** One time in the first `withinMs` of the range for each item: warm-up firings. */
-export function warmupTimes(rng: Random, range: TimeRange, count: number, withinMs: number): number[] {
-  const end = Math.min(range.toMs, range.fromMs + withinMs);
-  return Array.from({ length: count }, () => Math.floor(rng.between(range.fromMs, end)));
-}
-
 /** How long the warm-up is: every normal value (user and address, account and agent) appears in it. */
 export const WARMUP_MS = 15 * MIN;
+
+/**
+ * One time for each of `count` warm-up firings, all in the first 10 minutes, so that a firing
+ * with several steps (a login, a hop, a sudo) still ends inside the warm-up.
+ */
+export function warmupTimes(rng: Random, range: TimeRange, count: number): number[] {
+  const end = Math.min(range.toMs, range.fromMs + WARMUP_MS - 5 * MIN);
+  return Array.from({ length: count }, () => Math.floor(rng.between(range.fromMs, end)));
+}

@@ -2,7 +2,7 @@
 // fields from its ingest pipeline (event.category authentication, event.action ssh_login,
 // event.outcome, user.name, source.ip, host.name, process.name sshd/sudo/CRON) plus the module's
 // own system.auth.ssh.* and system.auth.sudo.* fields, and the original line as message.
-import { runActors, warmupTimes, WARMUP_MS, type Actor } from './actors.ts';
+import { runActors, warmupTimes, type Actor } from './actors.ts';
 import type { Random } from './random.ts';
 import { iso, MIN, SEC, type EventOf, type TimeRange } from './types.ts';
 
@@ -208,7 +208,7 @@ export function authActors(range: TimeRange, rng: Random): Actor<AuthEvent>[] {
   for (const admin of ADMINS) {
     actors.push({ timing: { kind: 'poisson', perSec: 1 / 3600 }, emit: (r, t) => adminSession(r, t, admin, r.pick(admin.ips), true) });
     // Warm-up: every address of every admin, and a hop (and sudo for those who do) early on.
-    const times = warmupTimes(rng, range, admin.ips.length + 1, WARMUP_MS);
+    const times = warmupTimes(rng, range, admin.ips.length + 1);
     admin.ips.forEach((ip, i) => actors.push({ timing: { kind: 'at', times: [times[i] ?? range.fromMs] }, emit: (r, t) => adminSession(r, t, admin, ip, false) }));
     actors.push({
       timing: { kind: 'at', times: [times[admin.ips.length] ?? range.fromMs] },
@@ -221,7 +221,7 @@ export function authActors(range: TimeRange, rng: Random): Actor<AuthEvent>[] {
     });
   }
   actors.push({ timing: { kind: 'poisson', perSec: 1 / 1200 }, emit: deployRun });
-  actors.push({ timing: { kind: 'at', times: warmupTimes(rng, range, 1, WARMUP_MS) }, emit: deployRun });
+  actors.push({ timing: { kind: 'at', times: warmupTimes(rng, range, 1) }, emit: deployRun });
   actors.push({ timing: { kind: 'poisson', perSec: 1 / 400 }, emit: scannerProbe });
   return actors;
 }

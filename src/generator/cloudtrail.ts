@@ -2,7 +2,7 @@
 // or Functionbeat pipeline ships them: the record as is, plus @timestamp taken from eventTime.
 // One account (111122223333, the documentation account id), management events in eu-west-1,
 // IAM and sign-in events in us-east-1 where AWS records them, and S3 object reads as data events.
-import { runActors, warmupTimes, WARMUP_MS, type Actor } from './actors.ts';
+import { runActors, warmupTimes, type Actor } from './actors.ts';
 import type { Random } from './random.ts';
 import { iso, MIN, SEC, type EventOf, type JsonObject, type TimeRange } from './types.ts';
 
@@ -112,7 +112,7 @@ export function cloudTrailEvent(rng: Random, ts: number, call: AwsCall): CloudTr
     eventCategory: call.data ? 'Data' : 'Management',
     ...(fromService || call.eventType === 'AwsConsoleSignIn'
       ? {}
-      : { tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${service}.${region === 'us-east-1' && GLOBAL_SOURCES.has(call.eventSource) ? '' : `${region}.`}amazonaws.com` } }),
+      : { tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: GLOBAL_SOURCES.has(call.eventSource) ? call.eventSource : `${service}.${region}.amazonaws.com` } }),
     ...(call.caller.console && call.eventType !== 'AwsConsoleSignIn' ? { sessionCredentialFromConsole: 'true' as const } : {}),
   };
   return { source: 'cloudtrail', ts: t, doc };
@@ -306,7 +306,7 @@ export function cloudTrailActors(range: TimeRange, rng: Random, rate: number): A
   actors.push({ timing: { kind: 'every', periodMs: 2 * MIN, phaseMs: 37 * SEC, jitterMs: 5 * SEC }, emit: (r, t) => [cloudTrailEvent(r, t, { caller: c.config, eventSource: 'config.amazonaws.com', eventName: 'DescribeConfigurationRecorders', readOnly: true })] });
   // Warm-up: every identity calls early, so that each one is known before any scenario.
   const callers = [c.aliceReadOnly, c.bobReadOnly, c.ciDeployer, c.reportGenerator, c.appPayments, c.buildRunner, c.grafana];
-  const times = warmupTimes(rng, range, callers.length, WARMUP_MS);
+  const times = warmupTimes(rng, range, callers.length);
   callers.forEach((caller, i) => {
     actors.push({ timing: { kind: 'at', times: [times[i] ?? range.fromMs] }, emit: (r, t) => [cloudTrailEvent(r, t, { caller, eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', readOnly: true })] });
   });

@@ -36,7 +36,7 @@ export interface EventCounts {
 }
 
 export interface ManifestScenario {
-  name: string;
+  scenario: string;
   source: SourceName;
   description: string;
   at: string;
@@ -140,7 +140,7 @@ export function generate(options: GenerateOptions): Generation {
     indices: Object.fromEntries(SOURCES.map((s) => [s, indexPattern(s, prefix)])) as Record<SourceName, string>,
     ...(counts ? { counts } : {}),
     scenarios: scenarios.map((s) => ({
-      name: s.name,
+      scenario: s.name,
       source: s.source,
       description: s.description,
       at: iso(s.atMs),

@@ -4,7 +4,7 @@
 // The audit policy assumed is a common one: stages RequestReceived and ResponseStarted omitted
 // (one event per request, at ResponseComplete), secrets and configmaps at Metadata (bodies never
 // logged), pod creation at Request, RBAC objects at RequestResponse, everything else Metadata.
-import { runActors, warmupTimes, WARMUP_MS, type Actor } from './actors.ts';
+import { runActors, warmupTimes, type Actor } from './actors.ts';
 import type { Random } from './random.ts';
 import { iso, MIN, SEC, type EventOf, type JsonObject, type TimeRange } from './types.ts';
 
@@ -426,7 +426,7 @@ export function k8sActors(range: TimeRange, rng: Random, rate: number): Actor<K8
   // Warm-up: every service account shows its user agent in the first minutes, so that a
   // new-term rule has seen each normal pair before any scenario.
   const saIdentities = [SA.payments, SA.grafana, SA.prometheus, SA.argocd, SA.coredns, SA.ciDeployer, rs, deploy, eps, gc, job];
-  const times = warmupTimes(rng, range, saIdentities.length, WARMUP_MS);
+  const times = warmupTimes(rng, range, saIdentities.length);
   saIdentities.forEach((identity, i) => {
     actors.push({ timing: { kind: 'at', times: [times[i] ?? range.fromMs] }, emit: (r, t) => [k8sEvent(r, t, { identity, verb: 'get', path: '/api' })] });
   });

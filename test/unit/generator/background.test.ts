@@ -51,7 +51,7 @@ describe('the benign background over six hours', () => {
   it('Kubernetes: secrets only listed by controllers, reads and refusals rare per identity', () => {
     const secrets = s.k8s.filter((e) => e.doc.objectRef?.resource === 'secrets');
     expect(secrets.length).toBeGreaterThan(0);
-    for (const e of secrets) expect(isControllerIdentity(e.doc.user.username)).toBe(true);
+    expect(secrets.filter((e) => !isControllerIdentity(e.doc.user.username))).toEqual([]);
     expect(maxPerKey(secrets.filter((e) => e.doc.verb === 'get'), (e) => e.doc.user.username, 5 * MIN)).toBeLessThanOrEqual(L.k8sSecretGetsPerIdentityPer5Min);
     const denied = s.k8s.filter((e) => e.doc.responseStatus.code === 401 || e.doc.responseStatus.code === 403);
     expect(denied.length).toBeGreaterThan(0);
@@ -93,7 +93,7 @@ describe('the benign background over six hours', () => {
       const pair = `${user} ${e.doc.source?.ip}`;
       if (!firstSeen.has(pair)) firstSeen.set(pair, e.ts);
     }
-    for (const t of firstSeen.values()) expect(t).toBeLessThan(range.fromMs + WARMUP_MS + 5 * MIN);
+    for (const t of firstSeen.values()) expect(t).toBeLessThan(range.fromMs + WARMUP_MS);
   });
 
   it('auth: only alice, bob and dave sudo to root; every host logs every few minutes', () => {
@@ -135,7 +135,7 @@ describe.each([
   [0.25, 'low'],
   [4, 'high'],
 ])('the background at rate %s', (rate, seed) => {
-  const { range, s } = background(3, rate, seed);
+  const { range, s } = background(2, rate, seed);
   it('fires no rule and keeps the per-identity limits', () => {
     expect([...detect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy], range)]).toEqual([]);
     expect(maxPerKey(s.auth.filter((e) => e.doc.event.outcome === 'failure'), (e) => e.doc.source?.ip, 5 * MIN)).toBeLessThanOrEqual(L.sshFailuresPerIpPer5Min);
@@ -143,6 +143,6 @@ describe.each([
       expect(maxSumPerWindow(group.map((e) => ({ t: e.ts, v: e.doc.source.bytes })), 10 * MIN)).toBeLessThanOrEqual(L.proxyBytesOutPerHostPer10Min);
       expect(maxGap(group.map((e) => e.ts), range)).toBeLessThanOrEqual(L.proxyHostMaxGapMs);
     }
-    for (const e of [...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy]) expect(e.ts >= range.fromMs && e.ts < range.toMs).toBe(true);
+    expect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy].filter((e) => !(e.ts >= range.fromMs && e.ts < range.toMs))).toEqual([]);
   });
 });
