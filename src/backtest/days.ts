@@ -27,8 +27,11 @@ export class UsageError extends Error {
  * The replayed range, as ElastAlert2's test_rule reads its flags: `--end` (default now),
  * `--start`, else `--days` back from the end (default `defaultDays`). "NOW" is accepted as
  * ElastAlert2 spells it.
+ *
+ * `wholeDays` (backtest): with neither --start nor --end, the range is the last N whole UTC days,
+ * ending at today's midnight, so every column of the noise table is a comparable full day.
  */
-export function resolveRange(opts: TimeRangeOptions, nowMs: number, defaultDays: number): { startMs: number; endMs: number } {
+export function resolveRange(opts: TimeRangeOptions, nowMs: number, defaultDays: number, wholeDays = false): { startMs: number; endMs: number } {
   const at = (text: string): number => {
     try {
       return parseTime(text.toLowerCase() === 'now' ? 'now' : text, nowMs);
@@ -37,7 +40,7 @@ export function resolveRange(opts: TimeRangeOptions, nowMs: number, defaultDays:
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
   };
-  const endMs = opts.end !== undefined ? at(opts.end) : nowMs;
+  const endMs = opts.end !== undefined ? at(opts.end) : wholeDays && opts.start === undefined ? Math.floor(nowMs / DAY_MS) * DAY_MS : nowMs;
   const days = opts.days ?? defaultDays;
   if (!(Number.isInteger(days) && days >= 1)) throw new UsageError(`--days must be a whole number of days >= 1, got ${String(days)}`);
   const startMs = opts.start !== undefined ? at(opts.start) : endMs - days * DAY_MS;

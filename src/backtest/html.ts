@@ -12,6 +12,8 @@ export interface ChartSeries {
   name: string;
   /** One value per day. */
   values: readonly number[];
+  /** Shown as "noisy" in the legend. */
+  noisy?: boolean;
 }
 
 export interface ChartInput {
@@ -26,11 +28,11 @@ const OTHER_COLOUR = '#9E9E9E';
 export const MAX_CHART_SERIES = PALETTE.length;
 
 /** The rules with the most alerts get their own colour; the rest are summed into one "other" series. */
-export function chartSeries(rows: readonly { name: string; alertsPerDay: readonly number[]; total: number }[], days: number): ChartSeries[] {
+export function chartSeries(rows: readonly { name: string; alertsPerDay: readonly number[]; total: number; noisy?: boolean }[], days: number): ChartSeries[] {
   const withAlerts = rows.filter((r) => r.total > 0);
   const own = withAlerts.slice(0, MAX_CHART_SERIES);
   const rest = withAlerts.slice(MAX_CHART_SERIES);
-  const series: ChartSeries[] = own.map((r) => ({ name: r.name, values: [...r.alertsPerDay] }));
+  const series: ChartSeries[] = own.map((r) => ({ name: r.name, values: [...r.alertsPerDay], noisy: r.noisy ?? false }));
   if (rest.length) {
     series.push({ name: `${rest.length} other rule${rest.length === 1 ? '' : 's'}`, values: Array.from({ length: days }, (_d, i) => rest.reduce((n, r) => n + (r.alertsPerDay[i] ?? 0), 0)) });
   }
@@ -109,7 +111,8 @@ export function renderChartSvg(input: ChartInput): string {
   input.series.forEach((s, j) => {
     const yy = legendTop + j * legendRowH;
     out.push(`<rect x="${left}" y="${yy}" width="12" height="12" fill="${colour(j)}"/>`);
-    out.push(`<text x="${left + 18}" y="${yy + 10}" fill="#111">${escapeHtml(s.name)} (${s.values.reduce((a, b) => a + b, 0)})</text>`);
+    const total = s.values.reduce((a, b) => a + b, 0);
+    out.push(`<text x="${left + 18}" y="${yy + 10}" fill="#111">${escapeHtml(s.name)} (${total})${s.noisy ? ' <tspan fill="#B00020" font-weight="bold">noisy</tspan>' : ''}</text>`);
   });
   out.push('</svg>');
   return out.join('\n');
@@ -122,7 +125,7 @@ table{border-collapse:collapse}th,td{padding:3px 10px;border-bottom:1px solid #d
 th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}tr.noisy td{background:#fde2e1;font-weight:600}
 tr.sum td{border-top:2px solid #999;font-weight:600}
 pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;word-break:break-word;max-height:320px;overflow:auto}
-.muted{color:#666}.file{font-family:ui-monospace,monospace;font-size:12px;color:#555}
+.scroll{overflow-x:auto}.muted{color:#666}.file{font-family:ui-monospace,monospace;font-size:12px;color:#555}
 `;
 
 /** The whole report page. */
@@ -144,7 +147,7 @@ export function renderBacktestHtml(r: BacktestReport): string {
   parts.push('<h2>Noise table</h2>');
   if (r.rules.length === 0) parts.push('<p class="muted">No rule ran.</p>');
   else {
-    parts.push('<table><thead><tr><th>noisy</th><th>rule</th>' + labels.map((l) => `<th>${e(l)}</th>`).join('') + '<th>total</th><th>peak/day</th><th>matches</th><th>suppressed</th></tr></thead><tbody>');
+    parts.push('<div class="scroll"><table><thead><tr><th>noisy</th><th>rule</th>' + labels.map((l) => `<th>${e(l)}</th>`).join('') + '<th>total</th><th>peak/day</th><th>matches</th><th>suppressed</th></tr></thead><tbody>');
     for (const row of r.rules) {
       parts.push(
         `<tr${row.noisy ? ' class="noisy"' : ''}><td>${row.noisy ? '!' : ''}</td><td>${e(row.name)}<br><span class="file">${e(row.file)}</span></td>` +
@@ -153,7 +156,7 @@ export function renderBacktestHtml(r: BacktestReport): string {
       );
     }
     parts.push(`<tr class="sum"><td></td><td>all rules</td>${r.totals.alertsPerDay.map((v) => `<td>${v}</td>`).join('')}<td>${r.totals.alerts}</td><td></td><td></td><td></td></tr>`);
-    parts.push('</tbody></table>');
+    parts.push('</tbody></table></div>');
     if (r.days.some((d) => d.partial)) parts.push('<p class="muted">* part of a day: the range starts or ends inside it.</p>');
   }
 

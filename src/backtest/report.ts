@@ -1,6 +1,6 @@
 import type { MatchOutcome } from '../observe.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import { iso, type DayWindow } from './days.ts';
+import { iso, splitDays, type DayWindow } from './days.ts';
 
 /**
  * The reports of `test-rule` and `backtest`, built from what the replay recorded. Pure: the
@@ -98,7 +98,8 @@ export interface TestRuleReport {
   countOnly: boolean;
   /** captured: nothing left the machine; sent: the rule's real alerters were used (--alert). */
   delivery: 'captured' | 'sent';
-  range: { start: string; end: string };
+  /** `days`: how many day windows the range has (the rows stop early when a run failed). */
+  range: { start: string; end: string; days: number };
   /** null under --count-only, which writes nothing. */
   writeback: { index: string; throwaway: boolean } | null;
   days: DayRow[];
@@ -201,7 +202,7 @@ export function buildTestRuleReport(input: TestRuleInput): TestRuleReport {
     source: input.source,
     countOnly: input.countOnly,
     delivery: input.delivery,
-    range: { start: iso(input.range.startMs), end: iso(input.range.endMs) },
+    range: { start: iso(input.range.startMs), end: iso(input.range.endMs), days: splitDays(input.range.startMs, input.range.endMs).length },
     writeback: input.writeback,
     days,
     totals: totalsOf(days),
@@ -267,7 +268,7 @@ export interface BacktestInput {
   writeback: { index: string; throwaway: boolean };
   results: readonly BacktestRuleResult[];
   /** Rule files that did not load (lint problems), formatted. */
-  loadFailures: readonly { file: string; rule: string | null; error: string }[];
+  loadFailures: readonly { file: string; rule: string | null; error: string; day: null }[];
   skipped: BacktestReport['skipped'];
   warnings: readonly ReportProblem[];
   totalMs: number;

@@ -12,7 +12,8 @@ const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A block of text for a terminal: escapes and control characters removed, line breaks kept, bidi controls shown as U+FFFD. */
 export function terminalText(text: string): string {
-  return terminalSafe(text.replace(/\r\n?/g, '\n')).replace(/[\u0085\u2028\u2029]/g, '\n').replace(BIDI, '\uFFFD');
+  // Line separators and bidi controls first: terminalSafe may drop them, and a visible mark says something was there.
+  return terminalSafe(text.replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n').replace(BIDI, '\uFFFD'));
 }
 
 /** One table cell for a terminal: like terminalText, on one line, at most `max` characters. */
@@ -23,10 +24,12 @@ export function terminalCell(text: string, max = 60): string {
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Text for HTML element content or a quoted attribute (both quote kinds are escaped). Control characters are dropped. */
+/**
+ * Text for HTML element content or a quoted attribute (both quote kinds escaped). Terminal escape
+ * sequences and control characters go too, as in terminalText: inert in HTML, but noise to a reader.
+ */
 export function escapeHtml(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(BIDI, '\uFFFD').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return terminalText(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /**

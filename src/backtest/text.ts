@@ -36,15 +36,16 @@ function extraColumns(totals: Counts): { title: string; pick: (c: Counts) => num
   return all.filter((col) => (col.pick(totals) ?? 0) > 0);
 }
 
+/** Lines of alert text shown per alert on a terminal; --formatted-output has all of it. */
+export const ALERT_TEXT_LINES = 40;
+
 export function formatAlert(alert: RenderedAlert, n: number): string[] {
   const key = alert.queryKey === null ? '' : `  query_key ${terminalCell(alert.queryKey)}`;
   const to = alert.alerters.length ? `  → ${alert.alerters.map((a) => terminalCell(a, 30)).join(', ')}` : '';
   const text = terminalText(alert.text).trimEnd();
-  return [
-    `── #${n}  ${alert.matchTime}${key}${to}`,
-    `Subject: ${terminalCell(alert.subject, 500)}`,
-    ...(text ? text.split('\n').map((l) => `  ${l}`.trimEnd()) : []),
-  ];
+  const lines = text ? text.split('\n').map((l) => `  ${l}`.trimEnd()) : [];
+  const shown = lines.length > ALERT_TEXT_LINES ? [...lines.slice(0, ALERT_TEXT_LINES), `  … ${lines.length - ALERT_TEXT_LINES} more lines (--formatted-output shows all)`] : lines;
+  return [`── #${n}  ${alert.matchTime}${key}${to}`, `Subject: ${terminalCell(alert.subject, 500)}`, ...shown];
 }
 
 function formatWarnings(warnings: readonly ReportProblem[]): string[] {
@@ -58,7 +59,7 @@ export function formatTestRule(r: TestRuleReport): string {
   const rule = r.rule;
   lines.push(`Rule ${JSON.stringify(terminalCell(rule.name, 120))} (${terminalCell(rule.file, 120)}, type ${terminalCell(rule.type, 40)}, index ${terminalCell(rule.index, 80)})${rule.enabled ? '' : ' — is_enabled: false, tested anyway'}`);
   const from = r.source === 'data' ? 'documents from --data, filters not applied' : 'Elasticsearch';
-  lines.push(`Range ${r.range.start} → ${r.range.end}, ${plural(r.days.length, 'day')}, ${from}`);
+  lines.push(`Range ${r.range.start} → ${r.range.end}, ${plural(r.range.days, 'day')}, ${from}`);
   if (r.countOnly) {
     lines.push('Count only: documents matching the filter per day; the rule was not run.');
   } else {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { esCall, type EsHandle } from '../es/client.ts';
 import { initWriteback } from '../writeback/init.ts';
 import { WRITEBACK_KINDS, writebackIndexName } from '../writeback/mappings.ts';
@@ -10,6 +11,11 @@ export interface ReplayWriteback {
   throwaway: boolean;
   /** Deletes a throwaway namespace (every kind, by exact name); does nothing for an explicit one. Safe to call twice. */
   dispose(): Promise<void>;
+  /**
+   * For Ctrl-C: a run may still be writing, and a write that lands after the delete re-creates
+   * its index (auto-create), so delete, wait a moment, and delete again.
+   */
+  disposeInterrupted(): Promise<void>;
 }
 
 /**
@@ -22,19 +28,35 @@ export async function openReplayWriteback(es: EsHandle, prefix: string, explicit
   const throwaway = explicit === undefined;
   const index = explicit ?? `${prefix}-${randomBytes(4).toString('hex')}`;
   let disposed = false;
-  const dispose = async (): Promise<void> => {
-    if (!throwaway || disposed) return;
-    disposed = true;
+  const deleteAll = async (): Promise<void> => {
     // Exact names: clusters commonly refuse wildcard deletes (action.destructive_requires_name).
     const names = WRITEBACK_KINDS.map((kind) => writebackIndexName(index, kind));
     await esCall(es, `deleting the throwaway writeback indices ${index}*`, (c) => c.indices.delete({ index: names, ignore_unavailable: true, allow_no_indices: true }));
   };
+  const dispose = async (): Promise<void> => {
+    if (!throwaway || disposed) return;
+    disposed = true;
+    await deleteAll();
+  };
+  const disposeInterrupted = async (): Promise<void> => {
+    if (!throwaway) return;
+    disposed = true;
+    await deleteAll();
+    await delay(500);
+    await deleteAll();
+  };
   try {
     await initWriteback(es, index);
+    if (throwaway) {
+      // Nothing here must survive a crash, and a replay writes a lot (every alert is recorded,
+      // claimed, marked): skipping the fsync per request makes noisy rules replay much faster.
+      const names = WRITEBACK_KINDS.map((kind) => writebackIndexName(index, kind));
+      await esCall(es, `tuning the throwaway writeback indices ${index}*`, (c) => c.indices.putSettings({ index: names, settings: { 'index.translog.durability': 'async' } }));
+    }
   } catch (error) {
     // Some kinds may have been created before the failure.
     await dispose().catch(() => undefined);
     throw error;
   }
-  return { index, throwaway, dispose };
+  return { index, throwaway, dispose, disposeInterrupted };
 }

@@ -124,6 +124,14 @@ export class Outbox {
     return res.hits.hits.flatMap((h) => (h._source ? [fromDoc(h._id ?? '', h._source, h._seq_no ?? 0, h._primary_term ?? 0)] : []));
   }
 
+  /** The deliveries of an alert with `count` alerters, read by id (real time: no refresh needed). */
+  async byAlert(alertId: string, count: number): Promise<Delivery[]> {
+    if (count === 0) return [];
+    const ids = Array.from({ length: count }, (_, i) => deliveryId(alertId, i));
+    const res = await esCall(this.es, `reading deliveries of alert ${alertId}`, (c) => c.mget<DeliveryDoc>({ index: this.index, ids }));
+    return res.docs.flatMap((d) => ('found' in d && d.found && d._source ? [fromDoc(d._id, d._source, d._seq_no ?? 0, d._primary_term ?? 0)] : []));
+  }
+
   async forAlert(alertId: string): Promise<Delivery[]> {
     await esCall(this.es, 'refreshing deliveries', (c) => c.indices.refresh({ index: this.index }));
     const res = await esCall(this.es, `reading deliveries of alert ${alertId}`, (c) =>

@@ -35,14 +35,15 @@ export interface SendContext {
  * older than alert_time_limit, marks it failed with the reason. Only this alerter is affected.
  */
 export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendContext): Promise<DeliveryStatus> {
+  const record = await ctx.store.getAlert(d.alertId);
+  const alerterCount = Array.isArray(record?.alertInfo.alerters) ? record.alertInfo.alerters.length : 0;
   const fail = async (reason: string): Promise<DeliveryStatus> => {
     ctx.log.error({ alert_id: d.alertId, alerter: d.alerter }, `delivery of an alert of rule "${d.ruleName}" through ${d.alerter} failed for good: ${reason}`);
     await ctx.outbox.complete(d, { status: 'failed', error: reason, retryable: false }, nowMs);
     ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'failed');
-    await settleAlert(d, nowMs, ctx);
+    if (record) await settleAlert(d, alerterCount, nowMs, ctx);
     return 'failed';
   };
-  const record = await ctx.store.getAlert(d.alertId);
   if (!record) return fail('the alert record is missing');
   if (nowMs - record.alertTimeMs > ctx.alertTimeLimitMs) return fail(`not delivered within alert_time_limit; last error: ${d.lastError ?? 'none'}`);
   const current = ctx.lookup(d.ruleName);
@@ -64,13 +65,13 @@ export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendConte
   await ctx.hooks?.afterPeerAccepted?.();
   await ctx.outbox.complete(d, { status: 'sent' }, nowMs);
   ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'sent');
-  await settleAlert(d, nowMs, ctx);
+  await settleAlert(d, alerterCount, nowMs, ctx);
   return 'sent';
 }
 
 /** ElastAlert2's alert_sent: true once every alerter delivered; failures are listed in alert_exception. */
-async function settleAlert(d: Delivery, nowMs: number, ctx: SendContext): Promise<void> {
-  const all = await ctx.outbox.forAlert(d.alertId);
+async function settleAlert(d: Delivery, alerterCount: number, nowMs: number, ctx: SendContext): Promise<void> {
+  const all = await ctx.outbox.byAlert(d.alertId, alerterCount);
   if (all.some((x) => x.status === 'pending')) return;
   const failed = all.filter((x) => x.status === 'failed');
   const exception = failed.map((x) => `${x.alerter}: ${x.lastError ?? 'failed'}`).join('; ') || undefined;

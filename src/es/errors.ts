@@ -66,7 +66,9 @@ function reasonOf(body: unknown): { type?: string; reason?: string } {
   const err = b.error;
   if (!err) return {};
   const root = err.root_cause?.[0];
-  const reason = [err.reason, err.caused_by?.reason].filter(Boolean).join(': ') || root?.reason;
+  // "all shards failed" says nothing: the root cause carries the parse error a rule author needs.
+  const parts = [err.reason, err.caused_by?.reason, root?.reason].filter((p, i, all): p is string => Boolean(p) && all.indexOf(p) === i);
+  const reason = parts.join(': ') || undefined;
   return { type: err.type ?? root?.type, reason };
 }
 

@@ -81,6 +81,7 @@ describe('logwarden lint', () => {
   it('passes on the bundled rules', async () => {
     const io = captureIO();
     expect(await lintCommand({ paths: ['rules'], cwd: REPO_ROOT }, io)).toBe(0);
-    expect(io.stdout).toEqual(['3 rules OK']);
+    expect(io.stdout).toHaveLength(1);
+    expect(io.stdout[0]).toMatch(/^\d+ rules OK$/);
   });
 });

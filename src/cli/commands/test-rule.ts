@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { countWindow } from '../../query/fetch.ts';
+import { formatProblem, type ConfigProblem } from '../../config/errors.ts';
+import { loadConfig, type LogWardenConfig } from '../../config/load-config.ts';
+import { createEsClient, type EsHandle } from '../../es/client.ts';
+import { EsError } from '../../es/errors.ts';
+import { loadRuleFile } from '../../rules/load-rules.ts';
+import { runnableProblems } from '../../rules/runnable.ts';
+import type { RuleDefinition, RuleEvent } from '../../rules/types.ts';
+import { createRuleType } from '../../ruletypes/index.ts';
+import { dataEvents, DataFileError, parseDataFile } from '../../backtest/data.ts';
+import { resolveRange, splitDays, UsageError, type DayWindow } from '../../backtest/days.ts';
+import { collectingLogger, dataProblem, heldAtEndNote, Replay, replayDays, type ReplayedRule } from '../../backtest/replay.ts';
+import { buildTestRuleReport, type DayRecord, type KeyTally, type ReportProblem, type TestRuleReport } from '../../backtest/report.ts';
+import { safeJson, terminalCell } from '../../backtest/safe.ts';
+import { formatTestRule } from '../../backtest/text.ts';
+import { openReplayWriteback, type ReplayWriteback } from '../../backtest/writeback.ts';
+import type { CliIO } from '../io.ts';
+import { lint, summary } from './lint.ts';
+
+/** Exit codes, as ElastAlert2's test_rule documents them where it has one. */
+export const TEST_RULE_EXIT = {
+  ok: 0,
+  /** Elasticsearch unreachable, or a run failed (bad query, ...). */
+  runFailed: 1,
+  /** Bad flags or config (as every LogWarden command). */
+  usage: 2,
+  /** The rule file is invalid (ElastAlert2: 3). */
+  invalidRule: 3,
+  /** The --data file is unusable: not JSON, or a document without a readable timestamp (ElastAlert2: 4). */
+  badData: 4,
+} as const;
+
+export interface TestRuleOptions {
+  rule: string;
+  config?: string | undefined;
+  days?: number | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+  countOnly?: boolean | undefined;
+  schemaOnly?: boolean | undefined;
+  formattedOutput?: boolean | undefined;
+  data?: string | undefined;
+  alert?: boolean | undefined;
+  maxQuerySize?: number | undefined;
+  writeback?: string | undefined;
+  /** Folder paths are resolved against and shown relative to; default the process's. */
+  cwd?: string | undefined;
+}
+
+export interface ReplayDeps {
+  /** Progress line while it runs (only given when stderr is a terminal). */
+  progress?: ((text: string) => void) | undefined;
+  now?: () => number;
+}
+
+/**
+ * `logwarden test-rule RULE.yaml`: runs one rule over past data with the engine's own run and
+ * shows, per day, what it would have done: hits, matches, alerts after realert/aggregation/flood
+ * guard, suppressed; its busiest query_key values; the first alerts as they would be sent.
+ * Nothing leaves the machine unless --alert, and the real writeback index is never touched.
+ */
+export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: ReplayDeps = {}): Promise<number> {
+  const cwd = opts.cwd ?? process.cwd();
+  if (opts.schemaOnly) return schemaOnly(opts, io, cwd);
+  const usage = (message: string): number => {
+    io.err(`test-rule: ${message}`);
+    return TEST_RULE_EXIT.usage;
+  };
+  if (opts.data && opts.countOnly) return usage('--count-only counts in Elasticsearch; it cannot be combined with --data');
+  if (opts.alert && opts.countOnly) return usage('--count-only runs no rule, so --alert has nothing to send');
+
+  const config = loadConfig({ file: opts.config, env: io.env, cwd });
+  const loaded = loadRuleFile(path.resolve(cwd, opts.rule), config, io.env, { displayRoot: cwd });
+  if (!loaded.rule) return invalid(io, opts, loaded.problems);
+  const rule: RuleDefinition = opts.maxQuerySize !== undefined ? { ...loaded.rule, maxQuerySize: opts.maxQuerySize } : loaded.rule;
+  const notes: ReportProblem[] = [];
+  // The rule type and templates must work; the alerters only when alerts are really sent
+  // (a reviewer's laptop rarely has the Slack token, and captured alerts need none).
+  const notRunnable = runnableProblems(rule, cwd);
+  const withoutAlerters = new Set(runnableProblems({ ...rule, alert: [] }, cwd).map(formatProblem));
+  const alertProblems = notRunnable.filter((p) => !withoutAlerters.has(formatProblem(p)));
+  if (withoutAlerters.size > 0 || (opts.alert && alertProblems.length > 0)) return invalid(io, opts, notRunnable);
+  for (const p of alertProblems) notes.push({ message: `${formatProblem(p)} (alerts are captured, so the test runs anyway)`, count: 1 });
+
+  let events: RuleEvent[] | undefined;
+  if (opts.data) {
+    const why = dataProblem(rule, createRuleType(rule).needs);
+    if (why) return usage(`rule ${JSON.stringify(terminalCell(rule.name))}: ${why}`);
+    try {
+      const file = path.resolve(cwd, opts.data);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new DataFileError(`${opts.data}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      }
+      events = dataEvents(rule, parseDataFile(text, opts.data), path.basename(file), opts.data);
+    } catch (error) {
+      if (!(error instanceof DataFileError)) throw error;
+      io.err(`test-rule: ${error.message}`);
+      return TEST_RULE_EXIT.badData;
+    }
+  }
+
+  let range: { startMs: number; endMs: number };
+  try {
+    range = events && opts.days === undefined && opts.start === undefined && opts.end === undefined
+      ? dataSpan(events)
+      : resolveRange(opts, (deps.now ?? Date.now)(), 1);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(error.message);
+    throw error;
+  }
+  if (events) {
+    const outside = events.filter((e) => e.timestampMs <= range.startMs || e.timestampMs > range.endMs).length;
+    if (outside > 0) notes.push({ message: `${outside} document${outside === 1 ? ' is' : 's are'} outside the range and were not used`, count: 1 });
+  }
+  const days = splitDays(range.startMs, range.endMs);
+
+  const es = clientFor(config, opts.data !== undefined);
+  let report: TestRuleReport;
+  try {
+    report = opts.countOnly
+      ? await countOnly(es, rule, range, days, notes, deps)
+      : await replay(es, config, rule, range, days, events, notes, opts, io, deps);
+  } finally {
+    deps.progress?.('');
+    await es.close();
+  }
+  io.out(opts.formattedOutput ? safeJson(report) : formatTestRule(report));
+  return report.error ? TEST_RULE_EXIT.runFailed : TEST_RULE_EXIT.ok;
+}
+
+/** --schema-only: what lint says about this one file, no Elasticsearch. */
+function schemaOnly(opts: TestRuleOptions, io: CliIO, cwd: string): number {
+  const report = lint({ paths: [opts.rule], config: opts.config, cwd }, io.env);
+  if (opts.formattedOutput) io.out(safeJson({ schema: 'logwarden.test-rule.schema/1', ...report }));
+  else {
+    for (const problem of report.problems) io.out(terminalCell(formatProblem(problem), 2000));
+    io.out(report.ok ? `${report.rules.map((r) => `${terminalCell(r.file)}: rule ${JSON.stringify(terminalCell(r.name))} (${terminalCell(r.type)})`).join('\n')}\nSchema OK` : summary(report));
+  }
+  return report.ok ? TEST_RULE_EXIT.ok : TEST_RULE_EXIT.invalidRule;
+}
+
+function invalid(io: CliIO, opts: TestRuleOptions, problems: readonly ConfigProblem[]): number {
+  if (opts.formattedOutput) io.out(safeJson({ schema: 'logwarden.test-rule.schema/1', ok: false, rules: [], problems }));
+  else for (const p of problems) io.err(terminalCell(formatProblem(p), 2000));
+  io.err(`test-rule: ${opts.rule} is not a valid rule (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
+  return TEST_RULE_EXIT.invalidRule;
+}
+
+/** A cleanup failure must not hide the report; the leftover indices are named so they can be deleted by hand. */
+export async function disposeOrWarn(wb: ReplayWriteback, io: CliIO): Promise<void> {
+  try {
+    await wb.dispose();
+  } catch (error) {
+    io.err(`could not delete the throwaway writeback indices ${wb.index}*: ${error instanceof Error ? error.message : String(error)}; delete them by hand`);
+  }
+}
+
+/** ElastAlert2 replays a data file from its first to its last document. Windows exclude their start, hence the 1 ms. */
+function dataSpan(events: readonly RuleEvent[]): { startMs: number; endMs: number } {
+  const first = events[0];
+  const last = events[events.length - 1];
+  if (!first || !last) throw new UsageError('the --data file has no documents');
+  return { startMs: first.timestampMs - 1, endMs: last.timestampMs };
+}
+
+/**
+ * A client without `connect()`, which would create the configured (real) writeback indices: a
+ * test must leave no trace there.
+ */
+export function clientFor(config: LogWardenConfig, forData: boolean): EsHandle {
+  if (!config.es) {
+    const why = forData ? ' (--data still needs it for the throwaway writeback that holds realert and alert records)' : '';
+    throw new EsError('bad_request', `No Elasticsearch configured${why}: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.`);
+  }
+  return createEsClient(config.es);
+}
+
+async function countOnly(es: EsHandle, rule: RuleDefinition, range: { startMs: number; endMs: number }, days: readonly DayWindow[], notes: ReportProblem[], deps: ReplayDeps): Promise<TestRuleReport> {
+  const started = performance.now();
+  const records: DayRecord[] = [];
+  let error: TestRuleReport['error'] = null;
+  for (const [i, window] of days.entries()) {
+    deps.progress?.(`${terminalCell(rule.name, 40)}: counting day ${i + 1}/${days.length}`);
+    const t = performance.now();
+    try {
+      records.push({ window, hits: await countWindow(es, rule, window.startMs, window.endMs), ms: performance.now() - t });
+    } catch (e) {
+      error = { day: window.day, message: e instanceof Error ? e.message : String(e) };
+      break;
+    }
+  }
+  return buildTestRuleReport({
+    rule, source: 'elasticsearch', countOnly: true, delivery: 'captured', range, writeback: null, days: records,
+    alerts: [], keys: new Map(), warnings: notes, error, totalMs: performance.now() - started,
+  });
+}
+
+async function replay(
+  es: EsHandle,
+  config: LogWardenConfig,
+  rule: RuleDefinition,
+  range: { startMs: number; endMs: number },
+  days: readonly DayWindow[],
+  events: readonly RuleEvent[] | undefined,
+  notes: ReportProblem[],
+  opts: TestRuleOptions,
+  io: CliIO,
+  deps: ReplayDeps,
+): Promise<TestRuleReport> {
+  const started = performance.now();
+  const { log, warnings } = collectingLogger();
+  const wb = await openReplayWriteback(es, 'logwarden-test-rule', opts.writeback);
+  io.onStop(() => wb.disposeInterrupted());
+  const engine = new Replay({ es, config, writebackIndex: wb.index, log, delivery: opts.alert ? 'sent' : 'captured', env: io.env, out: io.out });
+  let replayed: ReplayedRule;
+  let keys: KeyTally;
+  try {
+    engine.add(rule);
+    replayed = await replayDays(engine, rule.name, days, { events, beforeDay: (i) => deps.progress?.(`${terminalCell(rule.name, 40)}: day ${i + 1}/${days.length}`) });
+    keys = engine.keys(rule.name);
+  } finally {
+    await engine.close();
+    await disposeOrWarn(wb, io);
+  }
+  return buildTestRuleReport({
+    rule, source: events ? 'data' : 'elasticsearch', countOnly: false, delivery: opts.alert ? 'sent' : 'captured', range,
+    writeback: { index: wb.index, throwaway: wb.throwaway }, days: replayed.records, alerts: engine.alerts(rule.name), keys,
+    warnings: [...notes, ...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day), ...warnings()], error: replayed.error ?? null, totalMs: performance.now() - started,
+  });
+}
