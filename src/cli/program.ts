@@ -134,7 +134,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .description('replay every rule over past days and print how many alerts each would have sent per day, noisiest first; nothing is sent')
     .argument('[paths...]', 'rule files or folders (default: rules_folder)')
     .option(...configOption)
-    .option('--days <n>', 'replay the previous N days (default 7)', wholeNumber(1))
+    .option('--days <n>', 'replay the last N whole UTC days, today excluded (default 7)', wholeNumber(1))
     .option('--start <time>', 'range start: ISO time, date, or relative like -2h (overrides --days)')
     .option('--end <time>', 'range end (default: now)')
     .option('--noisy <n>', 'mark rules with more alerts than this on some day (default 20)', wholeNumber(0))

@@ -25,7 +25,7 @@ dl.definition dd { margin: 0; }
 .alerts { padding-left: 1.2em; }
 .alert { margin-bottom: 1em; }
 .alert-text { white-space: pre-wrap; word-break: break-word; background: #8881; padding: .5em; margin: .3em 0; max-height: 20em; overflow: auto; }
-.actions { position: fixed; bottom: 0; right: 0; padding: .6em 1em; background: Canvas; border: 1px solid var(--line); }
+.actions { display: flex; gap: .6em; align-items: baseline; }
 .silence-form { display: flex; flex-wrap: wrap; gap: .6em; align-items: end; margin: 1em 0; }
 .silence-form h3 { width: 100%; margin: 0; }
 .silence-form label { display: flex; flex-direction: column; }

@@ -4,7 +4,7 @@
  * interpolation is escaped unless it is markup this module built (`Html`).
  */
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
  * Text → HTML text or quoted attribute value. Escapes quotes too, so the same helper is safe in
@@ -12,7 +12,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  */
 export function escapeHtml(value: unknown): string {
   const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-  return text.replace(/[&<>"'`]/g, (c) => ENTITIES[c] ?? c);
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
 /** Markup that is already safe: produced by `html` from escaped parts. Only this module creates it. */

@@ -55,21 +55,20 @@ function layout(title: string, ctx: PageContext, body: Html): Html {
 <script src="/static/app.js" defer></script>
 </head>
 <body>
-<header><a class="brand" href="/">LogWarden</a><nav><a href="/">Rules</a><a href="/silences">Silences</a><a href="/metrics">Metrics</a></nav><span class="muted">v${VERSION} · ${new Date(ctx.nowMs).toISOString()}</span></header>
+<header><a class="brand" href="/">LogWarden</a><nav><a href="/">Rules</a><a href="/silences">Silences</a><a href="/metrics">Metrics</a></nav>${ctx.actions ? tokenBox() : html``}<span class="muted">v${VERSION} · ${new Date(ctx.nowMs).toISOString()}</span></header>
 <main>
 ${body}
 </main>
-${ctx.actions ? tokenBox() : html``}
 </body>
 </html>
 `;
 }
 
 function tokenBox(): Html {
-  return html`<aside id="actions" class="actions">
-<label>Status page token <input id="token" type="password" autocomplete="off" spellcheck="false" placeholder="needed to silence / unsilence"></label>
+  return html`<div id="actions" class="actions">
+<label>Token <input id="token" type="password" autocomplete="off" spellcheck="false" placeholder="to silence / unsilence"></label>
 <output id="action-status" aria-live="polite"></output>
-</aside>`;
+</div>`;
 }
 
 function ruleLink(name: string): Html {

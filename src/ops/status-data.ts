@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { esCall } from '../es/client.ts';
 import type { Engine } from '../engine.ts';
+import { EsError } from '../es/errors.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import { realertKey, ruleSilenceKey } from '../suppress/realert.ts';
 import type { Silence } from '../writeback/store.ts';
@@ -10,6 +11,11 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** How far back the overview looks for a rule's last run; older runs show as "none in 7 days". */
 const LAST_RUN_LOOKBACK_MS = 7 * DAY;
+/**
+ * The overview's aggregation is reused this long: the page is readable without credentials, and
+ * reloading it in a loop must not become an aggregation per request on the cluster.
+ */
+const SUMMARY_CACHE_MS = 5_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export interface RuleSummary {
@@ -93,6 +99,7 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
 export class StatusData {
   private readonly engine: Engine;
   private readonly metrics: Metrics | undefined;
+  private summaryCache: { atMs: number; names: string; value: Promise<RuleSummary[]> } | undefined;
 
   constructor(engine: Engine, metrics: Metrics | undefined) {
     this.engine = engine;
@@ -103,8 +110,30 @@ export class StatusData {
     return this.engine.store.es;
   }
 
-  /** One aggregation request for all rules: last run, last error, 24 h sums and matches per hour. */
+  /** Every loaded rule's summary; shared by concurrent requests and cached briefly. */
   async rules(nowMs: number): Promise<RuleSummary[]> {
+    const names = JSON.stringify(this.engine.ruleNames());
+    const cached = this.summaryCache;
+    if (cached && cached.names === names && nowMs >= cached.atMs && nowMs - cached.atMs < SUMMARY_CACHE_MS) {
+      // The lag is in memory: always current.
+      return (await cached.value).map((s) => ({ ...s, lagSeconds: this.lagOf(s.name) }));
+    }
+    const value = this.readSummaries(nowMs);
+    this.summaryCache = { atMs: nowMs, names, value };
+    // A failed read is not cached.
+    value.catch(() => {
+      if (this.summaryCache?.value === value) this.summaryCache = undefined;
+    });
+    return value;
+  }
+
+  private lagOf(rule: string): number | undefined {
+    const lag = this.metrics?.lastRun(rule)?.lagMs;
+    return lag === undefined ? undefined : lag / 1000;
+  }
+
+  /** One aggregation request for all rules: last run, last error, 24 h sums and matches per hour. */
+  private async readSummaries(nowMs: number): Promise<RuleSummary[]> {
     const definitions = this.engine.ruleNames().flatMap((n) => {
       const d = this.engine.ruleDefinition(n);
       return d ? [d] : [];
@@ -154,7 +183,6 @@ export class StatusData {
       const i = Number(b.key);
       if (Number.isInteger(i) && i >= 0 && i < 24) perHour[i] = num(b.matches?.value);
     }
-    const lag = this.metrics?.lastRun(d.name)?.lagMs;
     return {
       name: d.name,
       type: d.type,
@@ -164,7 +192,7 @@ export class StatusData {
       lastRun: last
         ? { at: last['@timestamp'] ?? '', timeTakenSeconds: num(last.time_taken), hits: num(last.hits), matches: num(last.matches), error: text(last.error) }
         : undefined,
-      lagSeconds: lag === undefined ? undefined : lag / 1000,
+      lagSeconds: this.lagOf(d.name),
       lastError: lastErr?.error !== undefined ? { at: lastErr['@timestamp'] ?? '', message: lastErr.error } : undefined,
       day: {
         runs: num((day as Record<string, unknown>)['doc_count']),
@@ -239,7 +267,7 @@ export class StatusData {
       active = await this.engine.store.activeSilences(nowMs);
     } catch (error) {
       // No silence index yet (writeback not initialised): nothing is silenced.
-      if (error instanceof Error && 'kind' in error && error.kind === 'not_found') return [];
+      if (error instanceof EsError && error.kind === 'not_found') return [];
       throw error;
     }
     return active.map((s) => ({ key: s.key, until: iso(s.untilMs), reason: s.reason, manual: s.reason !== undefined }));

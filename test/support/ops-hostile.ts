@@ -1,8 +1,9 @@
 /**
  * Values an attacker can place in a log line, a rule file or a silence reason, each trying to run
- * script in the status page. Every payload that would run sets `window.__pwned`, so a browser
- * test can assert that none did. (A shared test/support/hostile.ts did not exist when the ops
- * tests were written; this list is theirs.)
+ * script in the status page. Every payload that would run sets `window.__pwned`, so the browser
+ * test can assert that none did. The shared corpus (test/support/hostile.ts, whose HTML payloads
+ * call alert(), which the browser test catches as a dialog) is used as well; this list adds the
+ * flag-setting variants and status-page-specific breakouts (</pre>, </td>, <iframe srcdoc>).
  */
 export const HOSTILE: readonly string[] = [
   '<script>window.__pwned=1</script>',

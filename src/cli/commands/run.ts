@@ -1,5 +1,6 @@
+import { realpathSync } from 'node:fs';
 import { Engine } from '../../engine.ts';
-import { createLogger } from '../../log.ts';
+import { createLogger, type Logger } from '../../log.ts';
 import { Metrics } from '../../ops/metrics.ts';
 import { startOpsServer, type OpsServer } from '../../ops/server.ts';
 import { isLoopback, opsSettings } from '../../ops/settings.ts';
@@ -65,6 +66,7 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
     }
   }
   engine.start();
+  const stopRetarget = reloadWhenRetargeted(config.rulesFolder, engine, log);
   log.info(`LogWarden running ${loaded} rules from ${config.rulesFolder}; Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -73,8 +75,34 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   });
   log.info('stopping: waiting for runs in flight');
   // The ops server stays up while runs drain, so liveness probes and a last scrape still answer.
+  stopRetarget();
   await engine.stop();
   await ops?.close();
   await es.close();
   return 0;
+}
+
+/**
+ * git-sync publishes each checkout by pointing a symlink at a new folder and deleting the old one.
+ * The engine's file watcher keeps watching the folder it resolved at start, so it sees the first
+ * switch only; this notices every later one (the resolved path changes) and reloads the rules.
+ */
+export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'loadRules'>, log: Pick<Logger, 'info'>, everyMs = 10_000): () => void {
+  const resolve = (): string | undefined => {
+    try {
+      return realpathSync(folder);
+    } catch {
+      return undefined; // mid-switch: try again next time
+    }
+  };
+  let current = resolve();
+  const timer = setInterval(() => {
+    const now = resolve();
+    if (now === undefined || now === current) return;
+    current = now;
+    const { loaded } = engine.loadRules();
+    log.info(`rules folder now points to ${now}; rules reloaded: ${loaded} enabled`);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

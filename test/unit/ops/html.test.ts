@@ -2,13 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { escapeHtml, html, safeJson } from '../../../src/ops/html.ts';
 import { overviewPage, relative, rulePage, silencesPage, sparkline } from '../../../src/ops/pages.ts';
 import type { RuleDetail, RuleSummary } from '../../../src/ops/status-data.ts';
+import { HOSTILE_VALUES, htmlActiveMarkup } from '../../support/hostile.ts';
 import { HOSTILE, HOSTILE_ALL } from '../../support/ops-hostile.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
 describe('escapeHtml', () => {
-  it('escapes the five HTML-significant characters and the backtick', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&\`</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;');
+  it('escapes the five HTML-significant characters', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+
+  it.each(HOSTILE_VALUES.map((h) => [h.name, h.value] as const))('leaves nothing an HTML parser acts on: shared corpus %s', (_name, value) => {
+    expect(htmlActiveMarkup(escapeHtml(value))).toEqual([]);
   });
 
   it('leaves text without them alone and renders nothing for null/undefined', () => {
@@ -20,9 +25,9 @@ describe('escapeHtml', () => {
 
   it.each(HOSTILE)('no hostile value keeps a tag or a quote: %s', (value) => {
     const out = escapeHtml(value);
-    expect(out).not.toMatch(/[<>"'`]/);
+    expect(out).not.toMatch(/[<>"']/);
     // Escaping twice shows the first escape as text, never decodes it.
-    expect(escapeHtml(out)).toContain('&amp;');
+    if (out !== value) expect(escapeHtml(out)).toContain('&amp;');
   });
 });
 
@@ -62,7 +67,7 @@ function expectInert(page: string): void {
   for (const h of HOSTILE) {
     if (/[<>"']/.test(h)) expect(page).not.toContain(h);
   }
-  expect(page).not.toMatch(/<script>|<img|<svg onload|<iframe|onerror=|<style>/i);
+  expect(page).not.toMatch(/<script>|<img|<svg onload|<iframe|<style>|<a href="javascript/i);
   expect(page).not.toMatch(/href="javascript:/i);
   // Our only script is the external file.
   expect(page.match(/<script/g)).toHaveLength(1);
@@ -106,6 +111,22 @@ describe('pages', () => {
     expect(rule).toContain(escapeHtml(HOSTILE[0]));
     // The unsilence button carries the key as an escaped attribute the script reads back.
     expect(rule).toContain(`data-unsilence="${escapeHtml(HOSTILE[1])}"`);
+  });
+
+  it.each(HOSTILE_VALUES.map((h) => [h.name, h.value] as const))('show the shared corpus value %s only as text in an alert and a silence', (_name, value) => {
+    const ctx = { nowMs: NOW, actions: true };
+    const s = summary('rule');
+    const page = rulePage({
+      summary: s,
+      definition: { queryKey: ['k'], realertMs: 0, alerters: ['stdout'], realertKey: 'rule', wholeRuleSilenceKey: 'rule._silence' },
+      runs: [],
+      alerts: [{ id: '1', alertTime: new Date(NOW).toISOString(), matchTime: '', queryKey: value, subject: value, text: `msg: ${value}`, sent: true, exception: undefined }],
+      silences: [{ key: `rule.${value}`, until: new Date(NOW + 60_000).toISOString(), reason: value, manual: true }],
+      pendingDeliveries: [],
+    }, ctx).value;
+    expect(page).toContain(`<pre class="alert-text">msg: ${escapeHtml(value)}</pre>`);
+    expect(page).toContain(`data-unsilence="rule.${escapeHtml(value)}"`);
+    if (/[<>"'&]/.test(value)) expect(page).not.toContain(value);
   });
 
   it('draws a sparkline of numbers only, its label escaped', () => {
