@@ -14,7 +14,8 @@ const strOrList: Schema = { type: ['string', 'array'], items: str };
 const secret: Schema = { type: 'string', 'x-secret': true };
 const secretOrList: Schema = { type: ['string', 'array'], items: str, 'x-secret': true };
 const certs: Schema = { type: ['boolean', 'string'] };
-const color: Schema = { enum: ['good', 'warning', 'danger'] };
+// Slack's named colours, or any #rrggbb (the alerter accepts both).
+const color: Schema = { anyOf: [{ enum: ['good', 'warning', 'danger'] }, { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' }] };
 // Seconds; fractions allowed (Python's requests takes a float).
 const seconds: Schema = { type: 'number', exclusiveMinimum: 0 };
 
@@ -42,7 +43,7 @@ const slack: Record<string, Schema> = {
   slack_ignore_ssl_errors: bool,
   slack_title: str,
   slack_title_link: str,
-  slack_timeout: { type: 'integer', minimum: 1 },
+  slack_timeout: { type: 'number', exclusiveMinimum: 0 },
   slack_attach_kibana_discover_url: bool,
   slack_kibana_discover_color: str,
   slack_kibana_discover_title: str,
@@ -121,7 +122,8 @@ const pagerduty: Record<string, Schema> = {
   pagerduty_api_url: str,
   pagerduty_timeout: seconds,
   pagerduty_client_name: str,
-  pagerduty_event_type: { enum: ['none', 'trigger', 'resolve', 'acknowledge'] },
+  // ElastAlert2 also has 'none'; we refuse it: an alert that pages nobody should not use this alerter.
+  pagerduty_event_type: { enum: ['trigger', 'resolve', 'acknowledge'] },
   pagerduty_incident_key: str,
   pagerduty_incident_key_args: strList,
   pagerduty_proxy: str,

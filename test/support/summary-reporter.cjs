@@ -5,10 +5,12 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const file = process.env.LOGWARDEN_TEST_SUMMARY;
     if (!file) return;
+    // `npm test` runs jest more than once (fast projects, then integration): totals add up.
+    const before = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { passed: 0, failed: 0, skipped: 0 };
     fs.writeFileSync(file, JSON.stringify({
-      passed: results.numPassedTests,
-      failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
-      skipped: results.numPendingTests + results.numTodoTests,
+      passed: before.passed + results.numPassedTests,
+      failed: before.failed + results.numFailedTests + results.numRuntimeErrorTestSuites,
+      skipped: before.skipped + results.numPendingTests + results.numTodoTests,
     }));
   }
 }

@@ -86,7 +86,8 @@ async function runAll(tests: readonly RuleTestFile[], report: TestReport, opts: 
     await cluster.stop();
   });
   try {
-    es = createEsClient(settingsFromConnection(cluster.connection));
+    // Generous: a shared CI machine may be busy; a slow answer is not a failing rule.
+    es = createEsClient({ ...settingsFromConnection(cluster.connection), requestTimeoutMs: 60_000 });
     const version = cluster.method === 'env' ? await clusterVersion(es) : cluster.version;
     report.elasticsearch = { method: cluster.method, url: es.url, version };
     io.err(`Elasticsearch ${version} ${HOW[cluster.method]} at ${es.url}`);
