@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -202,11 +202,19 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
   ];
   const [esCmd, esArgs] = asUser(path.join(home, 'bin', 'elasticsearch'), settings.map((s) => `-E${s}`));
   opts.log.info(`Starting Elasticsearch ${opts.version} on Java ${java.major}${runAs ? ` as user ${runAs.user}` : ''} (data in ${instance})`);
-  const child = spawn(esCmd, esArgs, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let tail = '';
-  const keepTail = (d: Buffer): void => { tail = (tail + d.toString()).slice(-8000); };
-  child.stdout?.on('data', keepTail);
-  child.stderr?.on('data', keepTail);
+  // Console output goes to a file, not a pipe: a parent whose event loop is busy (a test calling
+  // spawnSync) would stop draining a pipe, and Elasticsearch would block writing its log.
+  const consoleLog = path.join(instance, 'logs', 'console.log');
+  const consoleFd = openSync(consoleLog, 'a');
+  const child = spawn(esCmd, esArgs, { env, detached: true, stdio: ['ignore', consoleFd, consoleFd] });
+  closeSync(consoleFd);
+  const tail = (): string => {
+    try {
+      return readFileSync(consoleLog, 'utf8').slice(-8000);
+    } catch {
+      return '';
+    }
+  };
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
 
@@ -220,7 +228,7 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
   } catch (error) {
     await stop();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Elasticsearch ${opts.version} did not start: ${reason}\n--- last output ---\n${tail.replaceAll(password, '***')}`);
+    throw new Error(`Elasticsearch ${opts.version} did not start: ${reason}\n--- last output ---\n${tail().replaceAll(password, '***')}`);
   }
 }
 
