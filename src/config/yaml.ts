@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, load, mergeTag, parseEvents, YAMLException, type Event } from 'js-yaml';
 import { exceededLimit, RULE_YAML_LIMITS, type YamlLimits } from './yaml-limits.ts';
 
@@ -45,6 +45,8 @@ export function readYamlFile(abs: string, display: string, limits: YamlLimits = 
 
 /** A text file's content, or a YamlLimitError when it is over `maxBytes` (checked before reading). */
 export function readTextFile(abs: string, maxBytes: number): string {
+  // Opening a named pipe waits for a writer, and /dev/zero never ends: only regular files are read.
+  if (!statSync(abs).isFile()) throw new YamlLimitError('not a regular file (a pipe, socket or device is never read)', undefined);
   const fd = openSync(abs, 'r');
   try {
     const bytes = fstatSync(fd).size;

@@ -25,10 +25,13 @@ export class FileCache {
   private readonly files = new Map<string, ParsedFile>();
   private readonly env: NodeJS.ProcessEnv;
   private readonly display: (abs: string) => string;
+  private readonly onRead: ((display: string) => void) | undefined;
 
-  constructor(env: NodeJS.ProcessEnv, display: (abs: string) => string) {
+  /** `onRead` hears of each file before it is read: a reload that hangs can then name the file it hung on. */
+  constructor(env: NodeJS.ProcessEnv, display: (abs: string) => string, onRead?: (display: string) => void) {
     this.env = env;
     this.display = display;
+    this.onRead = onRead;
   }
 
   get(abs: string): ParsedFile {
@@ -43,6 +46,7 @@ export class FileCache {
   private read(abs: string): ParsedFile {
     const display = this.display(abs);
     const parsed: ParsedFile = { abs, display, source: undefined, value: undefined, problems: [], unexpanded: [], imports: [] };
+    this.onRead?.(display);
     try {
       parsed.source = readYamlFile(abs, display);
     } catch (error) {
