@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { rmSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FIXTURE_YAML_LIMITS, RULE_YAML_LIMITS } from '../../../src/config/yaml-limits.ts';
@@ -56,6 +56,19 @@ describe('YAML limits', () => {
       expect(describeYamlError(refusal(() => readYamlFile(file, 'big.yaml')))).toBe('refused: the file is 2.0 MiB; at most 2.0 MiB is read');
       expect(readYamlFile(file, 'big.yaml', FIXTURE_YAML_LIMITS).value).toEqual({ text: 'x'.repeat(RULE_YAML_LIMITS.maxBytes) });
       expect(refusal(() => parseYaml('a: 12345\n', 'small.yaml', { ...RULE_YAML_LIMITS, maxBytes: 4 })).message).toBe('the file is 1 KiB; at most 1 KiB is read');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never reads a device or a named pipe, which would never end or never start', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lw-yaml-fifo-'));
+    try {
+      const fifo = path.join(dir, 'pipe.yaml');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      for (const file of ['/dev/zero', fifo]) {
+        expect(describeYamlError(refusal(() => readYamlFile(file, 'x.yaml')))).toBe('refused: not a regular file (a pipe, socket or device is never read)');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
