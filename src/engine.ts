@@ -99,7 +99,14 @@ export class Engine {
       let result: LoadResult;
       do {
         this.reloadAgain = false;
-        result = await this.reloadOnce();
+        try {
+          result = await this.reloadOnce();
+        } catch (error) {
+          // The rules loaded before keep running; the next change to the folder tries again.
+          const message = `${this.opts.config.rulesFolder}: rules reload failed: ${error instanceof Error ? error.message : String(error)}`;
+          this.opts.log.error(message);
+          result = { loaded: this.rules.size, problems: [message] };
+        }
       } while (this.reloadAgain && !this.stopped);
       return result;
     };
@@ -260,9 +267,7 @@ export class Engine {
         // Editors write a file in several steps; reload once they are done.
         if (this.reloadTimer) clearTimeout(this.reloadTimer);
         this.reloadTimer = setTimeout(() => {
-          this.reloadRules()
-            .then(({ loaded }) => this.opts.log.info(`rules reloaded: ${loaded} enabled`))
-            .catch((error: unknown) => this.opts.log.error(`rules reload failed: ${error instanceof Error ? error.message : String(error)}`));
+          void this.reloadRules().then(({ loaded }) => this.opts.log.info(`rules reloaded: ${loaded} enabled`));
         }, 300);
       });
     } catch (error) {
