@@ -5,7 +5,8 @@ import type { LogWardenConfig } from './config/load-config.ts';
 import type { EsHandle } from './es/client.ts';
 import type { Logger } from './log.ts';
 import type { EngineObserver } from './observe.ts';
-import { loadRules } from './rules/load-rules.ts';
+import { loadRules, type LoadedRules } from './rules/load-rules.ts';
+import { loadRulesOffThread, RELOAD_LIMITS, type OffThreadLimits } from './rules/reload/off-thread.ts';
 import { runnableProblems } from './rules/runnable.ts';
 import type { RuleDefinition } from './rules/types.ts';
 import { createRuleType } from './ruletypes/index.ts';
@@ -40,6 +41,13 @@ export interface EngineOptions {
   observer?: EngineObserver;
   /** Backtest/test-rule: realert and noise controls use each match's time as "now" (see RunContext). */
   replay?: boolean;
+  /** Time and memory a reload of the rules folder may take (on its worker thread). */
+  reloadLimits?: OffThreadLimits;
+}
+
+export interface LoadResult {
+  loaded: number;
+  problems: string[];
 }
 
 /**
@@ -57,6 +65,9 @@ export class Engine {
   private reloadTimer: NodeJS.Timeout | undefined;
   private cancelDeliveries: (() => void) | undefined;
   private deliveryPass: Promise<unknown> | undefined;
+  private reloading: Promise<LoadResult> | undefined;
+  private reloadAgain = false;
+  private stopped = false;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
@@ -69,8 +80,61 @@ export class Engine {
    * (Re)loads the rules folder. A rule file that fails validation is reported; if an earlier
    * version of the same rule was running, that version keeps running.
    */
-  loadRules(): { loaded: number; problems: string[] } {
-    const { rules, problems } = loadRules(this.opts.config, this.opts.env ?? process.env);
+  loadRules(): LoadResult {
+    return this.apply(loadRules(this.opts.config, this.opts.env ?? process.env));
+  }
+
+  /**
+   * Reloads the rules folder while the rules keep running: files are parsed and validated on a
+   * worker thread, so no file, however hostile, can stall the scheduler or the ops server. A
+   * reload over its time or memory limit is abandoned and the rules loaded before keep running.
+   * Reloads never overlap; a request during one makes one more run after it.
+   */
+  reloadRules(): Promise<LoadResult> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    const run = async (): Promise<LoadResult> => {
+      let result: LoadResult;
+      do {
+        this.reloadAgain = false;
+        try {
+          result = await this.reloadOnce();
+        } catch (error) {
+          // The rules loaded before keep running; the next change to the folder tries again.
+          const message = `${this.opts.config.rulesFolder}: rules reload failed: ${error instanceof Error ? error.message : String(error)}`;
+          this.opts.log.error(message);
+          result = { loaded: this.rules.size, problems: [message] };
+        }
+      } while (this.reloadAgain && !this.stopped);
+      return result;
+    };
+    this.reloading = run().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async reloadOnce(): Promise<LoadResult> {
+    const off = await loadRulesOffThread(this.opts.config, this.opts.env ?? process.env, this.opts.reloadLimits ?? RELOAD_LIMITS);
+    const unchanged = { loaded: this.rules.size, problems: [] };
+    if (this.stopped) return unchanged;
+    if (off.outcome === 'loaded') {
+      // Options arrive as a structured clone: frozen again, as loadRules leaves them.
+      for (const rule of off.loaded.rules) Object.freeze(rule.options);
+      return this.apply(off.loaded);
+    }
+    if (off.outcome === 'unavailable') {
+      this.opts.log.warn(`cannot load the rules on a worker thread (${off.reason}); loading them on the main thread`);
+      return this.loadRules();
+    }
+    const message = `${this.opts.config.rulesFolder}: rules reload abandoned, ${off.reason}; the ${this.rules.size} rules loaded before keep running`;
+    this.opts.log.error(message);
+    return { ...unchanged, problems: [message] };
+  }
+
+  private apply({ rules, problems }: LoadedRules): LoadResult {
     const messages = problems.map(formatProblem);
     for (const m of messages) this.opts.log.error(m);
     const badFiles = new Set(problems.map((p) => p.file));
@@ -182,6 +246,7 @@ export class Engine {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.watcher?.close();
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     const cancel = this.cancelDeliveries;
@@ -202,8 +267,7 @@ export class Engine {
         // Editors write a file in several steps; reload once they are done.
         if (this.reloadTimer) clearTimeout(this.reloadTimer);
         this.reloadTimer = setTimeout(() => {
-          const { loaded } = this.loadRules();
-          this.opts.log.info(`rules reloaded: ${loaded} enabled`);
+          void this.reloadRules().then(({ loaded }) => this.opts.log.info(`rules reloaded: ${loaded} enabled`));
         }, 300);
       });
     } catch (error) {

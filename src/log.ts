@@ -1,19 +1,115 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { formatDuration } from './config/duration.ts';
+import { systemClock, type Clock } from './schedule/clock.ts';
 
 export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  level?: string;
+  pretty?: boolean;
+  /** Where lines go instead of stderr (tests). */
+  destination?: DestinationStream;
+  /** Time for the repeat window; default the system clock, whose timers never keep the process alive. */
+  clock?: Clock;
+  /** Identical warnings and errors within this window after the first are counted, not written. */
+  repeatWindowMs?: number;
+}
+
+/** A minute: a rule that fails every tick still says so once a minute, with how often it happened. */
+export const REPEAT_WINDOW_MS = 60_000;
+
+const WARN = 40;
+const FATAL = 60;
 
 /**
  * JSON lines on stderr for machines; colourised, readable lines when a person watches a terminal.
  * Secrets never reach the logger: callers log EsError messages, which are redacted.
+ * A warning or error repeated word for word is written once per window, then once more with the
+ * number of repeats: a rule scheduled too often once wrote 10,000 identical lines in 25 seconds.
  */
-export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
+export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOGWARDEN_LOG_LEVEL ?? 'info';
   const usePretty = options.pretty ?? Boolean(process.stderr.isTTY);
+  const repeats = new RepeatLimiter(options.clock ?? unrefClock, options.repeatWindowMs ?? REPEAT_WINDOW_MS);
+  const hooks = { logMethod: repeats.hook() };
+  if (options.destination) return pino({ level, base: undefined, hooks }, options.destination);
   if (usePretty) {
-    return pino({ level }, pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
+    return pino({ level, hooks }, pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
   }
-  return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+  return pino({ level, base: undefined, hooks }, pino.destination({ fd: 2, sync: true }));
+}
+
+/** The system clock, except that a pending repeat summary never keeps a finished command running. */
+const unrefClock: Clock = {
+  now: () => systemClock.now(),
+  setTimer(fn, delayMs) {
+    const handle = setTimeout(fn, Math.max(0, delayMs));
+    handle.unref();
+    return () => clearTimeout(handle);
+  },
+};
+
+interface Window {
+  suppressed: number;
+  write: () => void;
+}
+
+/** Lets the first of identical lines through and counts the rest until its window ends. */
+class RepeatLimiter {
+  private readonly windows = new Map<string, Window>();
+  private readonly clock: Clock;
+  private readonly windowMs: number;
+
+  constructor(clock: Clock, windowMs: number) {
+    this.clock = clock;
+    this.windowMs = windowMs;
+  }
+
+  hook(): (this: Logger, args: Parameters<LogFn>, method: LogFn, level: number) => void {
+    const limiter = this;
+    return function logMethod(this: Logger, args, method, level) {
+      if (level < WARN || level >= FATAL || limiter.windowMs <= 0) {
+        method.apply(this, args);
+        return;
+      }
+      const key = `${level}\u0000${JSON.stringify(this.bindings())}\u0000${safeJson(args)}`;
+      const open = limiter.windows.get(key);
+      if (open) {
+        open.suppressed++;
+        return;
+      }
+      method.apply(this, args);
+      const summary = withRepeats(args);
+      const logger = this;
+      const window: Window = { suppressed: 0, write: () => method.apply(logger, summary(window.suppressed, limiter.windowMs)) };
+      limiter.windows.set(key, window);
+      limiter.clock.setTimer(() => {
+        limiter.windows.delete(key);
+        if (window.suppressed > 0) window.write();
+      }, limiter.windowMs);
+    };
+  }
+}
+
+/** The same log call with the count of repeats added to its object and to its message. */
+function withRepeats(args: Parameters<LogFn>): (count: number, windowMs: number) => Parameters<LogFn> {
+  const [first, ...rest] = args as unknown[];
+  return (count, windowMs) => {
+    const note = `(repeated ${count} more ${count === 1 ? 'time' : 'times'} in ${formatDuration(windowMs)})`;
+    if (typeof first === 'string') return [{ repeated: count }, `${first} ${note}`, ...rest] as unknown as Parameters<LogFn>;
+    const object = first !== null && typeof first === 'object' && !(first instanceof Error) ? first : { err: first };
+    const message = typeof rest[0] === 'string' ? `${rest[0]} ${note}` : note;
+    return [{ ...object, repeated: count }, message, ...rest.slice(1)] as unknown as Parameters<LogFn>;
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v)) ?? '';
+  } catch {
+    return String(value);
+  }
 }
 
 /** A logger that drops everything, for tests that assert on other outputs. */

@@ -1,3 +1,4 @@
+import { RUN_EVERY } from './bounds.ts';
 import type { Schema } from './validate.ts';
 
 const duration: Schema = { 'x-duration': true };
@@ -8,7 +9,7 @@ const secret: Schema = { type: 'string', 'x-secret': true };
 export const globalConfigProperties: Record<string, Schema> = {
   rules_folder: str,
   scan_subdirectories: { type: 'boolean' },
-  run_every: duration,
+  run_every: { 'x-duration': RUN_EVERY },
   buffer_time: duration,
   writeback_index: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]*$' },
   alert_time_limit: duration,

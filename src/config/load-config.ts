@@ -5,7 +5,7 @@ import { parseDuration } from './duration.ts';
 import { expandEnv, fieldName } from './env.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { validate } from './validate.ts';
-import { parseYaml, YamlSyntaxError, type YamlSource } from './yaml.ts';
+import { describeYamlError, readYamlFile, YamlSyntaxError, type YamlSource } from './yaml.ts';
 
 export interface EsSettings {
   url: string;
@@ -74,9 +74,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LogWardenConfig {
   const display = path.relative(cwd, file) || file;
   let source: YamlSource;
   try {
-    source = parseYaml(readFileSync(file, 'utf8'), display);
+    source = readYamlFile(file, display);
   } catch (error) {
-    if (error instanceof YamlSyntaxError) throw new ConfigError([{ file: display, line: error.line, message: `invalid YAML: ${error.message}` }]);
+    if (error instanceof YamlSyntaxError) throw new ConfigError([{ file: display, line: error.line, message: describeYamlError(error) }]);
     throw error;
   }
   const raw = source.value ?? {};

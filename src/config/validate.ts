@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { ANY_DURATION, durationOutOfBounds, type DurationBounds } from './bounds.ts';
 import { parseDuration } from './duration.ts';
 import type { ConfigProblem } from './errors.ts';
 import { suggest } from './suggest.ts';
@@ -27,8 +28,8 @@ export interface Schema {
   maxProperties?: number;
   patternProperties?: Record<string, Schema>;
   description?: string;
-  /** Value is a duration: `{minutes: 5}` or "5m". */
-  'x-duration'?: boolean;
+  /** Value is a duration: `{minutes: 5}` or "5m"; `true` means within ANY_DURATION. */
+  'x-duration'?: true | DurationBounds;
   /** Value is a secret: error messages never quote it. */
   'x-secret'?: boolean;
 }
@@ -37,10 +38,11 @@ const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionT
 ajv.addKeyword({
   keyword: 'x-duration',
   errors: true,
-  validate: function check(this: unknown, _enabled: boolean, data: unknown): boolean {
+  validate: function check(this: unknown, bounds: true | DurationBounds, data: unknown): boolean {
     const parsed = parseDuration(data);
-    if (typeof parsed === 'number') return true;
-    (check as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-duration', message: parsed.error, params: {} }];
+    const error = typeof parsed === 'number' ? durationOutOfBounds(parsed, bounds === true ? ANY_DURATION : bounds) : parsed.error;
+    if (error === undefined) return true;
+    (check as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-duration', message: error, params: {} }];
     return false;
   },
 });

@@ -1,4 +1,6 @@
-import { CORE_SCHEMA, EVENT_ID, getScalarValue, load, mergeTag, parseEvents, YAMLException, type Event } from 'js-yaml';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, load, mergeTag, parseEvents, YAMLException, type Event } from 'js-yaml';
+import { exceededLimit, RULE_YAML_LIMITS, type YamlLimits } from './yaml-limits.ts';
 
 // ElastAlert2 reads rules with PyYAML, which merges `<<: *defaults`; js-yaml's core schema does not.
 const SCHEMA = CORE_SCHEMA.withTags(mergeTag);
@@ -20,6 +22,43 @@ export class YamlSyntaxError extends Error {
   }
 }
 
+/** A file refused for its size or for what its aliases expand to (see yaml-limits.ts). */
+export class YamlLimitError extends YamlSyntaxError {
+  override name = 'YamlLimitError';
+}
+
+/** The problem message for a file that could not be parsed. */
+export function describeYamlError(error: YamlSyntaxError): string {
+  return error instanceof YamlLimitError ? `refused: ${error.message}` : `invalid YAML: ${error.message}`;
+}
+
+const MIB = 1024 * 1024;
+const size = (bytes: number): string => (bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
+
+/**
+ * Reads and parses a YAML file, refusing one over `limits.maxBytes` before reading it, so that a
+ * huge file never reaches memory. File system errors are thrown as they are.
+ */
+export function readYamlFile(abs: string, display: string, limits: YamlLimits = RULE_YAML_LIMITS): YamlSource {
+  return parseYaml(readTextFile(abs, limits.maxBytes), display, limits);
+}
+
+/** A text file's content, or a YamlLimitError when it is over `maxBytes` (checked before reading). */
+export function readTextFile(abs: string, maxBytes: number): string {
+  // Opening a named pipe waits for a writer, and /dev/zero never ends: only regular files are read.
+  if (!statSync(abs).isFile()) throw new YamlLimitError('not a regular file (a pipe, socket or device is never read)', undefined);
+  const fd = openSync(abs, 'r');
+  try {
+    const bytes = fstatSync(fd).size;
+    if (bytes > maxBytes) throw tooLarge(bytes, maxBytes);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const tooLarge = (bytes: number, maxBytes: number): YamlLimitError => new YamlLimitError(`the file is ${size(bytes)}; at most ${size(maxBytes)} is read`, undefined);
+
 type Frame =
   | { kind: 'map'; path: string[]; key: string | undefined }
   | { kind: 'seq'; path: string[]; index: number };
@@ -28,13 +67,22 @@ type Frame =
  * Parses one YAML document and remembers where each key sits, so that a schema error about
  * `alert[1].slack_channel` can name its line. js-yaml's event stream carries source offsets.
  */
-export function parseYaml(text: string, filename: string): YamlSource {
+export function parseYaml(text: string, filename: string, limits: YamlLimits = RULE_YAML_LIMITS): YamlSource {
+  // A file read elsewhere (a string already in memory) gets the same size limit, counted in bytes.
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxBytes) throw tooLarge(bytes, limits.maxBytes);
   let value: unknown;
   let events: Event[];
   try {
-    events = parseEvents(text, { filename });
+    events = parseEvents(text, { filename, maxDepth: limits.maxDepth });
+    // Keys and values are both events: twice the limit is surely too many, refused before building anything.
+    if (events.length > 2 * limits.maxNodes + 10) throw tooMany(limits, events);
+    // Built from the events already parsed, not by parsing the text a second time.
+    const documents = constructFromEvents(events, { source: text, filename, schema: SCHEMA });
+    // js-yaml's load() says what is wrong with a stream of several documents.
+    if (documents.length > 1) load(text, { filename, schema: SCHEMA, maxDepth: limits.maxDepth });
     // An empty file (or one of comments only) is no document: its value is undefined, not an error.
-    value = events.some((e) => e.type === EVENT_ID.DOCUMENT) ? load(text, { filename, schema: SCHEMA }) : undefined;
+    value = documents[0];
   } catch (error) {
     if (error instanceof YAMLException) {
       const line = error.mark ? error.mark.line + 1 : undefined;
@@ -54,6 +102,7 @@ export function parseYaml(text: string, filename: string): YamlSource {
     }
     return lo + 1;
   };
+  checkExpansion(value, events, limits, lineAt);
 
   const lines = new Map<string, number>();
   const stack: Frame[] = [];
@@ -116,4 +165,26 @@ export function parseYaml(text: string, filename: string): YamlSource {
       return undefined;
     },
   };
+}
+
+/** Refuses a document whose aliases expand past `limits`; the line named is the first alias's. */
+function checkExpansion(value: unknown, events: readonly Event[], limits: YamlLimits, lineAt: (offset: number) => number): void {
+  const found = exceededLimit(value, limits);
+  if (!found) return;
+  const alias = events.find((e) => e.type === EVENT_ID.ALIAS);
+  const line = alias?.type === EVENT_ID.ALIAS ? lineAt(alias.anchorStart) : undefined;
+  if (found === 'nodes') throw tooMany(limits, events, line);
+  const message =
+    found === 'depth'
+      ? `the document nests lists and mappings more than ${limits.maxDepth} levels deep${alias ? ' once its aliases (*name) are followed' : ''}`
+      : 'an alias (*name) refers to a list or mapping that contains it, so the document never ends';
+  throw new YamlLimitError(message, line);
+}
+
+function tooMany(limits: YamlLimits, events: readonly Event[], line?: number): YamlLimitError {
+  const most = `more than ${limits.maxNodes.toLocaleString('en')} values`;
+  const message = events.some((e) => e.type === EVENT_ID.ALIAS)
+    ? `the document holds ${most} once its aliases (*name) are followed; aliases of lists of aliases multiply (a "billion laughs" file)`
+    : `the document holds ${most}; at most ${limits.maxNodes.toLocaleString('en')} are read`;
+  return new YamlLimitError(message, line);
 }

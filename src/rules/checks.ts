@@ -1,3 +1,4 @@
+import { ANY_DURATION, durationOutOfBounds } from '../config/bounds.ts';
 import { parseDuration } from '../config/duration.ts';
 import type { ConfigProblem } from '../config/errors.ts';
 import { suggest } from '../config/suggest.ts';
@@ -123,7 +124,8 @@ function checkAggregation(ctx: CheckContext): void {
     return;
   }
   const parsed = parseDuration(value);
-  if (typeof parsed !== 'number') ctx.report(['aggregation'], 'aggregation', parsed.error);
+  const error = typeof parsed === 'number' ? durationOutOfBounds(parsed, ANY_DURATION) : parsed.error;
+  if (error !== undefined) ctx.report(['aggregation'], 'aggregation', error);
 }
 
 /** Milliseconds of a duration option already validated; undefined when absent. */

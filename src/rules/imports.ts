@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expandEnv, fieldName } from '../config/env.ts';
 import type { ConfigProblem } from '../config/errors.ts';
 import { validate } from '../config/validate.ts';
-import { parseYaml, YamlSyntaxError, type YamlPath, type YamlSource } from '../config/yaml.ts';
+import { describeYamlError, readYamlFile, YamlSyntaxError, type YamlPath, type YamlSource } from '../config/yaml.ts';
 import { importSchema } from './schema.ts';
 
 /** One YAML file as read: its options after `${VAR}` expansion, or why it could not be used. */
@@ -25,10 +25,13 @@ export class FileCache {
   private readonly files = new Map<string, ParsedFile>();
   private readonly env: NodeJS.ProcessEnv;
   private readonly display: (abs: string) => string;
+  private readonly onRead: ((display: string) => void) | undefined;
 
-  constructor(env: NodeJS.ProcessEnv, display: (abs: string) => string) {
+  /** `onRead` hears of each file before it is read: a reload that hangs can then name the file it hung on. */
+  constructor(env: NodeJS.ProcessEnv, display: (abs: string) => string, onRead?: (display: string) => void) {
     this.env = env;
     this.display = display;
+    this.onRead = onRead;
   }
 
   get(abs: string): ParsedFile {
@@ -43,19 +46,16 @@ export class FileCache {
   private read(abs: string): ParsedFile {
     const display = this.display(abs);
     const parsed: ParsedFile = { abs, display, source: undefined, value: undefined, problems: [], unexpanded: [], imports: [] };
-    let text: string;
+    this.onRead?.(display);
     try {
-      text = readFileSync(abs, 'utf8');
+      parsed.source = readYamlFile(abs, display);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      parsed.problems.push({ file: display, message: `cannot read the file (${code})` });
-      return parsed;
-    }
-    try {
-      parsed.source = parseYaml(text, display);
-    } catch (error) {
-      if (!(error instanceof YamlSyntaxError)) throw error;
-      parsed.problems.push({ file: display, line: error.line, message: `invalid YAML: ${error.message}` });
+      if (error instanceof YamlSyntaxError) {
+        parsed.problems.push({ file: display, line: error.line, message: describeYamlError(error) });
+      } else {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+        parsed.problems.push({ file: display, message: `cannot read the file (${code})` });
+      }
       return parsed;
     }
     const raw = parsed.source.value;

@@ -17,6 +17,8 @@ export interface LoadedRules {
 export interface LoadRulesOptions {
   /** Folder that file names in rules and messages are relative to; default the rules folder. */
   displayRoot?: string;
+  /** Hears of each file (as displayed) before it is read. */
+  onRead?: (file: string) => void;
 }
 
 const isRuleFileName = (name: string): boolean => /\.ya?ml$/.test(name) && !/\.test\.ya?ml$/.test(name);
@@ -80,7 +82,7 @@ export function loadRules(config: LogWardenConfig, env: NodeJS.ProcessEnv, optio
  * Duplicate names: the first file (by path) keeps the name; each later one is a problem.
  */
 export function loadRuleFiles(files: readonly string[], config: LogWardenConfig, env: NodeJS.ProcessEnv, options: LoadRulesOptions = {}): LoadedRules {
-  const cache = new FileCache(env, displayFor(options.displayRoot ?? config.rulesFolder));
+  const cache = new FileCache(env, displayFor(options.displayRoot ?? config.rulesFolder), options.onRead);
   const candidates = [...new Set(files.map((f) => path.resolve(f)))].filter((f) => !/\.test\.ya?ml$/.test(f)).sort();
   const ruleFiles = withoutFragments(candidates, cache);
 

@@ -1,3 +1,4 @@
+import { MAX_COUNT, RUN_EVERY } from '../config/bounds.ts';
 import type { Schema } from '../config/validate.ts';
 import { alerterOptionProperties, otherAlerterOptionPatterns } from './alerter-options.ts';
 
@@ -15,8 +16,8 @@ const str: Schema = { type: 'string' };
 const nonEmpty: Schema = { type: 'string', minLength: 1 };
 const bool: Schema = { type: 'boolean' };
 const int: Schema = { type: 'integer' };
-const atLeastOne: Schema = { type: 'integer', minimum: 1 };
-const atLeastZero: Schema = { type: 'integer', minimum: 0 };
+const atLeastOne: Schema = { type: 'integer', minimum: 1, maximum: MAX_COUNT };
+const atLeastZero: Schema = { type: 'integer', minimum: 0, maximum: MAX_COUNT };
 const num: Schema = { type: 'number' };
 const duration: Schema = { 'x-duration': true };
 const mapping: Schema = { type: 'object' };
@@ -41,7 +42,7 @@ const common: Record<string, Schema> = {
   timestamp_format_expr: str,
   timestamp_to_datetime_format_expr: str,
   query_key: strOrList,
-  run_every: duration,
+  run_every: { 'x-duration': RUN_EVERY },
   buffer_time: duration,
   query_delay: duration,
   realert: duration,

@@ -87,7 +87,7 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
  * The engine's file watcher keeps watching the folder it resolved at start, so it sees the first
  * switch only; this notices every later one (the resolved path changes) and reloads the rules.
  */
-export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'loadRules'>, log: Pick<Logger, 'info'>, everyMs = 10_000): () => void {
+export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'reloadRules'>, log: Pick<Logger, 'info'>, everyMs = 10_000): () => void {
   const resolve = (): string | undefined => {
     try {
       return realpathSync(folder);
@@ -100,8 +100,7 @@ export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'loadR
     const now = resolve();
     if (now === undefined || now === current) return;
     current = now;
-    const { loaded } = engine.loadRules();
-    log.info(`rules folder now points to ${now}; rules reloaded: ${loaded} enabled`);
+    void engine.reloadRules().then(({ loaded }) => log.info(`rules folder now points to ${now}; rules reloaded: ${loaded} enabled`));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 describe('reloadWhenRetargeted (git-sync swaps the rules folder link)', () => {
-  it('reloads once per new link target, and not while it stays', () => {
+  it('reloads once per new link target, and not while it stays', async () => {
     jest.useFakeTimers();
     const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lw-link-')));
     for (const wt of ['wt1', 'wt2', 'wt3']) mkdirSync(path.join(root, wt, 'rules'), { recursive: true });
@@ -22,7 +22,7 @@ describe('reloadWhenRetargeted (git-sync swaps the rules folder link)', () => {
     symlinkSync('wt1', link);
     let reloads = 0;
     const messages: string[] = [];
-    const stop = reloadWhenRetargeted(path.join(link, 'rules'), { loadRules: () => ({ loaded: ++reloads, problems: [] }) }, { info: ((m: string) => void messages.push(m)) as never }, 1000);
+    const stop = reloadWhenRetargeted(path.join(link, 'rules'), { reloadRules: () => Promise.resolve({ loaded: ++reloads, problems: [] }) }, { info: ((m: string) => void messages.push(m)) as never }, 1000);
     jest.advanceTimersByTime(3000);
     expect(reloads).toBe(0);
     swap('wt2');
@@ -35,6 +35,7 @@ describe('reloadWhenRetargeted (git-sync swaps the rules folder link)', () => {
     rmSync(path.join(root, 'wt2'), { recursive: true });
     jest.advanceTimersByTime(1000);
     expect(reloads).toBe(2);
+    await Promise.resolve();
     expect(messages[1]).toBe(`rules folder now points to ${path.join(root, 'wt3', 'rules')}; rules reloaded: 2 enabled`);
     stop();
     swap('wt1-gone');

@@ -24,7 +24,7 @@ const rows: Row[] = [
   {
     reason: 'num_events must be a positive integer',
     files: ['bad/num-events-ten.yaml'],
-    expected: ['bad/num-events-ten.yaml:5: rule "SSH brute force": num_events: expected an integer >= 1, got "ten"'],
+    expected: ['bad/num-events-ten.yaml:5: rule "SSH brute force": num_events: expected an integer >= 1 and <= 1000000000, got "ten"'],
   },
   {
     reason: 'a frequency rule cannot count without a timeframe',

@@ -12,7 +12,7 @@ describe('logwarden lint', () => {
     const io = captureIO();
     expect(await lintCommand({ paths: [], cwd }, io)).toBe(1);
     expect(io.stdout).toEqual([
-      'rules/bad.yaml:5: rule "Bad": num_events: expected an integer >= 1, got "ten"',
+      'rules/bad.yaml:5: rule "Bad": num_events: expected an integer >= 1 and <= 1000000000, got "ten"',
       'rules/bad.yaml:7: rule "Bad": alert[0]: "slak": unknown alerter; did you mean "slack"?',
       '2 rules OK, 1 file with 2 problems',
     ]);
@@ -33,7 +33,7 @@ describe('logwarden lint', () => {
       ok: false,
       rules: [{ file: 'rules/good.yaml', name: 'Good', type: 'any' }],
       problems: [
-        { file: 'rules/bad.yaml', line: 5, rule: 'Bad', field: 'num_events', message: 'expected an integer >= 1, got "ten"' },
+        { file: 'rules/bad.yaml', line: 5, rule: 'Bad', field: 'num_events', message: 'expected an integer >= 1 and <= 1000000000, got "ten"' },
         { file: 'rules/bad.yaml', line: 7, rule: 'Bad', field: 'alert[0]', message: '"slak": unknown alerter; did you mean "slack"?' },
       ],
     });

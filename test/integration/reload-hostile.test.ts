@@ -1,0 +1,114 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { Engine } from '../../src/engine.ts';
+import { createLogger } from '../../src/log.ts';
+import { initWriteback } from '../../src/writeback/init.ts';
+import { aliasBomb } from '../support/alias-bomb.ts';
+import { rulesFolder, testConfig } from '../support/engine.ts';
+import { testEs, uniqueName } from '../support/es.ts';
+import { metricValue } from '../support/ops.ts';
+
+const bin = fileURLToPath(new URL('../../bin/logwarden.js', import.meta.url));
+const es = testEs();
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await es.close();
+});
+
+const RULE = 'name: Root login\ntype: any\nindex: nothing-here-*\nrun_every: {seconds: 1}\nalert: [stdout]\n';
+const BOMB = aliasBomb('name: Bomb\ntype: any\nindex: nothing-here-*\nalert: [stdout]\n');
+const REFUSED = 'bomb.yaml:6: refused: the document holds more than 200,000 values once its aliases (*name) are followed';
+
+describe('a "billion laughs" file dropped into the rules folder of a running logwarden', () => {
+  it('is refused naming the file, while the other rules keep running on schedule and /healthz keeps answering', async () => {
+    const dir = rulesFolder({ 'root.yaml': RULE });
+    dirs.push(dir);
+    const env = { ...process.env, LOGWARDEN_RULES_FOLDER: dir, LOGWARDEN_WRITEBACK_INDEX: uniqueName('reload-bomb'), LOGWARDEN_OPS_PORT: '0', LOGWARDEN_LOG_LEVEL: 'info' };
+    const child = spawn(process.execPath, [bin, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const runs = async (url: string): Promise<number> => metricValue(await (await fetch(`${url}/metrics`)).text(), 'logwarden_rule_runs_total{rule="Root login",outcome="success"}') ?? 0;
+    try {
+      let url: string | undefined;
+      for (let i = 0; i < 150 && !url; i++) {
+        url = /"ops_url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(stderr)?.[1];
+        if (!url) await delay(100);
+      }
+      if (!url) throw new Error(`the ops server did not start:\n${stderr}`);
+      for (let i = 0; i < 100 && (await runs(url)) < 1; i++) await delay(100);
+      const before = await runs(url);
+      expect(before).toBeGreaterThanOrEqual(1);
+
+      writeFileSync(path.join(dir, 'bomb.yaml'), BOMB);
+      // Every probe answers, and fast, while the bomb is dealt with.
+      let slowest = 0;
+      for (let i = 0; i < 150 && !stderr.includes(REFUSED); i++) {
+        const started = performance.now();
+        const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+        slowest = Math.max(slowest, performance.now() - started);
+        expect(health.status).toBe(200);
+        await delay(100);
+      }
+      expect(stderr).toContain(REFUSED);
+      expect(slowest).toBeLessThan(1_000);
+      // The rule keeps its schedule: at least two more runs a second apart.
+      for (let i = 0; i < 60 && (await runs(url)) < before + 2; i++) await delay(100);
+      expect(await runs(url)).toBeGreaterThanOrEqual(before + 2);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('Engine.reloadRules', () => {
+  async function engineWith(files: Record<string, string>, reloadLimits?: { timeLimitMs: number; maxMemoryMb: number }): Promise<{ engine: Engine; dir: string; lines: string[] }> {
+    const dir = rulesFolder(files);
+    dirs.push(dir);
+    const config = testConfig(dir, uniqueName('reload-off-thread'));
+    await initWriteback(es, config.writebackIndex);
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (s: string) => lines.push((JSON.parse(s) as { msg: string }).msg) } });
+    const engine = new Engine({ config, es, log, env: {}, out: () => undefined, ...(reloadLimits ? { reloadLimits } : {}) });
+    engine.loadRules();
+    return { engine, dir, lines };
+  }
+
+  it('loads changes on a worker thread and keeps the running version of a rule whose file became a bomb', async () => {
+    const { engine, dir, lines } = await engineWith({ 'a.yaml': RULE, 'b.yaml': RULE.replace('Root login', 'Other') });
+    writeFileSync(path.join(dir, 'a.yaml'), RULE.replace('{seconds: 1}', '{seconds: 7}'));
+    expect((await engine.reloadRules()).problems).toEqual([]);
+    expect(engine.ruleDefinition('Root login')?.runEveryMs).toBe(7_000);
+    expect(Object.isFrozen(engine.ruleDefinition('Root login')?.options)).toBe(true);
+
+    writeFileSync(path.join(dir, 'b.yaml'), BOMB.replace('name: Bomb', 'name: Other'));
+    const { problems } = await engine.reloadRules();
+    expect(problems).toEqual([expect.stringContaining(REFUSED.replace('bomb.yaml', 'b.yaml'))]);
+    expect(engine.ruleNames().sort()).toEqual(['Other', 'Root login']);
+    // Loaded on the worker, not on this thread as the fallback would.
+    expect(lines.filter((l) => l.includes('worker thread'))).toEqual([]);
+    await engine.stop();
+  });
+
+  it('abandons a reload over its time limit and keeps the rules loaded before, saying so', async () => {
+    // No worker starts, reads and validates within a millisecond: every reload is over the limit.
+    const { engine, dir, lines } = await engineWith({ 'a.yaml': RULE }, { timeLimitMs: 1, maxMemoryMb: 512 });
+    writeFileSync(path.join(dir, 'a.yaml'), RULE.replace('{seconds: 1}', '{seconds: 7}'));
+    const { loaded, problems } = await engine.reloadRules();
+    expect(loaded).toBe(1);
+    expect(problems).toEqual([`${dir}: rules reload abandoned, it took longer than 1ms; the 1 rules loaded before keep running`]);
+    expect(lines).toContain(problems[0]);
+    expect(engine.ruleDefinition('Root login')?.runEveryMs).toBe(1_000);
+    await engine.stop();
+  });
+});
