@@ -154,7 +154,6 @@ export class Engine {
     this.scheduler = new Scheduler({
       clock: this.clock,
       concurrency: this.opts.config.maxThreads,
-      maxJitterMs: 5_000,
       execute: async (name, _nowMs, dueMs) => {
         await this.runOne(name, undefined, dueMs);
       },

@@ -55,7 +55,7 @@ export class Metrics implements EngineObserver {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     });
     this.scheduleLag = new Histogram({
-      name: 'logwarden_rule_schedule_lag_seconds', help: 'How late a scheduled run started against its due time (jitter included: up to 5 s is by design).', labelNames: ['rule'], registers,
+      name: 'logwarden_rule_schedule_lag_seconds', help: 'How late a scheduled run started against its due time (first runs are due at a stable offset spread over the interval, up to 60 s; the offset is not counted as lag).', labelNames: ['rule'], registers,
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
     });
     this.hits = new Counter({ name: 'logwarden_rule_hits_total', help: 'Documents (or counted events) a rule read.', labelNames: ['rule'], registers });
