@@ -24,8 +24,8 @@ export function describeHealth(h: WritebackHealth): string[] {
 export async function checkWriteback(es: EsHandle, base: string, transport: { requestTimeout?: number; maxRetries?: number } = {}): Promise<WritebackHealth> {
   const names = WRITEBACK_KINDS.map((kind) => writebackIndexName(base, kind));
   const options = { index: names, ignore_unavailable: true, allow_no_indices: true };
-  const mappings = await esCall(es, 'checking the writeback mappings', (c) => c.indices.getMapping(options, transport));
-  const settings = await esCall(es, 'checking the writeback settings', (c) => c.indices.getSettings({ ...options, flat_settings: true }, transport));
+  const mappings = await esCall(es, 'checking the writeback indices', (c) => c.indices.getMapping(options, transport));
+  const settings = await esCall(es, 'checking the writeback index settings', (c) => c.indices.getSettings({ ...options, flat_settings: true }, transport));
   const health: WritebackHealth = { missing: [], wrong: [] };
   for (const kind of WRITEBACK_KINDS) {
     const index = writebackIndexName(base, kind);
