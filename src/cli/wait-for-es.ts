@@ -33,9 +33,11 @@ export async function waitForElasticsearch(opts: WaitOptions): Promise<boolean> 
   for (let attempt = 1; ; attempt++) {
     try {
       await esCall(opts.es, `reaching Elasticsearch at ${opts.es.url}`, (c) => c.indices.exists({ index: opts.writebackBase }, { requestTimeout: timeoutMs, maxRetries: 0 }));
-      for (const r of await initWriteback(opts.es, opts.writebackBase)) {
+      const warnings: string[] = [];
+      for (const r of await initWriteback(opts.es, opts.writebackBase, warnings)) {
         if (r.action === 'wrong') opts.log.error(`writeback index ${r.index} is not as LogWarden needs: ${r.problems.join('; ')} (see logwarden init)`);
       }
+      for (const w of warnings) opts.log.warn(w);
       opts.onReason(undefined);
       if (attempt > 1) opts.log.info(`Elasticsearch answers after ${attempt} attempts; starting the rules`);
       return true;

@@ -22,13 +22,21 @@ export interface InitResult {
  * is reported as `wrong`, field by field, and left alone (fixing it needs a re-index or a delete).
  * Safe to run any number of times, also by several instances at once.
  */
-export async function initWriteback(es: EsHandle, base: string): Promise<InitResult[]> {
+export async function initWriteback(es: EsHandle, base: string, warnings: string[] = []): Promise<InitResult[]> {
   const results: InitResult[] = [];
+  let templateProblem: string | undefined;
   for (const kind of WRITEBACK_KINDS) {
     const index = writebackIndexName(base, kind);
     const mappings = WRITEBACK_MAPPINGS[kind];
     const name = writebackTemplateName(base, kind);
-    await esCall(es, `installing index template ${name}`, (c) => c.indices.putIndexTemplate({ name, ...writebackTemplate(base, kind) }));
+    try {
+      await esCall(es, `installing index template ${name}`, (c) => c.indices.putIndexTemplate({ name, ...writebackTemplate(base, kind) }));
+    } catch (error) {
+      // A least-privilege key may lack manage_index_templates: the indices still work; only an
+      // auto-create after a deletion could guess mappings (the guard reports that at once).
+      if (!(error instanceof EsError && error.kind === 'forbidden')) throw error;
+      templateProblem ??= `index templates not installed (${error.message}); grant the cluster privilege manage_index_templates so a deleted writeback index is re-created with the right mappings`;
+    }
     const exists = await esCall(es, `checking writeback index ${index}`, (c) => c.indices.exists({ index }));
     if (!exists) {
       try {
@@ -57,5 +65,6 @@ export async function initWriteback(es: EsHandle, base: string): Promise<InitRes
       results.push({ index, kind, action: 'unchanged', problems: [] });
     }
   }
+  if (templateProblem) warnings.push(templateProblem);
   return results;
 }

@@ -31,11 +31,13 @@ export async function initCommand(opts: InitOptions, io: CliIO): Promise<number>
   try {
     const version = await clusterVersion(es);
     io.out(`Connected to Elasticsearch ${version} at ${es.url}`);
-    const results = await initWriteback(es, config.writebackIndex);
+    const warnings: string[] = [];
+    const results = await initWriteback(es, config.writebackIndex, warnings);
     for (const r of results) {
       io.out(`  ${r.index.padEnd(32)} ${r.action}`);
       for (const p of r.problems) io.out(`      ${p}`);
     }
+    for (const w of warnings) io.err(`Warning: ${w}`);
     const wrong = results.filter((r) => r.action === 'wrong');
     if (wrong.length > 0) {
       // Changing a field's type needs a new index: say how, do not do it (it holds alert history).
