@@ -18,6 +18,7 @@ import { processDueDeliveries, type WorkerPass } from './deliver/worker.ts';
 import { flushNoiseControls } from './run/noise.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
+import { WritebackGuard } from './writeback/guard.ts';
 import { WritebackStore } from './writeback/store.ts';
 
 interface LoadedRule {
@@ -57,6 +58,7 @@ export interface LoadResult {
 export class Engine {
   readonly store: WritebackStore;
   readonly outbox: Outbox;
+  readonly writeback: WritebackGuard;
   private readonly opts: EngineOptions;
   private readonly clock: Clock;
   private rules = new Map<string, LoadedRule>();
@@ -74,6 +76,7 @@ export class Engine {
     this.clock = opts.clock ?? systemClock;
     this.store = new WritebackStore(opts.es, opts.config.writebackIndex);
     this.outbox = new Outbox(opts.es, opts.config.writebackIndex);
+    this.writeback = new WritebackGuard({ es: opts.es, base: opts.config.writebackIndex, log: opts.log, clock: this.clock, observer: opts.observer });
   }
 
   /**
@@ -186,6 +189,8 @@ export class Engine {
   async runOne(name: string, window?: { startMs: number; endMs: number }, dueMs?: number): Promise<RunOutcome> {
     const loaded = this.rules.get(name);
     if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
+    // Replays (backtests) write to their own throw-away writeback.
+    if (!this.opts.replay) await this.writeback.ensure();
     return runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
   }
 
@@ -208,6 +213,7 @@ export class Engine {
 
   /** Sends what is due in the outbox: retries whose backoff passed, deliveries a crash left behind. */
   async processDeliveries(): Promise<WorkerPass> {
+    if (!this.opts.replay) await this.writeback.ensure();
     const now = this.clock.now();
     await flushNoiseControls(now, this.sendContext());
     return processDueDeliveries(this.outbox, now, this.sendContext());
@@ -218,7 +224,6 @@ export class Engine {
     this.scheduler = new Scheduler({
       clock: this.clock,
       concurrency: this.opts.config.maxThreads,
-      maxJitterMs: 5_000,
       execute: async (name, _nowMs, dueMs) => {
         await this.runOne(name, undefined, dueMs);
       },

@@ -13,6 +13,10 @@ export interface EngineObserver {
   tickSkipped?(rule: string): void;
   /** The rules folder was (re)loaded. */
   rulesLoaded?(loaded: number, invalid: number): void;
+  /** A check of the writeback indices found this many missing or wrongly mapped (0: all fine). */
+  writebackChecked?(problems: number): void;
+  /** A writeback index had disappeared while running and was re-created. */
+  writebackRecreated?(index: string): void;
 }
 
 export interface RuleRunEvent {

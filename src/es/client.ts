@@ -2,6 +2,7 @@ import { Client, type ClientOptions } from '@elastic/elasticsearch';
 import { readFileSync } from 'node:fs';
 import type { EsSettings } from '../config/load-config.ts';
 import { classifyEsError, EsError } from './errors.ts';
+import { secretForms } from './secrets.ts';
 import type { EsConnection } from './provision/types.ts';
 
 export type { Client } from '@elastic/elasticsearch';
@@ -32,7 +33,7 @@ export function settingsFromConnection(c: EsConnection): EsSettings {
  * client retries a connection failure only once: retries of whole runs belong to the scheduler.
  */
 export function createEsClient(settings: EsSettings, extra: Partial<ClientOptions> = {}): EsHandle {
-  const secrets = [settings.password, settings.apiKey, settings.bearer, ...urlPasswords(settings.url)].filter((s): s is string => Boolean(s));
+  const secrets = secretForms(settings);
   let auth: ClientOptions['auth'];
   if (settings.apiKey) auth = { apiKey: settings.apiKey };
   else if (settings.bearer) auth = { bearer: settings.bearer };
@@ -68,21 +69,6 @@ export function createEsClient(settings: EsSettings, extra: Partial<ClientOption
     throw classifyEsError(error, 'configuring the Elasticsearch client', secrets);
   }
   return { client, url: redactUrl(settings.url), secrets, close: () => client.close() };
-}
-
-/** A password written into the URL ("https://elastic:pw@host"), as written and decoded. */
-function urlPasswords(url: string): string[] {
-  try {
-    const raw = new URL(url).password;
-    if (!raw) return [];
-    try {
-      return [raw, decodeURIComponent(raw)];
-    } catch {
-      return [raw];
-    }
-  } catch {
-    return [];
-  }
 }
 
 function redactUrl(url: string): string {

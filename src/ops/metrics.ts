@@ -39,6 +39,8 @@ export class Metrics implements EngineObserver {
   private readonly rulesLoadedGauge: Gauge;
   private readonly rulesInvalidGauge: Gauge;
   private readonly ticksSkipped: Counter<'rule'>;
+  private readonly writebackProblems: Gauge;
+  private readonly writebackRecreatedTotal: Counter<'index'>;
   private readonly lastRuns = new Map<string, RuleRunEvent>();
   private pendingSource: PendingSource | undefined;
   private pendingCache: { value: number; atMs: number } | undefined;
@@ -55,7 +57,7 @@ export class Metrics implements EngineObserver {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     });
     this.scheduleLag = new Histogram({
-      name: 'logwarden_rule_schedule_lag_seconds', help: 'How late a scheduled run started against its due time (jitter included: up to 5 s is by design).', labelNames: ['rule'], registers,
+      name: 'logwarden_rule_schedule_lag_seconds', help: 'How late a scheduled run started against its due time (first runs are due at a stable offset spread over the interval, up to 60 s; the offset is not counted as lag).', labelNames: ['rule'], registers,
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
     });
     this.hits = new Counter({ name: 'logwarden_rule_hits_total', help: 'Documents (or counted events) a rule read.', labelNames: ['rule'], registers });
@@ -66,6 +68,8 @@ export class Metrics implements EngineObserver {
     this.rulesLoadedGauge = new Gauge({ name: 'logwarden_rules_loaded', help: 'Enabled rules currently scheduled.', registers });
     this.rulesInvalidGauge = new Gauge({ name: 'logwarden_rules_invalid', help: 'Rule files that failed validation at the last (re)load.', registers });
     this.ticksSkipped = new Counter({ name: 'logwarden_ticks_skipped_total', help: 'Scheduled runs dropped because the previous run of the rule was still going.', labelNames: ['rule'], registers });
+    this.writebackProblems = new Gauge({ name: 'logwarden_writeback_problems', help: 'Writeback indices missing or wrongly mapped at the last check (0: all fine).', registers });
+    this.writebackRecreatedTotal = new Counter({ name: 'logwarden_writeback_recreated_total', help: 'Writeback indices found deleted while running and re-created.', labelNames: ['index'], registers });
     new Gauge({ name: 'logwarden_build_info', help: 'Always 1; the version label says which LogWarden runs.', labelNames: ['version'], registers }).set({ version: VERSION }, 1);
     // Arrow functions lose `this` of the gauge; prom-client calls collect with the gauge as this.
     const self = this;
@@ -116,6 +120,14 @@ export class Metrics implements EngineObserver {
 
   tickSkipped(rule: string): void {
     this.guard(() => this.ticksSkipped.inc({ rule }));
+  }
+
+  writebackChecked(problems: number): void {
+    this.guard(() => this.writebackProblems.set(problems));
+  }
+
+  writebackRecreated(index: string): void {
+    this.guard(() => this.writebackRecreatedTotal.inc({ index }));
   }
 
   rulesLoaded(loaded: number, invalid: number): void {

@@ -2,11 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { formatDuration, parseDuration } from '../config/duration.ts';
 import type { Engine } from '../engine.ts';
-import { esCall } from '../es/client.ts';
 import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
 import { realertKey, ruleSilenceKey, silenceKey } from '../suppress/realert.ts';
-import { WRITEBACK_KINDS } from '../writeback/mappings.ts';
+import { checkWriteback, describeHealth } from '../writeback/health.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { safeJson } from './html.ts';
 import type { Metrics } from './metrics.ts';
@@ -24,6 +23,8 @@ export interface OpsServerOptions {
   readinessCacheMs?: number;
   /** Longest a readiness check waits for Elasticsearch (below the probe's own timeout). */
   readinessTimeoutMs?: number;
+  /** While `run` still waits for Elasticsearch at start: why it is not ready yet (undefined once started). */
+  starting?: () => string | undefined;
 }
 
 export interface OpsServer {
@@ -37,7 +38,7 @@ export interface Readiness {
   ready: boolean;
   /** Why not ready, for people: one sentence per failed check. */
   reasons: string[];
-  checks: { elasticsearch: 'ok' | 'unreachable' | 'error'; writeback: 'ok' | 'missing' | 'unknown'; rules: number };
+  checks: { elasticsearch: 'ok' | 'unreachable' | 'error'; writeback: 'ok' | 'missing' | 'wrong' | 'unknown'; rules: number };
 }
 
 /** Longest silence the page may set: a forgotten silence should not hide a rule for a year. */
@@ -282,9 +283,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 /**
- * Ready when Elasticsearch answers, every writeback index exists, and at least one rule is
- * loaded. Cached briefly and computed once at a time, so probes and a flood of /readyz requests
- * cost Elasticsearch one small request per interval.
+ * Ready when Elasticsearch answers, every writeback index exists with the mapping LogWarden
+ * needs, and at least one rule is loaded. Cached briefly and computed once at a time, so probes
+ * and a flood of /readyz requests cost Elasticsearch two small requests per interval.
  */
 function readinessChecker(opts: OpsServerOptions, now: () => number): () => Promise<Readiness> {
   const cacheMs = opts.readinessCacheMs ?? 2_000;
@@ -296,18 +297,19 @@ function readinessChecker(opts: OpsServerOptions, now: () => number): () => Prom
     const rules = opts.engine.ruleNames().length;
     const reasons: string[] = [];
     const checks: Readiness['checks'] = { elasticsearch: 'ok', writeback: 'ok', rules };
-    const names = WRITEBACK_KINDS.map((k) => store.index(k));
     const transport = { requestTimeout: timeoutMs, maxRetries: 0 };
+    const starting = opts.starting?.();
+    if (starting) {
+      checks.elasticsearch = 'unreachable';
+      checks.writeback = 'unknown';
+      reasons.push(starting);
+      return { ready: false, reasons, checks };
+    }
     try {
-      const all = await esCall(store.es, 'checking the writeback indices', (c) => c.indices.exists({ index: names }, transport));
-      if (!all) {
-        const missing: string[] = [];
-        for (const index of names) {
-          if (!(await esCall(store.es, `checking ${index}`, (c) => c.indices.exists({ index }, transport)))) missing.push(index);
-        }
-        checks.writeback = 'missing';
-        reasons.push(`writeback indices missing: ${missing.join(', ')} (run logwarden init)`);
-      }
+      const health = await checkWriteback(store.es, store.base, transport);
+      if (health.missing.length > 0) checks.writeback = 'missing';
+      else if (health.wrong.length > 0) checks.writeback = 'wrong';
+      reasons.push(...describeHealth(health));
     } catch (error) {
       const e = error instanceof EsError ? error : undefined;
       checks.elasticsearch = e && e.retryable ? 'unreachable' : 'error';

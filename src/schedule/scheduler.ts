@@ -14,9 +14,22 @@ export interface SchedulerOptions {
   execute: (name: string, nowMs: number, dueMs: number) => Promise<void>;
   /** Called when a tick finds the rule's previous run still going: the tick is dropped, not queued. */
   onSkipped?: (name: string) => void;
-  /** Spread of first runs, so rules loaded together do not all query at the same instant. */
+  /**
+   * Upper bound of the spread of first runs, so rules loaded together do not all query at the same
+   * instant. A rule's first run is offset by a stable amount below min(this, its run_every): 500 rules
+   * at 10 s then start spread over the whole 10 s, not in one burst.
+   */
   maxJitterMs?: number;
+  /**
+   * When a slot frees, runs waiting for one start on-time runs first (due less than their rule's
+   * run_every ago), then late ones (catch-up), each oldest due first. Default true; false is the
+   * earlier first-come order, kept for the start-up benchmark's comparison.
+   */
+  catchUpYields?: boolean;
 }
+
+/** Default bound of the first-run spread: rules up to a minute apart spread over their whole interval. */
+export const DEFAULT_FIRST_RUN_SPREAD_MS = 60_000;
 
 interface Entry {
   rule: SchedulerRule;
@@ -58,7 +71,7 @@ export class Scheduler {
       existing.rule = rule;
       existing.nextDueMs = Math.min(existing.nextDueMs, this.opts.clock.now() + rule.runEveryMs);
     } else {
-      const jitter = jitterFor(rule.name, Math.min(this.opts.maxJitterMs ?? 0, rule.runEveryMs));
+      const jitter = jitterFor(rule.name, Math.min(this.opts.maxJitterMs ?? DEFAULT_FIRST_RUN_SPREAD_MS, rule.runEveryMs));
       this.entries.set(rule.name, { rule, nextDueMs: this.opts.clock.now() + jitter, running: false, waiting: false, waitingDueMs: 0 });
     }
     this.arm();
@@ -124,11 +137,25 @@ export class Scheduler {
         this.active--;
         this.inFlight.delete(promise);
         if (this.stopped) return;
-        const next = [...this.entries.values()].find((e) => e.waiting && !e.running);
+        const next = this.nextWaiting();
         if (next) this.launch(next, next.waitingDueMs);
         this.arm();
       });
     this.inFlight.add(promise);
+  }
+
+  /**
+   * The waiting run to start in a freed slot. A run already late by a whole interval has lost its
+   * slot in any case; starting it before a run that is due now would make that one late too, and
+   * lateness would spread from rule to rule (the start-up burst of issue #16).
+   */
+  private nextWaiting(): Entry | undefined {
+    const waiting = [...this.entries.values()].filter((e) => e.waiting && !e.running);
+    if (this.opts.catchUpYields === false) return waiting[0];
+    const now = this.opts.clock.now();
+    const late = (e: Entry): number => (now - e.waitingDueMs >= e.rule.runEveryMs ? 1 : 0);
+    waiting.sort((a, b) => late(a) - late(b) || a.waitingDueMs - b.waitingDueMs);
+    return waiting[0];
   }
 
   private arm(): void {

@@ -1,44 +1,70 @@
 import { esCall, type EsHandle } from '../es/client.ts';
 import { EsError } from '../es/errors.ts';
-import { WRITEBACK_KINDS, WRITEBACK_MAPPINGS, WRITEBACK_SETTINGS, writebackIndexName, type WritebackKind } from './mappings.ts';
+import { WRITEBACK_KINDS, WRITEBACK_MAPPINGS, WRITEBACK_SETTINGS, writebackIndexName, writebackTemplate, writebackTemplateName, type WritebackKind } from './mappings.ts';
+import { mappingProblems, missingFields, settingsProblems } from './verify.ts';
 
 export interface InitResult {
   index: string;
   kind: WritebackKind;
-  /** created: new index; updated: fields added to an existing mapping; unchanged: nothing to do. */
-  action: 'created' | 'updated' | 'unchanged';
+  /**
+   * created: new index; updated: fields added to an existing mapping; unchanged: nothing to do;
+   * wrong: the index exists with a mapping or settings LogWarden cannot write to safely (see problems).
+   */
+  action: 'created' | 'updated' | 'unchanged' | 'wrong';
+  /** For `wrong`: what differs, by field or setting. */
+  problems: string[];
 }
 
 /**
- * Creates the writeback indices with explicit mappings, or adds fields a newer LogWarden needs
- * to existing ones. Safe to run any number of times, also by several instances at once.
+ * Installs an index template per writeback index (so an index Elasticsearch re-creates by itself
+ * gets the right mapping), creates the indices that are missing, adds fields a newer LogWarden
+ * needs, and verifies the rest: an index with wrong field types, dynamic mapping or a write block
+ * is reported as `wrong`, field by field, and left alone (fixing it needs a re-index or a delete).
+ * Safe to run any number of times, also by several instances at once.
  */
-export async function initWriteback(es: EsHandle, base: string): Promise<InitResult[]> {
+export async function initWriteback(es: EsHandle, base: string, warnings: string[] = []): Promise<InitResult[]> {
   const results: InitResult[] = [];
+  let templateProblem: string | undefined;
   for (const kind of WRITEBACK_KINDS) {
     const index = writebackIndexName(base, kind);
     const mappings = WRITEBACK_MAPPINGS[kind];
+    const name = writebackTemplateName(base, kind);
+    try {
+      await esCall(es, `installing index template ${name}`, (c) => c.indices.putIndexTemplate({ name, ...writebackTemplate(base, kind) }));
+    } catch (error) {
+      // A least-privilege key may lack manage_index_templates: the indices still work; only an
+      // auto-create after a deletion could guess mappings (the guard reports that at once).
+      if (!(error instanceof EsError && error.kind === 'forbidden')) throw error;
+      templateProblem ??= `index templates not installed (${error.message}); grant the cluster privilege manage_index_templates so a deleted writeback index is re-created with the right mappings`;
+    }
     const exists = await esCall(es, `checking writeback index ${index}`, (c) => c.indices.exists({ index }));
     if (!exists) {
       try {
         await esCall(es, `creating writeback index ${index}`, (c) => c.indices.create({ index, settings: WRITEBACK_SETTINGS, mappings }));
-        results.push({ index, kind, action: 'created' });
+        results.push({ index, kind, action: 'created', problems: [] });
         continue;
       } catch (error) {
-        // Another instance created it between our check and our create.
+        // Another instance (or an auto-create through our template) created it between check and create.
         if (!(error instanceof EsError && error.esType === 'resource_already_exists_exception')) throw error;
       }
     }
     const current = await esCall(es, `reading mapping of ${index}`, (c) => c.indices.getMapping({ index }));
-    const have = Object.values(current)[0]?.mappings.properties ?? {};
-    const missing = Object.keys(mappings.properties ?? {}).filter((field) => !(field in have));
+    const have = Object.values(current)[0]?.mappings;
+    const settings = await esCall(es, `reading settings of ${index}`, (c) => c.indices.getSettings({ index, flat_settings: true }));
+    const problems = [...mappingProblems(mappings, have), ...settingsProblems(Object.values(settings)[0]?.settings)];
+    if (problems.length > 0) {
+      results.push({ index, kind, action: 'wrong', problems });
+      continue;
+    }
+    const missing = missingFields(mappings, have);
     if (missing.length > 0) {
       const properties = Object.fromEntries(missing.map((f) => [f, mappings.properties?.[f] ?? {}]));
       await esCall(es, `adding fields to ${index}`, (c) => c.indices.putMapping({ index, properties }));
-      results.push({ index, kind, action: 'updated' });
+      results.push({ index, kind, action: 'updated', problems: [] });
     } else {
-      results.push({ index, kind, action: 'unchanged' });
+      results.push({ index, kind, action: 'unchanged', problems: [] });
     }
   }
+  if (templateProblem) warnings.push(templateProblem);
   return results;
 }

@@ -111,3 +111,24 @@ export const WRITEBACK_SETTINGS: estypes.IndicesIndexSettings = {
   // One replica where the cluster has a second node, none on a single node (stays green).
   auto_expand_replicas: '0-1',
 };
+
+/**
+ * The composable index template that gives a writeback index its mapping whenever Elasticsearch
+ * creates it, also by auto-create on a write after someone deleted it: the re-created index is
+ * strict and stores match_body opaque, instead of guessing field types from the first document.
+ * Exact-name patterns and a high priority, so a catch-all template of the cluster does not win.
+ */
+export function writebackTemplateName(base: string, kind: WritebackKind): string {
+  return `logwarden-${writebackIndexName(base, kind)}`;
+}
+
+export const WRITEBACK_TEMPLATE_PRIORITY = 1_000_000;
+
+export function writebackTemplate(base: string, kind: WritebackKind): { index_patterns: string[]; priority: number; template: { settings: estypes.IndicesIndexSettings; mappings: estypes.MappingTypeMapping }; _meta: Record<string, string> } {
+  return {
+    index_patterns: [writebackIndexName(base, kind)],
+    priority: WRITEBACK_TEMPLATE_PRIORITY,
+    template: { settings: WRITEBACK_SETTINGS, mappings: WRITEBACK_MAPPINGS[kind] },
+    _meta: { managed_by: 'logwarden', writeback_kind: kind },
+  };
+}

@@ -81,6 +81,12 @@ export function alertId(ruleName: string, key: string | undefined, matchTimeMs: 
 export class WritebackStore {
   readonly es: EsHandle;
   readonly base: string;
+  /**
+   * Each rule's last saved state, also kept in memory: when the state index was deleted while
+   * running, the rule continues from here instead of starting afresh and re-reading (and
+   * re-alerting on) its last buffer_time (issue #16). A stored document always wins.
+   */
+  private readonly remembered = new Map<string, PersistedRuleState>();
 
   constructor(es: EsHandle, base: string) {
     this.es = es;
@@ -99,7 +105,7 @@ export class WritebackStore {
 
   async loadRuleState(ruleName: string): Promise<PersistedRuleState | undefined> {
     const doc = await this.getDoc<StateDoc>('state', ruleName);
-    if (!doc) return undefined;
+    if (!doc) return this.remembered.get(ruleName);
     return { lastEndMs: Date.parse(doc.last_end), ruleType: doc.rule_type, typeState: doc.state };
   }
 
@@ -107,6 +113,7 @@ export class WritebackStore {
     const index = this.index('state');
     const document: StateDoc = { rule_name: ruleName, rule_type: state.ruleType, last_end: iso(state.lastEndMs), state: state.typeState, '@timestamp': iso(nowMs) };
     await esCall(this.es, `saving state of rule "${ruleName}"`, (c) => c.index({ index, id: ruleName, document }));
+    this.remembered.set(ruleName, state);
   }
 
   async writeStatus(s: StatusRecord): Promise<void> {

@@ -10,7 +10,8 @@ export interface InitOptions {
 }
 
 /**
- * Connects, creates the writeback indices (idempotent) and reports the cluster version. With
+ * Connects, creates the writeback indices and their index templates (idempotent), verifies the
+ * mappings and settings of existing ones (exit 1 when one is wrong) and reports the cluster version. With
  * --provision it first starts an Elasticsearch the way the tests do, and stops it at the end.
  */
 export async function initCommand(opts: InitOptions, io: CliIO): Promise<number> {
@@ -30,8 +31,23 @@ export async function initCommand(opts: InitOptions, io: CliIO): Promise<number>
   try {
     const version = await clusterVersion(es);
     io.out(`Connected to Elasticsearch ${version} at ${es.url}`);
-    for (const r of await initWriteback(es, config.writebackIndex)) io.out(`  ${r.index.padEnd(32)} ${r.action}`);
-    io.out(`Writeback indices ready (base name "${config.writebackIndex}").`);
+    const warnings: string[] = [];
+    const results = await initWriteback(es, config.writebackIndex, warnings);
+    for (const r of results) {
+      io.out(`  ${r.index.padEnd(32)} ${r.action}`);
+      for (const p of r.problems) io.out(`      ${p}`);
+    }
+    for (const w of warnings) io.err(`Warning: ${w}`);
+    const wrong = results.filter((r) => r.action === 'wrong');
+    if (wrong.length > 0) {
+      // Changing a field's type needs a new index: say how, do not do it (it holds alert history).
+      io.err(
+        `${wrong.length} writeback ${wrong.length === 1 ? 'index is' : 'indices are'} not as LogWarden needs (above). Alerts may fail to be recorded. ` +
+          'Fix: stop LogWarden, re-index what you want to keep elsewhere, delete the index and run logwarden init again (index templates now give any re-created index the right mapping).',
+      );
+      return 1;
+    }
+    io.out(`Writeback indices ready (base name "${config.writebackIndex}"); index templates installed so a deleted index is re-created with the right mappings.`);
     return 0;
   } finally {
     await es.close();

@@ -4,7 +4,8 @@ import { createLogger, type Logger } from '../../log.ts';
 import { Metrics } from '../../ops/metrics.ts';
 import { startOpsServer, type OpsServer } from '../../ops/server.ts';
 import { isLoopback, opsSettings } from '../../ops/settings.ts';
-import { connect, parseTime } from '../connect.ts';
+import { connect, openEs, parseTime } from '../connect.ts';
+import { waitForElasticsearch } from '../wait-for-es.ts';
 import type { CliIO } from '../io.ts';
 
 export interface RunOptions {
@@ -21,9 +22,10 @@ export interface RunOptions {
  * non-zero if any run failed.
  */
 export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
-  const { config, es } = await connect(opts.config, io);
-  const log = createLogger();
   const continuous = !(opts.once || opts.start || opts.end);
+  // A one-off run fails fast when Elasticsearch is away; a long-running one waits for it (below).
+  const { config, es } = continuous ? openEs(opts.config, io) : await connect(opts.config, io);
+  const log = createLogger();
   // Metrics only for a long-running process: a one-off run has nobody to scrape it.
   const metrics = continuous ? new Metrics() : undefined;
   const engine = new Engine({ config, es, log, env: io.env, out: io.out, ...(metrics ? { observer: metrics } : {}) });
@@ -49,9 +51,15 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
     metrics.watchElasticsearch(es);
     metrics.setPendingSource(() => engine.outbox.pendingCount());
   }
+  let waitingReason: string | undefined = 'starting: Elasticsearch not reached yet';
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   if (metrics && settings.enabled) {
     try {
-      ops = await startOpsServer({ settings, engine, metrics, log });
+      ops = await startOpsServer({ settings, engine, metrics, log, starting: () => waitingReason });
     } catch (error) {
       // Before any rule runs: a port clash is a configuration mistake to fix, not to run without probes.
       const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
@@ -65,14 +73,16 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
       log.info(`the status page on ${settings.bind} shows alert texts to anyone who can reach port ${ops.port}; restrict it (NetworkPolicy, firewall) or set status_page: false`);
     }
   }
+  if (!(await waitForElasticsearch({ es, writebackBase: config.writebackIndex, log, stopped, onReason: (r) => { waitingReason = r; } }))) {
+    log.info('stopped before Elasticsearch answered');
+    await ops?.close();
+    await es.close();
+    return 0;
+  }
   engine.start();
   const stopRetarget = reloadWhenRetargeted(config.rulesFolder, engine, log);
   log.info(`LogWarden running ${loaded} rules from ${config.rulesFolder}; Ctrl-C to stop`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   log.info('stopping: waiting for runs in flight');
   // The ops server stays up while runs drain, so liveness probes and a last scrape still answer.
   stopRetarget();

@@ -59,7 +59,7 @@ describe('Metrics', () => {
       'logwarden_alerts_total', 'logwarden_build_info', 'logwarden_deliveries_total', 'logwarden_elasticsearch_request_errors_total',
       'logwarden_pending_deliveries', 'logwarden_rule_hits_total', 'logwarden_rule_matches_total', 'logwarden_rule_run_duration_seconds',
       'logwarden_rule_run_errors_total', 'logwarden_rule_runs_total', 'logwarden_rule_schedule_lag_seconds', 'logwarden_rules_invalid',
-      'logwarden_rules_loaded', 'logwarden_ticks_skipped_total',
+      'logwarden_rules_loaded', 'logwarden_ticks_skipped_total', 'logwarden_writeback_problems', 'logwarden_writeback_recreated_total',
     ]);
   });
 
