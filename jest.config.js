@@ -5,6 +5,11 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
+  // A private TMPDIR per run, removed at the end (test/support/test-run.ts).
+  globalSetup: '<rootDir>/test/support/run-setup.ts',
+  globalTeardown: '<rootDir>/test/support/run-teardown.ts',
+  // Not jest's default under /tmp: a test run leaves nothing in the temporary folder.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };
 export default {
   projects: [

@@ -1,7 +1,7 @@
 // Development helper: `node scripts/es.ts fetch` caches the distribution; `start` runs a cluster
 // in the foreground and prints how to reach it, until Ctrl-C.
 import { provisionElasticsearch } from '../src/es/provision/index.ts';
-import { defaultCacheDir, ensureDistribution } from '../src/es/provision/local-distribution.ts';
+import { defaultCacheDir, ensureDistribution } from '../src/es/provision/distribution.ts';
 import { DEFAULT_ES_VERSION } from '../src/es/provision/types.ts';
 
 const command = process.argv[2] ?? 'start';
@@ -9,7 +9,7 @@ const version = process.argv[3] ?? process.env.LOGWARDEN_ES_VERSION ?? DEFAULT_E
 const log = { info: (m: string) => process.stderr.write(`[elasticsearch] ${m}\n`) };
 
 if (command === 'fetch') {
-  const home = await ensureDistribution({ version, cacheDir: defaultCacheDir(process.env), env: process.env, log, interactive: Boolean(process.stderr.isTTY) });
+  const home = await ensureDistribution({ version, cacheDir: defaultCacheDir(process.env), log, interactive: Boolean(process.stderr.isTTY) });
   process.stdout.write(`${home}\n`);
 } else if (command === 'start') {
   const cluster = await provisionElasticsearch({ version, log });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import { DEFAULT_OPS_PORT } from '../../src/ops/settings.ts';
 import { rulesFolder } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
@@ -16,7 +18,14 @@ describe('logwarden run', () => {
     expect(run.status).toBe(0);
   });
 
-  it('stops cleanly on SIGTERM after its rules have run', async () => {
+  it('stops cleanly on SIGTERM after its rules have run, beside a LogWarden that holds the default ops port', async () => {
+    // Whatever holds 9477 on this machine (a running LogWarden, or this listener) must not matter:
+    // the test environment gives every `run` port 0 (test/support/test-run.ts).
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => {
+      holder.once('error', () => resolve());
+      holder.listen(DEFAULT_OPS_PORT, '127.0.0.1', () => resolve());
+    });
     const wb = uniqueName('cli-term');
     const rules = rulesFolder({ 'root.yaml': 'name: Root login\ntype: any\nindex: nothing-here-*\nrun_every: {seconds: 1}\nalert: [stdout]\n' });
     const env = { ...process.env, LOGWARDEN_RULES_FOLDER: rules, LOGWARDEN_WRITEBACK_INDEX: wb };
@@ -37,8 +46,12 @@ describe('logwarden run', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(stderr).toContain('stopping: waiting for runs in flight');
+      const opsUrl = /ops server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+      expect(Number(opsUrl?.[1])).toBeGreaterThan(0);
+      expect(Number(opsUrl?.[1])).not.toBe(DEFAULT_OPS_PORT);
     } finally {
       child.kill('SIGKILL');
+      holder.close();
       await es.close();
     }
   });

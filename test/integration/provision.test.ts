@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { provisionElasticsearch } from '../../src/es/provision/index.ts';
@@ -26,7 +27,7 @@ const dataDirOf = (logs: string[]): string => {
 };
 
 describe('local Elasticsearch provisioning', () => {
-  it('starts from the cache without downloading, and stops leaving no process and no data behind', async () => {
+  it('starts from the cache without downloading, shares the read-only distribution, and stops leaving no process and no data behind', async () => {
     const logs: string[] = [];
     const cluster = await provisionElasticsearch({ env: localEnv(), log: { info: (m) => logs.push(m) }, interactive: false });
     const folder = dataDirOf(logs);
@@ -39,6 +40,19 @@ describe('local Elasticsearch provisioning', () => {
       });
       expect(health.status).toBe(200);
       expect(processesUsing(folder).length).toBeGreaterThan(0);
+      // The instance holds only its own state; the distribution is neither copied nor linked in.
+      expect(readdirSync(folder).sort()).toEqual(['config', 'data', 'logs', 'tmp']);
+      const du = spawnSync('du', ['-sk', folder], { encoding: 'utf8' }).stdout;
+      expect(Number(du.split('\t')[0])).toBeLessThan(20_000);
+      const launcher = processesUsing(folder).find((l) => l.includes('-Dcli.script='));
+      const script = /-Dcli\.script=(\S+)/.exec(launcher ?? '')?.[1] ?? '';
+      expect(script).not.toContain(folder);
+      if (process.getuid?.() === 0) {
+        // Run as an unprivileged user, which must not be able to change the distribution.
+        const home = path.dirname(path.dirname(script));
+        expect(statSync(path.join(home, 'lib')).uid).toBe(0);
+        expect(spawnSync('setpriv', ['--reuid', 'logwarden-es', '--regid', 'logwarden-es', '--clear-groups', 'test', '-w', path.join(home, 'lib')]).status).not.toBe(0);
+      }
     } finally {
       await cluster.stop();
     }
@@ -46,7 +60,7 @@ describe('local Elasticsearch provisioning', () => {
     expect(existsSync(folder)).toBe(false);
   });
 
-  it('takes Elasticsearch down with it when the process that started it is killed', async () => {
+  it('takes Elasticsearch down with it and leaves no folder when the process that started it is killed', async () => {
     const script = fileURLToPath(new URL('../support/provision-child.ts', import.meta.url));
     const child = spawn(process.execPath, [script], { env: localEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     const lines: string[] = [];
@@ -60,7 +74,8 @@ describe('local Elasticsearch provisioning', () => {
     const folder = dataDirOf(lines.map((l) => l.replace(/^LOG /, '')));
     expect(processesUsing(folder).length).toBeGreaterThan(0);
     child.kill('SIGKILL');
-    for (let i = 0; i < 60 && processesUsing(folder).length > 0; i++) await delay(500);
+    for (let i = 0; i < 60 && (processesUsing(folder).length > 0 || existsSync(folder)); i++) await delay(500);
     expect(processesUsing(folder)).toEqual([]);
+    expect(existsSync(folder)).toBe(false);
   });
 });

@@ -1,12 +1,14 @@
 // Starts one Elasticsearch for the whole integration run (or uses ES_URL) and hands its
 // address to the test workers through the environment, which they inherit.
 import { provisionElasticsearch, type ProvisionedCluster } from '../../src/es/provision/index.ts';
+import { prepareTestRun } from './test-run.ts';
 
 declare global {
   var __LOGWARDEN_CLUSTER__: ProvisionedCluster | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
+  prepareTestRun();
   const cluster = await provisionElasticsearch();
   globalThis.__LOGWARDEN_CLUSTER__ = cluster;
   const c = cluster.connection;

@@ -1,3 +1,9 @@
+import { finishTestRun } from './test-run.ts';
+
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__LOGWARDEN_CLUSTER__?.stop();
+  try {
+    await globalThis.__LOGWARDEN_CLUSTER__?.stop();
+  } finally {
+    finishTestRun();
+  }
 }

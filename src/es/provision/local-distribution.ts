@@ -1,15 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { commandExists, ensureDistribution, homePath, readableHome, zipPath } from './distribution.ts';
 import { DEFAULT_JVM_DIR, findJava, requiredJavaMajor } from './java.ts';
+import { startReaper, type Reaper } from './reaper.ts';
+import { canAccess, ensureUnprivilegedUser } from './run-as.ts';
 import type { ProvisionedCluster, ProvisionLog } from './types.ts';
 
-const GROUP_ID = 'org.elasticsearch.distribution.integ-test-zip';
-const ARTIFACT_ID = 'elasticsearch';
-const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
+export { commandExists, defaultCacheDir, ensureDistribution, isCached } from './distribution.ts';
+
 const ADMIN_USER = 'logwarden_admin';
 
 export interface LocalOptions {
@@ -25,18 +27,6 @@ export interface LocalOptions {
   jvmDir?: string;
 }
 
-/** Default cache: $LOGWARDEN_CACHE_DIR, else $XDG_CACHE_HOME/logwarden, else ~/.cache/logwarden. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
-  if (env.LOGWARDEN_CACHE_DIR) return env.LOGWARDEN_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'logwarden');
-}
-
-/** Whether `command` is on the PATH of `env` (default: this process's). */
-export function commandExists(command: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  return spawnSync('/bin/sh', ['-c', `command -v ${command}`], { stdio: 'ignore', env: { PATH: env.PATH ?? '' } }).status === 0;
-}
-
 /** Why the local distribution cannot be used here, or undefined when it can. */
 export function localUnavailableReason(version: string, env: NodeJS.ProcessEnv, cacheDir: string, jvmDir = DEFAULT_JVM_DIR): string | undefined {
   const minJava = requiredJavaMajor(version);
@@ -48,93 +38,6 @@ export function localUnavailableReason(version: string, env: NodeJS.ProcessEnv, 
   return missing.length > 0 ? `missing ${missing.join(' and ')}` : undefined;
 }
 
-function zipPath(cacheDir: string, version: string): string {
-  return path.join(cacheDir, 'dist', `elasticsearch-${version}.zip`);
-}
-
-function homePath(cacheDir: string, version: string): string {
-  return path.join(cacheDir, `elasticsearch-${version}`);
-}
-
-/**
- * Returns the unpacked distribution, downloading it through Maven and unpacking it only when
- * the cache lacks it; a cached copy needs no network.
- */
-export async function ensureDistribution(opts: LocalOptions): Promise<string> {
-  const home = homePath(opts.cacheDir, opts.version);
-  if (existsSync(path.join(home, 'bin', 'elasticsearch'))) return home;
-  const zip = zipPath(opts.cacheDir, opts.version);
-  if (!existsSync(zip)) await download(opts, zip);
-  mkdirSync(opts.cacheDir, { recursive: true });
-  const staging = mkdtempSync(path.join(opts.cacheDir, '.unpack-'));
-  try {
-    opts.log.info(`Unpacking Elasticsearch ${opts.version} into ${home}`);
-    await run('unzip', ['-q', zip, '-d', staging]);
-    // Unpack beside the final place and rename, so an interrupted unpack never looks complete.
-    renameSync(path.join(staging, `elasticsearch-${opts.version}`), home);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return home;
-}
-
-async function download(opts: LocalOptions, zip: string): Promise<void> {
-  const artifact = `${GROUP_ID}:${ARTIFACT_ID}:${opts.version}:zip`;
-  opts.log.info(`Downloading Elasticsearch ${opts.version} (${artifact}) with Maven into ${path.dirname(zip)}; about 110 MB, once`);
-  const args = [
-    ...(opts.interactive ? [] : ['-B', '--no-transfer-progress']),
-    '-q',
-    `${DEPENDENCY_PLUGIN}:copy`,
-    `-Dartifact=${artifact}`,
-    `-DoutputDirectory=${path.dirname(zip)}`,
-  ];
-  // -q hides Maven's chatter but not its transfer progress, which a person at a terminal wants to see.
-  await run('mvn', args, opts.interactive ? 'inherit' : 'pipe');
-  if (!existsSync(zip)) throw new Error(`Maven finished but ${zip} is missing`);
-}
-
-function run(command: string, args: string[], stdio: 'inherit' | 'pipe' = 'pipe'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`));
-    });
-  });
-}
-
-interface RunAs {
-  user: string;
-  uid: number;
-  gid: number;
-}
-
-/** Elasticsearch refuses to run as root: as root we run it as an unprivileged system user, created once. */
-function ensureUnprivilegedUser(name: string): RunAs {
-  if (spawnSync('id', ['-u', name], { stdio: 'ignore' }).status !== 0) {
-    const made = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { encoding: 'utf8' });
-    if (made.status !== 0 && spawnSync('id', ['-u', name], { stdio: 'ignore' }).status !== 0) {
-      throw new Error(`cannot create the unprivileged user "${name}" to run Elasticsearch: ${made.stderr.trim()}`);
-    }
-  }
-  const uid = Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim());
-  const gid = Number(spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim());
-  return { user: name, uid, gid };
-}
-
-function canAccess(runAs: RunAs, file: string): boolean {
-  return spawnSync('setpriv', ['--reuid', String(runAs.uid), '--regid', String(runAs.gid), '--clear-groups', 'test', '-r', file], { stdio: 'ignore' }).status === 0;
-}
-
-function chownTree(dir: string, runAs: RunAs): void {
-  spawnSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dir]);
-  chownSync(dir, runAs.uid, runAs.gid);
-}
-
 /**
  * Starts a single-node cluster from the cached distribution, bound to 127.0.0.1 on a port the
  * kernel picks, with security on and a generated admin password, data in a fresh temp dir.
@@ -143,24 +46,20 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
   const minJava = requiredJavaMajor(opts.version);
   const java = findJava(minJava, opts.env, opts.jvmDir);
   if (!java) throw new Error(`Elasticsearch ${opts.version} needs Java ${minJava}+, and none was found`);
-  let home = await ensureDistribution(opts);
+  const cached = await ensureDistribution(opts);
 
   const isRoot = process.getuid?.() === 0;
-  const runAs = isRoot ? ensureUnprivilegedUser(opts.env.LOGWARDEN_ES_USER || 'logwarden-es') : undefined;
+  const runAs = isRoot ? await ensureUnprivilegedUser(opts.env.LOGWARDEN_ES_USER || 'logwarden-es') : undefined;
+  // Every instance shares one read-only distribution and owns only its config, data, logs and tmp.
+  const home = runAs ? await readableHome(cached, opts.version, (dir) => canAccess(runAs, dir), opts.log) : cached;
   const instance = mkdtempSync(path.join(os.tmpdir(), 'logwarden-es-'));
+  // Removes the instance folder (and ends Elasticsearch) if this process dies without stopping it.
+  const reaper = startReaper(instance);
   chmodSync(instance, 0o755);
-  if (runAs && !canAccess(runAs, path.join(home, 'lib'))) {
-    // The cache usually sits under /root, which the unprivileged user cannot enter; a hard-linked
-    // copy costs no disk and keeps the cache itself private.
-    const linked = path.join(instance, 'home');
-    const copied = spawnSync('cp', ['-al', home, linked]);
-    if (copied.status !== 0) cpSync(home, linked, { recursive: true });
-    home = linked;
-  }
   const config = path.join(instance, 'config');
   cpSync(path.join(home, 'config'), config, { recursive: true });
   for (const dir of ['data', 'logs', 'tmp']) mkdirSync(path.join(instance, dir));
-  if (runAs) chownTree(instance, runAs);
+  if (runAs) spawnSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, instance]);
 
   const password = randomBytes(18).toString('base64url');
   const env: NodeJS.ProcessEnv = {
@@ -169,7 +68,10 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
     ES_JAVA_HOME: java.home,
     ES_PATH_CONF: config,
     ES_TMPDIR: path.join(instance, 'tmp'),
-    ES_JAVA_OPTS: `-Xms${opts.heap ?? '512m'} -Xmx${opts.heap ?? '512m'}`,
+    // No hsperfdata_* and no final-flags* folders in the machine's /tmp: the JVMs' temp files stay
+    // in the instance, which is removed with it.
+    ES_JAVA_OPTS: `-Xms${opts.heap ?? '512m'} -Xmx${opts.heap ?? '512m'} -XX:-UsePerfData`,
+    CLI_JAVA_OPTS: `-XX:-UsePerfData -Djava.io.tmpdir=${path.join(instance, 'tmp')}`,
   };
   const asUser = (command: string, args: string[]): [string, string[]] => {
     // --pdeathsig: if the process that started us dies (test runner killed, Ctrl-C), so do we.
@@ -183,7 +85,11 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
 
   const [userCmd, userArgs] = asUser(path.join(home, 'bin', 'elasticsearch-users'), ['useradd', ADMIN_USER, '-p', password, '-r', 'superuser']);
   const addUser = spawnSync(userCmd, userArgs, { env, encoding: 'utf8' });
-  if (addUser.status !== 0) throw new Error(`elasticsearch-users failed: ${addUser.stderr.replaceAll(password, '***')}`);
+  if (addUser.status !== 0) {
+    rmSync(instance, { recursive: true, force: true });
+    reaper.release();
+    throw new Error(`elasticsearch-users failed: ${addUser.stderr.replaceAll(password, '***')}`);
+  }
 
   const settings = [
     'discovery.type=single-node',
@@ -208,6 +114,7 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
   const consoleFd = openSync(consoleLog, 'a');
   const child = spawn(esCmd, esArgs, { env, detached: true, stdio: ['ignore', consoleFd, consoleFd] });
   closeSync(consoleFd);
+  if (child.pid !== undefined) reaper.watchGroup(child.pid);
   const tail = (): string => {
     try {
       return readFileSync(consoleLog, 'utf8').slice(-8000);
@@ -218,7 +125,7 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
 
-  const stop = makeStopper(child, exitPromise, instance, opts);
+  const stop = makeStopper(child, exitPromise, instance, opts, reaper);
   try {
     const port = await waitForPort(path.join(instance, 'logs', 'http.ports'), () => exited, opts.startTimeoutMs ?? 120_000);
     const url = `http://127.0.0.1:${port}`;
@@ -232,7 +139,7 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
   }
 }
 
-function makeStopper(child: ChildProcess, exitPromise: Promise<void>, instance: string, opts: LocalOptions): () => Promise<void> {
+function makeStopper(child: ChildProcess, exitPromise: Promise<void>, instance: string, opts: LocalOptions, reaper: Reaper): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () => {
     stopping ??= (async () => {
@@ -251,6 +158,7 @@ function makeStopper(child: ChildProcess, exitPromise: Promise<void>, instance: 
         if (groupAlive(group)) signalGroup(group, 'SIGKILL');
       }
       if (!opts.env.LOGWARDEN_ES_KEEP_DATA) rmSync(instance, { recursive: true, force: true });
+      reaper.release();
     })();
     return stopping;
   };
@@ -300,7 +208,3 @@ async function waitForHealth(url: string, user: string, password: string, exited
   throw new Error(`cluster not healthy within ${timeoutMs / 1000}s (${last})`);
 }
 
-/** Whether the distribution is cached (zip or unpacked), so starting needs no network. */
-export function isCached(cacheDir: string, version: string): boolean {
-  return existsSync(path.join(homePath(cacheDir, version), 'bin', 'elasticsearch')) || existsSync(zipPath(cacheDir, version));
-}

@@ -1,0 +1,5 @@
+import { prepareTestRun } from './test-run.ts';
+
+export default function runSetup(): void {
+  prepareTestRun();
+}

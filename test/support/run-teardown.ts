@@ -1,0 +1,5 @@
+import { finishTestRun } from './test-run.ts';
+
+export default function runTeardown(): void {
+  finishTestRun();
+}
