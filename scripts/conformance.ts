@@ -96,7 +96,7 @@ const ea2Time = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
 async function runCase(c: ConformanceCase, ctx: { es: EsHandle; testRule: string; config: string; collector: AlertCollector }): Promise<CaseResult> {
   const index = `conformance-${c.name}-${process.pid}-${Date.now().toString(36)}`;
   const ruleName = /^name:\s*(.+?)\s*$/m.exec(readFileSync(c.ruleFile, 'utf8'))?.[1]?.replace(/^["']|["']$/g, '') ?? c.name;
-  const env: NodeJS.ProcessEnv = { ...process.env, CONFORMANCE_INDEX: index, CONFORMANCE_POST_URL: ctx.collector.url };
+  const env: NodeJS.ProcessEnv = { ...process.env, CONFORMANCE_INDEX: index, CONFORMANCE_POST_URL: ctx.collector.url, CONFORMANCE_CASE_DIR: c.dir };
   // LogWarden reads ES_URL before config.yaml; both tools must use the config's cluster.
   delete env.ES_URL;
   try {
