@@ -4,16 +4,16 @@ import type { RuleDefinition } from '../rules/types.ts';
 import type { ListPushDown } from '../ruletypes/compare/list-rule.ts';
 
 const KEYWORD = '.keyword';
-const EXACT_TYPES = new Set(['keyword', 'constant_keyword']);
+const EXACT_TYPES = new Set(['keyword']);
 /** Elasticsearch's default index.max_terms_count: a longer terms list is refused by the cluster. */
 const MAX_TERMS = 65_536;
-/** terms_set becomes one clause per term; Elasticsearch's smallest max_clause_count is 1,024. */
-const MAX_TERMS_SET = 1_024;
+/** One range clause per listed value; Elasticsearch's smallest max_clause_count is 1,024. */
+const MAX_RANGES = 1_000;
 
 /** How the list can be tested in Elasticsearch for the rule's indices, if it can. */
 export type ListTarget =
   /** The field is a keyword field everywhere: its indexed values are the values. */
-  | { kind: 'keyword'; field: string; docValues: boolean }
+  | { kind: 'keyword'; field: string }
   /**
    * A text field with a `.keyword` copy (Elasticsearch's dynamic mapping for strings): the copy
    * holds the values, except those longer than its ignore_above, which it does not index.
@@ -37,7 +37,7 @@ export async function listTarget(es: EsHandle, index: string, field: string): Pr
     // Mapped differently in some index (keyword here, long there): no single exact test.
     return caps.length > 0 && caps.every((cap) => EXACT_TYPES.has(cap.type) && cap.searchable && cap.metadata_field !== true);
   };
-  if (exact(field)) return { kind: 'keyword', field, docValues: types(field).every((cap) => cap.aggregatable) };
+  if (exact(field)) return { kind: 'keyword', field };
   if (copy !== undefined && exact(copy) && types(field).every((cap) => cap.type === 'text' && cap.searchable)) return { kind: 'keyword-copy', field, copy };
   return { kind: 'none' };
 }
@@ -46,42 +46,39 @@ export async function listTarget(es: EsHandle, index: string, field: string): Pr
  * The filter clause that keeps every document the list rule could match and, where the field
  * allows it, no other; undefined when nothing can be left out. The rule type still judges every
  * document it gets, so the clause only has to keep all candidates (see docs/rule-types-compare.md).
+ * Only plain queries (terms, range, exists): no script, which a cluster may not allow.
  */
 export function listFilter(push: ListPushDown, target: ListTarget): estypes.QueryDslQueryContainer | undefined {
   // Unmapped, or mapped as something else (long, ip, mixed): documents may hold the field in
   // _source where no query sees it, so nothing is left out.
   if (target.kind === 'none' || push.values.length > MAX_TERMS) return undefined;
-  const exists = { exists: { field: push.field } };
-  if (push.mode === 'listed') {
-    if (target.kind === 'keyword') return { terms: { [target.field]: [...push.values] } };
-    if (target.kind === 'keyword-copy') {
-      // A value too long for the copy cannot be ruled out: such documents are kept as well.
-      return {
-        bool: {
-          should: [{ terms: { [target.copy]: [...push.values] } }, { bool: { filter: [exists], must_not: [{ exists: { field: target.copy } }] } }],
-          minimum_should_match: 1,
-        },
-      };
-    }
-    return undefined;
-  }
-  const clauses: estypes.QueryDslQueryContainer[] = push.requireField ? [exists] : [];
-  // The script counts the document's values, which needs doc values.
-  if (target.kind === 'keyword' && target.docValues && push.values.length > 0 && push.values.length <= MAX_TERMS_SET) {
-    // Leaves out the documents ALL of whose values are listed: a terms query alone would also
-    // leave out ["alice", "mallory"] when only alice is listed, and mallory must alert.
-    const allListed: estypes.QueryDslQueryContainer = {
-      terms_set: {
-        [target.field]: {
-          terms: [...push.values],
-          minimum_should_match_script: { source: "doc[params.f].size()", params: { f: target.field } },
-        },
-      },
-    };
-    return { bool: { filter: clauses, must_not: [allListed] } };
-  }
-  // A text field's copy may lack long values; a document could then look all-listed when it is not.
-  return clauses.length > 0 ? { bool: { filter: clauses } } : undefined;
+  const field = target.kind === 'keyword' ? target.field : target.copy;
+  // A value longer than the field's ignore_above is not indexed, so no query can see it, but
+  // Elasticsearch names the field in the document's _ignored: such documents are always kept.
+  const unindexed: estypes.QueryDslQueryContainer = { term: { _ignored: field } };
+  if (push.mode === 'listed') return anyOf([{ terms: { [field]: [...push.values] } }, unindexed]);
+  if (push.values.length > MAX_RANGES) return push.requireField ? { exists: { field: push.field } } : undefined;
+  // "Has a value that is not listed": a terms query cannot say it (must_not terms would also drop
+  // ["alice", "mallory"] when alice is listed, and mallory must alert), but the unlisted values
+  // are exactly the gaps between the listed ones in the field's (byte) order.
+  const keep = [...gapsBetween(field, push.values), unindexed];
+  if (!push.requireField) keep.push({ bool: { must_not: [{ exists: { field: push.field } }] } });
+  return anyOf(keep);
+}
+
+function anyOf(clauses: estypes.QueryDslQueryContainer[]): estypes.QueryDslQueryContainer {
+  return { bool: { should: clauses, minimum_should_match: 1 } };
+}
+
+/** Range queries that together match every keyword value except the listed ones. */
+function gapsBetween(field: string, values: readonly string[]): estypes.QueryDslQueryContainer[] {
+  // Keyword terms are ordered by their UTF-8 bytes, which JavaScript's string order is not.
+  const sorted = [...new Set(values)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  if (sorted.length === 0) return [{ exists: { field } }];
+  const ranges: estypes.QueryDslQueryContainer[] = [{ range: { [field]: { lt: sorted[0] } } }];
+  for (let i = 1; i < sorted.length; i++) ranges.push({ range: { [field]: { gt: sorted[i - 1], lt: sorted[i] } } });
+  ranges.push({ range: { [field]: { gt: sorted[sorted.length - 1] } } });
+  return ranges;
 }
 
 /** The rule with its list test added to its filters, for the windows of one run. */
