@@ -36,11 +36,15 @@ export function findPython(env: NodeJS.ProcessEnv): PythonFound | { lookedAt: st
     for (const v of readdirSync(pyenv).sort().reverse()) candidates.push(path.join(pyenv, v, 'bin', 'python3'));
   }
   const lookedAt: string[] = [];
+  const usable: PythonFound[] = [];
   for (const cmd of candidates) {
     const version = pythonVersion(cmd);
     lookedAt.push(`${cmd} (${version ?? 'not found'})`);
-    if (version !== undefined && atLeast(version)) return { python: cmd, version };
+    if (version !== undefined && atLeast(version)) usable.push({ python: cmd, version });
   }
+  // 3.12 first: the oldest Python ElastAlert2 2.31 supports is the one its dependencies are surest to install on.
+  const preferred = usable.find((p) => p.python === env.ELASTALERT2_PYTHON) ?? usable.find((p) => p.version.startsWith(`${MIN_PYTHON.join('.')}.`)) ?? usable[0];
+  if (preferred) return preferred;
   return { lookedAt };
 }
 
