@@ -18,6 +18,8 @@ export interface ChangeKeyState {
 
 /** Plain JSON, persisted between runs. Keys are in the order last seen, oldest first. */
 export interface ChangeState {
+  /** compare_key as the values were taken; a rule edit that changes it starts afresh (no false changes). */
+  fields?: string[];
   keys: ChangeKeyState[];
   /** Keys forgotten because there were more than the cap (their next value is taken as a first sighting). */
   dropped: number;
@@ -77,11 +79,12 @@ export class ChangeRule implements RuleType<ChangeState> {
   }
 
   initialState(): ChangeState {
-    return { keys: [], dropped: 0 };
+    return { fields: [...this.#fields], keys: [], dropped: 0 };
   }
 
   addEvents(state: ChangeState, events: readonly RuleEvent[], _nowMs?: number): StepResult<ChangeState> {
-    const known = toMap(state);
+    const sameFields = JSON.stringify(state.fields ?? this.#fields) === JSON.stringify(this.#fields);
+    const known = sameFields ? toMap(state) : new Map<string, ChangeKeyState>();
     const matches: RuleMatch[] = [];
     for (const e of events) {
       const values = this.#fields.map((f) => lookupField(e.source, f));
@@ -109,7 +112,7 @@ export class ChangeRule implements RuleType<ChangeState> {
     if (this.#timeframeMs === undefined) return state;
     const cutoff = nowMs - this.#timeframeMs - this.#rule.bufferTimeMs;
     const keys = state.keys.filter((k) => k.seenMs >= cutoff);
-    return keys.length === state.keys.length ? state : { keys, dropped: state.dropped };
+    return keys.length === state.keys.length ? state : { ...state, keys };
   }
 
   addCounts(_state?: ChangeState, _entries?: readonly CountEntry[], _nowMs?: number): StepResult<ChangeState> {
@@ -130,7 +133,7 @@ export class ChangeRule implements RuleType<ChangeState> {
       dropped += keys.length - this.#maxKeys;
       keys = keys.slice(keys.length - this.#maxKeys);
     }
-    return { keys, dropped };
+    return { fields: [...this.#fields], keys, dropped };
   }
 }
 

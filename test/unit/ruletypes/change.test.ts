@@ -109,6 +109,15 @@ describe('change', () => {
     expect(JSON.stringify(state).length).toBeLessThan(MAX_VALUE_CHARS * 2 + 500);
   });
 
+  it('a rule edit that changes compare_key starts afresh instead of reporting every key as changed', () => {
+    const before = changeRule({ compare_key: 'country' });
+    const state = before.addEvents(before.initialState(), [doc(0, 'a', { country: 'FR', city: 'Paris' })], T0).state;
+    const after = changeRule({ compare_key: 'city' });
+    const step = after.addEvents(state, [doc(1, 'a', { country: 'FR', city: 'Paris' }), doc(2, 'a', { country: 'FR', city: 'Lyon' })], T0);
+    expect(step.matches.map((m) => m.body['new_value'])).toEqual([['Lyon']]);
+    expect(step.state.fields).toEqual(['city']);
+  });
+
   it('the state given in is never changed', () => {
     const rule = changeRule();
     const state = rule.addEvents(rule.initialState(), [doc(0, 'a', { country: 'FR' })], T0).state;
