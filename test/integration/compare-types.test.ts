@@ -14,7 +14,11 @@ afterAll(() => es.close());
 const MIN = 60_000;
 
 /** Documents covering what a list test must get right: arrays, missing and null values, numbers, long values. */
-const VALUES: unknown[] = ['root', 'alice', 'bob', 'mallory', ['alice', 'mallory'], ['alice', 'bob'], [], null, undefined, 'Root', `${'x'.repeat(300)}`, 'alice smith'];
+const VALUES: unknown[] = [
+  'root', 'alice', 'bob', 'mallory', ['alice', 'mallory'], ['alice', 'bob'], [], null, undefined, 'Root', `${'x'.repeat(300)}`, 'alice smith',
+  // Ordered differently by UTF-16 (JavaScript) and UTF-8 (Elasticsearch's keyword terms).
+  '\uFF01', '\u{1F600}', ['\uFF01', '\u{1F600}'], '\uFF02',
+];
 
 describe('the list test in Elasticsearch keeps every candidate and, on keyword fields, only those', () => {
   const keywordIndex = uniqueName('logs-list-kw');
@@ -34,9 +38,10 @@ describe('the list test in Elasticsearch keeps every candidate and, on keyword f
     { kind: 'blacklist', list: ['root', 'mallory', 'x'.repeat(300)], ignoreNull: false },
     { kind: 'whitelist', list: ['alice', 'bob'], ignoreNull: true },
     { kind: 'whitelist', list: ['alice', 'bob'], ignoreNull: false },
+    { kind: 'whitelist', list: ['\u{1F600}', '\uFF01', 'alice'], ignoreNull: true },
   ];
   for (const index of [keywordIndex, dynamicIndex]) {
-    it.each(cases)(`${index.includes('kw') ? 'keyword' : 'dynamic'} field: $kind ignore_null=$ignoreNull`, async ({ kind, list, ignoreNull }) => {
+    it.each(cases)(`${index.includes('kw') ? 'keyword' : 'dynamic'} field: $kind $list ignore_null=$ignoreNull`, async ({ kind, list, ignoreNull }) => {
       const rule = new ListRule(makeRule({ type: kind }, { compare_key: 'user', [kind]: list, ignore_null: ignoreNull }), kind);
       const expected = docs.filter((d) => rule.compare(d)).map((d) => d.n).sort((a, b) => a - b);
       const target = await listTarget(es, index, 'user');
