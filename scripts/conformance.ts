@@ -96,20 +96,21 @@ const ea2Time = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
 async function runCase(c: ConformanceCase, ctx: { es: EsHandle; testRule: string; config: string; collector: AlertCollector }): Promise<CaseResult> {
   const index = `conformance-${c.name}-${process.pid}-${Date.now().toString(36)}`;
   const ruleName = /^name:\s*(.+?)\s*$/m.exec(readFileSync(c.ruleFile, 'utf8'))?.[1]?.replace(/^["']|["']$/g, '') ?? c.name;
-  const env: NodeJS.ProcessEnv = { ...process.env, CONFORMANCE_INDEX: index, CONFORMANCE_POST_URL: ctx.collector.url, CONFORMANCE_CASE_DIR: c.dir };
+  const env: NodeJS.ProcessEnv = { ...process.env, CONFORMANCE_INDEX: index, CONFORMANCE_CASE_DIR: c.dir };
   // LogWarden reads ES_URL before config.yaml; both tools must use the config's cluster.
   delete env.ES_URL;
+  const inbox = { ea2: `${c.name}/elastalert2`, lw: `${c.name}/logwarden` };
   try {
     const count = await loadEvents(ctx.es, index, c);
     log(`${c.name}: ${count} documents in ${index}`);
-    ctx.collector.take();
-    const ea2 = await runTool(ctx.testRule, ['--config', ctx.config, '--start', ea2Time(c.startMs), '--end', ea2Time(c.endMs), '--alert', c.ruleFile], env);
-    const fromEa2 = ctx.collector.take();
+    const ea2 = await runTool(ctx.testRule, ['--config', ctx.config, '--start', ea2Time(c.startMs), '--end', ea2Time(c.endMs), '--alert', c.ruleFile], { ...env, CONFORMANCE_POST_URL: ctx.collector.urlFor(inbox.ea2) });
+    const fromEa2 = ctx.collector.take(inbox.ea2);
     if (ea2.code !== 0 || /Traceback \(most recent call last\)/.test(ea2.output) && fromEa2.alerts.length === 0) {
       throw new Error(`elastalert-test-rule exited ${ea2.code}:\n${ea2.output.slice(-3000)}`);
     }
-    const lw = await runTool(process.execPath, [path.join(root, 'src', 'cli', 'main.ts'), 'test-rule', c.ruleFile, '--config', ctx.config, '--start', new Date(c.startMs).toISOString(), '--end', new Date(c.endMs).toISOString(), '--alert'], env);
-    const fromLw = ctx.collector.take();
+    const lwArgs = [path.join(root, 'src', 'cli', 'main.ts'), 'test-rule', c.ruleFile, '--config', ctx.config, '--start', new Date(c.startMs).toISOString(), '--end', new Date(c.endMs).toISOString(), '--alert'];
+    const lw = await runTool(process.execPath, lwArgs, { ...env, CONFORMANCE_POST_URL: ctx.collector.urlFor(inbox.lw) });
+    const fromLw = ctx.collector.take(inbox.lw);
     if (lw.code !== 0) throw new Error(`logwarden test-rule exited ${lw.code}:\n${lw.output.slice(-3000)}`);
     if (fromEa2.bad + fromLw.bad > 0) throw new Error(`${fromEa2.bad + fromLw.bad} alert bodies were not JSON objects`);
     return judgeCase(c, alertKeys(c, ruleName, fromEa2.alerts), alertKeys(c, ruleName, fromLw.alerts));
@@ -152,13 +153,20 @@ async function main(): Promise<number> {
     const version = await clusterVersion(es);
     log(`Elasticsearch ${version}, ${cases.length} cases`);
     const config = writeConfig(dir, conn);
-    const results: CaseResult[] = [];
-    for (const c of cases) {
-      const started = Date.now();
-      const result = await runCase(c, { es, testRule, config, collector });
-      log(`${c.name}: ${result.verdict} (ElastAlert2 ${result.elastalert2}, LogWarden ${result.logwarden}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      results.push(result);
-    }
+    // Most of a case is waiting (tool start-up, index creation), so a few run at once.
+    const jobs = Math.max(1, Number(process.env.CONFORMANCE_JOBS ?? 3) || 1);
+    const results: CaseResult[] = new Array<CaseResult>(cases.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < cases.length; i = next++) {
+        const c = cases[i] as ConformanceCase;
+        const started = Date.now();
+        const result = await runCase(c, { es, testRule, config, collector });
+        log(`${c.name}: ${result.verdict} (ElastAlert2 ${result.elastalert2}, LogWarden ${result.logwarden}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        results[i] = result;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, cases.length) }, worker));
     process.stdout.write(`\nElastAlert2 ${ELASTALERT2_VERSION} vs LogWarden on Elasticsearch ${version}\n\n${formatResults(results)}\n\n`);
     const failed = results.filter((r) => r.verdict === 'DIFFERENT' || r.verdict === 'ERROR').length;
     process.stdout.write(`conformance: ${results.length - failed} passed, ${failed} failed\n`);
