@@ -83,7 +83,7 @@ function valueAt(doc: Record<string, unknown>, field: string): unknown {
 
 function alertKeys(c: ConformanceCase, rule: string, posted: readonly Record<string, unknown>[]): AlertKey[] {
   return posted.map((p) => {
-    const key = c.keyField === undefined ? undefined : valueAt(p, c.keyField);
+    const key = c.keyFields.map((f) => valueAt(p, f)).find((v) => v !== undefined && v !== null);
     const ts = valueAt(p, c.timestampField);
     const ms = typeof ts === 'string' ? Date.parse(ts) : typeof ts === 'number' ? ts : NaN;
     return { rule, key: key === undefined || key === null ? '-' : String(key), time: Number.isNaN(ms) ? `unreadable ${JSON.stringify(ts)}` : new Date(ms).toISOString() };

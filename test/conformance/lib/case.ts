@@ -38,8 +38,8 @@ export interface ConformanceCase {
   /** Index mappings (`properties`); dynamic mapping when absent. */
   mappings: Record<string, unknown> | undefined;
   events: EventBlock[];
-  /** The field of an alert that holds its key; the rule's query_key by default. */
-  keyField: string | undefined;
+  /** Fields of an alert that hold its key, the first present wins; the rule's query_key by default. */
+  keyFields: string[];
   timestampField: string;
   /** Match times closer than this are the same (for types that decide at run ends, not at documents). */
   timeToleranceMs: number;
@@ -104,7 +104,7 @@ export function loadCase(dir: string): ConformanceCase {
     endMs,
     mappings: isObject(raw.mappings) ? raw.mappings : undefined,
     events,
-    keyField: typeof raw.key === 'string' ? raw.key : typeof queryKey === 'string' ? queryKey : Array.isArray(queryKey) ? queryKey.join(',') : undefined,
+    keyFields: keyFields(raw.key ?? (Array.isArray(queryKey) ? queryKey.join(',') : queryKey), where('key')),
     timestampField: typeof rule.timestamp_field === 'string' ? rule.timestamp_field : '@timestamp',
     timeToleranceMs: tolerance,
     differences: differences.map((d: unknown, i): DeclaredDifference => {
@@ -113,6 +113,13 @@ export function loadCase(dir: string): ConformanceCase {
       return { why: d.why, onlyElastalert2: alertList(d.only_elastalert2, where(`${at}.only_elastalert2`)), onlyLogwarden: alertList(d.only_logwarden, where(`${at}.only_logwarden`)) };
     }),
   };
+}
+
+function keyFields(value: unknown, where: string): string[] {
+  if (value === undefined || value === null) return [];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  if (!list.every((f) => typeof f === 'string' && f !== '')) throw new Error(`${where}: expected a field name or a list of them`);
+  return list as string[];
 }
 
 /** Every case folder under `root`, sorted by name; `only` keeps the named ones. */
