@@ -18,6 +18,8 @@ const VALUES: unknown[] = [
   'root', 'alice', 'bob', 'mallory', ['alice', 'mallory'], ['alice', 'bob'], [], null, undefined, 'Root', `${'x'.repeat(300)}`, 'alice smith',
   // Ordered differently by UTF-16 (JavaScript) and UTF-8 (Elasticsearch's keyword terms).
   '\uFF01', '\u{1F600}', ['\uFF01', '\u{1F600}'], '\uFF02',
+  // Indexed as "true" and "42" in a keyword or text field.
+  true, 42,
 ];
 
 describe('the list test in Elasticsearch keeps every candidate and, on keyword fields, only those', () => {
@@ -35,10 +37,11 @@ describe('the list test in Elasticsearch keeps every candidate and, on keyword f
   });
 
   const cases: { kind: 'blacklist' | 'whitelist'; list: string[]; ignoreNull: boolean }[] = [
-    { kind: 'blacklist', list: ['root', 'mallory', 'x'.repeat(300)], ignoreNull: false },
+    { kind: 'blacklist', list: ['root', 'mallory', 'x'.repeat(300), 'true', '42'], ignoreNull: false },
     { kind: 'whitelist', list: ['alice', 'bob'], ignoreNull: true },
     { kind: 'whitelist', list: ['alice', 'bob'], ignoreNull: false },
     { kind: 'whitelist', list: ['\u{1F600}', '\uFF01', 'alice'], ignoreNull: true },
+    { kind: 'whitelist', list: ['true', '42', 'root'], ignoreNull: true },
   ];
   for (const index of [keywordIndex, dynamicIndex]) {
     it.each(cases)(`${index.includes('kw') ? 'keyword' : 'dynamic'} field: $kind $list ignore_null=$ignoreNull`, async ({ kind, list, ignoreNull }) => {

@@ -26,9 +26,9 @@ export type ListState = null;
  * the rule loader (src/rules/list-files.ts), so the list here is plain values.
  *
  * Deliberate differences from ElastAlert2:
- * - Values are compared as text (Python str()): a numeric 42 matches the entry "42". ElastAlert2
- *   compares the raw value with strings, so a number never matches a blacklist and is never on
- *   a whitelist.
+ * - Values are compared as text, the text a keyword field indexes: a numeric 42 matches the
+ *   entry "42", true the entry "true". ElastAlert2 compares the raw value with strings, so a
+ *   number or boolean never matches a blacklist and is never on a whitelist.
  * - A list value is judged element by element: blacklist matches when any element is listed,
  *   whitelist when any element is not (an allowed value cannot hide a forbidden one). ElastAlert2
  *   fails the run with "unhashable type: 'list'".
@@ -82,7 +82,7 @@ export class ListRule implements RuleType<ListState> {
     // An empty list holds no value: treated like a missing one.
     const values = Array.isArray(value) ? value.filter((v) => v !== null && v !== undefined) : value === undefined ? [] : [value];
     if (values.length === 0) return !this.#ignoreNull;
-    return this.#blacklist ? values.some((v) => this.#listed.has(pyStr(v))) : values.some((v) => !this.#listed.has(pyStr(v)));
+    return this.#blacklist ? values.some((v) => this.#listed.has(valueText(v))) : values.some((v) => !this.#listed.has(valueText(v)));
   }
 
   addCounts(_state?: ListState, _entries?: readonly CountEntry[], _nowMs?: number): StepResult<ListState> {
@@ -97,6 +97,14 @@ export class ListRule implements RuleType<ListState> {
   describeMatch(_match?: RuleMatch): string {
     return '';
   }
+}
+
+/**
+ * A value as the list sees it: the text Elasticsearch indexes for it in a keyword field (42 as
+ * "42", true as "true"), so the query filter and this check always agree.
+ */
+function valueText(value: unknown): string {
+  return typeof value === 'boolean' ? String(value) : pyStr(value);
 }
 
 function listOption(rule: RuleDefinition, name: string, where: string): string[] {

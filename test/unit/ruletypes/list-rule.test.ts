@@ -4,7 +4,7 @@ import { createRuleType } from '../../../src/ruletypes/index.ts';
 import { ev, makeRule, MIN, T0 } from './fixtures.ts';
 
 const blacklist = (options: Record<string, unknown> = {}): ListRule =>
-  new ListRule(makeRule({ type: 'blacklist' }, { compare_key: 'user.name', blacklist: ['root', 'admin', '42'], ...options }), 'blacklist');
+  new ListRule(makeRule({ type: 'blacklist' }, { compare_key: 'user.name', blacklist: ['root', 'admin', '42', 'true'], ...options }), 'blacklist');
 const whitelist = (options: Record<string, unknown> = {}): ListRule =>
   new ListRule(makeRule({ type: 'whitelist' }, { compare_key: 'user.name', whitelist: ['alice', 'bob', '7'], ignore_null: true, ...options }), 'whitelist');
 
@@ -17,6 +17,7 @@ describe('blacklist', () => {
     { why: 'a missing field is on no blacklist', source: {}, match: false },
     { why: 'a null value is on no blacklist', source: { user: { name: null } }, match: false },
     { why: 'a number compares as its text (ElastAlert2 never matches numbers)', source: { user: { name: 42 } }, match: true },
+    { why: 'a boolean compares as the text Elasticsearch indexes (true, not Python\'s True)', source: { user: { name: true } }, match: true },
     { why: 'a list matches when any element is listed', source: { user: { name: ['alice', 'admin'] } }, match: true },
     { why: 'a list of unlisted values does not', source: { user: { name: ['alice', 'bob'] } }, match: false },
     { why: 'a dotted key is found as ElastAlert2 finds it', source: { 'user.name': 'admin' }, match: true },
@@ -39,7 +40,7 @@ describe('blacklist', () => {
   });
 
   it('asks the query for the listed values unless filter_by_list is false', () => {
-    expect(blacklist().pushDown).toEqual({ field: 'user.name', values: ['root', 'admin', '42'], mode: 'listed', requireField: false });
+    expect(blacklist().pushDown).toEqual({ field: 'user.name', values: ['root', 'admin', '42', 'true'], mode: 'listed', requireField: false });
     expect(blacklist({ filter_by_list: false }).pushDown).toBeUndefined();
   });
 });
