@@ -3,13 +3,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listFilter, listTarget } from '../../src/query/list-filter.ts';
 import { ListRule } from '../../src/ruletypes/compare/list-rule.ts';
+import { WRITEBACK_KINDS, writebackIndexName } from '../../src/writeback/mappings.ts';
 import { WritebackStore } from '../../src/writeback/store.ts';
 import { makeRule } from '../unit/ruletypes/fixtures.ts';
 import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
 const es = testEs();
-afterAll(() => es.close());
+/** Indices this file creates, deleted at the end: the development cluster is shared. */
+const created: string[] = [];
+afterAll(async () => {
+  await es.client.indices.delete({ index: created, ignore_unavailable: true }).catch(() => undefined);
+  await es.close();
+});
 
 const MIN = 60_000;
 
@@ -25,6 +31,7 @@ const VALUES: unknown[] = [
 describe('the list test in Elasticsearch keeps every candidate and, on keyword fields, only those', () => {
   const keywordIndex = uniqueName('logs-list-kw');
   const dynamicIndex = uniqueName('logs-list-dyn');
+  created.push(keywordIndex, dynamicIndex);
   const t0 = Date.now() - 30 * MIN;
   const docs = VALUES.map((v, i) => ({ '@timestamp': new Date(t0 + i * 1000).toISOString(), n: i, ...(v === undefined ? {} : { user: v }) }));
 
@@ -77,6 +84,7 @@ describe('blacklist, whitelist and change rules in the engine', () => {
   const t0 = now - 40 * MIN;
   const index = uniqueName('logs-compare');
   const wb = uniqueName('wb-compare');
+  created.push(index, ...WRITEBACK_KINDS.map((k) => writebackIndexName(wb, k)));
   const rules = rulesFolder({
     'lists/users.txt': 'alice\nbob\n\n',
     'whitelist.yaml': `name: Unknown user\ntype: whitelist\nindex: ${index}\ncompare_key: user\nwhitelist: ["!file lists/users.txt", carol]\nignore_null: true\nrealert: {minutes: 0}\nalert: [stdout]\n`,
