@@ -97,6 +97,10 @@ export function checkRule(ctx: CheckContext): void {
     default:
       break;
   }
+  // ElastAlert2's enhance_filter turns a list on ANY rule into a query filter; only the list types use it here.
+  for (const list of ['blacklist', 'whitelist']) {
+    if (has(list) && v.type !== list) ctx.report([list], list, `is only read by type ${list}; ElastAlert2 would also add it to this ${String(v.type)} rule's query, which LogWarden does not: put the condition under filter`);
+  }
   if (v.metric_agg_type === 'percentiles' && !has('percentile_range')) {
     ctx.report(['metric_agg_type'], 'percentile_range', 'is required when metric_agg_type is percentiles');
   }

@@ -4,6 +4,7 @@ import { formatProblem, type ConfigProblem } from '../config/errors.ts';
 import type { LogWardenConfig } from '../config/load-config.ts';
 import { validate } from '../config/validate.ts';
 import { alertEntries, checkRule, type CheckContext } from './checks.ts';
+import { expandListFiles } from './list-files.ts';
 import { FileCache, fileOfField, importedFiles, locate, mergedSource, mergeImports } from './imports.ts';
 import { normaliseRule } from './normalise.ts';
 import { ruleSchema } from './schema.ts';
@@ -162,6 +163,7 @@ function loadOne(abs: string, cache: FileCache, config: LogWardenConfig): Loaded
   };
   const alerts = alertEntries(ctx);
   checkRule(ctx);
+  expandListFiles(ctx);
   problems.push(...ctx.extra.filter((p) => !aboutUnexpanded(p.file, p.field)));
   if (problems.length > 0) return { rule: undefined, problems: sortByLine(problems), nameAt };
   return { rule: normaliseRule(value, alerts, top.display, config), problems, nameAt };

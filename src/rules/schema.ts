@@ -164,6 +164,8 @@ const typeOptions: Record<string, Schema> = {
   blacklist: strList,
   whitelist: strList,
   ignore_null: bool,
+  // blacklist/whitelist: false keeps the list out of the Elasticsearch query (ElastAlert2's enhance_filter).
+  filter_by_list: bool,
   spike_height: { type: 'number', exclusiveMinimum: 0 },
   spike_type: spikeType,
   alert_on_new_data: bool,

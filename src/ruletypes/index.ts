@@ -1,5 +1,7 @@
 import type { RuleDefinition } from '../rules/types.ts';
 import { AnyRule } from './any.ts';
+import { ChangeRule } from './compare/change.ts';
+import { ListRule } from './compare/list-rule.ts';
 import { FlatlineRule } from './flatline.ts';
 import { FrequencyRule } from './frequency.ts';
 import { NewTermRule } from './new-term.ts';
@@ -9,6 +11,7 @@ import type { RuleType } from './rule-type.ts';
 
 export type { RuleType, StepResult } from './rule-type.ts';
 export type { AggregatingRuleType } from './aggregating.ts';
+export type { ListPushDown } from './compare/list-rule.ts';
 export { documentBody, durationOptionMs, matchFields, queryKeyField } from './rule-type.ts';
 export { lookupField, queryKeyValue, formatEsTimestamp } from './fields.ts';
 
@@ -18,10 +21,13 @@ const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown> | 
   spike: (rule) => new SpikeRule(rule),
   flatline: (rule) => new FlatlineRule(rule),
   new_term: (rule) => new NewTermRule(rule),
+  blacklist: (rule) => new ListRule(rule, 'blacklist'),
+  whitelist: (rule) => new ListRule(rule, 'whitelist'),
+  change: (rule) => new ChangeRule(rule),
 };
 
 /** ElastAlert2 rule types LogWarden knows of but does not run yet. */
-const PLANNED = ['blacklist', 'whitelist', 'change', 'cardinality', 'metric_aggregation', 'spike_aggregation', 'percentage_match'];
+const PLANNED = ['cardinality', 'metric_aggregation', 'spike_aggregation', 'percentage_match'];
 
 /** The rule type for a rule; throws for types not implemented (including ElastAlert2's "module.Class" custom types). */
 export function createRuleType(rule: RuleDefinition): RuleType<unknown> | AggregatingRuleType<unknown> {

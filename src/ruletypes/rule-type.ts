@@ -1,5 +1,6 @@
 import { parseDuration } from '../config/duration.ts';
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
+import type { ListPushDown } from './compare/list-rule.ts';
 import { formatEsTimestamp, queryKeyValue, setField } from './fields.ts';
 
 export interface StepResult<S> {
@@ -27,6 +28,8 @@ export interface RuleType<S> {
   garbageCollect(state: S, nowMs: number): S;
   /** The rule type's line(s) in the alert body (ElastAlert2 get_match_str); '' when it adds none. */
   describeMatch(match: RuleMatch): string;
+  /** blacklist/whitelist: a list test the query may apply, so documents that cannot match stay in Elasticsearch. */
+  readonly pushDown?: ListPushDown | undefined;
 }
 
 /** A rule option holding a duration: milliseconds as a number, or ElastAlert2's `{minutes: 5}` / "5m". */

@@ -2,6 +2,8 @@ import type { EsHandle } from '../es/client.ts';
 import type { Logger } from '../log.ts';
 import { countByKeyAndRange } from '../query/key-counts.ts';
 import { countPerKey, countWindow, fetchDocuments } from '../query/fetch.ts';
+import { indexFor } from '../query/build.ts';
+import { withListFilter } from '../query/list-filter.ts';
 import type { CountEntry, RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType } from '../ruletypes/aggregating.ts';
 import type { RuleType } from '../ruletypes/rule-type.ts';
@@ -35,10 +37,14 @@ export async function evaluateEvents(
   let state = typeState;
   let hits = 0;
   const matches: RuleMatch[] = [];
+  // blacklist/whitelist: documents that cannot match are left in Elasticsearch (one field caps request a run).
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  const fetchRule = ruleType.pushDown && first && last ? await withListFilter(es, rule, indexFor(rule, first.startMs, last.endMs), ruleType.pushDown) : rule;
   for (const segment of segments) {
     let step;
     if (ruleType.needs === 'documents') {
-      const fetched = await fetchDocuments(es, rule, segment.startMs, segment.endMs);
+      const fetched = await fetchDocuments(es, fetchRule, segment.startMs, segment.endMs);
       hits += fetched.hits;
       if (fetched.unreadableTimestamps > 0) {
         log.warn({ field: rule.timestampField, count: fetched.unreadableTimestamps }, `${rule.file}: rule "${rule.name}": ${fetched.unreadableTimestamps} documents have no readable ${rule.timestampField} and were skipped`);
