@@ -1,0 +1,57 @@
+import type { estypes } from '@elastic/elasticsearch';
+import { esCall, type EsHandle } from '../es/client.ts';
+import type { RuleDefinition } from '../rules/types.ts';
+import type { MetricSpec, TimeRangeSpec } from '../ruletypes/aggregating.ts';
+import { timestampValue } from './build.ts';
+
+const KEYWORD = '.keyword';
+
+/** A range's query: its time span (start exclusive, end inclusive) and its own filter clauses. */
+export function rangeQuery(rule: RuleDefinition, r: TimeRangeSpec): estypes.QueryDslQueryContainer {
+  const range: estypes.QueryDslQueryContainer = {
+    range: {
+      [rule.timestampField]: {
+        gt: timestampValue(rule, r.startMs),
+        lte: timestampValue(rule, r.endMs),
+        ...(rule.timestampType === 'iso' ? { format: 'strict_date_optional_time' } : {}),
+      },
+    },
+  };
+  if (!r.filter || r.filter.length === 0) return range;
+  return { bool: { filter: [range, ...([...r.filter] as estypes.QueryDslQueryContainer[])] } };
+}
+
+/** The Elasticsearch aggregation of a metric (ElastAlert2's generate_aggregation_query, per range). */
+export function metricAgg(metric: MetricSpec): estypes.AggregationsAggregationContainer {
+  const body: Record<string, unknown> = metric.script ? { ...metric.script } : { field: metric.field };
+  if (metric.type === 'percentiles') body['percents'] = [metric.percent ?? 50];
+  return { [metric.type]: body } as estypes.AggregationsAggregationContainer;
+}
+
+/** A metric aggregation's value: `value`, or for percentiles the one percentile asked for; null when there is none. */
+export function metricValue(agg: unknown): number | null {
+  if (typeof agg !== 'object' || agg === null) return null;
+  const a = agg as { value?: unknown; values?: unknown };
+  const raw = a.values !== undefined && typeof a.values === 'object' && a.values !== null ? Object.values(a.values)[0] : a.value;
+  return typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+}
+
+/**
+ * `.keyword` sub-fields exist only where a string was mapped dynamically; ECS keyword fields
+ * have none. A requested `x.keyword` that the indices lack falls back to `x` when `x` can be
+ * aggregated, so ElastAlert2's use_keyword_postfix default works on both kinds of mapping.
+ */
+export async function resolveAggregatableFields(es: EsHandle, index: string, fields: readonly string[]): Promise<string[]> {
+  const candidates = fields.flatMap((f) => (f.endsWith(KEYWORD) ? [f, f.slice(0, -KEYWORD.length)] : [f]));
+  if (!fields.some((f) => f.endsWith(KEYWORD))) return [...fields];
+  const caps = await esCall(es, `reading field capabilities of ${index}`, (c) =>
+    c.fieldCaps({ index, fields: candidates, ignore_unavailable: true, allow_no_indices: true }),
+  );
+  const aggregatable = (f: string): boolean => Object.values(caps.fields[f] ?? {}).some((cap) => cap.aggregatable);
+  return fields.map((f) => {
+    if (!f.endsWith(KEYWORD) || aggregatable(f)) return f;
+    const bare = f.slice(0, -KEYWORD.length);
+    return aggregatable(bare) ? bare : f;
+  });
+}
+
