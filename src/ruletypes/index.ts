@@ -1,8 +1,12 @@
 import type { RuleDefinition } from '../rules/types.ts';
 import { AnyRule } from './any.ts';
+import { CardinalityRule } from './cardinality.ts';
 import { FlatlineRule } from './flatline.ts';
 import { FrequencyRule } from './frequency.ts';
+import { MetricAggregationRule } from './metric-aggregation.ts';
 import { NewTermRule } from './new-term.ts';
+import { PercentageMatchRule } from './percentage-match.ts';
+import { createSpikeAggregationRule } from './spike-aggregation.ts';
 import { SpikeRule } from './spike.ts';
 import type { AggregatingRuleType } from './aggregating.ts';
 import type { RuleType } from './rule-type.ts';
@@ -18,10 +22,14 @@ const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown> | 
   spike: (rule) => new SpikeRule(rule),
   flatline: (rule) => new FlatlineRule(rule),
   new_term: (rule) => new NewTermRule(rule),
+  cardinality: (rule) => new CardinalityRule(rule),
+  metric_aggregation: (rule) => new MetricAggregationRule(rule),
+  spike_aggregation: (rule) => createSpikeAggregationRule(rule),
+  percentage_match: (rule) => new PercentageMatchRule(rule),
 };
 
 /** ElastAlert2 rule types LogWarden knows of but does not run yet. */
-const PLANNED = ['blacklist', 'whitelist', 'change', 'cardinality', 'metric_aggregation', 'spike_aggregation', 'percentage_match'];
+const PLANNED = ['blacklist', 'whitelist', 'change'];
 
 /** The rule type for a rule; throws for types not implemented (including ElastAlert2's "module.Class" custom types). */
 export function createRuleType(rule: RuleDefinition): RuleType<unknown> | AggregatingRuleType<unknown> {
