@@ -2,7 +2,7 @@ import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpecLike } from './aggregating.ts';
 import { calcRanges, calcWindowOf, pickCalcSegments, type CalcRange, type CalcWindow } from './calc-window.ts';
 import { formatEsTimestamp, pyStr } from './fields.ts';
-import { failFor, formatOption, metricOption, minDocCountOption, numberOption, queryKeyEntries, type NamedMetric } from './metric-options.ts';
+import { failFor, formatOption, metricIsInteger, metricOption, minDocCountOption, numberOption, pyFloat, queryKeyEntries, type NamedMetric } from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'metric';
@@ -81,7 +81,7 @@ export class MetricAggregationRule implements AggregatingRuleType<MetricAggregat
 
   describeMatch(match: RuleMatch): string {
     const value = match.body[this.#metric.name];
-    const shown = this.#format && typeof value === 'number' ? this.#format(value) : pyStr(value);
+    const shown = this.#format && typeof value === 'number' ? this.#format(value) : metricIsInteger(this.#metric.type) ? pyStr(value) : pyFloat(value);
     return `Threshold violation, ${this.#metric.type}:${this.#metric.field} ${shown} (min: ${pyStr(this.#min)} max : ${pyStr(this.#max)})`;
   }
 

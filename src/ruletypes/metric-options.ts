@@ -48,6 +48,16 @@ export function metricOption(rule: RuleDefinition, fail: Fail): NamedMetric {
   return metric;
 }
 
+/** Python's str() of a float: ElastAlert2's percentages and most metrics are floats, so 10 shows as "10.0". */
+export function pyFloat(value: unknown): string {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e16 ? `${value}.0` : pyStr(value);
+}
+
+/** Metrics Elasticsearch returns as whole numbers (Python ints in ElastAlert2); the others are doubles. */
+export function metricIsInteger(type: MetricType): boolean {
+  return type === 'cardinality' || type === 'value_count';
+}
+
 /** An optional finite number option. */
 export function numberOption(rule: RuleDefinition, name: string, fail: Fail): number | undefined {
   const value = rule.options[name];

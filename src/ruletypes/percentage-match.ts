@@ -2,7 +2,7 @@ import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
 import { calcRanges, calcWindowOf, pickCalcSegments, type CalcRange, type CalcWindow } from './calc-window.ts';
 import { formatEsTimestamp, isPlainObject, pyStr } from './fields.ts';
-import { failFor, formatOption, minDocCountOption, numberOption, queryKeyEntries, show } from './metric-options.ts';
+import { failFor, formatOption, minDocCountOption, numberOption, pyFloat, queryKeyEntries, show } from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'percentage';
@@ -93,7 +93,7 @@ export class PercentageMatchRule implements AggregatingRuleType<PercentageMatchS
 
   describeMatch(match: RuleMatch): string {
     const value = match.body['percentage'];
-    const shown = this.#format && typeof value === 'number' ? this.#format(value) : pyStr(value);
+    const shown = this.#format && typeof value === 'number' ? this.#format(value) : pyFloat(value);
     return `Percentage violation, value: ${shown} (min: ${pyStr(this.#min)} max : ${pyStr(this.#max)}) of ${pyStr(match.body['denominator'])} items`;
   }
 

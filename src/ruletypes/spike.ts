@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts } from './aggregating.ts';
 import { formatEsTimestamp, pyStr, pyTruthy } from './fields.ts';
-import type { NamedMetric } from './metric-options.ts';
+import { metricIsInteger, pyFloat, type NamedMetric } from './metric-options.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 
 export type SpikeType = 'up' | 'down' | 'both';
@@ -208,7 +208,7 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
     const forKey = match.key === undefined ? '' : ` for ${match.key}`;
     if (this.#metric !== undefined) {
       const what = `${this.#metric.type} of ${this.#metric.field}`;
-      const round = (v: unknown): string => (typeof v === 'number' ? pyStr(Math.round(v * 100) / 100) : pyStr(v));
+      const round = (v: unknown): string => (typeof v !== 'number' ? pyStr(v) : metricIsInteger(this.#metric?.type ?? 'sum') ? pyStr(v) : pyFloat(Math.round(v * 100) / 100));
       return `An abnormal ${what} (${round(match.body['spike_count'])}) occurred in the ${tf} up to ${time}${forKey}.\nIn the ${tf} before that, the ${what} was (${round(match.body['reference_count'])}).`;
     }
     if (this.#fieldValue === undefined) {

@@ -63,6 +63,8 @@ describe('metric_aggregation', () => {
     expect(request?.ranges.map((r) => [r.name, r.startMs - T0, r.endMs - T0])).toEqual([['b0', -8 * MIN, -3 * MIN], ['b1', -3 * MIN, 2 * MIN]]);
     const { matches } = type.evaluate({}, result([{ values: [], metrics: { b0: 150, b1: 20 } }]), point(end));
     expect(matches.map((m) => m.timestampMs - T0)).toEqual([-8 * MIN]);
+    // Unformatted, a sum shows as the Python float ElastAlert2 has.
+    expect(type.describeMatch(matches[0]!)).toBe('Threshold violation, sum:source.bytes 150.0 (min: None max : 100)');
   });
 
   it('with sync_bucket_interval puts buckets on the interval grid, the last one partial', () => {

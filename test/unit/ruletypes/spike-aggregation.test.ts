@@ -37,7 +37,7 @@ describe('spike_aggregation', () => {
     const big = type.evaluate(ready, result(400, 1200, { ref: 50, cur: 1 }), point(T0));
     expect(big.matches.map((m) => [m.key, m.body['spike_count'], m.body['reference_count']])).toEqual([['ws-1', 1200, 400]]);
     expect(type.describeMatch(big.matches[0]!)).toBe(
-      'An abnormal sum of source.bytes (1200) occurred in the 1h up to 2024-05-01T12:00:00Z for ws-1.\nIn the 1h before that, the sum of source.bytes was (400).',
+      'An abnormal sum of source.bytes (1200.0) occurred in the 1h up to 2024-05-01T12:00:00Z for ws-1.\nIn the 1h before that, the sum of source.bytes was (400.0).',
     );
   });
 
