@@ -1,7 +1,7 @@
-import type { RuleDefinition } from '../rules/types.ts';
-import type { TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
-import { pyTruthy } from './fields.ts';
-import type { Fail } from './metric-options.ts';
+import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
+import type { KeyCountResult, KeyCounts, TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
+import { formatEsTimestamp, pyTruthy } from './fields.ts';
+import { queryKeyEntries, type Fail } from './metric-options.ts';
 import { durationOptionMs } from './rule-type.ts';
 
 /**
@@ -75,4 +75,22 @@ export function pickCalcSegments(w: CalcWindow, segments: readonly TimeRangeSpec
     }
   });
   return picked;
+}
+
+/** The one result an aggregation rule type asked for, or an error naming the rule. */
+export function resultOf(rule: RuleDefinition, results: readonly KeyCountResult[], id: string): KeyCountResult {
+  const result = results[0];
+  if (result === undefined || result.id !== id) throw new Error(`rule "${rule.name}" (${rule.file}): ${rule.type} expected the result of request "${id}"`);
+  return result;
+}
+
+/**
+ * A match of metric_aggregation or percentage_match, as ElastAlert2 builds it: the range's match
+ * time, the rule type's fields, the query_key value(s); with the key's documents of the range as
+ * the place to take example documents from.
+ */
+export function calcMatch(rule: RuleDefinition, group: KeyCounts, range: CalcRange, fields: Readonly<Record<string, unknown>>): RuleMatch {
+  const qk = queryKeyEntries(rule, group.values);
+  const body: Record<string, unknown> = { [rule.timestampField]: formatEsTimestamp(range.matchTimeMs), ...fields, ...qk.body };
+  return { timestampMs: range.matchTimeMs, key: qk.key, body, sample: { startMs: range.startMs, endMs: range.endMs, fields: qk.fields } };
 }

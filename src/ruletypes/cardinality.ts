@@ -1,5 +1,6 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult } from './aggregating.ts';
+import { resultOf } from './calc-window.ts';
 import { formatEsTimestamp, pyStr } from './fields.ts';
 import { failFor, show } from './metric-options.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
@@ -87,8 +88,7 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
   }
 
   evaluate(state: CardinalityState, results: readonly KeyCountResult[], at: EvaluationPoint): StepResult<CardinalityState> {
-    const result = results[0];
-    if (result === undefined || result.id !== REQUEST_ID) throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): cardinality expected the result of request "${REQUEST_ID}"`);
+    const result = resultOf(this.#rule, results, REQUEST_ID);
     const approximate = result.approximate === true;
     const matches: RuleMatch[] = [];
     const remembered = new Map(state.keys.map((k) => [JSON.stringify(k.values), k]));

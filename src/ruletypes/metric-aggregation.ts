@@ -1,8 +1,8 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpecLike } from './aggregating.ts';
-import { calcRanges, calcWindowOf, pickCalcSegments, type CalcRange, type CalcWindow } from './calc-window.ts';
-import { formatEsTimestamp, pyStr } from './fields.ts';
-import { failFor, formatOption, metricIsInteger, metricOption, minDocCountOption, numberOption, pyFloat, queryKeyEntries, type NamedMetric } from './metric-options.ts';
+import { calcMatch, calcRanges, calcWindowOf, pickCalcSegments, resultOf, type CalcRange, type CalcWindow } from './calc-window.ts';
+import { pyStr } from './fields.ts';
+import { failFor, formatOption, metricIsInteger, metricOption, minDocCountOption, numberOption, pyFloat, type NamedMetric } from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'metric';
@@ -65,8 +65,7 @@ export class MetricAggregationRule implements AggregatingRuleType<MetricAggregat
   }
 
   evaluate(state: MetricAggregationState, results: readonly KeyCountResult[], at: EvaluationPoint): StepResult<MetricAggregationState> {
-    const result = results[0];
-    if (result === undefined || result.id !== REQUEST_ID) throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): metric_aggregation expected the result of request "${REQUEST_ID}"`);
+    const result = resultOf(this.#rule, results, REQUEST_ID);
     const ranges = calcRanges(this.#window, at.endMs);
     const matches: RuleMatch[] = [];
     for (const group of result.groups) {
@@ -91,16 +90,12 @@ export class MetricAggregationRule implements AggregatingRuleType<MetricAggregat
   }
 
   #match(group: KeyCounts, range: CalcRange, value: number): RuleMatch {
-    const qk = queryKeyEntries(this.#rule, group.values);
-    const body: Record<string, unknown> = { [this.#rule.timestampField]: formatEsTimestamp(range.matchTimeMs) };
-    body[this.#metric.name] = value;
-    body['metric_agg_value'] = value;
+    const fields: Record<string, unknown> = { [this.#metric.name]: value, metric_agg_value: value };
     if (this.#format) {
-      body[`${this.#metric.name}_formatted`] = this.#format(value);
-      body['metric_agg_value_formatted'] = this.#format(value);
+      fields[`${this.#metric.name}_formatted`] = this.#format(value);
+      fields['metric_agg_value_formatted'] = this.#format(value);
     }
-    Object.assign(body, qk.body);
-    return { timestampMs: range.matchTimeMs, key: qk.key, body, sample: { startMs: range.startMs, endMs: range.endMs, fields: qk.fields } };
+    return calcMatch(this.#rule, group, range, fields);
   }
 }
 

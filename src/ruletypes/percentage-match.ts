@@ -1,8 +1,8 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
-import { calcRanges, calcWindowOf, pickCalcSegments, type CalcRange, type CalcWindow } from './calc-window.ts';
-import { formatEsTimestamp, isPlainObject, pyStr } from './fields.ts';
-import { failFor, formatOption, minDocCountOption, numberOption, pyFloat, queryKeyEntries, show } from './metric-options.ts';
+import { calcMatch, calcRanges, calcWindowOf, pickCalcSegments, resultOf, type CalcRange, type CalcWindow } from './calc-window.ts';
+import { isPlainObject, pyStr } from './fields.ts';
+import { failFor, formatOption, minDocCountOption, numberOption, pyFloat, show } from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'percentage';
@@ -74,8 +74,7 @@ export class PercentageMatchRule implements AggregatingRuleType<PercentageMatchS
   }
 
   evaluate(state: PercentageMatchState, results: readonly KeyCountResult[], at: EvaluationPoint): StepResult<PercentageMatchState> {
-    const result = results[0];
-    if (result === undefined || result.id !== REQUEST_ID) throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): percentage_match expected the result of request "${REQUEST_ID}"`);
+    const result = resultOf(this.#rule, results, REQUEST_ID);
     const ranges = calcRanges(this.#window, at.endMs);
     const matches: RuleMatch[] = [];
     for (const group of result.groups) {
@@ -102,10 +101,8 @@ export class PercentageMatchRule implements AggregatingRuleType<PercentageMatchS
   }
 
   #match(group: KeyCounts, range: CalcRange, percentage: number, total: number): RuleMatch {
-    const qk = queryKeyEntries(this.#rule, group.values);
-    const body: Record<string, unknown> = { [this.#rule.timestampField]: formatEsTimestamp(range.matchTimeMs), percentage, denominator: total };
-    if (this.#format) body['percentage_formatted'] = this.#format(percentage);
-    Object.assign(body, qk.body);
-    return { timestampMs: range.matchTimeMs, key: qk.key, body, sample: { startMs: range.startMs, endMs: range.endMs, fields: qk.fields } };
+    const fields: Record<string, unknown> = { percentage, denominator: total };
+    if (this.#format) fields['percentage_formatted'] = this.#format(percentage);
+    return calcMatch(this.#rule, group, range, fields);
   }
 }

@@ -105,4 +105,22 @@ describe('the aggregation rule types in the engine', () => {
     expect(text).toContain('Threshold violation, sum:source.bytes 12,000 (min: None max : 5000)');
     expect(text).toContain('Percentage violation, value: 10.0 (min: None max : 5) of 30 items');
   });
+
+  it('catches up in non-overlapping windows unless allow_buffer_time_overlap', async () => {
+    const rule = (name: string, overlap: boolean): string =>
+      `name: ${name}\ntype: metric_aggregation\nindex: ${index}\nmetric_agg_key: source.bytes\nmetric_agg_type: sum\nmax_threshold: 5000\nallow_buffer_time_overlap: ${overlap}\nrealert: {minutes: 0}\nrun_every: {minutes: 1}\nbuffer_time: {minutes: 10}\nalert: [debug]\n`;
+    const { engine, clock } = await testEngine(es, testConfig(rulesFolder({ 'a.yaml': rule('Overlap', true), 'b.yaml': rule('Tiles', false) }), uniqueName('wb-catchup')), T - 8 * MIN);
+    for (const name of ['Overlap', 'Tiles']) await engine.runOne(name);
+    // Twelve minutes later: a catch-up of 12 points. The spray's 12,000 bytes (T-9m..T-3.5m) are
+    // over the limit in every window ending from T-7m to T+4m.
+    clock.advance(12 * MIN);
+    const overlap = await engine.runOne('Overlap');
+    const tiles = await engine.runOne('Tiles');
+    expect(overlap.error).toBeUndefined();
+    // Every point from T-7m to T+4m holds enough of the spray (12 windows); the tiles are the
+    // window ending T+2m (10 minutes after the previous run) and the newest, T+4m.
+    expect(overlap.matches).toBe(12);
+    expect(tiles.matches).toBe(2);
+  });
 });
+
