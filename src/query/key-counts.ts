@@ -6,6 +6,9 @@ import { indexFor, windowQuery } from './build.ts';
 import { countDistinct } from './distinct-counts.ts';
 import { metricAgg, metricValue, rangeQuery, resolveAggregatableFields } from './ranges.ts';
 
+/** Aggregation buckets one page of groups may hold, well under Elasticsearch's default search.max_buckets. */
+const MAX_BUCKETS_PER_PAGE = 20_000;
+
 /** One filter sub-aggregation per range, with the sum or average of `value.field`, or the metric, when asked. */
 function rangeAggs(rule: RuleDefinition, req: KeyCountRequest): Record<string, estypes.AggregationsAggregationContainer> {
   const sub: Record<string, estypes.AggregationsAggregationContainer> = {};
@@ -75,6 +78,9 @@ export async function countByKeyAndRange(
     return { id: req.id, groups: req.metric || Object.values(group.counts).some((n) => n > 0) ? [group] : [] };
   }
 
+  // Each group holds a bucket per range: keep a page under Elasticsearch's search.max_buckets
+  // (65,536 by default) when a rule asks for many ranges (metric_aggregation's bucket_interval).
+  const size = Math.max(1, Math.min(pageSize, Math.floor(MAX_BUCKETS_PER_PAGE / (req.ranges.length + 1))));
   const groups: KeyCounts[] = [];
   let missing: Record<string, number> | undefined;
   let after: Record<string, estypes.FieldValue> | undefined;
@@ -82,7 +88,7 @@ export async function countByKeyAndRange(
     const body = await search({
       aggs: {
         groups: {
-          composite: { size: pageSize, sources: fields.map((field, i) => ({ [`k${i}`]: { terms: { field } } })), ...(after ? { after } : {}) },
+          composite: { size, sources: fields.map((field, i) => ({ [`k${i}`]: { terms: { field } } })), ...(after ? { after } : {}) },
           aggs: rangeAggs(rule, req),
         },
         // Missing-field counts do not depend on the page: ask once.
@@ -97,7 +103,7 @@ export async function countByKeyAndRange(
       const values = fields.map((_f, i) => bucket.key[`k${i}`]).filter((v): v is string | number | boolean => v !== null && v !== undefined);
       groups.push(readGroup(req, values, bucket as unknown as Record<string, unknown>));
     }
-    if (!composite?.after_key || buckets.length < pageSize) break;
+    if (!composite?.after_key || buckets.length < size) break;
     after = composite.after_key;
   }
   return { id: req.id, groups, ...(missing ? { missing } : {}) };

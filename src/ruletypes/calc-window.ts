@@ -9,6 +9,9 @@ import { durationOptionMs } from './rule-type.ts';
  * percentage_match): buffer_time, or run_every with use_run_every_query_size, optionally cut
  * into bucket_interval buckets.
  */
+/** Buckets per calculation window, at most (a week of 10-minute buckets). */
+export const MAX_BUCKETS = 1008;
+
 export interface CalcWindow {
   windowMs: number;
   runEveryMs: number;
@@ -35,6 +38,8 @@ export function calcWindowOf(rule: RuleDefinition, fail: Fail): CalcWindow {
     if (bucketMs <= 0) throw fail('bucket_interval must be greater than 0');
     // As ElastAlert2 refuses: the window must hold whole buckets.
     if (windowMs % bucketMs !== 0) throw fail(`bucket_interval: ${windowName} must be a multiple of bucket_interval`);
+    // Each bucket is a sub-aggregation per key in every evaluation's search.
+    if (windowMs / bucketMs > MAX_BUCKETS) throw fail(`bucket_interval: at most ${MAX_BUCKETS} buckets per ${windowName}, got ${windowMs / bucketMs}`);
   }
   return { windowMs, runEveryMs: rule.runEveryMs, bucketMs, sync: pyTruthy(rule.options['sync_bucket_interval']), overlap: pyTruthy(rule.options['allow_buffer_time_overlap']) };
 }

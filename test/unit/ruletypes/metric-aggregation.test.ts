@@ -97,5 +97,6 @@ describe('metric_aggregation', () => {
     expect(() => new MetricAggregationRule(rule({ max_threshold: 1, metric_agg_type: 'percentiles' }))).toThrow('percentile_range: required for metric_agg_type percentiles');
     expect(() => new MetricAggregationRule(rule({ max_threshold: 1, bucket_interval: { minutes: 3 } }))).toThrow('bucket_interval: buffer_time must be a multiple of bucket_interval');
     expect(() => new MetricAggregationRule(rule({ max_threshold: 1, metric_format_string: '%d %d' }))).toThrow('metric_format_string: not enough arguments for format string');
+    expect(() => new MetricAggregationRule(rule({ max_threshold: 1, bucket_interval: { seconds: 0.5 } }))).toThrow('bucket_interval: at most 1008 buckets per buffer_time, got 1200');
   });
 });
