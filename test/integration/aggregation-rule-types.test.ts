@@ -2,16 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { countDistinct } from '../../src/query/distinct-counts.ts';
 import { countByKeyAndRange } from '../../src/query/key-counts.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
+import { WRITEBACK_KINDS, writebackIndexName } from '../../src/writeback/mappings.ts';
 import { WritebackStore } from '../../src/writeback/store.ts';
 import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
 const es = testEs();
-afterAll(() => es.close());
+/** Every index this file creates, deleted at the end: the development cluster is shared. */
+const created: string[] = [];
+afterAll(async () => {
+  await es.client.indices.delete({ index: created, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+  await es.close();
+});
+
+/** A writeback index name, remembered with its kinds for the clean-up. */
+function writeback(prefix: string): string {
+  const base = uniqueName(prefix);
+  created.push(...WRITEBACK_KINDS.map((k) => writebackIndexName(base, k)));
+  return base;
+}
 
 const MIN = 60_000;
 const T = Date.now() - 10 * MIN;
 const index = uniqueName('logs-aggtypes');
+created.push(index);
 
 /** A minimal rule for the query functions. */
 function rule(queryKey?: string[]): RuleDefinition {
@@ -83,7 +97,7 @@ describe('the aggregation rule types in the engine', () => {
       'errors.yaml': `name: Errors\ntype: percentage_match\nmatch_bucket_filter: [{range: {status: {gte: 500}}}]\nmax_percentage: 5\nmin_denominator: 10\n${common}`,
       'grow.yaml': `name: Grow\ntype: spike_aggregation\nmetric_agg_key: source.bytes\nmetric_agg_type: sum\nspike_height: 2\nspike_type: up\ntimeframe: {minutes: 10}\nalert_on_new_data: true\n${common}`,
     };
-    const wb = uniqueName('wb-aggtypes');
+    const wb = writeback('wb-aggtypes');
     const { engine, printed } = await testEngine(es, testConfig(rulesFolder(rules), wb), T);
     for (const name of ['Spray', 'Bytes', 'Errors', 'Grow']) {
       const outcome = await engine.runOne(name);
@@ -92,9 +106,10 @@ describe('the aggregation rule types in the engine', () => {
     const store = new WritebackStore(es, wb);
     const spray = await store.alertsOf('Spray');
     expect(spray.map((a) => [a.queryKey, a.matchBody['cardinality']])).toEqual([['203.0.113.7', 12]]);
+    // The key is nested as ElastAlert2 writes it; the example document's other source fields stay.
     const bytes = await store.alertsOf('Bytes');
     expect(bytes.map((a) => a.queryKey)).toEqual(['203.0.113.7']);
-    expect(bytes[0]?.matchBody).toMatchObject({ 'metric_source.bytes_sum': 12_000, metric_agg_value: 12_000, metric_agg_value_formatted: '12,000', source: { ip: '203.0.113.7' } });
+    expect(bytes[0]?.matchBody).toMatchObject({ 'metric_source.bytes_sum': 12_000, metric_agg_value: 12_000, metric_agg_value_formatted: '12,000', source: { ip: '203.0.113.7', bytes: 1000 } });
     const errors = await store.alertsOf('Errors');
     expect(errors.map((a) => [a.queryKey, a.matchBody['percentage'], a.matchBody['denominator']])).toEqual([['10.0.0.5', 10, 30]]);
     const grow = await store.alertsOf('Grow');
@@ -109,7 +124,7 @@ describe('the aggregation rule types in the engine', () => {
   it('catches up in non-overlapping windows unless allow_buffer_time_overlap', async () => {
     const rule = (name: string, overlap: boolean): string =>
       `name: ${name}\ntype: metric_aggregation\nindex: ${index}\nmetric_agg_key: source.bytes\nmetric_agg_type: sum\nmax_threshold: 5000\nallow_buffer_time_overlap: ${overlap}\nrealert: {minutes: 0}\nrun_every: {minutes: 1}\nbuffer_time: {minutes: 10}\nalert: [debug]\n`;
-    const { engine, clock } = await testEngine(es, testConfig(rulesFolder({ 'a.yaml': rule('Overlap', true), 'b.yaml': rule('Tiles', false) }), uniqueName('wb-catchup')), T - 8 * MIN);
+    const { engine, clock } = await testEngine(es, testConfig(rulesFolder({ 'a.yaml': rule('Overlap', true), 'b.yaml': rule('Tiles', false) }), writeback('wb-catchup')), T - 8 * MIN);
     for (const name of ['Overlap', 'Tiles']) await engine.runOne(name);
     // Twelve minutes later: a catch-up of 12 points. The spray's 12,000 bytes (T-9m..T-3.5m) are
     // over the limit in every window ending from T-7m to T+4m.
