@@ -39,7 +39,7 @@ export async function countDistinct(
   const endMs = Math.max(...req.ranges.map((r) => r.endMs));
   const index = indexFor(rule, startMs, endMs);
   const query = windowQuery(rule, startMs, endMs);
-  const resolved = await resolveAggregatableFields(es, index, [...req.fields, req.distinct]);
+  const resolved = await resolveAggregatableFields(es, index, [...req.fields, req.distinct], [req.distinct]);
   const fields = resolved.slice(0, req.fields.length);
   const distinctField = resolved[resolved.length - 1] ?? req.distinct;
   const what = `counting distinct ${req.distinct} in ${index} for rule "${rule.name}"`;

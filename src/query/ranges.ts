@@ -39,22 +39,24 @@ export function metricValue(agg: unknown): number | null {
 /**
  * `.keyword` sub-fields exist only where a string was mapped dynamically; ECS keyword fields
  * have none. A requested `x.keyword` that the indices lack falls back to `x` when `x` can be
- * aggregated, so ElastAlert2's use_keyword_postfix default works on both kinds of mapping; and a
- * requested `x` that is text (not aggregatable) uses `x.keyword` where that exists, since
- * ElastAlert2 rule types that read documents (cardinality_field) never needed the sub-field named.
+ * aggregated, so ElastAlert2's use_keyword_postfix default works on both kinds of mapping. A
+ * field in `textFallback` that is text (not aggregatable) uses `x.keyword` where that exists:
+ * cardinality_field, which ElastAlert2 read from documents and so never needed the sub-field named.
+ * Without either kind of field no request is made.
  */
-export async function resolveAggregatableFields(es: EsHandle, index: string, fields: readonly string[]): Promise<string[]> {
-  if (fields.length === 0) return [];
-  const candidates = [...new Set(fields.flatMap((f) => (f.endsWith(KEYWORD) ? [f, f.slice(0, -KEYWORD.length)] : [f, f + KEYWORD])))];
+export async function resolveAggregatableFields(es: EsHandle, index: string, fields: readonly string[], textFallback: readonly string[] = []): Promise<string[]> {
+  const other = (f: string): string | undefined => (f.endsWith(KEYWORD) ? f.slice(0, -KEYWORD.length) : textFallback.includes(f) ? f + KEYWORD : undefined);
+  if (!fields.some((f) => other(f) !== undefined)) return [...fields];
+  const candidates = [...new Set(fields.flatMap((f) => [f, other(f) ?? []].flat()))];
   const caps = await esCall(es, `reading field capabilities of ${index}`, (c) =>
     c.fieldCaps({ index, fields: candidates, ignore_unavailable: true, allow_no_indices: true }),
   );
   const known = (f: string): boolean => Object.keys(caps.fields[f] ?? {}).length > 0;
   const aggregatable = (f: string): boolean => Object.values(caps.fields[f] ?? {}).some((cap) => cap.aggregatable);
   return fields.map((f) => {
-    if (aggregatable(f)) return f;
-    const other = f.endsWith(KEYWORD) ? f.slice(0, -KEYWORD.length) : f + KEYWORD;
+    const alt = other(f);
+    if (alt === undefined || aggregatable(f)) return f;
     // A field the indices do not have (yet) is kept as asked: it simply finds nothing.
-    return aggregatable(other) || (!known(f) && known(other)) ? other : f;
+    return aggregatable(alt) || (!known(f) && known(alt)) ? alt : f;
   });
 }

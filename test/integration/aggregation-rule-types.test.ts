@@ -42,7 +42,7 @@ const doc = (ms: number, ip: string, user: string, extra: Record<string, unknown
 
 beforeAll(async () => {
   // user.name is text with a .keyword sub-field (dynamic mapping): the queries fall back as ElastAlert2's users expect.
-  await es.client.indices.create({ index, mappings: { properties: { '@timestamp': { type: 'date' }, source: { properties: { ip: { type: 'ip' }, bytes: { type: 'long' } } }, status: { type: 'integer' } } } });
+  await es.client.indices.create({ index, settings: { number_of_replicas: 0 }, mappings: { properties: { '@timestamp': { type: 'date' }, source: { properties: { ip: { type: 'ip' }, bytes: { type: 'long' } } }, status: { type: 'integer' } } } });
   const docs: Record<string, unknown>[] = [];
   // 203.0.113.7 sprays 12 users in the last 10 minutes; 10.0.0.5 fails 30 times for 2 users.
   for (let i = 0; i < 12; i++) docs.push(doc(T - 9 * MIN + i * 30_000, '203.0.113.7', `user${i}`, { source: { ip: '203.0.113.7', bytes: 1000 }, status: 401 }));
