@@ -26,6 +26,8 @@ const MIN = 60_000;
 const T = Date.now() - 10 * MIN;
 const index = uniqueName('logs-aggtypes');
 created.push(index);
+// One writeback store for the file (the rules have different names): fewer shards on a shared cluster.
+const wb = writeback('wb-aggtypes');
 
 /** A minimal rule for the query functions. */
 function rule(queryKey?: string[]): RuleDefinition {
@@ -97,7 +99,6 @@ describe('the aggregation rule types in the engine', () => {
       'errors.yaml': `name: Errors\ntype: percentage_match\nmatch_bucket_filter: [{range: {status: {gte: 500}}}]\nmax_percentage: 5\nmin_denominator: 10\n${common}`,
       'grow.yaml': `name: Grow\ntype: spike_aggregation\nmetric_agg_key: source.bytes\nmetric_agg_type: sum\nspike_height: 2\nspike_type: up\ntimeframe: {minutes: 10}\nalert_on_new_data: true\n${common}`,
     };
-    const wb = writeback('wb-aggtypes');
     const { engine, printed } = await testEngine(es, testConfig(rulesFolder(rules), wb), T);
     for (const name of ['Spray', 'Bytes', 'Errors', 'Grow']) {
       const outcome = await engine.runOne(name);
@@ -124,7 +125,7 @@ describe('the aggregation rule types in the engine', () => {
   it('catches up in non-overlapping windows unless allow_buffer_time_overlap', async () => {
     const rule = (name: string, overlap: boolean): string =>
       `name: ${name}\ntype: metric_aggregation\nindex: ${index}\nmetric_agg_key: source.bytes\nmetric_agg_type: sum\nmax_threshold: 5000\nallow_buffer_time_overlap: ${overlap}\nrealert: {minutes: 0}\nrun_every: {minutes: 1}\nbuffer_time: {minutes: 10}\nalert: [debug]\n`;
-    const { engine, clock } = await testEngine(es, testConfig(rulesFolder({ 'a.yaml': rule('Overlap', true), 'b.yaml': rule('Tiles', false) }), writeback('wb-catchup')), T - 8 * MIN);
+    const { engine, clock } = await testEngine(es, testConfig(rulesFolder({ 'a.yaml': rule('Overlap', true), 'b.yaml': rule('Tiles', false) }), wb), T - 8 * MIN);
     for (const name of ['Overlap', 'Tiles']) await engine.runOne(name);
     // Twelve minutes later: a catch-up of 12 points. The spray's 12,000 bytes (T-9m..T-3.5m) are
     // over the limit in every window ending from T-7m to T+4m.
