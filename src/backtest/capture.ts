@@ -72,8 +72,11 @@ export function recordingAlerters(real: readonly Alerter[], capture: AlertCaptur
  */
 export function tapMatches(type: AnyRuleType, onMatches: (matches: readonly RuleMatch[]) => void): AnyRuleType {
   if (type.needs === 'aggregations') {
+    const pick = type.pickSegments?.bind(type);
     return {
       needs: type.needs,
+      // Which evaluation points a run evaluates is the rule type's choice (allow_buffer_time_overlap).
+      ...(pick ? { pickSegments: pick } : {}),
       initialState: () => type.initialState(),
       plan: (state, at) => type.plan(state, at),
       evaluate: (state, results, at) => {

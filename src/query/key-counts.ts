@@ -1,30 +1,21 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { esCall, type EsHandle } from '../es/client.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import type { KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpec } from '../ruletypes/aggregating.ts';
-import { indexFor, timestampValue, windowQuery } from './build.ts';
+import type { KeyCountRequest, KeyCountResult, KeyCounts } from '../ruletypes/aggregating.ts';
+import { indexFor, windowQuery } from './build.ts';
+import { countDistinct } from './distinct-counts.ts';
+import { metricAgg, metricValue, rangeQuery, resolveAggregatableFields } from './ranges.ts';
 
-const KEYWORD = '.keyword';
+/** Aggregation buckets one page of groups may hold, well under Elasticsearch's default search.max_buckets. */
+const MAX_BUCKETS_PER_PAGE = 20_000;
 
-function rangeQuery(rule: RuleDefinition, r: TimeRangeSpec): estypes.QueryDslQueryContainer {
-  return {
-    range: {
-      [rule.timestampField]: {
-        gt: timestampValue(rule, r.startMs),
-        lte: timestampValue(rule, r.endMs),
-        ...(rule.timestampType === 'iso' ? { format: 'strict_date_optional_time' } : {}),
-      },
-    },
-  };
-}
-
-/** One filter sub-aggregation per range, with the sum or average of `value.field` when asked. */
+/** One filter sub-aggregation per range, with the sum or average of `value.field`, or the metric, when asked. */
 function rangeAggs(rule: RuleDefinition, req: KeyCountRequest): Record<string, estypes.AggregationsAggregationContainer> {
+  const sub: Record<string, estypes.AggregationsAggregationContainer> = {};
+  if (req.value) sub['v'] = { [req.value.agg]: { field: req.value.field } };
+  if (req.metric) sub['m'] = metricAgg(req.metric);
   return Object.fromEntries(
-    req.ranges.map((r, i) => [
-      `r${i}`,
-      { filter: rangeQuery(rule, r), ...(req.value ? { aggs: { v: { [req.value.agg]: { field: req.value.field } } } } : {}) },
-    ]),
+    req.ranges.map((r, i) => [`r${i}`, { filter: rangeQuery(rule, r), ...(Object.keys(sub).length > 0 ? { aggs: sub } : {}) }]),
   );
 }
 
@@ -37,23 +28,20 @@ function readRanges(req: KeyCountRequest, bucket: Record<string, unknown>): Reco
   return counts;
 }
 
-/**
- * `.keyword` sub-fields exist only where a string was mapped dynamically; ECS keyword fields
- * have none. A requested `x.keyword` that the indices lack falls back to `x` when `x` can be
- * aggregated, so ElastAlert2's use_keyword_postfix default works on both kinds of mapping.
- */
-export async function resolveAggregatableFields(es: EsHandle, index: string, fields: readonly string[]): Promise<string[]> {
-  const candidates = fields.flatMap((f) => (f.endsWith(KEYWORD) ? [f, f.slice(0, -KEYWORD.length)] : [f]));
-  if (!fields.some((f) => f.endsWith(KEYWORD))) return [...fields];
-  const caps = await esCall(es, `reading field capabilities of ${index}`, (c) =>
-    c.fieldCaps({ index, fields: candidates, ignore_unavailable: true, allow_no_indices: true }),
-  );
-  const aggregatable = (f: string): boolean => Object.values(caps.fields[f] ?? {}).some((cap) => cap.aggregatable);
-  return fields.map((f) => {
-    if (!f.endsWith(KEYWORD) || aggregatable(f)) return f;
-    const bare = f.slice(0, -KEYWORD.length);
-    return aggregatable(bare) ? bare : f;
+function readMetrics(req: KeyCountRequest, bucket: Record<string, unknown>): Record<string, number | null> | undefined {
+  if (!req.metric) return undefined;
+  const metrics: Record<string, number | null> = {};
+  req.ranges.forEach((r, i) => {
+    const agg = bucket[`r${i}`] as { m?: unknown } | undefined;
+    metrics[r.name] = metricValue(agg?.m);
   });
+  return metrics;
+}
+
+/** A group as the request asked for it: counts, and metrics when a metric was asked for. */
+function readGroup(req: KeyCountRequest, values: KeyCounts['values'], bucket: Record<string, unknown>): KeyCounts {
+  const metrics = readMetrics(req, bucket);
+  return metrics ? { values, counts: readRanges(req, bucket), metrics } : { values, counts: readRanges(req, bucket) };
 }
 
 /**
@@ -68,6 +56,7 @@ export async function countByKeyAndRange(
   pageSize = 2000,
 ): Promise<KeyCountResult> {
   if (req.ranges.length === 0) return { id: req.id, groups: [] };
+  if (req.distinct !== undefined) return countDistinct(es, rule, { ...req, distinct: req.distinct }, pageSize);
   const startMs = Math.min(...req.ranges.map((r) => r.startMs));
   const endMs = Math.max(...req.ranges.map((r) => r.endMs));
   const index = indexFor(rule, startMs, endMs);
@@ -79,15 +68,19 @@ export async function countByKeyAndRange(
   };
 
   const missingAgg: Record<string, estypes.AggregationsAggregationContainer> = req.countMissing && fields.length > 0
-    ? { missing: { filter: { bool: { should: fields.map((f) => ({ bool: { must_not: { exists: { field: f } } } })), minimum_should_match: 1 } }, aggs: rangeAggs(rule, { ...req, value: undefined }) } }
+    ? { missing: { filter: { bool: { should: fields.map((f) => ({ bool: { must_not: { exists: { field: f } } } })), minimum_should_match: 1 } }, aggs: rangeAggs(rule, { ...req, value: undefined, metric: undefined }) } }
     : {};
 
   if (fields.length === 0) {
     const body = await search({ aggs: { ...rangeAggs(rule, req), ...missingAgg } });
-    const counts = readRanges(req, (body.aggregations ?? {}) as Record<string, unknown>);
-    return { id: req.id, groups: Object.values(counts).some((n) => n > 0) ? [{ values: [], counts }] : [] };
+    const group = readGroup(req, [], (body.aggregations ?? {}) as Record<string, unknown>);
+    // A metric has a value over no documents too (a sum of 0), which a min_threshold compares, as in ElastAlert2.
+    return { id: req.id, groups: req.metric || Object.values(group.counts).some((n) => n > 0) ? [group] : [] };
   }
 
+  // Each group holds a bucket per range: keep a page under Elasticsearch's search.max_buckets
+  // (65,536 by default) when a rule asks for many ranges (metric_aggregation's bucket_interval).
+  const size = Math.max(1, Math.min(pageSize, Math.floor(MAX_BUCKETS_PER_PAGE / (req.ranges.length + 1))));
   const groups: KeyCounts[] = [];
   let missing: Record<string, number> | undefined;
   let after: Record<string, estypes.FieldValue> | undefined;
@@ -95,7 +88,7 @@ export async function countByKeyAndRange(
     const body = await search({
       aggs: {
         groups: {
-          composite: { size: pageSize, sources: fields.map((field, i) => ({ [`k${i}`]: { terms: { field } } })), ...(after ? { after } : {}) },
+          composite: { size, sources: fields.map((field, i) => ({ [`k${i}`]: { terms: { field } } })), ...(after ? { after } : {}) },
           aggs: rangeAggs(rule, req),
         },
         // Missing-field counts do not depend on the page: ask once.
@@ -103,14 +96,14 @@ export async function countByKeyAndRange(
       },
     });
     const aggs = (body.aggregations ?? {}) as Record<string, unknown>;
-    if (page === 0 && req.countMissing) missing = readRanges({ ...req, value: undefined }, (aggs.missing ?? {}) as Record<string, unknown>);
+    if (page === 0 && req.countMissing) missing = readRanges({ ...req, value: undefined, metric: undefined }, (aggs.missing ?? {}) as Record<string, unknown>);
     const composite = aggs.groups as estypes.AggregationsCompositeAggregate | undefined;
     const buckets = Array.isArray(composite?.buckets) ? composite.buckets : [];
     for (const bucket of buckets) {
       const values = fields.map((_f, i) => bucket.key[`k${i}`]).filter((v): v is string | number | boolean => v !== null && v !== undefined);
-      groups.push({ values, counts: readRanges(req, bucket as unknown as Record<string, unknown>) });
+      groups.push(readGroup(req, values, bucket as unknown as Record<string, unknown>));
     }
-    if (!composite?.after_key || buckets.length < pageSize) break;
+    if (!composite?.after_key || buckets.length < size) break;
     after = composite.after_key;
   }
   return { id: req.id, groups, ...(missing ? { missing } : {}) };

@@ -6,6 +6,23 @@ export interface TimeRangeSpec {
   name: string;
   startMs: number;
   endMs: number;
+  /** Query DSL clauses (ANDed) a document must also match to count in this range (percentage_match's match bucket). */
+  filter?: readonly Record<string, unknown>[];
+}
+
+/** Elasticsearch metric aggregations a rule can compute per group and range (ElastAlert2's metric_agg_type). */
+export const METRIC_TYPES = ['min', 'max', 'avg', 'sum', 'cardinality', 'value_count', 'percentiles'] as const;
+export type MetricType = (typeof METRIC_TYPES)[number];
+
+/** One metric per group and range, computed by Elasticsearch. */
+export interface MetricSpec {
+  type: MetricType;
+  /** The field aggregated; ignored by Elasticsearch when `script` is given. */
+  field: string;
+  /** metric_agg_script: the aggregation body (e.g. `{script: "..."}`) used instead of `{field}`. */
+  script?: Readonly<Record<string, unknown>>;
+  /** percentile_range, for percentiles. */
+  percent?: number;
 }
 
 /**
@@ -26,6 +43,17 @@ export interface KeyCountRequest {
    * (spike's field_value compares averages, as ElastAlert2); the average of no documents is 0.
    */
   value?: { field: string; agg: 'sum' | 'avg' };
+  /**
+   * Also compute this metric per range; the result's `metrics` hold it (null where Elasticsearch
+   * has no value, e.g. the average of no documents), while `counts` stay document counts.
+   */
+  metric?: MetricSpec;
+  /**
+   * Count distinct values of this field per group and range instead of documents (cardinality).
+   * Exact while the distinct (group, value) pairs are few, else Elasticsearch's approximate
+   * cardinality aggregation; the result says which in `approximate`.
+   */
+  distinct?: string;
 }
 
 /** One group: the values of the request's fields (in order) and its count per range name. */
@@ -33,6 +61,8 @@ export interface KeyCounts {
   values: readonly (string | number | boolean)[];
   /** Count per range name; a range with no document in this group is 0. */
   counts: Readonly<Record<string, number>>;
+  /** With a metric request: the metric per range name (null: no value). */
+  metrics?: Readonly<Record<string, number | null>>;
 }
 
 export interface KeyCountResult {
@@ -41,6 +71,8 @@ export interface KeyCountResult {
   groups: readonly KeyCounts[];
   /** With countMissing: documents lacking a field, per range name. */
   missing?: Readonly<Record<string, number>>;
+  /** With a distinct request: true when the counts came from the approximate cardinality aggregation. */
+  approximate?: boolean;
 }
 
 /** What an evaluation looks at: the end of the time being evaluated and the run's window. */
@@ -64,4 +96,15 @@ export interface AggregatingRuleType<S> {
   /** `results` are in the order of plan()'s requests. */
   evaluate(state: S, results: readonly KeyCountResult[], at: EvaluationPoint): StepResult<S>;
   describeMatch(match: RuleMatch): string;
+  /**
+   * Which of the run's evaluation points to evaluate (each given one covers the time since the
+   * previous one); all of them when absent. Returned points must cover the same time, in order.
+   */
+  pickSegments?(segments: readonly TimeRangeSpecLike[]): TimeRangeSpecLike[];
+}
+
+/** A time range (start exclusive, end inclusive). */
+export interface TimeRangeSpecLike {
+  startMs: number;
+  endMs: number;
 }

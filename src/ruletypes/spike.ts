@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts } from './aggregating.ts';
 import { formatEsTimestamp, pyStr, pyTruthy } from './fields.ts';
+import { metricIsInteger, pyFloat, type NamedMetric } from './metric-options.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 
 export type SpikeType = 'up' | 'down' | 'both';
@@ -99,9 +100,14 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
   readonly #thresholdCur: number;
   readonly #alertOnNewData: boolean;
   readonly #fieldValue: string | undefined;
+  /** spike_aggregation: the metric compared instead of document counts (see spike-aggregation.ts). */
+  readonly #metric: NamedMetric | undefined;
+  readonly #minDocCount: number;
 
-  constructor(rule: RuleDefinition) {
+  constructor(rule: RuleDefinition, metric?: { metric: NamedMetric; minDocCount: number }) {
     this.#rule = rule;
+    this.#metric = metric?.metric;
+    this.#minDocCount = metric?.minDocCount ?? 0;
     const fail = (message: string): Error => new Error(`rule "${rule.name}" (${rule.file}): ${message}`);
     this.#timeframeMs = durationOptionMs(rule, 'timeframe');
     // Zero would make both windows empty ranges that can never hold a document.
@@ -149,6 +155,7 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
       ],
     };
     if (this.#fieldValue !== undefined) request.value = { field: this.#fieldValue, agg: 'avg' };
+    if (this.#metric !== undefined) request.metric = this.#metric;
     return [request];
   }
 
@@ -166,6 +173,11 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
       const id = JSON.stringify(group.values);
       const ref = group.counts[REF] ?? 0;
       const cur = group.counts[CUR] ?? 0;
+      // With a metric, counts stay document counts (for readiness and min_doc_count) and the
+      // metric is compared; a metric Elasticsearch leaves empty (an average of nothing) never spikes.
+      const refValue = this.#metric ? (group.metrics?.[REF] ?? null) : ref;
+      const curValue = this.#metric ? (group.metrics?.[CUR] ?? null) : cur;
+      const counted = this.#rule.queryKey === undefined || cur >= this.#minDocCount;
       // Entries are shared with `state` until they change, and then replaced, never modified.
       let key = remembered.get(id) ?? {
         values: [...group.values],
@@ -173,9 +185,9 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
         lastAlertMs: null,
       };
       remembered.delete(id);
-      const direction = this.#isReady(key, refStartMs) ? this.#direction(ref, cur) : undefined;
-      if (direction !== undefined) {
-        matches.push(this.#match(group, ref, cur, direction, at));
+      const direction = refValue !== null && curValue !== null && counted && this.#isReady(key, refStartMs) ? this.#direction(refValue, curValue) : undefined;
+      if (direction !== undefined && refValue !== null && curValue !== null) {
+        matches.push(this.#match(group, refValue, curValue, direction, at));
         key = { ...key, lastAlertMs: at.endMs };
       }
       keys.push(key);
@@ -194,6 +206,11 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
     const cur = pyStr(match.body['spike_count']);
     const ref = pyStr(match.body['reference_count']);
     const forKey = match.key === undefined ? '' : ` for ${match.key}`;
+    if (this.#metric !== undefined) {
+      const what = `${this.#metric.type} of ${this.#metric.field}`;
+      const round = (v: unknown): string => (typeof v !== 'number' ? pyStr(v) : metricIsInteger(this.#metric?.type ?? 'sum') ? pyStr(v) : pyFloat(Math.round(v * 100) / 100));
+      return `An abnormal ${what} (${round(match.body['spike_count'])}) occurred in the ${tf} up to ${time}${forKey}.\nIn the ${tf} before that, the ${what} was (${round(match.body['reference_count'])}).`;
+    }
     if (this.#fieldValue === undefined) {
       return `An abnormal number of events, ${cur}, occurred in the ${tf} up to ${time}${forKey}.\nIn the ${tf} before that, there were ${ref}.`;
     }

@@ -93,7 +93,8 @@ export async function evaluateAggregations(
 ): Promise<Evaluation> {
   let state = typeState;
   const matches: RuleMatch[] = [];
-  for (const segment of thinSegments(segments, MAX_EVALUATIONS_PER_RUN)) {
+  const thinned = thinSegments(segments, MAX_EVALUATIONS_PER_RUN);
+  for (const segment of ruleType.pickSegments ? ruleType.pickSegments(thinned) : thinned) {
     const at = { startMs: segment.startMs, endMs: segment.endMs };
     const results = [];
     for (const request of ruleType.plan(state, at)) results.push(await countByKeyAndRange(es, rule, request));

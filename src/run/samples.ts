@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { esCall, type EsHandle } from '../es/client.ts';
 import { indexFor, windowQuery } from '../query/build.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
+import { isPlainObject } from '../ruletypes/fields.ts';
 
 /** How many example documents a count-based match carries (the newest fills the body). */
 export const SAMPLE_SIZE = 3;
@@ -31,6 +32,23 @@ export async function attachSample(es: EsHandle, rule: RuleDefinition, match: Ru
   );
   const [newest, ...others] = res.hits.hits;
   if (!newest) return match;
-  const body = { ...(newest._source ?? {}), _id: newest._id, _index: newest._index, ...match.body };
+  const body = mergeFields({ ...(newest._source ?? {}), _id: newest._id, _index: newest._index }, match.body);
   return { ...match, body, related: [...(match.related ?? []), ...others.map((h) => h._source ?? {})] };
 }
+
+/**
+ * The example document's fields under the rule type's: a rule type's value wins, and where both
+ * hold an object (metric_aggregation's `{host: {name}}` over the document's `host`), the
+ * document's other fields in it are kept.
+ */
+function mergeFields(sample: Record<string, unknown>, own: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...sample };
+  for (const [key, value] of Object.entries(own)) {
+    const under = Object.hasOwn(out, key) ? out[key] : undefined;
+    const merged = isPlainObject(under) && isPlainObject(value) ? mergeFields(under, value) : value;
+    // defineProperty: a field named "__proto__" stays a field.
+    Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+

@@ -46,6 +46,15 @@ describe('tapMatches', () => {
     expect(seen.map((m) => m.key)).toEqual(['root']);
   });
 
+  it('keeps the choice of evaluation points of the rule type (allow_buffer_time_overlap)', () => {
+    const rule = fakeRule('bytes', { type: 'metric_aggregation', options: { metric_agg_key: 'b', metric_agg_type: 'sum', max_threshold: 1 } });
+    const type = tapMatches(createRuleType(rule), () => undefined);
+    if (type.needs !== 'aggregations') throw new Error('unexpected');
+    const segments = Array.from({ length: 30 }, (_, i) => ({ startMs: i * 60_000, endMs: (i + 1) * 60_000 }));
+    // buffer_time 15 minutes: a 30-minute catch-up is evaluated at 15 and 30 minutes.
+    expect(type.pickSegments?.(segments).map((s) => s.endMs / 60_000)).toEqual([15, 30]);
+  });
+
   it('tallies matches and alerts per query_key value', () => {
     const tally: KeyTally = new Map();
     tallyKeys(tally, [{ key: 'a', timestampMs: 1, body: {} }, { key: 'a', timestampMs: 2, body: {} }, { key: undefined, timestampMs: 3, body: {} }], [

@@ -171,7 +171,7 @@ describe('loading good rules', () => {
     expect(problems).toEqual([]);
     expect(rules.length).toBeGreaterThanOrEqual(2);
     for (const rule of rules) {
-      expect(['any', 'frequency', 'spike', 'flatline', 'new_term']).toContain(rule.type);
+      expect(['any', 'frequency', 'spike', 'flatline', 'new_term', 'cardinality', 'metric_aggregation']).toContain(rule.type);
       expect(rule.options.description).toEqual(expect.any(String));
       expect(rule.options.severity).toEqual(expect.any(String));
       expect(rule.options.references).toEqual(expect.arrayContaining([expect.stringMatching(/^https:\/\/attack\.mitre\.org\/techniques\/T\d{4}/)]));

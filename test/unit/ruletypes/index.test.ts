@@ -10,9 +10,13 @@ describe('createRuleType', () => {
     { why: 'frequency with use_terms_query reads per-key counts', type: 'frequency', options: { use_terms_query: true }, needs: 'terms' },
     { why: 'spike counts in Elasticsearch', type: 'spike', options: { timeframe: 60_000, spike_height: 2, spike_type: 'up' }, needs: 'aggregations' },
     { why: 'flatline counts in Elasticsearch', type: 'flatline', options: { timeframe: 60_000, threshold: 1 }, needs: 'aggregations' },
-    { why: 'a known but unimplemented type says so', type: 'cardinality', error: /type "cardinality" is an ElastAlert2 rule type LogWarden does not implement yet/ },
+    { why: 'cardinality counts in Elasticsearch', type: 'cardinality', options: { timeframe: 60_000, cardinality_field: 'user', max_cardinality: 3 }, needs: 'aggregations' },
+    { why: 'metric_aggregation counts in Elasticsearch', type: 'metric_aggregation', options: { metric_agg_key: 'bytes', metric_agg_type: 'sum', max_threshold: 10 }, needs: 'aggregations' },
+    { why: 'spike_aggregation counts in Elasticsearch', type: 'spike_aggregation', options: { timeframe: 60_000, spike_height: 2, spike_type: 'up', metric_agg_key: 'bytes', metric_agg_type: 'avg' }, needs: 'aggregations' },
+    { why: 'percentage_match counts in Elasticsearch', type: 'percentage_match', options: { match_bucket_filter: [{ term: { a: 1 } }], max_percentage: 10 }, needs: 'aggregations' },
+    { why: 'change reads documents', type: 'change', options: { compare_key: 'a', query_key: 'b', ignore_null: true }, needs: 'documents' },
     { why: 'a Python class path is a custom type', type: 'mymodule.MyRule', error: /custom Python rule type/ },
-    { why: 'anything else is unknown', type: 'frquency', error: /not a known rule type; implemented: any, frequency, spike, flatline, new_term/ },
+    { why: 'anything else is unknown', type: 'frquency', error: /not a known rule type; implemented: any, frequency, spike, flatline, new_term, blacklist, whitelist, change, cardinality, metric_aggregation, spike_aggregation, percentage_match/ },
     { why: 'an inherited object key is not a type', type: 'constructor', error: /not a known rule type/ },
   ];
   it.each(rows)('$why', ({ type, options, needs, error }) => {
@@ -22,7 +26,7 @@ describe('createRuleType', () => {
   });
 
   it('names the rule and file in errors', () => {
-    expect(() => createRuleType(makeRule({ type: 'cardinality' }))).toThrow('rule "Test rule" (test.yaml)');
+    expect(() => createRuleType(makeRule({ type: 'cardinality' }))).toThrow('rule "Test rule" (test.yaml): cardinality_field: expected a field name');
     expect(() => createRuleType(makeRule({ type: 'flatline' }))).toThrow('rule "Test rule" (test.yaml)');
   });
 });
