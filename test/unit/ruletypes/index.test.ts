@@ -14,7 +14,7 @@ describe('createRuleType', () => {
     { why: 'metric_aggregation counts in Elasticsearch', type: 'metric_aggregation', options: { metric_agg_key: 'bytes', metric_agg_type: 'sum', max_threshold: 10 }, needs: 'aggregations' },
     { why: 'spike_aggregation counts in Elasticsearch', type: 'spike_aggregation', options: { timeframe: 60_000, spike_height: 2, spike_type: 'up', metric_agg_key: 'bytes', metric_agg_type: 'avg' }, needs: 'aggregations' },
     { why: 'percentage_match counts in Elasticsearch', type: 'percentage_match', options: { match_bucket_filter: [{ term: { a: 1 } }], max_percentage: 10 }, needs: 'aggregations' },
-    { why: 'change reads documents', type: 'change', options: { compare_key: 'a', query_key: 'b', ignore_null: true }, needs: 'documents' },
+    { why: 'blacklist reads documents', type: 'blacklist', options: { compare_key: 'user', blacklist: ['root'] }, needs: 'documents' },
     { why: 'a Python class path is a custom type', type: 'mymodule.MyRule', error: /custom Python rule type/ },
     { why: 'anything else is unknown', type: 'frquency', error: /not a known rule type; implemented: any, frequency, spike, flatline, new_term, blacklist, whitelist, change, cardinality, metric_aggregation, spike_aggregation, percentage_match/ },
     { why: 'an inherited object key is not a type', type: 'constructor', error: /not a known rule type/ },
