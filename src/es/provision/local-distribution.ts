@@ -105,6 +105,9 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
     'xpack.security.transport.ssl.enabled=false',
     'cluster.routing.allocation.disk.threshold_enabled=false',
     'action.destructive_requires_name=false',
+    // A whole test run creates many small indices; the default 1,000 shards would make a suite
+    // fail on index creation long before the cluster is short of anything real.
+    'cluster.max_shards_per_node=10000',
   ];
   const [esCmd, esArgs] = asUser(path.join(home, 'bin', 'elasticsearch'), settings.map((s) => `-E${s}`));
   opts.log.info(`Starting Elasticsearch ${opts.version} on Java ${java.major}${runAs ? ` as user ${runAs.user}` : ''} (data in ${instance})`);
