@@ -1,7 +1,7 @@
 // Tests run as native ES modules (node-cron, nodemailer and smtp-server ship ESM only);
 // @swc/jest strips types without type-checking, which `npm run typecheck` does instead.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2024' }, module: { type: 'es6' } }];
-const common = {
+export const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
