@@ -18,6 +18,7 @@ import { flushNoiseControls } from './run/noise.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { WritebackStore } from './writeback/store.ts';
+import { IndexWatch } from './query/index-check.ts';
 
 interface LoadedRule {
   rule: RuleDefinition;
@@ -57,12 +58,14 @@ export class Engine {
   private reloadTimer: NodeJS.Timeout | undefined;
   private cancelDeliveries: (() => void) | undefined;
   private deliveryPass: Promise<unknown> | undefined;
+  private readonly indexWatch: IndexWatch;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
     this.store = new WritebackStore(opts.es, opts.config.writebackIndex);
     this.outbox = new Outbox(opts.es, opts.config.writebackIndex);
+    this.indexWatch = new IndexWatch(opts.es);
   }
 
   /**
@@ -224,6 +227,6 @@ export class Engine {
   }
 
   private context(): RunContext {
-    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, observer: this.opts.observer, matchTimeAsNow: this.opts.replay ?? false };
+    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, observer: this.opts.observer, matchTimeAsNow: this.opts.replay ?? false, indexWatch: this.indexWatch };
   }
 }

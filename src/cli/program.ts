@@ -85,9 +85,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .requiredOption('--rule <name>', 'rule name')
     .option('--key <value>', 'only this query_key value')
     .option('--for <duration>', 'how long, e.g. 30m, 2h, 1d', '1h')
-    .option('--reason <text>', 'why, shown in `logwarden silences`')
+    .option('--reason <text>', 'why, shown in `logwarden silences` (default: "silenced with logwarden silence")')
+    .option('--force', 'silence a rule name that is not in the rules folder')
     .option(...configOption)
-    .action(async (opts: { rule: string; key?: string; for?: string; reason?: string; config?: string }) => {
+    .action(async (opts: { rule: string; key?: string; for?: string; reason?: string; force?: boolean; config?: string }) => {
       code = await silenceCommand(opts, io);
     });
 
@@ -96,8 +97,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .description('remove a silence set with `logwarden silence`')
     .requiredOption('--rule <name>', 'rule name')
     .option('--key <value>', 'the query_key value given to silence')
+    .option('--force', 'a rule name that is not in the rules folder')
     .option(...configOption)
-    .action(async (opts: { rule: string; key?: string; config?: string }) => {
+    .action(async (opts: { rule: string; key?: string; force?: boolean; config?: string }) => {
       code = await unsilenceCommand(opts, io);
     });
 
