@@ -42,7 +42,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--rule <name>', 'only this rule (with --once)')
     .option('--start <time>', 'window start: ISO time, date, or relative like -2h (implies --once)')
     .option('--end <time>', 'window end (default: now; implies --once)')
-    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string }) => {
+    .option('--json', 'with --once: print every rule run and every alert (key, match time, alert id, status per alerter) as JSON on stdout')
+    .option('--fail-on-alerts', 'with --once: exit 5 when at least one alert fired (CI gates)')
+    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string; json?: boolean; failOnAlerts?: boolean }) => {
       code = await runCommand(opts, io);
     });
 
