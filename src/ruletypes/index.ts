@@ -23,12 +23,18 @@ const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown> | 
 /** ElastAlert2 rule types LogWarden knows of but does not run yet. */
 const PLANNED = ['blacklist', 'whitelist', 'change', 'cardinality', 'metric_aggregation', 'spike_aggregation', 'percentage_match'];
 
+/** Why LogWarden cannot run a rule type, or undefined when it can. */
+export function unimplementedTypeReason(type: string): string | undefined {
+  if (Object.hasOwn(IMPLEMENTED, type)) return undefined;
+  const why = PLANNED.includes(type)
+    ? 'is an ElastAlert2 rule type LogWarden does not implement yet'
+    : type.includes('.') ? 'looks like a custom Python rule type, which LogWarden cannot load' : 'is not a known rule type';
+  return `${JSON.stringify(type)} ${why}; implemented: ${Object.keys(IMPLEMENTED).join(', ')}`;
+}
+
 /** The rule type for a rule; throws for types not implemented (including ElastAlert2's "module.Class" custom types). */
 export function createRuleType(rule: RuleDefinition): RuleType<unknown> | AggregatingRuleType<unknown> {
   const create = Object.hasOwn(IMPLEMENTED, rule.type) ? IMPLEMENTED[rule.type] : undefined;
   if (create) return create(rule);
-  const why = PLANNED.includes(rule.type)
-    ? 'is an ElastAlert2 rule type LogWarden does not implement yet'
-    : rule.type.includes('.') ? 'looks like a custom Python rule type, which LogWarden cannot load' : 'is not a known rule type';
-  throw new Error(`rule "${rule.name}" (${rule.file}): type "${rule.type}" ${why}; implemented: ${Object.keys(IMPLEMENTED).join(', ')}`);
+  throw new Error(`rule "${rule.name}" (${rule.file}): type ${unimplementedTypeReason(rule.type) ?? ''}`);
 }

@@ -49,6 +49,17 @@ describe('run --once, silence: the first hour', () => {
     };
   }
 
+  it('https:// against the plain-http cluster says to try http://', async () => {
+    const url = process.env.ES_URL ?? '';
+    // Only meaningful where the test cluster speaks plain HTTP (the shared and the provisioned ones do).
+    expect(url.startsWith('http://')).toBe(true);
+    const env = { ...process.env, ES_URL: url.replace(/^http:/, 'https:'), LOGWARDEN_WRITEBACK_INDEX: uniqueName('fh-wb') };
+    const err: string[] = [];
+    const status = await runCli(['init'], { env, out: () => undefined, err: (l) => err.push(l), onStop: () => undefined });
+    expect(status).toBe(1);
+    expect(err.join('\n')).toContain('the cluster does not speak TLS here — try http://');
+  });
+
   it('warns when the index matches nothing: on stderr, in --json and in the status record', async () => {
     const wb = uniqueName('fh-wb');
     const run = cli({ 'r.yaml': 'name: Misspelt\ntype: any\nindex: myauht-*\nalert: [stdout]\n' }, wb);

@@ -57,7 +57,7 @@ describe('Metrics', () => {
     const m = new Metrics({ defaultMetrics: false });
     expect(m.registry.getMetricsAsArray().map((x) => x.name).sort()).toEqual([
       'logwarden_alerts_total', 'logwarden_build_info', 'logwarden_deliveries_total', 'logwarden_elasticsearch_request_errors_total',
-      'logwarden_pending_deliveries', 'logwarden_rule_hits_total', 'logwarden_rule_matches_total', 'logwarden_rule_run_duration_seconds',
+      'logwarden_pending_deliveries', 'logwarden_rule_hits_total', 'logwarden_rule_index_missing', 'logwarden_rule_matches_total', 'logwarden_rule_run_duration_seconds',
       'logwarden_rule_run_errors_total', 'logwarden_rule_runs_total', 'logwarden_rule_schedule_lag_seconds', 'logwarden_rules_invalid',
       'logwarden_rules_loaded', 'logwarden_ticks_skipped_total',
     ]);
