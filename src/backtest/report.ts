@@ -34,6 +34,8 @@ export interface CapturedAlert {
   queryKey: string | undefined;
   /** Alerter types it went to, in the rule's order. */
   alerters: string[];
+  /** Per alerter: captured (nothing sent), or the outcome of its last real attempt (--alert). */
+  delivered: Record<string, 'captured' | 'sent' | 'failed'>;
   subject: string;
   text: string;
 }
@@ -105,7 +107,8 @@ export interface TestRuleReport {
   days: DayRow[];
   totals: Counts;
   topQueryKeys: { value: string | null; matches: number; alerts: number }[];
-  alerts: { total: number; first: RenderedAlert[] };
+  /** `all` (test-rule --json only): every alert, with what became of it per alerter. */
+  alerts: { total: number; first: RenderedAlert[]; all?: (RenderedAlert & { sent: CapturedAlert['delivered'] })[] };
   /** Warnings the engine logged while replaying, each once with how often. */
   warnings: ReportProblem[];
   /** The run that failed, if one did; days after it were not run. */
@@ -192,6 +195,8 @@ export interface TestRuleInput {
   warnings: readonly ReportProblem[];
   error: { day: string | null; message: string } | null;
   totalMs: number;
+  /** List every alert (test-rule --json), not only the first FIRST_ALERTS. */
+  allAlerts?: boolean;
 }
 
 export function buildTestRuleReport(input: TestRuleInput): TestRuleReport {
@@ -207,7 +212,11 @@ export function buildTestRuleReport(input: TestRuleInput): TestRuleReport {
     days,
     totals: totalsOf(days),
     topQueryKeys: input.rule.queryKey ? topKeys(input.keys) : [],
-    alerts: { total: input.alerts.length, first: input.alerts.slice(0, FIRST_ALERTS).map(renderedAlert) },
+    alerts: {
+      total: input.alerts.length,
+      first: input.alerts.slice(0, FIRST_ALERTS).map(renderedAlert),
+      ...(input.allAlerts ? { all: input.alerts.map((a) => ({ ...renderedAlert(a), sent: { ...a.delivered } })) } : {}),
+    },
     warnings: [...input.warnings],
     error: input.error,
     timing: { totalMs: Math.round(input.totalMs) },

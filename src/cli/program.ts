@@ -124,12 +124,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--end <time>', 'range end (default: now)')
     .option('--count-only', 'only count the documents matching the filter, per day')
     .option('--schema-only', 'only validate the rule, as lint does; no Elasticsearch')
-    .option('--formatted-output', 'print the report as JSON')
+    .option('--formatted-output', 'print the report as JSON (the first 3 alerts; ElastAlert2\'s flag)')
+    .option('--json', 'print the report as JSON with every alert (key, match time, alert id, status per alerter)')
+    .option('--fail-on-alerts', 'exit 5 when the rule would have alerted (CI gates)')
     .option('--data <file>', 'feed documents from a JSON array or NDJSON file instead of querying (the rule\'s filter is NOT applied); any and frequency rules only')
     .option('--alert', 'send the alerts through the rule\'s real alerters (default: capture them, send nothing)')
     .option('--max-query-size <n>', 'documents per search page (default: the rule\'s max_query_size)', wholeNumber(1))
     .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-test-rule-<random>, deleted afterwards)')
-    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string }) => {
+    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; json?: boolean; failOnAlerts?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string }) => {
       code = await testRuleCommand({ rule, ...opts }, io, { progress: terminalProgress() });
     });
 

@@ -12,6 +12,7 @@ import { buildBacktestReport, type BacktestInput, type BacktestRuleResult, type 
 import { safeJson, terminalCell } from '../../backtest/safe.ts';
 import { formatBacktest } from '../../backtest/text.ts';
 import { openReplayWriteback } from '../../backtest/writeback.ts';
+import { indexWarning } from '../../query/index-check.ts';
 import type { CliIO } from '../io.ts';
 import { clientFor, disposeOrWarn, type ReplayDeps } from './test-rule.ts';
 
@@ -115,6 +116,8 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
       rules = runnable;
       for (const [i, rule] of rules.entries()) {
         const t = performance.now();
+        const missing = await indexWarning(es, rule, range.startMs, range.endMs);
+        if (missing) notes.push({ message: `rule ${JSON.stringify(rule.name)}: warning: ${missing}`, count: 1 });
         const replayed = await replayDays(replay, rule.name, days, { beforeDay: (d) => deps.progress?.(`rule ${i + 1}/${rules.length}: ${terminalCell(rule.name, 40)} day ${d + 1}/${days.length}`) });
         notes.push(...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day).map((n) => ({ ...n, message: `rule ${JSON.stringify(rule.name)}: ${n.message}` })));
         results.push({ rule, days: replayed.records, alerts: replay.alerts(rule.name), error: replayed.error, ms: performance.now() - t });
