@@ -25,7 +25,7 @@ describe('run --once, silence: the first hour', () => {
     // The engine's logger reads the process environment; the commands' output is what is tested.
     process.env.LOGWARDEN_LOG_LEVEL = 'silent';
     es = testEs();
-    await es.client.indices.create({ index, mappings: { properties: { '@timestamp': { type: 'date' }, user: { type: 'keyword' } } } });
+    await es.client.indices.create({ index, mappings: { properties: { '@timestamp': { type: 'date' }, user: { type: 'keyword' }, message: { type: 'text' } } } });
     await indexDocs(es, index, [0, 10, 20].map((m) => ({ '@timestamp': at(m), user: 'alice', event: 'failed' })));
   });
   afterAll(async () => {
@@ -104,5 +104,43 @@ describe('run --once, silence: the first hour', () => {
     expect(report.alerts).toEqual([]);
     expect(report.rules[0]?.outcomes).toEqual({ suppressed_silence: 3 });
     expect(res.status).toBe(0);
+  });
+
+  it('test-rule warns about an index that matches nothing, lists every alert with --json and gates with --fail-on-alerts', async () => {
+    const run = cli({}, uniqueName('fh-wb'));
+    const folder = rulesFolder({
+      'typo.yaml': 'name: Typo\ntype: any\nindex: myauht-*\nalert: [stdout]\n',
+      'ok.yaml': `name: Failures\ntype: any\nindex: ${index}\nquery_key: user\nrealert: {minutes: 5}\nalert: [stdout]\n`,
+    });
+    folders.push(folder);
+    // --count-only writes nothing: the cheapest way to meet the warning.
+    const typo = await run('test-rule', `${folder}/typo.yaml`, '--start', at(-1), '--end', at(30), '--count-only');
+    expect(typo.status).toBe(0);
+    expect(typo.stdout).toContain('warning: index "myauht-*" matches no index, alias or data stream');
+    const res = await run('test-rule', `${folder}/ok.yaml`, '--start', at(-1), '--end', at(30), '--json', '--fail-on-alerts');
+    expect(res.status).toBe(5);
+    const report = JSON.parse(res.stdout) as { alerts: { total: number; all: { queryKey: string; matchTime: string; alertId: string; sent: Record<string, string> }[] } };
+    expect(report.alerts.total).toBe(3);
+    expect(report.alerts.all.map((a) => [a.queryKey, a.matchTime, a.sent])).toEqual([0, 10, 20].map((m) => ['alice', at(m), { stdout: 'captured' }]));
+  });
+
+  it('lint --check-es finds what only the cluster knows, with did-you-mean', async () => {
+    const run = cli({
+      'typo-index.yaml': 'name: Typo index\ntype: any\nindex: myauht-*\nalert: [stdout]\n',
+      'typo-key.yaml': `name: Typo key\ntype: frequency\nindex: ${index}\nquery_key: usr\nnum_events: 3\ntimeframe: {minutes: 5}\nfilter:\n  - term:\n      evnt: failed\nalert: [stdout]\n`,
+      'text-term.yaml': `name: Text term\ntype: new_term\nindex: ${index}\nfields: [message]\nalert: [stdout]\n`,
+      'good.yaml': `name: Good\ntype: new_term\nindex: ${index}\nfields: [user, event]\nfilter:\n  - term:\n      event: failed\nalert: [stdout]\n`,
+    }, uniqueName('fh-wb'));
+    expect((await run('lint')).status).toBe(0);
+    const res = await run('lint', '--check-es');
+    expect(res.status).toBe(1);
+    // Files are shown relative to the working folder; the temp folder's path is not the point.
+    expect(res.stdout.split('\n').map((l) => l.replace(/^.*lw-rules-[^/]+\//, '')).sort()).toEqual([
+      `text-term.yaml: rule "Text term": fields: "message" cannot be aggregated in the mapping of ${index} (a text field without a keyword sub-field?): Elasticsearch counts by it for this rule type; map it as keyword`,
+      'typo-index.yaml: rule "Typo index": index: index "myauht-*" matches no index, alias or data stream: the rule reads nothing (a typo in index?)',
+      `typo-key.yaml: rule "Typo key": filter: "evnt" is not in the mapping of ${index}; did you mean "event"?`,
+      `typo-key.yaml: rule "Typo key": query_key: "usr" is not in the mapping of ${index}; did you mean "user"?`,
+      '1 rule OK, 3 files with 4 problems',
+    ].sort());
   });
 });
