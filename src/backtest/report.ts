@@ -1,5 +1,6 @@
 import type { MatchOutcome } from '../observe.ts';
 import type { RuleDefinition } from '../rules/types.ts';
+import type { BaselineInfo } from './baseline.ts';
 import { iso, splitDays, type DayWindow } from './days.ts';
 
 /**
@@ -258,6 +259,8 @@ export interface BacktestReport {
   /** Rules not run on purpose (is_enabled: false). */
   skipped: { file: string; rule: string; reason: string }[];
   totals: { alerts: number; alertsPerDay: number[] };
+  /** What each new_term rule learnt before the range (backtest --baseline). */
+  baselines: BaselineInfo[];
   warnings: ReportProblem[];
   timing: { totalMs: number };
 }
@@ -279,6 +282,7 @@ export interface BacktestInput {
   /** Rule files that did not load (lint problems), formatted. */
   loadFailures: readonly { file: string; rule: string | null; error: string; day: null }[];
   skipped: BacktestReport['skipped'];
+  baselines?: readonly BaselineInfo[];
   warnings: readonly ReportProblem[];
   totalMs: number;
 }
@@ -323,6 +327,7 @@ export function buildBacktestReport(input: BacktestInput): BacktestReport {
     failed,
     skipped: [...input.skipped],
     totals: { alerts: sum(rows.map((r) => r.total)), alertsPerDay: input.days.map((_d, i) => sum(rows.map((r) => r.alertsPerDay[i] ?? 0))) },
+    baselines: [...(input.baselines ?? [])],
     warnings: [...input.warnings],
     timing: { totalMs: Math.round(input.totalMs) },
   };

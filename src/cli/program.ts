@@ -142,14 +142,16 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .argument('[paths...]', 'rule files or folders (default: rules_folder)')
     .option(...configOption)
     .option('--days <n>', 'replay the last N whole UTC days, today excluded (default 7)', wholeNumber(1))
+    .option('--hours <n>', 'replay the last N hours up to --end (default now), today included', wholeNumber(1))
     .option('--start <time>', 'range start: ISO time, date, or relative like -2h (overrides --days)')
     .option('--end <time>', 'range end (default: now)')
+    .option('--baseline <duration>', 'history new_term rules learn before the range, e.g. 6h or 7d (default and maximum: each rule\'s terms_window_size)')
     .option('--noisy <n>', 'mark rules with more alerts than this on some day (default 20)', wholeNumber(0))
     .option('--html <file>', 'also write a self-contained HTML report with a chart')
     .option('--json', 'print the report as JSON')
     .option('--max-query-size <n>', 'documents per search page (default: each rule\'s max_query_size)', wholeNumber(1))
     .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-backtest-<random>, deleted afterwards)')
-    .action(async (paths: string[], opts: { config?: string; days?: number; start?: string; end?: string; noisy?: number; html?: string; json?: boolean; maxQuerySize?: number; writeback?: string }) => {
+    .action(async (paths: string[], opts: { config?: string; days?: number; hours?: number; baseline?: string; start?: string; end?: string; noisy?: number; html?: string; json?: boolean; maxQuerySize?: number; writeback?: string }) => {
       code = await backtestCommand({ paths, ...opts }, io, { progress: terminalProgress() });
     });
 
