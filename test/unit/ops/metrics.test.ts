@@ -16,6 +16,19 @@ function value(text: string, series: string): number | undefined {
 }
 
 describe('Metrics', () => {
+  it('shows a rule whose index matches nothing until a run finds it; a failed run changes nothing', async () => {
+    const m = new Metrics({ defaultMetrics: false });
+    m.initRules(['typo']);
+    const gauge = async (): Promise<number | undefined> => value(await m.registry.metrics(), 'logwarden_rule_index_missing{rule="typo"}');
+    expect(await gauge()).toBe(0);
+    m.ruleRun(run('typo', { hits: 0, matches: 0, indexMissing: true }));
+    expect(await gauge()).toBe(1);
+    m.ruleRun(run('typo', { errorKind: 'connection', error: 'down', hits: 0, matches: 0, indexMissing: undefined }));
+    expect(await gauge()).toBe(1);
+    m.ruleRun(run('typo', { indexMissing: false }));
+    expect(await gauge()).toBe(0);
+  });
+
   it('counts runs, hits, matches, outcomes, deliveries and skipped ticks with the documented names and labels', async () => {
     const m = new Metrics({ defaultMetrics: false });
     m.rulesLoaded(3, 1);
