@@ -4,6 +4,7 @@ import { runCli } from '../../src/cli/program.ts';
 import { indexDocs, rulesFolder } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 import type { EsHandle } from '../../src/es/client.ts';
+import { WRITEBACK_KINDS, writebackIndexName } from '../../src/writeback/mappings.ts';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -15,6 +16,7 @@ const MIN = 60_000;
 describe('run --once, silence: the first hour', () => {
   let es: EsHandle;
   const folders: string[] = [];
+  const writebacks: string[] = [];
   const index = uniqueName('fh-auth');
   // Three failures of alice, 10 minutes apart, two hours ago: realert 5m lets each through.
   const base = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
@@ -32,7 +34,9 @@ describe('run --once, silence: the first hour', () => {
     if (logLevel === undefined) delete process.env.LOGWARDEN_LOG_LEVEL;
     else process.env.LOGWARDEN_LOG_LEVEL = logLevel;
     for (const f of folders) rmSync(f, { recursive: true, force: true });
-    await es.client.indices.delete({ index: `${index},fh-wb-*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+    // By name, never by wildcard: the cluster is shared.
+    const names = [index, ...writebacks.flatMap((wb) => WRITEBACK_KINDS.map((k) => writebackIndexName(wb, k)))];
+    await es.client.indices.delete({ index: names, ignore_unavailable: true });
     await es.close();
   });
 
@@ -40,6 +44,7 @@ describe('run --once, silence: the first hour', () => {
   function cli(rules: Record<string, string>, writeback: string): (...args: string[]) => Promise<{ status: number; stdout: string; stderr: string }> {
     const folder = rulesFolder(rules);
     folders.push(folder);
+    writebacks.push(writeback);
     const env = { ...process.env, LOGWARDEN_RULES_FOLDER: folder, LOGWARDEN_WRITEBACK_INDEX: writeback };
     return async (...args) => {
       const out: string[] = [];
@@ -53,6 +58,7 @@ describe('run --once, silence: the first hour', () => {
     const url = process.env.ES_URL ?? '';
     // Only meaningful where the test cluster speaks plain HTTP (the shared and the provisioned ones do).
     expect(url.startsWith('http://')).toBe(true);
+    // init fails before it creates anything.
     const env = { ...process.env, ES_URL: url.replace(/^http:/, 'https:'), LOGWARDEN_WRITEBACK_INDEX: uniqueName('fh-wb') };
     const err: string[] = [];
     const status = await runCli(['init'], { env, out: () => undefined, err: (l) => err.push(l), onStop: () => undefined });
