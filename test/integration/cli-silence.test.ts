@@ -14,20 +14,23 @@ describe('logwarden silence, silences and unsilence', () => {
     const rules = rulesFolder({ 'ssh.yaml': 'name: SSH brute force\ntype: any\nindex: auth-*\nquery_key: source.ip\nalert: [stdout]\n' });
     const wb = uniqueName('cli-sil');
     const env = { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb, LOGWARDEN_RULES_FOLDER: rules };
-    const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
-    const set = cli('silence', '--rule', 'SSH brute force', '--key', '10.0.0.1', '--for', '2h', '--reason', 'pentest');
-    expect(set.stderr).toBe('');
-    expect(set.stdout).toMatch(/^Silenced SSH brute force\.10\.0\.0\.1 for 2h \(until /);
-    const list = cli('silences', '--json');
-    const parsed = JSON.parse(list.stdout) as { key: string; reason: string }[];
-    expect(parsed).toEqual([expect.objectContaining({ key: 'SSH brute force.10.0.0.1', reason: 'pentest' })]);
-    expect(cli('unsilence', '--rule', 'SSH brute force', '--key', '10.0.0.1').status).toBe(0);
-    expect(cli('silences').stdout.trim()).toBe('No active silences.');
-    expect(cli('unsilence', '--rule', 'SSH brute force', '--key', '10.0.0.1').status).toBe(1);
-    rmSync(rules, { recursive: true, force: true });
-    // The writeback the commands created, by name: the cluster is shared.
-    const es = testEs();
-    await es.client.indices.delete({ index: WRITEBACK_KINDS.map((k) => writebackIndexName(wb, k)), ignore_unavailable: true });
-    await es.close();
+    try {
+      const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
+      const set = cli('silence', '--rule', 'SSH brute force', '--key', '10.0.0.1', '--for', '2h', '--reason', 'pentest');
+      expect(set.stderr).toBe('');
+      expect(set.stdout).toMatch(/^Silenced SSH brute force\.10\.0\.0\.1 for 2h \(until /);
+      const list = cli('silences', '--json');
+      const parsed = JSON.parse(list.stdout) as { key: string; reason: string }[];
+      expect(parsed).toEqual([expect.objectContaining({ key: 'SSH brute force.10.0.0.1', reason: 'pentest' })]);
+      expect(cli('unsilence', '--rule', 'SSH brute force', '--key', '10.0.0.1').status).toBe(0);
+      expect(cli('silences').stdout.trim()).toBe('No active silences.');
+      expect(cli('unsilence', '--rule', 'SSH brute force', '--key', '10.0.0.1').status).toBe(1);
+    } finally {
+      rmSync(rules, { recursive: true, force: true });
+      // The writeback the commands created, by name: the cluster is shared.
+      const es = testEs();
+      await es.client.indices.delete({ index: WRITEBACK_KINDS.map((k) => writebackIndexName(wb, k)), ignore_unavailable: true });
+      await es.close();
+    }
   });
 });
