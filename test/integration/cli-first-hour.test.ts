@@ -69,6 +69,7 @@ describe('run --once, silence: the first hour', () => {
   it('warns when the index matches nothing: on stderr, in --json and in the status record', async () => {
     const wb = uniqueName('fh-wb');
     const run = cli({ 'r.yaml': 'name: Misspelt\ntype: any\nindex: myauht-*\nalert: [stdout]\n' }, wb);
+    expect((await run('run', '--once', '--rule', 'Mispelt')).stderr).toBe('run: --rule: no enabled rule named "Mispelt"; did you mean "Misspelt"?');
     const plain = await run('run', '--once');
     expect(plain.status).toBe(0);
     expect(plain.stderr).toContain('warning: rule "Misspelt": index "myauht-*" matches no index, alias or data stream');

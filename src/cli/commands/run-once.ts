@@ -1,3 +1,4 @@
+import { suggest } from '../../config/suggest.ts';
 import type { Engine } from '../../engine.ts';
 import type { DeliveredAlert, EngineObserver } from '../../observe.ts';
 import type { RunOutcome } from '../../run/run-rule.ts';
@@ -67,6 +68,11 @@ export function onceWindow(opts: RunOnceOptions, nowMs: number): { startMs: numb
  * ALERTS_FIRED_EXIT with --fail-on-alerts when an alert fired, else 0.
  */
 export async function runOnce(engine: Engine, ledger: AlertLedger, window: { startMs: number; endMs: number } | undefined, opts: RunOnceOptions, problems: readonly string[], io: CliIO): Promise<number> {
+  if (opts.rule !== undefined && !engine.ruleNames().includes(opts.rule)) {
+    const guess = suggest(opts.rule, engine.ruleNames());
+    io.err(`run: --rule: no enabled rule named ${JSON.stringify(opts.rule)}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`);
+    return 2;
+  }
   const outcomes = opts.rule ? [await engine.runOne(opts.rule, window)] : await engine.runAllOnce(window);
   if (window) await engine.processDeliveries();
   const failed = outcomes.filter((o) => o.error);
