@@ -54,7 +54,8 @@ export async function checkBaseline(es: EsHandle, rule: RuleDefinition, range: {
     }),
   );
   const first = (res.aggregations?.['first'] as { value?: number | null } | undefined)?.value;
-  const dataStart = typeof first === 'number' ? first : undefined;
+  // A date field answers in epoch milliseconds; a `unix` timestamp field holds seconds.
+  const dataStart = typeof first === 'number' ? (rule.timestampType === 'unix' ? first * 1000 : first) : undefined;
   const available = dataStart === undefined ? 0 : Math.max(0, range.startMs - dataStart);
   // A sparse first hour is normal; a tenth short is not worth a warning.
   const short = dataStart !== undefined && available < wanted * 0.9;
