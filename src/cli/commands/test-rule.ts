@@ -17,6 +17,7 @@ import { safeJson, terminalCell } from '../../backtest/safe.ts';
 import { formatTestRule } from '../../backtest/text.ts';
 import { openReplayWriteback, type ReplayWriteback } from '../../backtest/writeback.ts';
 import { indexWarning } from '../../query/index-check.ts';
+import { baselineMs, checkBaseline, shortBaselineNote } from '../../backtest/baseline.ts';
 import type { CliIO } from '../io.ts';
 import { lint, summary } from './lint.ts';
 import { ALERTS_FIRED_EXIT } from './run-once.ts';
@@ -134,6 +135,9 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
     if (!events) {
       const missing = await indexWarning(es, rule, range.startMs, range.endMs);
       if (missing) notes.push({ message: `warning: ${missing}`, count: 1 });
+      // A new_term rule replayed from where its data starts reports every value as new.
+      const baseline = missing || opts.countOnly ? undefined : await checkBaseline(es, rule, range, undefined);
+      if (baseline?.short) notes.push({ message: `warning: ${shortBaselineNote(baseline, range, baselineMs(rule, undefined))}`, count: 1 });
     }
     report = opts.countOnly
       ? await countOnly(es, rule, range, days, notes, deps)
