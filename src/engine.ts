@@ -20,6 +20,7 @@ import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { WritebackGuard } from './writeback/guard.ts';
 import { WritebackStore } from './writeback/store.ts';
+import { IndexWatch } from './query/index-check.ts';
 
 interface LoadedRule {
   rule: RuleDefinition;
@@ -70,6 +71,7 @@ export class Engine {
   private reloading: Promise<LoadResult> | undefined;
   private reloadAgain = false;
   private stopped = false;
+  private readonly indexWatch: IndexWatch;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
@@ -77,6 +79,7 @@ export class Engine {
     this.store = new WritebackStore(opts.es, opts.config.writebackIndex);
     this.outbox = new Outbox(opts.es, opts.config.writebackIndex);
     this.writeback = new WritebackGuard({ es: opts.es, base: opts.config.writebackIndex, log: opts.log, clock: this.clock, observer: opts.observer });
+    this.indexWatch = new IndexWatch(opts.es);
   }
 
   /**
@@ -293,6 +296,6 @@ export class Engine {
   }
 
   private context(): RunContext {
-    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, observer: this.opts.observer, matchTimeAsNow: this.opts.replay ?? false };
+    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, observer: this.opts.observer, matchTimeAsNow: this.opts.replay ?? false, indexWatch: this.indexWatch };
   }
 }

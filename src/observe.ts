@@ -7,8 +7,8 @@ export interface EngineObserver {
   ruleRun?(run: RuleRunEvent): void;
   /** What became of one match. */
   matchOutcome?(rule: string, outcome: MatchOutcome): void;
-  /** One attempt of one delivery (alert × alerter). */
-  deliveryAttempt?(rule: string, alerter: string, status: 'sent' | 'retry' | 'failed'): void;
+  /** One attempt of one delivery (alert × alerter); `alert` says which alert (run --once --json lists them). */
+  deliveryAttempt?(rule: string, alerter: string, status: 'sent' | 'retry' | 'failed', alert?: DeliveredAlert): void;
   /** The scheduler dropped a tick because the rule's previous run was still going. */
   tickSkipped?(rule: string): void;
   /** The rules folder was (re)loaded. */
@@ -17,6 +17,13 @@ export interface EngineObserver {
   writebackChecked?(problems: number): void;
   /** A writeback index had disappeared while running and was re-created. */
   writebackRecreated?(index: string): void;
+}
+
+export interface DeliveredAlert {
+  id: string;
+  /** The query_key value; undefined without query_key, or when the alert record is missing. */
+  key: string | undefined;
+  matchTimeMs: number | undefined;
 }
 
 export interface RuleRunEvent {
@@ -28,6 +35,8 @@ export interface RuleRunEvent {
   lagMs: number | undefined;
   hits: number;
   matches: number;
+  /** The rule's index matched nothing (checked after runs with zero hits); undefined when not known. */
+  indexMissing?: boolean | undefined;
   /** Error kind ("connection", "bad_request", "internal", ...) when the run failed. */
   errorKind: string | undefined;
   error: string | undefined;

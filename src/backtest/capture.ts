@@ -13,10 +13,11 @@ export class AlertCapture {
   private readonly byId = new Map<string, CapturedAlert>();
   private readonly byRule = new Map<string, CapturedAlert[]>();
 
-  record(alerterType: string, alert: AlertPayload): void {
+  record(alerterType: string, alert: AlertPayload, status: 'captured' | 'sent' | 'failed' = 'captured'): void {
     const known = this.byId.get(alert.alertId);
     if (known) {
       if (!known.alerters.includes(alerterType)) known.alerters.push(alerterType);
+      known.delivered[alerterType] = status;
       return;
     }
     const captured: CapturedAlert = {
@@ -26,6 +27,7 @@ export class AlertCapture {
       matchTimeMs: alert.matchTimeMs,
       queryKey: alert.queryKey,
       alerters: [alerterType],
+      delivered: { [alerterType]: status },
       subject: alert.subject,
       text: alert.text,
     };
@@ -59,8 +61,13 @@ export function recordingAlerters(real: readonly Alerter[], capture: AlertCaptur
   return real.map((alerter) => ({
     type: alerter.type,
     async send(alert: AlertPayload): Promise<void> {
-      capture.record(alerter.type, alert);
-      await alerter.send(alert);
+      try {
+        await alerter.send(alert);
+      } catch (error) {
+        capture.record(alerter.type, alert, 'failed');
+        throw error;
+      }
+      capture.record(alerter.type, alert, 'sent');
     },
     close: alerter.close?.bind(alerter),
   }));

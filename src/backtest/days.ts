@@ -14,6 +14,8 @@ export interface DayWindow {
 
 export interface TimeRangeOptions {
   days?: number | undefined;
+  /** The last N hours up to --end (default now): today's data, which whole days leave out. */
+  hours?: number | undefined;
   start?: string | undefined;
   end?: string | undefined;
 }
@@ -40,7 +42,12 @@ export function resolveRange(opts: TimeRangeOptions, nowMs: number, defaultDays:
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
   };
-  const endMs = opts.end !== undefined ? at(opts.end) : wholeDays && opts.start === undefined ? Math.floor(nowMs / DAY_MS) * DAY_MS : nowMs;
+  if (opts.hours !== undefined) {
+    if (opts.days !== undefined || opts.start !== undefined) throw new UsageError('--hours sets the range back from --end (default now): give --hours, --days or --start, not several');
+    if (!(Number.isInteger(opts.hours) && opts.hours >= 1)) throw new UsageError(`--hours must be a whole number of hours >= 1, got ${String(opts.hours)}`);
+  }
+  const endMs = opts.end !== undefined ? at(opts.end) : wholeDays && opts.start === undefined && opts.hours === undefined ? Math.floor(nowMs / DAY_MS) * DAY_MS : nowMs;
+  if (opts.hours !== undefined) return { startMs: endMs - opts.hours * 3_600_000, endMs };
   const days = opts.days ?? defaultDays;
   if (!(Number.isInteger(days) && days >= 1)) throw new UsageError(`--days must be a whole number of days >= 1, got ${String(days)}`);
   const startMs = opts.start !== undefined ? at(opts.start) : endMs - days * DAY_MS;

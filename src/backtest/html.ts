@@ -56,13 +56,18 @@ const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(
 export function renderChartSvg(input: ChartInput): string {
   const n = input.days.length;
   const left = 56;
-  const top = 16;
+  const top = 24;
   const plotH = 240;
-  const band = Math.max(18, Math.min(64, Math.floor(720 / Math.max(1, n))));
+  // At least 480 px of plot, so one day is a chart and not a sliver; 18 px per day at most days.
+  const band = Math.max(18, Math.floor(Math.max(480, Math.min(720, 64 * n)) / Math.max(1, n)));
   const plotW = band * Math.max(1, n);
+  // Bars stay bars: a lone day gets a broad column, not the whole width.
+  const barW = Math.min(band * 0.7, 96);
   const legendRowH = 18;
   const legendTop = top + plotH + 56;
-  const width = left + plotW + 24;
+  // The legend is as wide as its longest entry (about 7 px per character at 12 px), never cut off.
+  const legendW = Math.max(0, ...input.series.map((s) => 18 + 7 * (s.name.length + 14)));
+  const width = Math.max(left + plotW + 24, left + legendW + 24);
   const height = legendTop + Math.max(1, input.series.length) * legendRowH + 8;
   const totals = input.days.map((_d, i) => input.series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
   const yMax = niceCeiling(Math.max(0, ...totals));
@@ -83,11 +88,12 @@ export function renderChartSvg(input: ChartInput): string {
   }
   out.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotH}" stroke="#333"/>`);
   out.push(`<line x1="${left}" x2="${left + plotW}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333"/>`);
-  // Bars, bottom up in series order.
-  const labelEvery = Math.max(1, Math.ceil(n / Math.floor(plotW / 44)));
+  // Bars, bottom up in series order; a label every so many days so labels never overlap.
+  const labelW = 7 * Math.max(1, ...input.days.map((d) => d.length)) + 8;
+  const labelEvery = Math.max(1, Math.ceil(labelW / band));
   input.days.forEach((day, i) => {
-    const x = left + i * band + band * 0.15;
-    const w = band * 0.7;
+    const w = barW;
+    const x = left + i * band + (band - w) / 2;
     let base = 0;
     input.series.forEach((s, j) => {
       const v = s.values[i] ?? 0;
@@ -97,6 +103,8 @@ export function renderChartSvg(input: ChartInput): string {
       out.push(`<rect x="${x.toFixed(1)}" y="${y1.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="${colour(j)}"><title>${escapeHtml(`${s.name} — ${day}: ${v} alert${v === 1 ? '' : 's'}`)}</title></rect>`);
       base += v;
     });
+    // The day's total above its bar when there is room: a few days read as numbers, not heights.
+    if (base > 0 && band >= 28) out.push(`<text x="${(x + w / 2).toFixed(1)}" y="${(y(base) - 4).toFixed(1)}" text-anchor="middle" fill="#333">${base}</text>`);
     if (i % labelEvery === 0) {
       out.push(`<text x="${(left + i * band + band / 2).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" fill="#333">${escapeHtml(day)}</text>`);
     }

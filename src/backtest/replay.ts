@@ -8,7 +8,7 @@ import { processDueDeliveries } from '../deliver/worker.ts';
 import type { EsHandle } from '../es/client.ts';
 import type { Logger } from '../log.ts';
 import type { RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
-import { createRuleType } from '../ruletypes/index.ts';
+import { createRuleType, type RuleTypeSettings } from '../ruletypes/index.ts';
 import { deliverMatch } from '../run/deliver.ts';
 import type { AnyRuleType } from '../run/evaluate.ts';
 import { flushNoiseControls } from '../run/noise.ts';
@@ -81,9 +81,9 @@ export class Replay {
    * Takes a rule on. Throws (with the rule's file and name) when its type cannot run or, when
    * sending for real, an alerter cannot be built; captured alerters need no configuration.
    */
-  add(rule: RuleDefinition): void {
+  add(rule: RuleDefinition, settings: RuleTypeSettings = {}): void {
     const keys: KeyTally = new Map();
-    const type = tapMatches(createRuleType(rule), (matches) => tallyKeys(keys, matches, []));
+    const type = tapMatches(createRuleType(rule, settings), (matches) => tallyKeys(keys, matches, []));
     const alerters = this.opts.delivery === 'sent'
       ? recordingAlerters(createAlerters(rule, { log: this.opts.log, out: this.opts.out, env: this.opts.env }), this.capture)
       : capturingAlerters(rule, this.capture);

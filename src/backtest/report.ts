@@ -1,5 +1,6 @@
 import type { MatchOutcome } from '../observe.ts';
 import type { RuleDefinition } from '../rules/types.ts';
+import type { BaselineInfo } from './baseline.ts';
 import { iso, splitDays, type DayWindow } from './days.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface CapturedAlert {
   queryKey: string | undefined;
   /** Alerter types it went to, in the rule's order. */
   alerters: string[];
+  /** Per alerter: captured (nothing sent), or the outcome of its last real attempt (--alert). */
+  delivered: Record<string, 'captured' | 'sent' | 'failed'>;
   subject: string;
   text: string;
 }
@@ -105,7 +108,8 @@ export interface TestRuleReport {
   days: DayRow[];
   totals: Counts;
   topQueryKeys: { value: string | null; matches: number; alerts: number }[];
-  alerts: { total: number; first: RenderedAlert[] };
+  /** `all` (test-rule --json only): every alert, with what became of it per alerter. */
+  alerts: { total: number; first: RenderedAlert[]; all?: (RenderedAlert & { sent: CapturedAlert['delivered'] })[] };
   /** Warnings the engine logged while replaying, each once with how often. */
   warnings: ReportProblem[];
   /** The run that failed, if one did; days after it were not run. */
@@ -192,6 +196,8 @@ export interface TestRuleInput {
   warnings: readonly ReportProblem[];
   error: { day: string | null; message: string } | null;
   totalMs: number;
+  /** List every alert (test-rule --json), not only the first FIRST_ALERTS. */
+  allAlerts?: boolean;
 }
 
 export function buildTestRuleReport(input: TestRuleInput): TestRuleReport {
@@ -207,7 +213,11 @@ export function buildTestRuleReport(input: TestRuleInput): TestRuleReport {
     days,
     totals: totalsOf(days),
     topQueryKeys: input.rule.queryKey ? topKeys(input.keys) : [],
-    alerts: { total: input.alerts.length, first: input.alerts.slice(0, FIRST_ALERTS).map(renderedAlert) },
+    alerts: {
+      total: input.alerts.length,
+      first: input.alerts.slice(0, FIRST_ALERTS).map(renderedAlert),
+      ...(input.allAlerts ? { all: input.alerts.map((a) => ({ ...renderedAlert(a), sent: { ...a.delivered } })) } : {}),
+    },
     warnings: [...input.warnings],
     error: input.error,
     timing: { totalMs: Math.round(input.totalMs) },
@@ -249,6 +259,8 @@ export interface BacktestReport {
   /** Rules not run on purpose (is_enabled: false). */
   skipped: { file: string; rule: string; reason: string }[];
   totals: { alerts: number; alertsPerDay: number[] };
+  /** What each new_term rule learnt before the range (backtest --baseline). */
+  baselines: BaselineInfo[];
   warnings: ReportProblem[];
   timing: { totalMs: number };
 }
@@ -270,6 +282,7 @@ export interface BacktestInput {
   /** Rule files that did not load (lint problems), formatted. */
   loadFailures: readonly { file: string; rule: string | null; error: string; day: null }[];
   skipped: BacktestReport['skipped'];
+  baselines?: readonly BaselineInfo[];
   warnings: readonly ReportProblem[];
   totalMs: number;
 }
@@ -314,6 +327,7 @@ export function buildBacktestReport(input: BacktestInput): BacktestReport {
     failed,
     skipped: [...input.skipped],
     totals: { alerts: sum(rows.map((r) => r.total)), alertsPerDay: input.days.map((_d, i) => sum(rows.map((r) => r.alertsPerDay[i] ?? 0))) },
+    baselines: [...(input.baselines ?? [])],
     warnings: [...input.warnings],
     timing: { totalMs: Math.round(input.totalMs) },
   };

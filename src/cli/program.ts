@@ -42,17 +42,20 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--rule <name>', 'only this rule (with --once)')
     .option('--start <time>', 'window start: ISO time, date, or relative like -2h (implies --once)')
     .option('--end <time>', 'window end (default: now; implies --once)')
-    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string }) => {
+    .option('--json', 'with --once: print every rule run and every alert (key, match time, alert id, status per alerter) as JSON on stdout')
+    .option('--fail-on-alerts', 'with --once: exit 5 when at least one alert fired (CI gates)')
+    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string; json?: boolean; failOnAlerts?: boolean }) => {
       code = await runCommand(opts, io);
     });
 
   program
     .command('lint')
-    .description('validate config and rule files without touching Elasticsearch; exit 1 on any problem')
+    .description('validate config and rule files (without touching Elasticsearch unless --check-es); exit 1 on any problem')
     .argument('[paths...]', 'rule files or folders (default: rules_folder)')
     .option(...configOption)
     .option('--json', 'print the result as JSON')
-    .action(async (paths: string[], opts: { config?: string; json?: boolean }) => {
+    .option('--check-es', 'also check each rule against Elasticsearch: its index matches something; timestamp, query_key, compare_key, new_term and filtered fields are in the mapping (did-you-mean) and aggregatable where counted')
+    .action(async (paths: string[], opts: { config?: string; json?: boolean; checkEs?: boolean }) => {
       code = await lintCommand({ paths, ...opts }, io);
     });
 
@@ -85,9 +88,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .requiredOption('--rule <name>', 'rule name')
     .option('--key <value>', 'only this query_key value')
     .option('--for <duration>', 'how long, e.g. 30m, 2h, 1d', '1h')
-    .option('--reason <text>', 'why, shown in `logwarden silences`')
+    .option('--reason <text>', 'why, shown in `logwarden silences` (default: "silenced with logwarden silence")')
+    .option('--force', 'silence a rule name that is not in the rules folder')
     .option(...configOption)
-    .action(async (opts: { rule: string; key?: string; for?: string; reason?: string; config?: string }) => {
+    .action(async (opts: { rule: string; key?: string; for?: string; reason?: string; force?: boolean; config?: string }) => {
       code = await silenceCommand(opts, io);
     });
 
@@ -96,8 +100,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .description('remove a silence set with `logwarden silence`')
     .requiredOption('--rule <name>', 'rule name')
     .option('--key <value>', 'the query_key value given to silence')
+    .option('--force', 'a rule name that is not in the rules folder')
     .option(...configOption)
-    .action(async (opts: { rule: string; key?: string; config?: string }) => {
+    .action(async (opts: { rule: string; key?: string; force?: boolean; config?: string }) => {
       code = await unsilenceCommand(opts, io);
     });
 
@@ -120,12 +125,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--end <time>', 'range end (default: now)')
     .option('--count-only', 'only count the documents matching the filter, per day')
     .option('--schema-only', 'only validate the rule, as lint does; no Elasticsearch')
-    .option('--formatted-output', 'print the report as JSON')
+    .option('--formatted-output', 'print the report as JSON (the first 3 alerts; ElastAlert2\'s flag)')
+    .option('--json', 'print the report as JSON with every alert (key, match time, alert id, status per alerter)')
+    .option('--fail-on-alerts', 'exit 5 when the rule would have alerted (CI gates)')
     .option('--data <file>', 'feed documents from a JSON array or NDJSON file instead of querying (the rule\'s filter is NOT applied); any and frequency rules only')
     .option('--alert', 'send the alerts through the rule\'s real alerters (default: capture them, send nothing)')
     .option('--max-query-size <n>', 'documents per search page (default: the rule\'s max_query_size)', wholeNumber(1))
     .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-test-rule-<random>, deleted afterwards)')
-    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string }) => {
+    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; json?: boolean; failOnAlerts?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string }) => {
       code = await testRuleCommand({ rule, ...opts }, io, { progress: terminalProgress() });
     });
 
@@ -135,14 +142,16 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .argument('[paths...]', 'rule files or folders (default: rules_folder)')
     .option(...configOption)
     .option('--days <n>', 'replay the last N whole UTC days, today excluded (default 7)', wholeNumber(1))
+    .option('--hours <n>', 'replay the last N hours up to --end (default now), today included', wholeNumber(1))
     .option('--start <time>', 'range start: ISO time, date, or relative like -2h (overrides --days)')
     .option('--end <time>', 'range end (default: now)')
+    .option('--baseline <duration>', 'history new_term rules learn before the range, e.g. 6h or 7d (default and maximum: each rule\'s terms_window_size)')
     .option('--noisy <n>', 'mark rules with more alerts than this on some day (default 20)', wholeNumber(0))
     .option('--html <file>', 'also write a self-contained HTML report with a chart')
     .option('--json', 'print the report as JSON')
     .option('--max-query-size <n>', 'documents per search page (default: each rule\'s max_query_size)', wholeNumber(1))
     .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-backtest-<random>, deleted afterwards)')
-    .action(async (paths: string[], opts: { config?: string; days?: number; start?: string; end?: string; noisy?: number; html?: string; json?: boolean; maxQuerySize?: number; writeback?: string }) => {
+    .action(async (paths: string[], opts: { config?: string; days?: number; hours?: number; baseline?: string; start?: string; end?: string; noisy?: number; html?: string; json?: boolean; maxQuerySize?: number; writeback?: string }) => {
       code = await backtestCommand({ paths, ...opts }, io, { progress: terminalProgress() });
     });
 

@@ -37,10 +37,11 @@ export interface SendContext {
 export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendContext): Promise<DeliveryStatus> {
   const record = await ctx.store.getAlert(d.alertId);
   const alerterCount = Array.isArray(record?.alertInfo.alerters) ? record.alertInfo.alerters.length : 0;
+  const which = { id: d.alertId, key: record?.queryKey, matchTimeMs: record?.matchTimeMs };
   const fail = async (reason: string): Promise<DeliveryStatus> => {
     ctx.log.error({ alert_id: d.alertId, alerter: d.alerter }, `delivery of an alert of rule "${d.ruleName}" through ${d.alerter} failed for good: ${reason}`);
     await ctx.outbox.complete(d, { status: 'failed', error: reason, retryable: false }, nowMs);
-    ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'failed');
+    ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'failed', which);
     if (record) await settleAlert(d, alerterCount, nowMs, ctx);
     return 'failed';
   };
@@ -59,12 +60,12 @@ export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendConte
     const next = nextAttemptMs(d.attempts + 1, nowMs, error instanceof AlerterError ? error.retryAfterMs : undefined, ctx.random);
     ctx.log.warn({ alert_id: d.alertId, alerter: d.alerter, attempt: d.attempts + 1, next_attempt: new Date(next).toISOString() }, `delivery through ${d.alerter} failed, will retry: ${message}`);
     await ctx.outbox.complete(d, { status: 'pending', nextAttemptMs: next, error: message, retryable: true }, nowMs);
-    ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'retry');
+    ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'retry', which);
     return 'pending';
   }
   await ctx.hooks?.afterPeerAccepted?.();
   await ctx.outbox.complete(d, { status: 'sent' }, nowMs);
-  ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'sent');
+  ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'sent', which);
   await settleAlert(d, alerterCount, nowMs, ctx);
   return 'sent';
 }

@@ -97,7 +97,13 @@ export function classifyEsError(error: unknown, what: string, secrets: readonly 
   }
   if (error instanceof errors.TimeoutError) return say('timeout', 'request timed out');
   if (error instanceof errors.NoLivingConnectionsError) return say('connection', 'no Elasticsearch node is reachable');
-  if (error instanceof errors.ConnectionError) return say('connection', `cannot connect (${error.message})`);
+  if (error instanceof errors.ConnectionError) {
+    // A TLS handshake answered in plain HTTP: OpenSSL's "wrong version number" helps nobody.
+    if (/wrong version number|WRONG_VERSION_NUMBER|http request|packet length too long/i.test(error.message)) {
+      return say('connection', 'cannot connect: the cluster does not speak TLS here — try http:// instead of https:// (or use_ssl: false)');
+    }
+    return say('connection', `cannot connect (${error.message})`);
+  }
   if (error instanceof errors.ProductNotSupportedError) return say('not_elasticsearch', 'the server is not Elasticsearch');
   if (error instanceof errors.RequestAbortedError) return say('timeout', 'request aborted');
   const message = error instanceof Error ? error.message : String(error);

@@ -41,6 +41,7 @@ export class Metrics implements EngineObserver {
   private readonly ticksSkipped: Counter<'rule'>;
   private readonly writebackProblems: Gauge;
   private readonly writebackRecreatedTotal: Counter<'index'>;
+  private readonly indexMissing: Gauge<'rule'>;
   private readonly lastRuns = new Map<string, RuleRunEvent>();
   private pendingSource: PendingSource | undefined;
   private pendingCache: { value: number; atMs: number } | undefined;
@@ -70,6 +71,9 @@ export class Metrics implements EngineObserver {
     this.ticksSkipped = new Counter({ name: 'logwarden_ticks_skipped_total', help: 'Scheduled runs dropped because the previous run of the rule was still going.', labelNames: ['rule'], registers });
     this.writebackProblems = new Gauge({ name: 'logwarden_writeback_problems', help: 'Writeback indices missing or wrongly mapped at the last check (0: all fine).', registers });
     this.writebackRecreatedTotal = new Counter({ name: 'logwarden_writeback_recreated_total', help: 'Writeback indices found deleted while running and re-created.', labelNames: ['index'], registers });
+    this.indexMissing = new Gauge({
+      name: 'logwarden_rule_index_missing', help: '1 while the rule\'s index matches no index, alias or data stream (checked after runs with zero hits): a typo reads as a quiet rule.', labelNames: ['rule'], registers,
+    });
     new Gauge({ name: 'logwarden_build_info', help: 'Always 1; the version label says which LogWarden runs.', labelNames: ['version'], registers }).set({ version: VERSION }, 1);
     // Arrow functions lose `this` of the gauge; prom-client calls collect with the gauge as this.
     const self = this;
@@ -92,6 +96,7 @@ export class Metrics implements EngineObserver {
         this.matches.inc({ rule }, 0);
         for (const outcome of ALERT_OUTCOMES) this.alerts.inc({ rule, outcome }, 0);
         this.ticksSkipped.inc({ rule }, 0);
+        this.indexMissing.set({ rule }, 0);
       });
     }
   }
@@ -107,6 +112,8 @@ export class Metrics implements EngineObserver {
       if (run.lagMs !== undefined) this.scheduleLag.observe({ rule }, run.lagMs / 1000);
       this.hits.inc({ rule }, run.hits);
       this.matches.inc({ rule }, run.matches);
+      // Any hit proves the index exists; a failed run says nothing either way.
+      if (run.indexMissing !== undefined) this.indexMissing.set({ rule }, run.indexMissing ? 1 : 0);
     });
   }
 

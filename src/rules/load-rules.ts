@@ -3,6 +3,7 @@ import path from 'node:path';
 import { formatProblem, type ConfigProblem } from '../config/errors.ts';
 import type { LogWardenConfig } from '../config/load-config.ts';
 import { validate } from '../config/validate.ts';
+import { unimplementedTypeReason } from '../ruletypes/index.ts';
 import { alertEntries, checkRule, type CheckContext } from './checks.ts';
 import { expandListFiles } from './list-files.ts';
 import { FileCache, fileOfField, importedFiles, locate, mergedSource, mergeImports } from './imports.ts';
@@ -162,9 +163,19 @@ function loadOne(abs: string, cache: FileCache, config: LogWardenConfig): Loaded
     report: (p, field, message) => problems.push({ ...locate(merged, top, p), rule, field, message }),
   };
   const alerts = alertEntries(ctx);
-  checkRule(ctx);
-  expandListFiles(ctx);
+  // A type LogWarden cannot run is said first, and its type's own option checks are skipped:
+  // fixing max_cardinality only to learn next that cardinality does not run wastes a round.
+  // A disabled rule is never run, so its type is checked as ElastAlert2 would and not refused.
+  const unrunnable = typeof value.type === 'string' && value.is_enabled !== false && !schemaProblems.some((p) => p.field === 'type') ? unimplementedTypeReason(value.type) : undefined;
+  if (!unrunnable) {
+    checkRule(ctx);
+    expandListFiles(ctx);
+  }
   problems.push(...ctx.extra.filter((p) => !aboutUnexpanded(p.file, p.field)));
+  if (unrunnable) {
+    const typeProblem: ConfigProblem = { ...locate(merged, top, ['type']), rule, field: 'type', message: unrunnable };
+    return { rule: undefined, problems: [typeProblem, ...sortByLine(problems)], nameAt };
+  }
   if (problems.length > 0) return { rule: undefined, problems: sortByLine(problems), nameAt };
   return { rule: normaliseRule(value, alerts, top.display, config), problems, nameAt };
 }

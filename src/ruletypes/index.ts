@@ -6,7 +6,7 @@ import { ListRule } from './compare/list-rule.ts';
 import { FlatlineRule } from './flatline.ts';
 import { FrequencyRule } from './frequency.ts';
 import { MetricAggregationRule } from './metric-aggregation.ts';
-import { NewTermRule } from './new-term.ts';
+import { NewTermRule, type NewTermLimits } from './new-term.ts';
 import { PercentageMatchRule } from './percentage-match.ts';
 import { createSpikeAggregationRule } from './spike-aggregation.ts';
 import { SpikeRule } from './spike.ts';
@@ -15,16 +15,20 @@ import type { RuleType } from './rule-type.ts';
 
 export type { RuleType, StepResult } from './rule-type.ts';
 export type { AggregatingRuleType } from './aggregating.ts';
-export type { ListPushDown } from './compare/list-rule.ts';
 export { documentBody, durationOptionMs, matchFields, queryKeyField } from './rule-type.ts';
 export { lookupField, queryKeyValue, formatEsTimestamp } from './fields.ts';
 
-const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown> | AggregatingRuleType<unknown>> = {
+/** Settings a caller (a backtest) gives a rule type beyond the rule's options. */
+export interface RuleTypeSettings {
+  newTerm?: NewTermLimits;
+}
+
+const IMPLEMENTED: Record<string, (rule: RuleDefinition, settings: RuleTypeSettings) => RuleType<unknown> | AggregatingRuleType<unknown>> = {
   any: (rule) => new AnyRule(rule),
   frequency: (rule) => new FrequencyRule(rule),
   spike: (rule) => new SpikeRule(rule),
   flatline: (rule) => new FlatlineRule(rule),
-  new_term: (rule) => new NewTermRule(rule),
+  new_term: (rule, settings) => new NewTermRule(rule, settings.newTerm),
   blacklist: (rule) => new ListRule(rule, 'blacklist'),
   whitelist: (rule) => new ListRule(rule, 'whitelist'),
   change: (rule) => new ChangeRule(rule),
@@ -34,10 +38,16 @@ const IMPLEMENTED: Record<string, (rule: RuleDefinition) => RuleType<unknown> | 
   percentage_match: (rule) => new PercentageMatchRule(rule),
 };
 
+/** Why LogWarden cannot run a rule type, or undefined when it can. */
+export function unimplementedTypeReason(type: string): string | undefined {
+  if (Object.hasOwn(IMPLEMENTED, type)) return undefined;
+  const why = type.includes('.') ? 'looks like a custom Python rule type, which LogWarden cannot load' : 'is not a known rule type';
+  return `${JSON.stringify(type)} ${why}; implemented: ${Object.keys(IMPLEMENTED).join(', ')}`;
+}
+
 /** The rule type for a rule; throws for types not implemented (including ElastAlert2's "module.Class" custom types). */
-export function createRuleType(rule: RuleDefinition): RuleType<unknown> | AggregatingRuleType<unknown> {
+export function createRuleType(rule: RuleDefinition, settings: RuleTypeSettings = {}): RuleType<unknown> | AggregatingRuleType<unknown> {
   const create = Object.hasOwn(IMPLEMENTED, rule.type) ? IMPLEMENTED[rule.type] : undefined;
-  if (create) return create(rule);
-  const why = rule.type.includes('.') ? 'looks like a custom Python rule type, which LogWarden cannot load' : 'is not a known rule type';
-  throw new Error(`rule "${rule.name}" (${rule.file}): type "${rule.type}" ${why}; implemented: ${Object.keys(IMPLEMENTED).join(', ')}`);
+  if (create) return create(rule, settings);
+  throw new Error(`rule "${rule.name}" (${rule.file}): type ${unimplementedTypeReason(rule.type) ?? ''}`);
 }

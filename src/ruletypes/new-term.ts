@@ -42,6 +42,11 @@ export interface NewTermLimits {
   maxTermsPerEntry?: number;
   /** Most baseline requests per entry; wider steps are used beyond it. Default DEFAULT_MAX_BASELINE_STEPS. */
   maxBaselineSteps?: number;
+  /**
+   * How much history before the first evaluation is learnt as known (backtest --baseline);
+   * default and maximum terms_window_size (a term older than that would be forgotten anyway).
+   */
+  firstBaselineMs?: number;
 }
 
 /**
@@ -115,6 +120,7 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
   readonly #alertOnMissing: boolean;
   readonly #maxTerms: number;
   readonly #maxSteps: number;
+  readonly #firstBaselineMs: number | undefined;
 
   constructor(rule: RuleDefinition, limits: NewTermLimits = {}) {
     this.#rule = rule;
@@ -135,6 +141,8 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
     // use_terms_query and terms_size are accepted and have no effect: every value is always counted.
     this.#maxTerms = limitOption(limits.maxTermsPerEntry, DEFAULT_MAX_TERMS_PER_ENTRY, 'maxTermsPerEntry', where);
     this.#maxSteps = limitOption(limits.maxBaselineSteps, DEFAULT_MAX_BASELINE_STEPS, 'maxBaselineSteps', where);
+    if (limits.firstBaselineMs !== undefined && !(limits.firstBaselineMs >= 0)) throw new Error(`${where}: firstBaselineMs: expected a duration >= 0, got ${limits.firstBaselineMs}`);
+    this.#firstBaselineMs = limits.firstBaselineMs;
   }
 
   initialState(): NewTermState {
@@ -216,7 +224,8 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
     this.#entries.forEach((entry, i) => {
       const through = findState(state, entry)?.throughMs;
       const knownThroughMs = typeof through === 'number' && Number.isFinite(through) ? through : -Infinity;
-      this.#baselineSteps(Math.max(at.endMs - this.#windowMs, knownThroughMs), at.startMs).forEach((range, j) => {
+      const firstFrom = through === undefined && this.#firstBaselineMs !== undefined ? at.startMs - this.#firstBaselineMs : -Infinity;
+      this.#baselineSteps(Math.max(at.endMs - this.#windowMs, knownThroughMs, firstFrom), at.startMs).forEach((range, j) => {
         out.push({ entry: i, kind: 'baseline', range, request: { id: `new_term:${i}:baseline:${j}`, fields: entry.requestFields, ranges: [range] } });
       });
       const range: TimeRangeSpec = { name: 'new', startMs: at.startMs, endMs: at.endMs };

@@ -5,6 +5,7 @@ import type { RuleDefinition } from '../rules/types.ts';
 import type { SendContext } from '../deliver/send.ts';
 import type { EngineObserver, MatchOutcome } from '../observe.ts';
 import { deliverMatch } from './deliver.ts';
+import type { IndexWatch } from '../query/index-check.ts';
 import { evaluateAggregations, evaluateEvents, type AnyRuleType } from './evaluate.ts';
 import { attachSample } from './samples.ts';
 import { computeRunWindow, splitRange, type RunWindow } from './window.ts';
@@ -20,6 +21,8 @@ export interface RunContext extends SendContext {
   observer?: EngineObserver | undefined;
   /** When the scheduler wanted this run to start, for lag. */
   dueMs?: number | undefined;
+  /** Asks, after a run with zero hits, whether the rule's index matches anything. */
+  indexWatch?: IndexWatch | undefined;
 }
 
 export interface RunOutcome {
@@ -34,6 +37,8 @@ export interface RunOutcome {
   /** Matches by what became of them (sent, suppressed_realert, aggregated, ...). */
   outcomes: Partial<Record<MatchOutcome, number>>;
   error: EsError | Error | undefined;
+  /** Something the user should fix although the run succeeded: the rule's index matches nothing. */
+  warning?: string | undefined;
 }
 
 /** What we persist for a rule: the rule type's state plus the ids already counted (buffer_time overlap). */
@@ -89,6 +94,11 @@ export async function runRule(
     const matches = await Promise.all(evaluation.matches.map((m) => attachSample(ctx.store.es, rule, m)));
     outcome.hits = evaluation.hits;
     outcome.matches = matches.length;
+    if (evaluation.hits === 0 && ctx.indexWatch) {
+      // A misspelt index reads like a quiet rule; say so. The check failing must not fail the run.
+      outcome.warning = await ctx.indexWatch.check(rule, window.startMs, window.endMs, nowMs).catch(() => undefined);
+      if (outcome.warning) log.warn(`${rule.file}: rule "${rule.name}": ${outcome.warning}`);
+    }
 
     for (const match of matches) {
       const result = await deliverMatch(rule, ruleType, match, ctx.matchTimeAsNow ? match.timestampMs : nowMs, ctx, log);
@@ -111,11 +121,11 @@ export async function runRule(
   }
   const timeTakenMs = performance.now() - started;
   await ctx.store
-    .writeStatus({ ruleName: rule.name, runId, startMs: outcome.startMs, endMs: outcome.endMs, hits: outcome.hits, matches: outcome.matches, outcomes: outcome.outcomes, timeTakenMs, error: outcome.error?.message, atMs: nowMs })
+    .writeStatus({ ruleName: rule.name, runId, startMs: outcome.startMs, endMs: outcome.endMs, hits: outcome.hits, matches: outcome.matches, outcomes: outcome.outcomes, timeTakenMs, error: outcome.error?.message, warning: outcome.warning, atMs: nowMs })
     .catch((e: unknown) => log.warn(`could not write run status: ${e instanceof Error ? e.message : String(e)}`));
   ctx.observer?.ruleRun?.({
     rule: rule.name, type: rule.type, runId, startedMs: nowMs, durationMs: timeTakenMs, lagMs: ctx.dueMs === undefined ? undefined : Math.max(0, nowMs - ctx.dueMs),
-    hits: outcome.hits, matches: outcome.matches,
+    hits: outcome.hits, matches: outcome.matches, indexMissing: outcome.error ? undefined : outcome.warning !== undefined,
     errorKind: outcome.error ? (outcome.error instanceof EsError ? outcome.error.kind : 'internal') : undefined, error: outcome.error?.message,
   });
   log.info({ hits: outcome.hits, matches: outcome.matches, sent: outcome.alertsSent, suppressed: outcome.suppressed, ms: Math.round(timeTakenMs) }, `ran ${rule.name}`);

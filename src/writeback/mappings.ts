@@ -54,6 +54,7 @@ export const WRITEBACK_MAPPINGS: Record<WritebackKind, estypes.MappingTypeMappin
       suppressed_flood: { type: 'long' },
       time_taken: { type: 'float' },
       error: { type: 'text' },
+      warning: { type: 'text' },
       '@timestamp': date,
     },
   },

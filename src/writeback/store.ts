@@ -23,6 +23,8 @@ export interface StatusRecord {
   outcomes?: Partial<Record<MatchOutcome, number>>;
   timeTakenMs: number;
   error?: string | undefined;
+  /** A problem that did not fail the run (the rule's index matches nothing); not an ElastAlert2 field. */
+  warning?: string | undefined;
   atMs: number;
 }
 
@@ -123,7 +125,7 @@ export class WritebackStore {
         index,
         document: {
           rule_name: s.ruleName, run_id: s.runId, starttime: iso(s.startMs), endtime: iso(s.endMs), hits: s.hits,
-          matches: s.matches, ...outcomeFields(s.outcomes ?? {}), time_taken: s.timeTakenMs / 1000, ...(s.error ? { error: s.error } : {}), '@timestamp': iso(s.atMs),
+          matches: s.matches, ...outcomeFields(s.outcomes ?? {}), time_taken: s.timeTakenMs / 1000, ...(s.error ? { error: s.error } : {}), ...(s.warning ? { warning: s.warning } : {}), '@timestamp': iso(s.atMs),
         },
       }),
     );

@@ -12,6 +12,9 @@ import { buildBacktestReport, type BacktestInput, type BacktestRuleResult, type 
 import { safeJson, terminalCell } from '../../backtest/safe.ts';
 import { formatBacktest } from '../../backtest/text.ts';
 import { openReplayWriteback } from '../../backtest/writeback.ts';
+import { baselineMs, checkBaseline, replaySettings, shortBaselineNote, type BaselineInfo } from '../../backtest/baseline.ts';
+import { parseDuration } from '../../config/duration.ts';
+import { indexWarning } from '../../query/index-check.ts';
 import type { CliIO } from '../io.ts';
 import { clientFor, disposeOrWarn, type ReplayDeps } from './test-rule.ts';
 
@@ -20,6 +23,9 @@ export interface BacktestOptions {
   paths: string[];
   config?: string | undefined;
   days?: number | undefined;
+  hours?: number | undefined;
+  /** new_term rules learn this much history before the range (default their terms_window_size). */
+  baseline?: string | undefined;
   start?: string | undefined;
   end?: string | undefined;
   /** A rule with more alerts than this on any day is marked noisy. */
@@ -34,6 +40,8 @@ export interface BacktestOptions {
 export const DEFAULT_BACKTEST_DAYS = 7;
 export const DEFAULT_NOISY = 20;
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /**
  * `logwarden backtest [paths…]`: replays every rule over the last days (one rule after the
  * other, day by day, alerts captured, a throwaway writeback) and prints the noise table: alerts
@@ -45,8 +53,14 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
   const started = performance.now();
   const noisyAbove = opts.noisy ?? DEFAULT_NOISY;
   let range: { startMs: number; endMs: number };
+  let requestedBaselineMs: number | undefined;
   try {
     range = resolveRange(opts, (deps.now ?? Date.now)(), DEFAULT_BACKTEST_DAYS, true);
+    if (opts.baseline !== undefined) {
+      const ms = parseDuration(opts.baseline);
+      if (typeof ms !== 'number') throw new UsageError(`--baseline: ${ms.error}`);
+      requestedBaselineMs = ms;
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`backtest: ${error.message}`);
@@ -89,6 +103,7 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
   const { log, warnings } = collectingLogger();
   const results: BacktestRuleResult[] = [];
   const notes: ReportProblem[] = [];
+  const baselines: BaselineInfo[] = [];
   let writeback: { index: string; throwaway: boolean } = { index: '', throwaway: true };
   try {
     const wb = await openReplayWriteback(es, 'logwarden-backtest', opts.writeback);
@@ -106,7 +121,7 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
           continue;
         }
         try {
-          replay.add(rule);
+          replay.add(rule, replaySettings(rule, requestedBaselineMs));
           runnable.push(rule);
         } catch (error) {
           results.push({ rule, days: [], alerts: [], error: { day: null, message: error instanceof Error ? error.message : String(error) }, ms: 0 });
@@ -115,6 +130,11 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
       rules = runnable;
       for (const [i, rule] of rules.entries()) {
         const t = performance.now();
+        const missing = await indexWarning(es, rule, range.startMs, range.endMs);
+        if (missing) notes.push({ message: `rule ${JSON.stringify(rule.name)}: warning: ${missing}`, count: 1 });
+        const baseline = missing ? undefined : await checkBaseline(es, rule, range, requestedBaselineMs);
+        if (baseline) baselines.push(baseline);
+        if (baseline?.short) notes.push({ message: shortBaselineNote(baseline, range, baselineMs(rule, requestedBaselineMs)), count: 1 });
         const replayed = await replayDays(replay, rule.name, days, { beforeDay: (d) => deps.progress?.(`rule ${i + 1}/${rules.length}: ${terminalCell(rule.name, 40)} day ${d + 1}/${days.length}`) });
         notes.push(...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day).map((n) => ({ ...n, message: `rule ${JSON.stringify(rule.name)}: ${n.message}` })));
         results.push({ rule, days: replayed.records, alerts: replay.alerts(rule.name), error: replayed.error, ms: performance.now() - t });
@@ -128,7 +148,12 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
     await es.close();
   }
 
-  const report = buildBacktestReport({ range, days, noisyAbove, writeback, results, loadFailures, skipped, warnings: [...notes, ...warnings()], totalMs: performance.now() - started });
+  // Whole past days leave today out: a user who loaded logs today would see only zeros.
+  const wholeDaysOnly = opts.start === undefined && opts.end === undefined && opts.hours === undefined;
+  if (wholeDaysOnly && results.length > 0 && results.every((r) => r.days.every((d) => d.hits === 0))) {
+    notes.push({ message: `no rule read any document in the last ${plural(days.length, 'whole UTC day')} (today is not included): for logs loaded today use --hours 24 (or --end now)`, count: 1 });
+  }
+  const report = buildBacktestReport({ range, days, noisyAbove, writeback, results, loadFailures, skipped, baselines, warnings: [...notes, ...warnings()], totalMs: performance.now() - started });
   let htmlFailed = false;
   if (opts.html) {
     const file = path.resolve(cwd, opts.html);

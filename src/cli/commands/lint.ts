@@ -4,13 +4,19 @@ import { ConfigError, formatProblem, type ConfigProblem } from '../../config/err
 import { loadConfig, resolveConfig, type LogWardenConfig } from '../../config/load-config.ts';
 import { runnableProblems } from '../../rules/runnable.ts';
 import { findRuleFiles, loadRuleFiles, loadRules, type LoadedRules } from '../../rules/load-rules.ts';
+import { createEsClient } from '../../es/client.ts';
+import { EsError } from '../../es/errors.ts';
+import type { RuleDefinition } from '../../rules/types.ts';
 import type { CliIO } from '../io.ts';
+import { checkRulesAgainstEs } from './lint-es.ts';
 
 export interface LintOptions {
   /** Rule files or folders; none means the config's rules_folder. */
   paths: string[];
   config?: string;
   json?: boolean;
+  /** Also check each rule against the cluster's mappings (index, fields); needs Elasticsearch. */
+  checkEs?: boolean;
   /** Folder that paths are resolved against and shown relative to; default the process's. */
   cwd?: string;
 }
@@ -26,7 +32,20 @@ export interface LintReport {
  * at once, so that one review round fixes them all. Exit code 1 on any problem.
  */
 export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number> {
-  const report = lint(opts, io.env);
+  const { report, rules, config } = lintRules(opts, io.env);
+  if (opts.checkEs && config) {
+    if (!config.es) throw new EsError('bad_request', 'lint --check-es: no Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.');
+    const es = createEsClient(config.es);
+    try {
+      const more = await checkRulesAgainstEs(es, rules, Date.now());
+      report.problems.push(...more);
+      const bad = new Set(more.map((p) => `${p.file}\u0000${p.rule ?? ''}`));
+      report.rules = report.rules.filter((r) => !bad.has(`${r.file}\u0000${r.name}`));
+      report.ok = report.problems.length === 0;
+    } finally {
+      await es.close();
+    }
+  }
   if (opts.json) {
     io.out(JSON.stringify(report, null, 2));
   } else {
@@ -38,10 +57,15 @@ export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number>
 
 /** The lint result without printing, for callers that present it themselves. */
 export function lint(opts: LintOptions, env: NodeJS.ProcessEnv): LintReport {
+  return lintRules(opts, env).report;
+}
+
+/** The lint result, the rules that passed it and the config they were read with (when it loaded). */
+function lintRules(opts: LintOptions, env: NodeJS.ProcessEnv): { report: LintReport; rules: RuleDefinition[]; config: LogWardenConfig | undefined } {
   const cwd = opts.cwd ?? process.cwd();
   const problems: ConfigProblem[] = [];
   const config = readConfig(opts.config, env, cwd, problems);
-  if (!config) return { ok: false, rules: [], problems };
+  if (!config) return { report: { ok: false, rules: [], problems }, rules: [], config: undefined };
 
   let loaded: LoadedRules;
   if (opts.paths.length === 0) {
@@ -65,9 +89,9 @@ export function lint(opts: LintOptions, env: NodeJS.ProcessEnv): LintReport {
     return more.length === 0;
   });
   return {
-    ok: problems.length === 0,
-    rules: runnable.map((r) => ({ file: r.file, name: r.name, type: r.type })),
-    problems,
+    report: { ok: problems.length === 0, rules: runnable.map((r) => ({ file: r.file, name: r.name, type: r.type })), problems },
+    rules: runnable,
+    config,
   };
 }
 

@@ -4,9 +4,10 @@ import { createLogger, type Logger } from '../../log.ts';
 import { Metrics } from '../../ops/metrics.ts';
 import { startOpsServer, type OpsServer } from '../../ops/server.ts';
 import { isLoopback, opsSettings } from '../../ops/settings.ts';
-import { connect, openEs, parseTime } from '../connect.ts';
+import { connect, openEs } from '../connect.ts';
 import { waitForElasticsearch } from '../wait-for-es.ts';
 import type { CliIO } from '../io.ts';
+import { AlertLedger, onceWindow, runOnce } from './run-once.ts';
 
 export interface RunOptions {
   config?: string;
@@ -14,6 +15,10 @@ export interface RunOptions {
   rule?: string;
   start?: string;
   end?: string;
+  /** --once: print the run (every alert, per alerter) as JSON on stdout. */
+  json?: boolean;
+  /** --once: exit ALERTS_FIRED_EXIT when an alert fired. */
+  failOnAlerts?: boolean;
 }
 
 /**
@@ -22,27 +27,35 @@ export interface RunOptions {
  * non-zero if any run failed.
  */
 export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
+  if ((opts.json || opts.failOnAlerts) && !(opts.once || opts.start || opts.end)) {
+    io.err(`run: ${opts.json ? '--json' : '--fail-on-alerts'} reports one pass over the rules: add --once (or --start/--end)`);
+    return 2;
+  }
   const continuous = !(opts.once || opts.start || opts.end);
   // A one-off run fails fast when Elasticsearch is away; a long-running one waits for it (below).
   const { config, es } = continuous ? openEs(opts.config, io) : await connect(opts.config, io);
   const log = createLogger();
   // Metrics only for a long-running process: a one-off run has nobody to scrape it.
   const metrics = continuous ? new Metrics() : undefined;
-  const engine = new Engine({ config, es, log, env: io.env, out: io.out, ...(metrics ? { observer: metrics } : {}) });
+  const ledger = new AlertLedger();
+  // A backfill (--start/--end) measures realert in event time: from the wall clock, every repeat
+  // of a key after its first alert in the window would be dropped. (ElastAlert2 uses the wall clock.)
+  const window = continuous ? undefined : onceWindow(opts, Date.now());
+  // With --json, stdout holds the JSON only; the stdout alerter prints on stderr instead.
+  const out = opts.json ? io.err : io.out;
+  const engine = new Engine({ config, es, log, env: io.env, out, observer: metrics ?? ledger, replay: window !== undefined });
   const { loaded, problems } = engine.loadRules();
   if (loaded === 0) {
     io.err(`No enabled rules loaded from ${config.rulesFolder}${problems.length ? ` (${problems.length} problems above)` : ''}.`);
     await es.close();
     return problems.length ? 2 : 1;
   }
-  if (opts.once || opts.start || opts.end) {
-    const now = Date.now();
-    const window = opts.start || opts.end ? { startMs: parseTime(opts.start ?? '-1h', now), endMs: parseTime(opts.end ?? 'now', now) } : undefined;
-    const outcomes = opts.rule ? [await engine.runOne(opts.rule, window)] : await engine.runAllOnce(window);
-    await es.close();
-    const failed = outcomes.filter((o) => o.error);
-    io.err(`${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0)} alerts sent, ${failed.length} failed`);
-    return failed.length > 0 || problems.length > 0 ? 1 : 0;
+  if (!continuous) {
+    try {
+      return await runOnce(engine, ledger, window, opts, problems, io);
+    } finally {
+      await es.close();
+    }
   }
   let ops: OpsServer | undefined;
   const settings = opsSettings(config);

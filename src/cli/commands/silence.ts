@@ -1,6 +1,10 @@
 import { parseDuration, formatDuration } from '../../config/duration.ts';
+import type { LogWardenConfig } from '../../config/load-config.ts';
+import { suggest } from '../../config/suggest.ts';
 import { EsError } from '../../es/errors.ts';
-import { ruleSilenceKey, silenceKey } from '../../suppress/realert.ts';
+import { loadRules } from '../../rules/load-rules.ts';
+import type { RuleDefinition } from '../../rules/types.ts';
+import { realertKey, ruleSilenceKey, silenceKey } from '../../suppress/realert.ts';
 import { WritebackStore } from '../../writeback/store.ts';
 import { connect } from '../connect.ts';
 import type { CliIO } from '../io.ts';
@@ -11,33 +15,64 @@ export interface SilenceOptions {
   key?: string;
   for?: string;
   reason?: string;
+  /** Silence a rule name that is not in the rules folder (a rule about to be deployed, another instance's rule). */
+  force?: boolean;
 }
 
-/** The silence key ElastAlert2 uses: the rule's own silence, or one query_key value's. */
-function keyFor(opts: { rule: string; key?: string }): string {
-  return opts.key === undefined ? ruleSilenceKey(opts.rule) : silenceKey(opts.rule, opts.key);
+/** What a silence set from the command line says when the user gives no --reason (as the status page does). */
+export const DEFAULT_CLI_REASON = 'silenced with logwarden silence';
+
+/**
+ * The key the engine checks (src/run/deliver.ts): the rule's own silence, or one query_key
+ * value's under the rule's realert key (realert_key, defaulting to the name). Building the
+ * key from the name alone would write a silence the engine never reads for a rule with realert_key.
+ */
+export function cliSilenceKey(ruleName: string, definition: RuleDefinition | undefined, key: string | undefined): string {
+  if (key === undefined) return ruleSilenceKey(ruleName);
+  return silenceKey(definition ? realertKey(ruleName, definition.options) : ruleName, key);
+}
+
+/**
+ * The rule of that name in the rules folder. An unknown name is refused (with the closest
+ * name) unless `force`: a misspelt silence that succeeds silences nothing, and the user
+ * believes the noise is held back. Problems in other rule files do not matter here.
+ */
+export function findRule(config: LogWardenConfig, env: NodeJS.ProcessEnv, name: string, force: boolean | undefined): RuleDefinition | undefined {
+  const { rules } = loadRules(config, env);
+  const found = rules.find((r) => r.name === name);
+  if (found || force) return found;
+  const guess = suggest(name, rules.map((r) => r.name));
+  const hint = guess !== undefined ? ` Did you mean ${JSON.stringify(guess)}?` : rules.length === 0 ? ' (the folder has no valid rule)' : '';
+  throw new EsError('bad_request', `--rule: no rule named ${JSON.stringify(name)} in ${config.rulesFolder}.${hint} Use --force to silence it anyway.`);
 }
 
 export async function silenceCommand(opts: SilenceOptions, io: CliIO): Promise<number> {
   const duration = parseDuration(opts.for ?? '1h');
   if (typeof duration !== 'number') throw new EsError('bad_request', `--for: ${duration.error}`);
+  if (duration <= 0) throw new EsError('bad_request', '--for: expected a duration above 0');
   const { config, es } = await connect(opts.config, io);
   try {
+    const definition = findRule(config, io.env, opts.rule, opts.force);
+    const key = cliSilenceKey(opts.rule, definition, opts.key);
     const store = new WritebackStore(es, config.writebackIndex);
     const now = Date.now();
-    await store.setSilence({ key: keyFor(opts), untilMs: now + duration, exponent: 0, reason: opts.reason }, now, true);
-    io.out(`Silenced ${keyFor(opts)} for ${formatDuration(duration)} (until ${new Date(now + duration).toISOString()})`);
+    // A reason marks the silence as manual: what it holds back is counted as suppressed_silence, not realert.
+    const reason = opts.reason !== undefined && opts.reason.trim() !== '' ? opts.reason : DEFAULT_CLI_REASON;
+    await store.setSilence({ key, untilMs: now + duration, exponent: 0, reason }, now, true);
+    io.out(`Silenced ${key} for ${formatDuration(duration)} (until ${new Date(now + duration).toISOString()})`);
     return 0;
   } finally {
     await es.close();
   }
 }
 
-export async function unsilenceCommand(opts: { config?: string; rule: string; key?: string }, io: CliIO): Promise<number> {
+export async function unsilenceCommand(opts: { config?: string; rule: string; key?: string; force?: boolean }, io: CliIO): Promise<number> {
   const { config, es } = await connect(opts.config, io);
   try {
-    const removed = await new WritebackStore(es, config.writebackIndex).deleteSilence(keyFor(opts));
-    io.out(removed ? `Removed silence ${keyFor(opts)}` : `No silence ${keyFor(opts)}`);
+    const definition = findRule(config, io.env, opts.rule, opts.force);
+    const key = cliSilenceKey(opts.rule, definition, opts.key);
+    const removed = await new WritebackStore(es, config.writebackIndex).deleteSilence(key);
+    io.out(removed ? `Removed silence ${key}` : `No silence ${key}`);
     return removed ? 0 : 1;
   } finally {
     await es.close();

@@ -16,8 +16,11 @@ import { buildTestRuleReport, type DayRecord, type KeyTally, type ReportProblem,
 import { safeJson, terminalCell } from '../../backtest/safe.ts';
 import { formatTestRule } from '../../backtest/text.ts';
 import { openReplayWriteback, type ReplayWriteback } from '../../backtest/writeback.ts';
+import { indexWarning } from '../../query/index-check.ts';
+import { baselineMs, checkBaseline, shortBaselineNote } from '../../backtest/baseline.ts';
 import type { CliIO } from '../io.ts';
 import { lint, summary } from './lint.ts';
+import { ALERTS_FIRED_EXIT } from './run-once.ts';
 
 /** Exit codes, as ElastAlert2's test_rule documents them where it has one. */
 export const TEST_RULE_EXIT = {
@@ -30,6 +33,8 @@ export const TEST_RULE_EXIT = {
   invalidRule: 3,
   /** The --data file is unusable: not JSON, or a document without a readable timestamp (ElastAlert2: 4). */
   badData: 4,
+  /** --fail-on-alerts and the rule would have alerted (as `run --once --fail-on-alerts`). */
+  alertsFired: ALERTS_FIRED_EXIT,
 } as const;
 
 export interface TestRuleOptions {
@@ -41,6 +46,9 @@ export interface TestRuleOptions {
   countOnly?: boolean | undefined;
   schemaOnly?: boolean | undefined;
   formattedOutput?: boolean | undefined;
+  /** The report as JSON with every alert (--formatted-output lists the first few). */
+  json?: boolean | undefined;
+  failOnAlerts?: boolean | undefined;
   data?: string | undefined;
   alert?: boolean | undefined;
   maxQuerySize?: number | undefined;
@@ -63,6 +71,7 @@ export interface ReplayDeps {
  */
 export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: ReplayDeps = {}): Promise<number> {
   const cwd = opts.cwd ?? process.cwd();
+  if (opts.json) opts = { ...opts, formattedOutput: true };
   if (opts.schemaOnly) return schemaOnly(opts, io, cwd);
   const usage = (message: string): number => {
     io.err(`test-rule: ${message}`);
@@ -122,6 +131,14 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
   const es = clientFor(config, opts.data !== undefined);
   let report: TestRuleReport;
   try {
+    // Zero hits from a misspelt index look like a quiet rule: say which it is.
+    if (!events) {
+      const missing = await indexWarning(es, rule, range.startMs, range.endMs);
+      if (missing) notes.push({ message: `warning: ${missing}`, count: 1 });
+      // A new_term rule replayed from where its data starts reports every value as new.
+      const baseline = missing || opts.countOnly ? undefined : await checkBaseline(es, rule, range, undefined);
+      if (baseline?.short) notes.push({ message: `warning: ${shortBaselineNote(baseline, range, baselineMs(rule, undefined))}`, count: 1 });
+    }
     report = opts.countOnly
       ? await countOnly(es, rule, range, days, notes, deps)
       : await replay(es, config, rule, range, days, events, notes, opts, io, deps);
@@ -129,8 +146,9 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
     deps.progress?.('');
     await es.close();
   }
-  io.out(opts.formattedOutput ? safeJson(report) : formatTestRule(report));
-  return report.error ? TEST_RULE_EXIT.runFailed : TEST_RULE_EXIT.ok;
+  io.out(opts.formattedOutput || opts.json ? safeJson(report) : formatTestRule(report));
+  if (report.error) return TEST_RULE_EXIT.runFailed;
+  return opts.failOnAlerts && report.alerts.total > 0 ? TEST_RULE_EXIT.alertsFired : TEST_RULE_EXIT.ok;
 }
 
 /** --schema-only: what lint says about this one file, no Elasticsearch. */
@@ -231,5 +249,6 @@ async function replay(
     rule, source: events ? 'data' : 'elasticsearch', countOnly: false, delivery: opts.alert ? 'sent' : 'captured', range,
     writeback: { index: wb.index, throwaway: wb.throwaway }, days: replayed.records, alerts: engine.alerts(rule.name), keys,
     warnings: [...notes, ...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day), ...warnings()], error: replayed.error ?? null, totalMs: performance.now() - started,
+    allAlerts: opts.json === true,
   });
 }

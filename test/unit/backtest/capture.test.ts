@@ -58,7 +58,7 @@ describe('tapMatches', () => {
   it('tallies matches and alerts per query_key value', () => {
     const tally: KeyTally = new Map();
     tallyKeys(tally, [{ key: 'a', timestampMs: 1, body: {} }, { key: 'a', timestampMs: 2, body: {} }, { key: undefined, timestampMs: 3, body: {} }], [
-      { alertId: '1', ruleName: 'r', day: 'd', matchTimeMs: 1, queryKey: 'a', alerters: [], subject: '', text: '' },
+      { alertId: '1', ruleName: 'r', day: 'd', matchTimeMs: 1, queryKey: 'a', alerters: [], delivered: {}, subject: '', text: '' },
     ]);
     expect([...tally.entries()]).toEqual([['a', { matches: 2, alerts: 1 }], [undefined, { matches: 1, alerts: 0 }]]);
   });

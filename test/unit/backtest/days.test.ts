@@ -61,3 +61,17 @@ describe('resolveRange', () => {
     expect(() => resolveRange({ days: 0 }, now, 1)).toThrow(/--days/);
   });
 });
+
+describe('resolveRange --hours', () => {
+  const now = Date.parse('2026-12-07T15:20:00Z');
+
+  it('reaches back N hours from now, today included, even for whole-day backtests', () => {
+    expect(resolveRange({ hours: 6 }, now, 7, true)).toEqual({ startMs: now - 6 * 3_600_000, endMs: now });
+  });
+
+  it('counts back from --end and refuses to be combined with --days or --start', () => {
+    expect(resolveRange({ hours: 2, end: '2026-12-07T10:00:00Z' }, now, 7, true)).toEqual({ startMs: Date.parse('2026-12-07T08:00:00Z'), endMs: Date.parse('2026-12-07T10:00:00Z') });
+    expect(() => resolveRange({ hours: 2, days: 1 }, now, 7, true)).toThrow(/give --hours, --days or --start, not several/);
+    expect(() => resolveRange({ hours: 2, start: '-3h' }, now, 7, true)).toThrow(UsageError);
+  });
+});

@@ -26,5 +26,5 @@ export function records(alertsPerDay: number[]): DayRecord[] {
 }
 
 export function alert(ruleName: string, n: number, extra: Partial<CapturedAlert> = {}): CapturedAlert {
-  return { alertId: `${ruleName}-${n}`, ruleName, day: '2026-01-01', matchTimeMs: START + n * 60_000, queryKey: `user${n}`, alerters: ['stdout'], subject: `${ruleName} #${n}`, text: `body ${n}\nsecond line\n`, ...extra };
+  return { alertId: `${ruleName}-${n}`, ruleName, day: '2026-01-01', matchTimeMs: START + n * 60_000, queryKey: `user${n}`, alerters: ['stdout'], delivered: { stdout: 'captured' }, subject: `${ruleName} #${n}`, text: `body ${n}\nsecond line\n`, ...extra };
 }

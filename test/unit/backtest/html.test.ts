@@ -78,3 +78,30 @@ describe('renderBacktestHtml', () => {
     expect(html).toContain('<td>all rules</td><td>25</td><td>0</td><td>2</td><td>27</td>');
   });
 });
+
+describe('renderChartSvg readable at one day and at thirty', () => {
+  const widthOf = (svg: string): number => Number(/width="(\d+)"/.exec(svg)?.[1]);
+  const bars = (svg: string): { x: number; w: number }[] => [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#(?!fff)/g)].map((m) => ({ x: Number(m[1]), w: Number(m[2]) }));
+
+  it('one day: a broad bar with its total, and a legend as wide as its longest name', () => {
+    const name = 'SSH login from a new address for the user';
+    const svg = renderChartSvg({ days: ['12-07*'], series: [{ name, values: [14] }, { name: 'Root login', values: [7] }] });
+    const [first] = bars(svg).filter((b) => b.w > 12);
+    expect(first?.w).toBeGreaterThanOrEqual(60);
+    // Legend text starts at left + 18 and is about 7 px per character.
+    expect(widthOf(svg)).toBeGreaterThanOrEqual(56 + 18 + 7 * `${name} (14)`.length);
+    expect(svg).toContain(`>${name} (14)<`);
+    expect(svg).toMatch(/>21<\/text>/);
+  });
+
+  it('thirty days: every day a bar, labels spaced so they do not overlap', () => {
+    const days = Array.from({ length: 30 }, (_v, i) => `12-${String(i + 1).padStart(2, '0')}`);
+    const svg = renderChartSvg({ days, series: [{ name: 'a', values: days.map((_d, i) => i % 5) }] });
+    expect(bars(svg).filter((b) => b.w > 12)).toHaveLength(24);
+    const labelXs = [...svg.matchAll(/<text x="([\d.]+)" y="\d+" text-anchor="middle" fill="#333">12-\d\d</g)].map((m) => Number(m[1]));
+    expect(labelXs.length).toBeGreaterThan(5);
+    const gaps = labelXs.slice(1).map((x, i) => x - (labelXs[i] ?? 0));
+    // "12-01" is 5 characters of about 7 px.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(5 * 7);
+  });
+});

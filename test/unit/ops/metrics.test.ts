@@ -16,6 +16,19 @@ function value(text: string, series: string): number | undefined {
 }
 
 describe('Metrics', () => {
+  it('shows a rule whose index matches nothing until a run finds it; a failed run changes nothing', async () => {
+    const m = new Metrics({ defaultMetrics: false });
+    m.initRules(['typo']);
+    const gauge = async (): Promise<number | undefined> => value(await m.registry.metrics(), 'logwarden_rule_index_missing{rule="typo"}');
+    expect(await gauge()).toBe(0);
+    m.ruleRun(run('typo', { hits: 0, matches: 0, indexMissing: true }));
+    expect(await gauge()).toBe(1);
+    m.ruleRun(run('typo', { errorKind: 'connection', error: 'down', hits: 0, matches: 0, indexMissing: undefined }));
+    expect(await gauge()).toBe(1);
+    m.ruleRun(run('typo', { indexMissing: false }));
+    expect(await gauge()).toBe(0);
+  });
+
   it('counts runs, hits, matches, outcomes, deliveries and skipped ticks with the documented names and labels', async () => {
     const m = new Metrics({ defaultMetrics: false });
     m.rulesLoaded(3, 1);
@@ -57,7 +70,7 @@ describe('Metrics', () => {
     const m = new Metrics({ defaultMetrics: false });
     expect(m.registry.getMetricsAsArray().map((x) => x.name).sort()).toEqual([
       'logwarden_alerts_total', 'logwarden_build_info', 'logwarden_deliveries_total', 'logwarden_elasticsearch_request_errors_total',
-      'logwarden_pending_deliveries', 'logwarden_rule_hits_total', 'logwarden_rule_matches_total', 'logwarden_rule_run_duration_seconds',
+      'logwarden_pending_deliveries', 'logwarden_rule_hits_total', 'logwarden_rule_index_missing', 'logwarden_rule_matches_total', 'logwarden_rule_run_duration_seconds',
       'logwarden_rule_run_errors_total', 'logwarden_rule_runs_total', 'logwarden_rule_schedule_lag_seconds', 'logwarden_rules_invalid',
       'logwarden_rules_loaded', 'logwarden_ticks_skipped_total', 'logwarden_writeback_problems', 'logwarden_writeback_recreated_total',
     ]);

@@ -331,6 +331,16 @@ describe('new_term: plans', () => {
     for (let i = 1; i < 30; i++) expect(requests[i]?.ranges[0]?.startMs).toBe(requests[i - 1]?.ranges[0]?.endMs);
   });
 
+  it('firstBaselineMs (backtest --baseline) shortens the first baseline only, never past terms_window_size', () => {
+    const short = newTerm({ fields: ['host'] }, {}, { firstBaselineMs: 6 * HOUR }).plan({ entries: [] }, first);
+    expect(short).toEqual([
+      { id: 'new_term:0:baseline:0', fields: ['host.keyword'], ranges: [{ name: 'baseline', startMs: h(-6), endMs: h(0) }] },
+      { id: 'new_term:0:new', fields: ['host.keyword'], ranges: [{ name: 'new', startMs: h(0), endMs: h(1) }] },
+    ]);
+    const long = newTerm({ fields: ['host'], terms_window_size: { hours: 2 } }, {}, { firstBaselineMs: 30 * DAY }).plan({ entries: [] }, first);
+    expect(long[0]?.ranges[0]).toEqual({ name: 'baseline', startMs: h(-1), endMs: h(0) });
+  });
+
   it('later evaluations: only the new time', () => {
     const rule = newTerm({ fields: ['host'] });
     const { plans } = run(rule, [], points(3));
