@@ -104,7 +104,8 @@ describe('Engine.reloadRules', () => {
     // No worker starts, reads and validates within a millisecond: every reload is over the limit.
     const { engine, dir, lines } = await engineWith({ 'a.yaml': RULE }, { timeLimitMs: 1, maxMemoryMb: 512 });
     writeFileSync(path.join(dir, 'a.yaml'), RULE.replace('{seconds: 1}', '{seconds: 7}'));
-    const { loaded, problems } = await engine.reloadRules();
+    const { loaded, problems, abandoned } = await engine.reloadRules();
+    expect(abandoned).toBe(true);
     expect(loaded).toBe(1);
     expect(problems).toEqual([`${dir}: rules reload abandoned, it took longer than 1ms; the 1 rules loaded before keep running`]);
     expect(lines).toContain(problems[0]);
