@@ -6,7 +6,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../src/engine.ts';
 import { createLogger } from '../../src/log.ts';
-import { initWriteback } from '../../src/writeback/init.ts';
 import { WRITEBACK_KINDS, writebackIndexName } from '../../src/writeback/mappings.ts';
 import { aliasBomb } from '../support/alias-bomb.ts';
 import { rulesFolder, testConfig } from '../support/engine.ts';
@@ -50,11 +49,17 @@ describe('a "billion laughs" file dropped into the rules folder of a running log
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let gone = false;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        gone = true;
+        resolve(code);
+      }),
+    );
     const runs = async (url: string): Promise<number> => metricValue(await (await fetch(`${url}/metrics`)).text(), 'logwarden_rule_runs_total{rule="Root login",outcome="success"}') ?? 0;
     try {
       // Deadlines are generous: CI machines are slow and shared. Before the limits, a probe never answered at all.
-      await until(() => /"ops_url":"(http:\/\/127\.0\.0\.1:\d+)"/.test(stderr), 60_000);
+      await until(() => gone || /"ops_url":"(http:\/\/127\.0\.0\.1:\d+)"/.test(stderr), 60_000);
       const url = /"ops_url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(stderr)?.[1];
       if (!url) throw new Error(`the ops server did not start:\n${stderr}`);
       await until(async () => (await runs(url)) >= 1, 30_000);
@@ -86,11 +91,11 @@ describe('a "billion laughs" file dropped into the rules folder of a running log
 });
 
 describe('Engine.reloadRules', () => {
-  async function engineWith(files: Record<string, string>, reloadLimits?: { timeLimitMs: number; maxMemoryMb: number }): Promise<{ engine: Engine; dir: string; lines: string[] }> {
+  function engineWith(files: Record<string, string>, reloadLimits?: { timeLimitMs: number; maxMemoryMb: number }): { engine: Engine; dir: string; lines: string[] } {
     const dir = rulesFolder(files);
     dirs.push(dir);
-    const config = testConfig(dir, writeback('reload-off-thread'));
-    await initWriteback(es, config.writebackIndex);
+    // Loading rules touches no index: no writeback indices are created (the shared cluster has a shard limit).
+    const config = testConfig(dir, uniqueName('reload-off-thread'));
     const lines: string[] = [];
     const log = createLogger({ level: 'info', destination: { write: (s: string) => lines.push((JSON.parse(s) as { msg: string }).msg) } });
     const engine = new Engine({ config, es, log, env: {}, out: () => undefined, ...(reloadLimits ? { reloadLimits } : {}) });
@@ -99,7 +104,7 @@ describe('Engine.reloadRules', () => {
   }
 
   it('loads changes on a worker thread and keeps the running version of a rule whose file became a bomb', async () => {
-    const { engine, dir, lines } = await engineWith({ 'a.yaml': RULE, 'b.yaml': RULE.replace('Root login', 'Other') });
+    const { engine, dir, lines } = engineWith({ 'a.yaml': RULE, 'b.yaml': RULE.replace('Root login', 'Other') });
     writeFileSync(path.join(dir, 'a.yaml'), RULE.replace('{seconds: 1}', '{seconds: 7}'));
     expect((await engine.reloadRules()).problems).toEqual([]);
     expect(engine.ruleDefinition('Root login')?.runEveryMs).toBe(7_000);
@@ -114,9 +119,21 @@ describe('Engine.reloadRules', () => {
     await engine.stop();
   });
 
+  it('never runs two reloads at once: a request during one makes one more after it', async () => {
+    const { engine, dir } = engineWith({ 'a.yaml': RULE });
+    const first = engine.reloadRules();
+    // Changed after the first reload may have read it: the second request must pick it up.
+    writeFileSync(path.join(dir, 'a.yaml'), RULE.replace('{seconds: 1}', '{seconds: 9}'));
+    const second = engine.reloadRules();
+    expect(second).toBe(first);
+    await second;
+    expect(engine.ruleDefinition('Root login')?.runEveryMs).toBe(9_000);
+    await engine.stop();
+  });
+
   it('abandons a reload over its time limit and keeps the rules loaded before, saying so', async () => {
     // No worker starts, reads and validates within a millisecond: every reload is over the limit.
-    const { engine, dir, lines } = await engineWith({ 'a.yaml': RULE }, { timeLimitMs: 1, maxMemoryMb: 512 });
+    const { engine, dir, lines } = engineWith({ 'a.yaml': RULE }, { timeLimitMs: 1, maxMemoryMb: 512 });
     writeFileSync(path.join(dir, 'a.yaml'), RULE.replace('{seconds: 1}', '{seconds: 7}'));
     const { loaded, problems, abandoned } = await engine.reloadRules();
     expect(abandoned).toBe(true);
