@@ -50,6 +50,8 @@ export interface EngineOptions {
 export interface LoadResult {
   loaded: number;
   problems: string[];
+  /** The reload was abandoned or failed: the rules loaded before are still the ones running. */
+  abandoned?: true;
 }
 
 /**
@@ -111,7 +113,7 @@ export class Engine {
           // The rules loaded before keep running; the next change to the folder tries again.
           const message = `${this.opts.config.rulesFolder}: rules reload failed: ${error instanceof Error ? error.message : String(error)}`;
           this.opts.log.error(message);
-          result = { loaded: this.rules.size, problems: [message] };
+          result = { loaded: this.rules.size, problems: [message], abandoned: true };
         }
       } while (this.reloadAgain && !this.stopped);
       return result;
@@ -137,7 +139,7 @@ export class Engine {
     }
     const message = `${this.opts.config.rulesFolder}: rules reload abandoned, ${off.reason}; the ${this.rules.size} rules loaded before keep running`;
     this.opts.log.error(message);
-    return { ...unchanged, problems: [message] };
+    return { ...unchanged, problems: [message], abandoned: true };
   }
 
   private apply({ rules, problems }: LoadedRules): LoadResult {
@@ -275,7 +277,7 @@ export class Engine {
         // Editors write a file in several steps; reload once they are done.
         if (this.reloadTimer) clearTimeout(this.reloadTimer);
         this.reloadTimer = setTimeout(() => {
-          void this.reloadRules().then(({ loaded }) => this.opts.log.info(`rules reloaded: ${loaded} enabled`));
+          void this.reloadRules().then(({ loaded, abandoned }) => abandoned || this.opts.log.info(`rules reloaded: ${loaded} enabled`));
         }, 300);
       });
     } catch (error) {

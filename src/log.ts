@@ -21,6 +21,8 @@ export const REPEAT_WINDOW_MS = 60_000;
 
 const WARN = 40;
 const FATAL = 60;
+/** Fields that differ on every run of a rule, so lines that differ only there count as identical. */
+const VOLATILE_FIELDS = new Set(['run_id']);
 
 /**
  * JSON lines on stderr for machines; colourised, readable lines when a person watches a terminal.
@@ -73,7 +75,8 @@ class RepeatLimiter {
         method.apply(this, args);
         return;
       }
-      const key = `${level}\u0000${JSON.stringify(this.bindings())}\u0000${safeJson(args)}`;
+      const bindings = Object.entries(this.bindings()).filter(([k]) => !VOLATILE_FIELDS.has(k));
+      const key = `${level}\u0000${safeJson(bindings)}\u0000${safeJson(args)}`;
       const open = limiter.windows.get(key);
       if (open) {
         open.suppressed++;

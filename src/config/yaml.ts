@@ -32,6 +32,13 @@ export function describeYamlError(error: YamlSyntaxError): string {
   return error instanceof YamlLimitError ? `refused: ${error.message}` : `invalid YAML: ${error.message}`;
 }
 
+/** The problem message for anything readYamlFile throws: a refusal, bad YAML, or a file system error. */
+export function describeReadError(error: unknown): { message: string; line: number | undefined } {
+  if (error instanceof YamlSyntaxError) return { message: describeYamlError(error), line: error.line };
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return { message: code !== undefined ? `cannot read the file (${code})` : `cannot read the file (${error instanceof Error ? error.message : String(error)})`, line: undefined };
+}
+
 const MIB = 1024 * 1024;
 const size = (bytes: number): string => (bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
 

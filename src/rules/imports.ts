@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expandEnv, fieldName } from '../config/env.ts';
 import type { ConfigProblem } from '../config/errors.ts';
 import { validate } from '../config/validate.ts';
-import { describeYamlError, readYamlFile, YamlSyntaxError, type YamlPath, type YamlSource } from '../config/yaml.ts';
+import { describeReadError, readYamlFile, type YamlPath, type YamlSource } from '../config/yaml.ts';
 import { importSchema } from './schema.ts';
 
 /** One YAML file as read: its options after `${VAR}` expansion, or why it could not be used. */
@@ -50,12 +50,7 @@ export class FileCache {
     try {
       parsed.source = readYamlFile(abs, display);
     } catch (error) {
-      if (error instanceof YamlSyntaxError) {
-        parsed.problems.push({ file: display, line: error.line, message: describeYamlError(error) });
-      } else {
-        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-        parsed.problems.push({ file: display, message: `cannot read the file (${code})` });
-      }
+      parsed.problems.push({ file: display, ...describeReadError(error) });
       return parsed;
     }
     const raw = parsed.source.value;

@@ -123,7 +123,7 @@ export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'reloa
     const now = resolve();
     if (now === undefined || now === current) return;
     current = now;
-    void engine.reloadRules().then(({ loaded }) => log.info(`rules folder now points to ${now}; rules reloaded: ${loaded} enabled`));
+    void engine.reloadRules().then(({ loaded, abandoned }) => abandoned || log.info(`rules folder now points to ${now}; rules reloaded: ${loaded} enabled`));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -22,7 +22,7 @@ describe('YAML limits', () => {
   it('refuses a "billion laughs" document at once, naming the line of its first alias', () => {
     const started = performance.now();
     const error = refusal(() => parseYaml(aliasBomb('name: bomb\n'), 'bomb.yaml'));
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(error.line).toBe(3);
     expect(describeYamlError(error)).toBe('refused: the document holds more than 200,000 values once its aliases (*name) are followed; aliases of lists of aliases multiply (a "billion laughs" file)');
   });

@@ -58,6 +58,18 @@ describe('repeated identical warnings', () => {
     ]);
   });
 
+  it('counts lines of child loggers alike when only the run id differs', () => {
+    const { log, clock, lines } = capture();
+    for (let run = 1; run <= 5; run++) log.child({ rule: 'R', run_id: `run-${run}` }).warn('query failed: index_not_found_exception');
+    log.child({ rule: 'S', run_id: 'run-6' }).warn('query failed: index_not_found_exception');
+    clock.advance(60_000);
+    expect(view(lines)).toEqual([
+      { level: 40, rule: 'R', msg: 'query failed: index_not_found_exception' },
+      { level: 40, rule: 'S', msg: 'query failed: index_not_found_exception' },
+      { level: 40, rule: 'R', repeated: 4, msg: 'query failed: index_not_found_exception (repeated 4 more times in 1m)' },
+    ]);
+  });
+
   it('writes no summary when a warning was not repeated', () => {
     const { log, clock, lines } = capture();
     log.warn('once');
