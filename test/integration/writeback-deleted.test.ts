@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Engine } from '../../src/engine.ts';
 import { esCall } from '../../src/es/client.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -10,6 +12,7 @@ import { WRITEBACK_KINDS, writebackIndexName } from '../../src/writeback/mapping
 import { indexDocs, rulesFolder, testConfig } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
+const bin = fileURLToPath(new URL('../../bin/logwarden.js', import.meta.url));
 const es = testEs();
 const bases: string[] = [];
 afterAll(async () => {
@@ -97,5 +100,11 @@ describe('writeback indices deleted while running (issue #16, item 2)', () => {
     const health = await checkWriteback(es, wb);
     expect(health.missing).toEqual([]);
     expect(health.wrong.map((w) => w.index)).toEqual([`${wb}_state`]);
+    // `logwarden init` says the same, and fails.
+    const init = spawnSync(process.execPath, [bin, 'init'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb }, encoding: 'utf8' });
+    expect(init.stdout).toMatch(new RegExp(`${wb}_state\\s+wrong`));
+    expect(init.stdout).toContain('last_end: is long, must be date');
+    expect(init.stderr).toContain('1 writeback index is not as LogWarden needs');
+    expect(init.status).toBe(1);
   });
 });
