@@ -1,5 +1,5 @@
 import { esCall, type EsHandle } from '../es/client.ts';
-import { EsError } from '../es/errors.ts';
+import { bulkItemError, EsError } from '../es/errors.ts';
 import { writebackIndexName } from '../writeback/mappings.ts';
 import type { AlertDoc } from '../writeback/store.ts';
 
@@ -71,10 +71,10 @@ export class Outbox {
     const [first, ...rest] = res.items;
     const alertResult = first?.create;
     if (alertResult?.status === 409) return undefined;
-    if (alertResult?.error) throw new EsError('unavailable', `recording an alert of rule "${alert.ruleName}": ${alertResult.error.reason ?? alertResult.error.type}`, alertResult.status);
+    if (alertResult?.error) throw bulkItemError(`recording an alert of rule "${alert.ruleName}"`, alertResult, this.es.secrets);
     return docs.map((doc, i) => {
       const item = rest[i]?.create;
-      if (item?.error) throw new EsError('unavailable', `recording delivery ${deliveryId(alert.id, i)}: ${item.error.reason ?? item.error.type}`, item.status);
+      if (item?.error) throw bulkItemError(`recording delivery ${deliveryId(alert.id, i)}`, item, this.es.secrets);
       return fromDoc(deliveryId(alert.id, i), doc, item?._seq_no ?? 0, item?._primary_term ?? 0);
     });
   }

@@ -89,6 +89,7 @@ describe('logwarden run with Elasticsearch down at start (issue #16, item 3)', (
       child.kill('SIGKILL');
       proxy?.close();
       await es.client.indices.deleteIndexTemplate({ name: `logwarden-${wb}*` }, { ignore: [404] }).catch(() => undefined);
+      await es.client.indices.delete({ index: `${wb}*` }, { ignore: [404] }).catch(() => undefined);
       await es.close();
       rmSync(rules, { recursive: true, force: true });
     }

@@ -15,8 +15,14 @@ import { testEs, uniqueName } from '../support/es.ts';
 const bin = fileURLToPath(new URL('../../bin/logwarden.js', import.meta.url));
 const es = testEs();
 const bases: string[] = [];
+const logIndices: string[] = [];
+// The cluster may be shared (and has a shard limit): leave nothing behind.
 afterAll(async () => {
-  for (const base of bases) await es.client.indices.deleteIndexTemplate({ name: `logwarden-${base}*` }, { ignore: [404] }).catch(() => undefined);
+  for (const base of bases) {
+    await es.client.indices.deleteIndexTemplate({ name: `logwarden-${base}*` }, { ignore: [404] }).catch(() => undefined);
+    await es.client.indices.delete({ index: `${base}*` }, { ignore: [404] }).catch(() => undefined);
+  }
+  for (const index of logIndices) await es.client.indices.delete({ index: `${index}*` }, { ignore: [404] }).catch(() => undefined);
   await es.close();
 });
 
@@ -28,6 +34,7 @@ describe('writeback indices deleted while running (issue #16, item 2)', () => {
     const logs = uniqueName('logs-wbdel');
     const wb = uniqueName('wb-del');
     bases.push(wb);
+    logIndices.push(logs);
     const rules = rulesFolder({ 'any.yaml': `name: Every event\ntype: any\nindex: ${logs}-*\nrealert: {minutes: 0}\nalert_text: "event {0}"\nalert_text_args: [n]\nalert_text_type: alert_text_only\nalert: [stdout]\n` });
     const config = testConfig(rules, wb, { run_every: { minutes: 1 }, buffer_time: { minutes: 15 } });
     await initWriteback(es, wb);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { redact } from '../../../src/es/errors.ts';
+import { bulkItemError, redact } from '../../../src/es/errors.ts';
 import { secretForms } from '../../../src/es/secrets.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -29,5 +29,21 @@ describe('secretForms', () => {
 
   it('has nothing to hide without credentials', () => {
     expect(secretForms({ url: 'http://es:9200' })).toEqual([]);
+  });
+});
+
+describe('bulkItemError', () => {
+  it('classifies an item by its own status: a mapping error is not retryable, a rejection is', () => {
+    const mapping = bulkItemError('recording an alert', { status: 400, error: { type: 'document_parsing_exception', reason: 'failed to parse field [x] of type [long]' } });
+    expect(mapping.kind).toBe('bad_request');
+    expect(mapping.retryable).toBe(false);
+    expect(mapping.message).toBe('recording an alert: HTTP 400 document_parsing_exception: failed to parse field [x] of type [long]');
+    const rejected = bulkItemError('recording an alert', { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } });
+    expect(rejected.retryable).toBe(true);
+    expect(bulkItemError('x', { status: 403, error: { type: 'cluster_block_exception', reason: 'read-only' } }).kind).toBe('forbidden');
+  });
+
+  it('redacts what the item echoes', () => {
+    expect(bulkItemError('x', { status: 500, error: { reason: 'auth=hunter22' } }, ['hunter22']).message).toBe('x: HTTP 500: auth=***');
   });
 });
