@@ -15,6 +15,13 @@ export interface InitResult {
   problems: string[];
 }
 
+export interface InitOptions {
+  /** Receives what works but is not as it should be (templates the key may not install). */
+  warnings?: string[];
+  /** false for throw-away writebacks (backtests, rule tests): no templates left behind on the cluster. */
+  templates?: boolean;
+}
+
 /**
  * Installs an index template per writeback index (so an index Elasticsearch re-creates by itself
  * gets the right mapping), creates the indices that are missing, adds fields a newer LogWarden
@@ -22,9 +29,9 @@ export interface InitResult {
  * is reported as `wrong`, field by field, and left alone (fixing it needs a re-index or a delete).
  * Safe to run any number of times, also by several instances at once.
  */
-export async function initWriteback(es: EsHandle, base: string, warnings: string[] = []): Promise<InitResult[]> {
+export async function initWriteback(es: EsHandle, base: string, options: InitOptions = {}): Promise<InitResult[]> {
   const results: InitResult[] = [];
-  const templateProblem = await installTemplates(es, base);
+  const templateProblem = options.templates === false ? undefined : await installTemplates(es, base);
   for (const kind of WRITEBACK_KINDS) {
     const index = writebackIndexName(base, kind);
     const mappings = WRITEBACK_MAPPINGS[kind];
@@ -56,7 +63,7 @@ export async function initWriteback(es: EsHandle, base: string, warnings: string
       results.push({ index, kind, action: 'unchanged', problems: [] });
     }
   }
-  if (templateProblem) warnings.push(templateProblem);
+  if (templateProblem) options.warnings?.push(templateProblem);
   return results;
 }
 
