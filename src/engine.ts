@@ -19,6 +19,7 @@ import { flushNoiseControls } from './run/noise.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { WritebackGuard } from './writeback/guard.ts';
+import { RecentIds } from './writeback/recent-ids.ts';
 import { WritebackStore } from './writeback/store.ts';
 import { IndexWatch } from './query/index-check.ts';
 
@@ -78,8 +79,9 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
-    this.store = new WritebackStore(opts.es, opts.config.writebackIndex);
-    this.outbox = new Outbox(opts.es, opts.config.writebackIndex);
+    const recorded = new RecentIds();
+    this.store = new WritebackStore(opts.es, opts.config.writebackIndex, recorded);
+    this.outbox = new Outbox(opts.es, opts.config.writebackIndex, recorded);
     this.writeback = new WritebackGuard({ es: opts.es, base: opts.config.writebackIndex, log: opts.log, clock: this.clock, observer: opts.observer });
     this.indexWatch = new IndexWatch(opts.es);
   }

@@ -46,7 +46,7 @@ export async function openReplayWriteback(es: EsHandle, prefix: string, explicit
     await deleteAll();
   };
   try {
-    await initWriteback(es, index);
+    await initWriteback(es, index, { templates: false });
     if (throwaway) {
       // Nothing here must survive a crash, and a replay writes a lot (every alert is recorded,
       // claimed, marked): skipping the fsync per request makes noisy rules replay much faster.

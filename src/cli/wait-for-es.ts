@@ -34,7 +34,7 @@ export async function waitForElasticsearch(opts: WaitOptions): Promise<boolean> 
     try {
       await esCall(opts.es, `reaching Elasticsearch at ${opts.es.url}`, (c) => c.indices.exists({ index: opts.writebackBase }, { requestTimeout: timeoutMs, maxRetries: 0 }));
       const warnings: string[] = [];
-      for (const r of await initWriteback(opts.es, opts.writebackBase, warnings)) {
+      for (const r of await initWriteback(opts.es, opts.writebackBase, { warnings })) {
         if (r.action === 'wrong') opts.log.error(`writeback index ${r.index} is not as LogWarden needs: ${r.problems.join('; ')} (see logwarden init)`);
       }
       for (const w of warnings) opts.log.warn(w);

@@ -1,6 +1,7 @@
 import { esCall, type EsHandle } from '../es/client.ts';
-import { EsError } from '../es/errors.ts';
+import { bulkItemError, EsError } from '../es/errors.ts';
 import { writebackIndexName } from '../writeback/mappings.ts';
+import { RecentIds } from '../writeback/recent-ids.ts';
 import type { AlertDoc } from '../writeback/store.ts';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
@@ -46,8 +47,11 @@ export function deliveryId(alertId: string, alerterIndex: number): string {
 export class Outbox {
   readonly es: EsHandle;
   readonly index: string;
+  /** Shared with the store: alerts recorded by this process, refused again even if their record was deleted. */
+  readonly recorded: RecentIds;
 
-  constructor(es: EsHandle, writebackBase: string) {
+  constructor(es: EsHandle, writebackBase: string, recorded: RecentIds = new RecentIds()) {
+    this.recorded = recorded;
     this.es = es;
     this.index = writebackIndexName(writebackBase, 'delivery');
   }
@@ -59,6 +63,7 @@ export class Outbox {
    * alert was recorded before (a re-run window): its deliveries belong to the worker then.
    */
   async recordAlert(alertIndex: string, alert: { id: string; ruleName: string; document: AlertDoc }, alerters: readonly string[], nowMs: number): Promise<Delivery[] | undefined> {
+    if (this.recorded.has(alert.id)) return undefined;
     const docs: DeliveryDoc[] = alerters.map((alerter, i) => ({
       alert_id: alert.id, rule_name: alert.ruleName, alerter, alerter_index: i, status: 'pending', attempts: 0,
       next_attempt: iso(nowMs + CLAIM_LEASE_MS), created: iso(nowMs), '@timestamp': iso(nowMs),
@@ -71,10 +76,11 @@ export class Outbox {
     const [first, ...rest] = res.items;
     const alertResult = first?.create;
     if (alertResult?.status === 409) return undefined;
-    if (alertResult?.error) throw new EsError('unavailable', `recording an alert of rule "${alert.ruleName}": ${alertResult.error.reason ?? alertResult.error.type}`, alertResult.status);
+    if (alertResult?.error) throw bulkItemError(`recording an alert of rule "${alert.ruleName}"`, alertResult, this.es.secrets);
+    this.recorded.add(alert.id);
     return docs.map((doc, i) => {
       const item = rest[i]?.create;
-      if (item?.error) throw new EsError('unavailable', `recording delivery ${deliveryId(alert.id, i)}: ${item.error.reason ?? item.error.type}`, item.status);
+      if (item?.error) throw bulkItemError(`recording delivery ${deliveryId(alert.id, i)}`, item, this.es.secrets);
       return fromDoc(deliveryId(alert.id, i), doc, item?._seq_no ?? 0, item?._primary_term ?? 0);
     });
   }

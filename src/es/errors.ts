@@ -109,3 +109,14 @@ export function classifyEsError(error: unknown, what: string, secrets: readonly 
   const message = error instanceof Error ? error.message : String(error);
   return say('unknown', message);
 }
+
+/**
+ * The failure of one item of a bulk request, classified by its own status: a 429 or 5xx can be
+ * tried again, a mapping error (400) cannot until the index is fixed, and saying "retryable" about
+ * it would hide a rule that can never record its alert again (issue #16).
+ */
+export function bulkItemError(what: string, item: { status: number; error?: { type?: string | null; reason?: string | null } | undefined }, secrets: readonly (string | undefined)[] = []): EsError {
+  const type = item.error?.type ?? undefined;
+  const detail = `HTTP ${item.status}${type ? ` ${type}` : ''}${item.error?.reason ? `: ${item.error.reason}` : ''}`;
+  return new EsError(kindForStatus(item.status), redact(`${what}: ${detail}`, secrets), item.status, type);
+}

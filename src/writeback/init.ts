@@ -15,6 +15,13 @@ export interface InitResult {
   problems: string[];
 }
 
+export interface InitOptions {
+  /** Receives what works but is not as it should be (templates the key may not install). */
+  warnings?: string[];
+  /** false for throw-away writebacks (backtests, rule tests): no templates left behind on the cluster. */
+  templates?: boolean;
+}
+
 /**
  * Installs an index template per writeback index (so an index Elasticsearch re-creates by itself
  * gets the right mapping), creates the indices that are missing, adds fields a newer LogWarden
@@ -22,21 +29,12 @@ export interface InitResult {
  * is reported as `wrong`, field by field, and left alone (fixing it needs a re-index or a delete).
  * Safe to run any number of times, also by several instances at once.
  */
-export async function initWriteback(es: EsHandle, base: string, warnings: string[] = []): Promise<InitResult[]> {
+export async function initWriteback(es: EsHandle, base: string, options: InitOptions = {}): Promise<InitResult[]> {
   const results: InitResult[] = [];
-  let templateProblem: string | undefined;
+  const templateProblem = options.templates === false ? undefined : await installTemplates(es, base);
   for (const kind of WRITEBACK_KINDS) {
     const index = writebackIndexName(base, kind);
     const mappings = WRITEBACK_MAPPINGS[kind];
-    const name = writebackTemplateName(base, kind);
-    try {
-      await esCall(es, `installing index template ${name}`, (c) => c.indices.putIndexTemplate({ name, ...writebackTemplate(base, kind) }));
-    } catch (error) {
-      // A least-privilege key may lack manage_index_templates: the indices still work; only an
-      // auto-create after a deletion could guess mappings (the guard reports that at once).
-      if (!(error instanceof EsError && error.kind === 'forbidden')) throw error;
-      templateProblem ??= `index templates not installed (${error.message}); grant the cluster privilege manage_index_templates so a deleted writeback index is re-created with the right mappings`;
-    }
     const exists = await esCall(es, `checking writeback index ${index}`, (c) => c.indices.exists({ index }));
     if (!exists) {
       try {
@@ -65,6 +63,28 @@ export async function initWriteback(es: EsHandle, base: string, warnings: string
       results.push({ index, kind, action: 'unchanged', problems: [] });
     }
   }
-  if (templateProblem) warnings.push(templateProblem);
+  if (templateProblem) options.warnings?.push(templateProblem);
   return results;
+}
+
+/**
+ * Puts the index templates that are missing or differ (by the hash in their _meta), so a repeated
+ * init or start costs one read, not six cluster-state updates. Returns a warning when the key may
+ * not manage templates: the indices still work without them.
+ */
+async function installTemplates(es: EsHandle, base: string): Promise<string | undefined> {
+  try {
+    const res = await esCall(es, 'reading the writeback index templates', (c) => c.indices.getIndexTemplate({ name: `${writebackTemplateName(base, 'alerts')}*` }, { ignore: [404] }));
+    const have = new Map((res.index_templates ?? []).map((t) => [t.name, t.index_template._meta?.template_hash]));
+    for (const kind of WRITEBACK_KINDS) {
+      const name = writebackTemplateName(base, kind);
+      const template = writebackTemplate(base, kind);
+      if (have.get(name) === template._meta.template_hash) continue;
+      await esCall(es, `installing index template ${name}`, (c) => c.indices.putIndexTemplate({ name, ...template }));
+    }
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof EsError && error.kind === 'forbidden')) throw error;
+    return `index templates not installed (${error.message}); grant the cluster privilege manage_index_templates so a deleted writeback index is re-created with the right mappings`;
+  }
 }

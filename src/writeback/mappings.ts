@@ -1,4 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
+import { createHash } from 'node:crypto';
 
 /**
  * The writeback indices, named after ElastAlert2's (`<wb>` for alerts, `<wb>_status`, `<wb>_silence`,
@@ -125,11 +126,16 @@ export function writebackTemplateName(base: string, kind: WritebackKind): string
 
 export const WRITEBACK_TEMPLATE_PRIORITY = 1_000_000;
 
-export function writebackTemplate(base: string, kind: WritebackKind): { index_patterns: string[]; priority: number; template: { settings: estypes.IndicesIndexSettings; mappings: estypes.MappingTypeMapping }; _meta: Record<string, string> } {
-  return {
-    index_patterns: [writebackIndexName(base, kind)],
-    priority: WRITEBACK_TEMPLATE_PRIORITY,
-    template: { settings: WRITEBACK_SETTINGS, mappings: WRITEBACK_MAPPINGS[kind] },
-    _meta: { managed_by: 'logwarden', writeback_kind: kind },
-  };
+export interface WritebackTemplate {
+  index_patterns: string[];
+  priority: number;
+  template: { settings: estypes.IndicesIndexSettings; mappings: estypes.MappingTypeMapping };
+  /** template_hash: of the rest, so init can tell an up-to-date template without comparing mappings Elasticsearch normalised. */
+  _meta: { managed_by: string; writeback_kind: WritebackKind; template_hash: string };
+}
+
+export function writebackTemplate(base: string, kind: WritebackKind): WritebackTemplate {
+  const body = { index_patterns: [writebackIndexName(base, kind)], priority: WRITEBACK_TEMPLATE_PRIORITY, template: { settings: WRITEBACK_SETTINGS, mappings: WRITEBACK_MAPPINGS[kind] } };
+  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+  return { ...body, _meta: { managed_by: 'logwarden', writeback_kind: kind, template_hash: hash } };
 }

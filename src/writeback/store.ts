@@ -3,6 +3,7 @@ import { esCall, type EsHandle } from '../es/client.ts';
 import { EsError } from '../es/errors.ts';
 import type { MatchOutcome } from '../observe.ts';
 import { writebackIndexName, type WritebackKind } from './mappings.ts';
+import { RecentIds } from './recent-ids.ts';
 
 export interface PersistedRuleState {
   /** End of the last window the rule finished; the next run continues from here. */
@@ -89,10 +90,13 @@ export class WritebackStore {
    * re-alerting on) its last buffer_time (issue #16). A stored document always wins.
    */
   private readonly remembered = new Map<string, PersistedRuleState>();
+  /** Alerts recorded by this process (shared with the outbox): see RecentIds. */
+  readonly recorded: RecentIds;
 
-  constructor(es: EsHandle, base: string) {
+  constructor(es: EsHandle, base: string, recorded: RecentIds = new RecentIds()) {
     this.es = es;
     this.base = base;
+    this.recorded = recorded;
   }
 
   index(kind: WritebackKind): string {
@@ -143,8 +147,10 @@ export class WritebackStore {
   /** Records an alert before any alerter runs; false when this alert was already recorded (a re-run window). */
   async recordAlert(a: AlertRecord): Promise<boolean> {
     const index = this.index('alerts');
+    if (this.recorded.has(a.id)) return false;
     try {
       await esCall(this.es, `recording an alert of rule "${a.ruleName}"`, (c) => c.create({ index, id: a.id, document: alertDocument(a) }));
+      this.recorded.add(a.id);
       return true;
     } catch (error) {
       if (error instanceof EsError && error.kind === 'conflict') return false;

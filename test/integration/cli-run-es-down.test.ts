@@ -67,6 +67,16 @@ describe('logwarden run with Elasticsearch down at start (issue #16, item 3)', (
       expect(later.status).toBe(503);
       expect(((await later.json()) as { reasons: string[] }).reasons.join(' ')).toMatch(/waiting for Elasticsearch at start \(attempt \d+/);
 
+      // Then a cluster that accepts connections and never answers (the old behaviour: exit 1 after 22 s).
+      const sockets = new Set<net.Socket>();
+      const blackHole = net.createServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); });
+      await new Promise<void>((resolve) => blackHole.listen(port, '127.0.0.1', resolve));
+      const attempts = (stderr.match(/attempt \d+/g) ?? []).length;
+      await until('an attempt that times out', async () => (/request timed out/.test(stderr.split('\n').slice(-5).join('\n')) && (stderr.match(/attempt \d+/g) ?? []).length > attempts ? true : undefined));
+      expect(child.exitCode).toBeNull();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => blackHole.close(() => resolve()));
+
       proxy = await startProxy(port, target);
       await until('readiness', async () => ((await fetch(`${ops}/readyz`)).status === 200 ? true : undefined));
       await until('a rule run', async () => {
@@ -79,6 +89,7 @@ describe('logwarden run with Elasticsearch down at start (issue #16, item 3)', (
       child.kill('SIGKILL');
       proxy?.close();
       await es.client.indices.deleteIndexTemplate({ name: `logwarden-${wb}*` }, { ignore: [404] }).catch(() => undefined);
+      await es.client.indices.delete({ index: `${wb}*` }, { ignore: [404] }).catch(() => undefined);
       await es.close();
       rmSync(rules, { recursive: true, force: true });
     }

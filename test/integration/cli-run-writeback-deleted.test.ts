@@ -57,6 +57,7 @@ describe('a running logwarden whose writeback indices are deleted (issue #16, it
     } finally {
       child.kill('SIGKILL');
       await es.client.indices.deleteIndexTemplate({ name: `logwarden-${wb}*` }, { ignore: [404] }).catch(() => undefined);
+      await es.client.indices.delete({ index: [`${wb}*`, logs] }, { ignore: [404] }).catch(() => undefined);
       await es.close();
       rmSync(rules, { recursive: true, force: true });
     }

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Engine } from '../../src/engine.ts';
 import { esCall } from '../../src/es/client.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -10,10 +12,17 @@ import { WRITEBACK_KINDS, writebackIndexName } from '../../src/writeback/mapping
 import { indexDocs, rulesFolder, testConfig } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
+const bin = fileURLToPath(new URL('../../bin/logwarden.js', import.meta.url));
 const es = testEs();
 const bases: string[] = [];
+const logIndices: string[] = [];
+// The cluster may be shared (and has a shard limit): leave nothing behind.
 afterAll(async () => {
-  for (const base of bases) await es.client.indices.deleteIndexTemplate({ name: `logwarden-${base}*` }, { ignore: [404] }).catch(() => undefined);
+  for (const base of bases) {
+    await es.client.indices.deleteIndexTemplate({ name: `logwarden-${base}*` }, { ignore: [404] }).catch(() => undefined);
+    await es.client.indices.delete({ index: `${base}*` }, { ignore: [404] }).catch(() => undefined);
+  }
+  for (const index of logIndices) await es.client.indices.delete({ index: `${index}*` }, { ignore: [404] }).catch(() => undefined);
   await es.close();
 });
 
@@ -25,6 +34,7 @@ describe('writeback indices deleted while running (issue #16, item 2)', () => {
     const logs = uniqueName('logs-wbdel');
     const wb = uniqueName('wb-del');
     bases.push(wb);
+    logIndices.push(logs);
     const rules = rulesFolder({ 'any.yaml': `name: Every event\ntype: any\nindex: ${logs}-*\nrealert: {minutes: 0}\nalert_text: "event {0}"\nalert_text_args: [n]\nalert_text_type: alert_text_only\nalert: [stdout]\n` });
     const config = testConfig(rules, wb, { run_every: { minutes: 1 }, buffer_time: { minutes: 15 } });
     await initWriteback(es, wb);
@@ -97,5 +107,11 @@ describe('writeback indices deleted while running (issue #16, item 2)', () => {
     const health = await checkWriteback(es, wb);
     expect(health.missing).toEqual([]);
     expect(health.wrong.map((w) => w.index)).toEqual([`${wb}_state`]);
+    // `logwarden init` says the same, and fails.
+    const init = spawnSync(process.execPath, [bin, 'init'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb }, encoding: 'utf8' });
+    expect(init.stdout).toMatch(new RegExp(`${wb}_state\\s+wrong`));
+    expect(init.stdout).toContain('last_end: is long, must be date');
+    expect(init.stderr).toContain('1 writeback index is not as LogWarden needs');
+    expect(init.status).toBe(1);
   });
 });

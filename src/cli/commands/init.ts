@@ -32,7 +32,7 @@ export async function initCommand(opts: InitOptions, io: CliIO): Promise<number>
     const version = await clusterVersion(es);
     io.out(`Connected to Elasticsearch ${version} at ${es.url}`);
     const warnings: string[] = [];
-    const results = await initWriteback(es, config.writebackIndex, warnings);
+    const results = await initWriteback(es, config.writebackIndex, { warnings });
     for (const r of results) {
       io.out(`  ${r.index.padEnd(32)} ${r.action}`);
       for (const p of r.problems) io.out(`      ${p}`);
