@@ -31,6 +31,8 @@ export interface EngineOptions {
   log: Logger;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
+  /** `run --rule NAME`: only this rule is taken on (ElastAlert2's --rule). */
+  onlyRule?: string | undefined;
   /** Where the stdout alerter prints. */
   out?: (text: string) => void;
   /** Points in alert delivery where tests (and later, metrics) hook in. */
@@ -77,6 +79,7 @@ export class Engine {
     const next = new Map<string, LoadedRule>();
     for (const rule of rules) {
       if (!rule.isEnabled) continue;
+      if (this.opts.onlyRule !== undefined && rule.name !== this.opts.onlyRule) continue;
       const notRunnable = runnableProblems(rule, this.opts.config.rulesFolder);
       if (notRunnable.length > 0) {
         for (const p of notRunnable) {

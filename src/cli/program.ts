@@ -39,11 +39,15 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .description('run every enabled rule on its schedule until SIGTERM/SIGINT')
     .option(...configOption)
     .option('--once', 'run each rule once and exit (non-zero if any run failed)')
-    .option('--rule <name>', 'only this rule (with --once)')
-    .option('--start <time>', 'window start: ISO time, date, or relative like -2h (implies --once)')
-    .option('--end <time>', 'window end (default: now; implies --once)')
-    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string }) => {
-      code = await runCommand(opts, io);
+    .option('--rule <name>', 'only this rule (continuously, or with --once)')
+    .option('--start <time>', 'catch up from this time (ISO time, date, or relative like -2h), then keep running; with --once or --end, run that window and exit')
+    .option('--end <time>', 'window end: run up to this time and exit (default with --start: now)')
+    .option('--verbose', 'log at info level (ElastAlert2 --verbose)')
+    .option('--debug', 'log at debug level (ElastAlert2 --debug; alerts are still sent)')
+    .option('--es_debug', 'log every Elasticsearch request (method, path, status) at debug level')
+    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string; verbose?: boolean; debug?: boolean; es_debug?: boolean }) => {
+      const { es_debug: esDebug, ...rest } = opts;
+      code = await runCommand({ ...rest, esDebug: Boolean(esDebug) }, io);
     });
 
   program

@@ -4,6 +4,7 @@ import { suggest } from '../config/suggest.ts';
 import { validate } from '../config/validate.ts';
 import { KNOWN_ALERTERS, REQUIRED_ALERTER_OPTIONS } from './alerter-options.ts';
 import type { MergedRule } from './imports.ts';
+import { refusalOf } from './refused-options.ts';
 import { alerterEntrySchema, TIMESTAMP_TYPES } from './schema.ts';
 
 /** Where a check found something: the option's path in the merged rule. */
@@ -64,7 +65,8 @@ export function alertEntries(ctx: CheckContext): AlertEntry[] {
       return;
     }
     for (const option of REQUIRED_ALERTER_OPTIONS[type] ?? []) {
-      if (options[option] === undefined && ctx.merged.value[option] === undefined) {
+      // config.yaml may give it for every rule (ElastAlert2 copies its config into each rule).
+      if (options[option] === undefined && ctx.merged.value[option] === undefined && ctx.defaults[option] === undefined) {
         ctx.report(at(i), option, `is required by the ${type} alerter (${field(i)})`);
       }
     }
@@ -104,6 +106,8 @@ export function checkRule(ctx: CheckContext): void {
     ctx.report(['scan_entire_timeframe'], 'timeframe', 'is required when scan_entire_timeframe is true');
   }
   checkAggregation(ctx);
+  checkRefused(ctx);
+  checkFilterEntries(ctx);
   if (!has('timestamp_type') && ctx.defaults.timestamp_type !== undefined && !(TIMESTAMP_TYPES as readonly unknown[]).includes(ctx.defaults.timestamp_type)) {
     ctx.report([], 'timestamp_type', `${JSON.stringify(ctx.defaults.timestamp_type)} (the global default) is not supported; expected one of ${TIMESTAMP_TYPES.join(', ')}`);
   }
@@ -131,4 +135,35 @@ export function durationMs(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   const parsed = parseDuration(value);
   return typeof parsed === 'number' ? parsed : undefined;
+}
+
+/** Options the schema accepts for ElastAlert2's sake but LogWarden cannot honour: refused by name. */
+function checkRefused(ctx: CheckContext): void {
+  for (const [key, value] of Object.entries(ctx.merged.value)) {
+    const refusal = refusalOf(key, value);
+    if (refusal) ctx.report([key], key, refusal.reason);
+  }
+  const type = ctx.merged.value.type;
+  if (typeof type === 'string' && type.includes('.')) {
+    ctx.report(['type'], 'type', `${JSON.stringify(type)} is a custom Python rule type, which LogWarden cannot load; the nearest built-in ways are a filter with type any, frequency or flatline for counts, new_term for first-seen values, spike for changes in rate`);
+  }
+}
+
+/**
+ * ElastAlert2 2.31 sends `eql:` and `esql:` filter entries to the EQL and ES|QL endpoints rather
+ * than _search. LogWarden does not route them yet; taking them as query clauses would run a
+ * different query without a word, so the rule is refused.
+ */
+function checkFilterEntries(ctx: CheckContext): void {
+  const filter = ctx.merged.value.filter;
+  if (!Array.isArray(filter)) return;
+  filter.forEach((entry: unknown, i) => {
+    if (!isObject(entry)) return;
+    for (const key of ['eql', 'esql'] as const) {
+      if (key in entry) {
+        const what = key === 'eql' ? 'EQL (_eql/search)' : 'ES|QL (_query)';
+        ctx.report(['filter', i, key], `filter[${i}].${key}`, `${what} queries are not supported by LogWarden yet; write the condition as query DSL (a bool, term or query_string clause) instead`);
+      }
+    }
+  });
 }

@@ -148,7 +148,9 @@ function loadOne(abs: string, cache: FileCache, config: LogWardenConfig): Loaded
     merged.unexpanded.some((u) => u.file === file && field !== undefined && (u.field === field || u.field.startsWith(`${field}.`) || u.field.startsWith(`${field}[`)));
   const schemaProblems = validate(ruleSchema, value, { file: top.display, rule, source: mergedSource(merged, top) })
     .map((p) => ({ ...p, file: fileOfField(merged, p.field, top.display) }))
-    .filter((p) => !aboutUnexpanded(p.file, p.field));
+    .filter((p) => !aboutUnexpanded(p.file, p.field))
+    // A custom "module.Class" type gets its own message (checks.ts) rather than the list of types.
+    .filter((p) => !(p.field === 'type' && typeof value.type === 'string' && value.type.includes('.')));
   problems.push(...schemaProblems);
 
   const ctx: CheckContext = {

@@ -8,7 +8,7 @@ export const RULE_TYPES = [
 ] as const;
 export type RuleType = (typeof RULE_TYPES)[number];
 
-export const TIMESTAMP_TYPES = ['iso', 'unix', 'unix_ms'] as const;
+export const TIMESTAMP_TYPES = ['iso', 'unix', 'unix_ms', 'custom'] as const;
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 
 const str: Schema = { type: 'string' };
@@ -41,6 +41,8 @@ const common: Record<string, Schema> = {
   timestamp_format_expr: str,
   timestamp_to_datetime_format_expr: str,
   query_key: strOrList,
+  // ElastAlert2 derives it from a list query_key; a rule may also give it itself.
+  compound_query_key: strList,
   run_every: duration,
   buffer_time: duration,
   query_delay: duration,

@@ -13,6 +13,17 @@ export interface RunOptions {
   rule?: string;
   start?: string;
   end?: string;
+  /** ElastAlert2's --verbose (info), --debug (debug) and --es_debug (every Elasticsearch request at debug). */
+  verbose?: boolean;
+  debug?: boolean;
+  esDebug?: boolean;
+}
+
+/** The log level the flags ask for, else config.yaml's `logging`, else info. */
+function logLevel(opts: RunOptions, configured: string | undefined): string | undefined {
+  if (opts.debug || opts.esDebug) return 'debug';
+  if (opts.verbose) return 'info';
+  return configured;
 }
 
 /**
@@ -22,25 +33,39 @@ export interface RunOptions {
  */
 export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   const { config, es } = await connect(opts.config, io);
-  const log = createLogger();
-  const continuous = !(opts.once || opts.start || opts.end);
+  const log = createLogger({ level: logLevel(opts, config.logging?.level), files: config.logging?.files ?? [], stdout: config.logging?.stdout ?? false });
+  for (const note of config.logging?.notes ?? []) log.warn(note);
+  if (opts.esDebug) traceRequests(es, log);
+  if (config.es?.verifyCerts === false && config.es.sslShowWarn !== false) {
+    log.warn('verify_certs is false: the certificate of Elasticsearch is not checked (set ssl_show_warn: false to silence this)');
+  }
+  // As ElastAlert2: --once runs once; --end without --once runs up to the end and stops; --start alone catches up, then keeps running.
+  const once = Boolean(opts.once || opts.end);
   // Metrics only for a long-running process: a one-off run has nobody to scrape it.
-  const metrics = continuous ? new Metrics() : undefined;
-  const engine = new Engine({ config, es, log, env: io.env, out: io.out, ...(metrics ? { observer: metrics } : {}) });
+  const metrics = once ? undefined : new Metrics();
+  const engine = new Engine({ config, es, log, env: io.env, out: io.out, onlyRule: opts.rule, ...(metrics ? { observer: metrics } : {}) });
   const { loaded, problems } = engine.loadRules();
   if (loaded === 0) {
-    io.err(`No enabled rules loaded from ${config.rulesFolder}${problems.length ? ` (${problems.length} problems above)` : ''}.`);
+    const what = opts.rule !== undefined ? `No enabled rule named "${opts.rule}"` : 'No enabled rules';
+    io.err(`${what} loaded from ${config.rulesFolders.join(', ')}${problems.length ? ` (${problems.length} problems above)` : ''}.`);
     await es.close();
     return problems.length ? 2 : 1;
   }
-  if (opts.once || opts.start || opts.end) {
+  if (!config.skipInvalid && problems.length > 0) {
+    io.err(`skip_invalid is false and ${problems.length} problems were found in the rules (above): not starting.`);
+    await es.close();
+    return 2;
+  }
+  if (once || opts.start) {
     const now = Date.now();
     const window = opts.start || opts.end ? { startMs: parseTime(opts.start ?? '-1h', now), endMs: parseTime(opts.end ?? 'now', now) } : undefined;
-    const outcomes = opts.rule ? [await engine.runOne(opts.rule, window)] : await engine.runAllOnce(window);
-    await es.close();
+    const outcomes = await engine.runAllOnce(window);
     const failed = outcomes.filter((o) => o.error);
-    io.err(`${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0)} alerts sent, ${failed.length} failed`);
-    return failed.length > 0 || problems.length > 0 ? 1 : 0;
+    io.err(`${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0)} alerts sent, ${failed.length} failed${once ? '' : '; now running continuously'}`);
+    if (once) {
+      await es.close();
+      return failed.length > 0 || problems.length > 0 ? 1 : 0;
+    }
   }
   let ops: OpsServer | undefined;
   const settings = opsSettings(config);
@@ -67,7 +92,7 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   }
   engine.start();
   const stopRetarget = reloadWhenRetargeted(config.rulesFolder, engine, log);
-  log.info(`LogWarden running ${loaded} rules from ${config.rulesFolder}; Ctrl-C to stop`);
+  log.info(`LogWarden running ${loaded} rules from ${config.rulesFolders.join(', ')}; Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -105,4 +130,13 @@ export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'loadR
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** ElastAlert2's --es_debug: one debug line per Elasticsearch request (method, path, status, no bodies, no credentials). */
+function traceRequests(es: { client: { diagnostic: { on(event: 'response', fn: (err: unknown, result: unknown) => void): unknown } } }, log: Logger): void {
+  es.client.diagnostic.on('response', (err, result) => {
+    const r = result as { statusCode?: number | null; meta?: { request?: { params?: { method?: string; path?: string } } } } | null;
+    const params = r?.meta?.request?.params;
+    log.debug({ es_method: params?.method, es_path: params?.path, es_status: r?.statusCode ?? undefined, es_error: err instanceof Error ? err.name : undefined }, 'elasticsearch request');
+  });
 }
