@@ -66,6 +66,10 @@ export interface RuleDefinition {
   realertMs: number;
   exponentialRealertMs: number | undefined;
   maxQuerySize: number;
+  /** Pages of maxQuerySize read per window at most (config.yaml's max_scrolling_count); undefined: the built-in cap. */
+  maxScrollingCount?: number | undefined;
+  /** How long a point in time stays open between pages (config.yaml's scroll_keepalive). */
+  scrollKeepalive?: string | undefined;
   isEnabled: boolean;
   alert: AlerterRef[];
   /** Every option after imports and global defaults, for rule types and alert text. */
