@@ -3,6 +3,7 @@ import { createAlerters, type Alerter } from '../alerters/index.ts';
 import { formatProblem } from './config/errors.ts';
 import type { LogWardenConfig } from './config/load-config.ts';
 import type { EsHandle } from './es/client.ts';
+import { EsError } from './es/errors.ts';
 import type { Logger } from './log.ts';
 import type { EngineObserver } from './observe.ts';
 import { loadRules } from './rules/load-rules.ts';
@@ -125,7 +126,16 @@ export class Engine {
   async runOne(name: string, window?: { startMs: number; endMs: number }, dueMs?: number): Promise<RunOutcome> {
     const loaded = this.rules.get(name);
     if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
-    return runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
+    const outcome = await runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
+    // ElastAlert2's disable_rules_on_error: a failure that is not a passing cluster problem stops the
+    // rule until its file changes (the reload takes it on again); others keep their schedule.
+    const passing = outcome.error instanceof EsError && outcome.error.retryable;
+    if (outcome.error && !passing && this.opts.config.disableRulesOnError && this.rules.get(name) === loaded) {
+      this.rules.delete(name);
+      this.scheduler?.remove(name);
+      this.opts.log.error(`${loaded.rule.file}: rule "${name}" is disabled after its run failed (disable_rules_on_error); fix the file to run it again`);
+    }
+    return outcome;
   }
 
   /** `logwarden run --once`: every rule once, concurrently up to max_threads. */

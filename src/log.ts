@@ -9,7 +9,7 @@ export type { Logger } from 'pino';
  */
 export function createLogger(options: { level?: string | undefined; pretty?: boolean; files?: readonly string[]; stdout?: boolean } = {}): Logger {
   // The environment wins over config.yaml's `logging`, so one run can be debugged without editing it.
-  const level = process.env.LOGWARDEN_LOG_LEVEL ?? options.level ?? 'info';
+  const level = process.env.LOGWARDEN_LOG_LEVEL || options.level || 'info';
   const fd = options.stdout ? 1 : 2;
   const usePretty = options.pretty ?? Boolean((options.stdout ? process.stdout : process.stderr).isTTY);
   const files = options.files ?? [];

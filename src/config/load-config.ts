@@ -274,7 +274,9 @@ function resolveEs(
   };
   if (!url && host) url = nodeUrl(host);
   if (!url) return undefined;
-  const extraUrls = hostSettings.hosts.map(nodeUrl).filter((u) => u !== url);
+  // es_hosts are more nodes of es_host's cluster: a cluster named by ES_URL or es_url stands alone.
+  const fromHost = !envValue(env, 'ES_URL') && get('es_url') === undefined;
+  const extraUrls = fromHost ? hostSettings.hosts.map(nodeUrl).filter((u) => u !== url) : [];
   const username = envValue(env, 'ES_USERNAME') ?? get<string>('es_username');
   const password = envValue(env, 'ES_PASSWORD') ?? get<string>('es_password') ?? readSecretFile('es_password_file');
   const apiKey = envValue(env, 'ES_API_KEY') ?? get<string>('es_api_key') ?? readSecretFile('es_api_key_file');

@@ -60,14 +60,19 @@ export function findRuleFiles(folder: string, recursive = true, unreadable?: (di
 /** Loads every rule in `config.rulesFolder`. A bad file never stops the others: its problems are collected. */
 export function loadRules(config: LogWardenConfig, env: NodeJS.ProcessEnv, options: LoadRulesOptions = {}): LoadedRules {
   const root = options.displayRoot ?? config.rulesFolder;
-  const stat = statSync(config.rulesFolder, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) {
-    const shown = path.relative(root, config.rulesFolder) || config.rulesFolder;
-    return { rules: [], problems: [{ file: shown, message: stat ? 'the rules folder is not a folder' : 'the rules folder does not exist' }] };
-  }
   const problems: ConfigProblem[] = [];
   const display = displayFor(root);
-  const files = findRuleFiles(config.rulesFolder, config.scanSubdirectories, (dir, code) => problems.push({ file: display(dir), message: `cannot read the folder (${code})` }));
+  const files: string[] = [];
+  // ElastAlert2's rules_folder may be a list: every folder is loaded, names unique across them.
+  for (const folder of config.rulesFolders ?? [config.rulesFolder]) {
+    const stat = statSync(folder, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) {
+      const shown = path.relative(root, folder) || folder;
+      problems.push({ file: shown, message: stat ? 'the rules folder is not a folder' : 'the rules folder does not exist' });
+      continue;
+    }
+    files.push(...findRuleFiles(folder, config.scanSubdirectories, (dir, code) => problems.push({ file: display(dir), message: `cannot read the folder (${code})` })));
+  }
   const loaded = loadRuleFiles(files, config, env, options);
   return { rules: loaded.rules, problems: [...problems, ...loaded.problems] };
 }
