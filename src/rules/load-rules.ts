@@ -64,7 +64,8 @@ export function loadRules(config: LogWardenConfig, env: NodeJS.ProcessEnv, optio
   const display = displayFor(root);
   const files: string[] = [];
   // ElastAlert2's rules_folder may be a list: every folder is loaded, names unique across them.
-  for (const folder of config.rulesFolders ?? [config.rulesFolder]) {
+  // rulesFolder is the first of them (callers that replace it replace the first).
+  for (const folder of [config.rulesFolder, ...(config.rulesFolders ?? []).slice(1)]) {
     const stat = statSync(folder, { throwIfNoEntry: false });
     if (!stat?.isDirectory()) {
       const shown = path.relative(root, folder) || folder;

@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import { formatProblem } from '../../../src/config/errors.ts';
+import { loadRuleFile, loadRules } from '../../../src/rules/load-rules.ts';
+import { configFor, tempFolder } from './helpers.ts';
+
+const base = 'name: R\ntype: any\nindex: logs\nalert: [stdout]\n';
+
+function problems(yaml: string, defaults: Record<string, unknown> = {}): string[] {
+  const dir = tempFolder({ 'r.yaml': yaml });
+  const config = configFor(dir, { ruleDefaults: defaults });
+  return loadRuleFile(path.join(dir, 'r.yaml'), config, {}).problems.map(formatProblem);
+}
+
+describe('options lint refuses by name, with the reason', () => {
+  it.each([
+    ['match_enhancements: [my.Enhancement]\n', 'r.yaml:5: rule "R": match_enhancements: Python enhancement modules cannot run in LogWarden'],
+    ['es_host: other-cluster\n', 'r.yaml:5: rule "R": es_host: a rule cannot name its own cluster in LogWarden'],
+    ['statsd_host: localhost\n', 'r.yaml:5: rule "R": statsd_host: statsd is not supported: scrape the Prometheus endpoint /metrics'],
+    ['timestamp_type: custom\ntimestamp_format: "%Y"\n', 'r.yaml:5: rule "R": timestamp_type: custom timestamps (timestamp_format) are not supported yet'],
+    ['use_local_time: true\n', 'r.yaml:5: rule "R": use_local_time: times in alerts are UTC'],
+    ['top_count_keys: [user.name]\n', 'r.yaml:5: rule "R": top_count_keys: top counts are not computed yet'],
+    ['filter:\n  - eql: "process where true"\n', 'r.yaml:6: rule "R": filter[0].eql: EQL (_eql/search) queries are not supported by LogWarden yet'],
+    ['filter:\n  - esql: "FROM logs"\n', 'r.yaml:6: rule "R": filter[0].esql: ES|QL (_query) queries are not supported by LogWarden yet'],
+  ])('%s', (extra, expected) => {
+    expect(problems(base + extra).some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it('a value that LogWarden honours is accepted (use_local_time: false is what it does)', () => {
+    expect(problems(`${base}use_local_time: false\nscan_entire_timeframe: false\n`)).toEqual([]);
+  });
+
+  it('a custom Python rule type points to the built-in types, once', () => {
+    const found = problems('name: R\ntype: mymodule.MyRule\nindex: logs\nalert: [stdout]\n');
+    expect(found).toEqual(['r.yaml:2: rule "R": type: "mymodule.MyRule" is a custom Python rule type, which LogWarden cannot load; the nearest built-in ways are a filter with type any, frequency or flatline for counts, new_term for first-seen values, spike for changes in rate']);
+  });
+
+  it('an alerter option required by the alerter may come from config.yaml', () => {
+    const rule = 'name: R\ntype: any\nindex: logs\nalert: [email]\n';
+    expect(problems(rule)).toEqual(['r.yaml:4: rule "R": email: is required by the email alerter (alert[0])']);
+    expect(problems(rule, { email: 'secops@example.com' })).toEqual([]);
+  });
+
+  it('compound_query_key gives the parts of the query key', () => {
+    const dir = tempFolder({ 'r.yaml': `${base}query_key: "a,b"\ncompound_query_key: [a, b]\n` });
+    expect(loadRuleFile(path.join(dir, 'r.yaml'), configFor(dir), {}).rule?.queryKey).toEqual(['a', 'b']);
+  });
+
+  it('every folder of a rules_folder list is loaded', () => {
+    const one = tempFolder({ 'a.yaml': base });
+    const two = tempFolder({ 'b.yaml': base.replace('name: R', 'name: S') });
+    const loaded = loadRules(configFor(one, { rulesFolders: [one, two] }), {});
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.rules.map((r) => r.name).sort()).toEqual(['R', 'S']);
+  });
+});
