@@ -1,4 +1,4 @@
-import { refusalOf, REFUSED_RULE_OPTIONS } from '../rules/refused-options.ts';
+import { ALL_TERMS, NO_MISFIRE, NO_NOTIFY, refusalOf, REFUSED_RULE_OPTIONS, STATSD } from '../rules/refused-options.ts';
 import type { ConfigProblem } from './errors.ts';
 import type { YamlSource } from './yaml.ts';
 
@@ -7,17 +7,17 @@ import type { YamlSource } from './yaml.ts';
  * cannot honour: each is refused by name with the reason. `when` limits a refusal to some values.
  */
 export const REFUSED_CONFIG_KEYS: Readonly<Record<string, { reason: string; when?: (value: unknown) => boolean }>> = {
-  statsd_instance_tag: { reason: 'statsd is not supported: scrape the Prometheus endpoint /metrics of the ops server instead (ops_enabled, ops_port)' },
-  statsd_host: { reason: 'statsd is not supported: scrape the Prometheus endpoint /metrics of the ops server instead (ops_enabled, ops_port)' },
-  misfire_grace_time: { reason: 'LogWarden never queues a missed run: a late run queries the whole gap since the previous one, so there is no grace period to set' },
-  notify_email: { reason: 'e-mail on rule errors is not implemented; watch logwarden_rule_run_errors_total on /metrics or the status page instead' },
-  notify_all_errors: { reason: 'e-mail on rule errors is not implemented; watch logwarden_rule_run_errors_total on /metrics or the status page instead' },
+  statsd_instance_tag: { reason: STATSD },
+  statsd_host: { reason: STATSD },
+  misfire_grace_time: { reason: NO_MISFIRE },
+  notify_email: { reason: NO_NOTIFY },
+  notify_all_errors: { reason: NO_NOTIFY },
   max_aggregation: { reason: 'LogWarden keeps every match of an aggregation until it is sent and has no cap to set yet; remove it' },
   string_multi_field_name: {
     reason: 'LogWarden finds the aggregatable field from the mapping (x.keyword, else x); only ".keyword" is supported',
     when: (v) => v !== '.keyword',
   },
-  terms_size: { reason: 'LogWarden counts every term (it pages through all of them), so there is no top-N cut to size; remove it' },
+  terms_size: { reason: ALL_TERMS },
 };
 
 /** Refused keys present in a parsed config.yaml, rule options given as defaults included. */

@@ -8,13 +8,19 @@ export interface Refusal {
   when?: (value: unknown) => boolean;
 }
 
+/** Reasons shared with config.yaml's refusals (src/config/refused-config.ts). */
+export const STATSD = 'statsd is not supported: scrape the Prometheus endpoint /metrics of the ops server instead (ops_enabled, ops_port)';
+export const NO_MISFIRE = 'LogWarden never queues a missed run: a late run queries the whole gap since the previous one, so there is no grace period to set';
+export const ALL_TERMS = 'LogWarden counts every term (it pages through all of them), so there is no top-N cut to size; remove it';
+export const NO_NOTIFY = 'e-mail on rule errors is not implemented; watch logwarden_rule_run_errors_total on /metrics or the status page instead';
+
 const CONNECTION = 'a rule cannot name its own cluster in LogWarden: every rule queries the cluster of config.yaml; set this there';
 
 export const REFUSED_RULE_OPTIONS: Readonly<Record<string, Refusal>> = {
   match_enhancements: { reason: 'Python enhancement modules cannot run in LogWarden; add fields at ingest (an ingest pipeline) or shape the alert with alert_text_jinja' },
   run_enhancements_first: { reason: 'goes with match_enhancements, which LogWarden cannot run (Python modules)' },
-  statsd_instance_tag: { reason: 'statsd is not supported: scrape the Prometheus endpoint /metrics of the ops server instead (ops_enabled, ops_port)' },
-  statsd_host: { reason: 'statsd is not supported: scrape the Prometheus endpoint /metrics of the ops server instead (ops_enabled, ops_port)' },
+  statsd_instance_tag: { reason: STATSD },
+  statsd_host: { reason: STATSD },
   es_host: { reason: CONNECTION },
   es_port: { reason: CONNECTION },
   es_hosts: { reason: CONNECTION },
@@ -31,9 +37,9 @@ export const REFUSED_RULE_OPTIONS: Readonly<Record<string, Refusal>> = {
   es_bearer: { reason: CONNECTION },
   es_api_key: { reason: CONNECTION },
   doc_type: { reason: 'mapping types were removed in Elasticsearch 7; LogWarden searches the index as a whole, remove it' },
-  terms_size: { reason: 'LogWarden counts every term (it pages through all of them), so there is no top-N cut to size; remove it' },
+  terms_size: { reason: ALL_TERMS },
   max_scrolling: { reason: 'ElastAlert2 accepts but never reads this name; the limit on pages per window is max_scrolling_count in config.yaml' },
-  misfire_grace_time: { reason: 'LogWarden never queues a missed run: a late run queries the whole gap since the previous one, so there is no grace period to set' },
+  misfire_grace_time: { reason: NO_MISFIRE },
   _source_enabled: { reason: 'LogWarden always reads _source; a rule over indices without it cannot be run (use an index with _source, or a count-based rule type)', when: (v) => v === false },
   shorten_kibana_discover_url: { reason: 'shortening needs Kibana\'s API with kibana_url/kibana_username/kibana_password, which LogWarden does not call; the full Discover URL is sent' },
   kibana_url: { reason: 'only used by ElastAlert2 to shorten Discover URLs, which LogWarden does not do; give kibana_discover_app_url for the link itself' },
@@ -66,7 +72,7 @@ export const REFUSED_RULE_OPTIONS: Readonly<Record<string, Refusal>> = {
   limit_execution: { reason: 'not implemented yet: the rule would run at every run_every; use is_enabled, or aggregation with a schedule to send on a timetable' },
   aggregation_alert_time_compared_with_timestamp_field: { reason: 'not supported yet: aggregation windows start at the time of the first match\'s processing (use aggregate_by_match_time for event time)', when: (v) => v === true },
   kibana_discover_security_tenant: { reason: 'not supported yet: the Discover link carries no tenant; open it in the right tenant' },
-  notify_email: { reason: 'e-mail on rule errors is not implemented; watch logwarden_rule_run_errors_total on /metrics or the status page instead' },
+  notify_email: { reason: NO_NOTIFY },
 };
 
 /** The refusal that applies to this value of `key`, if any. */
