@@ -108,8 +108,14 @@ export function checkRule(ctx: CheckContext): void {
   checkAggregation(ctx);
   checkRefused(ctx);
   checkFilterEntries(ctx);
-  if (!has('timestamp_type') && ctx.defaults.timestamp_type !== undefined && !(TIMESTAMP_TYPES as readonly unknown[]).includes(ctx.defaults.timestamp_type)) {
-    ctx.report([], 'timestamp_type', `${JSON.stringify(ctx.defaults.timestamp_type)} (the global default) is not supported; expected one of ${TIMESTAMP_TYPES.join(', ')}`);
+  const defaultType = ctx.defaults.timestamp_type;
+  if (!has('timestamp_type') && defaultType !== undefined) {
+    const refused = refusalOf('timestamp_type', defaultType);
+    if (!(TIMESTAMP_TYPES as readonly unknown[]).includes(defaultType)) {
+      ctx.report([], 'timestamp_type', `${JSON.stringify(defaultType)} (the global default) is not supported; expected one of ${TIMESTAMP_TYPES.join(', ')}`);
+    } else if (refused) {
+      ctx.report([], 'timestamp_type', `${JSON.stringify(defaultType)} (the global default): ${refused.reason}`);
+    }
   }
 }
 

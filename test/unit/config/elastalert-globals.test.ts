@@ -16,8 +16,8 @@ function problemsOf(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): 
 
 describe('ElastAlert2 global keys in config.yaml', () => {
   it('any rule option, alerter settings included, becomes a default for every rule', () => {
-    const config = resolve({ slack_webhook_url: 'https://hooks.example/x', smtp_host: 'mail', from_addr: 'a@b.c', email_reply_to: 'r@b.c', opsgenie_key: 'k', top_count_number: 3 });
-    expect(config.ruleDefaults).toEqual({ slack_webhook_url: 'https://hooks.example/x', smtp_host: 'mail', from_addr: 'a@b.c', email_reply_to: 'r@b.c', opsgenie_key: 'k', top_count_number: 3 });
+    const config = resolve({ slack_webhook_url: 'https://hooks.example/x', smtp_host: 'mail', from_addr: 'a@b.c', email_reply_to: 'r@b.c', opsgenie_key: 'k', kibana_discover_app_url: 'https://kibana/app/discover' });
+    expect(config.ruleDefaults).toEqual({ slack_webhook_url: 'https://hooks.example/x', smtp_host: 'mail', from_addr: 'a@b.c', email_reply_to: 'r@b.c', opsgenie_key: 'k', kibana_discover_app_url: 'https://kibana/app/discover' });
   });
 
   it('options that name the rule itself cannot be defaults', () => {
