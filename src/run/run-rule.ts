@@ -6,6 +6,7 @@ import type { SendContext } from '../deliver/send.ts';
 import type { EngineObserver, MatchOutcome } from '../observe.ts';
 import { deliverMatch } from './deliver.ts';
 import { evaluateAggregations, evaluateEvents, type AnyRuleType } from './evaluate.ts';
+import { attachTopCounts } from '../query/top-counts.ts';
 import { attachSample } from './samples.ts';
 import { computeRunWindow, splitRange, type RunWindow } from './window.ts';
 
@@ -86,7 +87,7 @@ export async function runRule(
       ? await evaluateAggregations(ctx.store.es, rule, ruleType, state.type, window.segments)
       : await evaluateEvents(ctx.store.es, rule, ruleType, state.type, window.segments, seen, log);
     const typeState = evaluation.typeState;
-    const matches = await Promise.all(evaluation.matches.map((m) => attachSample(ctx.store.es, rule, m)));
+    const matches = await Promise.all(evaluation.matches.map(async (m) => attachTopCounts(ctx.store.es, rule, await attachSample(ctx.store.es, rule, m))));
     outcome.hits = evaluation.hits;
     outcome.matches = matches.length;
 

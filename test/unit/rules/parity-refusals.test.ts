@@ -19,7 +19,6 @@ describe('options lint refuses by name, with the reason', () => {
     ['statsd_host: localhost\n', 'r.yaml:5: rule "R": statsd_host: statsd is not supported: scrape the Prometheus endpoint /metrics'],
     ['timestamp_type: custom\ntimestamp_format: "%Y"\n', 'r.yaml:5: rule "R": timestamp_type: custom timestamps (timestamp_format) are not supported yet'],
     ['use_local_time: true\n', 'r.yaml:5: rule "R": use_local_time: times in alerts are UTC'],
-    ['top_count_keys: [user.name]\n', 'r.yaml:5: rule "R": top_count_keys: top counts are not computed yet'],
     ['filter:\n  - eql: "process where true"\n', 'r.yaml:6: rule "R": filter[0].eql: EQL (_eql/search) queries are not supported by LogWarden yet'],
     ['filter:\n  - esql: "FROM logs"\n', 'r.yaml:6: rule "R": filter[0].esql: ES|QL (_query) queries are not supported by LogWarden yet'],
   ])('%s', (extra, expected) => {

@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
+import { testEs, uniqueName } from '../support/es.ts';
+
+const es = testEs();
+afterAll(() => es.close());
+
+const MIN = 60_000;
+
+describe('top_count_keys', () => {
+  it('adds the most frequent values of each key, for the match\'s query_key, to the alert text', async () => {
+    const index = uniqueName('logs-top');
+    const now = Date.now();
+    const doc = (host: string, user: string, i: number): Record<string, unknown> => ({ '@timestamp': new Date(now - 5 * MIN + i * 1000).toISOString(), host: { name: host }, user: { name: user }, event: { outcome: 'failure' } });
+    // Dynamic mapping: user.name is text with a .keyword sub-field, as raw_count_keys expects.
+    await indexDocs(es, index, [
+      doc('web-1', 'root', 0), doc('web-1', 'root', 1), doc('web-1', 'admin', 2), doc('web-1', 'guest', 3), doc('web-1', 'root', 4),
+      doc('db-1', 'oracle', 5), doc('db-1', 'oracle', 6),
+    ]);
+    const rule = `name: Failures per host
+type: frequency
+index: ${index}
+num_events: 5
+timeframe: {minutes: 10}
+query_key: host.name
+top_count_keys: [user.name]
+top_count_number: 2
+alert: [stdout]
+`;
+    const config = testConfig(rulesFolder({ 'top.yaml': rule }), uniqueName('wb-top'), { buffer_time: { minutes: 30 } });
+    const { engine, printed } = await testEngine(es, config, now);
+    const [outcome] = await engine.runAllOnce({ startMs: now - 20 * MIN, endMs: now });
+    expect(outcome?.error).toBeUndefined();
+    expect(printed).toHaveLength(1);
+    // web-1's users only (db-1's oracle is another key), the top 2, most frequent first.
+    expect(printed[0]).toContain('user.name:\nroot: 3\nadmin: 1\n');
+    expect(printed[0]).not.toContain('oracle');
+    expect(printed[0]).not.toContain('guest: 1');
+    await es.client.indices.delete({ index });
+  });
+});
