@@ -58,7 +58,6 @@ export const REFUSED_RULE_OPTIONS: Readonly<Record<string, Refusal>> = {
   timestamp_format: { reason: 'goes with timestamp_type: custom, which LogWarden does not support yet' },
   timestamp_format_expr: { reason: 'a Python expression: LogWarden cannot evaluate it (and goes with timestamp_type: custom, not supported yet)' },
   timestamp_to_datetime_format_expr: { reason: 'a Python expression: LogWarden cannot evaluate it (and goes with timestamp_type: custom, not supported yet)' },
-  scan_entire_timeframe: { reason: 'not implemented yet: each run reads buffer_time back, as without it; lower run_every or raise buffer_time to cover the timeframe', when: (v) => v === true },
   use_local_time: { reason: 'times in alerts are UTC (ISO 8601 with Z); local time is not supported yet', when: (v) => v === true },
   query_timezone: { reason: 'times in alerts are UTC (ISO 8601 with Z); other zones are not supported yet' },
   custom_pretty_ts_format: { reason: 'times in alerts are ISO 8601 UTC; a custom format is not supported yet (use alert_text_jinja to format the timestamp field)' },

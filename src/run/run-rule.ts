@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
+import { durationMs } from '../rules/checks.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import type { SendContext } from '../deliver/send.ts';
 import type { EngineObserver, MatchOutcome } from '../observe.ts';
@@ -44,6 +45,11 @@ interface RunState {
   seen: Record<string, number>;
 }
 
+/** ElastAlert2's scan_entire_timeframe: each run reads the whole timeframe back. */
+function scanTimeframeMs(rule: RuleDefinition): number | undefined {
+  return rule.options['scan_entire_timeframe'] === true ? durationMs(rule.options['timeframe']) : undefined;
+}
+
 /**
  * One run of one rule: window → query → rule type → matches → suppression → alerts → state and status.
  * The rule's state is saved only after the whole window was processed, so a run that fails part-way
@@ -77,6 +83,7 @@ export async function runRule(
           // Counting types advance like count queries: from the previous end, run_every at a time.
           needs: ruleType.needs === 'aggregations' ? 'count' : ruleType.needs,
           previousEndMs: fresh ? undefined : persisted.lastEndMs,
+          scanTimeframeMs: scanTimeframeMs(rule),
         });
     if (window.previousEndExpired) log.warn(`${rule.file}: rule "${rule.name}": last run ended more than old_query_limit ago; the gap is not queried`);
     outcome.startMs = window.startMs;
@@ -99,7 +106,8 @@ export async function runRule(
       ctx.observer?.matchOutcome?.(rule.name, result);
     }
 
-    const keepAfter = window.endMs - rule.bufferTimeMs;
+    // Ids are kept as far back as runs read again, so nothing re-read is counted twice.
+    const keepAfter = window.endMs - Math.max(rule.bufferTimeMs, scanTimeframeMs(rule) ?? 0);
     for (const [id, ts] of Object.entries(seen)) if (ts <= keepAfter) delete seen[id];
     // Never move the end backwards (a backfill of an older window, a clock step back): counts would repeat.
     const lastEndMs = Math.max(window.endMs, fresh ? 0 : persisted.lastEndMs);

@@ -39,3 +39,27 @@ alert: [stdout]
     await es.client.indices.delete({ index });
   });
 });
+
+describe('scan_entire_timeframe', () => {
+  it('a run reads the whole timeframe back rather than buffer_time', async () => {
+    const index = uniqueName('logs-scan');
+    const now = Date.now();
+    await indexDocs(es, index, Array.from({ length: 3 }, (_, i) => ({ '@timestamp': new Date(now - 40 * MIN + i * 1000).toISOString(), user: { name: 'root' } })));
+    const rule = (scan: boolean): string => `name: Root thrice
+type: frequency
+index: ${index}
+num_events: 3
+timeframe: {hours: 1}
+scan_entire_timeframe: ${scan}
+alert: [stdout]
+`;
+    // buffer_time 5 minutes: without scan_entire_timeframe the events 40 minutes ago are not read.
+    const without = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule(false) }), uniqueName('wb-scan'), { buffer_time: { minutes: 5 } }), now);
+    expect((await without.engine.runOne('Root thrice')).hits).toBe(0);
+    const withScan = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule(true) }), uniqueName('wb-scan'), { buffer_time: { minutes: 5 } }), now);
+    const outcome = await withScan.engine.runOne('Root thrice');
+    expect(outcome.hits).toBe(3);
+    expect(withScan.printed).toHaveLength(1);
+    await es.client.indices.delete({ index });
+  });
+});
