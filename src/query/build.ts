@@ -1,18 +1,29 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { RuleDefinition } from '../rules/types.ts';
 import { lookupField } from '../ruletypes/fields.ts';
+import { strptimeMs } from './strptime.ts';
 
-/** A range bound in the rule's timestamp encoding (ISO text, epoch seconds or epoch millis). */
-export function timestampValue(rule: Pick<RuleDefinition, 'timestampType'>, ms: number): string | number {
+/** ElastAlert2's default timestamp_format for timestamp_type: custom. */
+export const DEFAULT_TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%SZ';
+
+type TimestampSpec = Pick<RuleDefinition, 'timestampType'> & { timestampFormat?: string | undefined };
+
+/**
+ * A range bound in the rule's timestamp encoding (ISO text, epoch seconds or epoch millis, or
+ * timestamp_format text in UTC for custom; Elasticsearch parses that with the field's mapping).
+ */
+export function timestampValue(rule: TimestampSpec, ms: number): string | number {
   if (rule.timestampType === 'unix') return Math.floor(ms / 1000);
   if (rule.timestampType === 'unix_ms') return ms;
+  if (rule.timestampType === 'custom') return strftime(rule.timestampFormat ?? DEFAULT_TIMESTAMP_FORMAT, new Date(ms));
   return new Date(ms).toISOString();
 }
 
 /** Event time of a document in ms, or undefined when the field is missing or unreadable. */
-export function eventTimeMs(rule: Pick<RuleDefinition, 'timestampType' | 'timestampField'>, source: Record<string, unknown>): number | undefined {
+export function eventTimeMs(rule: TimestampSpec & Pick<RuleDefinition, 'timestampField'>, source: Record<string, unknown>): number | undefined {
   const raw = lookupField(source, rule.timestampField);
   if (raw === undefined || raw === null) return undefined;
+  if (rule.timestampType === 'custom') return typeof raw === 'string' ? strptimeMs(raw, rule.timestampFormat ?? DEFAULT_TIMESTAMP_FORMAT) : undefined;
   if (rule.timestampType === 'unix') return typeof raw === 'number' ? raw * 1000 : Number(raw) * 1000 || undefined;
   if (rule.timestampType === 'unix_ms') return typeof raw === 'number' ? raw : Number(raw) || undefined;
   const ms = typeof raw === 'number' ? raw : Date.parse(String(raw));

@@ -4,6 +4,7 @@ import { suggest } from '../config/suggest.ts';
 import { validate } from '../config/validate.ts';
 import { KNOWN_ALERTERS, REQUIRED_ALERTER_OPTIONS } from './alerter-options.ts';
 import type { MergedRule } from './imports.ts';
+import { unknownDirectives } from '../query/strptime.ts';
 import { refusalOf } from './refused-options.ts';
 import { alerterEntrySchema, TIMESTAMP_TYPES } from './schema.ts';
 
@@ -107,15 +108,12 @@ export function checkRule(ctx: CheckContext): void {
   }
   checkAggregation(ctx);
   checkRefused(ctx);
+  checkTimestampFormat(ctx);
   checkFilterEntries(ctx);
+  // Defaults given in code rather than through config.yaml's schema.
   const defaultType = ctx.defaults.timestamp_type;
-  if (!has('timestamp_type') && defaultType !== undefined) {
-    const refused = refusalOf('timestamp_type', defaultType);
-    if (!(TIMESTAMP_TYPES as readonly unknown[]).includes(defaultType)) {
-      ctx.report([], 'timestamp_type', `${JSON.stringify(defaultType)} (the global default) is not supported; expected one of ${TIMESTAMP_TYPES.join(', ')}`);
-    } else if (refused) {
-      ctx.report([], 'timestamp_type', `${JSON.stringify(defaultType)} (the global default): ${refused.reason}`);
-    }
+  if (!has('timestamp_type') && defaultType !== undefined && !(TIMESTAMP_TYPES as readonly unknown[]).includes(defaultType)) {
+    ctx.report([], 'timestamp_type', `${JSON.stringify(defaultType)} (the global default) is not supported; expected one of ${TIMESTAMP_TYPES.join(', ')}`);
   }
 }
 
@@ -172,4 +170,16 @@ function checkFilterEntries(ctx: CheckContext): void {
       }
     }
   });
+}
+
+/** timestamp_type: custom reads and writes timestamp_format; a directive it does not know is named. */
+function checkTimestampFormat(ctx: CheckContext): void {
+  const v = ctx.merged.value;
+  const type = v.timestamp_type ?? ctx.defaults.timestamp_type;
+  const format = v.timestamp_format ?? ctx.defaults.timestamp_format;
+  if (type !== 'custom' || typeof format !== 'string') return;
+  const unknown = unknownDirectives(format);
+  if (unknown.length > 0) {
+    ctx.report(['timestamp_format'], 'timestamp_format', `${unknown.join(', ')} cannot be read back from documents; use %Y %y %m %d %H %I %p %M %S %f %z %Z %j %b %B %a %A %T %F`);
+  }
 }

@@ -40,6 +40,7 @@ export function normaliseRule(
     filter: get<Record<string, unknown>[]>('filter') ?? [],
     timestampField: get<string>('timestamp_field') ?? '@timestamp',
     timestampType: get<RuleDefinition['timestampType']>('timestamp_type') ?? 'iso',
+    timestampFormat: get<string>('timestamp_format'),
     queryKey,
     runEveryMs: durationMs(own('run_every')) ?? config.runEveryMs,
     bufferTimeMs: durationMs(own('buffer_time')) ?? config.bufferTimeMs,

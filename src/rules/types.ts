@@ -57,7 +57,9 @@ export interface RuleDefinition {
   /** ElastAlert2's `filter`: a list of query DSL clauses, ANDed. */
   filter: Record<string, unknown>[];
   timestampField: string;
-  timestampType: 'iso' | 'unix' | 'unix_ms';
+  timestampType: 'iso' | 'unix' | 'unix_ms' | 'custom';
+  /** Python strftime format of the timestamp field with timestampType custom. */
+  timestampFormat?: string | undefined;
   /** Fields of the query key; several for a compound key. Undefined without query_key. */
   queryKey: string[] | undefined;
   runEveryMs: number;

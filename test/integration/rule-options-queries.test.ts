@@ -63,3 +63,33 @@ alert: [stdout]
     await es.client.indices.delete({ index });
   });
 });
+
+describe('timestamp_type: custom', () => {
+  it('queries and reads a timestamp written in timestamp_format', async () => {
+    const index = uniqueName('logs-custom-ts');
+    const now = Date.now();
+    await es.client.indices.create({ index, mappings: { properties: { ts: { type: 'date', format: 'yyyy/MM/dd HH:mm:ss' } } } });
+    const pad = (n: number): string => String(n).padStart(2, '0');
+    const fmt = (ms: number): string => {
+      const d = new Date(ms);
+      return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+    };
+    // One inside the window, one before it: the range query must compare them as times.
+    await indexDocs(es, index, [{ ts: fmt(now - 2 * MIN), user: 'in' }, { ts: fmt(now - 90 * MIN), user: 'out' }]);
+    const rule = `name: Custom ts
+type: any
+index: ${index}
+timestamp_field: ts
+timestamp_type: custom
+timestamp_format: "%Y/%m/%d %H:%M:%S"
+alert: [stdout]
+`;
+    const { engine, printed } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), uniqueName('wb-ts'), { buffer_time: { minutes: 30 } }), now);
+    const outcome = await engine.runOne('Custom ts');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.hits).toBe(1);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toContain('user: in');
+    await es.client.indices.delete({ index });
+  });
+});

@@ -17,7 +17,6 @@ describe('options lint refuses by name, with the reason', () => {
     ['match_enhancements: [my.Enhancement]\n', 'r.yaml:5: rule "R": match_enhancements: Python enhancement modules cannot run in LogWarden'],
     ['es_host: other-cluster\n', 'r.yaml:5: rule "R": es_host: a rule cannot name its own cluster in LogWarden'],
     ['statsd_host: localhost\n', 'r.yaml:5: rule "R": statsd_host: statsd is not supported: scrape the Prometheus endpoint /metrics'],
-    ['timestamp_type: custom\ntimestamp_format: "%Y"\n', 'r.yaml:5: rule "R": timestamp_type: custom timestamps (timestamp_format) are not supported yet'],
     ['use_local_time: true\n', 'r.yaml:5: rule "R": use_local_time: times in alerts are UTC'],
     ['filter:\n  - eql: "process where true"\n', 'r.yaml:6: rule "R": filter[0].eql: EQL (_eql/search) queries are not supported by LogWarden yet'],
     ['filter:\n  - esql: "FROM logs"\n', 'r.yaml:6: rule "R": filter[0].esql: ES|QL (_query) queries are not supported by LogWarden yet'],
@@ -51,5 +50,21 @@ describe('options lint refuses by name, with the reason', () => {
     const loaded = loadRules(configFor(one, { rulesFolders: [one, two] }), {});
     expect(loaded.problems).toEqual([]);
     expect(loaded.rules.map((r) => r.name).sort()).toEqual(['R', 'S']);
+  });
+});
+
+describe('timestamp_type: custom', () => {
+  it('is accepted with a format it can read back', () => {
+    expect(problems(`${base}timestamp_type: custom\ntimestamp_format: "%Y/%m/%d %H:%M:%S"\n`)).toEqual([]);
+  });
+
+  it('names a directive it cannot read back', () => {
+    expect(problems(`${base}timestamp_type: custom\ntimestamp_format: "%Y %Q"\n`)).toEqual([
+      'r.yaml:6: rule "R": timestamp_format: %Q cannot be read back from documents; use %Y %y %m %d %H %I %p %M %S %f %z %Z %j %b %B %a %A %T %F',
+    ]);
+  });
+
+  it('refuses the Python expressions', () => {
+    expect(problems(`${base}timestamp_type: custom\ntimestamp_format_expr: "ts.replace('x', 'y')"\n`)[0]).toContain('timestamp_format_expr: a Python expression, which LogWarden cannot evaluate');
   });
 });
