@@ -54,7 +54,11 @@ const common: Record<string, Schema> = {
   aggregation_key: strOrList,
   aggregate_by_match_time: bool,
   aggregation_alert_time_compared_with_timestamp_field: bool,
-  summary_table_fields: strList,
+  // A field name, or {path: field, header: column title} (ElastAlert2 2.31).
+  summary_table_fields: {
+    type: ['string', 'array'],
+    items: { anyOf: [str, { type: 'object', properties: { path: nonEmpty, header: str }, required: ['path'], additionalProperties: false }] },
+  },
   summary_table_type: { enum: ['ascii', 'html', 'markdown'] },
   summary_table_max_rows: atLeastZero,
   summary_prefix: str,

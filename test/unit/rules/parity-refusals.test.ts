@@ -68,3 +68,13 @@ describe('timestamp_type: custom', () => {
     expect(problems(`${base}timestamp_type: custom\ntimestamp_format_expr: "ts.replace('x', 'y')"\n`)[0]).toContain('timestamp_format_expr: a Python expression, which LogWarden cannot evaluate');
   });
 });
+
+describe('summary_table_fields', () => {
+  it('takes names and {path, header} entries', () => {
+    expect(problems(`${base}aggregation: {minutes: 5}\nsummary_table_fields: [user.name, {path: source.ip, header: Source}]\n`)).toEqual([]);
+  });
+
+  it('names an entry without a path', () => {
+    expect(problems(`${base}aggregation: {minutes: 5}\nsummary_table_fields: [{header: Source}]\n`).join('\n')).toContain('summary_table_fields[0]');
+  });
+});
