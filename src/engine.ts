@@ -11,6 +11,7 @@ import { runnableProblems } from './rules/runnable.ts';
 import type { RuleDefinition } from './rules/types.ts';
 import { createRuleType } from './ruletypes/index.ts';
 import type { AnyRuleType } from './run/evaluate.ts';
+import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
 import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
 import { Outbox } from './deliver/outbox.ts';
 import type { DeliveryHooks, SendContext } from './deliver/send.ts';
@@ -55,6 +56,7 @@ export class Engine {
   private readonly opts: EngineOptions;
   private readonly clock: Clock;
   private rules = new Map<string, LoadedRule>();
+  private lastTicks = new Map<string, number>();
   private scheduler: Scheduler | undefined;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -168,7 +170,8 @@ export class Engine {
       clock: this.clock,
       concurrency: this.opts.config.maxThreads,
       maxJitterMs: 5_000,
-      execute: async (name, _nowMs, dueMs) => {
+      execute: async (name, nowMs, dueMs) => {
+        if (!this.executionAllowed(name, nowMs)) return;
         await this.runOne(name, undefined, dueMs);
       },
       onSkipped: (name) => {
@@ -180,6 +183,16 @@ export class Engine {
     this.scheduler.start();
     this.scheduleDeliveries();
     if (options.watch !== false) this.watchRules();
+  }
+
+  /** limit_execution: whether the rule's cron fired since its previous tick (the first tick looks back run_every). */
+  private executionAllowed(name: string, nowMs: number): boolean {
+    const loaded = this.rules.get(name);
+    const spec = loaded ? limitExecutionOf(loaded.rule) : undefined;
+    if (!loaded || !spec) return true;
+    const previous = this.lastTicks.get(name) ?? nowMs - loaded.rule.runEveryMs;
+    this.lastTicks.set(name, nowMs);
+    return executionAllowed(spec, previous, nowMs);
   }
 
   private scheduleDeliveries(): void {

@@ -63,7 +63,6 @@ export const REFUSED_RULE_OPTIONS: Readonly<Record<string, Refusal>> = {
   include_match_in_root: { reason: 'the writeback index has a strict mapping, so match fields stay under match_body', when: (v) => v === true },
   include_rule_params_in_first_match_only: { reason: 'not supported yet: include_rule_params_in_matches adds the options to every match', when: (v) => v === true },
   include_fields: { reason: 'not an option ElastAlert2 reads; use include to restrict the fields read' },
-  limit_execution: { reason: 'not implemented yet: the rule would run at every run_every; use is_enabled, or aggregation with a schedule to send on a timetable' },
   aggregation_alert_time_compared_with_timestamp_field: { reason: 'not supported yet: aggregation windows start at the time of the first match\'s processing (use aggregate_by_match_time for event time)', when: (v) => v === true },
   kibana_discover_security_tenant: { reason: 'not supported yet: the Discover link carries no tenant; open it in the right tenant' },
   notify_email: { reason: NO_NOTIFY },

@@ -4,6 +4,7 @@ import { compileRuleJinja } from '../alert/jinja.ts';
 import type { ConfigProblem } from '../config/errors.ts';
 import { silentLogger } from '../log.ts';
 import { createRuleType } from '../ruletypes/index.ts';
+import { limitExecutionOf } from '../run/limit-execution.ts';
 import { aggregationOf } from '../suppress/aggregation.ts';
 import type { RuleDefinition } from './types.ts';
 
@@ -45,6 +46,11 @@ export function runnableProblems(rule: RuleDefinition, root: string): ConfigProb
     aggregationOf(rule);
   } catch (error) {
     problems.push(problemFrom(rule, error, 'aggregation'));
+  }
+  try {
+    limitExecutionOf(rule);
+  } catch (error) {
+    problems.push(problemFrom(rule, error, 'limit_execution'));
   }
   try {
     createAlerters(rule, { log: silentLogger(), out: () => undefined });
