@@ -28,7 +28,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .description('connect to Elasticsearch, create the writeback indices (idempotent) and report the cluster version')
     .option('-c, --config <file>', 'config file (default: ./config.yaml, or $LOGWARDEN_CONFIG)')
     .option('--provision', 'start a local Elasticsearch for this command as the tests do (ES_URL, Docker, or Java + Maven) and stop it afterwards')
-    .action(async (opts: { config?: string; provision?: boolean }) => {
+    .option('--recreate', 'delete the writeback indices first and create them anew: their alerts, silences and status are LOST (elastalert-create-index --recreate)')
+    .option('--old-index <base>', 'copy the writeback indices of this older base name into the new ones (elastalert-create-index --old-index)')
+    .action(async (opts: { config?: string; provision?: boolean; recreate?: boolean; oldIndex?: string }) => {
       code = await initCommand(opts, io);
     });
 

@@ -2,11 +2,16 @@ import { loadConfig } from '../../config/load-config.ts';
 import { clusterVersion, createEsClient, settingsFromConnection } from '../../es/client.ts';
 import { provisionElasticsearch, type ProvisionedCluster } from '../../es/provision/index.ts';
 import { initWriteback } from '../../writeback/init.ts';
+import { copyWriteback, deleteWriteback } from '../../writeback/recreate.ts';
 import type { CliIO } from '../io.ts';
 
 export interface InitOptions {
   config?: string;
   provision?: boolean;
+  /** elastalert-create-index --recreate: delete the writeback indices first (their data is lost). */
+  recreate?: boolean;
+  /** elastalert-create-index --old-index: copy the writeback of this older base name into the new one. */
+  oldIndex?: string;
 }
 
 /**
@@ -30,7 +35,18 @@ export async function initCommand(opts: InitOptions, io: CliIO): Promise<number>
   try {
     const version = await clusterVersion(es);
     io.out(`Connected to Elasticsearch ${version} at ${es.url}`);
+    if (opts.oldIndex !== undefined && opts.oldIndex === config.writebackIndex) {
+      io.err(`--old-index ${opts.oldIndex} is the writeback index itself; give the old base name to copy from.`);
+      return 2;
+    }
+    if (opts.recreate) for (const index of await deleteWriteback(es, config.writebackIndex)) io.out(`  ${index.padEnd(32)} deleted`);
     for (const r of await initWriteback(es, config.writebackIndex)) io.out(`  ${r.index.padEnd(32)} ${r.action}`);
+    if (opts.oldIndex !== undefined) {
+      const copies = await copyWriteback(es, opts.oldIndex, config.writebackIndex);
+      if (copies.length === 0) io.err(`No writeback index of "${opts.oldIndex}" found; nothing copied.`);
+      for (const c of copies) io.out(`  ${c.to.padEnd(32)} ${c.copied} copied from ${c.from}${c.failed ? `, ${c.failed} refused by the mapping` : ''}`);
+      if (copies.some((c) => c.failed > 0)) return 1;
+    }
     io.out(`Writeback indices ready (base name "${config.writebackIndex}").`);
     return 0;
   } finally {
