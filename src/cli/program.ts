@@ -127,11 +127,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--count-only', 'only count the documents matching the filter, per day')
     .option('--schema-only', 'only validate the rule, as lint does; no Elasticsearch')
     .option('--formatted-output', 'print the report as JSON')
-    .option('--data <file>', 'feed documents from a JSON array or NDJSON file instead of querying (the rule\'s filter is NOT applied); any and frequency rules only')
+    .option('--data <file>', 'documents from a JSON array or NDJSON file, put in a throwaway index and queried with the rule\'s filter; any rule type')
+    .option('--save-json <file>', 'write the documents the rule\'s query returns over the range to this file (JSON array of hits)')
+    .option('--use-downloaded', 'with --save-json: replay from the saved file instead of the live indices')
+    .option('--stop-error', 'stop at the first error (the replay always does; accepted for ElastAlert2 scripts)')
     .option('--alert', 'send the alerts through the rule\'s real alerters (default: capture them, send nothing)')
     .option('--max-query-size <n>', 'documents per search page (default: the rule\'s max_query_size)', wholeNumber(1))
     .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-test-rule-<random>, deleted afterwards)')
-    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string }) => {
+    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string; saveJson?: string; useDownloaded?: boolean; stopError?: boolean }) => {
       code = await testRuleCommand({ rule, ...opts }, io, { progress: terminalProgress() });
     });
 
