@@ -4,6 +4,7 @@ import { EsError } from '../es/errors.ts';
 import type { CountEntry, RuleDefinition, RuleEvent } from '../rules/types.ts';
 import { queryKeyValue } from '../ruletypes/fields.ts';
 import { eventTimeMs, indexFor, windowQuery } from './build.ts';
+import { fetchPiped, pipedQuery } from './eql.ts';
 
 export interface FetchResult {
   events: RuleEvent[];
@@ -22,6 +23,8 @@ const SEARCH_OPTIONS = { ignore_unavailable: true, allow_no_indices: true, expan
  * consistent while logs keep arriving. Never unbounded: stops at `maxDocs`.
  */
 export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number, maxDocs = maxDocsOf(rule)): Promise<FetchResult> {
+  // eql:/esql: filter entries go to their own endpoints (ElastAlert2 2.31).
+  if (pipedQuery(rule)) return fetchPiped(es, rule, startMs, endMs);
   const index = indexFor(rule, startMs, endMs);
   const query = windowQuery(rule, startMs, endMs);
   const pageSize = Math.min(rule.maxQuerySize, maxDocs);

@@ -154,20 +154,21 @@ function checkRefused(ctx: CheckContext): void {
 }
 
 /**
- * ElastAlert2 2.31 sends `eql:` and `esql:` filter entries to the EQL and ES|QL endpoints rather
- * than _search. LogWarden does not route them yet; taking them as query clauses would run a
- * different query without a word, so the rule is refused.
+ * ElastAlert2 2.31 sends an `eql:` or `esql:` filter entry to the EQL or ES|QL endpoint, the
+ * other entries becoming that request's filter (src/query/eql.ts). One such entry per rule, and
+ * its query must be text; whether the rule type can use it is checked when the rule is taken on.
  */
 function checkFilterEntries(ctx: CheckContext): void {
   const filter = ctx.merged.value.filter;
   if (!Array.isArray(filter)) return;
+  let piped = 0;
   filter.forEach((entry: unknown, i) => {
     if (!isObject(entry)) return;
     for (const key of ['eql', 'esql'] as const) {
-      if (key in entry) {
-        const what = key === 'eql' ? 'EQL (_eql/search)' : 'ES|QL (_query)';
-        ctx.report(['filter', i, key], `filter[${i}].${key}`, `${what} queries are not supported by LogWarden yet; write the condition as query DSL (a bool, term or query_string clause) instead`);
-      }
+      if (!(key in entry)) continue;
+      if (typeof entry[key] !== 'string' || entry[key] === '') ctx.report(['filter', i, key], `filter[${i}].${key}`, `expected the ${key === 'eql' ? 'EQL' : 'ES|QL'} query as text`);
+      else if (Object.keys(entry).length > 1) ctx.report(['filter', i, key], `filter[${i}].${key}`, 'must be the only key of its filter entry');
+      else if (++piped > 1) ctx.report(['filter', i, key], `filter[${i}].${key}`, 'a rule can have one eql or esql entry; AND the conditions inside the query');
     }
   });
 }

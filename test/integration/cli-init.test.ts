@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { uniqueName } from '../support/es.ts';
+import { dropIndices } from '../support/cleanup.ts';
+import { testEs, uniqueName } from '../support/es.ts';
 
 const bin = fileURLToPath(new URL('../../bin/logwarden.js', import.meta.url));
 
@@ -37,7 +38,7 @@ describe('logwarden init', () => {
 });
 
 describe('logwarden init --recreate and --old-index', () => {
-  it('--old-index copies an older writeback into the new one; --recreate empties it', () => {
+  it('--old-index copies an older writeback into the new one; --recreate empties it', async () => {
     const oldBase = uniqueName('cli-old');
     const base = uniqueName('cli-new');
     const run = (args: string[], wb: string): { status: number | null; stdout: string } => spawnSync(process.execPath, [bin, 'init', ...args], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb }, encoding: 'utf8' });
@@ -57,5 +58,8 @@ describe('logwarden init --recreate and --old-index', () => {
     expect(recreated.stdout.match(/ created$/gm)).toHaveLength(6);
     const after = spawnSync(process.execPath, [bin, 'silences', '--json'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: base }, encoding: 'utf8' });
     expect(after.stdout).not.toContain('"R"');
+    const es = testEs();
+    await dropIndices(es, [oldBase, base]);
+    await es.close();
   });
 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strftime } from '../../src/query/build.ts';
+import { dropIndices } from '../support/cleanup.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
 const bin = fileURLToPath(new URL('../../bin/logwarden.js', import.meta.url));
@@ -39,7 +40,7 @@ describe('an ElastAlert2 config.yaml, unchanged', () => {
       // The FileHandler of `logging` gets the log lines (the formatter is noted at start, at warn level).
       expect(readFileSync(logFile, 'utf8')).toContain('Python format strings are not used');
     } finally {
-      await es.client.indices.delete({ index: `${prefix}-*` }).catch(() => undefined);
+      await dropIndices(es, [env.PARITY_WRITEBACK ?? ''], [index]);
       await es.close();
     }
   });

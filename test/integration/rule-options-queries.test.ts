@@ -1,9 +1,21 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
+import { dropIndices } from '../support/cleanup.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
 const es = testEs();
-afterAll(() => es.close());
+const writebacks: string[] = [];
+afterAll(async () => {
+  await dropIndices(es, writebacks);
+  await es.close();
+});
+
+/** A writeback base name, dropped after the tests. */
+function wbName(prefix: string): string {
+  const name = uniqueName(prefix);
+  writebacks.push(name);
+  return name;
+}
 
 const MIN = 60_000;
 
@@ -27,7 +39,7 @@ top_count_keys: [user.name]
 top_count_number: 2
 alert: [stdout]
 `;
-    const config = testConfig(rulesFolder({ 'top.yaml': rule }), uniqueName('wb-top'), { buffer_time: { minutes: 30 } });
+    const config = testConfig(rulesFolder({ 'top.yaml': rule }), wbName('wb-top'), { buffer_time: { minutes: 30 } });
     const { engine, printed } = await testEngine(es, config, now);
     const [outcome] = await engine.runAllOnce({ startMs: now - 20 * MIN, endMs: now });
     expect(outcome?.error).toBeUndefined();
@@ -54,9 +66,9 @@ scan_entire_timeframe: ${scan}
 alert: [stdout]
 `;
     // buffer_time 5 minutes: without scan_entire_timeframe the events 40 minutes ago are not read.
-    const without = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule(false) }), uniqueName('wb-scan'), { buffer_time: { minutes: 5 } }), now);
+    const without = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule(false) }), wbName('wb-scan'), { buffer_time: { minutes: 5 } }), now);
     expect((await without.engine.runOne('Root thrice')).hits).toBe(0);
-    const withScan = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule(true) }), uniqueName('wb-scan'), { buffer_time: { minutes: 5 } }), now);
+    const withScan = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule(true) }), wbName('wb-scan'), { buffer_time: { minutes: 5 } }), now);
     const outcome = await withScan.engine.runOne('Root thrice');
     expect(outcome.hits).toBe(3);
     expect(withScan.printed).toHaveLength(1);
@@ -84,12 +96,39 @@ timestamp_type: custom
 timestamp_format: "%Y/%m/%d %H:%M:%S"
 alert: [stdout]
 `;
-    const { engine, printed } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), uniqueName('wb-ts'), { buffer_time: { minutes: 30 } }), now);
+    const { engine, printed } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), wbName('wb-ts'), { buffer_time: { minutes: 30 } }), now);
     const outcome = await engine.runOne('Custom ts');
     expect(outcome.error).toBeUndefined();
     expect(outcome.hits).toBe(1);
     expect(printed).toHaveLength(1);
     expect(printed[0]).toContain('user: in');
+    await es.client.indices.delete({ index });
+  });
+});
+
+describe('eql and esql filter entries', () => {
+  // ElastAlert2 2.31 sends them to their own endpoints. Where the cluster has the module, the
+  // rule reads the events it returns; where it lacks it (stripped distributions), the run fails
+  // saying so. Both outcomes are asserted, whichever this cluster gives.
+  it.each([
+    ['eql', 'any where user.name == "root"', 'this cluster has no EQL endpoint (_eql/search)'],
+    ['esql', 'FROM INDEX | WHERE user.name == "root" | KEEP @timestamp, user.name', 'this cluster has no ES|QL endpoint (_query)'],
+  ])('%s: the query goes to its endpoint, never into _search', async (kind, query, missing) => {
+    const index = uniqueName(`logs-${kind}`);
+    const now = Date.now();
+    await es.client.indices.create({ index, mappings: { properties: { '@timestamp': { type: 'date' }, user: { properties: { name: { type: 'keyword' } } } } } });
+    await indexDocs(es, index, [{ '@timestamp': new Date(now - MIN).toISOString(), user: { name: 'root' } }, { '@timestamp': new Date(now - MIN).toISOString(), user: { name: 'alice' } }]);
+    const rule = `name: Piped\ntype: any\nindex: ${index}\nfilter:\n  - ${kind}: '${query.replace('INDEX', index)}'\nalert: [stdout]\n`;
+    const { engine, printed } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), wbName('wb-piped'), { buffer_time: { minutes: 30 } }), now);
+    const outcome = await engine.runOne('Piped');
+    if (outcome.error) {
+      expect(outcome.error.message).toContain(missing);
+      expect(printed).toEqual([]);
+    } else {
+      expect(outcome.hits).toBe(1);
+      expect(printed.join('\n')).toContain('root');
+      expect(printed.join('\n')).not.toContain('alice');
+    }
     await es.client.indices.delete({ index });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { formatProblem } from '../../../src/config/errors.ts';
 import { loadRuleFile, loadRules } from '../../../src/rules/load-rules.ts';
+import { runnableProblems } from '../../../src/rules/runnable.ts';
 import { configFor, tempFolder } from './helpers.ts';
 
 const base = 'name: R\ntype: any\nindex: logs\nalert: [stdout]\n';
@@ -18,8 +19,6 @@ describe('options lint refuses by name, with the reason', () => {
     ['es_host: other-cluster\n', 'r.yaml:5: rule "R": es_host: a rule cannot name its own cluster in LogWarden'],
     ['statsd_host: localhost\n', 'r.yaml:5: rule "R": statsd_host: statsd is not supported: scrape the Prometheus endpoint /metrics'],
     ['use_local_time: true\n', 'r.yaml:5: rule "R": use_local_time: times in alerts are UTC'],
-    ['filter:\n  - eql: "process where true"\n', 'r.yaml:6: rule "R": filter[0].eql: EQL (_eql/search) queries are not supported by LogWarden yet'],
-    ['filter:\n  - esql: "FROM logs"\n', 'r.yaml:6: rule "R": filter[0].esql: ES|QL (_query) queries are not supported by LogWarden yet'],
   ])('%s', (extra, expected) => {
     expect(problems(base + extra).some((p) => p.startsWith(expected))).toBe(true);
   });
@@ -76,5 +75,28 @@ describe('summary_table_fields', () => {
 
   it('names an entry without a path', () => {
     expect(problems(`${base}aggregation: {minutes: 5}\nsummary_table_fields: [{header: Source}]\n`).join('\n')).toContain('summary_table_fields[0]');
+  });
+});
+
+describe('eql and esql filter entries', () => {
+  it('a rule that reads documents takes one', () => {
+    expect(problems(`${base}filter:\n  - term: {a: 1}\n  - eql: "process where true"\n`)).toEqual([]);
+  });
+
+  it('one per rule, alone in its entry, as text', () => {
+    expect(problems(`${base}filter:\n  - eql: "any where true"\n  - esql: "FROM logs"\n  - {eql: "x", term: {a: 1}}\n  - eql: 5\n`)).toEqual([
+      'r.yaml:7: rule "R": filter[1].esql: a rule can have one eql or esql entry; AND the conditions inside the query',
+      'r.yaml:8: rule "R": filter[2].eql: must be the only key of its filter entry',
+      'r.yaml:9: rule "R": filter[3].eql: expected the EQL query as text',
+    ]);
+  });
+
+  it('a rule that counts in Elasticsearch cannot use one, and is told why', () => {
+    const dir = tempFolder({ 'r.yaml': 'name: R\ntype: frequency\nindex: logs\nnum_events: 3\ntimeframe: {minutes: 5}\nuse_count_query: true\nfilter:\n  - eql: "any where true"\nalert: [stdout]\n' });
+    const rule = loadRuleFile(path.join(dir, 'r.yaml'), configFor(dir), {}).rule;
+    if (!rule) throw new Error('expected the rule to load');
+    expect(runnableProblems(rule, dir).map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'filter.eql: type "frequency" (as configured) counts in Elasticsearch, which needs query DSL; eql queries work with rules that read documents (any, or frequency without use_count_query/use_terms_query)',
+    ]);
   });
 });
