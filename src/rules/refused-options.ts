@@ -64,7 +64,7 @@ export const REFUSED_RULE_OPTIONS: Readonly<Record<string, Refusal>> = {
   include_rule_params_in_first_match_only: { reason: 'not supported yet: include_rule_params_in_matches adds the options to every match', when: (v) => v === true },
   include_fields: { reason: 'not an option ElastAlert2 reads; use include to restrict the fields read' },
   aggregation_alert_time_compared_with_timestamp_field: { reason: 'not supported yet: aggregation windows start at the time of the first match\'s processing (use aggregate_by_match_time for event time)', when: (v) => v === true },
-  kibana_discover_security_tenant: { reason: 'not supported yet: the Discover link carries no tenant; open it in the right tenant' },
+  kibana_discover_security_tenant: { reason: 'only used by ElastAlert2 when shortening Discover URLs through Kibana\'s API, which LogWarden does not do; open the full link in the right tenant' },
   notify_email: { reason: NO_NOTIFY },
 };
 
