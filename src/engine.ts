@@ -12,6 +12,7 @@ import type { RuleDefinition } from './rules/types.ts';
 import { createRuleType } from './ruletypes/index.ts';
 import type { AnyRuleType } from './run/evaluate.ts';
 import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
+import { errorNotifier, type ErrorNotifier } from './run/notify-errors.ts';
 import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
 import { Outbox } from './deliver/outbox.ts';
 import type { DeliveryHooks, SendContext } from './deliver/send.ts';
@@ -57,6 +58,7 @@ export class Engine {
   private readonly clock: Clock;
   private rules = new Map<string, LoadedRule>();
   private lastTicks = new Map<string, number>();
+  private readonly notifyError: ErrorNotifier | undefined;
   private scheduler: Scheduler | undefined;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -68,6 +70,7 @@ export class Engine {
     this.clock = opts.clock ?? systemClock;
     this.store = new WritebackStore(opts.es, opts.config.writebackIndex);
     this.outbox = new Outbox(opts.es, opts.config.writebackIndex);
+    this.notifyError = errorNotifier(opts.config, opts.log, opts.env);
   }
 
   /**
@@ -132,11 +135,13 @@ export class Engine {
     // ElastAlert2's disable_rules_on_error: a failure that is not a passing cluster problem stops the
     // rule until its file changes (the reload takes it on again); others keep their schedule.
     const passing = outcome.error instanceof EsError && outcome.error.retryable;
-    if (outcome.error && !passing && this.opts.config.disableRulesOnError && this.rules.get(name) === loaded) {
+    const disable = Boolean(outcome.error && !passing && this.opts.config.disableRulesOnError && this.rules.get(name) === loaded);
+    if (disable) {
       this.rules.delete(name);
       this.scheduler?.remove(name);
       this.opts.log.error(`${loaded.rule.file}: rule "${name}" is disabled after its run failed (disable_rules_on_error); fix the file to run it again`);
     }
+    if (outcome.error) await this.notifyError?.(loaded.rule, outcome.error, disable);
     return outcome;
   }
 

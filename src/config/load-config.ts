@@ -50,6 +50,10 @@ export interface LogWardenConfig {
   disableRulesOnError: boolean;
   /** ElastAlert2's add_metadata_alert: rule name, category, description, owner and priority go into each alert's fields. */
   addMetadataAlert: boolean;
+  /** ElastAlert2's notify_email: who gets a mail when a rule's run fails (empty: nobody). */
+  notifyEmail: string[];
+  /** ElastAlert2's notify_all_errors: mail passing cluster errors too. */
+  notifyAllErrors: boolean;
   /** Log level and extra log file from ElastAlert2's `logging` mapping; undefined when not given. */
   logging: LoggingSettings | undefined;
   writebackIndex: string;
@@ -180,6 +184,8 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
     skipInvalid: get<boolean>('skip_invalid') ?? true,
     disableRulesOnError: get<boolean>('disable_rules_on_error') ?? false,
     addMetadataAlert: get<boolean>('add_metadata_alert') ?? false,
+    notifyEmail: ((v) => (typeof v === 'string' ? [v] : v ?? []))(get<string | string[]>('notify_email')),
+    notifyAllErrors: get<boolean>('notify_all_errors') ?? false,
     logging,
     writebackIndex: envIndex ?? get<string>('writeback_index') ?? 'logwarden',
     es,

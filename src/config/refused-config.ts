@@ -1,4 +1,4 @@
-import { ALL_TERMS, NO_MISFIRE, NO_NOTIFY, refusalOf, REFUSED_RULE_OPTIONS, STATSD } from '../rules/refused-options.ts';
+import { ALL_TERMS, NO_MISFIRE, refusalOf, REFUSED_RULE_OPTIONS, STATSD } from '../rules/refused-options.ts';
 import type { ConfigProblem } from './errors.ts';
 import type { YamlSource } from './yaml.ts';
 
@@ -10,8 +10,6 @@ export const REFUSED_CONFIG_KEYS: Readonly<Record<string, { reason: string; when
   statsd_instance_tag: { reason: STATSD },
   statsd_host: { reason: STATSD },
   misfire_grace_time: { reason: NO_MISFIRE },
-  notify_email: { reason: NO_NOTIFY },
-  notify_all_errors: { reason: NO_NOTIFY },
   max_aggregation: { reason: 'LogWarden keeps every match of an aggregation until it is sent and has no cap to set yet; remove it' },
   string_multi_field_name: {
     reason: 'LogWarden finds the aggregatable field from the mapping (x.keyword, else x); only ".keyword" is supported',

@@ -12,7 +12,6 @@ export interface Refusal {
 export const STATSD = 'statsd is not supported: scrape the Prometheus endpoint /metrics of the ops server instead (ops_enabled, ops_port)';
 export const NO_MISFIRE = 'LogWarden never queues a missed run: a late run queries the whole gap since the previous one, so there is no grace period to set';
 export const ALL_TERMS = 'LogWarden counts every term (it pages through all of them), so there is no top-N cut to size; remove it';
-export const NO_NOTIFY = 'e-mail on rule errors is not implemented; watch logwarden_rule_run_errors_total on /metrics or the status page instead';
 
 const CONNECTION = 'a rule cannot name its own cluster in LogWarden: every rule queries the cluster of config.yaml; set this there';
 
@@ -65,7 +64,6 @@ export const REFUSED_RULE_OPTIONS: Readonly<Record<string, Refusal>> = {
   include_fields: { reason: 'not an option ElastAlert2 reads; use include to restrict the fields read' },
   aggregation_alert_time_compared_with_timestamp_field: { reason: 'not supported yet: aggregation windows start at the time of the first match\'s processing (use aggregate_by_match_time for event time)', when: (v) => v === true },
   kibana_discover_security_tenant: { reason: 'only used by ElastAlert2 when shortening Discover URLs through Kibana\'s API, which LogWarden does not do; open the full link in the right tenant' },
-  notify_email: { reason: NO_NOTIFY },
 };
 
 /** The refusal that applies to this value of `key`, if any. */

@@ -58,7 +58,6 @@ describe('ElastAlert2 global keys in config.yaml', () => {
     ['statsd_host', 'localhost', 'statsd is not supported: scrape the Prometheus endpoint /metrics'],
     ['statsd_instance_tag', 'x', 'statsd is not supported'],
     ['misfire_grace_time', 5, 'LogWarden never queues a missed run'],
-    ['notify_email', 'ops@example.com', 'e-mail on rule errors is not implemented'],
     ['max_aggregation', 100, 'has no cap to set yet'],
     ['string_multi_field_name', '.raw', 'only ".keyword" is supported'],
     ['terms_size', 50, 'LogWarden counts every term'],
@@ -66,6 +65,11 @@ describe('ElastAlert2 global keys in config.yaml', () => {
   ])('%s is refused by name with the reason', (key, value, reason) => {
     const message = problemsOf({ [key]: value });
     expect(message).toMatch(new RegExp(`^config\\.yaml: ${key}: .*${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  it('notify_email (one address or a list) and notify_all_errors are read', () => {
+    expect(resolve({ notify_email: 'ops@example.com' })).toMatchObject({ notifyEmail: ['ops@example.com'], notifyAllErrors: false });
+    expect(resolve({ notify_email: ['a@b.c', 'd@e.f'], notify_all_errors: true })).toMatchObject({ notifyEmail: ['a@b.c', 'd@e.f'], notifyAllErrors: true });
   });
 
   it('string_multi_field_name ".keyword" is what LogWarden does and is accepted', () => {

@@ -151,6 +151,8 @@ describe('loadConfig resolves good configs', () => {
     skipInvalid: true,
     disableRulesOnError: false,
     addMetadataAlert: false,
+    notifyEmail: [],
+    notifyAllErrors: false,
     logging: undefined,
     writebackIndex: 'logwarden',
     es: undefined,
