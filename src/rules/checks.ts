@@ -4,6 +4,7 @@ import { suggest } from '../config/suggest.ts';
 import { validate } from '../config/validate.ts';
 import { KNOWN_ALERTERS, REQUIRED_ALERTER_OPTIONS } from './alerter-options.ts';
 import type { MergedRule } from './imports.ts';
+import { isTimeZone } from '../alert/times.ts';
 import { unknownDirectives } from '../query/strptime.ts';
 import { refusalOf } from './refused-options.ts';
 import { alerterEntrySchema, TIMESTAMP_TYPES } from './schema.ts';
@@ -109,6 +110,10 @@ export function checkRule(ctx: CheckContext): void {
   checkAggregation(ctx);
   checkRefused(ctx);
   checkTimestampFormat(ctx);
+  const zone = ctx.merged.value.query_timezone;
+  if (typeof zone === 'string' && zone !== '' && !isTimeZone(zone)) {
+    ctx.report(['query_timezone'], 'query_timezone', `${JSON.stringify(zone)} is not a time zone; use an IANA name such as "Europe/Istanbul" or "UTC"`);
+  }
   checkFilterEntries(ctx);
   // Defaults given in code rather than through config.yaml's schema.
   const defaultType = ctx.defaults.timestamp_type;

@@ -41,6 +41,7 @@ export function normaliseRule(
     timestampField: get<string>('timestamp_field') ?? '@timestamp',
     timestampType: get<RuleDefinition['timestampType']>('timestamp_type') ?? 'iso',
     timestampFormat: get<string>('timestamp_format'),
+    queryTimezone: get<string>('query_timezone') || undefined,
     queryKey,
     runEveryMs: durationMs(own('run_every')) ?? config.runEveryMs,
     bufferTimeMs: durationMs(own('buffer_time')) ?? config.bufferTimeMs,

@@ -60,6 +60,8 @@ export interface RuleDefinition {
   timestampType: 'iso' | 'unix' | 'unix_ms' | 'custom';
   /** Python strftime format of the timestamp field with timestampType custom. */
   timestampFormat?: string | undefined;
+  /** query_timezone: the zone of timestamp_format wall times (custom timestamps) and of alert times. */
+  queryTimezone?: string | undefined;
   /** Fields of the query key; several for a compound key. Undefined without query_key. */
   queryKey: string[] | undefined;
   runEveryMs: number;

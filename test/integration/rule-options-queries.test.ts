@@ -86,14 +86,17 @@ describe('timestamp_type: custom', () => {
       const d = new Date(ms);
       return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
     };
-    // One inside the window, one before it: the range query must compare them as times.
-    await indexDocs(es, index, [{ ts: fmt(now - 2 * MIN), user: 'in' }, { ts: fmt(now - 90 * MIN), user: 'out' }]);
+    // Written as Istanbul wall time (UTC+3 all year), as query_timezone says. One inside the window,
+    // one before it: the range query must compare them as times, in the same zone.
+    const istanbul = (ms: number): string => fmt(ms + 3 * 60 * MIN);
+    await indexDocs(es, index, [{ ts: istanbul(now - 2 * MIN), user: 'in' }, { ts: istanbul(now - 90 * MIN), user: 'out' }, { ts: fmt(now - 2 * MIN - 4 * 60 * MIN), user: 'utc-wall-time-4h-ago' }]);
     const rule = `name: Custom ts
 type: any
 index: ${index}
 timestamp_field: ts
 timestamp_type: custom
 timestamp_format: "%Y/%m/%d %H:%M:%S"
+query_timezone: Europe/Istanbul
 alert: [stdout]
 `;
     const { engine, printed } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), wbName('wb-ts'), { buffer_time: { minutes: 30 } }), now);

@@ -18,7 +18,6 @@ describe('options lint refuses by name, with the reason', () => {
     ['match_enhancements: [my.Enhancement]\n', 'r.yaml:5: rule "R": match_enhancements: Python enhancement modules cannot run in LogWarden'],
     ['es_host: other-cluster\n', 'r.yaml:5: rule "R": es_host: a rule cannot name its own cluster in LogWarden'],
     ['statsd_host: localhost\n', 'r.yaml:5: rule "R": statsd_host: statsd is not supported: scrape the Prometheus endpoint /metrics'],
-    ['use_local_time: true\n', 'r.yaml:5: rule "R": use_local_time: times in alerts are UTC'],
   ])('%s', (extra, expected) => {
     expect(problems(base + extra).some((p) => p.startsWith(expected))).toBe(true);
   });
@@ -98,5 +97,12 @@ describe('eql and esql filter entries', () => {
     expect(runnableProblems(rule, dir).map((p) => `${p.field}: ${p.message}`)).toEqual([
       'filter.eql: type "frequency" (as configured) counts in Elasticsearch, which needs query DSL; eql queries work with rules that read documents (any, or frequency without use_count_query/use_terms_query)',
     ]);
+  });
+});
+
+describe('query_timezone', () => {
+  it('must name a time zone', () => {
+    expect(problems(`${base}query_timezone: Mars/Olympus\n`)).toEqual(['r.yaml:5: rule "R": query_timezone: "Mars/Olympus" is not a time zone; use an IANA name such as "Europe/Istanbul" or "UTC"']);
+    expect(problems(`${base}query_timezone: Europe/Istanbul\nuse_local_time: true\ncustom_pretty_ts_format: "%H:%M"\n`)).toEqual([]);
   });
 });
