@@ -3,6 +3,7 @@ import { createAlerters, type Alerter } from '../alerters/index.ts';
 import { formatProblem } from './config/errors.ts';
 import type { LogWardenConfig } from './config/load-config.ts';
 import type { EsHandle } from './es/client.ts';
+import { EsError } from './es/errors.ts';
 import type { Logger } from './log.ts';
 import type { EngineObserver } from './observe.ts';
 import { loadRules, type LoadedRules } from './rules/load-rules.ts';
@@ -11,6 +12,8 @@ import { runnableProblems } from './rules/runnable.ts';
 import type { RuleDefinition } from './rules/types.ts';
 import { createRuleType } from './ruletypes/index.ts';
 import type { AnyRuleType } from './run/evaluate.ts';
+import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
+import { errorNotifier, type ErrorNotifier } from './run/notify-errors.ts';
 import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
 import { Outbox } from './deliver/outbox.ts';
 import type { DeliveryHooks, SendContext } from './deliver/send.ts';
@@ -35,6 +38,8 @@ export interface EngineOptions {
   log: Logger;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
+  /** `run --rule NAME`: only this rule is taken on (ElastAlert2's --rule). */
+  onlyRule?: string | undefined;
   /** Where the stdout alerter prints. */
   out?: (text: string) => void;
   /** Points in alert delivery where tests (and later, metrics) hook in. */
@@ -66,6 +71,8 @@ export class Engine {
   private readonly opts: EngineOptions;
   private readonly clock: Clock;
   private rules = new Map<string, LoadedRule>();
+  private lastTicks = new Map<string, number>();
+  private readonly notifyError: ErrorNotifier | undefined;
   private scheduler: Scheduler | undefined;
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -84,6 +91,7 @@ export class Engine {
     this.outbox = new Outbox(opts.es, opts.config.writebackIndex, recorded);
     this.writeback = new WritebackGuard({ es: opts.es, base: opts.config.writebackIndex, log: opts.log, clock: this.clock, observer: opts.observer });
     this.indexWatch = new IndexWatch(opts.es);
+    this.notifyError = errorNotifier(opts.config, opts.log, opts.env);
   }
 
   /**
@@ -151,6 +159,7 @@ export class Engine {
     const next = new Map<string, LoadedRule>();
     for (const rule of rules) {
       if (!rule.isEnabled) continue;
+      if (this.opts.onlyRule !== undefined && rule.name !== this.opts.onlyRule) continue;
       const notRunnable = runnableProblems(rule, this.opts.config.rulesFolder);
       if (notRunnable.length > 0) {
         for (const p of notRunnable) {
@@ -198,7 +207,18 @@ export class Engine {
     if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
     // Replays (backtests) write to their own throw-away writeback.
     if (!this.opts.replay) await this.writeback.ensure();
-    return runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
+    const outcome = await runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
+    // ElastAlert2's disable_rules_on_error: a failure that is not a passing cluster problem stops the
+    // rule until its file changes (the reload takes it on again); others keep their schedule.
+    const passing = outcome.error instanceof EsError && outcome.error.retryable;
+    const disable = Boolean(outcome.error && !passing && this.opts.config.disableRulesOnError && this.rules.get(name) === loaded);
+    if (disable) {
+      this.rules.delete(name);
+      this.scheduler?.remove(name);
+      this.opts.log.error(`${loaded.rule.file}: rule "${name}" is disabled after its run failed (disable_rules_on_error); fix the file to run it again`);
+    }
+    if (outcome.error) await this.notifyError?.(loaded.rule, outcome.error, disable);
+    return outcome;
   }
 
   /** `logwarden run --once`: every rule once, concurrently up to max_threads. */
@@ -231,7 +251,8 @@ export class Engine {
     this.scheduler = new Scheduler({
       clock: this.clock,
       concurrency: this.opts.config.maxThreads,
-      execute: async (name, _nowMs, dueMs) => {
+      execute: async (name, nowMs, dueMs) => {
+        if (!this.executionAllowed(name, nowMs)) return;
         await this.runOne(name, undefined, dueMs);
       },
       onSkipped: (name) => {
@@ -243,6 +264,16 @@ export class Engine {
     this.scheduler.start();
     this.scheduleDeliveries();
     if (options.watch !== false) this.watchRules();
+  }
+
+  /** limit_execution: whether the rule's cron fired since its previous tick (the first tick looks back run_every). */
+  private executionAllowed(name: string, nowMs: number): boolean {
+    const loaded = this.rules.get(name);
+    const spec = loaded ? limitExecutionOf(loaded.rule) : undefined;
+    if (!loaded || !spec) return true;
+    const previous = this.lastTicks.get(name) ?? nowMs - loaded.rule.runEveryMs;
+    this.lastTicks.set(name, nowMs);
+    return executionAllowed(spec, previous, nowMs);
   }
 
   private scheduleDeliveries(): void {

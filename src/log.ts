@@ -6,8 +6,12 @@ import { systemClock, type Clock } from './schedule/clock.ts';
 export type { Logger } from 'pino';
 
 export interface LoggerOptions {
-  level?: string;
+  level?: string | undefined;
   pretty?: boolean;
+  /** ElastAlert2's logging.FileHandler: files that get the same lines, appended. */
+  files?: readonly string[];
+  /** Write to stdout instead of stderr (ElastAlert2's StreamHandler to sys.stdout). */
+  stdout?: boolean;
   /** Where lines go instead of stderr (tests). */
   destination?: DestinationStream;
   /** Time for the repeat window; default the system clock, whose timers never keep the process alive. */
@@ -31,15 +35,23 @@ const VOLATILE_FIELDS = new Set(['run_id']);
  * number of repeats: a rule scheduled too often once wrote 10,000 identical lines in 25 seconds.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.level ?? process.env.LOGWARDEN_LOG_LEVEL ?? 'info';
-  const usePretty = options.pretty ?? Boolean(process.stderr.isTTY);
+  // The environment wins over config.yaml's `logging`, so one run can be debugged without editing it.
+  const level = process.env.LOGWARDEN_LOG_LEVEL || options.level || 'info';
+  const fd = options.stdout ? 1 : 2;
+  const usePretty = options.pretty ?? Boolean((options.stdout ? process.stdout : process.stderr).isTTY);
   const repeats = new RepeatLimiter(options.clock ?? unrefClock, options.repeatWindowMs ?? REPEAT_WINDOW_MS);
   const hooks = { logMethod: repeats.hook() };
   if (options.destination) return pino({ level, base: undefined, hooks }, options.destination);
-  if (usePretty) {
-    return pino({ level, hooks }, pretty({ destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }));
+  const console = usePretty
+    ? pretty({ destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true })
+    : pino.destination({ fd, sync: true });
+  const files = options.files ?? [];
+  if (files.length > 0) {
+    // ElastAlert2's logging.FileHandler: the same lines also go to each file, appended.
+    const streams = [{ level, stream: console }, ...files.map((dest) => ({ level, stream: pino.destination({ dest, sync: true, append: true, mkdir: true }) }))];
+    return pino({ level, base: undefined, hooks }, pino.multistream(streams));
   }
-  return pino({ level, base: undefined, hooks }, pino.destination({ fd: 2, sync: true }));
+  return usePretty ? pino({ level, hooks }, console) : pino({ level, base: undefined, hooks }, console);
 }
 
 /** The system clock, except that a pending repeat summary never keeps a finished command running. */

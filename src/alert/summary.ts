@@ -17,6 +17,15 @@ function asciiTable(header: readonly string[], rows: readonly string[][]): strin
   return [line('-'), row(header), line('='), ...rows.flatMap((r) => [row(r), line('-')])].join('\n');
 }
 
+/** A summary_table_fields entry: a field name, or {path, header} to title the column. */
+function summaryColumn(entry: unknown): { path: string; header: string } {
+  if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+    const { path, header } = entry as { path?: unknown; header?: unknown };
+    return { path: String(path), header: typeof header === 'string' ? header : String(path) };
+  }
+  return { path: String(entry), header: String(entry) };
+}
+
 /**
  * ElastAlert2's aggregation summary: a count of each combination of `summary_table_fields`
  * over the aggregated matches, most frequent first, capped at `summary_table_max_rows`, between
@@ -27,7 +36,8 @@ export function summaryTable(rule: RuleDefinition, matches: readonly Fields[], e
   const opts = rule.options;
   const raw = opts.summary_table_fields;
   if (raw === undefined || raw === null) return '';
-  const fields = Array.isArray(raw) ? raw.map(String) : [String(raw)];
+  const columns = (Array.isArray(raw) ? raw : [raw]).map(summaryColumn);
+  const fields = columns.map((c) => c.path);
   const type = (opts.summary_table_type ?? 'ascii') as SummaryTableType;
   const counts = new Map<string, { keys: string[]; count: number }>();
   for (const m of matches) {
@@ -40,7 +50,7 @@ export function summaryTable(rule: RuleDefinition, matches: readonly Fields[], e
   let rows = [...counts.values()].sort((a, b) => b.count - a.count);
   const maxRows = typeof opts.summary_table_max_rows === 'number' ? opts.summary_table_max_rows : undefined;
   if (maxRows !== undefined) rows = rows.slice(0, maxRows);
-  const header = [...fields, 'count'];
+  const header = [...columns.map((c) => c.header), 'count'];
   const prefix = typeof opts.summary_prefix === 'string' ? opts.summary_prefix : '';
   let text = prefix ? `${prefix}\n` : '';
   text += `Aggregation resulted in the following data for summary_table_fields ==> ${pyStr(header)}:\n\n`;

@@ -28,7 +28,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .description('connect to Elasticsearch, create the writeback indices (idempotent) and report the cluster version')
     .option('-c, --config <file>', 'config file (default: ./config.yaml, or $LOGWARDEN_CONFIG)')
     .option('--provision', 'start a local Elasticsearch for this command as the tests do (ES_URL, Docker, or Java + Maven) and stop it afterwards')
-    .action(async (opts: { config?: string; provision?: boolean }) => {
+    .option('--recreate', 'delete the writeback indices first and create them anew: their alerts, silences and status are LOST (elastalert-create-index --recreate)')
+    .option('--old-index <base>', 'copy the writeback indices of this older base name into the new ones (elastalert-create-index --old-index)')
+    .action(async (opts: { config?: string; provision?: boolean; recreate?: boolean; oldIndex?: string }) => {
       code = await initCommand(opts, io);
     });
 
@@ -39,13 +41,17 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .description('run every enabled rule on its schedule until SIGTERM/SIGINT')
     .option(...configOption)
     .option('--once', 'run each rule once and exit (non-zero if any run failed)')
-    .option('--rule <name>', 'only this rule (with --once)')
-    .option('--start <time>', 'window start: ISO time, date, or relative like -2h (implies --once)')
-    .option('--end <time>', 'window end (default: now; implies --once)')
+    .option('--rule <name>', 'only this rule (continuously, or with --once)')
+    .option('--start <time>', 'catch up from this time (ISO time, date, or relative like -2h), then keep running; with --once or --end, run that window and exit')
+    .option('--end <time>', 'window end: run up to this time and exit (default with --start: now)')
     .option('--json', 'with --once: print every rule run and every alert (key, match time, alert id, status per alerter) as JSON on stdout')
     .option('--fail-on-alerts', 'with --once: exit 5 when at least one alert fired (CI gates)')
-    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string; json?: boolean; failOnAlerts?: boolean }) => {
-      code = await runCommand(opts, io);
+    .option('--verbose', 'log at info level (ElastAlert2 --verbose)')
+    .option('--debug', 'log at debug level (ElastAlert2 --debug; alerts are still sent)')
+    .option('--es_debug', 'log every Elasticsearch request (method, path, status) at debug level')
+    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string; json?: boolean; failOnAlerts?: boolean; verbose?: boolean; debug?: boolean; es_debug?: boolean }) => {
+      const { es_debug: esDebug, ...rest } = opts;
+      code = await runCommand({ ...rest, esDebug: Boolean(esDebug) }, io);
     });
 
   program
@@ -128,11 +134,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--formatted-output', 'print the report as JSON (the first 3 alerts; ElastAlert2\'s flag)')
     .option('--json', 'print the report as JSON with every alert (key, match time, alert id, status per alerter)')
     .option('--fail-on-alerts', 'exit 5 when the rule would have alerted (CI gates)')
-    .option('--data <file>', 'feed documents from a JSON array or NDJSON file instead of querying (the rule\'s filter is NOT applied); any and frequency rules only')
+    .option('--data <file>', 'documents from a JSON array or NDJSON file, put in a throwaway index and queried with the rule\'s filter; any rule type')
+    .option('--save-json <file>', 'write the documents the rule\'s query returns over the range to this file (JSON array of hits)')
+    .option('--use-downloaded', 'with --save-json: replay from the saved file instead of the live indices')
+    .option('--stop-error', 'stop at the first error (the replay always does; accepted for ElastAlert2 scripts)')
     .option('--alert', 'send the alerts through the rule\'s real alerters (default: capture them, send nothing)')
     .option('--max-query-size <n>', 'documents per search page (default: the rule\'s max_query_size)', wholeNumber(1))
     .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-test-rule-<random>, deleted afterwards)')
-    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; json?: boolean; failOnAlerts?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string }) => {
+    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; json?: boolean; failOnAlerts?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string; saveJson?: string; useDownloaded?: boolean; stopError?: boolean }) => {
       code = await testRuleCommand({ rule, ...opts }, io, { progress: terminalProgress() });
     });
 

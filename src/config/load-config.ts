@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { otherAlerterOptionPatterns } from '../rules/alerter-options.ts';
 import { configSchema, globalConfigProperties, ruleDefaultProperties } from './config-schema.ts';
+import { refusedConfigProblems } from './refused-config.ts';
+import { loggingSettings, type LoggingSettings } from './logging.ts';
 import { parseDuration } from './duration.ts';
 import { expandEnv, fieldName } from './env.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
@@ -9,6 +12,10 @@ import { describeYamlError, readYamlFile, YamlSyntaxError, type YamlSource } fro
 
 export interface EsSettings {
   url: string;
+  /** More nodes of the same cluster (ElastAlert2's es_hosts); the client spreads requests and fails over. */
+  extraUrls?: string[];
+  /** ElastAlert2's ssl_show_warn: warn at start when certificates are not verified (default true). */
+  sslShowWarn?: boolean;
   username?: string;
   password?: string;
   apiKey?: string;
@@ -23,7 +30,10 @@ export interface EsSettings {
 export interface LogWardenConfig {
   /** The file read, or undefined when running on defaults and environment only. */
   file: string | undefined;
+  /** The first of rulesFolders: where relative rule paths in messages start. */
   rulesFolder: string;
+  /** ElastAlert2's rules_folder may be a list; every folder is loaded. */
+  rulesFolders: string[];
   scanSubdirectories: boolean;
   runEveryMs: number;
   bufferTimeMs: number;
@@ -31,8 +41,21 @@ export interface LogWardenConfig {
   oldQueryLimitMs: number;
   maxQuerySize: number;
   scrollKeepalive: string;
-  termsSize: number;
+  /** Pages of max_query_size read per window at most (ElastAlert2's max_scrolling_count; 0: no limit). */
+  maxScrollingCount: number | undefined;
   maxThreads: number;
+  /** ElastAlert2's skip_invalid: false makes `run` refuse to start when a rule file is invalid. */
+  skipInvalid: boolean;
+  /** ElastAlert2's disable_rules_on_error: a rule whose run fails for a reason other than a passing cluster error stops until reloaded. */
+  disableRulesOnError: boolean;
+  /** ElastAlert2's add_metadata_alert: rule name, category, description, owner and priority go into each alert's fields. */
+  addMetadataAlert: boolean;
+  /** ElastAlert2's notify_email: who gets a mail when a rule's run fails (empty: nobody). */
+  notifyEmail: string[];
+  /** ElastAlert2's notify_all_errors: mail passing cluster errors too. */
+  notifyAllErrors: boolean;
+  /** Log level and extra log file from ElastAlert2's `logging` mapping; undefined when not given. */
+  logging: LoggingSettings | undefined;
   writebackIndex: string;
   /** Undefined when no cluster is configured; commands that need one say so. */
   es: EsSettings | undefined;
@@ -107,6 +130,7 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
   const aboutUnexpanded = (field: string | undefined): boolean =>
     unexpanded.some((f) => f === field || (field !== undefined && (f.startsWith(`${field}.`) || f.startsWith(`${field}[`))));
   const schemaProblems = validate(configSchema, expanded, { file: fileName, source: ctx.source });
+  problems.push(...refusedConfigProblems(expanded, fileName, ctx.source));
   problems.push(...schemaProblems.filter((p) => p.message.startsWith('unknown option') || !aboutUnexpanded(p.field)));
   const envIndex = envValue(ctx.env, 'LOGWARDEN_WRITEBACK_INDEX');
   if (envIndex !== undefined && globalConfigProperties.writeback_index) {
@@ -136,15 +160,18 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
 
   const es = resolveEs(get, ctx, fileName, problems, readSecretFile);
   const ops = resolveOps(get, ctx, fileName, problems, readSecretFile);
-  const ruleDefaults: Record<string, unknown> = {};
-  for (const key of Object.keys(ruleDefaultProperties)) if (key in expanded) ruleDefaults[key] = expanded[key];
+  const ruleDefaults = ruleDefaultsOf(expanded);
+  const logging = loggingSettings(get('logging'), baseDir, (field, message) => problems.push({ file: fileName, line: ctx.source?.lineOf(field.split('.')), field, message }));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const envRules = envValue(ctx.env, 'LOGWARDEN_RULES_FOLDER');
+  const configured = get<string | string[]>('rules_folder') ?? 'rules';
+  // Paths in the file are relative to the file; paths in the environment, like any command-line path, to the cwd.
+  const rulesFolders = envRules !== undefined ? [path.resolve(ctx.cwd, envRules)] : (Array.isArray(configured) ? configured : [configured]).map((f) => path.resolve(baseDir, f));
   return {
     file: ctx.file,
-    // Paths in the file are relative to the file; paths in the environment, like any command-line path, to the cwd.
-    rulesFolder: envRules !== undefined ? path.resolve(ctx.cwd, envRules) : path.resolve(baseDir, get<string>('rules_folder') ?? 'rules'),
+    rulesFolder: rulesFolders[0] ?? path.resolve(baseDir, 'rules'),
+    rulesFolders,
     scanSubdirectories: get<boolean>('scan_subdirectories') ?? true,
     runEveryMs: ms('run_every', MINUTE),
     bufferTimeMs: ms('buffer_time', 15 * MINUTE),
@@ -152,13 +179,30 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
     oldQueryLimitMs: ms('old_query_limit', 7 * DAY),
     maxQuerySize: get<number>('max_query_size') ?? 10_000,
     scrollKeepalive: get<string>('scroll_keepalive') ?? '30s',
-    termsSize: get<number>('terms_size') ?? 50,
+    maxScrollingCount: get<number>('max_scrolling_count'),
     maxThreads: get<number>('max_threads') ?? 10,
+    skipInvalid: get<boolean>('skip_invalid') ?? true,
+    disableRulesOnError: get<boolean>('disable_rules_on_error') ?? false,
+    addMetadataAlert: get<boolean>('add_metadata_alert') ?? false,
+    notifyEmail: ((v) => (typeof v === 'string' ? [v] : v ?? []))(get<string | string[]>('notify_email')),
+    notifyAllErrors: get<boolean>('notify_all_errors') ?? false,
+    logging,
     writebackIndex: envIndex ?? get<string>('writeback_index') ?? 'logwarden',
     es,
     ruleDefaults,
     ...ops,
   };
+}
+
+const ALERTER_PATTERNS = Object.keys(otherAlerterOptionPatterns).map((p) => new RegExp(p));
+
+/** Every rule option given in config.yaml, alerter settings included: ElastAlert2 copies them into each rule. */
+function ruleDefaultsOf(expanded: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(expanded)) {
+    if (Object.hasOwn(ruleDefaultProperties, key) || ALERTER_PATTERNS.some((re) => re.test(key))) defaults[key] = value;
+  }
+  return defaults;
 }
 
 type OpsFields = Pick<LogWardenConfig, 'opsEnabled' | 'opsPort' | 'opsBind' | 'statusPage' | 'statusPageActions' | 'statusPageToken'>;
@@ -226,14 +270,19 @@ function resolveEs(
   if (get('es_password') !== undefined && get('es_password_file') !== undefined) {
     problems.push({ file, line: line('es_password_file'), field: 'es_password_file', message: 'give either es_password or es_password_file, not both' });
   }
+  const hostSettings = esHostSettings(get, env, problems);
   let url = envValue(env, 'ES_URL') ?? get<string>('es_url');
-  const host = get<string>('es_host');
-  if (!url && host) {
-    const scheme = get<boolean>('use_ssl') ? 'https' : 'http';
-    const prefix = (get<string>('es_url_prefix') ?? '').replace(/^\/?/, '/').replace(/\/$/, '');
-    url = `${scheme}://${host}:${get<number>('es_port') ?? 9200}${prefix === '/' ? '' : prefix}`;
-  }
+  const host = hostSettings.host;
+  const nodeUrl = (h: string): string => {
+    // "host:port" as ElastAlert2's es_hosts and ES_HOSTS give them; a bare host takes es_port.
+    const withPort = /:\d+$/.test(h) ? h : `${h}:${hostSettings.port}`;
+    return `${hostSettings.scheme}://${withPort}${hostSettings.prefix}`;
+  };
+  if (!url && host) url = nodeUrl(host);
   if (!url) return undefined;
+  // es_hosts are more nodes of es_host's cluster: a cluster named by ES_URL or es_url stands alone.
+  const fromHost = !envValue(env, 'ES_URL') && get('es_url') === undefined;
+  const extraUrls = fromHost ? hostSettings.hosts.map(nodeUrl).filter((u) => u !== url) : [];
   const username = envValue(env, 'ES_USERNAME') ?? get<string>('es_username');
   const password = envValue(env, 'ES_PASSWORD') ?? get<string>('es_password') ?? readSecretFile('es_password_file');
   const apiKey = envValue(env, 'ES_API_KEY') ?? get<string>('es_api_key') ?? readSecretFile('es_api_key_file');
@@ -247,6 +296,8 @@ function resolveEs(
   }
   return {
     url,
+    ...(extraUrls.length > 0 ? { extraUrls } : {}),
+    ...(get<boolean>('ssl_show_warn') !== undefined ? { sslShowWarn: get<boolean>('ssl_show_warn') } : {}),
     ...(username ? { username, password: password ?? '' } : {}),
     ...(apiKey ? { apiKey } : {}),
     ...(bearer ? { bearer } : {}),
@@ -256,6 +307,42 @@ function resolveEs(
     verifyCerts: get<boolean>('verify_certs') ?? true,
     requestTimeoutMs: (get<number>('es_conn_timeout') ?? 20) * 1000,
   };
+}
+
+interface HostSettings {
+  host: string | undefined;
+  port: number;
+  hosts: string[];
+  scheme: 'http' | 'https';
+  prefix: string;
+}
+
+/**
+ * es_host, es_port, es_hosts, use_ssl and es_url_prefix, each overridden by ElastAlert2's
+ * environment variable (ES_HOST, ES_PORT, ES_HOSTS comma-separated, ES_USE_SSL, ES_URL_PREFIX).
+ */
+function esHostSettings(get: <T>(key: string) => T | undefined, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): HostSettings {
+  const envPort = envValue(env, 'ES_PORT');
+  let port = get<number>('es_port') ?? 9200;
+  if (envPort !== undefined) {
+    if (/^\d+$/.test(envPort) && Number(envPort) >= 1 && Number(envPort) <= 65535) port = Number(envPort);
+    else problems.push({ file: '(environment)', field: 'ES_PORT', message: `expected a port number 1-65535, got ${JSON.stringify(envPort)}` });
+  }
+  const envSsl = envValue(env, 'ES_USE_SSL');
+  let ssl = get<boolean>('use_ssl') ?? false;
+  if (envSsl !== undefined) {
+    // ElastAlert2 treats "True"/"true"/"1" as on.
+    if (/^(true|1|yes)$/i.test(envSsl)) ssl = true;
+    else if (/^(false|0|no)$/i.test(envSsl)) ssl = false;
+    else problems.push({ file: '(environment)', field: 'ES_USE_SSL', message: `expected true or false, got ${JSON.stringify(envSsl)}` });
+  }
+  const envHosts = envValue(env, 'ES_HOSTS');
+  const hosts = envHosts !== undefined ? envHosts.split(',').map((h) => h.trim()).filter(Boolean) : (get<string[]>('es_hosts') ?? []);
+  const rawPrefix = envValue(env, 'ES_URL_PREFIX') ?? get<string>('es_url_prefix') ?? '';
+  const prefix = rawPrefix.replace(/^\/?/, '/').replace(/\/$/, '');
+  // ElastAlert2 connects to es_hosts alone when es_host is not set.
+  const host = envValue(env, 'ES_HOST') ?? get<string>('es_host') ?? hosts[0];
+  return { host, port, hosts, scheme: ssl ? 'https' : 'http', prefix: prefix === '/' ? '' : prefix };
 }
 
 /** An environment variable, or undefined when unset or empty (`ES_USERNAME=` in a compose file gives nothing). */

@@ -97,8 +97,8 @@ export function describe(schema: Schema): string {
 }
 
 function plural(schema: Schema): string {
-  const one = describe(schema);
-  return one.replace(/^an? (\w+)/, (_m, w: string) => `${w}s`).replace(/^a mapping/, 'mappings');
+  // "a non-empty string" → "non-empty strings": the article goes, the noun takes the plural.
+  return describe(schema).replace(/^an? /, '').replace(/\b(string|integer|number|mapping|list)\b/, '$1s');
 }
 
 function fieldOf(instancePath: string): { field: string; path: string[] } {

@@ -58,7 +58,8 @@ export function createEsClient(settings: EsSettings, extra: Partial<ClientOption
   let client: Client;
   try {
     client = new Client({
-      node: settings.url,
+      // es_hosts: more nodes of the same cluster; the client spreads requests over them and skips dead ones.
+      ...(settings.extraUrls?.length ? { nodes: [settings.url, ...settings.extraUrls] } : { node: settings.url }),
       ...(auth ? { auth } : {}),
       tls,
       requestTimeout: settings.requestTimeoutMs,

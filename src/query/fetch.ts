@@ -4,6 +4,7 @@ import { EsError } from '../es/errors.ts';
 import type { CountEntry, RuleDefinition, RuleEvent } from '../rules/types.ts';
 import { queryKeyValue } from '../ruletypes/fields.ts';
 import { eventTimeMs, indexFor, windowQuery } from './build.ts';
+import { fetchPiped, pipedQuery } from './eql.ts';
 
 export interface FetchResult {
   events: RuleEvent[];
@@ -21,20 +22,24 @@ const SEARCH_OPTIONS = { ignore_unavailable: true, allow_no_indices: true, expan
  * search; a larger one is re-read a page at a time through a point in time, so pages stay
  * consistent while logs keep arriving. Never unbounded: stops at `maxDocs`.
  */
-export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number, maxDocs = rule.maxQuerySize * 10): Promise<FetchResult> {
+export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number, maxDocs = maxDocsOf(rule)): Promise<FetchResult> {
+  // eql:/esql: filter entries go to their own endpoints (ElastAlert2 2.31).
+  if (pipedQuery(rule)) return fetchPiped(es, rule, startMs, endMs);
   const index = indexFor(rule, startMs, endMs);
   const query = windowQuery(rule, startMs, endMs);
   const pageSize = Math.min(rule.maxQuerySize, maxDocs);
+  const keepAlive = rule.scrollKeepalive ?? '1m';
+  const source = sourceFilter(rule);
   const sort: estypes.Sort = [{ [rule.timestampField]: { order: 'asc', unmapped_type: 'date' } }];
   // Most windows fit in one page: one plain search, no point in time to open and close.
   const first = await esCall(es, `searching ${index} for rule "${rule.name}"`, (c) =>
-    c.search<Record<string, unknown>>({ index, size: pageSize, query, sort, track_total_hits: false, ...SEARCH_OPTIONS }),
+    c.search<Record<string, unknown>>({ index, size: pageSize, query, sort, track_total_hits: false, ...source, ...SEARCH_OPTIONS }),
   );
   if (first.hits.hits.length < pageSize) return collect(rule, first.hits.hits, false);
   let pit: string;
   try {
     const opened = await esCall(es, `opening a point in time on ${index} for rule "${rule.name}"`, (c) =>
-      c.openPointInTime({ index, keep_alive: '1m', ignore_unavailable: true }),
+      c.openPointInTime({ index, keep_alive: keepAlive, ignore_unavailable: true }),
     );
     pit = opened.id;
   } catch (error) {
@@ -50,7 +55,8 @@ export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs
         c.search<Record<string, unknown>>({
           size: pageSize,
           query,
-          pit: { id: pit, keep_alive: '1m' },
+          pit: { id: pit, keep_alive: keepAlive },
+          ...source,
           sort: [...(sort as estypes.SortCombinations[]), { _shard_doc: 'asc' }],
           track_total_hits: false,
           ...(searchAfter ? { search_after: searchAfter } : {}),
@@ -66,6 +72,31 @@ export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs
   } finally {
     await es.client.closePointInTime({ id: pit }).catch(() => undefined);
   }
+}
+
+/**
+ * ElastAlert2's max_scrolling_count: at most that many pages of max_query_size per window (0 means
+ * no limit there; here it is capped at 1000 pages, since an unbounded read of the user's cluster is
+ * never what a rule needs). Without it, 10 pages, as before.
+ */
+export function maxDocsOf(rule: Pick<RuleDefinition, 'maxQuerySize' | 'maxScrollingCount'>): number {
+  const pages = rule.maxScrollingCount === undefined ? 10 : rule.maxScrollingCount === 0 ? 1000 : Math.min(rule.maxScrollingCount, 1000);
+  return rule.maxQuerySize * pages;
+}
+
+/**
+ * ElastAlert2's `include`: only these fields of _source are read, plus the fields the rule needs
+ * itself (timestamp, query_key parts, compare_key, top_count_keys), as ElastAlert2 adds them.
+ */
+export function sourceFilter(rule: Pick<RuleDefinition, 'options' | 'timestampField' | 'queryKey'>): { _source?: string[] } {
+  const include = rule.options['include'];
+  if (!Array.isArray(include) || include.length === 0 || include.includes('*')) return {};
+  const asList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const fields = new Set<string>([
+    ...asList(include), rule.timestampField, ...(rule.queryKey ?? []), ...asList(rule.options['compare_key']),
+    ...asList(rule.options['top_count_keys']), ...asList(rule.options['aggregation_key']),
+  ]);
+  return { _source: [...fields] };
 }
 
 function collect(rule: RuleDefinition, hitsIn: readonly estypes.SearchHit<Record<string, unknown>>[], truncated: boolean): FetchResult {

@@ -5,6 +5,9 @@ import { suggest } from '../config/suggest.ts';
 import { validate } from '../config/validate.ts';
 import { KNOWN_ALERTERS, REQUIRED_ALERTER_OPTIONS } from './alerter-options.ts';
 import type { MergedRule } from './imports.ts';
+import { isTimeZone } from '../alert/times.ts';
+import { unknownDirectives } from '../query/strptime.ts';
+import { refusalOf } from './refused-options.ts';
 import { alerterEntrySchema, TIMESTAMP_TYPES } from './schema.ts';
 
 /** Where a check found something: the option's path in the merged rule. */
@@ -65,7 +68,8 @@ export function alertEntries(ctx: CheckContext): AlertEntry[] {
       return;
     }
     for (const option of REQUIRED_ALERTER_OPTIONS[type] ?? []) {
-      if (options[option] === undefined && ctx.merged.value[option] === undefined) {
+      // config.yaml may give it for every rule (ElastAlert2 copies its config into each rule).
+      if (options[option] === undefined && ctx.merged.value[option] === undefined && ctx.defaults[option] === undefined) {
         ctx.report(at(i), option, `is required by the ${type} alerter (${field(i)})`);
       }
     }
@@ -109,8 +113,17 @@ export function checkRule(ctx: CheckContext): void {
     ctx.report(['scan_entire_timeframe'], 'timeframe', 'is required when scan_entire_timeframe is true');
   }
   checkAggregation(ctx);
-  if (!has('timestamp_type') && ctx.defaults.timestamp_type !== undefined && !(TIMESTAMP_TYPES as readonly unknown[]).includes(ctx.defaults.timestamp_type)) {
-    ctx.report([], 'timestamp_type', `${JSON.stringify(ctx.defaults.timestamp_type)} (the global default) is not supported; expected one of ${TIMESTAMP_TYPES.join(', ')}`);
+  checkRefused(ctx);
+  checkTimestampFormat(ctx);
+  const zone = ctx.merged.value.query_timezone;
+  if (typeof zone === 'string' && zone !== '' && !isTimeZone(zone)) {
+    ctx.report(['query_timezone'], 'query_timezone', `${JSON.stringify(zone)} is not a time zone; use an IANA name such as "Europe/Istanbul" or "UTC"`);
+  }
+  checkFilterEntries(ctx);
+  // Defaults given in code rather than through config.yaml's schema.
+  const defaultType = ctx.defaults.timestamp_type;
+  if (!has('timestamp_type') && defaultType !== undefined && !(TIMESTAMP_TYPES as readonly unknown[]).includes(defaultType)) {
+    ctx.report([], 'timestamp_type', `${JSON.stringify(defaultType)} (the global default) is not supported; expected one of ${TIMESTAMP_TYPES.join(', ')}`);
   }
 }
 
@@ -137,4 +150,48 @@ export function durationMs(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   const parsed = parseDuration(value);
   return typeof parsed === 'number' ? parsed : undefined;
+}
+
+/** Options the schema accepts for ElastAlert2's sake but LogWarden cannot honour: refused by name. */
+function checkRefused(ctx: CheckContext): void {
+  for (const [key, value] of Object.entries(ctx.merged.value)) {
+    const refusal = refusalOf(key, value);
+    if (refusal) ctx.report([key], key, refusal.reason);
+  }
+  const type = ctx.merged.value.type;
+  if (typeof type === 'string' && type.includes('.')) {
+    ctx.report(['type'], 'type', `${JSON.stringify(type)} is a custom Python rule type, which LogWarden cannot load; the nearest built-in ways are a filter with type any, frequency or flatline for counts, new_term for first-seen values, spike for changes in rate`);
+  }
+}
+
+/**
+ * ElastAlert2 2.31 sends an `eql:` or `esql:` filter entry to the EQL or ES|QL endpoint, the
+ * other entries becoming that request's filter (src/query/eql.ts). One such entry per rule, and
+ * its query must be text; whether the rule type can use it is checked when the rule is taken on.
+ */
+function checkFilterEntries(ctx: CheckContext): void {
+  const filter = ctx.merged.value.filter;
+  if (!Array.isArray(filter)) return;
+  let piped = 0;
+  filter.forEach((entry: unknown, i) => {
+    if (!isObject(entry)) return;
+    for (const key of ['eql', 'esql'] as const) {
+      if (!(key in entry)) continue;
+      if (typeof entry[key] !== 'string' || entry[key] === '') ctx.report(['filter', i, key], `filter[${i}].${key}`, `expected the ${key === 'eql' ? 'EQL' : 'ES|QL'} query as text`);
+      else if (Object.keys(entry).length > 1) ctx.report(['filter', i, key], `filter[${i}].${key}`, 'must be the only key of its filter entry');
+      else if (++piped > 1) ctx.report(['filter', i, key], `filter[${i}].${key}`, 'a rule can have one eql or esql entry; AND the conditions inside the query');
+    }
+  });
+}
+
+/** timestamp_type: custom reads and writes timestamp_format; a directive it does not know is named. */
+function checkTimestampFormat(ctx: CheckContext): void {
+  const v = ctx.merged.value;
+  const type = v.timestamp_type ?? ctx.defaults.timestamp_type;
+  const format = v.timestamp_format ?? ctx.defaults.timestamp_format;
+  if (type !== 'custom' || typeof format !== 'string') return;
+  const unknown = unknownDirectives(format);
+  if (unknown.length > 0) {
+    ctx.report(['timestamp_format'], 'timestamp_format', `${unknown.join(', ')} cannot be read back from documents; use %Y %y %m %d %H %I %p %M %S %f %z %Z %j %b %B %a %A %T %F`);
+  }
 }

@@ -64,14 +64,20 @@ export function findRuleFiles(folder: string, recursive = true, unreadable?: (di
 /** Loads every rule in `config.rulesFolder`. A bad file never stops the others: its problems are collected. */
 export function loadRules(config: LogWardenConfig, env: NodeJS.ProcessEnv, options: LoadRulesOptions = {}): LoadedRules {
   const root = options.displayRoot ?? config.rulesFolder;
-  const stat = statSync(config.rulesFolder, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) {
-    const shown = path.relative(root, config.rulesFolder) || config.rulesFolder;
-    return { rules: [], problems: [{ file: shown, message: stat ? 'the rules folder is not a folder' : 'the rules folder does not exist' }] };
-  }
   const problems: ConfigProblem[] = [];
   const display = displayFor(root);
-  const files = findRuleFiles(config.rulesFolder, config.scanSubdirectories, (dir, code) => problems.push({ file: display(dir), message: `cannot read the folder (${code})` }));
+  const files: string[] = [];
+  // ElastAlert2's rules_folder may be a list: every folder is loaded, names unique across them.
+  // rulesFolder is the first of them (callers that replace it replace the first).
+  for (const folder of [config.rulesFolder, ...(config.rulesFolders ?? []).slice(1)]) {
+    const stat = statSync(folder, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) {
+      const shown = path.relative(root, folder) || folder;
+      problems.push({ file: shown, message: stat ? 'the rules folder is not a folder' : 'the rules folder does not exist' });
+      continue;
+    }
+    files.push(...findRuleFiles(folder, config.scanSubdirectories, (dir, code) => problems.push({ file: display(dir), message: `cannot read the folder (${code})` })));
+  }
   const loaded = loadRuleFiles(files, config, env, options);
   return { rules: loaded.rules, problems: [...problems, ...loaded.problems] };
 }
@@ -152,7 +158,9 @@ function loadOne(abs: string, cache: FileCache, config: LogWardenConfig): Loaded
     merged.unexpanded.some((u) => u.file === file && field !== undefined && (u.field === field || u.field.startsWith(`${field}.`) || u.field.startsWith(`${field}[`)));
   const schemaProblems = validate(ruleSchema, value, { file: top.display, rule, source: mergedSource(merged, top) })
     .map((p) => ({ ...p, file: fileOfField(merged, p.field, top.display) }))
-    .filter((p) => !aboutUnexpanded(p.file, p.field));
+    .filter((p) => !aboutUnexpanded(p.file, p.field))
+    // A custom "module.Class" type gets its own message (checks.ts) rather than the list of types.
+    .filter((p) => !(p.field === 'type' && typeof value.type === 'string' && value.type.includes('.')));
   problems.push(...schemaProblems);
 
   const ctx: CheckContext = {

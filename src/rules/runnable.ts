@@ -3,7 +3,9 @@ import { createAlerters } from '../../alerters/index.ts';
 import { compileRuleJinja } from '../alert/jinja.ts';
 import type { ConfigProblem } from '../config/errors.ts';
 import { silentLogger } from '../log.ts';
+import { pipedQuery } from '../query/eql.ts';
 import { createRuleType } from '../ruletypes/index.ts';
+import { limitExecutionOf } from '../run/limit-execution.ts';
 import { aggregationOf } from '../suppress/aggregation.ts';
 import type { RuleDefinition } from './types.ts';
 
@@ -37,7 +39,13 @@ export function runnableProblems(rule: RuleDefinition, root: string): ConfigProb
     problems.push(problemFrom(rule, error, 'alert_text'));
   }
   try {
-    createRuleType(rule);
+    const ruleType = createRuleType(rule);
+    const piped = pipedQuery(rule);
+    // EQL and ES|QL return documents: counting rule types and top counts would need query DSL.
+    if (piped && (ruleType.needs !== 'documents' || rule.options['top_count_keys'] !== undefined)) {
+      const why = ruleType.needs !== 'documents' ? `type "${rule.type}" (as configured) counts in Elasticsearch` : 'top_count_keys counts in Elasticsearch';
+      problems.push({ file: rule.file, rule: rule.name, field: `filter.${piped.kind}`, message: `${why}, which needs query DSL; ${piped.kind} queries work with rules that read documents (any, or frequency without use_count_query/use_terms_query)` });
+    }
   } catch (error) {
     problems.push(problemFrom(rule, error, 'type'));
   }
@@ -45,6 +53,11 @@ export function runnableProblems(rule: RuleDefinition, root: string): ConfigProb
     aggregationOf(rule);
   } catch (error) {
     problems.push(problemFrom(rule, error, 'aggregation'));
+  }
+  try {
+    limitExecutionOf(rule);
+  } catch (error) {
+    problems.push(problemFrom(rule, error, 'limit_execution'));
   }
   try {
     createAlerters(rule, { log: silentLogger(), out: () => undefined });

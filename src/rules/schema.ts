@@ -9,7 +9,7 @@ export const RULE_TYPES = [
 ] as const;
 export type RuleType = (typeof RULE_TYPES)[number];
 
-export const TIMESTAMP_TYPES = ['iso', 'unix', 'unix_ms'] as const;
+export const TIMESTAMP_TYPES = ['iso', 'unix', 'unix_ms', 'custom'] as const;
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 
 const str: Schema = { type: 'string' };
@@ -42,6 +42,8 @@ const common: Record<string, Schema> = {
   timestamp_format_expr: str,
   timestamp_to_datetime_format_expr: str,
   query_key: strOrList,
+  // ElastAlert2 derives it from a list query_key; a rule may also give it itself.
+  compound_query_key: strList,
   run_every: { 'x-duration': RUN_EVERY },
   buffer_time: duration,
   query_delay: duration,
@@ -53,7 +55,11 @@ const common: Record<string, Schema> = {
   aggregation_key: strOrList,
   aggregate_by_match_time: bool,
   aggregation_alert_time_compared_with_timestamp_field: bool,
-  summary_table_fields: strList,
+  // A field name, or {path: field, header: column title} (ElastAlert2 2.31).
+  summary_table_fields: {
+    type: ['string', 'array'],
+    items: { anyOf: [str, { type: 'object', properties: { path: nonEmpty, header: str }, required: ['path'], additionalProperties: false }] },
+  },
   summary_table_type: { enum: ['ascii', 'html', 'markdown'] },
   summary_table_max_rows: atLeastZero,
   summary_prefix: str,

@@ -57,7 +57,11 @@ export interface RuleDefinition {
   /** ElastAlert2's `filter`: a list of query DSL clauses, ANDed. */
   filter: Record<string, unknown>[];
   timestampField: string;
-  timestampType: 'iso' | 'unix' | 'unix_ms';
+  timestampType: 'iso' | 'unix' | 'unix_ms' | 'custom';
+  /** Python strftime format of the timestamp field with timestampType custom. */
+  timestampFormat?: string | undefined;
+  /** query_timezone: the zone of timestamp_format wall times (custom timestamps) and of alert times. */
+  queryTimezone?: string | undefined;
   /** Fields of the query key; several for a compound key. Undefined without query_key. */
   queryKey: string[] | undefined;
   runEveryMs: number;
@@ -66,6 +70,10 @@ export interface RuleDefinition {
   realertMs: number;
   exponentialRealertMs: number | undefined;
   maxQuerySize: number;
+  /** Pages of maxQuerySize read per window at most (config.yaml's max_scrolling_count); undefined: the built-in cap. */
+  maxScrollingCount?: number | undefined;
+  /** How long a point in time stays open between pages (config.yaml's scroll_keepalive). */
+  scrollKeepalive?: string | undefined;
   isEnabled: boolean;
   alert: AlerterRef[];
   /** Every option after imports and global defaults, for rule types and alert text. */

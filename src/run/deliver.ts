@@ -1,4 +1,6 @@
 import { kibanaDiscoverUrl } from '../alert/kibana.ts';
+import { alertFields } from '../alert/match-root.ts';
+import { prettyTimes } from '../alert/times.ts';
 import { buildAlertText } from '../alert/text.ts';
 import { attemptDelivery, type SendContext } from '../deliver/send.ts';
 import type { Logger } from '../log.ts';
@@ -36,8 +38,8 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
     // A silence someone set by hand carries a reason; realert's own do not.
     return keySilence?.reason ? 'suppressed_silence' : 'suppressed_realert';
   }
-  const fields = matchFields(match);
-  const matchString = ruleType.describeMatch(match);
+  const fields = alertFields(rule, matchFields(match));
+  const matchString = prettyTimes(rule, ruleType.describeMatch(match));
   const text = buildAlertText(rule, fields, matchString);
   const kibana = kibanaDiscoverUrl(rule, fields, match.timestampMs);
   const record: AlertRecord = {

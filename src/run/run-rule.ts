@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
+import { durationMs } from '../rules/checks.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import type { SendContext } from '../deliver/send.ts';
 import type { EngineObserver, MatchOutcome } from '../observe.ts';
 import { deliverMatch } from './deliver.ts';
 import type { IndexWatch } from '../query/index-check.ts';
 import { evaluateAggregations, evaluateEvents, type AnyRuleType } from './evaluate.ts';
+import { attachTopCounts } from '../query/top-counts.ts';
 import { attachSample } from './samples.ts';
 import { computeRunWindow, splitRange, type RunWindow } from './window.ts';
 
@@ -48,6 +50,11 @@ interface RunState {
   seen: Record<string, number>;
 }
 
+/** ElastAlert2's scan_entire_timeframe: each run reads the whole timeframe back. */
+function scanTimeframeMs(rule: RuleDefinition): number | undefined {
+  return rule.options['scan_entire_timeframe'] === true ? durationMs(rule.options['timeframe']) : undefined;
+}
+
 /**
  * One run of one rule: window → query → rule type → matches → suppression → alerts → state and status.
  * The rule's state is saved only after the whole window was processed, so a run that fails part-way
@@ -81,6 +88,7 @@ export async function runRule(
           // Counting types advance like count queries: from the previous end, run_every at a time.
           needs: ruleType.needs === 'aggregations' ? 'count' : ruleType.needs,
           previousEndMs: fresh ? undefined : persisted.lastEndMs,
+          scanTimeframeMs: scanTimeframeMs(rule),
         });
     if (window.previousEndExpired) log.warn(`${rule.file}: rule "${rule.name}": last run ended more than old_query_limit ago; the gap is not queried`);
     outcome.startMs = window.startMs;
@@ -91,7 +99,7 @@ export async function runRule(
       ? await evaluateAggregations(ctx.store.es, rule, ruleType, state.type, window.segments)
       : await evaluateEvents(ctx.store.es, rule, ruleType, state.type, window.segments, seen, log);
     const typeState = evaluation.typeState;
-    const matches = await Promise.all(evaluation.matches.map((m) => attachSample(ctx.store.es, rule, m)));
+    const matches = await Promise.all(evaluation.matches.map(async (m) => attachTopCounts(ctx.store.es, rule, await attachSample(ctx.store.es, rule, m))));
     outcome.hits = evaluation.hits;
     outcome.matches = matches.length;
     if (evaluation.hits === 0 && ctx.indexWatch) {
@@ -108,7 +116,8 @@ export async function runRule(
       ctx.observer?.matchOutcome?.(rule.name, result);
     }
 
-    const keepAfter = window.endMs - rule.bufferTimeMs;
+    // Ids are kept as far back as runs read again, so nothing re-read is counted twice.
+    const keepAfter = window.endMs - Math.max(rule.bufferTimeMs, scanTimeframeMs(rule) ?? 0);
     for (const [id, ts] of Object.entries(seen)) if (ts <= keepAfter) delete seen[id];
     // Never move the end backwards (a backfill of an older window, a clock step back): counts would repeat.
     const lastEndMs = Math.max(window.endMs, fresh ? 0 : persisted.lastEndMs);

@@ -24,6 +24,12 @@ export interface RunWindowInput {
    * restart are lost and the overlap would alert twice. Omit it to always overlap by buffer_time.
    */
   minimumStartMs?: number | undefined;
+  /**
+   * ElastAlert2's scan_entire_timeframe: the rule's timeframe. Document runs look back the whole
+   * timeframe instead of buffer_time (ids already seen are dropped); count runs do so when they
+   * have no previous end to continue from, e.g. a flatline rule with a long timeframe after a restart.
+   */
+  scanTimeframeMs?: number | undefined;
 }
 
 export interface RunWindow extends TimeRange {
@@ -62,14 +68,16 @@ export function computeRunWindow(input: RunWindowInput): RunWindow {
 
   let startMs: number;
   let segmentMs: number;
+  const scan = input.scanTimeframeMs;
   if (needs === 'documents') {
-    const bufferStart = endMs - input.bufferTimeMs;
+    const bufferStart = endMs - (scan ?? input.bufferTimeMs);
     if (minimumStart !== undefined && minimumStart > bufferStart) startMs = minimumStart;
     else if (previousEnd !== undefined && previousEnd < bufferStart) startMs = previousEnd;
     else startMs = bufferStart;
     segmentMs = input.bufferTimeMs;
   } else {
-    startMs = previousEnd ?? endMs - input.runEveryMs;
+    // Counts cannot be de-duplicated: only a start without a usable previous end looks back the timeframe.
+    startMs = previousEnd ?? endMs - (scan ?? input.runEveryMs);
     segmentMs = input.runEveryMs;
   }
 

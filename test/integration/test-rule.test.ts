@@ -226,7 +226,7 @@ describe('logwarden test-rule without Elasticsearch', () => {
 });
 
 describe('logwarden test-rule --data', () => {
-  it('feeds an NDJSON file to the rule without its filter, day by day, through a throwaway writeback', async () => {
+  it('runs the rule, filter included, over an NDJSON file put in a throwaway index, day by day, through a throwaway writeback', async () => {
     const file = path.join(folder, 'events.ndjson');
     writeFileSync(file, `${knownEvents().map((d) => JSON.stringify(d)).join('\n')}\n`);
     const run = await testRule([rule, '--data', file, '--formatted-output']);
@@ -236,23 +236,33 @@ describe('logwarden test-rule --data', () => {
     expect(report.source).toBe('data');
     // From the first document to the last, as ElastAlert2.
     expect(report.range).toEqual({ start: '2026-01-01T09:59:59.999Z', end: '2026-01-03T09:32:00.000Z', days: 3 });
-    // Filters are not applied: dave's success is a hit too (14 on day 1); it matches nothing.
-    expect(report.days.map(({ day, hits, matches, alerts, suppressed }) => ({ day, hits, matches, alerts, suppressed }))).toEqual([
-      { ...EXPECTED_DAYS[0], hits: 14 },
-      EXPECTED_DAYS[1],
-      EXPECTED_DAYS[2],
-    ]);
+    // The rule's filter applies (dave's success is not a hit), as against the live index.
+    expect(report.days.map(({ day, hits, matches, alerts, suppressed }) => ({ day, hits, matches, alerts, suppressed }))).toEqual(EXPECTED_DAYS);
     expect(report.days.map((d) => d.partial)).toEqual([true, false, true]);
     expect(await writebackExists(es, report.writeback?.index ?? '')).toBe(false);
     expect(await writebackExists(es, realWriteback)).toBe(false);
+    const leftovers = await es.client.indices.get({ index: 'logwarden-test-rule-data-*', allow_no_indices: true, expand_wildcards: 'all' });
+    expect(Object.keys(leftovers)).toEqual([]);
   });
 
-  it('refuses rule types that count in Elasticsearch, saying why', async () => {
+  it('runs rule types that count in Elasticsearch too', async () => {
     const file = path.join(folder, 'events.json');
     writeFileSync(file, JSON.stringify(knownEvents()));
-    const run = await testRule([path.join(folder, 'spike.yaml'), '--data', file]);
-    expect(run.code).toBe(2);
-    expect(run.err).toContain('type "spike" counts in Elasticsearch');
+    const run = await testRule([path.join(folder, 'spike.yaml'), '--data', file, '--formatted-output']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.out) as TestRuleReport;
+    expect(report.days.reduce((n, d) => n + d.hits, 0)).toBeGreaterThan(0);
+  });
+
+  it('--save-json writes what the query returns, and --use-downloaded replays it with the same result', async () => {
+    const file = path.join(folder, 'saved.json');
+    const live = await testRule([rule, ...RANGE, '--formatted-output']);
+    const saved = await testRule([rule, ...RANGE, '--save-json', file, '--use-downloaded', '--stop-error', '--formatted-output']);
+    expect(saved.code).toBe(0);
+    expect(saved.err).toContain(`20 documents saved to ${file}`);
+    const count = (out: string): unknown => (JSON.parse(out) as TestRuleReport).days.map(({ hits, matches, alerts }) => ({ hits, matches, alerts }));
+    expect(count(saved.out)).toEqual(count(live.out));
+    expect(await testRule([rule, '--use-downloaded'])).toMatchObject({ code: 2, err: expect.stringContaining('give --save-json FILE') });
   });
 
   it('exits 4 naming documents without a readable timestamp', async () => {

@@ -19,6 +19,17 @@ export interface RunOptions {
   json?: boolean;
   /** --once: exit ALERTS_FIRED_EXIT when an alert fired. */
   failOnAlerts?: boolean;
+  /** ElastAlert2's --verbose (info), --debug (debug) and --es_debug (every Elasticsearch request at debug). */
+  verbose?: boolean;
+  debug?: boolean;
+  esDebug?: boolean;
+}
+
+/** The log level the flags ask for, else config.yaml's `logging`, else info. */
+function logLevel(opts: RunOptions, configured: string | undefined): string | undefined {
+  if (opts.debug || opts.esDebug) return 'debug';
+  if (opts.verbose) return 'info';
+  return configured;
 }
 
 /**
@@ -27,30 +38,42 @@ export interface RunOptions {
  * non-zero if any run failed.
  */
 export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
-  if ((opts.json || opts.failOnAlerts) && !(opts.once || opts.start || opts.end)) {
-    io.err(`run: ${opts.json ? '--json' : '--fail-on-alerts'} reports one pass over the rules: add --once (or --start/--end)`);
+  // As ElastAlert2: --once runs once; --end without --once runs up to the end and stops; --start alone catches up, then keeps running.
+  const once = Boolean(opts.once || opts.end);
+  if ((opts.json || opts.failOnAlerts) && !once) {
+    io.err(`run: ${opts.json ? '--json' : '--fail-on-alerts'} reports one pass over the rules: add --once (or --end)`);
     return 2;
   }
-  const continuous = !(opts.once || opts.start || opts.end);
   // A one-off run fails fast when Elasticsearch is away; a long-running one waits for it (below).
-  const { config, es } = continuous ? openEs(opts.config, io) : await connect(opts.config, io);
-  const log = createLogger();
+  const { config, es } = once ? await connect(opts.config, io) : openEs(opts.config, io);
+  const log = createLogger({ level: logLevel(opts, config.logging?.level), files: config.logging?.files ?? [], stdout: config.logging?.stdout ?? false });
+  for (const note of config.logging?.notes ?? []) log.warn(note);
+  if (opts.esDebug) traceRequests(es, log);
+  if (config.es?.verifyCerts === false && config.es.sslShowWarn !== false) {
+    log.warn('verify_certs is false: the certificate of Elasticsearch is not checked (set ssl_show_warn: false to silence this)');
+  }
   // Metrics only for a long-running process: a one-off run has nobody to scrape it.
-  const metrics = continuous ? new Metrics() : undefined;
+  const metrics = once ? undefined : new Metrics();
   const ledger = new AlertLedger();
-  // A backfill (--start/--end) measures realert in event time: from the wall clock, every repeat
-  // of a key after its first alert in the window would be dropped. (ElastAlert2 uses the wall clock.)
-  const window = continuous ? undefined : onceWindow(opts, Date.now());
+  // A backfill (--start/--end with --once) measures realert in event time: from the wall clock, every
+  // repeat of a key after its first alert in the window would be dropped. (ElastAlert2 uses the wall clock.)
+  const window = onceWindow(opts, Date.now());
   // With --json, stdout holds the JSON only; the stdout alerter prints on stderr instead.
   const out = opts.json ? io.err : io.out;
-  const engine = new Engine({ config, es, log, env: io.env, out, observer: metrics ?? ledger, replay: window !== undefined });
+  const engine = new Engine({ config, es, log, env: io.env, out, onlyRule: opts.rule, observer: metrics ?? ledger, replay: once && window !== undefined });
   const { loaded, problems } = engine.loadRules();
   if (loaded === 0) {
-    io.err(`No enabled rules loaded from ${config.rulesFolder}${problems.length ? ` (${problems.length} problems above)` : ''}.`);
+    const what = opts.rule !== undefined ? `No enabled rule named "${opts.rule}"` : 'No enabled rules';
+    io.err(`${what} loaded from ${config.rulesFolders.join(', ')}${problems.length ? ` (${problems.length} problems above)` : ''}.`);
     await es.close();
     return problems.length ? 2 : 1;
   }
-  if (!continuous) {
+  if (!config.skipInvalid && problems.length > 0) {
+    io.err(`skip_invalid is false and ${problems.length} problems were found in the rules (above): not starting.`);
+    await es.close();
+    return 2;
+  }
+  if (once) {
     try {
       return await runOnce(engine, ledger, window, opts, problems, io);
     } finally {
@@ -92,9 +115,15 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
     await es.close();
     return 0;
   }
+  if (window) {
+    // --start without --once or --end: catch up over the window, then keep running (ElastAlert2's behaviour).
+    const outcomes = await engine.runAllOnce(window);
+    const failed = outcomes.filter((o) => o.error).length;
+    log.info(`caught up from ${new Date(window.startMs).toISOString()}: ${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0)} alerts sent, ${failed} failed; now running continuously`);
+  }
   engine.start();
   const stopRetarget = reloadWhenRetargeted(config.rulesFolder, engine, log);
-  log.info(`LogWarden running ${loaded} rules from ${config.rulesFolder}; Ctrl-C to stop`);
+  log.info(`LogWarden running ${loaded} rules from ${config.rulesFolders.join(', ')}; Ctrl-C to stop`);
   await stopped;
   log.info('stopping: waiting for runs in flight');
   // The ops server stays up while runs drain, so liveness probes and a last scrape still answer.
@@ -127,4 +156,13 @@ export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'reloa
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** ElastAlert2's --es_debug: one debug line per Elasticsearch request (method, path, status, no bodies, no credentials). */
+function traceRequests(es: { client: { diagnostic: { on(event: 'response', fn: (err: unknown, result: unknown) => void): unknown } } }, log: Logger): void {
+  es.client.diagnostic.on('response', (err, result) => {
+    const r = result as { statusCode?: number | null; meta?: { request?: { params?: { method?: string; path?: string } } } } | null;
+    const params = r?.meta?.request?.params;
+    log.debug({ es_method: params?.method, es_path: params?.path, es_status: r?.statusCode ?? undefined, es_error: err instanceof Error ? err.name : undefined }, 'elasticsearch request');
+  });
 }

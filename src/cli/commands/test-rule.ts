@@ -9,9 +9,9 @@ import { loadRuleFile } from '../../rules/load-rules.ts';
 import { runnableProblems } from '../../rules/runnable.ts';
 import type { RuleDefinition, RuleEvent } from '../../rules/types.ts';
 import { createRuleType } from '../../ruletypes/index.ts';
-import { dataEvents, DataFileError, parseDataFile } from '../../backtest/data.ts';
+import { dataEvents, DataFileError, parseDataFile, type DataDocument } from '../../backtest/data.ts';
 import { resolveRange, splitDays, UsageError, type DayWindow } from '../../backtest/days.ts';
-import { collectingLogger, dataProblem, heldAtEndNote, Replay, replayDays, type ReplayedRule } from '../../backtest/replay.ts';
+import { collectingLogger, heldAtEndNote, Replay, replayDays, type ReplayedRule } from '../../backtest/replay.ts';
 import { buildTestRuleReport, type DayRecord, type KeyTally, type ReportProblem, type TestRuleReport } from '../../backtest/report.ts';
 import { safeJson, terminalCell } from '../../backtest/safe.ts';
 import { formatTestRule } from '../../backtest/text.ts';
@@ -19,6 +19,7 @@ import { openReplayWriteback, type ReplayWriteback } from '../../backtest/writeb
 import { indexWarning } from '../../query/index-check.ts';
 import { baselineMs, checkBaseline, shortBaselineNote } from '../../backtest/baseline.ts';
 import type { CliIO } from '../io.ts';
+import { indexDataFile, saveDocuments, type DataIndex } from './test-rule-data.ts';
 import { lint, summary } from './lint.ts';
 import { ALERTS_FIRED_EXIT } from './run-once.ts';
 
@@ -53,6 +54,12 @@ export interface TestRuleOptions {
   alert?: boolean | undefined;
   maxQuerySize?: number | undefined;
   writeback?: string | undefined;
+  /** ElastAlert2's --save-json: write the documents the rule's query returns to this file. */
+  saveJson?: string | undefined;
+  /** ElastAlert2's --use-downloaded: replay from the --save-json file instead of querying again. */
+  useDownloaded?: boolean | undefined;
+  /** ElastAlert2's --stop-error: stop at the first error; the replay always does. */
+  stopError?: boolean | undefined;
   /** Folder paths are resolved against and shown relative to; default the process's. */
   cwd?: string | undefined;
 }
@@ -79,6 +86,9 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
   };
   if (opts.data && opts.countOnly) return usage('--count-only counts in Elasticsearch; it cannot be combined with --data');
   if (opts.alert && opts.countOnly) return usage('--count-only runs no rule, so --alert has nothing to send');
+  if (opts.useDownloaded && !opts.saveJson) return usage('--use-downloaded replays the --save-json file; give --save-json FILE');
+  if (opts.useDownloaded && opts.data) return usage('--use-downloaded replays the --save-json file; it cannot be combined with --data');
+  if (opts.saveJson && opts.data) return usage('--save-json writes what Elasticsearch returns; it cannot be combined with --data');
 
   const config = loadConfig({ file: opts.config, env: io.env, cwd });
   const loaded = loadRuleFile(path.resolve(cwd, opts.rule), config, io.env, { displayRoot: cwd });
@@ -94,23 +104,28 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
   for (const p of alertProblems) notes.push({ message: `${formatProblem(p)} (alerts are captured, so the test runs anyway)`, count: 1 });
 
   let events: RuleEvent[] | undefined;
-  if (opts.data) {
-    const why = dataProblem(rule, createRuleType(rule).needs);
-    if (why) return usage(`rule ${JSON.stringify(terminalCell(rule.name))}: ${why}`);
+  let docs: DataDocument[] | undefined;
+  const readData = (given: string): number | undefined => {
     try {
-      const file = path.resolve(cwd, opts.data);
+      const file = path.resolve(cwd, given);
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
       } catch (error) {
-        throw new DataFileError(`${opts.data}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+        throw new DataFileError(`${given}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
       }
-      events = dataEvents(rule, parseDataFile(text, opts.data), path.basename(file), opts.data);
+      docs = parseDataFile(text, given);
+      events = dataEvents(rule, docs, path.basename(file), given);
+      return undefined;
     } catch (error) {
       if (!(error instanceof DataFileError)) throw error;
       io.err(`test-rule: ${error.message}`);
       return TEST_RULE_EXIT.badData;
     }
+  };
+  if (opts.data) {
+    const bad = readData(opts.data);
+    if (bad !== undefined) return bad;
   }
 
   let range: { startMs: number; endMs: number };
@@ -130,20 +145,33 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
 
   const es = clientFor(config, opts.data !== undefined);
   let report: TestRuleReport;
+  let dataIndex: DataIndex | undefined;
   try {
+    if (opts.saveJson) {
+      const saved = await saveDocuments(es, rule, days, path.resolve(cwd, opts.saveJson));
+      io.err(`test-rule: ${saved} document${saved === 1 ? '' : 's'} saved to ${opts.saveJson}`);
+      if (opts.useDownloaded) {
+        const bad = readData(opts.saveJson);
+        if (bad !== undefined) return bad;
+      }
+    }
+    // Documents from a file are indexed into a throwaway index, so the filter and every rule type apply.
+    if (docs) dataIndex = await indexDataFile(es, rule, docs);
+    const runRule = dataIndex?.rule ?? rule;
     // Zero hits from a misspelt index look like a quiet rule: say which it is.
-    if (!events) {
-      const missing = await indexWarning(es, rule, range.startMs, range.endMs);
+    if (!docs) {
+      const missing = await indexWarning(es, runRule, range.startMs, range.endMs);
       if (missing) notes.push({ message: `warning: ${missing}`, count: 1 });
       // A new_term rule replayed from where its data starts reports every value as new.
-      const baseline = missing || opts.countOnly ? undefined : await checkBaseline(es, rule, range, undefined);
-      if (baseline?.short) notes.push({ message: `warning: ${shortBaselineNote(baseline, range, baselineMs(rule, undefined))}`, count: 1 });
+      const baseline = missing || opts.countOnly ? undefined : await checkBaseline(es, runRule, range, undefined);
+      if (baseline?.short) notes.push({ message: `warning: ${shortBaselineNote(baseline, range, baselineMs(runRule, undefined))}`, count: 1 });
     }
     report = opts.countOnly
-      ? await countOnly(es, rule, range, days, notes, deps)
-      : await replay(es, config, rule, range, days, events, notes, opts, io, deps);
+      ? await countOnly(es, runRule, range, days, notes, deps)
+      : await replay(es, config, runRule, range, days, docs ? 'data' : 'elasticsearch', notes, opts, io, deps);
   } finally {
     deps.progress?.('');
+    await dataIndex?.dispose().catch((error: unknown) => io.err(`could not delete the throwaway data index: ${error instanceof Error ? error.message : String(error)}`));
     await es.close();
   }
   io.out(opts.formattedOutput || opts.json ? safeJson(report) : formatTestRule(report));
@@ -224,7 +252,7 @@ async function replay(
   rule: RuleDefinition,
   range: { startMs: number; endMs: number },
   days: readonly DayWindow[],
-  events: readonly RuleEvent[] | undefined,
+  source: 'data' | 'elasticsearch',
   notes: ReportProblem[],
   opts: TestRuleOptions,
   io: CliIO,
@@ -239,14 +267,14 @@ async function replay(
   let keys: KeyTally;
   try {
     engine.add(rule);
-    replayed = await replayDays(engine, rule.name, days, { events, beforeDay: (i) => deps.progress?.(`${terminalCell(rule.name, 40)}: day ${i + 1}/${days.length}`) });
+    replayed = await replayDays(engine, rule.name, days, { beforeDay: (i) => deps.progress?.(`${terminalCell(rule.name, 40)}: day ${i + 1}/${days.length}`) });
     keys = engine.keys(rule.name);
   } finally {
     await engine.close();
     await disposeOrWarn(wb, io);
   }
   return buildTestRuleReport({
-    rule, source: events ? 'data' : 'elasticsearch', countOnly: false, delivery: opts.alert ? 'sent' : 'captured', range,
+    rule, source, countOnly: false, delivery: opts.alert ? 'sent' : 'captured', range,
     writeback: { index: wb.index, throwaway: wb.throwaway }, days: replayed.records, alerts: engine.alerts(rule.name), keys,
     warnings: [...notes, ...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day), ...warnings()], error: replayed.error ?? null, totalMs: performance.now() - started,
     allAlerts: opts.json === true,

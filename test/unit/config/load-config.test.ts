@@ -39,7 +39,7 @@ const UNITS = 'weeks, days, hours, minutes, seconds, milliseconds';
 
 describe('loadConfig rejects bad configs with exact messages', () => {
   const cases: [reason: string, yaml: string, env: NodeJS.ProcessEnv, files: Record<string, string>, expected: string][] = [
-    ['a misspelt key suggests the key it is close to', 'es_hots: localhost\n', {}, {}, 'config.yaml:1: es_hots: unknown option; did you mean "es_host"?'],
+    ['a misspelt key suggests the key it is close to', 'es_hots: localhost\n', {}, {}, 'config.yaml:1: es_hots: unknown option; did you mean "es_hosts"?'],
     ['an unknown key far from every known key has no suggestion', 'run_every: 5m\nfrobnicate: true\n', {}, {}, 'config.yaml:2: frobnicate: unknown option'],
     [
       'an unknown duration unit names every unit, on the line of the key',
@@ -55,7 +55,7 @@ describe('loadConfig rejects bad configs with exact messages', () => {
     ['max_query_size below its minimum is rejected with both bounds', 'max_query_size: 0\n', {}, {}, 'config.yaml:1: max_query_size: expected an integer >= 1 and <= 10000, got 0'],
     ['a boolean written as text is rejected', 'scan_subdirectories: "yes"\n', {}, {}, 'config.yaml:1: scan_subdirectories: expected true or false, got "yes"'],
     ['es_conn_timeout must be positive', 'es_conn_timeout: 0\n', {}, {}, 'config.yaml:1: es_conn_timeout: expected a number > 0, got 0'],
-    ['an empty rules_folder is rejected', 'rules_folder: ""\n', {}, {}, 'config.yaml:1: rules_folder: expected a non-empty string, got ""'],
+    ['an empty rules_folder is rejected', 'rules_folder: ""\n', {}, {}, 'config.yaml:1: rules_folder: expected a non-empty string or a non-empty list of non-empty strings, got ""'],
     ['an upper-case writeback index is rejected with the pattern it must match', 'writeback_index: LogWarden\n', {}, {}, 'config.yaml:1: writeback_index: expected a string matching ^[a-z0-9][a-z0-9_.-]*$, got "LogWarden"'],
     ['a rule default outside its enum lists the allowed values', 'timestamp_type: epoch\n', {}, {}, 'config.yaml:1: timestamp_type: expected one of iso, unix, unix_ms, custom, got "epoch"'],
     ['es_url and es_host together conflict', 'es_url: http://a:9200\nes_host: b\n', {}, {}, 'config.yaml:2: es_host: give either es_url or es_host/es_port, not both'],
@@ -84,7 +84,7 @@ describe('loadConfig rejects bad configs with exact messages', () => {
       'es_hots: ${NOPE}\n',
       {},
       {},
-      'config.yaml:1: es_hots: environment variable NOPE is not set\nconfig.yaml:1: es_hots: unknown option; did you mean "es_host"?',
+      'config.yaml:1: es_hots: environment variable NOPE is not set\nconfig.yaml:1: es_hots: unknown option; did you mean "es_hosts"?',
     ],
     [
       'an unset ${VAR} inside a duration is reported once',
@@ -101,7 +101,7 @@ describe('loadConfig rejects bad configs with exact messages', () => {
       'config.yaml:3: es_password_file: cannot read the file "secret.txt" (ENOENT)',
     ],
     ['a missing es_api_key_file is reported', 'es_host: h\nes_api_key_file: key.txt\n', {}, {}, 'config.yaml:2: es_api_key_file: cannot read the file "key.txt" (ENOENT)'],
-    ['every problem is listed, one per line', 'es_hots: x\nmax_threads: 0\n', {}, {}, 'config.yaml:1: es_hots: unknown option; did you mean "es_host"?\nconfig.yaml:2: max_threads: expected an integer >= 1 and <= 256, got 0'],
+    ['every problem is listed, one per line', 'es_hots: x\nmax_threads: 0\n', {}, {}, 'config.yaml:1: es_hots: unknown option; did you mean "es_hosts"?\nconfig.yaml:2: max_threads: expected an integer >= 1 and <= 256, got 0'],
     ['a sequence is not a mapping of keys', '- es_host\n- es_port\n', {}, {}, 'config.yaml:1: expected a mapping of config keys'],
     ['a bare scalar is not a mapping of keys', 'just some text\n', {}, {}, 'config.yaml:1: expected a mapping of config keys'],
     ['a YAML indentation error gives its line', 'run_every: 5m\n  buffer_time: 5m\n', {}, {}, 'config.yaml:2: invalid YAML: bad indentation of a mapping entry'],
@@ -146,8 +146,14 @@ describe('loadConfig resolves good configs', () => {
     oldQueryLimitMs: 7 * DAY,
     maxQuerySize: 10_000,
     scrollKeepalive: '30s',
-    termsSize: 50,
+    maxScrollingCount: undefined,
     maxThreads: 10,
+    skipInvalid: true,
+    disableRulesOnError: false,
+    addMetadataAlert: false,
+    notifyEmail: [],
+    notifyAllErrors: false,
+    logging: undefined,
     writebackIndex: 'logwarden',
     es: undefined,
     ruleDefaults: {},
@@ -155,7 +161,7 @@ describe('loadConfig resolves good configs', () => {
 
   it('runs on documented defaults when there is no config.yaml', () => {
     const cwd = folderWith(undefined);
-    expect(loadConfig({ env: {}, cwd })).toEqual({ file: undefined, rulesFolder: path.join(cwd, 'rules'), ...defaults });
+    expect(loadConfig({ env: {}, cwd })).toEqual({ file: undefined, rulesFolder: path.join(cwd, 'rules'), rulesFolders: [path.join(cwd, 'rules')], ...defaults });
   });
 
   const emptyCases: [reason: string, yaml: string][] = [
@@ -165,7 +171,7 @@ describe('loadConfig resolves good configs', () => {
   ];
   it.each(emptyCases)('%s', (_reason, yaml) => {
     const cwd = folderWith(yaml);
-    expect(loadConfig({ env: {}, cwd })).toEqual({ file: 'config.yaml', rulesFolder: path.join(cwd, 'rules'), ...defaults });
+    expect(loadConfig({ env: {}, cwd })).toEqual({ file: 'config.yaml', rulesFolder: path.join(cwd, 'rules'), rulesFolders: [path.join(cwd, 'rules')], ...defaults });
   });
 
   const cases: [reason: string, yaml: string, env: NodeJS.ProcessEnv, expected: (dirs: { conf: string; cwd: string }) => Partial<LogWardenConfig>][] = [
@@ -223,7 +229,7 @@ describe('loadConfig resolves good configs', () => {
       () => ({ runEveryMs: 5 * MINUTE, bufferTimeMs: 30 * MINUTE, alertTimeLimitMs: 1.5 * DAY, oldQueryLimitMs: 90 * MINUTE }),
     ],
     ['YAML aliases and merge keys work as in PyYAML', 'run_every: &every {minutes: 2}\nbuffer_time:\n  <<: *every\n  seconds: 30\n', {}, () => ({ runEveryMs: 2 * MINUTE, bufferTimeMs: 150_000 })],
-    ['numeric settings carry over', 'max_query_size: 500\nterms_size: 7\nmax_threads: 3\nscroll_keepalive: 1m\nscan_subdirectories: false\n', {}, () => ({ maxQuerySize: 500, termsSize: 7, maxThreads: 3, scrollKeepalive: '1m', scanSubdirectories: false })],
+    ['numeric settings carry over', 'max_query_size: 500\nmax_scrolling_count: 7\nmax_threads: 3\nscroll_keepalive: 1m\nscan_subdirectories: false\n', {}, () => ({ maxQuerySize: 500, maxScrollingCount: 7, maxThreads: 3, scrollKeepalive: '1m', scanSubdirectories: false })],
     ['rule options given globally become rule defaults, as given', 'realert: {minutes: 5}\ntimestamp_field: ts\nmax_alerts_per_hour: 20\n', {}, () => ({ ruleDefaults: { realert: { minutes: 5 }, timestamp_field: 'ts', max_alerts_per_hour: 20 } })],
   ];
 
@@ -264,7 +270,7 @@ describe('loadConfig finds the config file', () => {
 
 describe('resolveConfig, the pure core', () => {
   const cases: [reason: string, raw: unknown, file: string | undefined, expected: string][] = [
-    ['problems without a YAML source have no line', { es_hots: 'x' }, 'given.yaml', 'given.yaml: es_hots: unknown option; did you mean "es_host"?'],
+    ['problems without a YAML source have no line', { es_hots: 'x' }, 'given.yaml', 'given.yaml: es_hots: unknown option; did you mean "es_hosts"?'],
     ['problems without any file are attributed to the environment', { max_threads: 0 }, undefined, '(environment): max_threads: expected an integer >= 1 and <= 256, got 0'],
     ['null is not a mapping', null, 'given.yaml', 'given.yaml:1: expected a mapping of config keys'],
     ['an array is not a mapping', ['a'], 'given.yaml', 'given.yaml:1: expected a mapping of config keys'],

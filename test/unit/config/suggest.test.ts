@@ -6,7 +6,7 @@ const CONFIG_KEYS = Object.keys(globalConfigProperties);
 
 describe('suggest', () => {
   const cases: [reason: string, unknown: string, known: readonly string[], expected: string | undefined][] = [
-    ['two swapped letters are a likely typo', 'es_hots', CONFIG_KEYS, 'es_host'],
+    ['two swapped letters are a likely typo', 'run_evrey', CONFIG_KEYS, 'run_every'],
     ['a missing letter is a likely typo', 'run_evry', CONFIG_KEYS, 'run_every'],
     ['an extra letter is a likely typo', 'buffer_timee', CONFIG_KEYS, 'buffer_time'],
     ['case is ignored when comparing, and the known spelling returned', 'ES_HOST', CONFIG_KEYS, 'es_host'],

@@ -42,7 +42,7 @@ const rows: Row[] = [
   {
     reason: 'timestamp_type is one of the three the query builder understands',
     files: ['bad/bad-timestamp-type.yaml'],
-    expected: ['bad/bad-timestamp-type.yaml:4: rule "Bad timestamp type": timestamp_type: expected one of iso, unix, unix_ms, got "epoch"'],
+    expected: ['bad/bad-timestamp-type.yaml:4: rule "Bad timestamp type": timestamp_type: expected one of iso, unix, unix_ms, custom, got "epoch"'],
   },
   {
     reason: 'an unset ${VAR} is reported once, naming the field, not as a schema error about "${...}"',

@@ -150,8 +150,8 @@ describe('loading good rules', () => {
 
   it('refuses a global timestamp_type the rule cannot use', () => {
     const dir = tempFolder({ 'r.yaml': 'name: R\ntype: any\nindex: x\nalert: debug\n' });
-    const { problems } = loadRules(configFor(dir, { ruleDefaults: { timestamp_type: 'custom' } }), {});
-    expect(problems.map(formatProblem)).toEqual(['r.yaml: rule "R": timestamp_type: "custom" (the global default) is not supported; expected one of iso, unix, unix_ms']);
+    const { problems } = loadRules(configFor(dir, { ruleDefaults: { timestamp_type: 'epoch' } }), {});
+    expect(problems.map(formatProblem)).toEqual(['r.yaml: rule "R": timestamp_type: "epoch" (the global default) is not supported; expected one of iso, unix, unix_ms, custom']);
   });
 
   it('keeps loading the other rules when one file is bad', () => {

@@ -20,6 +20,9 @@ const base: RunWindowInput = {
 describe('computeRunWindow', () => {
   const rows: { why: string; input: Partial<RunWindowInput>; start: number; end: number; segments: [number, number][]; expired?: boolean }[] = [
     // Documents: overlap by buffer_time, never leave a gap.
+    { why: 'scan_entire_timeframe: documents look back the whole timeframe, not buffer_time', input: { scanTimeframeMs: 30 * MIN, previousEndMs: m(-1) }, start: -30, end: 0, segments: [[-30, -15], [-15, 0]] },
+    { why: 'scan_entire_timeframe: counts without a previous end look back the whole timeframe', input: { needs: 'count', runEveryMs: 15 * MIN, scanTimeframeMs: 30 * MIN }, start: -30, end: 0, segments: [[-30, -15], [-15, 0]] },
+    { why: 'scan_entire_timeframe: counts continue from the previous end (a count cannot be de-duplicated)', input: { needs: 'count', scanTimeframeMs: 30 * MIN, previousEndMs: m(-1) }, start: -1, end: 0, segments: [[-1, 0]] },
     { why: 'documents, first run: the last buffer_time', input: {}, start: -15, end: 0, segments: [[-15, 0]] },
     { why: 'documents, continued run: still buffer_time back (late documents), not just since the previous end', input: { previousEndMs: m(-1) }, start: -15, end: 0, segments: [[-15, 0]] },
     { why: 'documents, previous end exactly buffer_time back: buffer start', input: { previousEndMs: m(-15) }, start: -15, end: 0, segments: [[-15, 0]] },
