@@ -158,10 +158,6 @@ function checkRefused(ctx: CheckContext): void {
     const refusal = refusalOf(key, value);
     if (refusal) ctx.report([key], key, refusal.reason);
   }
-  const type = ctx.merged.value.type;
-  if (typeof type === 'string' && type.includes('.')) {
-    ctx.report(['type'], 'type', `${JSON.stringify(type)} is a custom Python rule type, which LogWarden cannot load; the nearest built-in ways are a filter with type any, frequency or flatline for counts, new_term for first-seen values, spike for changes in rate`);
-  }
 }
 
 /**

@@ -41,8 +41,11 @@ const IMPLEMENTED: Record<string, (rule: RuleDefinition, settings: RuleTypeSetti
 /** Why LogWarden cannot run a rule type, or undefined when it can. */
 export function unimplementedTypeReason(type: string): string | undefined {
   if (Object.hasOwn(IMPLEMENTED, type)) return undefined;
-  const why = type.includes('.') ? 'looks like a custom Python rule type, which LogWarden cannot load' : 'is not a known rule type';
-  return `${JSON.stringify(type)} ${why}; implemented: ${Object.keys(IMPLEMENTED).join(', ')}`;
+  if (type.includes('.')) {
+    // The type is said once, before its options: the user's next step is choosing a built-in type.
+    return `${JSON.stringify(type)} is a custom Python rule type, which LogWarden cannot load; the nearest built-in ways are a filter with type any, frequency or flatline for counts, cardinality or metric_aggregation for distinct values and sums, new_term for first-seen values, change, blacklist or whitelist for compared values, spike for changes in rate`;
+  }
+  return `${JSON.stringify(type)} is not a known rule type; implemented: ${Object.keys(IMPLEMENTED).join(', ')}`;
 }
 
 /** The rule type for a rule; throws for types not implemented (including ElastAlert2's "module.Class" custom types). */

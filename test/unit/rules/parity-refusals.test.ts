@@ -28,7 +28,7 @@ describe('options lint refuses by name, with the reason', () => {
 
   it('a custom Python rule type points to the built-in types, once', () => {
     const found = problems('name: R\ntype: mymodule.MyRule\nindex: logs\nalert: [stdout]\n');
-    expect(found).toEqual(['r.yaml:2: rule "R": type: "mymodule.MyRule" is a custom Python rule type, which LogWarden cannot load; the nearest built-in ways are a filter with type any, frequency or flatline for counts, new_term for first-seen values, spike for changes in rate']);
+    expect(found).toEqual(['r.yaml:2: rule "R": type: "mymodule.MyRule" is a custom Python rule type, which LogWarden cannot load; the nearest built-in ways are a filter with type any, frequency or flatline for counts, cardinality or metric_aggregation for distinct values and sums, new_term for first-seen values, change, blacklist or whitelist for compared values, spike for changes in rate']);
   });
 
   it('an alerter option required by the alerter may come from config.yaml', () => {
