@@ -170,6 +170,15 @@ function templateLiteral(hv: HostileValue, output: string): string[] {
   return output.includes('{{7*7}}') ? [] : ['"{{7*7}}" from the document is not in the output as written'];
 }
 
+// eslint-disable-next-line no-control-regex
+const SHOWN_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Issue #16: what a person reads holds no bidi override or control character (tab and LF aside). */
+function invisibleControls(where: string, text: string): string[] {
+  const found = SHOWN_CONTROL.exec(text);
+  return found ? [`${where}: U+${found[0].charCodeAt(0).toString(16).padStart(4, '0')} reached a person`] : [];
+}
+
 function count(text: string, what: string): number {
   return text.split(what).length - 1;
 }
@@ -289,6 +298,7 @@ function slackProblems(hv: HostileValue, body: Record<string, unknown>): string[
   for (const text of inert) for (const found of slackActiveMarkup(text)) problems.push(`active Slack markup at ${found}`);
   if (/[<>&]/.test(hv.value) && inert.some((t) => t.includes(hv.value))) problems.push('the value reached Slack unescaped');
   if (body.parse !== 'none') problems.push(`parse is ${JSON.stringify(body.parse)}, not "none"`);
+  for (const text of texts) problems.push(...invisibleControls('Slack text', text));
   return [...problems, ...templateLiteral(hv, texts.join('\n'))];
 }
 
@@ -393,6 +403,7 @@ function emailProblems(hv: HostileValue, received: TestSmtp['received'][number],
     problems.push("email_format text: the rule's text is not shown as text in the HTML part");
   }
   if (!text.includes('<b>Root login</b> by ')) problems.push("the text/plain part lost the rule's text");
+  problems.push(...invisibleControls('text/plain part', text), ...invisibleControls('HTML part', html.replace(/\r\n/g, '\n')));
   return [...problems, ...templateLiteral(hv, text)];
 }
 
