@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { isPlainObject, lookupField } from '../../src/ruletypes/fields.ts';
-import { argsOption, checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, warnIgnoredProxy, type TlsSettings } from '../http.ts';
+import { argsOption, checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, proxyOption, type TlsSettings } from '../http.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 
 export const PAGERDUTY_DEFAULT_URL = 'https://events.pagerduty.com';
@@ -174,12 +174,12 @@ function fitEvent(event: Record<string, unknown>, details: Record<string, unknow
 export const createPagerDutyAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const opts = alerterOptions(ref, rule);
   const compiled = compilePagerDuty(rule, opts, deps.env ?? process.env);
-  warnIgnoredProxy(deps.log, rule, 'pagerduty_proxy', opts['pagerduty_proxy']);
   const client = new HttpClient({
     alerter: 'pagerduty',
     timeoutMs: compiled.timeoutMs,
     tls: compiled.tls,
     tlsHint: 'pagerduty_ca_certs / pagerduty_ignore_ssl_errors',
+    proxy: proxyOption(rule, opts, 'pagerduty_proxy'),
     now: deps.now,
   });
   return {

@@ -17,7 +17,7 @@
  */
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { isPlainObject, lookupField, pyStr } from '../../src/ruletypes/fields.ts';
-import { HttpClient, HttpFailure, headersOption, httpUrls, setOwn, timeoutOption, tlsOptions, warnIgnoredProxy, type TlsSettings } from '../http.ts';
+import { HttpClient, HttpFailure, headersOption, httpUrls, setOwn, timeoutOption, proxyOption, tlsOptions, type TlsSettings } from '../http.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { compileTemplate, renderTemplate, TemplateError } from './template.ts';
 
@@ -144,12 +144,12 @@ export const createPostAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const type = ref.type;
   const opts = alerterOptions(ref, rule);
   const compiled = compilePost(type, rule, opts);
-  warnIgnoredProxy(deps.log, rule, type === 'post' ? 'http_post_proxy' : 'http_post2_proxy', opts[type === 'post' ? 'http_post_proxy' : 'http_post2_proxy']);
   const client = new HttpClient({
     alerter: type,
     timeoutMs: compiled.timeoutMs,
     tls: compiled.tls,
     tlsHint: type === 'post' ? 'http_post_ca_certs / http_post_ignore_ssl_errors' : 'http_post2_ca_certs / http_post2_ignore_ssl_errors',
+    proxy: proxyOption(rule, opts, type === 'post' ? 'http_post_proxy' : 'http_post2_proxy'),
     now: deps.now,
   });
   // alert id -> URL index -> 'sent' or the permanent failure it met.
