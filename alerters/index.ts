@@ -6,6 +6,7 @@ import { createPagerDutyAlerter } from './pagerduty/index.ts';
 import { createPostAlerter } from './post/index.ts';
 import { createSlackAlerter } from './slack/index.ts';
 import { createStdoutAlerter } from './stdout/index.ts';
+import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
 export type { Alerter, AlerterDeps, AlertPayload } from './types.ts';
@@ -30,7 +31,8 @@ export function createAlerters(rule: RuleDefinition, deps: AlerterDeps): Alerter
   return rule.alert.map((ref: AlerterRef) => {
     const factory = FACTORIES[ref.type];
     if (!factory) {
-      throw new Error(`${rule.file}: rule ${JSON.stringify(rule.name)}: alert: the "${ref.type}" alerter is not available in this version (available: ${AVAILABLE_ALERTERS.join(', ')})`);
+      const why = refusalOf(ref.type) ?? `not an alerter of this version (available: ${AVAILABLE_ALERTERS.join(', ')})`;
+      throw new Error(`${rule.file}: rule ${JSON.stringify(rule.name)}: alert: the "${ref.type}" alerter is not available: ${why}`);
     }
     return factory(ref, rule, deps);
   });
