@@ -1,4 +1,5 @@
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
+import { createAlertmanagerAlerter } from './alertmanager/index.ts';
 import { createDebugAlerter } from './debug/index.ts';
 import { createEmailAlerter } from './email/index.ts';
 import { createHiveAlerter } from './hivealerter/index.ts';
@@ -21,6 +22,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   post2: createPostAlerter,
   pagerduty: createPagerDutyAlerter,
   hivealerter: createHiveAlerter,
+  alertmanager: createAlertmanagerAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -4,6 +4,7 @@
  * test checks both lists name the same alerters.
  */
 import type { AlerterSchema } from './kit/contract.ts';
+import { alertmanagerSchema } from './alertmanager/schema.ts';
 import { emailSchema } from './email/schema.ts';
 import { hivealerterSchema } from './hivealerter/schema.ts';
 import { pagerdutySchema } from './pagerduty/schema.ts';
@@ -22,4 +23,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   post2Schema,
   pagerdutySchema,
   hivealerterSchema,
+  alertmanagerSchema,
 ];

@@ -21,7 +21,7 @@ function objectSchema(schema: AlerterSchema): Schema {
  * the schema just checked. Unset options and nulls are left out. Throws an option error naming
  * rule, file and option.
  */
-export function readOptions<T extends object>(schema: AlerterSchema, ref: AlerterRef, rule: RuleDefinition): T {
+export function readOptions<T extends object>(schema: AlerterSchema, ref: AlerterRef, rule: RuleDefinition): T & Readonly<Record<string, unknown>> {
   const all = alerterOptions(ref, rule);
   const picked: Record<string, unknown> = {};
   for (const name of Object.keys(schema.options)) {
@@ -34,5 +34,5 @@ export function readOptions<T extends object>(schema: AlerterSchema, ref: Alerte
     const message = first.field && first.message.startsWith(`${first.field}: `) ? first.message.slice(first.field.length + 2) : first.message;
     throw optionError(rule, first.field ?? schema.name, message);
   }
-  return picked as T;
+  return picked as T & Readonly<Record<string, unknown>>;
 }

@@ -15,3 +15,20 @@ export const secretOrList: Schema = { type: ['string', 'array'], items: str, 'x-
 export const certs: Schema = { type: ['boolean', 'string'] };
 // Seconds; fractions allowed (Python's requests takes a float).
 export const seconds: Schema = { type: 'number', exclusiveMinimum: 0 };
+
+/**
+ * The transport options of an HTTP alerter whose options start with `prefix`: ElastAlert2's
+ * `_proxy`, `_ca_certs`, `_ignore_ssl_errors`, `_timeout` (LogWarden accepts all four for every
+ * HTTP alerter: certificate checks must be configurable everywhere). Read by kit/webhook.ts transportOf.
+ */
+export function transportSchema(prefix: string): Record<string, Schema> {
+  return {
+    [`${prefix}_proxy`]: str,
+    [`${prefix}_ca_certs`]: certs,
+    [`${prefix}_ignore_ssl_errors`]: bool,
+    [`${prefix}_timeout`]: seconds,
+  };
+}
+
+/** A mapping of names to text (numbers and booleans are written as text). */
+export const textMap: Schema = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } };

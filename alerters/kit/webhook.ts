@@ -6,28 +6,11 @@
  * With several URLs, each gets the alert; when some fail, a retry of the same alert goes only to
  * those that have not accepted it yet (remembered for up to 1000 alerts), so nobody gets it twice.
  */
-import type { Schema } from '../../src/config/validate.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { HttpClient, HttpFailure, proxyOption, timeoutOption, tlsOptions, type HttpResult, type PostOptions, type TlsSettings } from '../http.ts';
 import { AlerterError, type Alerter, type AlerterDeps, type AlertPayload } from '../types.ts';
 
 type Options = Readonly<Record<string, unknown>>;
-
-const seconds: Schema = { type: 'number', exclusiveMinimum: 0 };
-
-/**
- * ElastAlert2's transport options for an alerter whose options start with `prefix`: proxy, CA,
- * certificate checks, timeout. Only the ones named in `which` (ElastAlert2 gives some alerters
- * fewer; LogWarden adds `_ca_certs` and `_timeout` everywhere, since verification must be configurable).
- */
-export function transportSchema(prefix: string): Record<string, Schema> {
-  return {
-    [`${prefix}_proxy`]: { type: 'string' },
-    [`${prefix}_ca_certs`]: { type: ['boolean', 'string'] },
-    [`${prefix}_ignore_ssl_errors`]: { type: 'boolean' },
-    [`${prefix}_timeout`]: seconds,
-  };
-}
 
 export interface Transport {
   timeoutMs: number;

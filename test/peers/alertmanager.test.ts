@@ -1,0 +1,144 @@
+/**
+ * The alertmanager alerter against a real HTTP server that checks what Alertmanager's v2 API
+ * checks for `POST /api/v2/alerts` (a JSON list of postable alerts; labels a non-empty map of
+ * valid names to text; annotations text; RFC 3339 times; basic auth when configured), and
+ * answers as Alertmanager does: 200 with an empty body, 400 with a JSON error.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createAlertmanagerAlerter } from '../../alerters/alertmanager/index.ts';
+import type { Alerter } from '../../alerters/types.ts';
+import { silentLogger } from '../../src/log.ts';
+import { alertOf, httpRule, MATCH, refOf, T0 } from '../unit/alerters/http-fixtures.ts';
+import { startPeer, thrown, type Peer, type Received } from './http-peer.ts';
+
+const PASSWORD = 'am-pAsSwOrD-31337';
+const NOW = T0 + 60_000;
+
+const peers: Peer[] = [];
+const alerters: Alerter[] = [];
+afterEach(async () => {
+  await Promise.all(alerters.splice(0).map((a) => a.close?.()));
+  await Promise.all(peers.splice(0).map((p) => p.close()));
+});
+
+async function peer(): Promise<Peer> {
+  const p = await startPeer({ fallback: { status: 200, body: '' } });
+  peers.push(p);
+  return p;
+}
+
+function alerter(options: Record<string, unknown>): Alerter {
+  const rule = httpRule('alertmanager', options);
+  const a = createAlertmanagerAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => NOW });
+  alerters.push(a);
+  return a;
+}
+
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+/** What Alertmanager's v2 API would refuse in a request (empty when it would accept it). */
+export function alertmanagerProblems(req: Received): string[] {
+  const problems: string[] = [];
+  if (req.method !== 'POST') problems.push(`method ${req.method}`);
+  if (!/^application\/json/.test(req.headers['content-type'] ?? '')) problems.push('content-type is not JSON');
+  let body: unknown;
+  try {
+    body = JSON.parse(req.body);
+  } catch {
+    return [...problems, 'body is not JSON'];
+  }
+  if (!Array.isArray(body)) return [...problems, 'body is not a list of alerts'];
+  for (const alert of body as Record<string, unknown>[]) {
+    const labels = alert['labels'] as Record<string, unknown> | undefined;
+    if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) problems.push('at least one label pair required');
+    for (const [name, value] of Object.entries(labels ?? {})) {
+      if (!LABEL.test(name)) problems.push(`invalid label name ${JSON.stringify(name)}`);
+      if (typeof value !== 'string') problems.push(`label ${name} is not a string`);
+    }
+    for (const [name, value] of Object.entries((alert['annotations'] as Record<string, unknown> | undefined) ?? {})) {
+      if (!LABEL.test(name)) problems.push(`invalid annotation name ${JSON.stringify(name)}`);
+      if (typeof value !== 'string') problems.push(`annotation ${name} is not a string`);
+    }
+    for (const t of ['startsAt', 'endsAt'] as const) if (alert[t] !== undefined && !RFC3339.test(String(alert[t]))) problems.push(`${t} is not RFC 3339`);
+    for (const key of Object.keys(alert)) if (!['labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'].includes(key)) problems.push(`unknown field ${key}`);
+  }
+  return problems;
+}
+
+describe('alertmanager against an Alertmanager v2 API peer', () => {
+  it("sends ElastAlert2's labels and annotations as one postable alert to /api/v2/alerts, with basic auth", async () => {
+    const p = await peer();
+    await alerter({
+      alertmanager_hosts: [`${p.url}/am/`],
+      alertmanager_labels: { severity: 'page', user: '{{ user.name }}', source: "{{ _data['source.ip'] }}" },
+      alertmanager_fields: { hits: 'num_hits', who: 'user.name', tags: 'tags' },
+      alertmanager_annotations: { runbook: 'https://wiki.example/ssh' },
+      alertmanager_resolve_time: { minutes: 5 },
+      alertmanager_basic_auth_login: 'logwarden',
+      alertmanager_basic_auth_password: PASSWORD,
+    }).send(alertOf(MATCH, { kibanaDiscoverUrl: 'https://kibana.example/app/discover#/x' }));
+    expect(p.requests).toHaveLength(1);
+    const [req] = p.requests as [Received];
+    expect(req.path).toBe('/am/api/v2/alerts');
+    expect(alertmanagerProblems(req)).toEqual([]);
+    expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`logwarden:${PASSWORD}`).toString('base64')}`);
+    expect(JSON.parse(req.body)).toEqual([
+      {
+        labels: { severity: 'page', user: 'bob', source: '10.0.0.1', hits: '7', who: 'bob', tags: '["a", "b"]', alertname: 'SSH brute force', elastalert_rule: 'SSH brute force' },
+        annotations: { runbook: 'https://wiki.example/ssh', summary: 'SSH brute force', description: 'SSH brute force\n\nuser: bob\n' },
+        startsAt: new Date(T0).toISOString(),
+        endsAt: new Date(NOW + 300_000).toISOString(),
+        generatorURL: 'https://kibana.example/app/discover#/x',
+      },
+    ]);
+  });
+
+  it('api v1 when asked (same body), alertname and label names for subject/text as configured', async () => {
+    const p = await peer();
+    await alerter({ alertmanager_hosts: [p.url], alertmanager_api_version: 'v1', alertmanager_alertname: 'SSHBrute', alertmanager_alert_subject_labelname: 'title', alertmanager_alert_text_labelname: 'body' }).send(alertOf(MATCH));
+    const [req] = p.requests as [Received];
+    expect(req.path).toBe('/api/v1/alerts');
+    const [sent] = JSON.parse(req.body) as [{ labels: Record<string, string>; annotations: Record<string, string> }];
+    expect(sent.labels).toEqual({ alertname: 'SSHBrute', elastalert_rule: 'SSH brute force' });
+    expect(sent.annotations).toEqual({ title: 'SSH brute force', body: 'SSH brute force\n\nuser: bob\n' });
+  });
+
+  it('a document value is data in a label template, never template code', async () => {
+    const p = await peer();
+    await alerter({ alertmanager_hosts: [p.url], alertmanager_labels: { user: '{{ user.name }}' } }).send(alertOf({ user: { name: '{{7*7}}{% raw %}' } }));
+    const [sent] = JSON.parse(p.requests[0]?.body ?? '') as [{ labels: Record<string, string> }];
+    expect(sent.labels['user']).toBe('{{7*7}}{% raw %}');
+  });
+
+  it('several hosts all get the alert; after one fails only that one is retried', async () => {
+    const a = await peer();
+    const b = await peer();
+    b.replies.push({ status: 503, headers: { 'Retry-After': '7' }, body: 'unavailable' });
+    const am = alerter({ alertmanager_hosts: [a.url, b.url] });
+    const error = await thrown(() => am.send(alertOf(MATCH)));
+    expect(error.retryable).toBe(true);
+    expect(error.retryAfterMs).toBe(7000);
+    await am.send(alertOf(MATCH));
+    expect(a.requests).toHaveLength(1);
+    expect(b.requests).toHaveLength(2);
+  });
+
+  it('400 (Alertmanager refused the alert) is permanent and quotes its message without the password', async () => {
+    const p = await peer();
+    p.replies.push({ status: 400, body: `{"code":400,"message":"bad alert from logwarden:${PASSWORD}"}` });
+    const error = await thrown(() => alerter({ alertmanager_hosts: [p.url], alertmanager_basic_auth_login: 'logwarden', alertmanager_basic_auth_password: PASSWORD }).send(alertOf(MATCH)));
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('alertmanager: POST to');
+    expect(error.message).toContain('HTTP 400');
+    expect(error.message).not.toContain(PASSWORD);
+  });
+
+  it('refuses at load, by option, what Alertmanager would refuse for every alert', () => {
+    expect(() => alerter({ alertmanager_hosts: ['http://am:9093'], alertmanager_labels: { 'bad-name': 'x' } })).toThrow('ssh.yaml: rule "SSH brute force": alertmanager_labels: "bad-name" is not a valid Alertmanager label name');
+    expect(() => alerter({ alertmanager_hosts: ['http://am:9093'], alertmanager_labels: { a: '{{ unclosed' } })).toThrow('alertmanager_labels.a: ');
+    expect(() => alerter({ alertmanager_hosts: [] })).toThrow('alertmanager_hosts: ');
+    expect(() => alerter({ alertmanager_hosts: ['ftp://am'] })).toThrow('alertmanager_hosts[0]: must be an http:// or https:// URL');
+    expect(() => alerter({ alertmanager_hosts: ['http://am:9093'], alertmanager_api_version: 'v3' })).toThrow('alertmanager_api_version: ');
+  });
+});
