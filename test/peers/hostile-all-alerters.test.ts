@@ -16,6 +16,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createAlerters } from '../../alerters/index.ts';
 import { AlerterError, type Alerter, type AlerterDeps, type AlertPayload } from '../../alerters/types.ts';
+import { capBytes, displayText } from '../../src/alert/display.ts';
 import { kibanaDiscoverUrl } from '../../src/alert/kibana.ts';
 import { buildAlertText } from '../../src/alert/text.ts';
 import { payloadFor } from '../../src/deliver/payload.ts';
@@ -24,6 +25,7 @@ import type { AlertRecord } from '../../src/writeback/store.ts';
 import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue } from '../support/hostile.ts';
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
+import { alertmanagerProblems } from './alertmanager-peer.ts';
 import { startPeer, type Peer } from './http-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
 
@@ -484,6 +486,8 @@ async function jsonHarness(
   rule: RuleDefinition,
   secrets: readonly string[],
   check: (hv: HostileValue, payload: AlertPayload, body: Record<string, unknown>) => string[],
+  /** The body is a JSON list of one object (Alertmanager): that object is checked. */
+  list = false,
 ): Promise<Harness> {
   const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, now: () => T0, env: {} });
   return {
@@ -495,7 +499,8 @@ async function jsonHarness(
       await alerter.send(payload);
       const got = peer.requests.slice(before);
       if (got.length !== 1) return [`expected one request, got ${got.length}`];
-      const parsed = parseJson(got[0]?.body ?? '');
+      const raw = got[0]?.body ?? '';
+      const parsed = parseJson(list && raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw);
       if (!parsed.ok) return [parsed.problem];
       return check(hv, payload, parsed.value);
     },
@@ -629,6 +634,31 @@ async function hiveHarness(): Promise<Harness> {
   });
 }
 
+async function alertmanagerHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 200, body: '' } });
+  const rule = ruleFor('alertmanager', {
+    alertmanager_hosts: [peer.url],
+    alertmanager_labels: { user: '{{ user.name }}' },
+    alertmanager_fields: { who: 'user.name' },
+    alertmanager_basic_auth_login: 'logwarden',
+    alertmanager_basic_auth_password: API_KEY,
+  });
+  return jsonHarness(peer, rule, [API_KEY], (hv, payload, body) => {
+    const problems = alertmanagerProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+    const shown = displayText(hv.value);
+    problems.push(
+      ...exact('labels.user (template)', own(body, 'labels', 'user'), shown),
+      ...exact('labels.who (alertmanager_fields)', own(body, 'labels', 'who'), shown),
+      ...exact('annotations.summary', own(body, 'annotations', 'summary'), displayText(payload.subject)),
+      ...exact('annotations.description', own(body, 'annotations', 'description'), capBytes(displayText(payload.text), 64 * 1024)),
+    );
+    for (const part of ['labels', 'annotations']) {
+      for (const [name, value] of Object.entries((own(body, part) as Record<string, string> | undefined) ?? {})) problems.push(...invisibleControls(`${part}.${name}`, value));
+    }
+    return [...problems, ...templateLiteral(hv, String(own(body, 'labels', 'user')))];
+  }, true);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const ROWS: readonly Row[] = [
@@ -642,6 +672,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'post', why: 'the match as JSON: values and field names must arrive as the same strings', secret: true, start: postHarness },
   { alerter: 'post2', why: 'http_post2_payload placeholders: a value is inserted once, never parsed as JSON or template', secret: true, start: post2Harness },
   { alerter: 'pagerduty', why: 'Events API v2: summary, dedup_key, custom_details carry values exactly (within documented limits)', secret: true, start: pagerdutyHarness },
+  { alerter: 'alertmanager', why: 'labels rendered from the rule\'s Jinja templates carry values as data, annotations as text without controls', secret: true, start: alertmanagerHarness },
   { alerter: 'hivealerter', why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly', secret: true, start: hiveHarness },
 ];
 
