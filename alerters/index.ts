@@ -1,6 +1,7 @@
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
 import { createAlertmanagerAlerter } from './alertmanager/index.ts';
 import { createDebugAlerter } from './debug/index.ts';
+import { createDiscordAlerter } from './discord/index.ts';
 import { createEmailAlerter } from './email/index.ts';
 import { createHiveAlerter } from './hivealerter/index.ts';
 import { createPagerDutyAlerter } from './pagerduty/index.ts';
@@ -23,6 +24,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   pagerduty: createPagerDutyAlerter,
   hivealerter: createHiveAlerter,
   alertmanager: createAlertmanagerAlerter,
+  discord: createDiscordAlerter,
 };
 
 /** Alerter types this build can send with. */

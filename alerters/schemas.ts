@@ -5,6 +5,7 @@
  */
 import type { AlerterSchema } from './kit/contract.ts';
 import { alertmanagerSchema } from './alertmanager/schema.ts';
+import { discordSchema } from './discord/schema.ts';
 import { emailSchema } from './email/schema.ts';
 import { hivealerterSchema } from './hivealerter/schema.ts';
 import { pagerdutySchema } from './pagerduty/schema.ts';
@@ -24,4 +25,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   pagerdutySchema,
   hivealerterSchema,
   alertmanagerSchema,
+  discordSchema,
 ];

@@ -26,6 +26,7 @@ import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue 
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
 import { alertmanagerProblems } from './alertmanager-peer.ts';
+import { discordProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
 
@@ -659,6 +660,48 @@ async function alertmanagerHarness(): Promise<Harness> {
   }, true);
 }
 
+// --- Markdown chat media (Discord, Mattermost, Telegram) ----------------------------------------
+
+const TRUNCATION_MARK = /\n\[… truncated: \d+ more characters not shown\]$/;
+
+/** Markdown characters in `text` that are not backslash-escaped (our truncation mark aside). */
+function markdownActive(text: string, active: RegExp): string[] {
+  const found: string[] = [];
+  const plain = text.replace(TRUNCATION_MARK, '');
+  for (let i = 0; i < plain.length; i++) {
+    if (plain[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (active.test(plain[i] ?? '')) found.push(`unescaped ${JSON.stringify(plain[i])} at ${i}: ${show(plain.slice(Math.max(0, i - 20), i + 20))}`);
+  }
+  return found;
+}
+
+/** The value, as a reader sees it once backslash escapes are read, must be in the text (unless cut). */
+function readable(where: string, text: string, hv: HostileValue, unescape: (t: string) => string): string[] {
+  if (hv.name === 'big' || TRUNCATION_MARK.test(text)) return [];
+  return unescape(text).includes(displayText(hv.value)) ? [] : [`${where}: the value does not read as written`];
+}
+
+const unbackslash = (t: string): string => t.replace(/\\(.)/g, '$1');
+
+async function discordHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 204 } });
+  const rule = ruleFor('discord', { discord_webhook_url: `${peer.url}/api/webhooks/1/${URL_TOKEN}`, discord_embed_footer: 'LogWarden' });
+  return jsonHarness(peer, rule, [URL_TOKEN], (hv, _payload, body) => {
+    const problems = discordProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+    const content = String(own(body, 'content'));
+    const description = String((own(body, 'embeds') as Record<string, unknown>[] | undefined)?.[0]?.['description']);
+    if (JSON.stringify(own(body, 'allowed_mentions')) !== '{"parse":[]}') problems.push('allowed_mentions does not forbid every mention');
+    for (const [where, text] of [['content', content], ['description', description]] as const) {
+      problems.push(...markdownActive(text, /[`*_[\]()#|~<>]/).map((p) => `${where}: ${p}`), ...invisibleControls(where, text));
+    }
+    problems.push(...readable('description', description, hv, unbackslash));
+    return [...problems, ...templateLiteral(hv, unbackslash(description))];
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const ROWS: readonly Row[] = [
@@ -673,6 +716,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'post2', why: 'http_post2_payload placeholders: a value is inserted once, never parsed as JSON or template', secret: true, start: post2Harness },
   { alerter: 'pagerduty', why: 'Events API v2: summary, dedup_key, custom_details carry values exactly (within documented limits)', secret: true, start: pagerdutyHarness },
   { alerter: 'alertmanager', why: 'labels rendered from the rule\'s Jinja templates carry values as data, annotations as text without controls', secret: true, start: alertmanagerHarness },
+  { alerter: 'discord', why: 'Discord Markdown: no mention (@everyone, <@id>), masked link or formatting from a log line; 2,000 / 4,096 limits', secret: true, start: discordHarness },
   { alerter: 'hivealerter', why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly', secret: true, start: hiveHarness },
 ];
 

@@ -1,0 +1,45 @@
+/**
+ * What chat services check in an incoming-webhook request, per their documentation, for the
+ * peer tests: each function returns what the service would refuse (empty when it would accept).
+ */
+import type { Received } from './http-peer.ts';
+
+function json(req: Received): Record<string, unknown> | string {
+  if (req.method !== 'POST') return `method ${req.method}`;
+  if (!/^application\/json/.test(req.headers['content-type'] ?? '')) return 'content-type is not application/json';
+  try {
+    const body: unknown = JSON.parse(req.body);
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : 'body is not a JSON object';
+  } catch {
+    return 'body is not JSON';
+  }
+}
+
+/** Discord "Execute Webhook": content <= 2000, <= 10 embeds, description <= 4096, footer <= 2048, all embed text <= 6000. */
+export function discordProblems(req: Received): string[] {
+  const body = json(req);
+  if (typeof body === 'string') return [body];
+  const problems: string[] = [];
+  const content = body['content'];
+  const embeds = (body['embeds'] as Record<string, unknown>[] | undefined) ?? [];
+  if ((typeof content !== 'string' || content === '') && embeds.length === 0) problems.push('Cannot send an empty message');
+  if (typeof content === 'string' && content.length > 2000) problems.push(`content: ${content.length} > 2000`);
+  if (embeds.length > 10) problems.push('more than 10 embeds');
+  let total = 0;
+  for (const e of embeds) {
+    const d = e['description'];
+    if (typeof d === 'string') {
+      if (d.length > 4096) problems.push(`description: ${d.length} > 4096`);
+      total += d.length;
+    }
+    const footer = (e['footer'] as { text?: unknown } | undefined)?.text;
+    if (typeof footer === 'string') {
+      if (footer.length > 2048) problems.push(`footer.text: ${footer.length} > 2048`);
+      total += footer.length;
+    }
+    const color = e['color'];
+    if (color !== undefined && (!Number.isInteger(color) || (color as number) < 0 || (color as number) > 0xffffff)) problems.push('color is not 0..0xFFFFFF');
+  }
+  if (total > 6000) problems.push(`embeds: ${total} characters > 6000`);
+  return problems;
+}
