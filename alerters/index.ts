@@ -8,6 +8,7 @@ import { createPagerDutyAlerter } from './pagerduty/index.ts';
 import { createPostAlerter } from './post/index.ts';
 import { createSlackAlerter } from './slack/index.ts';
 import { createStdoutAlerter } from './stdout/index.ts';
+import { createTelegramAlerter } from './telegram/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -25,6 +26,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   hivealerter: createHiveAlerter,
   alertmanager: createAlertmanagerAlerter,
   discord: createDiscordAlerter,
+  telegram: createTelegramAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -11,6 +11,7 @@ import { hivealerterSchema } from './hivealerter/schema.ts';
 import { pagerdutySchema } from './pagerduty/schema.ts';
 import { post2Schema, postSchema } from './post/schema.ts';
 import { slackSchema } from './slack/schema.ts';
+import { telegramSchema } from './telegram/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -26,4 +27,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   hivealerterSchema,
   alertmanagerSchema,
   discordSchema,
+  telegramSchema,
 ];

@@ -28,6 +28,7 @@ import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type Tes
 import { alertmanagerProblems } from './alertmanager-peer.ts';
 import { discordProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
+import { startTelegramPeer } from './telegram-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -702,6 +703,36 @@ async function discordHarness(): Promise<Harness> {
   });
 }
 
+async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
+  const peer = await startTelegramPeer();
+  const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, now: () => T0, env: {} });
+  const echo = `refused for bot${peer.token}`;
+  return {
+    rule,
+    secrets: [peer.token],
+    failures: [
+      { what: 'HTTP 502 whose description quotes the token', arrange: () => peer.override.push({ status: 502, body: { ok: false, error_code: 502, description: echo } }), retryable: true },
+      { what: 'HTTP 403 whose description quotes the token', arrange: () => peer.override.push({ status: 403, body: { ok: false, error_code: 403, description: echo } }), retryable: false },
+    ],
+    async deliver(hv, payload) {
+      const before = peer.attempts.length;
+      await alerter.send(payload);
+      // One attempt: the formatting is never what Telegram refuses (no plain-text second try).
+      if (peer.attempts.length - before !== 1) return [`expected one sendMessage, got ${peer.attempts.length - before}`];
+      const d = peer.delivered.at(-1);
+      if (!d) return ['nothing delivered'];
+      const problems = [...invisibleControls('message', d.shown)];
+      const expected = mode === 'html' || (mode === 'markdown' && (hv.name === 'big' || /[_*`[\\]/.test(displayText(hv.value)))) ? [] : ['bold'];
+      if (JSON.stringify(d.entities) !== JSON.stringify(expected)) problems.push(`entities ${JSON.stringify(d.entities)}, expected ${JSON.stringify(expected)} (the title's bold only)`);
+      if (d.shown.length > 4096) problems.push(`${d.shown.length} characters > 4096`);
+      if (hv.name !== 'big' && !d.shown.includes(`Root login by ${displayText(hv.value)}`)) problems.push('the value is not shown as written');
+      return [...problems, ...templateLiteral(hv, d.shown)];
+    },
+    close: () => peer.close(),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const ROWS: readonly Row[] = [
@@ -717,6 +748,9 @@ const ROWS: readonly Row[] = [
   { alerter: 'pagerduty', why: 'Events API v2: summary, dedup_key, custom_details carry values exactly (within documented limits)', secret: true, start: pagerdutyHarness },
   { alerter: 'alertmanager', why: 'labels rendered from the rule\'s Jinja templates carry values as data, annotations as text without controls', secret: true, start: alertmanagerHarness },
   { alerter: 'discord', why: 'Discord Markdown: no mention (@everyone, <@id>), masked link or formatting from a log line; 2,000 / 4,096 limits', secret: true, start: discordHarness },
+  { alerter: 'telegram (markdown)', why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters', secret: true, start: () => telegramHarness('markdown') },
+  { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
+  { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
   { alerter: 'hivealerter', why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly', secret: true, start: hiveHarness },
 ];
 
