@@ -4,6 +4,7 @@ import { createDebugAlerter } from './debug/index.ts';
 import { createDiscordAlerter } from './discord/index.ts';
 import { createEmailAlerter } from './email/index.ts';
 import { createHiveAlerter } from './hivealerter/index.ts';
+import { createMattermostAlerter } from './mattermost/index.ts';
 import { createPagerDutyAlerter } from './pagerduty/index.ts';
 import { createPostAlerter } from './post/index.ts';
 import { createSlackAlerter } from './slack/index.ts';
@@ -27,6 +28,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   alertmanager: createAlertmanagerAlerter,
   discord: createDiscordAlerter,
   telegram: createTelegramAlerter,
+  mattermost: createMattermostAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -8,6 +8,7 @@ import { alertmanagerSchema } from './alertmanager/schema.ts';
 import { discordSchema } from './discord/schema.ts';
 import { emailSchema } from './email/schema.ts';
 import { hivealerterSchema } from './hivealerter/schema.ts';
+import { mattermostSchema } from './mattermost/schema.ts';
 import { pagerdutySchema } from './pagerduty/schema.ts';
 import { post2Schema, postSchema } from './post/schema.ts';
 import { slackSchema } from './slack/schema.ts';
@@ -28,4 +29,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   alertmanagerSchema,
   discordSchema,
   telegramSchema,
+  mattermostSchema,
 ];

@@ -36,6 +36,11 @@ export interface WebhookPlan {
   /** The JSON body for an alert: the medium's escaping applied to every document value. */
   render(alert: AlertPayload): unknown;
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Fields that differ per delivery (ElastAlert2's channel overrides): each URL gets the body once
+   * per entry, with the entry's fields set over the rendered body (which must be an object).
+   */
+  variants?: readonly Readonly<Record<string, unknown>>[];
   /** Values to remove from quoted errors besides the URLs (keys, tokens). */
   secrets?: readonly string[];
   /**
@@ -99,15 +104,18 @@ export function webhookAlerter(plan: WebhookPlan, deps: AlerterDeps): Alerter {
   return {
     type: plan.type,
     async send(alert: AlertPayload): Promise<void> {
-      let body: string;
+      const variants = plan.variants && plan.variants.length > 0 ? plan.variants : [undefined];
+      let bodies: string[];
       try {
-        body = JSON.stringify(plan.render(alert));
+        const rendered = plan.render(alert);
+        bodies = variants.map((v) => JSON.stringify(v ? { ...(rendered as Record<string, unknown>), ...v } : rendered));
       } catch (error) {
         if (error instanceof AlerterError) throw error;
         throw new AlerterError(plan.type, `cannot build the message: ${(error as Error).message}`, false);
       }
-      await fanout.send(alert.alertId, plan.urls.length, async (i) => {
-        const url = plan.urls[i] as URL;
+      await fanout.send(alert.alertId, plan.urls.length * bodies.length, async (i) => {
+        const url = plan.urls[Math.floor(i / bodies.length)] as URL;
+        const body = bodies[i % bodies.length] as string;
         try {
           const result = await client.post(url, body, headers, { secrets: plan.secrets ?? [], ...(plan.accept ? { accept: plan.accept } : {}) });
           plan.check?.(result);

@@ -43,3 +43,28 @@ export function discordProblems(req: Received): string[] {
   if (total > 6000) problems.push(`embeds: ${total} characters > 6000`);
   return problems;
 }
+
+/** Mattermost incoming webhook: text or attachments required, message <= 16383 characters, attachment fields well formed. */
+export function mattermostProblems(req: Received): string[] {
+  const body = json(req);
+  if (typeof body === 'string') return [body];
+  const problems: string[] = [];
+  const text = body['text'];
+  const attachments = (body['attachments'] as Record<string, unknown>[] | undefined) ?? [];
+  if ((typeof text !== 'string' || text === '') && attachments.length === 0) problems.push('Unable to parse incoming data: text or attachments required');
+  if (typeof text === 'string' && Array.from(text).length > 16383) problems.push(`text: ${Array.from(text).length} > 16383`);
+  for (const a of attachments) {
+    for (const key of ['text', 'title', 'fallback', 'pretext']) {
+      const v = a[key];
+      if (v !== undefined && typeof v !== 'string') problems.push(`attachment ${key} is not text`);
+      if (typeof v === 'string' && Array.from(v).length > 16383) problems.push(`attachment ${key}: too long`);
+    }
+    for (const f of (a['fields'] as Record<string, unknown>[] | undefined) ?? []) if (typeof f['title'] !== 'string' && f['title'] !== undefined) problems.push('field title is not text');
+  }
+  return problems;
+}
+
+/** What Mattermost's server acts on in raw text: mentions and Slack-style announcements. */
+export function mattermostMentions(text: string): string[] {
+  return [...text.matchAll(/<!(?:channel|here|all|everyone)>|(?<![\w\u2060])@(?:channel|here|all|[a-z0-9][\w.-]*)/gi)].map((m) => m[0]);
+}

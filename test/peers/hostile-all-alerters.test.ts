@@ -26,7 +26,7 @@ import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue 
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
 import { alertmanagerProblems } from './alertmanager-peer.ts';
-import { discordProblems } from './chat-peers.ts';
+import { discordProblems, mattermostMentions, mattermostProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
 import { startTelegramPeer } from './telegram-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
@@ -703,6 +703,28 @@ async function discordHarness(): Promise<Harness> {
   });
 }
 
+async function mattermostHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 200, body: 'ok' } });
+  const rule = ruleFor('mattermost', {
+    mattermost_webhook_url: `${peer.url}/hooks/${URL_TOKEN}`,
+    mattermost_msg_fields: [{ title: 'User', value: 'user {0}', args: ['user.name'] }],
+  });
+  const unescape = (t: string): string => unbackslash(t.replace(/@\u2060/g, '@')).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return jsonHarness(peer, rule, [URL_TOKEN], (hv, _payload, body) => {
+    const problems = mattermostProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+    const attachment = (own(body, 'attachments') as Record<string, unknown>[] | undefined)?.[0] ?? {};
+    const field = String((attachment['fields'] as Record<string, unknown>[] | undefined)?.[0]?.['value']);
+    const texts: [string, string][] = [['text', String(own(body, 'text'))], ['title', String(attachment['title'])], ['fallback', String(attachment['fallback'])], ['field', field]];
+    for (const [where, text] of texts) {
+      problems.push(...markdownActive(text, /[`*_[\]()#|~<>]/).map((p) => `${where}: ${p}`), ...invisibleControls(where, text));
+      for (const m of mattermostMentions(text)) problems.push(`${where}: mention ${JSON.stringify(m)}`);
+    }
+    const text = texts[0]?.[1] ?? '';
+    problems.push(...readable('text', text, hv, unescape), ...readable('field', field, hv, unescape));
+    return [...problems, ...templateLiteral(hv, unescape(text))];
+  });
+}
+
 async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
   const peer = await startTelegramPeer();
   const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
@@ -748,6 +770,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'pagerduty', why: 'Events API v2: summary, dedup_key, custom_details carry values exactly (within documented limits)', secret: true, start: pagerdutyHarness },
   { alerter: 'alertmanager', why: 'labels rendered from the rule\'s Jinja templates carry values as data, annotations as text without controls', secret: true, start: alertmanagerHarness },
   { alerter: 'discord', why: 'Discord Markdown: no mention (@everyone, <@id>), masked link or formatting from a log line; 2,000 / 4,096 limits', secret: true, start: discordHarness },
+  { alerter: 'mattermost', why: 'Mattermost: Markdown, @channel/@all/@user and Slack-style <!here> from a log line must not format or notify', secret: true, start: mattermostHarness },
   { alerter: 'telegram (markdown)', why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters', secret: true, start: () => telegramHarness('markdown') },
   { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
   { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
