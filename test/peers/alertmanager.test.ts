@@ -4,36 +4,20 @@
  * valid names to text; annotations text; RFC 3339 times; basic auth when configured), and
  * answers as Alertmanager does: 200 with an empty body, 400 with a JSON error.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createAlertmanagerAlerter } from '../../alerters/alertmanager/index.ts';
 import type { Alerter } from '../../alerters/types.ts';
-import { silentLogger } from '../../src/log.ts';
-import { alertOf, httpRule, MATCH, refOf, T0 } from '../unit/alerters/http-fixtures.ts';
+import { alertOf, MATCH, T0 } from '../unit/alerters/http-fixtures.ts';
 import { alertmanagerProblems } from './alertmanager-peer.ts';
-import { startPeer, thrown, type Peer, type Received } from './http-peer.ts';
+import { thrown, type Peer, type Received } from './http-peer.ts';
+import { kitHarness } from './kit-support.ts';
 
 const PASSWORD = 'am-pAsSwOrD-31337';
 const NOW = T0 + 60_000;
 
-const peers: Peer[] = [];
-const alerters: Alerter[] = [];
-afterEach(async () => {
-  await Promise.all(alerters.splice(0).map((a) => a.close?.()));
-  await Promise.all(peers.splice(0).map((p) => p.close()));
-});
-
-async function peer(): Promise<Peer> {
-  const p = await startPeer({ fallback: { status: 200, body: '' } });
-  peers.push(p);
-  return p;
-}
-
-function alerter(options: Record<string, unknown>): Alerter {
-  const rule = httpRule('alertmanager', options);
-  const a = createAlertmanagerAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => NOW });
-  alerters.push(a);
-  return a;
-}
+const kit = kitHarness('alertmanager', createAlertmanagerAlerter);
+const peer = (): Promise<Peer> => kit.peer({ status: 200, body: '' });
+const alerter = (options: Record<string, unknown>): Alerter => kit.alerter(options, NOW);
 
 describe('alertmanager against an Alertmanager v2 API peer', () => {
   it("sends ElastAlert2's labels and annotations as one postable alert to /api/v2/alerts, with basic auth", async () => {

@@ -1,41 +1,19 @@
 /** The discord alerter against a real HTTP server checking Discord's Execute Webhook rules. */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createDiscordAlerter } from '../../alerters/discord/index.ts';
 import type { Alerter } from '../../alerters/types.ts';
 import { escapeMarkdown } from '../../src/alert/markdown.ts';
-import { silentLogger } from '../../src/log.ts';
-import { alertOf, httpRule, MATCH, refOf } from '../unit/alerters/http-fixtures.ts';
+import { alertOf, MATCH } from '../unit/alerters/http-fixtures.ts';
 import { discordProblems } from './chat-peers.ts';
-import { startPeer, TEST_CA_FILE, thrown, type Peer } from './http-peer.ts';
+import { TEST_CA_FILE, thrown, type Peer } from './http-peer.ts';
+import { alertWith, kitHarness } from './kit-support.ts';
 
 const HOOK = '/api/webhooks/1234567890/dIsCoRdToKeN-sEcReT_abcdef';
 
-const peers: Peer[] = [];
-const alerters: Alerter[] = [];
-afterEach(async () => {
-  await Promise.all(alerters.splice(0).map((a) => a.close?.()));
-  await Promise.all(peers.splice(0).map((p) => p.close()));
-});
-
-async function peer(tls = false): Promise<Peer> {
-  // Discord answers 204 No Content unless ?wait=true.
-  const p = await startPeer({ tls, fallback: { status: 204 } });
-  peers.push(p);
-  return p;
-}
-
-function alerter(options: Record<string, unknown>): Alerter {
-  const rule = httpRule('discord', options);
-  const a = createDiscordAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => 0 });
-  alerters.push(a);
-  return a;
-}
-
-/** An alert whose document value is `value`, rendered as the engine does: escape applied to it. */
-function alertWith(value: string) {
-  const fill = (escape: (s: string) => string) => ({ subject: `Login by ${escape(value)}`, text: `user: ${escape(value)}\n` });
-  return alertOf({ user: value }, { ...fill((s) => s), render: fill });
-}
+const kit = kitHarness('discord', createDiscordAlerter);
+// Discord answers 204 No Content unless ?wait=true.
+const peer = (tls = false): Promise<Peer> => kit.peer({ status: 204 }, tls);
+const alerter = (options: Record<string, unknown>): Alerter => kit.alerter(options);
 
 describe('discord against a Discord webhook peer', () => {
   it("sends ElastAlert2's message (emoji title, embed with colour and footer) with no mentions allowed", async () => {

@@ -1,38 +1,18 @@
 /** The mattermost alerter against a real HTTP server checking Mattermost's incoming-webhook rules. */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createMattermostAlerter } from '../../alerters/mattermost/index.ts';
 import type { Alerter } from '../../alerters/types.ts';
-import { silentLogger } from '../../src/log.ts';
-import { alertOf, httpRule, MATCH, refOf } from '../unit/alerters/http-fixtures.ts';
+import { alertOf, MATCH } from '../unit/alerters/http-fixtures.ts';
 import { mattermostMentions, mattermostProblems } from './chat-peers.ts';
-import { startPeer, thrown, type Peer } from './http-peer.ts';
+import { thrown, type Peer } from './http-peer.ts';
+import { alertWith as alertWithValue, kitHarness } from './kit-support.ts';
 
 const HOOK = '/hooks/mAtTeRmOsThOoKsEcReT1234';
 
-const peers: Peer[] = [];
-const alerters: Alerter[] = [];
-afterEach(async () => {
-  await Promise.all(alerters.splice(0).map((a) => a.close?.()));
-  await Promise.all(peers.splice(0).map((p) => p.close()));
-});
-
-async function peer(): Promise<Peer> {
-  const p = await startPeer({ fallback: { status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'ok' } });
-  peers.push(p);
-  return p;
-}
-
-function alerter(options: Record<string, unknown>): Alerter {
-  const rule = httpRule('mattermost', options);
-  const a = createMattermostAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => 0 });
-  alerters.push(a);
-  return a;
-}
-
-function alertWith(value: string) {
-  const fill = (escape: (s: string) => string) => ({ subject: `Login by ${escape(value)}`, text: `user: ${escape(value)}\n` });
-  return alertOf({ user: { name: value }, host: 'web-1' }, { ...fill((s) => s), render: fill });
-}
+const kit = kitHarness('mattermost', createMattermostAlerter);
+const peer = (): Promise<Peer> => kit.peer({ status: 200, headers: { 'Content-Type': 'text/plain' }, body: 'ok' });
+const alerter = (options: Record<string, unknown>): Alerter => kit.alerter(options);
+const alertWith = (value: string) => alertWithValue(value, { user: { name: value }, host: 'web-1' });
 
 describe('mattermost against a Mattermost webhook peer', () => {
   it("sends ElastAlert2's payload once per channel override, with fields and the Kibana attachment", async () => {
@@ -72,10 +52,7 @@ describe('mattermost against a Mattermost webhook peer', () => {
 
   it('alert_text_only puts the text in the attachment; the Kibana link is its own attachment', async () => {
     const p = await peer();
-    const rule = httpRule('mattermost', { mattermost_webhook_url: `${p.url}${HOOK}`, mattermost_attach_kibana_discover_url: true, alert_text_type: 'alert_text_only' });
-    const a = createMattermostAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined });
-    alerters.push(a);
-    await a.send(alertOf(MATCH, { kibanaDiscoverUrl: 'https://kibana.example/d' }));
+    await alerter({ mattermost_webhook_url: `${p.url}${HOOK}`, mattermost_attach_kibana_discover_url: true, alert_text_type: 'alert_text_only' }).send(alertOf(MATCH, { kibanaDiscoverUrl: 'https://kibana.example/d' }));
     const body = JSON.parse(p.requests[0]?.body ?? '') as { text?: string; attachments: Record<string, unknown>[] };
     expect(body.text).toBeUndefined();
     expect(body.attachments[0]?.['text']).toBe('SSH brute force\n\nuser: bob\n');

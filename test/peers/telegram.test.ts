@@ -5,6 +5,7 @@ import type { Alerter } from '../../alerters/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { alertOf, httpRule, MATCH, refOf } from '../unit/alerters/http-fixtures.ts';
 import { thrown } from './http-peer.ts';
+import { alertWith } from './kit-support.ts';
 import { startTelegramPeer, type TelegramPeer } from './telegram-peer.ts';
 
 let peer: TelegramPeer;
@@ -22,11 +23,6 @@ function alerter(options: Record<string, unknown> = {}): Alerter {
   const a = createTelegramAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => 0 });
   alerters.push(a);
   return a;
-}
-
-function alertWith(value: string) {
-  const fill = (escape: (s: string) => string) => ({ subject: `Login by ${escape(value)}`, text: `user: ${escape(value)}\n` });
-  return alertOf({ user: value }, { ...fill((s) => s), render: fill });
 }
 
 const NASTY = '*bold* _it_ `code` [link](https://evil.example) <b>x</b> &amp; ~s~ a.b-c!';
