@@ -1,5 +1,6 @@
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
 import { createAlertmanagerAlerter } from './alertmanager/index.ts';
+import { createCommandAlerter } from './command/index.ts';
 import { createDebugAlerter } from './debug/index.ts';
 import { createDiscordAlerter } from './discord/index.ts';
 import { createEmailAlerter } from './email/index.ts';
@@ -29,6 +30,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   discord: createDiscordAlerter,
   telegram: createTelegramAlerter,
   mattermost: createMattermostAlerter,
+  command: createCommandAlerter,
 };
 
 /** Alerter types this build can send with. */

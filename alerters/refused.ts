@@ -13,7 +13,6 @@ export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'jira', reason: `${NOT_YET} (issue creation, jira_bump_tickets, watchers and custom fields need the Jira REST API client)` },
   { name: 'opsgenie', reason: `${NOT_YET} (Opsgenie Alert API v2)` },
   { name: 'stomp', reason: `${NOT_YET} (needs a STOMP message broker client)` },
-  { name: 'command', reason: `${NOT_YET} (running a program for each alert)` },
   { name: 'sns', reason: `${NOT_YET} (Amazon SNS through the AWS SDK)` },
   { name: 'sqs', reason: `${NOT_YET} (Amazon SQS through the AWS SDK)` },
   { name: 'ses', reason: `${NOT_YET} (Amazon SES through the AWS SDK)` },

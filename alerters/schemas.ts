@@ -5,6 +5,7 @@
  */
 import type { AlerterSchema } from './kit/contract.ts';
 import { alertmanagerSchema } from './alertmanager/schema.ts';
+import { commandSchema } from './command/schema.ts';
 import { discordSchema } from './discord/schema.ts';
 import { emailSchema } from './email/schema.ts';
 import { hivealerterSchema } from './hivealerter/schema.ts';
@@ -30,4 +31,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   discordSchema,
   telegramSchema,
   mattermostSchema,
+  commandSchema,
 ];

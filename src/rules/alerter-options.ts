@@ -1,18 +1,14 @@
 import type { Schema } from '../config/validate.ts';
 import { refusalOf, REFUSED_ALERTERS } from '../../alerters/refused.ts';
 import { ALERTER_SCHEMAS } from '../../alerters/schemas.ts';
-import { bool, secret, str, strOrList } from '../../alerters/kit/schema-types.ts';
+import { secret, str } from '../../alerters/kit/schema-types.ts';
 
 // Alerter options may sit at the top level of a rule or under its `alert` entry, so they are rule
 // properties as well as the schema of `alert: [{slack: {...}}]` entries. Each implemented
 // alerter's options are in its own folder (alerters/<name>/schema.ts); this file joins them.
 
-// ServiceNow and the command alerter use names without a prefix.
+// ServiceNow uses names without a prefix (refused for now: accepted so that only the alerter is reported).
 const unprefixed: Record<string, Schema> = {
-  command: strOrList,
-  pipe_match_json: bool,
-  pipe_alert_text: bool,
-  fail_on_non_zero_exit: bool,
   servicenow_rest_url: str,
   username: str,
   password: secret,
