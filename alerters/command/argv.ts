@@ -37,14 +37,14 @@ export function parseArg(arg: string): ArgPart[] {
 
 /**
  * One argument for a match. NUL cannot be passed in an argument (the operating system ends the
- * string there), so it is dropped from values.
+ * string there), so it is dropped from values; a lone surrogate becomes U+FFFD (arguments are UTF-8).
  */
 export function renderArg(parts: readonly ArgPart[], match: Readonly<Record<string, unknown>>, missing: string): string {
   return parts
     .map((p) => {
       if ('text' in p) return p.text;
       const value = lookupField(match, p.field);
-      return value === undefined ? missing : pyStr(value).replace(/\u0000/g, '');
+      return value === undefined ? missing : pyStr(value).replace(/\u0000/g, '').toWellFormed();
     })
     .join('');
 }

@@ -12,6 +12,9 @@
  * reported as "<value name>: <what is wrong>" under the alerter's test: a failure names both.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createAlerters } from '../../alerters/index.ts';
@@ -270,6 +273,34 @@ async function debugHarness(): Promise<Harness> {
       return problems;
     },
     close: async () => undefined,
+  };
+}
+
+// --- command ----------------------------------------------------------------------------------
+
+async function commandHarness(): Promise<Harness> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'logwarden-hostile-command-'));
+  const recorder = path.join(dir, 'record.cjs');
+  const out = path.join(dir, 'out.json');
+  writeFileSync(recorder, "let i = ''; process.stdin.on('data', (c) => (i += c)); process.stdin.on('end', () => require('fs').writeFileSync(process.argv[2], JSON.stringify({ argv: process.argv.slice(3), stdin: i })));");
+  const rule = ruleFor('command', { command: [process.execPath, recorder, out, '--user=%(user.name)s', '{host}'], pipe_match_json: true });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
+  return {
+    rule,
+    secrets: [],
+    failures: [],
+    async deliver(hv, payload) {
+      rmSync(out, { force: true });
+      await alerter.send(payload);
+      const got = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; stdin: string };
+      // The only changes: NUL, which no argument can carry, is dropped; a lone surrogate, which UTF-8 cannot carry, is U+FFFD.
+      const problems = [...exact('argv[1] (%(user.name)s)', got.argv[0], `--user=${hv.value.replace(/\u0000/g, '').toWellFormed()}`), ...exact('argv[2] ({host})', got.argv[1], 'web-1')];
+      if (got.argv.length !== 2) problems.push(`${got.argv.length} arguments instead of 2`);
+      const parsed: unknown = JSON.parse(got.stdin);
+      if (JSON.stringify(parsed) !== JSON.stringify([payload.match])) problems.push('stdin is not the match list, byte for byte');
+      return problems;
+    },
+    close: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
@@ -760,6 +791,7 @@ async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promis
 const ROWS: readonly Row[] = [
   { alerter: 'stdout', why: 'a terminal acts on ESC sequences, C0/C1 controls and bidi overrides', secret: false, start: stdoutHarness },
   { alerter: 'debug', why: 'the JSON log line must stay one valid line whatever the values', secret: false, start: debugHarness },
+  { alerter: 'command', why: 'argv without a shell: $(id), ; and quotes stay one argument, placeholders parsed once', secret: false, start: commandHarness },
   { alerter: 'slack (Web API)', why: 'Block Kit mrkdwn: <!channel>, <@U…> and <url|label> from a log line must not notify or link', secret: true, start: () => slackHarness('webapi') },
   { alerter: 'slack (webhook)', why: "ElastAlert2's attachments through an incoming webhook, same mrkdwn rules; the URL is the secret", secret: true, start: () => slackHarness('webhook') },
   { alerter: 'email (email_format: text)', why: 'headers (CR/LF, encoded words) and the HTML part built from plain text', secret: true, start: () => emailHarness('text') },
