@@ -6,6 +6,7 @@ import { createDiscordAlerter } from './discord/index.ts';
 import { createEmailAlerter } from './email/index.ts';
 import { createHiveAlerter } from './hivealerter/index.ts';
 import { createMattermostAlerter } from './mattermost/index.ts';
+import { createOpsgenieAlerter } from './opsgenie/index.ts';
 import { createPagerDutyAlerter } from './pagerduty/index.ts';
 import { createPostAlerter } from './post/index.ts';
 import { createSlackAlerter } from './slack/index.ts';
@@ -31,6 +32,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   telegram: createTelegramAlerter,
   mattermost: createMattermostAlerter,
   command: createCommandAlerter,
+  opsgenie: createOpsgenieAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -10,6 +10,7 @@ import { discordSchema } from './discord/schema.ts';
 import { emailSchema } from './email/schema.ts';
 import { hivealerterSchema } from './hivealerter/schema.ts';
 import { mattermostSchema } from './mattermost/schema.ts';
+import { opsgenieSchema } from './opsgenie/schema.ts';
 import { pagerdutySchema } from './pagerduty/schema.ts';
 import { post2Schema, postSchema } from './post/schema.ts';
 import { slackSchema } from './slack/schema.ts';
@@ -32,4 +33,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   telegramSchema,
   mattermostSchema,
   commandSchema,
+  opsgenieSchema,
 ];

@@ -20,7 +20,7 @@
  * - A custom_details value found in the match is used even when falsy (0, false); ElastAlert2
  *   falls back to the literal then.
  */
-import { createHash } from 'node:crypto';
+import { keyWithin } from '../../src/alert/display.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { isPlainObject, lookupField } from '../../src/ruletypes/fields.ts';
 import { argsOption, checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, proxyOption, type TlsSettings } from '../http.ts';
@@ -57,11 +57,9 @@ export function cut(text: string, max: number): string {
   return text.slice(0, end);
 }
 
-/** A dedup key within PagerDuty's 255: a longer one keeps its start and ends with a hash of the whole. */
+/** A dedup key within PagerDuty's 255 (see keyWithin). */
 export function dedupKey(key: string): string {
-  if (key.length <= DEDUP_KEY_MAX) return key;
-  const hash = createHash('sha256').update(key).digest('base64url').slice(0, 22);
-  return `${cut(key, DEDUP_KEY_MAX - hash.length - 1)}~${hash}`;
+  return keyWithin(key, DEDUP_KEY_MAX);
 }
 
 function stringOption(rule: RuleDefinition, opts: Match, option: string): string | undefined {

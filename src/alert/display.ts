@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * What every medium that shows an alert to a person applies to document-derived text, whatever
  * its own escaping: invisible characters that change how text reads are removed, and text is cut
@@ -47,6 +49,16 @@ export function capText(text: string, max: number, avoid?: (text: string, at: nu
   let at = cutIndex(text, room);
   if (avoid) at = avoid(text, at);
   return text.slice(0, at) + truncationMark(text.length - at);
+}
+
+/**
+ * A key (dedup key, alias) within `max` UTF-16 units: a longer one keeps its start and ends with
+ * "~" and a hash of the whole, so different long keys stay different.
+ */
+export function keyWithin(key: string, max: number): string {
+  if (key.length <= max) return key;
+  const hash = createHash('sha256').update(key).digest('base64url').slice(0, 22);
+  return `${key.slice(0, cutIndex(key, max - hash.length - 1))}~${hash}`;
 }
 
 /** `text` within `maxBytes` of UTF-8 (what mail and most HTTP services count), marked when cut. */

@@ -68,3 +68,32 @@ export function mattermostProblems(req: Received): string[] {
 export function mattermostMentions(text: string): string[] {
   return [...text.matchAll(/<!(?:channel|here|all|everyone)>|(?<![\w\u2060])@(?:channel|here|all|[a-z0-9][\w.-]*)/gi)].map((m) => m[0]);
 }
+
+/** Opsgenie Create Alert (v2): GenieKey auth, message 1-130, alias <= 512, description <= 15000, <= 20 tags of <= 50, responders typed. */
+export function opsgenieProblems(req: Received, key: string): string[] {
+  if (req.headers.authorization !== `GenieKey ${key}`) return ['401 Key format is not valid!'];
+  const body = json(req);
+  if (typeof body === 'string') return [body];
+  const problems: string[] = [];
+  const text = (name: string, max: number, required = false): void => {
+    const v = body[name];
+    if (v === undefined) {
+      if (required) problems.push(`${name} is required`);
+    } else if (typeof v !== 'string' || (required && v.trim() === '')) problems.push(`${name} must be text`);
+    else if (v.length > max) problems.push(`${name}: ${v.length} > ${max}`);
+  };
+  text('message', 130, true);
+  text('alias', 512);
+  text('description', 15000);
+  text('entity', 512);
+  text('source', 100);
+  text('user', 100);
+  const tags = body['tags'];
+  if (tags !== undefined && (!Array.isArray(tags) || tags.length > 20 || tags.some((t) => typeof t !== 'string' || t.length > 50))) problems.push('tags: at most 20 of at most 50 characters');
+  for (const r of (body['responders'] as Record<string, unknown>[] | undefined) ?? []) {
+    if (!(r['type'] === 'user' && typeof r['username'] === 'string') && !(r['type'] === 'team' && typeof r['name'] === 'string')) problems.push(`responder ${JSON.stringify(r)} is not a user or team`);
+  }
+  if (body['priority'] !== undefined && !['P1', 'P2', 'P3', 'P4', 'P5'].includes(String(body['priority']))) problems.push('priority must be P1-P5');
+  for (const k of Object.keys(body)) if (!['message', 'alias', 'description', 'responders', 'visibleTo', 'actions', 'tags', 'details', 'entity', 'source', 'priority', 'user', 'note'].includes(k)) problems.push(`unknown field ${k}`);
+  return problems;
+}

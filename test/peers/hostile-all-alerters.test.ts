@@ -19,7 +19,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createAlerters } from '../../alerters/index.ts';
 import { AlerterError, type Alerter, type AlerterDeps, type AlertPayload } from '../../alerters/types.ts';
-import { capBytes, displayText } from '../../src/alert/display.ts';
+import { capBytes, capText, displayText, keyWithin } from '../../src/alert/display.ts';
 import { kibanaDiscoverUrl } from '../../src/alert/kibana.ts';
 import { buildAlertText } from '../../src/alert/text.ts';
 import { payloadFor } from '../../src/deliver/payload.ts';
@@ -29,7 +29,7 @@ import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue 
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
 import { alertmanagerProblems } from './alertmanager-peer.ts';
-import { discordProblems, mattermostMentions, mattermostProblems } from './chat-peers.ts';
+import { discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
 import { startTelegramPeer } from './telegram-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
@@ -756,6 +756,22 @@ async function mattermostHarness(): Promise<Harness> {
   });
 }
 
+async function opsgenieHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 202, body: '{"result":"Request will be processed"}' } });
+  const rule = ruleFor('opsgenie', { opsgenie_key: API_KEY, opsgenie_addr: `${peer.url}/v2/alerts`, opsgenie_message: 'Root login by {user[name]}', opsgenie_alias: 'root-{user[name]}', opsgenie_details: { user: { field: 'user.name' } } });
+  return jsonHarness(peer, rule, [API_KEY], (hv, payload, body) => {
+    const problems = opsgenieProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' }, API_KEY);
+    const shown = displayText(hv.value);
+    const message = `Root login by ${shown}`;
+    problems.push(...exact('message', own(body, 'message'), message.length <= 130 ? message : `${message.slice(0, 129)}…`));
+    problems.push(...exact('alias', own(body, 'alias'), keyWithin(`root-${shown}`, 512)));
+    problems.push(...exact('details.user', own(body, 'details', 'user'), capText(shown, 8000)));
+    problems.push(...exact('description', own(body, 'description'), capText(displayText(payload.text), 15_000)));
+    for (const key of ['message', 'description', 'alias']) problems.push(...invisibleControls(key, String(own(body, key))));
+    return problems;
+  });
+}
+
 async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
   const peer = await startTelegramPeer();
   const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
@@ -803,6 +819,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'alertmanager', why: 'labels rendered from the rule\'s Jinja templates carry values as data, annotations as text without controls', secret: true, start: alertmanagerHarness },
   { alerter: 'discord', why: 'Discord Markdown: no mention (@everyone, <@id>), masked link or formatting from a log line; 2,000 / 4,096 limits', secret: true, start: discordHarness },
   { alerter: 'mattermost', why: 'Mattermost: Markdown, @channel/@all/@user and Slack-style <!here> from a log line must not format or notify', secret: true, start: mattermostHarness },
+  { alerter: 'opsgenie', why: 'Alert API v2: message, alias (dedup), details carry values as text within documented limits; {…} in a value is not formatted again', secret: true, start: opsgenieHarness },
   { alerter: 'telegram (markdown)', why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters', secret: true, start: () => telegramHarness('markdown') },
   { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
   { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },

@@ -61,10 +61,12 @@ describe('the alerter catalog', () => {
   });
 
   it('an unavailable alerter is reported before (and instead of) its missing or bad options', async () => {
-    // ElastAlert2 requires opsgenie_key; the rule is told first that opsgenie is not available.
-    const bare = await lintAlert('opsgenie');
-    expect(bare).toEqual([expect.stringContaining('the "opsgenie" alerter is not available')]);
-    const withOptions = await lintAlert('opsgenie: {opsgenie_key: 12}', 'opsgenie_priority: P1\n');
-    expect(withOptions).toEqual([expect.stringContaining('the "opsgenie" alerter is not available')]);
+    // ElastAlert2 requires jira_server and more; the rule is told first that jira is not available.
+    const bare = await lintAlert('jira');
+    expect(bare).toEqual([expect.stringContaining('the "jira" alerter is not available')]);
+    const withOptions = await lintAlert('jira: {jira_server: 12}', 'jira_project: SEC\n');
+    expect(withOptions).toEqual([expect.stringContaining('the "jira" alerter is not available')]);
+    // An implemented alerter's missing option is reported as such.
+    expect(await lintAlert('opsgenie')).toEqual([expect.stringContaining('opsgenie_key: is required by the opsgenie alerter')]);
   });
 });
