@@ -1,5 +1,5 @@
 /**
- * The kit's alerters through the real outbox and writeback (real Elasticsearch) against their
+ * The kit's HTTP alerters through the real outbox and writeback (real Elasticsearch) against their
  * local peers: a 503 with Retry-After is retried after it and delivered exactly once; a
  * permanent refusal is recorded with its reason and not retried. One rule per alerter, one
  * document each: seconds, not minutes.
@@ -30,13 +30,13 @@ const CASES: { type: string; ok: number; options: (url: string) => string }[] = 
   { type: 'alertmanager', ok: 200, options: (url) => `alertmanager_hosts: ["${url}"]` },
   { type: 'discord', ok: 204, options: (url) => `discord_webhook_url: "${url}/api/webhooks/1/token"` },
   { type: 'mattermost', ok: 200, options: (url) => `mattermost_webhook_url: "${url}/hooks/token"` },
+  { type: 'opsgenie', ok: 202, options: (url) => `opsgenie_key: "k-1234567890"\nopsgenie_addr: "${url}/v2/alerts"` },
 ];
 
-async function setup(type: string, options: string): Promise<{ run: (at: number) => Promise<unknown>; ctx: RunContext; store: WritebackStore; outbox: Outbox; now: number }> {
+/** A rule `name` alerting through `type`, on its own index, recording in writeback `wb`. */
+async function setup(type: string, options: string, wb: string, name: string): Promise<{ run: (at: number) => Promise<unknown>; ctx: RunContext; store: WritebackStore; outbox: Outbox; now: number }> {
   const index = uniqueName('logs-kit');
-  const wb = uniqueName('wb-kit');
-  const config = testConfig(rulesFolder({ 'r.yaml': `name: Root login\ntype: any\nindex: ${index}\nfilter:\n  - term: {user.name: root}\nalert: [${type}]\n${options}\n` }), wb, { buffer_time: { minutes: 30 } });
-  await initWriteback(es, wb);
+  const config = testConfig(rulesFolder({ 'r.yaml': `name: ${name}\ntype: any\nindex: ${index}\nfilter:\n  - term: {user.name: root}\nalert: [${type}]\n${options}\n` }), wb, { buffer_time: { minutes: 30 } });
   const now = Date.now();
   await indexDocs(es, index, [{ '@timestamp': new Date(now - 60_000).toISOString(), user: { name: 'root' } }]);
   const { rules, problems } = loadRules(config, {});
@@ -54,7 +54,9 @@ describe.each(CASES)('$type through the outbox', ({ type, ok, options }) => {
     const peer = await startPeer({ fallback: { status: ok, body: '' } });
     peers.push(peer);
     peer.replies.push({ status: 503, headers: { 'Retry-After': '30' }, body: 'busy' });
-    const first = await setup(type, options(peer.url));
+    const wb = uniqueName('wb-kit');
+    await initWriteback(es, wb);
+    const first = await setup(type, options(peer.url), wb, 'Root login');
     await first.run(first.now);
     const [alert] = await first.store.alertsOf('Root login');
     const [d] = await first.outbox.forAlert(alert?.id ?? '');
@@ -67,11 +69,11 @@ describe.each(CASES)('$type through the outbox', ({ type, ok, options }) => {
     expect((await first.store.alertsOf('Root login'))[0]?.alertSent).toBe(true);
 
     peer.replies.push({ status: 404, body: '{"message": "Unknown Webhook"}' });
-    const second = await setup(type, options(peer.url));
+    const second = await setup(type, options(peer.url), wb, 'Refused');
     await second.run(second.now);
     await processDueDeliveries(second.outbox, second.now + 3_600_000, second.ctx);
     expect(peer.requests).toHaveLength(3);
-    const [refused] = await second.store.alertsOf('Root login');
+    const [refused] = await second.store.alertsOf('Refused');
     expect(refused?.alertSent).toBe(false);
     expect(refused?.alertException).toMatch(new RegExp(`^${type}: ${type}: POST to http://127\\.0\\.0\\.1:\\d+ failed: HTTP 404 Not Found`));
   });
