@@ -4,6 +4,7 @@
  * Slack answers 200 "ok", or a status with a short text code (400 invalid_payload,
  * 404 channel_not_found, 410 channel_is_archived, 403 action_prohibited, 429 with Retry-After, 5xx).
  */
+import { parseRetryAfter } from '../http.ts';
 import { AlerterError } from '../types.ts';
 
 export interface WebhookPostOptions {
@@ -41,7 +42,7 @@ export async function postWebhook(url: string, payload: unknown, opts: WebhookPo
   const reason = slackCode(body);
   const what = `${opts.label}: HTTP ${response.status}${reason ? ` ${reason}` : ''}`;
   if (response.status === 429) {
-    throw new AlerterError('slack', `${what} (rate limited)`, true, parseRetryAfter(response.headers.get('retry-after'), opts.now()));
+    throw new AlerterError('slack', `${what} (rate limited)`, true, parseRetryAfter(response.headers.get('retry-after') ?? undefined, opts.now()));
   }
   if (response.status >= 500 || response.status === 408) throw new AlerterError('slack', what, true);
   if (response.status >= 300 && response.status < 400) throw new AlerterError('slack', `${what}: unexpected redirect, check the webhook URL`, false);
@@ -55,15 +56,6 @@ export async function postWebhook(url: string, payload: unknown, opts: WebhookPo
 export function slackCode(body: string): string | undefined {
   const text = body.trim();
   return /^[a-z][a-z0-9_]{0,63}$/.test(text) ? text : undefined;
-}
-
-/** Retry-After in milliseconds: delta-seconds or an HTTP date (RFC 9110); undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
 /** What went wrong before any answer, without the URL (fetch's messages do not carry it, causes may). */
