@@ -57,6 +57,8 @@ export interface HttpResult {
   status: number;
   /** The first 64 KiB of the answer, as text. */
   body: string;
+  /** The answer's Retry-After, for callers that `accept` a 429 to read its body. */
+  retryAfterMs?: number | undefined;
 }
 
 export interface PostOptions {
@@ -205,7 +207,9 @@ export class HttpClient {
       throw this.transportFailure(method, error, where, secrets);
     }
     const { status } = answer;
-    if ((status >= 200 && status < 300) || options.accept?.(status, answer.body)) return { status, body: answer.body };
+    if ((status >= 200 && status < 300) || options.accept?.(status, answer.body)) {
+      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.now()) };
+    }
 
     const quoted = quoteBody(answer.body, secrets);
     const detail = `${method} to ${where} failed: HTTP ${status}${http.STATUS_CODES[status] ? ` ${http.STATUS_CODES[status]}` : ''}${quoted ? `: ${quoted}` : ''}`;
