@@ -12,6 +12,7 @@ import { createPostAlerter } from './post/index.ts';
 import { createSlackAlerter } from './slack/index.ts';
 import { createStdoutAlerter } from './stdout/index.ts';
 import { createTelegramAlerter } from './telegram/index.ts';
+import { createVictorOpsAlerter } from './victorops/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -33,6 +34,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   mattermost: createMattermostAlerter,
   command: createCommandAlerter,
   opsgenie: createOpsgenieAlerter,
+  victorops: createVictorOpsAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -18,7 +18,6 @@ export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'ms_power_automate', reason: `${NOT_YET} (Microsoft Teams through a Power Automate workflow)` },
   { name: 'exotel', reason: `${NOT_YET} (Exotel SMS API)` },
   { name: 'twilio', reason: `${NOT_YET} (Twilio SMS API)` },
-  { name: 'victorops', reason: `${NOT_YET} (Splunk On-Call REST endpoint)` },
   { name: 'googlechat', reason: `${NOT_YET} (Google Chat webhooks: its text format has no documented escape for mentions such as <users/all>, so log data could notify a space)` },
   { name: 'gitter', reason: `${NOT_YET} (Gitter webhooks; Gitter itself moved to Matrix, see matrixhookshot)` },
   { name: 'servicenow', reason: `${NOT_YET} (ServiceNow Table API)` },

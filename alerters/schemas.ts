@@ -15,6 +15,7 @@ import { pagerdutySchema } from './pagerduty/schema.ts';
 import { post2Schema, postSchema } from './post/schema.ts';
 import { slackSchema } from './slack/schema.ts';
 import { telegramSchema } from './telegram/schema.ts';
+import { victoropsSchema } from './victorops/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -34,4 +35,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   mattermostSchema,
   commandSchema,
   opsgenieSchema,
+  victoropsSchema,
 ];

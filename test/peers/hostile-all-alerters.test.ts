@@ -772,6 +772,19 @@ async function opsgenieHarness(): Promise<Harness> {
   });
 }
 
+async function victoropsHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 200, body: '{"result":"success"}' } });
+  const rule = ruleFor('victorops', { victorops_api_key: URL_TOKEN, victorops_routing_key: 'soc', victorops_message_type: 'CRITICAL', victorops_api_url: `${peer.url}/alert` });
+  return jsonHarness(peer, rule, [URL_TOKEN], (hv, payload, body) => {
+    const problems = [
+      ...exact('state_message', own(body, 'state_message'), capBytes(displayText(payload.text), 64 * 1024)),
+      ...exact('entity_id', own(body, 'entity_id'), `${rule.name}:${displayText(hv.value)}`),
+    ];
+    problems.push(...invisibleControls('state_message', String(own(body, 'state_message'))));
+    return problems;
+  });
+}
+
 async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
   const peer = await startTelegramPeer();
   const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
@@ -820,6 +833,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'discord', why: 'Discord Markdown: no mention (@everyone, <@id>), masked link or formatting from a log line; 2,000 / 4,096 limits', secret: true, start: discordHarness },
   { alerter: 'mattermost', why: 'Mattermost: Markdown, @channel/@all/@user and Slack-style <!here> from a log line must not format or notify', secret: true, start: mattermostHarness },
   { alerter: 'opsgenie', why: 'Alert API v2: message, alias (dedup), details carry values as text within documented limits; {…} in a value is not formatted again', secret: true, start: opsgenieHarness },
+  { alerter: 'victorops', why: 'REST endpoint: the state message and entity id carry values as text; the key in the URL never shows', secret: true, start: victoropsHarness },
   { alerter: 'telegram (markdown)', why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters', secret: true, start: () => telegramHarness('markdown') },
   { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
   { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
