@@ -4,6 +4,7 @@ import { createCommandAlerter } from './command/index.ts';
 import { createDebugAlerter } from './debug/index.ts';
 import { createDiscordAlerter } from './discord/index.ts';
 import { createEmailAlerter } from './email/index.ts';
+import { createGelfAlerter } from './gelf/index.ts';
 import { createHiveAlerter } from './hivealerter/index.ts';
 import { createMattermostAlerter } from './mattermost/index.ts';
 import { createOpsgenieAlerter } from './opsgenie/index.ts';
@@ -35,6 +36,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   command: createCommandAlerter,
   opsgenie: createOpsgenieAlerter,
   victorops: createVictorOpsAlerter,
+  gelf: createGelfAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -32,7 +32,6 @@ export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'chatwork', reason: `${NOT_YET} (Chatwork API)` },
   { name: 'datadog', reason: `${NOT_YET} (Datadog Events API)` },
   { name: 'rocketchat', reason: `${NOT_YET} (Rocket.Chat incoming webhook)` },
-  { name: 'gelf', reason: `${NOT_YET} (GELF over UDP/TCP to Graylog)` },
   { name: 'iris', reason: `${NOT_YET} (DFIR-IRIS API)` },
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
   { name: 'matrixhookshot', reason: `${NOT_YET} (Matrix hookshot webhook)` },

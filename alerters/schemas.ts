@@ -8,6 +8,7 @@ import { alertmanagerSchema } from './alertmanager/schema.ts';
 import { commandSchema } from './command/schema.ts';
 import { discordSchema } from './discord/schema.ts';
 import { emailSchema } from './email/schema.ts';
+import { gelfSchema } from './gelf/schema.ts';
 import { hivealerterSchema } from './hivealerter/schema.ts';
 import { mattermostSchema } from './mattermost/schema.ts';
 import { opsgenieSchema } from './opsgenie/schema.ts';
@@ -36,4 +37,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   commandSchema,
   opsgenieSchema,
   victoropsSchema,
+  gelfSchema,
 ];

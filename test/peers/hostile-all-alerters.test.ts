@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -301,6 +302,43 @@ async function commandHarness(): Promise<Harness> {
       return problems;
     },
     close: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+// --- gelf -------------------------------------------------------------------------------------
+
+async function gelfHarness(): Promise<Harness> {
+  const messages: string[] = [];
+  const server = net.createServer((socket) => {
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (let end = buffer.indexOf(0); end >= 0; end = buffer.indexOf(0)) {
+        messages.push(buffer.subarray(0, end).toString('utf8'));
+        buffer = buffer.subarray(end + 1);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const rule = ruleFor('gelf', { gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: (server.address() as net.AddressInfo).port, gelf_payload: { user: 'user.name' } });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
+  return {
+    rule,
+    secrets: [],
+    failures: [],
+    async deliver(hv, payload) {
+      const before = messages.length;
+      await alerter.send(payload);
+      for (let i = 0; i < 200 && messages.length === before; i++) await new Promise((r) => setTimeout(r, 5));
+      const got = messages.slice(before);
+      // NUL ends a TCP message: one message, whatever the value holds.
+      if (got.length !== 1) return [`expected one NUL-framed message, got ${got.length}`];
+      const parsed = parseJson(got[0] ?? '');
+      if (!parsed.ok) return [parsed.problem];
+      const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
+      return exact('short_message.user', own(short, 'user'), hv.value);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -821,6 +859,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'stdout', why: 'a terminal acts on ESC sequences, C0/C1 controls and bidi overrides', secret: false, start: stdoutHarness },
   { alerter: 'debug', why: 'the JSON log line must stay one valid line whatever the values', secret: false, start: debugHarness },
   { alerter: 'command', why: 'argv without a shell: $(id), ; and quotes stay one argument, placeholders parsed once', secret: false, start: commandHarness },
+  { alerter: 'gelf (tcp)', why: 'NUL-framed GELF: a value with NUL or quotes stays inside one JSON message, byte for byte', secret: false, start: gelfHarness },
   { alerter: 'slack (Web API)', why: 'Block Kit mrkdwn: <!channel>, <@U…> and <url|label> from a log line must not notify or link', secret: true, start: () => slackHarness('webapi') },
   { alerter: 'slack (webhook)', why: "ElastAlert2's attachments through an incoming webhook, same mrkdwn rules; the URL is the secret", secret: true, start: () => slackHarness('webhook') },
   { alerter: 'email (email_format: text)', why: 'headers (CR/LF, encoded words) and the HTML part built from plain text', secret: true, start: () => emailHarness('text') },
