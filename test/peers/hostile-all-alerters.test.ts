@@ -213,6 +213,11 @@ interface Row {
   start(): Promise<Harness>;
 }
 
+/** A harness for an alerter with no secret and no peer that can refuse (stdout, debug, command, gelf). */
+function localHarness(rule: RuleDefinition, deliver: Harness['deliver'], close: Harness['close'] = async () => undefined): Harness {
+  return { rule, secrets: [], failures: [], deliver, close };
+}
+
 // --- stdout -----------------------------------------------------------------------------------
 
 // eslint-disable-next-line no-control-regex
@@ -223,11 +228,9 @@ async function stdoutHarness(): Promise<Harness> {
   const out: string[] = [];
   const rule = ruleFor('stdout', {});
   const alerter = alerterOf(rule, { log: memoryLog().log, out: (text) => out.push(text) });
-  return {
+  return localHarness(
     rule,
-    secrets: [],
-    failures: [],
-    async deliver(hv, payload) {
+    async (hv, payload) => {
       const before = out.length;
       await alerter.send(payload);
       const written = out.slice(before);
@@ -242,8 +245,7 @@ async function stdoutHarness(): Promise<Harness> {
       if (!text.includes(`${SUBJECT_PREFIX}`)) problems.push('the subject is missing');
       return [...problems, ...templateLiteral(hv, text)];
     },
-    close: async () => undefined,
-  };
+  );
 }
 
 // --- debug ------------------------------------------------------------------------------------
@@ -252,11 +254,9 @@ async function debugHarness(): Promise<Harness> {
   const { log, lines } = memoryLog();
   const rule = ruleFor('debug', {});
   const alerter = alerterOf(rule, { log, out: () => undefined });
-  return {
+  return localHarness(
     rule,
-    secrets: [],
-    failures: [],
-    async deliver(_hv, payload) {
+    async (_hv, payload) => {
       const before = lines.length;
       await alerter.send(payload);
       const written = lines.slice(before);
@@ -273,8 +273,7 @@ async function debugHarness(): Promise<Harness> {
       problems.push(...exact('alert_id', own(parsed.value, 'alert_id'), payload.alertId));
       return problems;
     },
-    close: async () => undefined,
-  };
+  );
 }
 
 // --- command ----------------------------------------------------------------------------------
@@ -286,11 +285,9 @@ async function commandHarness(): Promise<Harness> {
   writeFileSync(recorder, "let i = ''; process.stdin.on('data', (c) => (i += c)); process.stdin.on('end', () => require('fs').writeFileSync(process.argv[2], JSON.stringify({ argv: process.argv.slice(3), stdin: i })));");
   const rule = ruleFor('command', { command: [process.execPath, recorder, out, '--user=%(user.name)s', '{host}'], pipe_match_json: true });
   const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
-  return {
+  return localHarness(
     rule,
-    secrets: [],
-    failures: [],
-    async deliver(hv, payload) {
+    async (hv, payload) => {
       rmSync(out, { force: true });
       await alerter.send(payload);
       const got = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; stdin: string };
@@ -300,9 +297,8 @@ async function commandHarness(): Promise<Harness> {
       const parsed: unknown = JSON.parse(got.stdin);
       if (JSON.stringify(parsed) !== JSON.stringify([payload.match])) problems.push('stdin is not the match list, byte for byte');
       return problems;
-    },
-    close: async () => rmSync(dir, { recursive: true, force: true }),
-  };
+    }, async () => rmSync(dir, { recursive: true, force: true }),
+  );
 }
 
 // --- gelf -------------------------------------------------------------------------------------
@@ -322,11 +318,9 @@ async function gelfHarness(): Promise<Harness> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const rule = ruleFor('gelf', { gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: (server.address() as net.AddressInfo).port, gelf_payload: { user: 'user.name' } });
   const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
-  return {
+  return localHarness(
     rule,
-    secrets: [],
-    failures: [],
-    async deliver(hv, payload) {
+    async (hv, payload) => {
       const before = messages.length;
       await alerter.send(payload);
       for (let i = 0; i < 200 && messages.length === before; i++) await new Promise((r) => setTimeout(r, 5));
@@ -337,9 +331,8 @@ async function gelfHarness(): Promise<Harness> {
       if (!parsed.ok) return [parsed.problem];
       const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
       return exact('short_message.user', own(short, 'user'), hv.value);
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+    }, () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
 }
 
 // --- Slack ------------------------------------------------------------------------------------
