@@ -7,6 +7,7 @@ import { createEmailAlerter } from './email/index.ts';
 import { createGelfAlerter } from './gelf/index.ts';
 import { createHiveAlerter } from './hivealerter/index.ts';
 import { createMattermostAlerter } from './mattermost/index.ts';
+import { createPowerAutomateAlerter } from './ms_power_automate/index.ts';
 import { createOpsgenieAlerter } from './opsgenie/index.ts';
 import { createPagerDutyAlerter } from './pagerduty/index.ts';
 import { createPostAlerter } from './post/index.ts';
@@ -37,6 +38,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   opsgenie: createOpsgenieAlerter,
   victorops: createVictorOpsAlerter,
   gelf: createGelfAlerter,
+  ms_power_automate: createPowerAutomateAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -15,7 +15,6 @@ export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'sns', reason: `${NOT_YET} (Amazon SNS through the AWS SDK)` },
   { name: 'sqs', reason: `${NOT_YET} (Amazon SQS through the AWS SDK)` },
   { name: 'ses', reason: `${NOT_YET} (Amazon SES through the AWS SDK)` },
-  { name: 'ms_power_automate', reason: `${NOT_YET} (Microsoft Teams through a Power Automate workflow)` },
   { name: 'exotel', reason: `${NOT_YET} (Exotel SMS API)` },
   { name: 'twilio', reason: `${NOT_YET} (Twilio SMS API)` },
   { name: 'googlechat', reason: `${NOT_YET} (Google Chat webhooks: its text format has no documented escape for mentions such as <users/all>, so log data could notify a space)` },

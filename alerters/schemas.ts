@@ -11,6 +11,7 @@ import { emailSchema } from './email/schema.ts';
 import { gelfSchema } from './gelf/schema.ts';
 import { hivealerterSchema } from './hivealerter/schema.ts';
 import { mattermostSchema } from './mattermost/schema.ts';
+import { msPowerAutomateSchema } from './ms_power_automate/schema.ts';
 import { opsgenieSchema } from './opsgenie/schema.ts';
 import { pagerdutySchema } from './pagerduty/schema.ts';
 import { post2Schema, postSchema } from './post/schema.ts';
@@ -38,4 +39,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   opsgenieSchema,
   victoropsSchema,
   gelfSchema,
+  msPowerAutomateSchema,
 ];

@@ -97,3 +97,38 @@ export function opsgenieProblems(req: Received, key: string): string[] {
   for (const k of Object.keys(body)) if (!['message', 'alias', 'description', 'responders', 'visibleTo', 'actions', 'tags', 'details', 'entity', 'source', 'priority', 'user', 'note'].includes(k)) problems.push(`unknown field ${k}`);
   return problems;
 }
+
+/**
+ * A Teams workflow's webhook ("When a Teams webhook request is received"): a message with one
+ * Adaptive Card attachment, under Teams' 28 KB message limit. Also what would make text active:
+ * a TextBlock (Markdown) or a mention entity.
+ */
+export function powerAutomateProblems(req: Received): string[] {
+  const body = json(req);
+  if (typeof body === 'string') return [body];
+  const problems: string[] = [];
+  if (Buffer.byteLength(req.body) > 28 * 1024) problems.push(`message is ${Buffer.byteLength(req.body)} bytes > 28 KB`);
+  if (body['type'] !== 'message') problems.push('type is not "message"');
+  const attachments = (body['attachments'] as Record<string, unknown>[] | undefined) ?? [];
+  if (attachments.length !== 1 || attachments[0]?.['contentType'] !== 'application/vnd.microsoft.card.adaptive') problems.push('not one Adaptive Card attachment');
+  const card = (attachments[0]?.['content'] ?? {}) as Record<string, unknown>;
+  if (card['type'] !== 'AdaptiveCard' || typeof card['version'] !== 'string') problems.push('content is not an AdaptiveCard with a version');
+  if (JSON.stringify(card).includes('"TextBlock"')) problems.push('a TextBlock (Markdown) holds text');
+  if ((card['msteams'] as { entities?: unknown } | undefined)?.entities !== undefined) problems.push('mention entities were sent');
+  return problems;
+}
+
+/** Every TextRun text of a card, in order. */
+export function cardTexts(body: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o['type'] === 'TextRun' && typeof o['text'] === 'string') out.push(o['text']);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(body);
+  return out;
+}

@@ -30,7 +30,7 @@ import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue 
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
 import { alertmanagerProblems } from './alertmanager-peer.ts';
-import { discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems } from './chat-peers.ts';
+import { cardTexts, discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems, powerAutomateProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
 import { startTelegramPeer } from './telegram-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
@@ -816,6 +816,20 @@ async function victoropsHarness(): Promise<Harness> {
   });
 }
 
+async function powerAutomateHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 202, body: '' } });
+  const rule = ruleFor('ms_power_automate', { ms_power_automate_webhook_url: `${peer.url}/workflows/1/invoke?sig=${URL_TOKEN}`, ms_power_automate_alert_facts: [{ name: 'User', value: 'user.name' }] });
+  return jsonHarness(peer, rule, [URL_TOKEN], (hv, payload, body) => {
+    const problems = powerAutomateProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+    const texts = cardTexts(body);
+    problems.push(...exact('summary', texts[0], capBytes(displayText(payload.subject), 1024)));
+    problems.push(...exact('body', texts[1], capBytes(displayText(payload.text), 20 * 1024)));
+    problems.push(...exact('fact value', texts[3], capBytes(displayText(hv.value), 1024)));
+    for (const t of texts) problems.push(...invisibleControls('card text', t));
+    return problems;
+  });
+}
+
 async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
   const peer = await startTelegramPeer();
   const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
@@ -866,6 +880,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'mattermost', why: 'Mattermost: Markdown, @channel/@all/@user and Slack-style <!here> from a log line must not format or notify', secret: true, start: mattermostHarness },
   { alerter: 'opsgenie', why: 'Alert API v2: message, alias (dedup), details carry values as text within documented limits; {…} in a value is not formatted again', secret: true, start: opsgenieHarness },
   { alerter: 'victorops', why: 'REST endpoint: the state message and entity id carry values as text; the key in the URL never shows', secret: true, start: victoropsHarness },
+  { alerter: 'ms_power_automate', why: 'Teams Adaptive Card: values only in TextRuns (no Markdown), no mention entities, under 28 KB', secret: true, start: powerAutomateHarness },
   { alerter: 'telegram (markdown)', why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters', secret: true, start: () => telegramHarness('markdown') },
   { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
   { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
