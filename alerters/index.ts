@@ -1,6 +1,7 @@
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
 import { createAlertmanagerAlerter } from './alertmanager/index.ts';
 import { createCommandAlerter } from './command/index.ts';
+import { createDatadogAlerter } from './datadog/index.ts';
 import { createDebugAlerter } from './debug/index.ts';
 import { createDiscordAlerter } from './discord/index.ts';
 import { createEmailAlerter } from './email/index.ts';
@@ -39,6 +40,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   victorops: createVictorOpsAlerter,
   gelf: createGelfAlerter,
   ms_power_automate: createPowerAutomateAlerter,
+  datadog: createDatadogAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -29,7 +29,6 @@ export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'webex_webhook', reason: `${NOT_YET} (Webex incoming webhook)` },
   { name: 'workwechat', reason: `${NOT_YET} (WeCom group robot)` },
   { name: 'chatwork', reason: `${NOT_YET} (Chatwork API)` },
-  { name: 'datadog', reason: `${NOT_YET} (Datadog Events API)` },
   { name: 'rocketchat', reason: `${NOT_YET} (Rocket.Chat incoming webhook)` },
   { name: 'iris', reason: `${NOT_YET} (DFIR-IRIS API)` },
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },

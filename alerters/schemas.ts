@@ -6,6 +6,7 @@
 import type { AlerterSchema } from './kit/contract.ts';
 import { alertmanagerSchema } from './alertmanager/schema.ts';
 import { commandSchema } from './command/schema.ts';
+import { datadogSchema } from './datadog/schema.ts';
 import { discordSchema } from './discord/schema.ts';
 import { emailSchema } from './email/schema.ts';
 import { gelfSchema } from './gelf/schema.ts';
@@ -40,4 +41,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   victoropsSchema,
   gelfSchema,
   msPowerAutomateSchema,
+  datadogSchema,
 ];

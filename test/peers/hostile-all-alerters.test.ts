@@ -830,6 +830,23 @@ async function powerAutomateHarness(): Promise<Harness> {
   });
 }
 
+async function datadogHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 202, body: '{"status":"ok"}' } });
+  const rule = ruleFor('datadog', { datadog_api_key: API_KEY, datadog_app_key: URL_TOKEN, datadog_api_url: `${peer.url}/api/v1/events` });
+  return jsonHarness(peer, rule, [API_KEY, URL_TOKEN], (hv, _payload, body) => {
+    const problems: string[] = [];
+    for (const key of ['title', 'text']) {
+      const text = String(own(body, key));
+      problems.push(...invisibleControls(key, text));
+      // "@name" notifies in Datadog; a value's "@" must carry the word joiner.
+      if (/@(?!\u2060)/.test(text.replace(/^Root login by /, '').replace(/user: /, ''))) problems.push(`${key}: an @ from a value can notify`);
+    }
+    if (String(own(body, 'text')).startsWith('%%%')) problems.push('text starts with %%% (Markdown)');
+    if (String(own(body, 'title')).length > 100 || String(own(body, 'text')).length > 4000) problems.push('over Datadog limits');
+    return problems;
+  });
+}
+
 async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
   const peer = await startTelegramPeer();
   const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
@@ -881,6 +898,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'opsgenie', why: 'Alert API v2: message, alias (dedup), details carry values as text within documented limits; {…} in a value is not formatted again', secret: true, start: opsgenieHarness },
   { alerter: 'victorops', why: 'REST endpoint: the state message and entity id carry values as text; the key in the URL never shows', secret: true, start: victoropsHarness },
   { alerter: 'ms_power_automate', why: 'Teams Adaptive Card: values only in TextRuns (no Markdown), no mention entities, under 28 KB', secret: true, start: powerAutomateHarness },
+  { alerter: 'datadog', why: 'Events API: @mentions in a value must not notify, %%% must not switch on Markdown; 100 / 4,000 characters', secret: true, start: datadogHarness },
   { alerter: 'telegram (markdown)', why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters', secret: true, start: () => telegramHarness('markdown') },
   { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
   { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
