@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * What every medium that shows an alert to a person applies to document-derived text, whatever
  * its own escaping: invisible characters that change how text reads are removed, and text is cut
@@ -8,6 +6,7 @@ import { createHash } from 'node:crypto';
  * Kept on purpose: line breaks and tabs (alert text is multi-line), zero-width joiners (emoji
  * sequences) and every printable character, homoglyphs included: those are shown as they are.
  */
+import { createHash } from 'node:crypto';
 
 /**
  * Bidirectional controls (U+061C, U+200E/F, U+202A-E, U+2066-9): "user\u202Egnp.exe" displays as
