@@ -16,6 +16,7 @@ import { createSlackAlerter } from './slack/index.ts';
 import { createStdoutAlerter } from './stdout/index.ts';
 import { createTelegramAlerter } from './telegram/index.ts';
 import { createVictorOpsAlerter } from './victorops/index.ts';
+import { createZabbixAlerter } from './zabbix/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -41,6 +42,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   gelf: createGelfAlerter,
   ms_power_automate: createPowerAutomateAlerter,
   datadog: createDatadogAlerter,
+  zabbix: createZabbixAlerter,
 };
 
 /** Alerter types this build can send with. */

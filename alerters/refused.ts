@@ -22,7 +22,6 @@ export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'servicenow', reason: `${NOT_YET} (ServiceNow Table API)` },
   { name: 'alerta', reason: `${NOT_YET} (Alerta API)` },
   { name: 'pagertree', reason: `${NOT_YET} (PagerTree integration webhook)` },
-  { name: 'zabbix', reason: `${NOT_YET} (Zabbix sender protocol)` },
   { name: 'dingtalk', reason: `${NOT_YET} (DingTalk robot with request signing)` },
   { name: 'lark', reason: `${NOT_YET} (Lark / Feishu bot)` },
   { name: 'line', reason: `${NOT_YET} (LINE Messaging API)` },

@@ -19,6 +19,7 @@ import { post2Schema, postSchema } from './post/schema.ts';
 import { slackSchema } from './slack/schema.ts';
 import { telegramSchema } from './telegram/schema.ts';
 import { victoropsSchema } from './victorops/schema.ts';
+import { zabbixSchema } from './zabbix/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -42,4 +43,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   gelfSchema,
   msPowerAutomateSchema,
   datadogSchema,
+  zabbixSchema,
 ];

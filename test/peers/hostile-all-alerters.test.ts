@@ -29,6 +29,7 @@ import type { AlertRecord } from '../../src/writeback/store.ts';
 import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue } from '../support/hostile.ts';
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
+import { frame, unframe } from '../../alerters/zabbix/sender.ts';
 import { alertmanagerProblems } from './alertmanager-peer.ts';
 import { cardTexts, discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems, powerAutomateProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
@@ -332,6 +333,41 @@ async function gelfHarness(): Promise<Harness> {
       const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
       return exact('short_message.user', own(short, 'user'), hv.value);
     }, () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
+}
+
+// --- zabbix -----------------------------------------------------------------------------------
+
+async function zabbixHarness(): Promise<Harness> {
+  const hosts: string[] = [];
+  const server = net.createServer((socket) => {
+    let data = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      const json = unframe(data);
+      if (json === undefined) return;
+      for (const d of (JSON.parse(json) as { data: { host: string }[] }).data) hosts.push(d.host);
+      socket.end(frame('{"response":"success","info":"processed: 1; failed: 0; total: 1"}'));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const rule = ruleFor('zabbix', { zbx_sender_host: '127.0.0.1', zbx_sender_port: (server.address() as net.AddressInfo).port, zbx_host_from_field: true, zbx_host: 'user.name', zbx_key: 'logwarden.alert' });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
+  return localHarness(
+    rule,
+    async (hv, payload) => {
+      const before = hosts.length;
+      try {
+        await alerter.send(payload);
+      } catch (error) {
+        // An empty host cannot name a Zabbix host: refused for good, as documented.
+        if (hv.value === '' && error instanceof AlerterError && !error.retryable) return [];
+        throw error;
+      }
+      const got = hosts.slice(before);
+      return got.length === 1 ? exact('host', got[0], displayText(hv.value)) : [`expected one value, got ${got.length}`];
+    },
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
   );
 }
 
@@ -884,6 +920,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'debug', why: 'the JSON log line must stay one valid line whatever the values', secret: false, start: debugHarness },
   { alerter: 'command', why: 'argv without a shell: $(id), ; and quotes stay one argument, placeholders parsed once', secret: false, start: commandHarness },
   { alerter: 'gelf (tcp)', why: 'NUL-framed GELF: a value with NUL or quotes stays inside one JSON message, byte for byte', secret: false, start: gelfHarness },
+  { alerter: 'zabbix', why: 'sender protocol: a host name from a document stays one framed JSON value, without controls', secret: false, start: zabbixHarness },
   { alerter: 'slack (Web API)', why: 'Block Kit mrkdwn: <!channel>, <@U…> and <url|label> from a log line must not notify or link', secret: true, start: () => slackHarness('webapi') },
   { alerter: 'slack (webhook)', why: "ElastAlert2's attachments through an incoming webhook, same mrkdwn rules; the URL is the secret", secret: true, start: () => slackHarness('webhook') },
   { alerter: 'email (email_format: text)', why: 'headers (CR/LF, encoded words) and the HTML part built from plain text', secret: true, start: () => emailHarness('text') },
