@@ -29,11 +29,11 @@ import type { AlertRecord } from '../../src/writeback/store.ts';
 import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue } from '../support/hostile.ts';
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
-import { frame, unframe } from '../../alerters/zabbix/sender.ts';
 import { alertmanagerProblems } from './alertmanager-peer.ts';
 import { cardTexts, discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems, powerAutomateProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
 import { startTelegramPeer } from './telegram-peer.ts';
+import { startZabbixServer } from './zabbix-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -339,24 +339,14 @@ async function gelfHarness(): Promise<Harness> {
 // --- zabbix -----------------------------------------------------------------------------------
 
 async function zabbixHarness(): Promise<Harness> {
-  const hosts: string[] = [];
-  const server = net.createServer((socket) => {
-    let data = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      data = Buffer.concat([data, chunk]);
-      const json = unframe(data);
-      if (json === undefined) return;
-      for (const d of (JSON.parse(json) as { data: { host: string }[] }).data) hosts.push(d.host);
-      socket.end(frame('{"response":"success","info":"processed: 1; failed: 0; total: 1"}'));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const rule = ruleFor('zabbix', { zbx_sender_host: '127.0.0.1', zbx_sender_port: (server.address() as net.AddressInfo).port, zbx_host_from_field: true, zbx_host: 'user.name', zbx_key: 'logwarden.alert' });
+  const server = await startZabbixServer();
+  const hosts = (): string[] => server.requests.flatMap((r) => r.data.map((d) => String(d['host'])));
+  const rule = ruleFor('zabbix', { zbx_sender_host: '127.0.0.1', zbx_sender_port: server.port, zbx_host_from_field: true, zbx_host: 'user.name', zbx_key: 'logwarden.alert' });
   const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
   return localHarness(
     rule,
     async (hv, payload) => {
-      const before = hosts.length;
+      const before = hosts().length;
       try {
         await alerter.send(payload);
       } catch (error) {
@@ -364,10 +354,10 @@ async function zabbixHarness(): Promise<Harness> {
         if (hv.value === '' && error instanceof AlerterError && !error.retryable) return [];
         throw error;
       }
-      const got = hosts.slice(before);
+      const got = hosts().slice(before);
       return got.length === 1 ? exact('host', got[0], displayText(hv.value)) : [`expected one value, got ${got.length}`];
     },
-    () => new Promise<void>((resolve) => server.close(() => resolve())),
+    () => server.close(),
   );
 }
 

@@ -4,12 +4,11 @@
  * it knows and failing the others.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import net, { type AddressInfo } from 'node:net';
 import { createZabbixAlerter } from '../../alerters/zabbix/index.ts';
-import { frame, unframe } from '../../alerters/zabbix/sender.ts';
 import { alertOf, MATCH, T0 } from '../unit/alerters/http-fixtures.ts';
 import { thrown } from './http-peer.ts';
 import { kitHarness } from './kit-support.ts';
+import { startZabbixServer, type ZabbixServer } from './zabbix-peer.ts';
 
 const kit = kitHarness('zabbix', createZabbixAlerter);
 const closers: (() => Promise<void>)[] = [];
@@ -18,24 +17,10 @@ afterEach(async () => {
 });
 
 /** A Zabbix server knowing item `known` on hosts `web-1` and `bob`. */
-async function zabbixServer(): Promise<{ port: number; requests: { request: string; data: Record<string, unknown>[] }[] }> {
-  const requests: { request: string; data: Record<string, unknown>[] }[] = [];
-  const server = net.createServer((socket) => {
-    let data = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      data = Buffer.concat([data, chunk]);
-      const json = unframe(data);
-      if (json === undefined) return;
-      const request = JSON.parse(json) as { request: string; data: Record<string, unknown>[] };
-      requests.push(request);
-      const ok = request.data.filter((d) => ['web-1', 'bob'].includes(String(d['host'])) && d['key'] === 'known').length;
-      const total = request.data.length;
-      socket.end(frame(JSON.stringify({ response: 'success', info: `processed: ${ok}; failed: ${total - ok}; total: ${total}; seconds spent: 0.000050` })));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { port: (server.address() as AddressInfo).port, requests };
+async function zabbixServer(): Promise<ZabbixServer> {
+  const z = await startZabbixServer((host, key) => ['web-1', 'bob'].includes(host) && key === 'known');
+  closers.push(() => z.close());
+  return z;
 }
 
 describe('zabbix against a Zabbix sender-protocol server', () => {
