@@ -1,7 +1,9 @@
 /**
- * What the HTTP alerters (post, post2, pagerduty, hivealerter) share: one POST with a deadline,
- * TLS settings from ElastAlert2's `*_ca_certs` / `*_ignore_ssl_errors`, the mapping of outcomes to
- * retryable or permanent AlerterErrors, and option helpers.
+ * The one HTTP client of the alerter kit: what every HTTP alerter shares: a request with a
+ * deadline, TLS settings from ElastAlert2's `*_ca_certs` / `*_ignore_ssl_errors` (verification on
+ * by default), ElastAlert2's `*_proxy` (a CONNECT tunnel for https:// addresses, as `requests`
+ * with `proxies={'https': ...}`), one Retry-After parser, the mapping of outcomes to retryable or
+ * permanent AlerterErrors, and option helpers.
  *
  * Requests go through node:http / node:https rather than the global fetch: fetch can only take a
  * CA bundle or skip certificate checks through an undici dispatcher, and undici is not one of our
@@ -15,8 +17,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import { redact } from '../src/es/errors.ts';
-import type { Logger } from '../src/log.ts';
 import { formatPython } from '../src/alert/format.ts';
 import { ruleProperties } from '../src/rules/schema.ts';
 import type { RuleDefinition } from '../src/rules/types.ts';
@@ -55,6 +57,8 @@ export interface HttpResult {
   status: number;
   /** The first 64 KiB of the answer, as text. */
   body: string;
+  /** The answer's Retry-After, for callers that `accept` a 429 to read its body. */
+  retryAfterMs?: number | undefined;
 }
 
 export interface PostOptions {
@@ -74,6 +78,12 @@ export interface HttpClientOptions {
   tls: TlsSettings;
   /** The option(s) to change when certificate verification fails, for the error message. */
   tlsHint?: string;
+  /**
+   * ElastAlert2's `*_proxy`: https:// requests go through a CONNECT tunnel to it (credentials in
+   * its URL become Proxy-Authorization); http:// requests go direct, as ElastAlert2's
+   * `proxies={'https': proxy}` does.
+   */
+  proxy?: URL | undefined;
   now?: () => number;
 }
 
@@ -105,6 +115,13 @@ export function urlSecrets(url: URL): string[] {
   }
   // Longest first, so a whole URL is replaced before its pieces.
   return [...out].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** A proxy URL's secrets: its own, plus its credentials as a Proxy-Authorization header carries them. */
+function proxySecrets(proxy: URL): string[] {
+  const user = decodeURIComponent(proxy.username);
+  const basic = Buffer.from(`${user}:${decodeURIComponent(proxy.password)}`).toString('base64');
+  return [...urlSecrets(proxy), ...(user ? [basic] : [])];
 }
 
 /** Retry-After as milliseconds from now: delay-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -152,7 +169,9 @@ export class HttpClient {
   private readonly tlsHint: string | undefined;
   private readonly now: () => number;
   private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly httpsAgent: http.Agent;
+  private readonly proxySecrets: readonly string[];
+  private readonly tls: TlsSettings;
 
   constructor(options: HttpClientOptions) {
     this.alerter = options.alerter;
@@ -160,12 +179,22 @@ export class HttpClient {
     this.tlsHint = options.tlsHint;
     this.now = options.now ?? Date.now;
     this.httpAgent = new http.Agent({ keepAlive: true });
-    this.httpsAgent = new https.Agent({ keepAlive: true, rejectUnauthorized: options.tls.rejectUnauthorized, ...(options.tls.ca ? { ca: options.tls.ca } : {}) });
+    const tls = { rejectUnauthorized: options.tls.rejectUnauthorized, ...(options.tls.ca ? { ca: options.tls.ca } : {}) };
+    // The agent's options reach the TLS handshake with the peer inside the tunnel.
+    this.httpsAgent = options.proxy ? new HttpsProxyAgent(options.proxy, { keepAlive: true, ...tls }) : new https.Agent({ keepAlive: true, ...tls });
+    this.tls = options.tls;
+    this.proxySecrets = options.proxy ? proxySecrets(options.proxy) : [];
   }
 
-  async post(url: URL, body: string, headers: Readonly<Record<string, string>>, options: PostOptions = {}): Promise<HttpResult> {
+  /** POSTs `body`; see `request`. */
+  post(url: URL, body: string, headers: Readonly<Record<string, string>>, options: PostOptions = {}): Promise<HttpResult> {
+    return this.request('POST', url, body, headers, options);
+  }
+
+  /** Sends one request and resolves with the answer when the peer accepted it (2xx or `accept`). */
+  async request(method: string, url: URL, body: string | undefined, headers: Readonly<Record<string, string>>, options: PostOptions = {}): Promise<HttpResult> {
     const where = originOf(url);
-    const secrets = [...urlSecrets(url), ...(options.secrets ?? [])];
+    const secrets = [...urlSecrets(url), ...this.proxySecrets, ...(options.secrets ?? [])];
     for (const [name, value] of Object.entries(headers)) {
       const problem = headerProblem(name, value);
       // The header comes from the rule or from the document; either way sending it later will not help.
@@ -173,18 +202,23 @@ export class HttpClient {
     }
     let answer: { status: number; headers: http.IncomingHttpHeaders; body: string };
     try {
-      answer = await this.exchange(url, body, headers);
+      answer = await this.exchange(method, url, body, headers);
     } catch (error) {
-      throw this.transportFailure(error, where, secrets);
+      throw this.transportFailure(method, error, where, secrets);
     }
     const { status } = answer;
-    if ((status >= 200 && status < 300) || options.accept?.(status, answer.body)) return { status, body: answer.body };
+    if ((status >= 200 && status < 300) || options.accept?.(status, answer.body)) {
+      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.now()) };
+    }
 
     const quoted = quoteBody(answer.body, secrets);
-    const detail = `POST to ${where} failed: HTTP ${status}${http.STATUS_CODES[status] ? ` ${http.STATUS_CODES[status]}` : ''}${quoted ? `: ${quoted}` : ''}`;
+    const detail = `${method} to ${where} failed: HTTP ${status}${http.STATUS_CODES[status] ? ` ${http.STATUS_CODES[status]}` : ''}${quoted ? `: ${quoted}` : ''}`;
     if (status === 429 || status === 408 || status >= 500) {
       const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], this.now());
       throw new HttpFailure(this.alerter, detail, true, retryAfterMs, status);
+    }
+    if (status === 407) {
+      throw new HttpFailure(this.alerter, `${detail} (the proxy refused: check the proxy option's credentials)`, false, undefined, status);
     }
     if (status >= 300 && status < 400) {
       throw new HttpFailure(this.alerter, `${detail} (redirects are not followed: configure the final address)`, false, undefined, status);
@@ -198,10 +232,10 @@ export class HttpClient {
     this.httpsAgent.destroy();
   }
 
-  private transportFailure(error: unknown, where: string, secrets: readonly string[]): HttpFailure {
+  private transportFailure(method: string, error: unknown, where: string, secrets: readonly string[]): HttpFailure {
     const err = error as NodeJS.ErrnoException | undefined;
     if (err?.name === 'AbortError' || err?.name === 'TimeoutError') {
-      return new HttpFailure(this.alerter, `POST to ${where} timed out after ${this.timeoutMs / 1000}s`, true);
+      return new HttpFailure(this.alerter, `${method} to ${where} timed out after ${this.timeoutMs / 1000}s`, true);
     }
     const code = typeof err?.code === 'string' ? err.code : undefined;
     // Node refuses some requests before sending (a header it will not write): not a network problem.
@@ -213,18 +247,20 @@ export class HttpClient {
     const hint = tls && this.tlsHint ? ` (certificate not trusted: see ${this.tlsHint})` : '';
     // Certificate problems are usually configuration, but a peer renewing its certificate fixes
     // itself; retrying until alert_time_limit costs little and loses nothing.
-    return new HttpFailure(this.alerter, `POST to ${where} failed: ${message}${hint}`, true);
+    return new HttpFailure(this.alerter, `${method} to ${where} failed: ${message}${hint}`, true);
   }
 
-  private exchange(url: URL, body: string, headers: Readonly<Record<string, string>>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-    const payload = Buffer.from(body, 'utf8');
+  private exchange(method: string, url: URL, body: string | undefined, headers: Readonly<Record<string, string>>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+    const payload = Buffer.from(body ?? '', 'utf8');
     const isHttps = url.protocol === 'https:';
     const request = isHttps ? https.request : http.request;
     return new Promise((resolve, reject) => {
       const req = request(url, {
-        method: 'POST',
+        method,
         agent: isHttps ? this.httpsAgent : this.httpAgent,
-        headers: { 'User-Agent': USER_AGENT, ...headers, 'Content-Length': String(payload.length) },
+        // Also per request: through a proxy tunnel, only these reach the handshake with the peer.
+        ...(isHttps ? { rejectUnauthorized: this.tls.rejectUnauthorized, ...(this.tls.ca ? { ca: this.tls.ca } : {}) } : {}),
+        headers: { 'User-Agent': USER_AGENT, ...headers, ...(body === undefined ? {} : { 'Content-Length': String(payload.length) }) },
         signal: AbortSignal.timeout(this.timeoutMs),
       }, (res) => {
         const chunks: Buffer[] = [];
@@ -257,7 +293,7 @@ export class HttpClient {
         });
       });
       req.on('error', reject);
-      req.end(payload);
+      req.end(body === undefined ? undefined : payload);
     });
   }
 }
@@ -329,11 +365,21 @@ export function verifyOption(rule: RuleDefinition, option: string, value: unknow
   throw optionError(rule, option, 'must be true, false or the path of a CA bundle');
 }
 
-/** Warns once, at load, that a proxy option has no effect (its value may hold credentials: not logged). */
-export function warnIgnoredProxy(log: Logger, rule: RuleDefinition, option: string, value: unknown): void {
-  const set = typeof value === 'string' ? value !== '' : value !== null && typeof value === 'object' ? Object.values(value).some((v) => typeof v === 'string' && v !== '') : value !== undefined && value !== null;
-  if (!set) return;
-  log.warn({ rule: rule.name, file: rule.file, option }, `${rule.file}: rule ${JSON.stringify(rule.name)}: ${option} is ignored: LogWarden connects to the peer directly`);
+/**
+ * ElastAlert2's `*_proxy`: an http:// or https:// proxy URL, optionally with credentials (or
+ * with `login` / `password` options, as telegram_proxy_login). Messages never quote it.
+ */
+export function proxyOption(rule: RuleDefinition, opts: Options, option: string, login?: string, password?: string): URL | undefined {
+  const value = opts[option];
+  if (value === undefined || value === null || value === '') return undefined;
+  const url = httpUrl(rule, option, value);
+  const user = login ? opts[login] : undefined;
+  if (typeof user === 'string' && user !== '') {
+    url.username = encodeURIComponent(user);
+    const pass = password ? opts[password] : undefined;
+    if (typeof pass === 'string') url.password = encodeURIComponent(pass);
+  }
+  return url;
 }
 
 /**
@@ -395,17 +441,22 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 // ---------------------------------------------------------------------------------------------
 // ElastAlert2's "<option>_args" formatting (pagerduty_*_args, TheHive title_args, ...).
 
-const SECRET_OPTIONS: ReadonlySet<string> = new Set([
-  ...Object.entries(ruleProperties).filter(([, schema]) => schema['x-secret']).map(([name]) => name),
-  'hive_connection', 'pagerduty_service_key_file', 'pagerduty_service_key_env',
-]);
+let secretOptions: ReadonlySet<string> | undefined;
+/** Built on first use: the rule schema imports the alerters' option schemas, which may import this file. */
+function isSecretOption(name: string): boolean {
+  secretOptions ??= new Set([
+    ...Object.entries(ruleProperties).filter(([, schema]) => schema['x-secret']).map(([option]) => option),
+    'hive_connection', 'pagerduty_service_key_file', 'pagerduty_service_key_env',
+  ]);
+  return secretOptions.has(name) || /_(password|pass|token|secret)$/.test(name);
+}
 
 /**
  * A rule option by its ElastAlert2 name (ElastAlert2 looks args up in the rule dict when the
  * match lacks them), or the rule's own name/type/index. Secret options are never handed out.
  */
 export function ruleValue(rule: RuleDefinition, name: string): unknown {
-  if (SECRET_OPTIONS.has(name)) return undefined;
+  if (isSecretOption(name)) return undefined;
   if (Object.hasOwn(rule.options, name)) {
     const value = rule.options[name];
     return value === null ? undefined : value;

@@ -1,11 +1,23 @@
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
+import { createAlertmanagerAlerter } from './alertmanager/index.ts';
+import { createCommandAlerter } from './command/index.ts';
+import { createDatadogAlerter } from './datadog/index.ts';
 import { createDebugAlerter } from './debug/index.ts';
+import { createDiscordAlerter } from './discord/index.ts';
 import { createEmailAlerter } from './email/index.ts';
+import { createGelfAlerter } from './gelf/index.ts';
 import { createHiveAlerter } from './hivealerter/index.ts';
+import { createMattermostAlerter } from './mattermost/index.ts';
+import { createPowerAutomateAlerter } from './ms_power_automate/index.ts';
+import { createOpsgenieAlerter } from './opsgenie/index.ts';
 import { createPagerDutyAlerter } from './pagerduty/index.ts';
 import { createPostAlerter } from './post/index.ts';
 import { createSlackAlerter } from './slack/index.ts';
 import { createStdoutAlerter } from './stdout/index.ts';
+import { createTelegramAlerter } from './telegram/index.ts';
+import { createVictorOpsAlerter } from './victorops/index.ts';
+import { createZabbixAlerter } from './zabbix/index.ts';
+import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
 export type { Alerter, AlerterDeps, AlertPayload } from './types.ts';
@@ -20,6 +32,17 @@ const FACTORIES: Record<string, AlerterFactory> = {
   post2: createPostAlerter,
   pagerduty: createPagerDutyAlerter,
   hivealerter: createHiveAlerter,
+  alertmanager: createAlertmanagerAlerter,
+  discord: createDiscordAlerter,
+  telegram: createTelegramAlerter,
+  mattermost: createMattermostAlerter,
+  command: createCommandAlerter,
+  opsgenie: createOpsgenieAlerter,
+  victorops: createVictorOpsAlerter,
+  gelf: createGelfAlerter,
+  ms_power_automate: createPowerAutomateAlerter,
+  datadog: createDatadogAlerter,
+  zabbix: createZabbixAlerter,
 };
 
 /** Alerter types this build can send with. */
@@ -30,7 +53,8 @@ export function createAlerters(rule: RuleDefinition, deps: AlerterDeps): Alerter
   return rule.alert.map((ref: AlerterRef) => {
     const factory = FACTORIES[ref.type];
     if (!factory) {
-      throw new Error(`${rule.file}: rule ${JSON.stringify(rule.name)}: alert: the "${ref.type}" alerter is not available in this version (available: ${AVAILABLE_ALERTERS.join(', ')})`);
+      const why = refusalOf(ref.type) ?? `not an alerter of this version (available: ${AVAILABLE_ALERTERS.join(', ')})`;
+      throw new Error(`${rule.file}: rule ${JSON.stringify(rule.name)}: alert: the "${ref.type}" alerter is not available: ${why}`);
     }
     return factory(ref, rule, deps);
   });

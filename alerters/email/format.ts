@@ -6,6 +6,7 @@
  * entity-escaped. The text/plain part is the alert text as it is: nothing in text/plain is
  * interpreted, and nodemailer transfer-encodes it, so it needs no escaping.
  */
+import { capBytes, displayText } from '../../src/alert/display.ts';
 import { isPlainObject, pyStr } from '../../src/ruletypes/fields.ts';
 import type { AlertPayload } from '../types.ts';
 
@@ -14,12 +15,22 @@ export const MAX_SUBJECT_CHARS = 2048;
 /** Match fields shown in the table of the HTML part, beside rule, severity, key and time. */
 export const MAX_TABLE_FIELDS = 8;
 const MAX_TABLE_VALUE_CHARS = 200;
+/**
+ * Size caps (UTF-8 bytes, before transfer encoding): the alert text in the text/plain part, and
+ * the alert text in the HTML part. Longer text ends with a visible truncation mark; a whole mail
+ * stays under about 1.5 MB, which every mail system accepts (a 1 MB log field made 4.3 MB).
+ */
+export const MAX_TEXT_BYTES = 256 * 1024;
+export const MAX_HTML_BYTES = 512 * 1024;
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Entity-escapes text for HTML content and quoted attribute values; drops NUL, which HTML parsers handle inconsistently. */
+/**
+ * Entity-escapes text for HTML content and quoted attribute values, after displayText dropped
+ * bidi overrides and control characters (NUL included, which HTML parsers handle inconsistently).
+ */
 export function htmlEscape(value: string): string {
-  return value.replace(/\u0000/g, '').replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+  return displayText(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 
 /**
@@ -111,7 +122,7 @@ function hasMarkupCharacters(value: unknown, depth = 0): boolean {
  * safety; a text of the rule's own words only, or a match without such characters, keeps its HTML.
  */
 export function htmlBody(alert: AlertPayload, format: 'text' | 'html'): { html: string; fellBack: boolean } {
-  const pre = `<pre style="white-space:pre-wrap;word-wrap:break-word;font-family:monospace;font-size:13px">${htmlEscape(alert.text)}</pre>`;
+  const pre = `<pre style="white-space:pre-wrap;word-wrap:break-word;font-family:monospace;font-size:13px">${htmlEscape(plainText(alert))}</pre>`;
   if (format !== 'html') return { html: pre, fellBack: false };
   let escaped = 0;
   let rendered: string;
@@ -124,6 +135,8 @@ export function htmlBody(alert: AlertPayload, format: 'text' | 'html'): { html: 
     return { html: pre, fellBack: true };
   }
   if (escaped === 0 && (hasMarkupCharacters(alert.match) || hasMarkupCharacters(alert.queryKey))) return { html: pre, fellBack: true };
+  // HTML cannot be cut safely (a tag or entity may be split): too long, it is shown as cut text.
+  if (Buffer.byteLength(rendered, 'utf8') > MAX_HTML_BYTES) return { html: pre, fellBack: true };
   return { html: `<div>${rendered}</div>`, fellBack: false };
 }
 
@@ -178,5 +191,10 @@ export function formatEmail(alert: AlertPayload, ctx: FormatContext): EmailConte
     tableHtml(alert, ctx) +
     body.html +
     '</body></html>';
-  return { subject, text: alert.text, html, htmlFellBack: body.fellBack };
+  return { subject, text: plainText(alert), html, htmlFellBack: body.fellBack };
+}
+
+/** The text/plain part: the alert text without invisible controls, capped at MAX_TEXT_BYTES. */
+export function plainText(alert: AlertPayload): string {
+  return capBytes(displayText(alert.text), MAX_TEXT_BYTES);
 }

@@ -35,7 +35,7 @@ import type { RuleDefinition } from '../../src/rules/types.ts';
 import { formatPython } from '../../src/alert/format.ts';
 import { isPlainObject, lookupField, pyStr } from '../../src/ruletypes/fields.ts';
 import {
-  argsOption, checkFormat, formatArgs, HttpClient, httpUrl, ruleValue, secretOption, setOwn, timeoutOption, verifyOption, warnIgnoredProxy, type TlsSettings,
+  argsOption, checkFormat, formatArgs, HttpClient, httpUrl, ruleValue, secretOption, setOwn, timeoutOption, verifyOption, proxyOption, type TlsSettings,
 } from '../http.ts';
 import { alerterOptions, AlerterError, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 
@@ -432,8 +432,11 @@ export const createHiveAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const opts = alerterOptions(ref, rule);
   const compiled = compileHive(rule, opts, deps.env ?? process.env);
   const connection = opts['hive_connection'] as Match;
-  warnIgnoredProxy(deps.log, rule, 'hive_connection.hive_proxies', connection['hive_proxies']);
-  const client = new HttpClient({ alerter: 'hivealerter', timeoutMs: compiled.timeoutMs, tls: compiled.tls, tlsHint: 'hive_connection.hive_verify', now: deps.now });
+  // ElastAlert2 hands hive_proxies ({http: ..., https: ...}) to requests; the https one is used for https:// hosts.
+  const proxies = connection['hive_proxies'];
+  if (proxies !== undefined && proxies !== null && (typeof proxies !== 'object' || Array.isArray(proxies))) throw optionError(rule, 'hive_connection.hive_proxies', 'must map "https" to a proxy URL');
+  const proxy = proxies ? proxyOption(rule, { 'hive_connection.hive_proxies.https': (proxies as Match)['https'] }, 'hive_connection.hive_proxies.https') : undefined;
+  const client = new HttpClient({ alerter: 'hivealerter', timeoutMs: compiled.timeoutMs, tls: compiled.tls, tlsHint: 'hive_connection.hive_verify', proxy, now: deps.now });
   const now = deps.now ?? Date.now;
   return {
     type: 'hivealerter',

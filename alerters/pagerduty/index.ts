@@ -20,10 +20,10 @@
  * - A custom_details value found in the match is used even when falsy (0, false); ElastAlert2
  *   falls back to the literal then.
  */
-import { createHash } from 'node:crypto';
+import { keyWithin } from '../../src/alert/display.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { isPlainObject, lookupField } from '../../src/ruletypes/fields.ts';
-import { argsOption, checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, warnIgnoredProxy, type TlsSettings } from '../http.ts';
+import { argsOption, checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, proxyOption, type TlsSettings } from '../http.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 
 export const PAGERDUTY_DEFAULT_URL = 'https://events.pagerduty.com';
@@ -57,11 +57,9 @@ export function cut(text: string, max: number): string {
   return text.slice(0, end);
 }
 
-/** A dedup key within PagerDuty's 255: a longer one keeps its start and ends with a hash of the whole. */
+/** A dedup key within PagerDuty's 255 (see keyWithin). */
 export function dedupKey(key: string): string {
-  if (key.length <= DEDUP_KEY_MAX) return key;
-  const hash = createHash('sha256').update(key).digest('base64url').slice(0, 22);
-  return `${cut(key, DEDUP_KEY_MAX - hash.length - 1)}~${hash}`;
+  return keyWithin(key, DEDUP_KEY_MAX);
 }
 
 function stringOption(rule: RuleDefinition, opts: Match, option: string): string | undefined {
@@ -174,12 +172,12 @@ function fitEvent(event: Record<string, unknown>, details: Record<string, unknow
 export const createPagerDutyAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const opts = alerterOptions(ref, rule);
   const compiled = compilePagerDuty(rule, opts, deps.env ?? process.env);
-  warnIgnoredProxy(deps.log, rule, 'pagerduty_proxy', opts['pagerduty_proxy']);
   const client = new HttpClient({
     alerter: 'pagerduty',
     timeoutMs: compiled.timeoutMs,
     tls: compiled.tls,
     tlsHint: 'pagerduty_ca_certs / pagerduty_ignore_ssl_errors',
+    proxy: proxyOption(rule, opts, 'pagerduty_proxy'),
     now: deps.now,
   });
   return {

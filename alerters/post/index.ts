@@ -17,8 +17,9 @@
  */
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { isPlainObject, lookupField, pyStr } from '../../src/ruletypes/fields.ts';
-import { HttpClient, HttpFailure, headersOption, httpUrls, setOwn, timeoutOption, tlsOptions, warnIgnoredProxy, type TlsSettings } from '../http.ts';
+import { HttpClient, headersOption, httpUrls, setOwn, timeoutOption, proxyOption, tlsOptions, type TlsSettings } from '../http.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
+import { Fanout } from '../kit/webhook.ts';
 import { compileTemplate, renderTemplate, TemplateError } from './template.ts';
 
 type Match = Readonly<Record<string, unknown>>;
@@ -37,8 +38,6 @@ export interface CompiledPost {
 }
 
 const BASE_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json', Accept: 'application/json;charset=utf-8' };
-/** How many alerts with partly delivered URLs are remembered. */
-const PROGRESS_LIMIT = 1000;
 
 function mappingOption(rule: RuleDefinition, opts: Match, option: string): Record<string, unknown> {
   const value = opts[option];
@@ -144,16 +143,15 @@ export const createPostAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const type = ref.type;
   const opts = alerterOptions(ref, rule);
   const compiled = compilePost(type, rule, opts);
-  warnIgnoredProxy(deps.log, rule, type === 'post' ? 'http_post_proxy' : 'http_post2_proxy', opts[type === 'post' ? 'http_post_proxy' : 'http_post2_proxy']);
   const client = new HttpClient({
     alerter: type,
     timeoutMs: compiled.timeoutMs,
     tls: compiled.tls,
     tlsHint: type === 'post' ? 'http_post_ca_certs / http_post_ignore_ssl_errors' : 'http_post2_ca_certs / http_post2_ignore_ssl_errors',
+    proxy: proxyOption(rule, opts, type === 'post' ? 'http_post_proxy' : 'http_post2_proxy'),
     now: deps.now,
   });
-  // alert id -> URL index -> 'sent' or the permanent failure it met.
-  const progress = new Map<string, Map<number, 'sent' | HttpFailure>>();
+  const fanout = new Fanout(type);
 
   return {
     type,
@@ -167,34 +165,9 @@ export const createPostAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
         if (error instanceof AlerterError) throw error;
         throw new AlerterError(type, `cannot build the request: ${(error as Error).message}`, false);
       }
-      let done = progress.get(alert.alertId);
-      if (!done) {
-        done = new Map();
-        progress.set(alert.alertId, done);
-        if (progress.size > PROGRESS_LIMIT) progress.delete(progress.keys().next().value ?? '');
-      }
-      const state = done;
-      const pending = compiled.urls.map((url, i) => ({ url, i })).filter(({ i }) => !state.has(i));
-      const results = await Promise.allSettled(pending.map(({ url }) => client.post(url, body, headers, { secrets: compiled.secrets })));
-      const retryable: HttpFailure[] = [];
-      results.forEach((result, n) => {
-        const index = pending[n]?.i ?? -1;
-        if (result.status === 'fulfilled') state.set(index, 'sent');
-        else if (result.reason instanceof HttpFailure && result.reason.retryable) retryable.push(result.reason);
-        else if (result.reason instanceof HttpFailure) state.set(index, result.reason);
-        else retryable.push(new HttpFailure(type, String(result.reason), true));
+      await fanout.send(alert.alertId, compiled.urls.length, async (i) => {
+        await client.post(compiled.urls[i] as URL, body, headers, { secrets: compiled.secrets });
       });
-      const permanent = [...state.values()].filter((v): v is HttpFailure => v !== 'sent');
-      if (retryable.length === 0) progress.delete(alert.alertId);
-      const failures = [...retryable, ...permanent];
-      if (failures.length === 0) return;
-      const prefix = compiled.urls.length > 1 ? `${failures.length} of ${compiled.urls.length} URLs failed: ` : '';
-      const message = prefix + failures.map((f) => f.detail).join('; ');
-      if (retryable.length > 0) {
-        const waits = retryable.map((f) => f.retryAfterMs).filter((ms): ms is number => ms !== undefined);
-        throw new AlerterError(type, message, true, waits.length > 0 ? Math.max(...waits) : undefined);
-      }
-      throw new AlerterError(type, message, false);
     },
     async close(): Promise<void> {
       client.close();

@@ -10,6 +10,7 @@
  * names or mentions found in log data either (manual `<...>` syntax from the rule still works).
  */
 import type { AlertPayload } from '../types.ts';
+import { displayText } from '../../src/alert/display.ts';
 import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
 import type { SlackOptions, SlackAlertField } from './options.ts';
 
@@ -34,12 +35,13 @@ export const LIMITS = {
 const ELLIPSIS = '…';
 
 /**
- * Escapes Slack's three control characters, so the value is shown as written and never parsed.
- * A lone surrogate (a log line's JSON may hold "\ud83d") becomes U+FFFD: WebClient's form
- * encoding throws on it, so the alert could never be posted, and no client could show it anyway.
+ * Escapes Slack's three control characters, so the value is shown as written and never parsed,
+ * after displayText removed bidi overrides and control characters. A lone surrogate (a log line's
+ * JSON may hold "\ud83d") becomes U+FFFD: WebClient's form encoding throws on it, so the alert
+ * could never be posted, and no client could show it anyway.
  */
 export function escapeMrkdwn(value: string): string {
-  return value.toWellFormed().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return displayText(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**

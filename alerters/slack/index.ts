@@ -19,6 +19,7 @@ import { parseSlackOptions, readTokenFile, type WebApiOptions, type WebhookOptio
 import { clockOf, sharedPacer, type Clock } from './pacing.ts';
 import { AUTH_ERRORS, createWebApiSender, SlackWebApiError, type WebApiSender } from './webapi.ts';
 import { postWebhook } from './webhook.ts';
+import { HttpClient } from '../http.ts';
 
 export { escapeMrkdwn } from './format.ts';
 export type { SlackOptions } from './options.ts';
@@ -50,7 +51,12 @@ export const createSlackAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
   const clock = clockOf(deps);
   const pacer = sharedPacer(clock);
   const ctx: MessageContext = { ruleName: rule.name, queryKeyFields: rule.queryKey, timestampField: rule.timestampField, ruleOptions: raw };
-  const targets = opts.transport === 'webapi' ? webApiTargets(opts, ctx, clock, deps.log) : webhookTargets(opts, ctx, clock);
+  // Webhooks go through the kit's HTTP client (slack_proxy, slack_ca_certs, slack_ignore_ssl_errors).
+  const client =
+    opts.transport === 'webhook'
+      ? new HttpClient({ alerter: 'slack', timeoutMs: opts.timeoutMs, tls: opts.tls, proxy: opts.proxy, tlsHint: 'slack_ca_certs / slack_ignore_ssl_errors', now: clock.now })
+      : undefined;
+  const targets = opts.transport === 'webapi' ? webApiTargets(opts, ctx, clock, deps.log) : client ? webhookTargets(opts, ctx, client) : [];
   const pending = new Map<string, Progress>();
 
   return {
@@ -89,6 +95,7 @@ export const createSlackAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
     },
     async close(): Promise<void> {
       pending.clear();
+      client?.close();
     },
   };
 };
@@ -109,7 +116,7 @@ function remember(pending: Map<string, Progress>, alertId: string, progress: Pro
   }
 }
 
-function webhookTargets(opts: WebhookOptions, ctx: MessageContext, clock: Clock): Target[] {
+function webhookTargets(opts: WebhookOptions, ctx: MessageContext, client: HttpClient): Target[] {
   const channels: (string | undefined)[] = opts.channels.length > 0 ? [...opts.channels] : [undefined];
   return opts.webhookUrls.flatMap((url, i) =>
     channels.map((channel) => {
@@ -118,7 +125,7 @@ function webhookTargets(opts: WebhookOptions, ctx: MessageContext, clock: Clock)
         label,
         paceKey: `webhook\u0000${url}\u0000${channel ?? ''}`,
         post: (alert: AlertPayload, rendered: RenderedAlert) =>
-          postWebhook(url, buildWebhookPayload(alert, rendered, opts, ctx, channel), { label, timeoutMs: opts.timeoutMs, now: clock.now }),
+          postWebhook(url, buildWebhookPayload(alert, rendered, opts, ctx, channel), { label, client }),
       };
     }),
   );

@@ -87,7 +87,8 @@ export function describe(schema: Schema): string {
       return `${article(t)}${bounds.length ? ' ' + bounds.join(' and ') : ''}`;
     }
     if (t === 'string') {
-      const text = schema.minLength ? 'a non-empty string' : 'a string';
+      // status_page_token needs 16: "a non-empty string" would not say so.
+      const text = !schema.minLength ? 'a string' : schema.minLength === 1 ? 'a non-empty string' : `a string of at least ${schema.minLength} characters`;
       return schema.pattern !== undefined ? `${text} matching ${schema.pattern}` : text;
     }
     if (t === 'boolean') return 'true or false';

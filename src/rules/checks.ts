@@ -3,7 +3,7 @@ import { parseDuration } from '../config/duration.ts';
 import type { ConfigProblem } from '../config/errors.ts';
 import { suggest } from '../config/suggest.ts';
 import { validate } from '../config/validate.ts';
-import { KNOWN_ALERTERS, REQUIRED_ALERTER_OPTIONS } from './alerter-options.ts';
+import { alerterRefusal, KNOWN_ALERTERS, REQUIRED_ALERTER_OPTIONS } from './alerter-options.ts';
 import type { MergedRule } from './imports.ts';
 import { isTimeZone } from '../alert/times.ts';
 import { unknownDirectives } from '../query/strptime.ts';
@@ -53,12 +53,11 @@ export function alertEntries(ctx: CheckContext): AlertEntry[] {
       }
       type = name;
       options = value;
-      const origin = ctx.merged.origins.get('alert')?.file;
-      ctx.extra.push(...validate(alerterEntrySchema, options, { file: origin?.display ?? '', rule: ctx.rule, source: origin?.source, basePath: [...at(i), name] }));
     } else {
       ctx.report(at(i), field(i), `expected an alerter name or a {name: {options}} mapping, got ${JSON.stringify(item) ?? String(item)}`);
       return;
     }
+    // The name first: a rule naming an alerter that cannot run hears that, not what its options lack.
     if (!KNOWN_ALERTERS.includes(type)) {
       const guess = suggest(type, KNOWN_ALERTERS);
       const why = type.includes('.')
@@ -66,6 +65,15 @@ export function alertEntries(ctx: CheckContext): AlertEntry[] {
         : `unknown alerter${guess ? `; did you mean "${guess}"?` : ` (known: ${KNOWN_ALERTERS.join(', ')})`}`;
       ctx.report(at(i), field(i), `${JSON.stringify(type)}: ${why}`);
       return;
+    }
+    const refused = alerterRefusal(type);
+    if (refused !== undefined) {
+      ctx.report(at(i), field(i), `the "${type}" alerter is not available: ${refused}`);
+      return;
+    }
+    if (isObject(item)) {
+      const origin = ctx.merged.origins.get('alert')?.file;
+      ctx.extra.push(...validate(alerterEntrySchema, options, { file: origin?.display ?? '', rule: ctx.rule, source: origin?.source, basePath: [...at(i), type] }));
     }
     for (const option of REQUIRED_ALERTER_OPTIONS[type] ?? []) {
       // config.yaml may give it for every rule (ElastAlert2 copies its config into each rule).

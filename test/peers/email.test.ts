@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createEmailAlerter } from '../../alerters/email/index.ts';
 import { AlerterError, type AlerterDeps, type AlertPayload } from '../../alerters/types.ts';
+import { displayText } from '../../src/alert/display.ts';
 import { buildAlertText } from '../../src/alert/text.ts';
 import { payloadFor } from '../../src/deliver/payload.ts';
 import type { AlertRecord } from '../../src/writeback/store.ts';
@@ -107,6 +108,20 @@ describe('email alerter against a plain SMTP server', () => {
     expect(html).not.toContain('doc-1');
   });
 
+  it('caps a 1 MB field at the documented size, with a visible truncation mark in both parts', async () => {
+    smtp.received.length = 0;
+    const big = `start-${'Z'.repeat(1024 * 1024)}-end`;
+    await sendWith({ ...base(), email: 'soc@example.com' }, makePayload({ subject: 'Big', text: 'value: {0}\n', values: [big], match: { big }, queryKey: undefined }));
+    const raw = smtp.received[0]?.raw ?? '';
+    // 256 KiB of text and 512 KiB of HTML at most, before transfer encoding (issue #16: 4.3 MB before).
+    expect(Buffer.byteLength(raw)).toBeLessThan(1_100_000);
+    const text = textOf(raw);
+    expect(text.startsWith('value: start-ZZZ')).toBe(true);
+    expect(text).toMatch(/\n\[… truncated: \d+ more characters not shown\]$/);
+    expect(text).not.toContain('-end');
+    expect(htmlOf(raw)).toMatch(/\[… truncated: \d+ more characters not shown\]<\/pre>/);
+  });
+
   it('uses alert_subject when the rule sets one, and the default sender logwarden@<host>', async () => {
     smtp.received.length = 0;
     await sendWith({ ...base(), email: 'soc@example.com', alert_subject: 'Root login by {0}' }, simple());
@@ -172,8 +187,10 @@ describe('email alerter against a plain SMTP server', () => {
       expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
       // The table cuts long values; the text keeps them whole.
       expect(html).toContain(`x${'A'.repeat(198)}…`);
-      // Line breaks arrive as CRLF, as everywhere in a mail; the characters are otherwise untouched.
-      expect(textOf(raw)).toBe(alert.text.replace(/\r\n/g, '\n'));
+      // Line breaks arrive as CRLF, as everywhere in a mail; bidi overrides and control characters
+      // are removed (issue #16: they make text read differently), the rest is untouched.
+      expect(textOf(raw)).toBe(displayText(alert.text));
+      expect(textOf(raw)).toContain('cafégnp.exe\n');
       expect(textOf(raw)).toContain('<script>alert(1)</script>');
     });
 

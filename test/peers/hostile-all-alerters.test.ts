@@ -12,10 +12,15 @@
  * reported as "<value name>: <what is wrong>" under the alerter's test: a failure names both.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createAlerters } from '../../alerters/index.ts';
 import { AlerterError, type Alerter, type AlerterDeps, type AlertPayload } from '../../alerters/types.ts';
+import { capBytes, capText, displayText, keyWithin } from '../../src/alert/display.ts';
 import { kibanaDiscoverUrl } from '../../src/alert/kibana.ts';
 import { buildAlertText } from '../../src/alert/text.ts';
 import { payloadFor } from '../../src/deliver/payload.ts';
@@ -24,7 +29,11 @@ import type { AlertRecord } from '../../src/writeback/store.ts';
 import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue } from '../support/hostile.ts';
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
+import { alertmanagerProblems } from './alertmanager-peer.ts';
+import { cardTexts, discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems, powerAutomateProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
+import { startTelegramPeer } from './telegram-peer.ts';
+import { startZabbixServer } from './zabbix-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -170,6 +179,15 @@ function templateLiteral(hv: HostileValue, output: string): string[] {
   return output.includes('{{7*7}}') ? [] : ['"{{7*7}}" from the document is not in the output as written'];
 }
 
+// eslint-disable-next-line no-control-regex
+const SHOWN_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Issue #16: what a person reads holds no bidi override or control character (tab and LF aside). */
+function invisibleControls(where: string, text: string): string[] {
+  const found = SHOWN_CONTROL.exec(text);
+  return found ? [`${where}: U+${found[0].charCodeAt(0).toString(16).padStart(4, '0')} reached a person`] : [];
+}
+
 function count(text: string, what: string): number {
   return text.split(what).length - 1;
 }
@@ -196,6 +214,11 @@ interface Row {
   start(): Promise<Harness>;
 }
 
+/** A harness for an alerter with no secret and no peer that can refuse (stdout, debug, command, gelf). */
+function localHarness(rule: RuleDefinition, deliver: Harness['deliver'], close: Harness['close'] = async () => undefined): Harness {
+  return { rule, secrets: [], failures: [], deliver, close };
+}
+
 // --- stdout -----------------------------------------------------------------------------------
 
 // eslint-disable-next-line no-control-regex
@@ -206,11 +229,9 @@ async function stdoutHarness(): Promise<Harness> {
   const out: string[] = [];
   const rule = ruleFor('stdout', {});
   const alerter = alerterOf(rule, { log: memoryLog().log, out: (text) => out.push(text) });
-  return {
+  return localHarness(
     rule,
-    secrets: [],
-    failures: [],
-    async deliver(hv, payload) {
+    async (hv, payload) => {
       const before = out.length;
       await alerter.send(payload);
       const written = out.slice(before);
@@ -225,8 +246,7 @@ async function stdoutHarness(): Promise<Harness> {
       if (!text.includes(`${SUBJECT_PREFIX}`)) problems.push('the subject is missing');
       return [...problems, ...templateLiteral(hv, text)];
     },
-    close: async () => undefined,
-  };
+  );
 }
 
 // --- debug ------------------------------------------------------------------------------------
@@ -235,11 +255,9 @@ async function debugHarness(): Promise<Harness> {
   const { log, lines } = memoryLog();
   const rule = ruleFor('debug', {});
   const alerter = alerterOf(rule, { log, out: () => undefined });
-  return {
+  return localHarness(
     rule,
-    secrets: [],
-    failures: [],
-    async deliver(_hv, payload) {
+    async (_hv, payload) => {
       const before = lines.length;
       await alerter.send(payload);
       const written = lines.slice(before);
@@ -256,8 +274,91 @@ async function debugHarness(): Promise<Harness> {
       problems.push(...exact('alert_id', own(parsed.value, 'alert_id'), payload.alertId));
       return problems;
     },
-    close: async () => undefined,
-  };
+  );
+}
+
+// --- command ----------------------------------------------------------------------------------
+
+async function commandHarness(): Promise<Harness> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'logwarden-hostile-command-'));
+  const recorder = path.join(dir, 'record.cjs');
+  const out = path.join(dir, 'out.json');
+  writeFileSync(recorder, "let i = ''; process.stdin.on('data', (c) => (i += c)); process.stdin.on('end', () => require('fs').writeFileSync(process.argv[2], JSON.stringify({ argv: process.argv.slice(3), stdin: i })));");
+  const rule = ruleFor('command', { command: [process.execPath, recorder, out, '--user=%(user.name)s', '{host}'], pipe_match_json: true });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
+  return localHarness(
+    rule,
+    async (hv, payload) => {
+      rmSync(out, { force: true });
+      await alerter.send(payload);
+      const got = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; stdin: string };
+      // The only changes: NUL, which no argument can carry, is dropped; a lone surrogate, which UTF-8 cannot carry, is U+FFFD.
+      const problems = [...exact('argv[1] (%(user.name)s)', got.argv[0], `--user=${hv.value.replace(/\u0000/g, '').toWellFormed()}`), ...exact('argv[2] ({host})', got.argv[1], 'web-1')];
+      if (got.argv.length !== 2) problems.push(`${got.argv.length} arguments instead of 2`);
+      const parsed: unknown = JSON.parse(got.stdin);
+      if (JSON.stringify(parsed) !== JSON.stringify([payload.match])) problems.push('stdin is not the match list, byte for byte');
+      return problems;
+    }, async () => rmSync(dir, { recursive: true, force: true }),
+  );
+}
+
+// --- gelf -------------------------------------------------------------------------------------
+
+async function gelfHarness(): Promise<Harness> {
+  const messages: string[] = [];
+  const server = net.createServer((socket) => {
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (let end = buffer.indexOf(0); end >= 0; end = buffer.indexOf(0)) {
+        messages.push(buffer.subarray(0, end).toString('utf8'));
+        buffer = buffer.subarray(end + 1);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const rule = ruleFor('gelf', { gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: (server.address() as net.AddressInfo).port, gelf_payload: { user: 'user.name' } });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
+  return localHarness(
+    rule,
+    async (hv, payload) => {
+      const before = messages.length;
+      await alerter.send(payload);
+      for (let i = 0; i < 200 && messages.length === before; i++) await new Promise((r) => setTimeout(r, 5));
+      const got = messages.slice(before);
+      // NUL ends a TCP message: one message, whatever the value holds.
+      if (got.length !== 1) return [`expected one NUL-framed message, got ${got.length}`];
+      const parsed = parseJson(got[0] ?? '');
+      if (!parsed.ok) return [parsed.problem];
+      const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
+      return exact('short_message.user', own(short, 'user'), hv.value);
+    }, () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
+}
+
+// --- zabbix -----------------------------------------------------------------------------------
+
+async function zabbixHarness(): Promise<Harness> {
+  const server = await startZabbixServer();
+  const hosts = (): string[] => server.requests.flatMap((r) => r.data.map((d) => String(d['host'])));
+  const rule = ruleFor('zabbix', { zbx_sender_host: '127.0.0.1', zbx_sender_port: server.port, zbx_host_from_field: true, zbx_host: 'user.name', zbx_key: 'logwarden.alert' });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
+  return localHarness(
+    rule,
+    async (hv, payload) => {
+      const before = hosts().length;
+      try {
+        await alerter.send(payload);
+      } catch (error) {
+        // An empty host cannot name a Zabbix host: refused for good, as documented.
+        if (hv.value === '' && error instanceof AlerterError && !error.retryable) return [];
+        throw error;
+      }
+      const got = hosts().slice(before);
+      return got.length === 1 ? exact('host', got[0], displayText(hv.value)) : [`expected one value, got ${got.length}`];
+    },
+    () => server.close(),
+  );
 }
 
 // --- Slack ------------------------------------------------------------------------------------
@@ -289,6 +390,7 @@ function slackProblems(hv: HostileValue, body: Record<string, unknown>): string[
   for (const text of inert) for (const found of slackActiveMarkup(text)) problems.push(`active Slack markup at ${found}`);
   if (/[<>&]/.test(hv.value) && inert.some((t) => t.includes(hv.value))) problems.push('the value reached Slack unescaped');
   if (body.parse !== 'none') problems.push(`parse is ${JSON.stringify(body.parse)}, not "none"`);
+  for (const text of texts) problems.push(...invisibleControls('Slack text', text));
   return [...problems, ...templateLiteral(hv, texts.join('\n'))];
 }
 
@@ -393,6 +495,7 @@ function emailProblems(hv: HostileValue, received: TestSmtp['received'][number],
     problems.push("email_format text: the rule's text is not shown as text in the HTML part");
   }
   if (!text.includes('<b>Root login</b> by ')) problems.push("the text/plain part lost the rule's text");
+  problems.push(...invisibleControls('text/plain part', text), ...invisibleControls('HTML part', html.replace(/\r\n/g, '\n')));
   return [...problems, ...templateLiteral(hv, text)];
 }
 
@@ -473,6 +576,8 @@ async function jsonHarness(
   rule: RuleDefinition,
   secrets: readonly string[],
   check: (hv: HostileValue, payload: AlertPayload, body: Record<string, unknown>) => string[],
+  /** The body is a JSON list of one object (Alertmanager): that object is checked. */
+  list = false,
 ): Promise<Harness> {
   const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, now: () => T0, env: {} });
   return {
@@ -484,7 +589,8 @@ async function jsonHarness(
       await alerter.send(payload);
       const got = peer.requests.slice(before);
       if (got.length !== 1) return [`expected one request, got ${got.length}`];
-      const parsed = parseJson(got[0]?.body ?? '');
+      const raw = got[0]?.body ?? '';
+      const parsed = parseJson(list && raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw);
       if (!parsed.ok) return [parsed.problem];
       return check(hv, payload, parsed.value);
     },
@@ -618,11 +724,193 @@ async function hiveHarness(): Promise<Harness> {
   });
 }
 
+async function alertmanagerHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 200, body: '' } });
+  const rule = ruleFor('alertmanager', {
+    alertmanager_hosts: [peer.url],
+    alertmanager_labels: { user: '{{ user.name }}' },
+    alertmanager_fields: { who: 'user.name' },
+    alertmanager_basic_auth_login: 'logwarden',
+    alertmanager_basic_auth_password: API_KEY,
+  });
+  return jsonHarness(peer, rule, [API_KEY], (hv, payload, body) => {
+    const problems = alertmanagerProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+    const shown = displayText(hv.value);
+    problems.push(
+      ...exact('labels.user (template)', own(body, 'labels', 'user'), shown),
+      ...exact('labels.who (alertmanager_fields)', own(body, 'labels', 'who'), shown),
+      ...exact('annotations.summary', own(body, 'annotations', 'summary'), displayText(payload.subject)),
+      ...exact('annotations.description', own(body, 'annotations', 'description'), capBytes(displayText(payload.text), 64 * 1024)),
+    );
+    for (const part of ['labels', 'annotations']) {
+      for (const [name, value] of Object.entries((own(body, part) as Record<string, string> | undefined) ?? {})) problems.push(...invisibleControls(`${part}.${name}`, value));
+    }
+    return [...problems, ...templateLiteral(hv, String(own(body, 'labels', 'user')))];
+  }, true);
+}
+
+// --- Markdown chat media (Discord, Mattermost, Telegram) ----------------------------------------
+
+const TRUNCATION_MARK = /\n\[… truncated: \d+ more characters not shown\]$/;
+
+/** Markdown characters in `text` that are not backslash-escaped (our truncation mark aside). */
+function markdownActive(text: string, active: RegExp): string[] {
+  const found: string[] = [];
+  const plain = text.replace(TRUNCATION_MARK, '');
+  for (let i = 0; i < plain.length; i++) {
+    if (plain[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (active.test(plain[i] ?? '')) found.push(`unescaped ${JSON.stringify(plain[i])} at ${i}: ${show(plain.slice(Math.max(0, i - 20), i + 20))}`);
+  }
+  return found;
+}
+
+/** The value, as a reader sees it once backslash escapes are read, must be in the text (unless cut). */
+function readable(where: string, text: string, hv: HostileValue, unescape: (t: string) => string): string[] {
+  if (hv.name === 'big' || TRUNCATION_MARK.test(text)) return [];
+  return unescape(text).includes(displayText(hv.value)) ? [] : [`${where}: the value does not read as written`];
+}
+
+const unbackslash = (t: string): string => t.replace(/\\(.)/g, '$1');
+
+async function discordHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 204 } });
+  const rule = ruleFor('discord', { discord_webhook_url: `${peer.url}/api/webhooks/1/${URL_TOKEN}`, discord_embed_footer: 'LogWarden' });
+  return jsonHarness(peer, rule, [URL_TOKEN], (hv, _payload, body) => {
+    const problems = discordProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+    const content = String(own(body, 'content'));
+    const description = String((own(body, 'embeds') as Record<string, unknown>[] | undefined)?.[0]?.['description']);
+    if (JSON.stringify(own(body, 'allowed_mentions')) !== '{"parse":[]}') problems.push('allowed_mentions does not forbid every mention');
+    for (const [where, text] of [['content', content], ['description', description]] as const) {
+      problems.push(...markdownActive(text, /[`*_[\]()#|~<>]/).map((p) => `${where}: ${p}`), ...invisibleControls(where, text));
+    }
+    problems.push(...readable('description', description, hv, unbackslash));
+    return [...problems, ...templateLiteral(hv, unbackslash(description))];
+  });
+}
+
+async function mattermostHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 200, body: 'ok' } });
+  const rule = ruleFor('mattermost', {
+    mattermost_webhook_url: `${peer.url}/hooks/${URL_TOKEN}`,
+    mattermost_msg_fields: [{ title: 'User', value: 'user {0}', args: ['user.name'] }],
+  });
+  const unescape = (t: string): string => unbackslash(t.replace(/@\u2060/g, '@')).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return jsonHarness(peer, rule, [URL_TOKEN], (hv, _payload, body) => {
+    const problems = mattermostProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+    const attachment = (own(body, 'attachments') as Record<string, unknown>[] | undefined)?.[0] ?? {};
+    const field = String((attachment['fields'] as Record<string, unknown>[] | undefined)?.[0]?.['value']);
+    const texts: [string, string][] = [['text', String(own(body, 'text'))], ['title', String(attachment['title'])], ['fallback', String(attachment['fallback'])], ['field', field]];
+    for (const [where, text] of texts) {
+      problems.push(...markdownActive(text, /[`*_[\]()#|~<>]/).map((p) => `${where}: ${p}`), ...invisibleControls(where, text));
+      for (const m of mattermostMentions(text)) problems.push(`${where}: mention ${JSON.stringify(m)}`);
+    }
+    const text = texts[0]?.[1] ?? '';
+    problems.push(...readable('text', text, hv, unescape), ...readable('field', field, hv, unescape));
+    return [...problems, ...templateLiteral(hv, unescape(text))];
+  });
+}
+
+async function opsgenieHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 202, body: '{"result":"Request will be processed"}' } });
+  const rule = ruleFor('opsgenie', { opsgenie_key: API_KEY, opsgenie_addr: `${peer.url}/v2/alerts`, opsgenie_message: 'Root login by {user[name]}', opsgenie_alias: 'root-{user[name]}', opsgenie_details: { user: { field: 'user.name' } } });
+  return jsonHarness(peer, rule, [API_KEY], (hv, payload, body) => {
+    const problems = opsgenieProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' }, API_KEY);
+    const shown = displayText(hv.value);
+    const message = `Root login by ${shown}`;
+    problems.push(...exact('message', own(body, 'message'), message.length <= 130 ? message : `${message.slice(0, 129)}…`));
+    problems.push(...exact('alias', own(body, 'alias'), keyWithin(`root-${shown}`, 512)));
+    problems.push(...exact('details.user', own(body, 'details', 'user'), capText(shown, 8000)));
+    problems.push(...exact('description', own(body, 'description'), capText(displayText(payload.text), 15_000)));
+    for (const key of ['message', 'description', 'alias']) problems.push(...invisibleControls(key, String(own(body, key))));
+    return problems;
+  });
+}
+
+async function victoropsHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 200, body: '{"result":"success"}' } });
+  const rule = ruleFor('victorops', { victorops_api_key: URL_TOKEN, victorops_routing_key: 'soc', victorops_message_type: 'CRITICAL', victorops_api_url: `${peer.url}/alert` });
+  return jsonHarness(peer, rule, [URL_TOKEN], (hv, payload, body) => {
+    const problems = [
+      ...exact('state_message', own(body, 'state_message'), capBytes(displayText(payload.text), 64 * 1024)),
+      ...exact('entity_id', own(body, 'entity_id'), `${rule.name}:${displayText(hv.value)}`),
+    ];
+    problems.push(...invisibleControls('state_message', String(own(body, 'state_message'))));
+    return problems;
+  });
+}
+
+async function powerAutomateHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 202, body: '' } });
+  const rule = ruleFor('ms_power_automate', { ms_power_automate_webhook_url: `${peer.url}/workflows/1/invoke?sig=${URL_TOKEN}`, ms_power_automate_alert_facts: [{ name: 'User', value: 'user.name' }] });
+  return jsonHarness(peer, rule, [URL_TOKEN], (hv, payload, body) => {
+    const problems = powerAutomateProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+    const texts = cardTexts(body);
+    problems.push(...exact('summary', texts[0], capBytes(displayText(payload.subject), 1024)));
+    problems.push(...exact('body', texts[1], capBytes(displayText(payload.text), 20 * 1024)));
+    problems.push(...exact('fact value', texts[3], capBytes(displayText(hv.value), 1024)));
+    for (const t of texts) problems.push(...invisibleControls('card text', t));
+    return problems;
+  });
+}
+
+async function datadogHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 202, body: '{"status":"ok"}' } });
+  const rule = ruleFor('datadog', { datadog_api_key: API_KEY, datadog_app_key: URL_TOKEN, datadog_api_url: `${peer.url}/api/v1/events` });
+  return jsonHarness(peer, rule, [API_KEY, URL_TOKEN], (hv, _payload, body) => {
+    const problems: string[] = [];
+    for (const key of ['title', 'text']) {
+      const text = String(own(body, key));
+      problems.push(...invisibleControls(key, text));
+      // "@name" notifies in Datadog; a value's "@" must carry the word joiner.
+      if (/@(?!\u2060)/.test(text.replace(/^Root login by /, '').replace(/user: /, ''))) problems.push(`${key}: an @ from a value can notify`);
+    }
+    if (String(own(body, 'text')).startsWith('%%%')) problems.push('text starts with %%% (Markdown)');
+    if (String(own(body, 'title')).length > 100 || String(own(body, 'text')).length > 4000) problems.push('over Datadog limits');
+    return problems;
+  });
+}
+
+async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
+  const peer = await startTelegramPeer();
+  const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, now: () => T0, env: {} });
+  const echo = `refused for bot${peer.token}`;
+  return {
+    rule,
+    secrets: [peer.token],
+    failures: [
+      { what: 'HTTP 502 whose description quotes the token', arrange: () => peer.override.push({ status: 502, body: { ok: false, error_code: 502, description: echo } }), retryable: true },
+      { what: 'HTTP 403 whose description quotes the token', arrange: () => peer.override.push({ status: 403, body: { ok: false, error_code: 403, description: echo } }), retryable: false },
+    ],
+    async deliver(hv, payload) {
+      const before = peer.attempts.length;
+      await alerter.send(payload);
+      // One attempt: the formatting is never what Telegram refuses (no plain-text second try).
+      if (peer.attempts.length - before !== 1) return [`expected one sendMessage, got ${peer.attempts.length - before}`];
+      const d = peer.delivered.at(-1);
+      if (!d) return ['nothing delivered'];
+      const problems = [...invisibleControls('message', d.shown)];
+      const expected = mode === 'html' || (mode === 'markdown' && (hv.name === 'big' || /[_*`[\\]/.test(displayText(hv.value)))) ? [] : ['bold'];
+      if (JSON.stringify(d.entities) !== JSON.stringify(expected)) problems.push(`entities ${JSON.stringify(d.entities)}, expected ${JSON.stringify(expected)} (the title's bold only)`);
+      if (d.shown.length > 4096) problems.push(`${d.shown.length} characters > 4096`);
+      if (hv.name !== 'big' && !d.shown.includes(`Root login by ${displayText(hv.value)}`)) problems.push('the value is not shown as written');
+      return [...problems, ...templateLiteral(hv, d.shown)];
+    },
+    close: () => peer.close(),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const ROWS: readonly Row[] = [
   { alerter: 'stdout', why: 'a terminal acts on ESC sequences, C0/C1 controls and bidi overrides', secret: false, start: stdoutHarness },
   { alerter: 'debug', why: 'the JSON log line must stay one valid line whatever the values', secret: false, start: debugHarness },
+  { alerter: 'command', why: 'argv without a shell: $(id), ; and quotes stay one argument, placeholders parsed once', secret: false, start: commandHarness },
+  { alerter: 'gelf (tcp)', why: 'NUL-framed GELF: a value with NUL or quotes stays inside one JSON message, byte for byte', secret: false, start: gelfHarness },
+  { alerter: 'zabbix', why: 'sender protocol: a host name from a document stays one framed JSON value, without controls', secret: false, start: zabbixHarness },
   { alerter: 'slack (Web API)', why: 'Block Kit mrkdwn: <!channel>, <@U…> and <url|label> from a log line must not notify or link', secret: true, start: () => slackHarness('webapi') },
   { alerter: 'slack (webhook)', why: "ElastAlert2's attachments through an incoming webhook, same mrkdwn rules; the URL is the secret", secret: true, start: () => slackHarness('webhook') },
   { alerter: 'email (email_format: text)', why: 'headers (CR/LF, encoded words) and the HTML part built from plain text', secret: true, start: () => emailHarness('text') },
@@ -631,6 +919,16 @@ const ROWS: readonly Row[] = [
   { alerter: 'post', why: 'the match as JSON: values and field names must arrive as the same strings', secret: true, start: postHarness },
   { alerter: 'post2', why: 'http_post2_payload placeholders: a value is inserted once, never parsed as JSON or template', secret: true, start: post2Harness },
   { alerter: 'pagerduty', why: 'Events API v2: summary, dedup_key, custom_details carry values exactly (within documented limits)', secret: true, start: pagerdutyHarness },
+  { alerter: 'alertmanager', why: 'labels rendered from the rule\'s Jinja templates carry values as data, annotations as text without controls', secret: true, start: alertmanagerHarness },
+  { alerter: 'discord', why: 'Discord Markdown: no mention (@everyone, <@id>), masked link or formatting from a log line; 2,000 / 4,096 limits', secret: true, start: discordHarness },
+  { alerter: 'mattermost', why: 'Mattermost: Markdown, @channel/@all/@user and Slack-style <!here> from a log line must not format or notify', secret: true, start: mattermostHarness },
+  { alerter: 'opsgenie', why: 'Alert API v2: message, alias (dedup), details carry values as text within documented limits; {…} in a value is not formatted again', secret: true, start: opsgenieHarness },
+  { alerter: 'victorops', why: 'REST endpoint: the state message and entity id carry values as text; the key in the URL never shows', secret: true, start: victoropsHarness },
+  { alerter: 'ms_power_automate', why: 'Teams Adaptive Card: values only in TextRuns (no Markdown), no mention entities, under 28 KB', secret: true, start: powerAutomateHarness },
+  { alerter: 'datadog', why: 'Events API: @mentions in a value must not notify, %%% must not switch on Markdown; 100 / 4,000 characters', secret: true, start: datadogHarness },
+  { alerter: 'telegram (markdown)', why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters', secret: true, start: () => telegramHarness('markdown') },
+  { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
+  { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
   { alerter: 'hivealerter', why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly', secret: true, start: hiveHarness },
 ];
 

@@ -4,6 +4,7 @@ import type { Alerter } from '../../alerters/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { ALERT_ID, alertOf, hostileValues, httpRule, MATCH, refOf } from '../unit/alerters/http-fixtures.ts';
 import { startPeer, TEST_CA_FILE, thrown, type Peer } from './http-peer.ts';
+import { startProxy } from './proxy-peer.ts';
 
 const TOKEN = 's3cr3t-T0KEN-abcdef';
 const NOW = Date.parse('2024-05-01T12:00:00Z');
@@ -196,5 +197,59 @@ describe('post over TLS', () => {
     await alerter('post', { http_post_url: url, http_post_ca_certs: TEST_CA_FILE }).send(alertOf(MATCH));
     await alerter('post2', { http_post2_url: url, http_post2_ignore_ssl_errors: true }).send(alertOf(MATCH));
     expect(p.requests).toHaveLength(2);
+  });
+});
+
+describe('post through http_post_proxy (a real CONNECT proxy)', () => {
+  const PROXY_PASSWORD = 'pr0xy-PaSsWoRd-77';
+
+  it('tunnels https:// through the proxy with its credentials, and still verifies the peer certificate', async () => {
+    const p = await peer({ tls: true });
+    const proxy = await startProxy({ credentials: `ops:${PROXY_PASSWORD}` });
+    try {
+      const proxyUrl = proxy.url.replace('http://', `http://ops:${PROXY_PASSWORD}@`);
+      await alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_ca_certs: TEST_CA_FILE, http_post_proxy: proxyUrl }).send(alertOf(MATCH));
+      expect(p.requests).toHaveLength(1);
+      expect(p.requests[0]?.body).toBe(JSON.stringify(MATCH));
+      expect(proxy.seen).toEqual([{ target: new URL(p.url).host, proxyAuthorization: `Basic ${Buffer.from(`ops:${PROXY_PASSWORD}`).toString('base64')}` }]);
+
+      // Through the tunnel the peer's certificate is still checked: without the CA it fails.
+      const untrusted = await thrown(() => alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_proxy: proxyUrl }).send(alertOf(MATCH)));
+      expect(untrusted.retryable).toBe(true);
+      expect(untrusted.message).toContain('certificate not trusted');
+      expect(untrusted.message).not.toContain(PROXY_PASSWORD);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a proxy that refuses the credentials (407) is a permanent failure that never shows them', async () => {
+    const p = await peer({ tls: true });
+    const proxy = await startProxy({ credentials: 'ops:right' });
+    try {
+      const proxyUrl = proxy.url.replace('http://', `http://ops:${PROXY_PASSWORD}@`);
+      const error = await thrown(() => alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_ca_certs: TEST_CA_FILE, http_post_proxy: proxyUrl }).send(alertOf(MATCH)));
+      expect(error.retryable).toBe(false);
+      expect(error.message).toContain('HTTP 407 Proxy Authentication Required');
+      expect(error.message).toContain('the proxy refused');
+      expect(error.message).not.toContain(PROXY_PASSWORD);
+      expect(error.message).not.toContain(Buffer.from(`ops:${PROXY_PASSWORD}`).toString('base64'));
+      expectNoSecrets(error.message);
+      expect(p.requests).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('http:// addresses go direct, as ElastAlert2\'s proxies={"https": ...}', async () => {
+    const p = await peer();
+    const proxy = await startProxy();
+    try {
+      await alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_proxy: proxy.url }).send(alertOf(MATCH));
+      expect(p.requests).toHaveLength(1);
+      expect(proxy.seen).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -4,9 +4,12 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createSlackAlerter } from '../../alerters/slack/index.ts';
+import { HttpClient } from '../../alerters/http.ts';
 import { postWebhook } from '../../alerters/slack/webhook.ts';
 import { AlerterError, type Alerter, type AlertPayload } from '../../alerters/types.ts';
 import { capturingLogger, FakeClock, HOSTILE_ESCAPED, KIBANA_URL, slackAlert, slackRule, T0 } from '../unit/alerters/slack-fixtures.ts';
+import { startPeer, TEST_CA_FILE } from './http-peer.ts';
+import { startProxy } from './proxy-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
 
 const SECRET_PATH = '/services/T0000/B0000/sEcReTwEbHoOkPaRt';
@@ -136,14 +139,46 @@ describe('Slack incoming webhooks', () => {
   it('reports a timeout and a refused connection as retryable, without the URL', async () => {
     const s = await setup();
     s.peer.hang = true;
-    const timeout = await rejection(postWebhook(s.url, { text: 'x' }, { label: 'webhook 1', timeoutMs: 100, now: Date.now }));
+    const client = (timeoutMs: number): HttpClient => new HttpClient({ alerter: 'slack', timeoutMs, tls: { rejectUnauthorized: true } });
+    const timeout = await rejection(postWebhook(s.url, { text: 'x' }, { label: 'webhook 1', client: client(100) }));
     expect(timeout).toMatchObject({ retryable: true, message: 'slack: webhook 1: no answer within 0.1 s' });
     // A port that was just free: nothing listens there any more.
     const gone = await SlackPeer.start();
     const closed = `${gone.url}${SECRET_PATH}`;
     await gone.close();
-    const refused = await rejection(postWebhook(closed, { text: 'x' }, { label: 'webhook 1', timeoutMs: 5000, now: Date.now }));
+    const refused = await rejection(postWebhook(closed, { text: 'x' }, { label: 'webhook 1', client: client(5000) }));
     expect(refused).toMatchObject({ retryable: true, message: 'slack: webhook 1: connection failed (ECONNREFUSED)' });
     expectNoSecret([timeout.message, refused.message], s.url);
+  });
+});
+
+describe('slack webhooks over TLS and through slack_proxy (the kit\'s HTTP client)', () => {
+  it('verifies the certificate with slack_ca_certs, tunnels through the proxy, and says which option to change when untrusted', async () => {
+    const peer = await startPeer({ tls: true, fallback: { status: 200, body: 'ok' } });
+    const proxy = await startProxy();
+    try {
+      const webhook = `${peer.url}${SECRET_PATH}`;
+      const make = (options: Record<string, unknown>): Alerter => {
+        const rule = slackRule({ slack_webhook_url: webhook, slack_proxy: proxy.url, ...options });
+        const ref = rule.alert[0];
+        if (!ref) throw new Error('no alerter');
+        return createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, env: {} });
+      };
+      const trusted = make({ slack_ca_certs: TEST_CA_FILE });
+      await trusted.send(slackAlert(slackRule({})));
+      await trusted.close?.();
+      expect(peer.requests).toHaveLength(1);
+      expect(JSON.parse(peer.requests[0]?.body ?? '{}')).toHaveProperty('attachments');
+      expect(proxy.seen.map((s) => s.target)).toEqual([new URL(peer.url).host]);
+
+      const untrusted = make({});
+      const error = await rejection(untrusted.send(slackAlert(slackRule({}))));
+      await untrusted.close?.();
+      expect(error).toMatchObject({ retryable: true, message: 'slack: webhook 1: connection failed (certificate not trusted: see slack_ca_certs / slack_ignore_ssl_errors)' });
+      expectNoSecret([error.message], webhook);
+    } finally {
+      await proxy.close();
+      await peer.close();
+    }
   });
 });

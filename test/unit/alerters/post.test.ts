@@ -217,13 +217,15 @@ describe('template engine', () => {
 });
 
 describe('proxies', () => {
-  it('http_post_proxy is ignored with one warning at load that does not show its value', () => {
-    const warnings: unknown[][] = [];
-    const log = { warn: (...args: unknown[]) => warnings.push(args) } as unknown as Parameters<typeof createPostAlerter>[2]['log'];
-    const rule = httpRule('post', { http_post_url: URL1, http_post_proxy: 'https://user:pr0xy-pass@proxy.example:3128' });
-    createPostAlerter(refOf(rule), rule, { log, out: () => undefined });
-    expect(warnings).toHaveLength(1);
-    expect(JSON.stringify(warnings)).toContain('http_post_proxy is ignored: LogWarden connects to the peer directly');
-    expect(JSON.stringify(warnings)).not.toContain('pr0xy-pass');
+  it('http_post_proxy must be an http(s) URL, refused by name without showing the value', () => {
+    const rule = httpRule('post', { http_post_url: URL1, http_post_proxy: 'socks5://user:pr0xy-pass@proxy.example:1080' });
+    let message = '';
+    try {
+      createPostAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('http_post_proxy: must be an http:// or https:// URL, not socks5:');
+    expect(message).not.toContain('pr0xy-pass');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import { redact, webApiFailure } from '../../../alerters/slack/webapi.ts';
-import { connectionProblem, parseRetryAfter, slackCode } from '../../../alerters/slack/webhook.ts';
+import { parseRetryAfter } from '../../../alerters/http.ts';
+import { connectionProblem, slackCode } from '../../../alerters/slack/webhook.ts';
 
 const TOKEN = 'xoxb-42-secret';
 
@@ -58,7 +59,7 @@ describe('webhook helpers', () => {
     expect(parseRetryAfter('3', now)).toBe(3000);
     expect(parseRetryAfter('Wed, 01 May 2024 12:00:10 GMT', now)).toBe(10_000);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 
   it('quotes only what looks like a Slack error code', () => {

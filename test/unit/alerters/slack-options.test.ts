@@ -89,13 +89,26 @@ describe('Slack options', () => {
   });
 
   it('warns about accepted options that have no effect, without repeating the proxy value', () => {
-    const rule = slackRule({ slack_webhook_url: WEBHOOK, slack_proxy: 'http://user:pw@proxy:3128', slack_ignore_ssl_errors: true, slack_ca_certs: '/etc/ca.pem', slack_parse_override: 'full', slack_attach_jira_ticket_url: true });
-    const warnings: string[] = [];
-    const ref = rule.alert[0];
-    if (!ref) throw new Error('no alerter');
-    parseSlackOptions(rule, alerterOptions(ref, rule), {}, (m) => warnings.push(m));
-    expect(warnings.map((w) => w.replace(/^root\.yaml: rule "Root login": /, '').split(/[ :]/)[0])).toEqual(['slack_parse_override', 'slack_proxy', 'slack_ignore_ssl_errors', 'slack_ca_certs', 'slack_attach_jira_ticket_url']);
-    expect(warnings.join('\n')).not.toContain('pw@proxy');
+    const warningsFor = (options: Record<string, unknown>): string[] => {
+      const rule = slackRule(options);
+      const warnings: string[] = [];
+      const ref = rule.alert[0];
+      if (!ref) throw new Error('no alerter');
+      parseSlackOptions(rule, alerterOptions(ref, rule), {}, (m) => warnings.push(m));
+      return warnings;
+    };
+    const transport = { slack_proxy: 'http://user:pw@proxy:3128', slack_ignore_ssl_errors: true, slack_ca_certs: '/etc/ca.pem' };
+    // Webhooks honour proxy and TLS options (the kit's HTTP client); the Web API client cannot.
+    const webapi = warningsFor({ slack_token: TOKEN, slack_channel: '#a', ...transport, slack_parse_override: 'full', slack_attach_jira_ticket_url: true });
+    expect(webapi.map((w) => w.replace(/^root\.yaml: rule "Root login": /, '').split(/[ :]/)[0])).toEqual(['slack_parse_override', 'slack_attach_jira_ticket_url', 'slack_proxy', 'slack_ignore_ssl_errors', 'slack_ca_certs']);
+    expect(webapi.join('\n')).not.toContain('pw@proxy');
+    const webhook = warningsFor({ slack_webhook_url: WEBHOOK, slack_proxy: transport.slack_proxy, slack_ignore_ssl_errors: true, slack_parse_override: 'full' });
+    expect(webhook.map((w) => w.replace(/^root\.yaml: rule "Root login": /, '').split(/[ :]/)[0])).toEqual(['slack_parse_override']);
+  });
+
+  it('webhooks: slack_ca_certs must be readable, slack_proxy an http(s) URL', () => {
+    expect(() => parse({ slack_webhook_url: WEBHOOK, slack_ca_certs: '/nonexistent/ca.pem' })).toThrow(/slack_ca_certs: cannot read CA certificates/);
+    expect(() => parse({ slack_webhook_url: WEBHOOK, slack_proxy: 'socks5://p:1080' })).toThrow(/slack_proxy: must be an http:\/\/ or https:\/\/ URL/);
   });
 
   it('is checked when the alerter is created, as lint and the engine do', () => {

@@ -78,6 +78,7 @@ describe('ops config keys', () => {
     expect(problemsOf({ status_page_actions: true })).toContain('status_page_actions: status_page_actions is on but no token is set');
     const short = problemsOf({ status_page_token: 'short-secret' });
     expect(short).toContain('status_page_token:');
+    expect(short).toContain('expected a string of at least 16 characters');
     expect(short).not.toContain('short-secret');
     expect(problemsOf({}, { LOGWARDEN_STATUS_TOKEN: 'tiny' })).toContain('(environment): LOGWARDEN_STATUS_TOKEN: the status page token must be at least 16 characters');
     expect(problemsOf({}, { LOGWARDEN_OPS_PORT: '99999' })).toContain('LOGWARDEN_OPS_PORT: expected a port number 0-65535, got "99999"');

@@ -1,0 +1,46 @@
+import type { RefusedAlerter } from './kit/contract.ts';
+
+const NOT_YET = 'not implemented in LogWarden yet';
+
+/**
+ * ElastAlert2 2.31's alerter names (loaders.py alerts_mapping) that this build does not send
+ * with, each with the reason lint gives. A rule naming one is refused by name, before anything
+ * is said about its options; its options are still accepted by lint so that nothing else in the
+ * rule is reported as a typo. Remove an entry when its alerter is added to alerters/index.ts.
+ */
+export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
+  { name: 'tencent_sms', reason: `${NOT_YET} (Tencent Cloud SMS API with TC3 request signing)` },
+  { name: 'jira', reason: `${NOT_YET} (issue creation, jira_bump_tickets, watchers and custom fields need the Jira REST API client)` },
+  { name: 'stomp', reason: `${NOT_YET} (needs a STOMP message broker client)` },
+  { name: 'sns', reason: `${NOT_YET} (Amazon SNS through the AWS SDK)` },
+  { name: 'sqs', reason: `${NOT_YET} (Amazon SQS through the AWS SDK)` },
+  { name: 'ses', reason: `${NOT_YET} (Amazon SES through the AWS SDK)` },
+  { name: 'exotel', reason: `${NOT_YET} (Exotel SMS API)` },
+  { name: 'twilio', reason: `${NOT_YET} (Twilio SMS API)` },
+  { name: 'googlechat', reason: `${NOT_YET} (Google Chat webhooks: its text format has no documented escape for mentions such as <users/all>, so log data could notify a space)` },
+  { name: 'gitter', reason: `${NOT_YET} (Gitter webhooks; Gitter itself moved to Matrix, see matrixhookshot)` },
+  { name: 'servicenow', reason: `${NOT_YET} (ServiceNow Table API)` },
+  { name: 'alerta', reason: `${NOT_YET} (Alerta API)` },
+  { name: 'pagertree', reason: `${NOT_YET} (PagerTree integration webhook)` },
+  { name: 'dingtalk', reason: `${NOT_YET} (DingTalk robot with request signing)` },
+  { name: 'lark', reason: `${NOT_YET} (Lark / Feishu bot)` },
+  { name: 'line', reason: `${NOT_YET} (LINE Messaging API)` },
+  { name: 'webex_webhook', reason: `${NOT_YET} (Webex incoming webhook)` },
+  { name: 'workwechat', reason: `${NOT_YET} (WeCom group robot)` },
+  { name: 'chatwork', reason: `${NOT_YET} (Chatwork API)` },
+  { name: 'rocketchat', reason: `${NOT_YET} (Rocket.Chat incoming webhook)` },
+  { name: 'iris', reason: `${NOT_YET} (DFIR-IRIS API)` },
+  { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
+  { name: 'matrixhookshot', reason: `${NOT_YET} (Matrix hookshot webhook)` },
+  { name: 'yzj', reason: `${NOT_YET} (Yunzhijia robot)` },
+  { name: 'flashduty', reason: `${NOT_YET} (Flashduty event API)` },
+  { name: 'smseagle', reason: `${NOT_YET} (SMSEagle API)` },
+  // Retired in ElastAlert2 itself: rules still naming them get the replacement.
+  { name: 'ms_teams', reason: 'retired in ElastAlert2 (Microsoft retired Office 365 connectors for Teams): use ms_power_automate with a Teams workflow' },
+  { name: 'linenotify', reason: 'retired in ElastAlert2 (LINE Notify was shut down): use line (the LINE Messaging API)' },
+];
+
+/** The reason `name` is refused, or undefined when it is not. */
+export function refusalOf(name: string): string | undefined {
+  return REFUSED_ALERTERS.find((r) => r.name === name)?.reason;
+}

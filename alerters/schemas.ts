@@ -1,0 +1,47 @@
+/**
+ * Every implemented alerter's option schema, as pure data: the rule schema (src/rules) imports
+ * this without importing the alerters' code. alerters/index.ts pairs each with its factory; a
+ * test checks both lists name the same alerters.
+ */
+import type { AlerterSchema } from './kit/contract.ts';
+import { alertmanagerSchema } from './alertmanager/schema.ts';
+import { commandSchema } from './command/schema.ts';
+import { datadogSchema } from './datadog/schema.ts';
+import { discordSchema } from './discord/schema.ts';
+import { emailSchema } from './email/schema.ts';
+import { gelfSchema } from './gelf/schema.ts';
+import { hivealerterSchema } from './hivealerter/schema.ts';
+import { mattermostSchema } from './mattermost/schema.ts';
+import { msPowerAutomateSchema } from './ms_power_automate/schema.ts';
+import { opsgenieSchema } from './opsgenie/schema.ts';
+import { pagerdutySchema } from './pagerduty/schema.ts';
+import { post2Schema, postSchema } from './post/schema.ts';
+import { slackSchema } from './slack/schema.ts';
+import { telegramSchema } from './telegram/schema.ts';
+import { victoropsSchema } from './victorops/schema.ts';
+import { zabbixSchema } from './zabbix/schema.ts';
+
+const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
+
+export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
+  noOptions('debug'),
+  // LogWarden's own: a readable block on standard output.
+  noOptions('stdout'),
+  slackSchema,
+  emailSchema,
+  postSchema,
+  post2Schema,
+  pagerdutySchema,
+  hivealerterSchema,
+  alertmanagerSchema,
+  discordSchema,
+  telegramSchema,
+  mattermostSchema,
+  commandSchema,
+  opsgenieSchema,
+  victoropsSchema,
+  gelfSchema,
+  msPowerAutomateSchema,
+  datadogSchema,
+  zabbixSchema,
+];
