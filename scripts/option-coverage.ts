@@ -85,7 +85,35 @@ function readBy(key: string, sources: Map<string, string>): string[] {
     const base = new RegExp(`['"\`]${escape(key.slice(0, -'_args'.length))}['"\`]`);
     return [...sources].filter(([, text]) => text.includes('_args`') && base.test(text)).map(([file]) => file);
   }
-  return found;
+  if (found.length > 0) return found;
+  // The alerter kit reads the connection options of every HTTP alerter by suffix (`${prefix}_proxy`).
+  const suffix = KIT_SUFFIXES.find((x) => key.endsWith(`_${x}`));
+  if (suffix) {
+    const built = [...sources].filter(([file, text]) => file.startsWith('alerters/kit/') && text.includes(`_${suffix}\``)).map(([file]) => file);
+    if (built.length > 0) return built;
+  }
+  // An alerter that reads a family of its options by name (`${prefix}_${name}` over a list of names).
+  for (let i = key.indexOf('_'); i > 0; i = key.indexOf('_', i + 1)) {
+    const [name, rest] = [key.slice(0, i), key.slice(i + 1)];
+    const folder = `alerters/${name}/`;
+    const family = [...sources].filter(([file, text]) => file.startsWith(folder) && text.includes('_${') && new RegExp(`['"\`]${escape(rest)}['"\`]`).test(text)).map(([file]) => file);
+    if (family.length > 0) return family;
+  }
+  return [];
+}
+
+/** Connection options the kit gives every HTTP alerter, read as `${prefix}_<suffix>`. */
+const KIT_SUFFIXES = ['proxy', 'ca_certs', 'ignore_ssl_errors', 'timeout'] as const;
+
+/** An alerter's own refusal of one of its options: `key: 'is refused: why'` in its folder. */
+function alerterRefusal(key: string, sources: Map<string, string>): string | undefined {
+  const re = new RegExp(`\\b${escape(key)}:\\s*'(is refused[^']*)'`);
+  for (const [file, text] of sources) {
+    if (!file.startsWith('alerters/')) continue;
+    const m = re.exec(text);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 function typeRefused(type: string): boolean {
@@ -107,6 +135,8 @@ export function optionCoverage(): Coverage[] {
     const refused = REFUSED_RULE_OPTIONS[key] ?? REFUSED_CONFIG_KEYS[key];
     const files = readBy(key, sources);
     if (refused && !refused.when) return { key, where, status: 'refused', detail: refused.reason };
+    const byAlerter = alerterRefusal(key, sources);
+    if (byAlerter) return { key, where, status: 'refused', detail: byAlerter.replace(/^is refused: /, '') };
     if (INHERENT[key]) return { key, where, status: 'inherent', detail: INHERENT[key] };
     if (files.length > 0) return { key, where, status: 'honoured', detail: `read in ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}${refused ? `; refused when ${refused.reason}` : ''}` };
     if (refused?.when) return { key, where, status: 'honoured', detail: `the default behaviour; other values refused: ${refused.reason}` };
