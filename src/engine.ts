@@ -82,6 +82,8 @@ export class Engine {
   private reloadAgain = false;
   private stopped = false;
   private readonly indexWatch: IndexWatch;
+  /** Enabled rules left out by `onlyRule`, for a did-you-mean when that name matches none. */
+  private otherRules: string[] = [];
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
@@ -157,9 +159,13 @@ export class Engine {
     for (const m of messages) this.opts.log.error(m);
     const badFiles = new Set(problems.map((p) => p.file));
     const next = new Map<string, LoadedRule>();
+    const others: string[] = [];
     for (const rule of rules) {
       if (!rule.isEnabled) continue;
-      if (this.opts.onlyRule !== undefined && rule.name !== this.opts.onlyRule) continue;
+      if (this.opts.onlyRule !== undefined && rule.name !== this.opts.onlyRule) {
+        others.push(rule.name);
+        continue;
+      }
       const notRunnable = runnableProblems(rule, this.opts.config.rulesFolder);
       if (notRunnable.length > 0) {
         for (const p of notRunnable) {
@@ -184,12 +190,18 @@ export class Engine {
       for (const alerter of old.alerters) void alerter.close?.()?.catch(() => undefined);
     }
     this.rules = next;
+    this.otherRules = others;
     this.opts.observer?.rulesLoaded?.(next.size, badFiles.size);
     if (this.scheduler) {
       for (const name of this.scheduler.names()) if (!next.has(name)) this.scheduler.remove(name);
       for (const { rule } of next.values()) this.scheduler.upsert({ name: rule.name, runEveryMs: rule.runEveryMs });
     }
     return { loaded: next.size, problems: messages };
+  }
+
+  /** Enabled rules that `onlyRule` left out. */
+  otherRuleNames(): string[] {
+    return [...this.otherRules];
   }
 
   ruleNames(): string[] {

@@ -6,6 +6,7 @@ import { startOpsServer, type OpsServer } from '../../ops/server.ts';
 import { isLoopback, opsSettings } from '../../ops/settings.ts';
 import { connect, openEs } from '../connect.ts';
 import { waitForElasticsearch } from '../wait-for-es.ts';
+import { suggest } from '../../config/suggest.ts';
 import type { CliIO } from '../io.ts';
 import { AlertLedger, onceWindow, runOnce } from './run-once.ts';
 
@@ -62,6 +63,12 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   const out = opts.json ? io.err : io.out;
   const engine = new Engine({ config, es, log, env: io.env, out, onlyRule: opts.rule, observer: metrics ?? ledger, replay: once && window !== undefined });
   const { loaded, problems } = engine.loadRules();
+  if (loaded === 0 && opts.rule !== undefined && engine.otherRuleNames().length > 0) {
+    const guess = suggest(opts.rule, engine.otherRuleNames());
+    io.err(`run: --rule: no enabled rule named ${JSON.stringify(opts.rule)}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`);
+    await es.close();
+    return 2;
+  }
   if (loaded === 0) {
     const what = opts.rule !== undefined ? `No enabled rule named "${opts.rule}"` : 'No enabled rules';
     io.err(`${what} loaded from ${config.rulesFolders.join(', ')}${problems.length ? ` (${problems.length} problems above)` : ''}.`);
