@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { estypes } from '@elastic/elasticsearch';
 import { parse, stringify } from 'yaml';
 import { createEsClient, settingsFromConnection } from '../src/es/client.ts';
 import { AVAILABLE_ALERTERS } from '../alerters/index.ts';
@@ -80,7 +81,7 @@ async function main(): Promise<number> {
   const created = new Set<string>();
   let failed = 0;
   try {
-    const mappings = { dynamic_templates: [{ strings: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }] };
+    const mappings: estypes.MappingTypeMapping = { dynamic_templates: [{ strings: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }] };
     const load = async (index: string, batch: Doc[]): Promise<void> => {
       await es.client.indices.create({ index, mappings });
       created.add(index);
