@@ -11,16 +11,29 @@ function rule(options: Record<string, unknown>, queryKey: string[] | null = ['so
 }
 
 const point = (endMs: number): EvaluationPoint => ({ startMs: endMs - MIN, endMs });
-const result = (groups: { values: Value[]; n: number }[], approximate = false): KeyCountResult[] => [{
-  id: 'cardinality', approximate, groups: groups.map((g) => ({ values: g.values, counts: { w: g.n } })),
+/** `fresh`: distinct values in the part new since the previous evaluation (default: some). */
+const result = (groups: { values: Value[]; n: number; fresh?: number }[], approximate = false): KeyCountResult[] => [{
+  id: 'cardinality', approximate, groups: groups.map((g) => ({ values: g.values, counts: { w: g.n, new: g.fresh ?? Math.min(g.n, 1) } })),
 }];
 
 describe('cardinality', () => {
   it('asks Elasticsearch for distinct values of the field per key over the last timeframe', () => {
     const type = new CardinalityRule(rule({ max_cardinality: 9 }));
     expect(type.plan(type.initialState(), point(T0))).toEqual([
-      { id: 'cardinality', fields: ['source.ip'], ranges: [{ name: 'w', startMs: T0 - 15 * MIN, endMs: T0 }], distinct: 'user.name' },
+      { id: 'cardinality', fields: ['source.ip'], ranges: [{ name: 'w', startMs: T0 - 15 * MIN, endMs: T0 }, { name: 'new', startMs: T0 - MIN, endMs: T0 }], distinct: 'user.name' },
     ]);
+    const min = new CardinalityRule(rule({ min_cardinality: 2 }));
+    expect(min.plan(min.initialState(), point(T0))[0]?.ranges).toEqual([{ name: 'w', startMs: T0 - 15 * MIN, endMs: T0 }]);
+  });
+
+  it('with max_cardinality matches only while the key has new documents, as ElastAlert2 matches at events', () => {
+    const type = new CardinalityRule(rule({ max_cardinality: 3 }));
+    const keys = (n: number, fresh: number): (string | undefined)[] =>
+      type.evaluate(type.initialState(), result([{ values: ['10.0.0.1'], n, fresh }]), point(T0)).matches.map((m) => m.key);
+    expect(keys(4, 1)).toEqual(['10.0.0.1']);
+    // Still above the limit from values earlier in the window, but nothing new since the last evaluation.
+    expect(keys(4, 0)).toEqual([]);
+    expect(keys(3, 1)).toEqual([]);
   });
 
   it('matches a key above max_cardinality (exclusive), at every evaluation while above, and stays stateless', () => {
