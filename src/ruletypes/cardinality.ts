@@ -24,10 +24,17 @@ export interface CardinalityKey {
  * at all) is still checked. Bound: a key enters when an evaluation finds documents for it and
  * leaves when it alerts; a key without documents has cardinality 0 and alerts (leaves) one
  * timeframe after it entered, so the state holds at most the keys with documents in the last
- * timeframe plus those seen within the timeframe before. With only max_cardinality it stays empty.
+ * timeframe plus those seen within the timeframe before. With only max_cardinality it holds only
+ * the previous evaluation's end.
  */
 export interface CardinalityState {
   keys: CardinalityKey[];
+  /**
+   * The previous evaluation's end. Before the first evaluation there is none, and every document
+   * in the window counts as new: ElastAlert2's first run reads buffer_time back and matches at
+   * the events it finds there.
+   */
+  evaluatedMs?: number;
 }
 
 /**
@@ -84,13 +91,15 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
     return { keys: [] };
   }
 
-  plan(_state: CardinalityState, at: EvaluationPoint): KeyCountRequest[] {
+  plan(state: CardinalityState, at: EvaluationPoint): KeyCountRequest[] {
+    const windowStartMs = at.endMs - this.#timeframeMs;
+    const freshStartMs = state.evaluatedMs === undefined ? windowStartMs : Math.min(state.evaluatedMs, at.startMs);
     return [{
       id: REQUEST_ID,
       fields: [...(this.#rule.queryKey ?? [])],
       ranges: [
-        { name: WINDOW, startMs: at.endMs - this.#timeframeMs, endMs: at.endMs },
-        ...(this.#max !== undefined ? [{ name: FRESH, startMs: at.startMs, endMs: at.endMs }] : []),
+        { name: WINDOW, startMs: windowStartMs, endMs: at.endMs },
+        ...(this.#max !== undefined ? [{ name: FRESH, startMs: freshStartMs, endMs: at.endMs }] : []),
       ],
       distinct: this.#field,
     }];
@@ -118,7 +127,7 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
       if (this.#belowMin(key, 0, at)) matches.push(this.#match(key.values, 0, approximate, at));
       else keys.push(key);
     }
-    return { state: { keys }, matches };
+    return { state: { keys, evaluatedMs: at.endMs }, matches };
   }
 
   describeMatch(match: RuleMatch): string {
