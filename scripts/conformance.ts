@@ -56,7 +56,7 @@ function writeConfig(dir: string, c: EsConnection): string {
     'run_every: {minutes: 1}',
     'buffer_time: {minutes: 15}',
     'old_query_limit: {weeks: 1}',
-    'alert_time_limit: {days: 3650}',
+    'alert_time_limit: {days: 366}',
   ];
   const file = path.join(dir, 'config.yaml');
   writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });

@@ -7,6 +7,8 @@ import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts
 
 const REQUEST_ID = 'cardinality';
 const WINDOW = 'w';
+/** The part of the window new since the previous evaluation: max_cardinality matches only with documents in it. */
+const FRESH = 'new';
 
 type Value = string | number | boolean;
 
@@ -22,10 +24,17 @@ export interface CardinalityKey {
  * at all) is still checked. Bound: a key enters when an evaluation finds documents for it and
  * leaves when it alerts; a key without documents has cardinality 0 and alerts (leaves) one
  * timeframe after it entered, so the state holds at most the keys with documents in the last
- * timeframe plus those seen within the timeframe before. With only max_cardinality it stays empty.
+ * timeframe plus those seen within the timeframe before. With only max_cardinality it holds only
+ * the previous evaluation's end.
  */
 export interface CardinalityState {
   keys: CardinalityKey[];
+  /**
+   * The previous evaluation's end. Before the first evaluation there is none, and every document
+   * in the window counts as new: ElastAlert2's first run reads buffer_time back and matches at
+   * the events it finds there.
+   */
+  evaluatedMs?: number;
 }
 
 /**
@@ -44,8 +53,12 @@ export interface CardinalityState {
  * evaluation window holds all of it can be missed (choose run_every well below timeframe). In
  * return no document is read, and counts survive restarts because they come from Elasticsearch.
  *
- * Kept: with max_cardinality every evaluation above the limit is a match (ElastAlert2 matches
- * every event while above it; realert keeps the alerts apart). With min_cardinality a key is
+ * Kept: with max_cardinality an evaluation is a match when the key is above the limit and has
+ * documents new since the previous evaluation, as ElastAlert2 matches at every event of the key
+ * while above it (one match per evaluation, not per event; realert keeps the alerts apart). A key
+ * that stays above only because old values are still in the window, with no new event, does not
+ * match again (the conformance case cardinality-repeat found LogWarden alerting every run_every
+ * until the window emptied). With min_cardinality a key is
  * checked only once timeframe has passed since it was first seen, and after a match it has to
  * be seen again and wait a timeframe again; a key that went quiet (no values) alerts once.
  * Changed: the match is not the newest document but the evaluated time, the query_key value(s)
@@ -78,11 +91,16 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
     return { keys: [] };
   }
 
-  plan(_state: CardinalityState, at: EvaluationPoint): KeyCountRequest[] {
+  plan(state: CardinalityState, at: EvaluationPoint): KeyCountRequest[] {
+    const windowStartMs = at.endMs - this.#timeframeMs;
+    const freshStartMs = state.evaluatedMs === undefined ? windowStartMs : Math.min(state.evaluatedMs, at.startMs);
     return [{
       id: REQUEST_ID,
       fields: [...(this.#rule.queryKey ?? [])],
-      ranges: [{ name: WINDOW, startMs: at.endMs - this.#timeframeMs, endMs: at.endMs }],
+      ranges: [
+        { name: WINDOW, startMs: windowStartMs, endMs: at.endMs },
+        ...(this.#max !== undefined ? [{ name: FRESH, startMs: freshStartMs, endMs: at.endMs }] : []),
+      ],
       distinct: this.#field,
     }];
   }
@@ -97,7 +115,7 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
       const n = group.counts[WINDOW] ?? 0;
       if (n === 0) continue;
       const id = JSON.stringify(group.values);
-      if (this.#max !== undefined && n > this.#max) matches.push(this.#match(group.values, n, approximate, at));
+      if (this.#max !== undefined && n > this.#max && (group.counts[FRESH] ?? 0) > 0) matches.push(this.#match(group.values, n, approximate, at));
       if (this.#min === undefined) continue;
       const key = remembered.get(id) ?? { values: [...group.values], sinceMs: at.endMs };
       remembered.delete(id);
@@ -109,7 +127,7 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
       if (this.#belowMin(key, 0, at)) matches.push(this.#match(key.values, 0, approximate, at));
       else keys.push(key);
     }
-    return { state: { keys }, matches };
+    return { state: { keys, evaluatedMs: at.endMs }, matches };
   }
 
   describeMatch(match: RuleMatch): string {

@@ -11,19 +11,34 @@ function rule(options: Record<string, unknown>, queryKey: string[] | null = ['so
 }
 
 const point = (endMs: number): EvaluationPoint => ({ startMs: endMs - MIN, endMs });
-const result = (groups: { values: Value[]; n: number }[], approximate = false): KeyCountResult[] => [{
-  id: 'cardinality', approximate, groups: groups.map((g) => ({ values: g.values, counts: { w: g.n } })),
+/** `fresh`: distinct values in the part new since the previous evaluation (default: some). */
+const result = (groups: { values: Value[]; n: number; fresh?: number }[], approximate = false): KeyCountResult[] => [{
+  id: 'cardinality', approximate, groups: groups.map((g) => ({ values: g.values, counts: { w: g.n, new: g.fresh ?? Math.min(g.n, 1) } })),
 }];
 
 describe('cardinality', () => {
   it('asks Elasticsearch for distinct values of the field per key over the last timeframe', () => {
     const type = new CardinalityRule(rule({ max_cardinality: 9 }));
     expect(type.plan(type.initialState(), point(T0))).toEqual([
-      { id: 'cardinality', fields: ['source.ip'], ranges: [{ name: 'w', startMs: T0 - 15 * MIN, endMs: T0 }], distinct: 'user.name' },
+      { id: 'cardinality', fields: ['source.ip'], ranges: [{ name: 'w', startMs: T0 - 15 * MIN, endMs: T0 }, { name: 'new', startMs: T0 - 15 * MIN, endMs: T0 }], distinct: 'user.name' },
     ]);
+    // After the first evaluation, "new" is what came since the previous one.
+    expect(type.plan({ keys: [], evaluatedMs: T0 - MIN }, point(T0))[0]?.ranges[1]).toEqual({ name: 'new', startMs: T0 - MIN, endMs: T0 });
+    const min = new CardinalityRule(rule({ min_cardinality: 2 }));
+    expect(min.plan(min.initialState(), point(T0))[0]?.ranges).toEqual([{ name: 'w', startMs: T0 - 15 * MIN, endMs: T0 }]);
   });
 
-  it('matches a key above max_cardinality (exclusive), at every evaluation while above, and stays stateless', () => {
+  it('with max_cardinality matches only while the key has new documents, as ElastAlert2 matches at events', () => {
+    const type = new CardinalityRule(rule({ max_cardinality: 3 }));
+    const keys = (n: number, fresh: number): (string | undefined)[] =>
+      type.evaluate(type.initialState(), result([{ values: ['10.0.0.1'], n, fresh }]), point(T0)).matches.map((m) => m.key);
+    expect(keys(4, 1)).toEqual(['10.0.0.1']);
+    // Still above the limit from values earlier in the window, but nothing new since the last evaluation.
+    expect(keys(4, 0)).toEqual([]);
+    expect(keys(3, 1)).toEqual([]);
+  });
+
+  it('matches a key above max_cardinality (exclusive), at every evaluation with new documents while above, remembering only when it evaluated', () => {
     const type = new CardinalityRule(rule({ max_cardinality: 9 }));
     const first = type.evaluate(type.initialState(), result([{ values: ['10.0.0.1'], n: 10 }, { values: ['10.0.0.2'], n: 9 }]), point(T0));
     expect(first.matches).toEqual([{
@@ -32,7 +47,7 @@ describe('cardinality', () => {
       body: { '@timestamp': '2024-05-01T12:00:00Z', 'source.ip': '10.0.0.1', cardinality: 10 },
       sample: { startMs: T0 - 15 * MIN, endMs: T0, fields: { 'source.ip': '10.0.0.1' } },
     }]);
-    expect(first.state).toEqual({ keys: [] });
+    expect(first.state).toEqual({ keys: [], evaluatedMs: T0 });
     const again = type.evaluate(first.state, result([{ values: ['10.0.0.1'], n: 11 }]), point(T0 + MIN));
     expect(again.matches.map((m) => m.key)).toEqual(['10.0.0.1']);
     expect(type.describeMatch(first.matches[0]!)).toBe('A maximum of 9 unique user.name(s) occurred since last alert or between 2024-05-01T11:45:00Z and 2024-05-01T12:00:00Z');
