@@ -44,7 +44,7 @@ describe('logwarden init --recreate and --old-index', () => {
     const run = (args: string[], wb: string): { status: number | null; stdout: string } => spawnSync(process.execPath, [bin, 'init', ...args], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb }, encoding: 'utf8' });
     expect(run([], oldBase).status).toBe(0);
     // A silence in the old writeback: silences must survive a rename of writeback_index.
-    const silence = spawnSync(process.execPath, [bin, 'silence', '--rule', 'R', '--for', '1h'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: oldBase }, encoding: 'utf8' });
+    const silence = spawnSync(process.execPath, [bin, 'silence', '--rule', 'R', '--for', '1h', '--force'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: oldBase }, encoding: 'utf8' });
     expect(silence.status).toBe(0);
     const copied = run(['--old-index', oldBase], base);
     expect(copied.status).toBe(0);

@@ -14,6 +14,12 @@ import { testEs, uniqueName } from '../support/es.ts';
 const ELSEWHERE: Record<string, { file: string; runs: string[] } | { cannotRun: string }> = {
   'source scripts/setup-node.sh && npm ci && npm run demo': { file: 'test/integration/demo.test.ts', runs: ['runDemo('] },
   'source scripts/setup-node.sh && npm ci && npm test': { file: '.ci/run', runs: ['source scripts/setup-node.sh', 'npm ci', 'npm test'] },
+  'node scripts/conformance.ts': { file: '.ci/run', runs: ['node scripts/conformance.ts'] },
+  // One case by name: the same script as above, which .ci/run runs over every case.
+  'node scripts/conformance.ts change-basic': { file: '.ci/run', runs: ['node scripts/conformance.ts'] },
+  'node scripts/conformance.ts cardinality-max': { file: '.ci/run', runs: ['node scripts/conformance.ts'] },
+  'npm run es:start': { cannotRun: 'keeps a cluster running until Ctrl-C; the provisioning it calls is what test/integration/provision.test.ts and every integration run use' },
+  'npm run test:integration -- test/integration/cli-run.test.ts': { file: 'package.json', runs: ['"test:integration"'] },
   'logwarden test rules/': { file: 'test/integration/rule-tests.test.ts', runs: ["'test', 'rules/'"] },
   'kubectl create secret generic logwarden-es --from-literal=api-key=<encoded API key>': { cannotRun: 'needs a Kubernetes cluster' },
   'helm install logwarden deploy/helm/logwarden --set elasticsearch.url=https://elasticsearch:9200 --set elasticsearch.apiKeySecret.name=logwarden-es --set serviceMonitor.enabled=true --set-file rules.files.ssh-bruteforce\\\\.yaml=rules/ssh-bruteforce.yaml': { cannotRun: 'needs a Kubernetes cluster' },
