@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { EsError } from '../es/errors.ts';
 import { NoElasticsearchError } from '../es/provision/index.ts';
+import { templatesInstallCommand } from '../templates/command.ts';
 import { VERSION } from '../version.ts';
 import { backtestCommand } from './commands/backtest.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -54,6 +55,18 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--json', 'print the result as JSON')
     .action(async (paths: string[], opts: { config?: string; json?: boolean }) => {
       code = await lintCommand({ paths, ...opts }, io);
+    });
+
+  program
+    .command('templates')
+    .description("the rule pack's Elasticsearch index templates")
+    .command('install')
+    .description('create or update the index templates the bundled rules rely on (logwarden-k8s-audit, -auth, -cloudtrail, -proxy)')
+    .option(...configOption)
+    .option('--dry-run', 'print the PUT _index_template requests instead of sending them')
+    .option('--dir <folder>', 'template files to install (default: the bundled rules/index-templates)')
+    .action(async (opts: { config?: string; dryRun?: boolean; dir?: string }) => {
+      code = await templatesInstallCommand(opts, io);
     });
 
   program
