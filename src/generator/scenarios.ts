@@ -5,7 +5,7 @@ import { WARMUP_MS } from './actors.ts';
 import { ADMINS, BASTION, hostByName, sshAccepted, sshFailed, sudo, type AuthEvent } from './auth.ts';
 import { assumedRole, AWS_ACCOUNT_ID, AWS_CALLERS, cloudTrailEvent, getSecretValue, iamUser, REPORTS_BUCKET, rootCaller, s3GetObject, type AwsCall, type AwsCaller, type CloudTrailEvent } from './cloudtrail.ts';
 import { indexPattern } from './indices.ts';
-import { K8S_PEOPLE, K8S_WORKLOADS, k8sEvent, podName, SA, type K8sEvent, type K8sIdentity } from './k8s-audit.ts';
+import { controllerSa, K8S_PEOPLE, K8S_WORKLOADS, k8sEvent, podName, SA, type K8sEvent, type K8sIdentity } from './k8s-audit.ts';
 import { EXFIL_DOMAIN, EXFIL_HOST, proxyEvent, proxyHosts, type ProxyEvent } from './proxy.ts';
 import { Random } from './random.ts';
 import { MIN, SEC, type GeneratedEvent, type Silence, type SourceName, type TimeRange } from './types.ts';
@@ -14,10 +14,18 @@ import { MIN, SEC, type GeneratedEvent, type Silence, type SourceName, type Time
 // The rules the scenarios expect: id (the rule file's base name in the pack), the source and the
 // query_key whose value identifies the match.
 
+/**
+ * A pod is keyed by namespace and workload: a controller's pods by generateName (<ReplicaSet>-,
+ * <Job>-, <DaemonSet>-), a bare pod by its name. The creator is no key: every Deployment's pods are
+ * created by the same replicaset-controller. ElastAlert2 joins a compound key's values with ", ",
+ * writing a missing one as None.
+ */
+export const PRIVILEGED_POD_KEY = 'objectRef.namespace,requestObject.metadata.generateName,requestObject.metadata.name';
+
 export const EXPECTED_RULES = {
   'k8s-pod-exec': { source: 'k8s-audit', field: 'user.username', detects: 'an exec into a pod: objectRef.subresource exec (verb create over SPDY, get over WebSocket)' },
   'k8s-port-forward': { source: 'k8s-audit', field: 'user.username', detects: 'a port-forward to a pod: objectRef.subresource portforward' },
-  'k8s-privileged-pod': { source: 'k8s-audit', field: 'user.username', detects: 'a pod created privileged, with hostPID/hostNetwork or a hostPath volume of /' },
+  'k8s-privileged-pod': { source: 'k8s-audit', field: PRIVILEGED_POD_KEY, detects: 'a pod created privileged, with hostPID/hostNetwork or a hostPath volume of /, per namespace and owning workload' },
   'k8s-cluster-admin-binding': { source: 'k8s-audit', field: 'user.username', detects: 'a (Cluster)RoleBinding created or changed with roleRef cluster-admin' },
   'k8s-wildcard-role': { source: 'k8s-audit', field: 'user.username', detects: "a Role or ClusterRole written with '*' verbs/resources or granting pods/exec" },
   'k8s-rbac-binding-change': { source: 'k8s-audit', field: 'user.username', detects: 'a RoleBinding or ClusterRoleBinding created, updated, patched or deleted' },
@@ -112,6 +120,14 @@ const podSpecPrivileged = (name: string) => ({
   },
 });
 
+/** A privileged pod as a ReplicaSet's controller sends it: generateName and an owner, no name. */
+const podSpecPrivilegedOwned = (ns: string, replicaSet: string) => ({
+  kind: 'Pod',
+  apiVersion: 'v1',
+  metadata: { generateName: `${replicaSet}-`, namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, controller: true, blockOwnerDeletion: true }] },
+  spec: { hostPID: true, containers: [{ name: 'agent', image: 'registry.example.com/monitoring/host-agent:1.4.0', securityContext: { privileged: true } }] },
+});
+
 const rbacGroup = 'rbac.authorization.k8s.io';
 
 const k8sScenarios: ScenarioDefinition[] = [
@@ -149,15 +165,21 @@ const k8sScenarios: ScenarioDefinition[] = [
   {
     name: 'k8s-privileged-pod',
     source: 'k8s-audit',
-    description: "The CI deployer service account creates a privileged pod in default with hostPID, hostNetwork and the node's / mounted: a node escape.",
-    durationMs: 1 * MIN,
-    expect: [expectRule('k8s-privileged-pod', SA.ciDeployer.username)],
+    description:
+      "The CI deployer service account creates a privileged pod in default with hostPID, hostNetwork and the node's / mounted (a node escape), and a privileged Deployment in monitoring whose pods the replicaset-controller creates: two workloads, two alerts.",
+    durationMs: 2 * MIN,
+    expect: [expectRule('k8s-privileged-pod', 'default, None, node-shell'), expectRule('k8s-privileged-pod', 'monitoring, host-agent-6c9f7d-, None')],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
-      const name = `node-shell-${rng.hex(5)}`;
+      const name = 'node-shell';
+      const rs = controllerSa('replicaset-controller');
+      const agentPod = (i: number): K8sEvent => k8sEvent(rng, atMs + MIN + i * SEC, { identity: rs, verb: 'create', resource: 'pods', namespace: 'monitoring', level: 'Request', requestObject: podSpecPrivilegedOwned('monitoring', 'host-agent-6c9f7d') });
       return events([
         k8sEvent(rng, atMs, { identity: SA.ciDeployer, verb: 'create', resource: 'pods', namespace: 'default', level: 'Request', requestObject: podSpecPrivileged(name), query: 'fieldManager=kubectl-run' }),
         k8sEvent(rng, atMs + 3 * SEC, { identity: SA.ciDeployer, verb: 'get', resource: 'pods', namespace: 'default', name }),
+        agentPod(0),
+        agentPod(1),
+        agentPod(2),
       ]);
     },
   },

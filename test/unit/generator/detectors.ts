@@ -21,6 +21,12 @@ export function pathValues(value: Json | undefined, path: string): Json[] {
   return pathValues(value[head ?? ''], rest.join('.'));
 }
 
+/** A rule's key in a document: a compound key ("a,b") joins each field's value with ", ", None when missing. */
+export function keyValues(value: Json | undefined, field: string): Json[] {
+  if (!field.includes(',')) return pathValues(value, field);
+  return [field.split(',').map((f) => String(pathValues(value, f)[0] ?? 'None')).join(', ')];
+}
+
 /** Most events of one key within any window of `windowMs` (start and end included). */
 export function maxPerWindow(times: number[], windowMs: number): number {
   const sorted = [...times].sort((a, b) => a - b);
@@ -137,7 +143,7 @@ export function detect(events: Iterable<GeneratedEvent>, range: TimeRange): Set<
     if (sub === 'portforward') fire('k8s-port-forward', d.user.username);
     if (resource === 'pods' && d.verb === 'create' && allowed(e) && body) {
       const escalated = pathValues(body, 'spec.hostPID').includes(true) || pathValues(body, 'spec.hostNetwork').includes(true) || pathValues(body, 'spec.containers.securityContext.privileged').includes(true) || pathValues(body, 'spec.volumes.hostPath.path').length > 0;
-      if (escalated) fire('k8s-privileged-pod', d.user.username);
+      if (escalated) fire('k8s-privileged-pod', String(keyValues(e.doc as unknown as Json, EXPECTED_RULES['k8s-privileged-pod'].field)[0]));
     }
     if ((resource === 'rolebindings' || resource === 'clusterrolebindings') && WRITE_VERBS.has(d.verb) && allowed(e)) {
       fire('k8s-rbac-binding-change', d.user.username);
