@@ -3,7 +3,7 @@
 // that a good rule pack fires on the scenarios and on nothing else.
 import { WARMUP_MS } from './actors.ts';
 import { ADMINS, BASTION, hostByName, sshAccepted, sshFailed, sudo, type AuthEvent } from './auth.ts';
-import { assumedRole, AWS_ACCOUNT_ID, AWS_CALLERS, cloudTrailEvent, getSecretValue, iamUser, REPORTS_BUCKET, rootCaller, s3GetObject, type AwsCall, type AwsCaller, type CloudTrailEvent } from './cloudtrail.ts';
+import { assumedRole, AWS_ACCOUNT_ID, AWS_CALLERS, AWS_REGION, cloudTrailEvent, getSecretValue, iamUser, REPORTS_BUCKET, rootCaller, s3GetObject, type AwsCall, type AwsCaller, type CloudTrailEvent } from './cloudtrail.ts';
 import { indexPattern } from './indices.ts';
 import { controllerSa, K8S_PEOPLE, K8S_WORKLOADS, k8sEvent, podName, SA, type K8sEvent, type K8sIdentity } from './k8s-audit.ts';
 import { EXFIL_DOMAIN, EXFIL_HOST, proxyEvent, proxyHosts, type ProxyEvent } from './proxy.ts';
@@ -43,6 +43,8 @@ export const EXPECTED_RULES = {
   'auth-log-silent': { source: 'auth', field: 'host.name', detects: "a host's auth log stops (flatline per host.name)" },
   'aws-root-account-usage': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'any call by the account root user (userIdentity.type Root)' },
   'aws-cloudtrail-tampering': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors' },
+  'aws-kms-key-deletion': { source: 'cloudtrail', field: 'responseElements.keyId', detects: 'ScheduleKeyDeletion of a KMS key that succeeded, per key' },
+  'aws-security-monitoring-disabled': { source: 'cloudtrail', field: 'eventSource,awsRegion', detects: 'GuardDuty detector deleted, suspended or detached, or an AWS Config recorder or delivery channel stopped or deleted, per service and region' },
   'aws-admin-policy-attached': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'AttachUserPolicy/AttachRolePolicy/AttachGroupPolicy with AdministratorAccess' },
   'aws-access-key-for-other-user': { source: 'cloudtrail', field: 'userIdentity.arn', detects: "CreateAccessKey whose requestParameters.userName is not the caller's own" },
   'aws-secrets-burst': { source: 'cloudtrail', field: 'userIdentity.arn', detects: '20 or more GetSecretValue by one identity within 5 minutes' },
@@ -458,6 +460,11 @@ const call = (rng: Random, t: number, caller: AwsCaller, eventSource: string, ev
 const opsTemp = iamUser('ops-temp', '198.51.100.201', cliUa('cloudtrail.stop-logging'));
 const ciDeployerIam = iamUser('ci-deployer', '192.0.2.10', cliUa('iam.attach-user-policy'));
 const frankAdmin = assumedRole('AWSReservedSSO_AdministratorAccess_9a8b7c6d5e4f3a21', 'frank@example.com', '198.51.100.52', CONSOLE_UA, { console: true, rolePath: 'aws-reserved/sso.amazonaws.com/eu-west-1/', mfa: true });
+const contractorX = iamUser('contractor-x', '198.51.100.77', cliUa('kms.schedule-key-deletion'));
+const PAYMENTS_KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const REPORTS_KEY = '0987dcba-09fe-87dc-65ba-ab0987654321';
+const kmsKeyArn = (id: string): string => `arn:aws:kms:${AWS_REGION}:${AWS_ACCOUNT_ID}:key/${id}`;
+const GUARDDUTY_DETECTOR = '12abc34d567e8fa901bc2d34e56789f0';
 const TRAIL_ARN = `arn:aws:cloudtrail:eu-west-1:${AWS_ACCOUNT_ID}:trail/org-trail`;
 const ADMIN_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
@@ -495,6 +502,40 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
         call(rng, atMs, opsTemp, 'cloudtrail.amazonaws.com', 'DescribeTrails', true),
         call(rng, atMs + 20 * SEC, opsTemp, 'cloudtrail.amazonaws.com', 'StopLogging', false, { requestParameters: { name: TRAIL_ARN } }),
         call(rng, atMs + 80 * SEC, { ...opsTemp, userAgent: cliUa('cloudtrail.delete-trail') }, 'cloudtrail.amazonaws.com', 'DeleteTrail', false, { requestParameters: { name: TRAIL_ARN } }),
+      ]),
+  },
+  {
+    name: 'aws-kms-key-deletion',
+    source: 'cloudtrail',
+    description: 'The IAM user contractor-x lists the KMS keys and schedules two of them for deletion with the shortest waiting period: data held to ransom.',
+    durationMs: 2 * MIN,
+    expect: [expectRule('aws-kms-key-deletion', kmsKeyArn(PAYMENTS_KEY)), expectRule('aws-kms-key-deletion', kmsKeyArn(REPORTS_KEY))],
+    alsoMayFire: [],
+    build: ({ atMs, rng }) =>
+      events([
+        call(rng, atMs, contractorX, 'kms.amazonaws.com', 'ListAliases', true),
+        ...[PAYMENTS_KEY, REPORTS_KEY].map((key, i) =>
+          call(rng, atMs + (30 + 20 * i) * SEC, contractorX, 'kms.amazonaws.com', 'ScheduleKeyDeletion', false, {
+            requestParameters: { keyId: key, pendingWindowInDays: 7 },
+            responseElements: { keyId: kmsKeyArn(key), deletionDate: 'May 11, 2026, 12:00:00 AM', keyState: 'PendingDeletion', pendingWindowInDays: 7 },
+            resources: [{ accountId: AWS_ACCOUNT_ID, type: 'AWS::KMS::Key', ARN: kmsKeyArn(key) }],
+          }),
+        ),
+      ]),
+  },
+  {
+    name: 'aws-security-monitoring-disabled',
+    source: 'cloudtrail',
+    description: 'The IAM user contractor-x suspends the GuardDuty detector, then deletes it, and stops the AWS Config recorder.',
+    durationMs: 2 * MIN,
+    expect: [expectRule('aws-security-monitoring-disabled', `guardduty.amazonaws.com, ${AWS_REGION}`), expectRule('aws-security-monitoring-disabled', `config.amazonaws.com, ${AWS_REGION}`)],
+    alsoMayFire: [],
+    build: ({ atMs, rng }) =>
+      events([
+        call(rng, atMs, contractorX, 'guardduty.amazonaws.com', 'ListDetectors', true),
+        call(rng, atMs + 15 * SEC, contractorX, 'guardduty.amazonaws.com', 'UpdateDetector', false, { requestParameters: { detectorId: GUARDDUTY_DETECTOR, enable: false } }),
+        call(rng, atMs + 45 * SEC, contractorX, 'guardduty.amazonaws.com', 'DeleteDetector', false, { requestParameters: { detectorId: GUARDDUTY_DETECTOR } }),
+        call(rng, atMs + 90 * SEC, contractorX, 'config.amazonaws.com', 'StopConfigurationRecorder', false, { requestParameters: { configurationRecorderName: 'default' } }),
       ]),
   },
   {

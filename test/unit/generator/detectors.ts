@@ -184,6 +184,10 @@ export function detect(events: Iterable<GeneratedEvent>, range: TimeRange): Set<
     const d = e.doc;
     const arn = d.userIdentity.arn ?? d.userIdentity.invokedBy ?? '';
     if (d.userIdentity.type === 'Root') fire('aws-root-account-usage', arn);
+    if (!d.errorCode && d.eventName === 'ScheduleKeyDeletion') fire('aws-kms-key-deletion', String(pathValues(d.responseElements ?? undefined, 'keyId')[0]));
+    const guardDutyOff = d.eventSource === 'guardduty.amazonaws.com' && (['DeleteDetector', 'DisassociateFromMasterAccount', 'DisassociateFromAdministratorAccount'].includes(d.eventName) || (d.eventName === 'UpdateDetector' && pathValues(d.requestParameters ?? undefined, 'enable').includes(false)));
+    const configOff = d.eventSource === 'config.amazonaws.com' && ['StopConfigurationRecorder', 'DeleteConfigurationRecorder', 'DeleteDeliveryChannel'].includes(d.eventName);
+    if (!d.errorCode && (guardDutyOff || configOff)) fire('aws-security-monitoring-disabled', `${d.eventSource}, ${d.awsRegion}`);
     if (TAMPER.has(d.eventName) && !d.errorCode) fire('aws-cloudtrail-tampering', arn);
     if (/^Attach(User|Role|Group)Policy$/.test(d.eventName) && !d.errorCode && pathValues(d.requestParameters ?? undefined, 'policyArn').some((p) => typeof p === 'string' && p.endsWith('/AdministratorAccess'))) fire('aws-admin-policy-attached', arn);
     if (d.eventName === 'CreateAccessKey' && !d.errorCode) {
