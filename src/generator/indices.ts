@@ -65,7 +65,9 @@ export function indexTemplates(prefix = ''): IndexTemplate[] {
     const t = packTemplates().find((x) => x.source === source);
     if (!t) throw new Error(`no index template for ${source} in rules/index-templates`);
     return {
-      name: `${prefix}${t.name}`,
+      // Its own name (as before the templates were shared): a demo never replaces the templates
+      // `logwarden templates install` put in a real cluster.
+      name: `${prefix}logwarden-sample-${source}`,
       body: {
         ...t.body,
         index_patterns: [indexPattern(source, prefix)],
