@@ -460,7 +460,7 @@ const call = (rng: Random, t: number, caller: AwsCaller, eventSource: string, ev
 const opsTemp = iamUser('ops-temp', '198.51.100.201', cliUa('cloudtrail.stop-logging'));
 const ciDeployerIam = iamUser('ci-deployer', '192.0.2.10', cliUa('iam.attach-user-policy'));
 const frankAdmin = assumedRole('AWSReservedSSO_AdministratorAccess_9a8b7c6d5e4f3a21', 'frank@example.com', '198.51.100.52', CONSOLE_UA, { console: true, rolePath: 'aws-reserved/sso.amazonaws.com/eu-west-1/', mfa: true });
-const contractorX = iamUser('contractor-x', '198.51.100.77', cliUa('kms.schedule-key-deletion'));
+const contractorX = iamUser('contractor-x', '198.51.100.140', cliUa('kms.schedule-key-deletion'));
 const PAYMENTS_KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const REPORTS_KEY = '0987dcba-09fe-87dc-65ba-ab0987654321';
 const kmsKeyArn = (id: string): string => `arn:aws:kms:${AWS_REGION}:${AWS_ACCOUNT_ID}:key/${id}`;
