@@ -49,11 +49,12 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 
   program
     .command('lint')
-    .description('validate config and rule files without touching Elasticsearch; exit 1 on any problem')
+    .description('validate config and rule files without touching Elasticsearch (unless --check-es); exit 1 on any problem')
     .argument('[paths...]', 'rule files or folders (default: rules_folder)')
     .option(...configOption)
     .option('--json', 'print the result as JSON')
-    .action(async (paths: string[], opts: { config?: string; json?: boolean }) => {
+    .option('--check-es', "also read the rules' index mappings from Elasticsearch and warn where a filter cannot rely on them")
+    .action(async (paths: string[], opts: { config?: string; json?: boolean; checkEs?: boolean }) => {
       code = await lintCommand({ paths, ...opts }, io);
     });
 

@@ -101,6 +101,11 @@ export function mappingWarnings(filter: unknown, indexMappings: Readonly<Record<
   return warnings;
 }
 
+/** Whether the filter uses a field under an object the pack mapping closes (dynamic: false, flattened). */
+export function usesClosedRoot(filter: unknown, packMapping: unknown): boolean {
+  return [...filterFields(filter).keys()].some((f) => resolvedPackRoot(packMapping, f) !== undefined);
+}
+
 /** The object on `field`'s path that the pack's template closes with dynamic: false, if any. */
 function resolvedPackRoot(packMapping: unknown, field: string): string | undefined {
   let node: unknown = packMapping;

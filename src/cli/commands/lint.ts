@@ -4,6 +4,9 @@ import { ConfigError, formatProblem, type ConfigProblem } from '../../config/err
 import { loadConfig, resolveConfig, type LogWardenConfig } from '../../config/load-config.ts';
 import { runnableProblems } from '../../rules/runnable.ts';
 import { findRuleFiles, loadRuleFiles, loadRules, type LoadedRules } from '../../rules/load-rules.ts';
+import type { RuleDefinition } from '../../rules/types.ts';
+import { esLintWarnings } from '../../templates/lint-es.ts';
+import { openEs } from '../connect.ts';
 import type { CliIO } from '../io.ts';
 
 export interface LintOptions {
@@ -13,6 +16,8 @@ export interface LintOptions {
   json?: boolean;
   /** Folder that paths are resolved against and shown relative to; default the process's. */
   cwd?: string;
+  /** Also read the rules' index mappings from Elasticsearch and warn where filters cannot rely on them. */
+  checkEs?: boolean;
 }
 
 export interface LintReport {
@@ -26,22 +31,38 @@ export interface LintReport {
  * at once, so that one review round fixes them all. Exit code 1 on any problem.
  */
 export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number> {
-  const report = lint(opts, io.env);
+  const { report, runnable } = lintRules(opts, io.env);
   if (opts.json) {
     io.out(JSON.stringify(report, null, 2));
   } else {
     for (const problem of report.problems) io.out(formatProblem(problem));
     io.out(summary(report));
   }
+  if (opts.checkEs && runnable.length > 0) {
+    const { es } = openEs(opts.config, io);
+    try {
+      const warnings = await esLintWarnings(es, runnable);
+      // With --json, stdout stays one JSON document.
+      const say = opts.json ? io.err : io.out;
+      for (const w of warnings) say(`Warning: ${w.file}: rule ${JSON.stringify(w.rule)}: ${w.field} ${w.message}`);
+      say(warnings.length === 0 ? `Mappings in ${es.url} fit every rule's filter` : `${warnings.length} mapping warning${warnings.length === 1 ? '' : 's'} from ${es.url}`);
+    } finally {
+      await es.close();
+    }
+  }
   return report.ok ? 0 : 1;
 }
 
 /** The lint result without printing, for callers that present it themselves. */
 export function lint(opts: LintOptions, env: NodeJS.ProcessEnv): LintReport {
+  return lintRules(opts, env).report;
+}
+
+function lintRules(opts: LintOptions, env: NodeJS.ProcessEnv): { report: LintReport; runnable: RuleDefinition[] } {
   const cwd = opts.cwd ?? process.cwd();
   const problems: ConfigProblem[] = [];
   const config = readConfig(opts.config, env, cwd, problems);
-  if (!config) return { ok: false, rules: [], problems };
+  if (!config) return { report: { ok: false, rules: [], problems }, runnable: [] };
 
   let loaded: LoadedRules;
   if (opts.paths.length === 0) {
@@ -65,9 +86,8 @@ export function lint(opts: LintOptions, env: NodeJS.ProcessEnv): LintReport {
     return more.length === 0;
   });
   return {
-    ok: problems.length === 0,
-    rules: runnable.map((r) => ({ file: r.file, name: r.name, type: r.type })),
-    problems,
+    report: { ok: problems.length === 0, rules: runnable.map((r) => ({ file: r.file, name: r.name, type: r.type })), problems },
+    runnable,
   };
 }
 
