@@ -39,9 +39,13 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
     const now = Date.now();
     const window = opts.start || opts.end ? { startMs: parseTime(opts.start ?? '-1h', now), endMs: parseTime(opts.end ?? 'now', now) } : undefined;
     const outcomes = opts.rule ? [await engine.runOne(opts.rule, window)] : await engine.runAllOnce(window);
+    // Aggregation digests whose period ended by now (aggregate_by_match_time over past matches)
+    // go out before exiting, as the next pass of a long-running process would send them; without
+    // this a one-off run left them unsent until some later run (issue #19 item 3).
+    const after = await engine.processDeliveries();
     await es.close();
     const failed = outcomes.filter((o) => o.error);
-    io.err(`${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0)} alerts sent, ${failed.length} failed`);
+    io.err(`${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0) + after.sent} alerts sent, ${failed.length} failed`);
     return failed.length > 0 || problems.length > 0 ? 1 : 0;
   }
   let ops: OpsServer | undefined;
