@@ -45,6 +45,7 @@ export const EXPECTED_RULES = {
   'aws-cloudtrail-tampering': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors' },
   'aws-kms-key-deletion': { source: 'cloudtrail', field: 'responseElements.keyId', detects: 'ScheduleKeyDeletion of a KMS key that succeeded, per key' },
   'aws-security-monitoring-disabled': { source: 'cloudtrail', field: 'eventSource,awsRegion', detects: 'GuardDuty detector deleted, suspended or detached, or an AWS Config recorder or delivery channel stopped or deleted, per service and region' },
+  'aws-console-login-without-mfa': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'a successful console sign-in of an IAM user or root without MFA' },
   'aws-admin-policy-attached': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'AttachUserPolicy/AttachRolePolicy/AttachGroupPolicy with AdministratorAccess' },
   'aws-access-key-for-other-user': { source: 'cloudtrail', field: 'userIdentity.arn', detects: "CreateAccessKey whose requestParameters.userName is not the caller's own" },
   'aws-secrets-burst': { source: 'cloudtrail', field: 'userIdentity.arn', detects: '20 or more GetSecretValue by one identity within 5 minutes' },
@@ -460,6 +461,7 @@ const call = (rng: Random, t: number, caller: AwsCaller, eventSource: string, ev
 const opsTemp = iamUser('ops-temp', '198.51.100.201', cliUa('cloudtrail.stop-logging'));
 const ciDeployerIam = iamUser('ci-deployer', '192.0.2.10', cliUa('iam.attach-user-policy'));
 const frankAdmin = assumedRole('AWSReservedSSO_AdministratorAccess_9a8b7c6d5e4f3a21', 'frank@example.com', '198.51.100.52', CONSOLE_UA, { console: true, rolePath: 'aws-reserved/sso.amazonaws.com/eu-west-1/', mfa: true });
+const svcLegacy = iamUser('svc-legacy', '203.0.113.140', CONSOLE_UA);
 const contractorX = iamUser('contractor-x', '198.51.100.140', cliUa('kms.schedule-key-deletion'));
 const PAYMENTS_KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const REPORTS_KEY = '0987dcba-09fe-87dc-65ba-ab0987654321';
@@ -475,7 +477,8 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
     description: 'The root user signs in to the console from 203.0.113.200 without MFA and looks around IAM and EC2.',
     durationMs: 3 * MIN,
     expect: [expectRule('aws-root-account-usage', `arn:aws:iam::${AWS_ACCOUNT_ID}:root`)],
-    alsoMayFire: [],
+    // Root signed in with a password only.
+    alsoMayFire: [expectRule('aws-console-login-without-mfa', `arn:aws:iam::${AWS_ACCOUNT_ID}:root`)],
     build: ({ atMs, rng }) => {
       const root = rootCaller('203.0.113.200');
       return events([
@@ -502,6 +505,23 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
         call(rng, atMs, opsTemp, 'cloudtrail.amazonaws.com', 'DescribeTrails', true),
         call(rng, atMs + 20 * SEC, opsTemp, 'cloudtrail.amazonaws.com', 'StopLogging', false, { requestParameters: { name: TRAIL_ARN } }),
         call(rng, atMs + 80 * SEC, { ...opsTemp, userAgent: cliUa('cloudtrail.delete-trail') }, 'cloudtrail.amazonaws.com', 'DeleteTrail', false, { requestParameters: { name: TRAIL_ARN } }),
+      ]),
+  },
+  {
+    name: 'aws-console-login-without-mfa',
+    source: 'cloudtrail',
+    description: 'The old IAM user svc-legacy, which has a console password and no MFA device, signs in to the console from an unknown address and lists users.',
+    durationMs: 2 * MIN,
+    expect: [expectRule('aws-console-login-without-mfa', svcLegacy.arn)],
+    alsoMayFire: [],
+    build: ({ atMs, rng }) =>
+      events([
+        call(rng, atMs, svcLegacy, 'signin.amazonaws.com', 'ConsoleLogin', false, {
+          eventType: 'AwsConsoleSignIn',
+          responseElements: { ConsoleLogin: 'Success' },
+          additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'No' },
+        }),
+        call(rng, atMs + 50 * SEC, svcLegacy, 'iam.amazonaws.com', 'ListUsers', true),
       ]),
   },
   {

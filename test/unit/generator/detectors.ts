@@ -184,6 +184,7 @@ export function detect(events: Iterable<GeneratedEvent>, range: TimeRange): Set<
     const d = e.doc;
     const arn = d.userIdentity.arn ?? d.userIdentity.invokedBy ?? '';
     if (d.userIdentity.type === 'Root') fire('aws-root-account-usage', arn);
+    if (d.eventName === 'ConsoleLogin' && (d.userIdentity.type === 'IAMUser' || d.userIdentity.type === 'Root') && pathValues(d.responseElements ?? undefined, 'ConsoleLogin').includes('Success') && pathValues(d.additionalEventData, 'MFAUsed').includes('No')) fire('aws-console-login-without-mfa', arn);
     if (!d.errorCode && d.eventName === 'ScheduleKeyDeletion') fire('aws-kms-key-deletion', String(pathValues(d.responseElements ?? undefined, 'keyId')[0]));
     const guardDutyOff = d.eventSource === 'guardduty.amazonaws.com' && (['DeleteDetector', 'DisassociateFromMasterAccount', 'DisassociateFromAdministratorAccount'].includes(d.eventName) || (d.eventName === 'UpdateDetector' && pathValues(d.requestParameters ?? undefined, 'enable').includes(false)));
     const configOff = d.eventSource === 'config.amazonaws.com' && ['StopConfigurationRecorder', 'DeleteConfigurationRecorder', 'DeleteDeliveryChannel'].includes(d.eventName);
