@@ -461,6 +461,13 @@ const call = (rng: Random, t: number, caller: AwsCaller, eventSource: string, ev
 const opsTemp = iamUser('ops-temp', '198.51.100.201', cliUa('cloudtrail.stop-logging'));
 const ciDeployerIam = iamUser('ci-deployer', '192.0.2.10', cliUa('iam.attach-user-policy'));
 const frankAdmin = assumedRole('AWSReservedSSO_AdministratorAccess_9a8b7c6d5e4f3a21', 'frank@example.com', '198.51.100.52', CONSOLE_UA, { console: true, rolePath: 'aws-reserved/sso.amazonaws.com/eu-west-1/', mfa: true });
+/** A successful console sign-in with a password and no MFA, as CloudTrail records it. */
+const passwordOnlyConsoleLogin = (rng: Random, t: number, caller: AwsCaller): CloudTrailEvent =>
+  call(rng, t, caller, 'signin.amazonaws.com', 'ConsoleLogin', false, {
+    eventType: 'AwsConsoleSignIn',
+    responseElements: { ConsoleLogin: 'Success' },
+    additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'No' },
+  });
 const svcLegacy = iamUser('svc-legacy', '203.0.113.140', CONSOLE_UA);
 const contractorX = iamUser('contractor-x', '198.51.100.140', cliUa('kms.schedule-key-deletion'));
 const PAYMENTS_KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -482,11 +489,7 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
     build: ({ atMs, rng }) => {
       const root = rootCaller('203.0.113.200');
       return events([
-        call(rng, atMs, root, 'signin.amazonaws.com', 'ConsoleLogin', false, {
-          eventType: 'AwsConsoleSignIn',
-          responseElements: { ConsoleLogin: 'Success' },
-          additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'No' },
-        }),
+        passwordOnlyConsoleLogin(rng, atMs, root),
         call(rng, atMs + 40 * SEC, root, 'iam.amazonaws.com', 'GetAccountSummary', true),
         call(rng, atMs + 65 * SEC, root, 'iam.amazonaws.com', 'ListUsers', true),
         call(rng, atMs + 2 * MIN, root, 'ec2.amazonaws.com', 'DescribeInstances', true),
@@ -516,11 +519,7 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
     alsoMayFire: [],
     build: ({ atMs, rng }) =>
       events([
-        call(rng, atMs, svcLegacy, 'signin.amazonaws.com', 'ConsoleLogin', false, {
-          eventType: 'AwsConsoleSignIn',
-          responseElements: { ConsoleLogin: 'Success' },
-          additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'No' },
-        }),
+        passwordOnlyConsoleLogin(rng, atMs, svcLegacy),
         call(rng, atMs + 50 * SEC, svcLegacy, 'iam.amazonaws.com', 'ListUsers', true),
       ]),
   },
