@@ -71,6 +71,9 @@ export function indexTemplates(prefix = ''): IndexTemplate[] {
       body: {
         ...t.body,
         index_patterns: [indexPattern(source, prefix)],
+        // One above the pack's: Elasticsearch refuses two overlapping templates of equal priority,
+        // and a cluster may hold both (`logwarden templates install`, then a demo).
+        priority: t.body.priority + 1,
         template: { ...t.body.template, settings: { number_of_shards: 1, number_of_replicas: 0 } },
         _meta: { description: `${t.body._meta.description} (sample data)`, managed_by: 'logwarden generate-logs' },
       },

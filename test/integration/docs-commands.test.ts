@@ -15,6 +15,8 @@ const ELSEWHERE: Record<string, { file: string; runs: string[] } | { cannotRun: 
   'source scripts/setup-node.sh && npm ci && npm run demo': { file: 'test/integration/demo.test.ts', runs: ['runDemo('] },
   'source scripts/setup-node.sh && npm ci && npm test': { file: '.ci/run', runs: ['source scripts/setup-node.sh', 'npm ci', 'npm test'] },
   'logwarden test rules/': { file: 'test/integration/rule-tests.test.ts', runs: ["'test', 'rules/'"] },
+  // Installing into the shared test cluster would change how every later test's indices are mapped.
+  'logwarden templates install': { file: 'test/integration/pack-templates.test.ts', runs: ['installPackTemplates(es, templates)'] },
   'kubectl create secret generic logwarden-es --from-literal=api-key=<encoded API key>': { cannotRun: 'needs a Kubernetes cluster' },
   'helm install logwarden deploy/helm/logwarden --set elasticsearch.url=https://elasticsearch:9200 --set elasticsearch.apiKeySecret.name=logwarden-es --set serviceMonitor.enabled=true --set-file rules.files.ssh-bruteforce\\\\.yaml=rules/ssh-bruteforce.yaml': { cannotRun: 'needs a Kubernetes cluster' },
   'jq \'{name: "logwarden", role_descriptors: {logwarden: .}, metadata: {application: "logwarden"}}\' deploy/elasticsearch-role.json | curl -sS -u admin -H \'Content-Type: application/json\' -X POST https://es.example.com:9200/_security/api_key -d @- | jq -r .encoded': { cannotRun: 'the test distribution cannot store API keys (docs/elasticsearch.md)' },
