@@ -26,6 +26,7 @@ export const EXPECTED_RULES = {
   'k8s-pod-exec': { source: 'k8s-audit', field: 'user.username', detects: 'an exec into a pod: objectRef.subresource exec (verb create over SPDY, get over WebSocket)' },
   'k8s-port-forward': { source: 'k8s-audit', field: 'user.username', detects: 'a port-forward to a pod: objectRef.subresource portforward' },
   'k8s-privileged-pod': { source: 'k8s-audit', field: PRIVILEGED_POD_KEY, detects: 'a pod created privileged, with hostPID/hostNetwork or a hostPath volume of /, per namespace and owning workload' },
+  'k8s-nodeport-service': { source: 'k8s-audit', field: 'objectRef.namespace,objectRef.name', detects: 'a Service created as, or changed to, type NodePort, per service' },
   'k8s-cluster-admin-binding': { source: 'k8s-audit', field: 'user.username', detects: 'a (Cluster)RoleBinding created or changed with roleRef cluster-admin' },
   'k8s-wildcard-role': { source: 'k8s-audit', field: 'user.username', detects: "a Role or ClusterRole written with '*' verbs/resources or granting pods/exec" },
   'k8s-rbac-binding-change': { source: 'k8s-audit', field: 'user.username', detects: 'a RoleBinding or ClusterRoleBinding created, updated, patched or deleted' },
@@ -185,6 +186,28 @@ const k8sScenarios: ScenarioDefinition[] = [
         agentPod(2),
       ]);
     },
+  },
+  {
+    name: 'k8s-nodeport-service',
+    source: 'k8s-audit',
+    description: 'casey@example.com exposes the catalog search cluster on every node with a NodePort service, around the ingress.',
+    durationMs: 1 * MIN,
+    expect: [expectRule('k8s-nodeport-service', 'catalog, catalog-debug')],
+    alsoMayFire: [],
+    build: ({ atMs, rng }) =>
+      events([
+        k8sEvent(rng, atMs, { identity: P.casey, verb: 'list', resource: 'services', namespace: 'catalog', query: 'limit=500' }),
+        k8sEvent(rng, atMs + 20 * SEC, {
+          identity: P.casey,
+          verb: 'create',
+          resource: 'services',
+          namespace: 'catalog',
+          name: 'catalog-debug',
+          level: 'Request',
+          query: 'fieldManager=kubectl-client-side-apply',
+          requestObject: { kind: 'Service', apiVersion: 'v1', metadata: { name: 'catalog-debug', namespace: 'catalog' }, spec: { type: 'NodePort', selector: { app: 'catalog-search' }, ports: [{ port: 9200, targetPort: 9200, nodePort: 30920, protocol: 'TCP' }] } },
+        }),
+      ]),
   },
   {
     name: 'k8s-cluster-admin-binding',

@@ -145,6 +145,7 @@ export function detect(events: Iterable<GeneratedEvent>, range: TimeRange): Set<
       const escalated = pathValues(body, 'spec.hostPID').includes(true) || pathValues(body, 'spec.hostNetwork').includes(true) || pathValues(body, 'spec.containers.securityContext.privileged').includes(true) || pathValues(body, 'spec.volumes.hostPath.path').length > 0;
       if (escalated) fire('k8s-privileged-pod', String(keyValues(e.doc as unknown as Json, EXPECTED_RULES['k8s-privileged-pod'].field)[0]));
     }
+    if (resource === 'services' && sub === undefined && WRITE_VERBS.has(d.verb) && allowed(e) && pathValues(body, 'spec.type').includes('NodePort')) fire('k8s-nodeport-service', String(keyValues(e.doc as unknown as Json, EXPECTED_RULES['k8s-nodeport-service'].field)[0]));
     if ((resource === 'rolebindings' || resource === 'clusterrolebindings') && WRITE_VERBS.has(d.verb) && allowed(e)) {
       fire('k8s-rbac-binding-change', d.user.username);
       if (pathValues(body, 'roleRef.name').includes('cluster-admin')) fire('k8s-cluster-admin-binding', d.user.username);
