@@ -254,8 +254,9 @@ export class Engine {
   async processDeliveries(): Promise<WorkerPass> {
     if (!this.opts.replay) await this.writeback.ensure();
     const now = this.clock.now();
-    await flushNoiseControls(now, this.sendContext());
-    return processDueDeliveries(this.outbox, now, this.sendContext());
+    const digests = await flushNoiseControls(now, this.sendContext());
+    const pass = await processDueDeliveries(this.outbox, now, this.sendContext());
+    return { ...pass, sent: pass.sent + digests };
   }
 
   /** Runs continuously until stop(); watches the rules folder for changes. */

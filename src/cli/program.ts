@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { EsError } from '../es/errors.ts';
 import { NoElasticsearchError } from '../es/provision/index.ts';
+import { templatesInstallCommand } from '../templates/command.ts';
 import { VERSION } from '../version.ts';
 import { backtestCommand } from './commands/backtest.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -60,9 +61,21 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .argument('[paths...]', 'rule files or folders (default: rules_folder)')
     .option(...configOption)
     .option('--json', 'print the result as JSON')
-    .option('--check-es', 'also check each rule against Elasticsearch: its index matches something; timestamp, query_key, compare_key, new_term and filtered fields are in the mapping (did-you-mean) and aggregatable where counted')
+    .option('--check-es', 'also check each rule against Elasticsearch: its index matches something; timestamp, query_key, compare_key, new_term and filtered fields are in the mapping (did-you-mean) and aggregatable where counted; and warns where a filter cannot rely on the mapping (text fields, dynamically mapped bodies)')
     .action(async (paths: string[], opts: { config?: string; json?: boolean; checkEs?: boolean }) => {
       code = await lintCommand({ paths, ...opts }, io);
+    });
+
+  program
+    .command('templates')
+    .description("the rule pack's Elasticsearch index templates")
+    .command('install')
+    .description('create or update the index templates the bundled rules rely on (logwarden-k8s-audit, -auth, -cloudtrail, -proxy)')
+    .option(...configOption)
+    .option('--dry-run', 'print the PUT _index_template requests instead of sending them')
+    .option('--dir <folder>', 'template files to install (default: the bundled rules/index-templates)')
+    .action(async (opts: { config?: string; dryRun?: boolean; dir?: string }) => {
+      code = await templatesInstallCommand(opts, io);
     });
 
   program

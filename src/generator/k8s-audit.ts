@@ -208,7 +208,7 @@ export const nodeIdentity = (node: string, index: number): K8sIdentity => ({
   allowedBy: '',
 });
 
-const controllerSa = (name: string): K8sIdentity => ({
+export const controllerSa = (name: string): K8sIdentity => ({
   username: `system:serviceaccount:kube-system:${name}`,
   groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
   uid: uidFor(name),

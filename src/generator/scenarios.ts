@@ -3,9 +3,9 @@
 // that a good rule pack fires on the scenarios and on nothing else.
 import { WARMUP_MS } from './actors.ts';
 import { ADMINS, BASTION, hostByName, sshAccepted, sshFailed, sudo, type AuthEvent } from './auth.ts';
-import { assumedRole, AWS_ACCOUNT_ID, AWS_CALLERS, cloudTrailEvent, getSecretValue, iamUser, REPORTS_BUCKET, rootCaller, s3GetObject, type AwsCall, type AwsCaller, type CloudTrailEvent } from './cloudtrail.ts';
+import { assumedRole, AWS_ACCOUNT_ID, AWS_CALLERS, AWS_REGION, cloudTrailEvent, getSecretValue, iamUser, REPORTS_BUCKET, rootCaller, s3GetObject, type AwsCall, type AwsCaller, type CloudTrailEvent } from './cloudtrail.ts';
 import { indexPattern } from './indices.ts';
-import { K8S_PEOPLE, K8S_WORKLOADS, k8sEvent, podName, SA, type K8sEvent, type K8sIdentity } from './k8s-audit.ts';
+import { controllerSa, K8S_PEOPLE, K8S_WORKLOADS, k8sEvent, podName, SA, type K8sEvent, type K8sIdentity } from './k8s-audit.ts';
 import { EXFIL_DOMAIN, EXFIL_HOST, proxyEvent, proxyHosts, type ProxyEvent } from './proxy.ts';
 import { Random } from './random.ts';
 import { MIN, SEC, type GeneratedEvent, type Silence, type SourceName, type TimeRange } from './types.ts';
@@ -14,10 +14,19 @@ import { MIN, SEC, type GeneratedEvent, type Silence, type SourceName, type Time
 // The rules the scenarios expect: id (the rule file's base name in the pack), the source and the
 // query_key whose value identifies the match.
 
+/**
+ * A pod is keyed by namespace and workload: a controller's pods by generateName (<ReplicaSet>-,
+ * <Job>-, <DaemonSet>-), a bare pod by its name. The creator is no key: every Deployment's pods are
+ * created by the same replicaset-controller. ElastAlert2 joins a compound key's values with ", ",
+ * writing a missing one as None.
+ */
+export const PRIVILEGED_POD_KEY = 'objectRef.namespace,requestObject.metadata.generateName,requestObject.metadata.name';
+
 export const EXPECTED_RULES = {
   'k8s-pod-exec': { source: 'k8s-audit', field: 'user.username', detects: 'an exec into a pod: objectRef.subresource exec (verb create over SPDY, get over WebSocket)' },
   'k8s-port-forward': { source: 'k8s-audit', field: 'user.username', detects: 'a port-forward to a pod: objectRef.subresource portforward' },
-  'k8s-privileged-pod': { source: 'k8s-audit', field: 'user.username', detects: 'a pod created privileged, with hostPID/hostNetwork or a hostPath volume of /' },
+  'k8s-privileged-pod': { source: 'k8s-audit', field: PRIVILEGED_POD_KEY, detects: 'a pod created privileged, with hostPID/hostNetwork or a hostPath volume of /, per namespace and owning workload' },
+  'k8s-nodeport-service': { source: 'k8s-audit', field: 'objectRef.namespace,objectRef.name', detects: 'a Service created as, or changed to, type NodePort, per service' },
   'k8s-cluster-admin-binding': { source: 'k8s-audit', field: 'user.username', detects: 'a (Cluster)RoleBinding created or changed with roleRef cluster-admin' },
   'k8s-wildcard-role': { source: 'k8s-audit', field: 'user.username', detects: "a Role or ClusterRole written with '*' verbs/resources or granting pods/exec" },
   'k8s-rbac-binding-change': { source: 'k8s-audit', field: 'user.username', detects: 'a RoleBinding or ClusterRoleBinding created, updated, patched or deleted' },
@@ -35,6 +44,9 @@ export const EXPECTED_RULES = {
   'auth-log-silent': { source: 'auth', field: 'host.name', detects: "a host's auth log stops (flatline per host.name)" },
   'aws-root-account-usage': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'any call by the account root user (userIdentity.type Root)' },
   'aws-cloudtrail-tampering': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors' },
+  'aws-kms-key-deletion': { source: 'cloudtrail', field: 'responseElements.keyId', detects: 'ScheduleKeyDeletion of a KMS key that succeeded, per key' },
+  'aws-security-monitoring-disabled': { source: 'cloudtrail', field: 'eventSource,awsRegion', detects: 'GuardDuty detector deleted, suspended or detached, or an AWS Config recorder or delivery channel stopped or deleted, per service and region' },
+  'aws-console-login-without-mfa': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'a successful console sign-in of an IAM user or root without MFA' },
   'aws-admin-policy-attached': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'AttachUserPolicy/AttachRolePolicy/AttachGroupPolicy with AdministratorAccess' },
   'aws-access-key-for-other-user': { source: 'cloudtrail', field: 'userIdentity.arn', detects: "CreateAccessKey whose requestParameters.userName is not the caller's own" },
   'aws-secrets-burst': { source: 'cloudtrail', field: 'userIdentity.arn', detects: '20 or more GetSecretValue by one identity within 5 minutes' },
@@ -112,6 +124,14 @@ const podSpecPrivileged = (name: string) => ({
   },
 });
 
+/** A privileged pod as a ReplicaSet's controller sends it: generateName and an owner, no name. */
+const podSpecPrivilegedOwned = (ns: string, replicaSet: string) => ({
+  kind: 'Pod',
+  apiVersion: 'v1',
+  metadata: { generateName: `${replicaSet}-`, namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, controller: true, blockOwnerDeletion: true }] },
+  spec: { hostPID: true, containers: [{ name: 'agent', image: 'registry.example.com/monitoring/host-agent:1.4.0', securityContext: { privileged: true } }] },
+});
+
 const rbacGroup = 'rbac.authorization.k8s.io';
 
 const k8sScenarios: ScenarioDefinition[] = [
@@ -149,17 +169,45 @@ const k8sScenarios: ScenarioDefinition[] = [
   {
     name: 'k8s-privileged-pod',
     source: 'k8s-audit',
-    description: "The CI deployer service account creates a privileged pod in default with hostPID, hostNetwork and the node's / mounted: a node escape.",
-    durationMs: 1 * MIN,
-    expect: [expectRule('k8s-privileged-pod', SA.ciDeployer.username)],
+    description:
+      "The CI deployer service account creates a privileged pod in default with hostPID, hostNetwork and the node's / mounted (a node escape), and a privileged Deployment in monitoring whose pods the replicaset-controller creates: two workloads, two alerts.",
+    durationMs: 2 * MIN,
+    expect: [expectRule('k8s-privileged-pod', 'default, None, node-shell'), expectRule('k8s-privileged-pod', 'monitoring, host-agent-6c9f7d-, None')],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
-      const name = `node-shell-${rng.hex(5)}`;
+      const name = 'node-shell';
+      const rs = controllerSa('replicaset-controller');
+      const agentPod = (i: number): K8sEvent => k8sEvent(rng, atMs + MIN + i * SEC, { identity: rs, verb: 'create', resource: 'pods', namespace: 'monitoring', level: 'Request', requestObject: podSpecPrivilegedOwned('monitoring', 'host-agent-6c9f7d') });
       return events([
         k8sEvent(rng, atMs, { identity: SA.ciDeployer, verb: 'create', resource: 'pods', namespace: 'default', level: 'Request', requestObject: podSpecPrivileged(name), query: 'fieldManager=kubectl-run' }),
         k8sEvent(rng, atMs + 3 * SEC, { identity: SA.ciDeployer, verb: 'get', resource: 'pods', namespace: 'default', name }),
+        agentPod(0),
+        agentPod(1),
+        agentPod(2),
       ]);
     },
+  },
+  {
+    name: 'k8s-nodeport-service',
+    source: 'k8s-audit',
+    description: 'casey@example.com exposes the catalog search cluster on every node with a NodePort service, around the ingress.',
+    durationMs: 1 * MIN,
+    expect: [expectRule('k8s-nodeport-service', 'catalog, catalog-debug')],
+    alsoMayFire: [],
+    build: ({ atMs, rng }) =>
+      events([
+        k8sEvent(rng, atMs, { identity: P.casey, verb: 'list', resource: 'services', namespace: 'catalog', query: 'limit=500' }),
+        k8sEvent(rng, atMs + 20 * SEC, {
+          identity: P.casey,
+          verb: 'create',
+          resource: 'services',
+          namespace: 'catalog',
+          name: 'catalog-debug',
+          level: 'Request',
+          query: 'fieldManager=kubectl-client-side-apply',
+          requestObject: { kind: 'Service', apiVersion: 'v1', metadata: { name: 'catalog-debug', namespace: 'catalog' }, spec: { type: 'NodePort', selector: { app: 'catalog-search' }, ports: [{ port: 9200, targetPort: 9200, nodePort: 30920, protocol: 'TCP' }] } },
+        }),
+      ]),
   },
   {
     name: 'k8s-cluster-admin-binding',
@@ -436,6 +484,19 @@ const call = (rng: Random, t: number, caller: AwsCaller, eventSource: string, ev
 const opsTemp = iamUser('ops-temp', '198.51.100.201', cliUa('cloudtrail.stop-logging'));
 const ciDeployerIam = iamUser('ci-deployer', '192.0.2.10', cliUa('iam.attach-user-policy'));
 const frankAdmin = assumedRole('AWSReservedSSO_AdministratorAccess_9a8b7c6d5e4f3a21', 'frank@example.com', '198.51.100.52', CONSOLE_UA, { console: true, rolePath: 'aws-reserved/sso.amazonaws.com/eu-west-1/', mfa: true });
+/** A successful console sign-in with a password and no MFA, as CloudTrail records it. */
+const passwordOnlyConsoleLogin = (rng: Random, t: number, caller: AwsCaller): CloudTrailEvent =>
+  call(rng, t, caller, 'signin.amazonaws.com', 'ConsoleLogin', false, {
+    eventType: 'AwsConsoleSignIn',
+    responseElements: { ConsoleLogin: 'Success' },
+    additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'No' },
+  });
+const svcLegacy = iamUser('svc-legacy', '203.0.113.140', CONSOLE_UA);
+const contractorX = iamUser('contractor-x', '198.51.100.140', cliUa('kms.schedule-key-deletion'));
+const PAYMENTS_KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const REPORTS_KEY = '0987dcba-09fe-87dc-65ba-ab0987654321';
+const kmsKeyArn = (id: string): string => `arn:aws:kms:${AWS_REGION}:${AWS_ACCOUNT_ID}:key/${id}`;
+const GUARDDUTY_DETECTOR = '12abc34d567e8fa901bc2d34e56789f0';
 const TRAIL_ARN = `arn:aws:cloudtrail:eu-west-1:${AWS_ACCOUNT_ID}:trail/org-trail`;
 const ADMIN_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
@@ -446,15 +507,12 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
     description: 'The root user signs in to the console from 203.0.113.200 without MFA and looks around IAM and EC2.',
     durationMs: 3 * MIN,
     expect: [expectRule('aws-root-account-usage', `arn:aws:iam::${AWS_ACCOUNT_ID}:root`)],
-    alsoMayFire: [],
+    // Root signed in with a password only.
+    alsoMayFire: [expectRule('aws-console-login-without-mfa', `arn:aws:iam::${AWS_ACCOUNT_ID}:root`)],
     build: ({ atMs, rng }) => {
       const root = rootCaller('203.0.113.200');
       return events([
-        call(rng, atMs, root, 'signin.amazonaws.com', 'ConsoleLogin', false, {
-          eventType: 'AwsConsoleSignIn',
-          responseElements: { ConsoleLogin: 'Success' },
-          additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'No' },
-        }),
+        passwordOnlyConsoleLogin(rng, atMs, root),
         call(rng, atMs + 40 * SEC, root, 'iam.amazonaws.com', 'GetAccountSummary', true),
         call(rng, atMs + 65 * SEC, root, 'iam.amazonaws.com', 'ListUsers', true),
         call(rng, atMs + 2 * MIN, root, 'ec2.amazonaws.com', 'DescribeInstances', true),
@@ -473,6 +531,53 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
         call(rng, atMs, opsTemp, 'cloudtrail.amazonaws.com', 'DescribeTrails', true),
         call(rng, atMs + 20 * SEC, opsTemp, 'cloudtrail.amazonaws.com', 'StopLogging', false, { requestParameters: { name: TRAIL_ARN } }),
         call(rng, atMs + 80 * SEC, { ...opsTemp, userAgent: cliUa('cloudtrail.delete-trail') }, 'cloudtrail.amazonaws.com', 'DeleteTrail', false, { requestParameters: { name: TRAIL_ARN } }),
+      ]),
+  },
+  {
+    name: 'aws-console-login-without-mfa',
+    source: 'cloudtrail',
+    description: 'The old IAM user svc-legacy, which has a console password and no MFA device, signs in to the console from an unknown address and lists users.',
+    durationMs: 2 * MIN,
+    expect: [expectRule('aws-console-login-without-mfa', svcLegacy.arn)],
+    alsoMayFire: [],
+    build: ({ atMs, rng }) =>
+      events([
+        passwordOnlyConsoleLogin(rng, atMs, svcLegacy),
+        call(rng, atMs + 50 * SEC, svcLegacy, 'iam.amazonaws.com', 'ListUsers', true),
+      ]),
+  },
+  {
+    name: 'aws-kms-key-deletion',
+    source: 'cloudtrail',
+    description: 'The IAM user contractor-x lists the KMS keys and schedules two of them for deletion with the shortest waiting period: data held to ransom.',
+    durationMs: 2 * MIN,
+    expect: [expectRule('aws-kms-key-deletion', kmsKeyArn(PAYMENTS_KEY)), expectRule('aws-kms-key-deletion', kmsKeyArn(REPORTS_KEY))],
+    alsoMayFire: [],
+    build: ({ atMs, rng }) =>
+      events([
+        call(rng, atMs, contractorX, 'kms.amazonaws.com', 'ListAliases', true),
+        ...[PAYMENTS_KEY, REPORTS_KEY].map((key, i) =>
+          call(rng, atMs + (30 + 20 * i) * SEC, contractorX, 'kms.amazonaws.com', 'ScheduleKeyDeletion', false, {
+            requestParameters: { keyId: key, pendingWindowInDays: 7 },
+            responseElements: { keyId: kmsKeyArn(key), deletionDate: 'May 11, 2026, 12:00:00 AM', keyState: 'PendingDeletion', pendingWindowInDays: 7 },
+            resources: [{ accountId: AWS_ACCOUNT_ID, type: 'AWS::KMS::Key', ARN: kmsKeyArn(key) }],
+          }),
+        ),
+      ]),
+  },
+  {
+    name: 'aws-security-monitoring-disabled',
+    source: 'cloudtrail',
+    description: 'The IAM user contractor-x suspends the GuardDuty detector, then deletes it, and stops the AWS Config recorder.',
+    durationMs: 2 * MIN,
+    expect: [expectRule('aws-security-monitoring-disabled', `guardduty.amazonaws.com, ${AWS_REGION}`), expectRule('aws-security-monitoring-disabled', `config.amazonaws.com, ${AWS_REGION}`)],
+    alsoMayFire: [],
+    build: ({ atMs, rng }) =>
+      events([
+        call(rng, atMs, contractorX, 'guardduty.amazonaws.com', 'ListDetectors', true),
+        call(rng, atMs + 15 * SEC, contractorX, 'guardduty.amazonaws.com', 'UpdateDetector', false, { requestParameters: { detectorId: GUARDDUTY_DETECTOR, enable: false } }),
+        call(rng, atMs + 45 * SEC, contractorX, 'guardduty.amazonaws.com', 'DeleteDetector', false, { requestParameters: { detectorId: GUARDDUTY_DETECTOR } }),
+        call(rng, atMs + 90 * SEC, contractorX, 'config.amazonaws.com', 'StopConfigurationRecorder', false, { requestParameters: { configurationRecorderName: 'default' } }),
       ]),
   },
   {

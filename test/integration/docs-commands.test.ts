@@ -21,6 +21,8 @@ const ELSEWHERE: Record<string, { file: string; runs: string[] } | { cannotRun: 
   'npm run es:start': { cannotRun: 'keeps a cluster running until Ctrl-C; the provisioning it calls is what test/integration/provision.test.ts and every integration run use' },
   'npm run test:integration -- test/integration/cli-run.test.ts': { file: 'package.json', runs: ['"test:integration"'] },
   'logwarden test rules/': { file: 'test/integration/rule-tests.test.ts', runs: ["'test', 'rules/'"] },
+  // Installing into the shared test cluster would change how every later test's indices are mapped.
+  'logwarden templates install': { file: 'test/integration/pack-templates.test.ts', runs: ['installPackTemplates(es, templates)'] },
   'kubectl create secret generic logwarden-es --from-literal=api-key=<encoded API key>': { cannotRun: 'needs a Kubernetes cluster' },
   'helm install logwarden deploy/helm/logwarden --set elasticsearch.url=https://elasticsearch:9200 --set elasticsearch.apiKeySecret.name=logwarden-es --set serviceMonitor.enabled=true --set-file rules.files.ssh-bruteforce\\\\.yaml=rules/ssh-bruteforce.yaml': { cannotRun: 'needs a Kubernetes cluster' },
   'jq \'{name: "logwarden", role_descriptors: {logwarden: .}, metadata: {application: "logwarden"}}\' deploy/elasticsearch-role.json | curl -sS -u admin -H \'Content-Type: application/json\' -X POST https://es.example.com:9200/_security/api_key -d @- | jq -r .encoded': { cannotRun: 'the test distribution cannot store API keys (docs/elasticsearch.md)' },

@@ -77,7 +77,8 @@ describe('the sample log generator against Elasticsearch', () => {
     // An ip field answers CIDR queries: the documentation range the attackers come from.
     expect(await count(auth, { bool: { filter: [{ term: { 'source.ip': '198.51.100.0/24' } }, { term: { 'event.outcome': 'failure' } }, { term: { 'user.name': 'zoe' } }] } })).toBe(1);
     const k8s = indexPattern('k8s-audit', prefix);
-    expect(await count(k8s, { term: { 'requestObject.spec.hostPID': true } })).toBe(1);
+    // The node-shell pod and three pods of the privileged host-agent Deployment.
+    expect(await count(k8s, { term: { 'requestObject.spec.hostPID': true } })).toBe(4);
     expect(await count(k8s, { term: { 'requestObject.roleRef.name': 'cluster-admin' } })).toBe(1);
     expect(await count(k8s, { term: { 'objectRef.subresource': 'exec' } })).toBe(2);
     const ct = indexPattern('cloudtrail', prefix);

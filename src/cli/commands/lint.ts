@@ -7,6 +7,7 @@ import { findRuleFiles, loadRuleFiles, loadRules, type LoadedRules } from '../..
 import { createEsClient } from '../../es/client.ts';
 import { EsError } from '../../es/errors.ts';
 import type { RuleDefinition } from '../../rules/types.ts';
+import { esLintWarnings } from '../../templates/lint-es.ts';
 import type { CliIO } from '../io.ts';
 import { checkRulesAgainstEs } from './lint-es.ts';
 
@@ -15,7 +16,7 @@ export interface LintOptions {
   paths: string[];
   config?: string;
   json?: boolean;
-  /** Also check each rule against the cluster's mappings (index, fields); needs Elasticsearch. */
+  /** Also check each rule against the cluster's mappings (index, fields; warnings where filters cannot rely on them); needs Elasticsearch. */
   checkEs?: boolean;
   /** Folder that paths are resolved against and shown relative to; default the process's. */
   cwd?: string;
@@ -33,6 +34,7 @@ export interface LintReport {
  */
 export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number> {
   const { report, rules, config } = lintRules(opts, io.env);
+  let mappingWarnings: string[] = [];
   if (opts.checkEs && config) {
     if (!config.es) throw new EsError('bad_request', 'lint --check-es: no Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.');
     const es = createEsClient(config.es);
@@ -40,6 +42,9 @@ export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number>
       const more = await checkRulesAgainstEs(es, rules, Date.now());
       report.problems.push(...more);
       const bad = new Set(more.map((p) => `${p.file}\u0000${p.rule ?? ''}`));
+      // Mapping warnings (fields the pack's filters cannot rely on) do not change the exit code.
+      const warnings = rules.length > 0 ? await esLintWarnings(es, rules) : [];
+      mappingWarnings = warnings.map((w) => `Warning: ${w.file}: rule ${JSON.stringify(w.rule)}: ${w.field} ${w.message}`);
       report.rules = report.rules.filter((r) => !bad.has(`${r.file}\u0000${r.name}`));
       report.ok = report.problems.length === 0;
     } finally {
@@ -52,6 +57,8 @@ export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number>
     for (const problem of report.problems) io.out(formatProblem(problem));
     io.out(summary(report));
   }
+  // With --json, stdout stays one JSON document.
+  for (const w of mappingWarnings) (opts.json ? io.err : io.out)(w);
   return report.ok ? 0 : 1;
 }
 

@@ -74,11 +74,13 @@ export async function runOnce(engine: Engine, ledger: AlertLedger, window: { sta
     return 2;
   }
   const outcomes = opts.rule ? [await engine.runOne(opts.rule, window)] : await engine.runAllOnce(window);
-  if (window) await engine.processDeliveries();
+  // Aggregation digests whose period has ended (by event time in a backfill, else by now) go out
+  // before exiting, as the next pass of a long-running process would send them (issue #19 item 3).
+  const after = await engine.processDeliveries();
   const failed = outcomes.filter((o) => o.error);
   const warned = outcomes.filter((o) => o.warning);
   const alerts = ledger.alerts();
-  const sent = outcomes.reduce((n, o) => n + o.alertsSent, 0);
+  const sent = outcomes.reduce((n, o) => n + o.alertsSent, 0) + after.sent;
   if (opts.json) {
     const iso = (ms: number): string => new Date(ms).toISOString();
     const report: RunReport = {

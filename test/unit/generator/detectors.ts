@@ -21,6 +21,12 @@ export function pathValues(value: Json | undefined, path: string): Json[] {
   return pathValues(value[head ?? ''], rest.join('.'));
 }
 
+/** A rule's key in a document: a compound key ("a,b") joins each field's value with ", ", None when missing. */
+export function keyValues(value: Json | undefined, field: string): Json[] {
+  if (!field.includes(',')) return pathValues(value, field);
+  return [field.split(',').map((f) => String(pathValues(value, f)[0] ?? 'None')).join(', ')];
+}
+
 /** Most events of one key within any window of `windowMs` (start and end included). */
 export function maxPerWindow(times: number[], windowMs: number): number {
   const sorted = [...times].sort((a, b) => a - b);
@@ -137,8 +143,9 @@ export function detect(events: Iterable<GeneratedEvent>, range: TimeRange): Set<
     if (sub === 'portforward') fire('k8s-port-forward', d.user.username);
     if (resource === 'pods' && d.verb === 'create' && allowed(e) && body) {
       const escalated = pathValues(body, 'spec.hostPID').includes(true) || pathValues(body, 'spec.hostNetwork').includes(true) || pathValues(body, 'spec.containers.securityContext.privileged').includes(true) || pathValues(body, 'spec.volumes.hostPath.path').length > 0;
-      if (escalated) fire('k8s-privileged-pod', d.user.username);
+      if (escalated) fire('k8s-privileged-pod', String(keyValues(e.doc as unknown as Json, EXPECTED_RULES['k8s-privileged-pod'].field)[0]));
     }
+    if (resource === 'services' && sub === undefined && WRITE_VERBS.has(d.verb) && allowed(e) && pathValues(body, 'spec.type').includes('NodePort')) fire('k8s-nodeport-service', String(keyValues(e.doc as unknown as Json, EXPECTED_RULES['k8s-nodeport-service'].field)[0]));
     if ((resource === 'rolebindings' || resource === 'clusterrolebindings') && WRITE_VERBS.has(d.verb) && allowed(e)) {
       fire('k8s-rbac-binding-change', d.user.username);
       if (pathValues(body, 'roleRef.name').includes('cluster-admin')) fire('k8s-cluster-admin-binding', d.user.username);
@@ -178,6 +185,11 @@ export function detect(events: Iterable<GeneratedEvent>, range: TimeRange): Set<
     const d = e.doc;
     const arn = d.userIdentity.arn ?? d.userIdentity.invokedBy ?? '';
     if (d.userIdentity.type === 'Root') fire('aws-root-account-usage', arn);
+    if (d.eventName === 'ConsoleLogin' && (d.userIdentity.type === 'IAMUser' || d.userIdentity.type === 'Root') && pathValues(d.responseElements ?? undefined, 'ConsoleLogin').includes('Success') && pathValues(d.additionalEventData, 'MFAUsed').includes('No')) fire('aws-console-login-without-mfa', arn);
+    if (!d.errorCode && d.eventName === 'ScheduleKeyDeletion') fire('aws-kms-key-deletion', String(pathValues(d.responseElements ?? undefined, 'keyId')[0]));
+    const guardDutyOff = d.eventSource === 'guardduty.amazonaws.com' && (['DeleteDetector', 'DisassociateFromMasterAccount', 'DisassociateFromAdministratorAccount'].includes(d.eventName) || (d.eventName === 'UpdateDetector' && pathValues(d.requestParameters ?? undefined, 'enable').includes(false)));
+    const configOff = d.eventSource === 'config.amazonaws.com' && ['StopConfigurationRecorder', 'DeleteConfigurationRecorder', 'DeleteDeliveryChannel'].includes(d.eventName);
+    if (!d.errorCode && (guardDutyOff || configOff)) fire('aws-security-monitoring-disabled', `${d.eventSource}, ${d.awsRegion}`);
     if (TAMPER.has(d.eventName) && !d.errorCode) fire('aws-cloudtrail-tampering', arn);
     if (/^Attach(User|Role|Group)Policy$/.test(d.eventName) && !d.errorCode && pathValues(d.requestParameters ?? undefined, 'policyArn').some((p) => typeof p === 'string' && p.endsWith('/AdministratorAccess'))) fire('aws-admin-policy-attached', arn);
     if (d.eventName === 'CreateAccessKey' && !d.errorCode) {

@@ -72,7 +72,7 @@ describe('generate', () => {
     expect(strftimeIndex('k8s-audit')).toBe('logstash-k8s-audit-%Y.%m.%d');
     const templates = indexTemplates('p-');
     expect(templates.map((x) => x.body.index_patterns[0])).toEqual(['p-logstash-k8s-audit-*', 'p-logstash-auth-*', 'p-cloudtrail-*', 'p-logs-proxy-default']);
-    for (const x of templates) expect(x.body.template.mappings.properties['@timestamp']).toEqual({ type: 'date' });
+    for (const x of templates) expect((x.body.template.mappings.properties as Record<string, unknown>)['@timestamp']).toEqual({ type: 'date' });
   });
 
   it('injects all scenarios by default, none with benignOnly, and the ones named', () => {

@@ -3,7 +3,7 @@ import { generate } from '../../../src/generator/generate.ts';
 import { indexName, indexPattern } from '../../../src/generator/indices.ts';
 import { EXPECTED_RULES, SCENARIOS } from '../../../src/generator/scenarios.ts';
 import { HOUR, type GeneratedEvent, type Json, type TimeRange } from '../../../src/generator/types.ts';
-import { detect, pathValues, type Firing } from './detectors.ts';
+import { detect, keyValues, type Firing } from './detectors.ts';
 
 const END = Date.parse('2026-05-04T10:00:00Z');
 const range = (hours: number): TimeRange => ({ fromMs: END - hours * HOUR, toMs: END });
@@ -45,7 +45,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('scenario %s', (name, 
     for (const e of def.expect) {
       // A silence has no events of its own: the key is a host that logs until it stops.
       const source = def.atEnd ? background.filter((x) => x.source === def.source) : (injected?.events ?? []);
-      expect(source.some((x) => pathValues(x.doc as unknown as Json, e.field).includes(e.key))).toBe(true);
+      expect(source.some((x) => keyValues(x.doc as unknown as Json, e.field).includes(e.key))).toBe(true);
     }
   });
 
