@@ -143,6 +143,7 @@ describe('run --once, silence: the first hour', () => {
     expect(res.status).toBe(1);
     // Files are shown relative to the working folder; the temp folder's path is not the point.
     expect(res.stdout.split('\n').map((l) => l.replace(/^.*lw-rules-[^/]+\//, '')).sort()).toEqual([
+      `good.yaml: rule "Good": event is mapped as text in ${index}: a term query only finds its lowercased words; map it as keyword (logwarden templates install) or filter on event.keyword`,
       `text-term.yaml: rule "Text term": fields: "message" cannot be aggregated in the mapping of ${index} (a text field without a keyword sub-field?): Elasticsearch counts by it for this rule type; map it as keyword`,
       'typo-index.yaml: rule "Typo index": index: index "myauht-*" matches no index, alias or data stream: the rule reads nothing (a typo in index?)',
       `typo-key.yaml: rule "Typo key": filter: "evnt" is not in the mapping of ${index}; did you mean "event"?`,

@@ -43,7 +43,8 @@ export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number>
       report.problems.push(...more);
       const bad = new Set(more.map((p) => `${p.file}\u0000${p.rule ?? ''}`));
       // Mapping warnings (fields the pack's filters cannot rely on) do not change the exit code.
-      const warnings = rules.length > 0 ? await esLintWarnings(es, rules) : [];
+      // An index matching nothing and an unmapped field are already problems above (with did-you-mean).
+      const warnings = (rules.length > 0 ? await esLintWarnings(es, rules) : []).filter((w) => !/^no index matches |^is not mapped in /.test(w.message));
       mappingWarnings = warnings.map((w) => `Warning: ${w.file}: rule ${JSON.stringify(w.rule)}: ${w.field} ${w.message}`);
       report.rules = report.rules.filter((r) => !bad.has(`${r.file}\u0000${r.name}`));
       report.ok = report.problems.length === 0;
