@@ -9,6 +9,8 @@ import { createRuleType } from '../../ruletypes/index.ts';
 /** What the mapping says of one field, over every index the expression matches. */
 interface FieldInfo {
   aggregatable: boolean;
+  /** A `flattened` field: its keys are searchable but field_caps does not list them. */
+  flattened?: boolean;
 }
 
 interface Mapping {
@@ -49,6 +51,15 @@ export function filterFields(clauses: readonly unknown[]): string[] {
   return [...found];
 }
 
+/** A key inside a `flattened` field (`annotations.authorization.k8s.io/decision`): field_caps lists only the field itself. */
+function underFlattened(known: ReadonlyMap<string, FieldInfo>, field: string): FieldInfo | undefined {
+  for (let i = field.indexOf('.'); i > 0; i = field.indexOf('.', i + 1)) {
+    const info = known.get(field.slice(0, i));
+    if (info?.flattened) return info;
+  }
+  return undefined;
+}
+
 async function readMapping(es: EsHandle, index: string): Promise<Mapping> {
   const caps = await esCall(es, `reading the mapping of ${index}`, (c) => c.fieldCaps({ index, fields: ['*'], ignore_unavailable: true, allow_no_indices: true }));
   const fields = new Map<string, FieldInfo>();
@@ -57,7 +68,7 @@ async function readMapping(es: EsHandle, index: string): Promise<Mapping> {
     // Object fields are containers, not values a rule can compare.
     if (kinds.every((k) => k.type === 'object' || k.type === 'nested')) continue;
     if (kinds.some((k) => k.metadata_field)) continue;
-    fields.set(name, { aggregatable: kinds.some((k) => k.aggregatable) });
+    fields.set(name, { aggregatable: kinds.some((k) => k.aggregatable), flattened: kinds.some((k) => k.type === 'flattened') });
   }
   const indices = Array.isArray(caps.indices) ? [...caps.indices] : typeof caps.indices === 'string' ? [caps.indices] : [];
   return { indices, fields };
@@ -89,11 +100,13 @@ export async function checkRulesAgainstEs(es: EsHandle, rules: readonly RuleDefi
     }
     const known = mapping.fields;
     const where = `the mapping of ${index}`;
-    const check = (option: string, field: string, mustAggregate: boolean): void => {
-      const info = known.get(field) ?? (mustAggregate ? known.get(`${field}${KEYWORD}`) : undefined);
+    const check = (option: string, written: string, mustAggregate: boolean): void => {
+      // `sourceIPs[0]` reads one element of a list (ElastAlert2's lookup): the mapping has `sourceIPs`.
+      const field = written.replace(/\[\d+\]/g, '');
+      const info = known.get(field) ?? (mustAggregate ? known.get(`${field}${KEYWORD}`) : undefined) ?? underFlattened(known, field);
       if (!info) {
         const guess = suggest(field, [...known.keys()].filter((k) => !k.endsWith(KEYWORD)));
-        say(option, `${JSON.stringify(field)} is not in ${where}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`);
+        say(option, `${JSON.stringify(written)} is not in ${where}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`);
         return;
       }
       if (mustAggregate && !info.aggregatable && !known.get(`${field}${KEYWORD}`)?.aggregatable) {
