@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { formatProblem, type ConfigProblem } from '../config/errors.ts';
 import type { LogWardenConfig } from '../config/load-config.ts';
@@ -8,6 +8,7 @@ import { alertEntries, checkRule, type CheckContext } from './checks.ts';
 import { expandListFiles } from './list-files.ts';
 import { FileCache, fileOfField, importedFiles, locate, mergedSource, mergeImports } from './imports.ts';
 import { normaliseRule } from './normalise.ts';
+import { walkFiles } from './walk-files.ts';
 import { ruleSchema } from './schema.ts';
 import type { RuleDefinition } from './types.ts';
 
@@ -31,34 +32,7 @@ const isRuleFileName = (name: string): boolean => /\.ya?ml$/.test(name) && !/\.t
  * also skips); symbolic links are followed once.
  */
 export function findRuleFiles(folder: string, recursive = true, unreadable?: (dir: string, code: string) => void): string[] {
-  const found: string[] = [];
-  const visited = new Set<string>();
-  const walk = (dir: string): void => {
-    let entries: Dirent[];
-    try {
-      const real = realpathSync(dir);
-      if (visited.has(real)) return;
-      visited.add(real);
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (error) {
-      unreadable?.(dir, (error as NodeJS.ErrnoException).code ?? 'unreadable');
-      return;
-    }
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        const target = statSync(full, { throwIfNoEntry: false });
-        isDir = target?.isDirectory() ?? false;
-        isFile = target?.isFile() ?? false;
-      }
-      if (isDir && recursive && !entry.name.startsWith('.')) walk(full);
-      else if (isFile && isRuleFileName(entry.name)) found.push(full);
-    }
-  };
-  walk(folder);
-  return found.sort();
+  return walkFiles(folder, { recursive, accept: isRuleFileName, unreadable });
 }
 
 /** Loads every rule in `config.rulesFolder`. A bad file never stops the others: its problems are collected. */

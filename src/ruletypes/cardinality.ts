@@ -2,7 +2,7 @@ import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult } from './aggregating.ts';
 import { resultOf } from './calc-window.ts';
 import { formatEsTimestamp, pyStr } from './fields.ts';
-import { failFor, show } from './metric-options.ts';
+import { boundsOption, failFor, show, type Bounds } from './metric-options.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'cardinality';
@@ -71,8 +71,7 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
   readonly #rule: RuleDefinition;
   readonly #field: string;
   readonly #timeframeMs: number;
-  readonly #max: number | undefined;
-  readonly #min: number | undefined;
+  readonly #bounds: Bounds;
 
   constructor(rule: RuleDefinition) {
     this.#rule = rule;
@@ -82,9 +81,7 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
     this.#field = field;
     this.#timeframeMs = durationOptionMs(rule, 'timeframe');
     if (this.#timeframeMs <= 0) throw fail('timeframe must be greater than 0');
-    this.#max = countOption(rule, 'max_cardinality', fail);
-    this.#min = countOption(rule, 'min_cardinality', fail);
-    if (this.#max === undefined && this.#min === undefined) throw fail('max_cardinality: cardinality needs max_cardinality or min_cardinality (or both)');
+    this.#bounds = boundsOption(rule, { max: 'max_cardinality', min: 'min_cardinality', type: 'cardinality' }, countOption, fail);
   }
 
   initialState(): CardinalityState {
@@ -99,7 +96,7 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
       fields: [...(this.#rule.queryKey ?? [])],
       ranges: [
         { name: WINDOW, startMs: windowStartMs, endMs: at.endMs },
-        ...(this.#max !== undefined ? [{ name: FRESH, startMs: freshStartMs, endMs: at.endMs }] : []),
+        ...(this.#bounds.max !== undefined ? [{ name: FRESH, startMs: freshStartMs, endMs: at.endMs }] : []),
       ],
       distinct: this.#field,
     }];
@@ -115,8 +112,8 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
       const n = group.counts[WINDOW] ?? 0;
       if (n === 0) continue;
       const id = JSON.stringify(group.values);
-      if (this.#max !== undefined && n > this.#max && (group.counts[FRESH] ?? 0) > 0) matches.push(this.#match(group.values, n, approximate, at));
-      if (this.#min === undefined) continue;
+      if (this.#bounds.max !== undefined && n > this.#bounds.max && (group.counts[FRESH] ?? 0) > 0) matches.push(this.#match(group.values, n, approximate, at));
+      if (this.#bounds.min === undefined) continue;
       const key = remembered.get(id) ?? { values: [...group.values], sinceMs: at.endMs };
       remembered.delete(id);
       if (this.#belowMin(key, n, at)) matches.push(this.#match(group.values, n, approximate, at));
@@ -133,13 +130,13 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
   describeMatch(match: RuleMatch): string {
     const start = formatEsTimestamp(match.timestampMs - this.#timeframeMs);
     const end = formatEsTimestamp(match.timestampMs);
-    const limit = this.#max !== undefined ? `A maximum of ${this.#max}` : `Less than ${pyStr(this.#min)}`;
+    const limit = this.#bounds.max !== undefined ? `A maximum of ${this.#bounds.max}` : `Less than ${pyStr(this.#bounds.min)}`;
     return `${limit} unique ${this.#field}(s) occurred since last alert or between ${start} and ${end}`;
   }
 
   /** Below min_cardinality once timeframe has passed since the key was first seen (ElastAlert2's timeframe_elapsed). */
   #belowMin(key: CardinalityKey, n: number, at: EvaluationPoint): boolean {
-    return this.#min !== undefined && n < this.#min && at.endMs - key.sinceMs > this.#timeframeMs;
+    return this.#bounds.min !== undefined && n < this.#bounds.min && at.endMs - key.sinceMs > this.#timeframeMs;
   }
 
   #match(values: readonly Value[], n: number, approximate: boolean, at: EvaluationPoint): RuleMatch {

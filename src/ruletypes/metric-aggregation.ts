@@ -2,7 +2,7 @@ import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpecLike } from './aggregating.ts';
 import { calcMatch, calcRanges, calcWindowOf, pickCalcSegments, resultOf, type CalcRange, type CalcWindow } from './calc-window.ts';
 import { pyStr } from './fields.ts';
-import { failFor, formatOption, metricIsInteger, metricOption, minDocCountOption, numberOption, pyFloat, type NamedMetric } from './metric-options.ts';
+import { boundsOption, failFor, formatOption, metricIsInteger, metricOption, minDocCountOption, numberOption, outOfBounds, pyFloat, type Bounds, type NamedMetric } from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'metric';
@@ -35,8 +35,7 @@ export class MetricAggregationRule implements AggregatingRuleType<MetricAggregat
   readonly #rule: RuleDefinition;
   readonly #metric: NamedMetric;
   readonly #window: CalcWindow;
-  readonly #max: number | undefined;
-  readonly #min: number | undefined;
+  readonly #bounds: Bounds;
   readonly #minDocCount: number;
   readonly #format: ((value: number) => string) | undefined;
 
@@ -45,9 +44,7 @@ export class MetricAggregationRule implements AggregatingRuleType<MetricAggregat
     const fail = failFor(rule);
     this.#metric = metricOption(rule, fail);
     this.#window = calcWindowOf(rule, fail);
-    this.#max = numberOption(rule, 'max_threshold', fail);
-    this.#min = numberOption(rule, 'min_threshold', fail);
-    if (this.#max === undefined && this.#min === undefined) throw fail('max_threshold: metric_aggregation needs max_threshold or min_threshold (or both)');
+    this.#bounds = boundsOption(rule, { max: 'max_threshold', min: 'min_threshold', type: 'metric_aggregation' }, numberOption, fail);
     this.#minDocCount = minDocCountOption(rule, fail);
     this.#format = formatOption(rule, 'metric_format_string', fail);
   }
@@ -81,12 +78,12 @@ export class MetricAggregationRule implements AggregatingRuleType<MetricAggregat
   describeMatch(match: RuleMatch): string {
     const value = match.body[this.#metric.name];
     const shown = this.#format && typeof value === 'number' ? this.#format(value) : metricIsInteger(this.#metric.type) ? pyStr(value) : pyFloat(value);
-    return `Threshold violation, ${this.#metric.type}:${this.#metric.field} ${shown} (min: ${pyStr(this.#min)} max : ${pyStr(this.#max)})`;
+    return `Threshold violation, ${this.#metric.type}:${this.#metric.field} ${shown} (min: ${pyStr(this.#bounds.min)} max : ${pyStr(this.#bounds.max)})`;
   }
 
   /** ElastAlert2's crossed_thresholds: strictly above max or strictly below min. */
   #crossed(value: number): boolean {
-    return (this.#max !== undefined && value > this.#max) || (this.#min !== undefined && value < this.#min);
+    return outOfBounds(this.#bounds, value);
   }
 
   #match(group: KeyCounts, range: CalcRange, value: number): RuleMatch {

@@ -66,6 +66,29 @@ export function numberOption(rule: RuleDefinition, name: string, fail: Fail): nu
   return value;
 }
 
+/** A pair of exclusive limits, at least one of them set (max_threshold/min_threshold and the like). */
+export interface Bounds {
+  max: number | undefined;
+  min: number | undefined;
+}
+
+/** Reads the two limit options of a rule type; `read` checks each value (a number, a count...). */
+export function boundsOption(
+  rule: RuleDefinition,
+  names: { max: string; min: string; type: string },
+  read: (rule: RuleDefinition, name: string, fail: Fail) => number | undefined,
+  fail: Fail,
+): Bounds {
+  const bounds = { max: read(rule, names.max, fail), min: read(rule, names.min, fail) };
+  if (bounds.max === undefined && bounds.min === undefined) throw fail(`${names.max}: ${names.type} needs ${names.max} or ${names.min} (or both)`);
+  return bounds;
+}
+
+/** Above max or below min; the limits themselves do not match, as in ElastAlert2. */
+export function outOfBounds(bounds: Bounds, value: number): boolean {
+  return (bounds.max !== undefined && value > bounds.max) || (bounds.min !== undefined && value < bounds.min);
+}
+
 /** min_doc_count: ElastAlert2's terms aggregation drops keys with fewer documents in the window; default 1. */
 export function minDocCountOption(rule: RuleDefinition, fail: Fail): number {
   const value = rule.options['min_doc_count'];

@@ -2,7 +2,7 @@ import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
 import { calcMatch, calcRanges, calcWindowOf, pickCalcSegments, resultOf, type CalcRange, type CalcWindow } from './calc-window.ts';
 import { isPlainObject, pyStr } from './fields.ts';
-import { failFor, formatOption, minDocCountOption, numberOption, pyFloat, show } from './metric-options.ts';
+import { boundsOption, failFor, formatOption, minDocCountOption, numberOption, outOfBounds, pyFloat, show, type Bounds } from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'percentage';
@@ -32,8 +32,7 @@ export class PercentageMatchRule implements AggregatingRuleType<PercentageMatchS
   readonly #rule: RuleDefinition;
   readonly #window: CalcWindow;
   readonly #matchFilter: Record<string, unknown>[];
-  readonly #max: number | undefined;
-  readonly #min: number | undefined;
+  readonly #bounds: Bounds;
   readonly #minDenominator: number;
   readonly #minDocCount: number;
   readonly #format: ((value: number) => string) | undefined;
@@ -46,9 +45,7 @@ export class PercentageMatchRule implements AggregatingRuleType<PercentageMatchS
     else if (Array.isArray(filter) && filter.length > 0 && filter.every(isPlainObject)) this.#matchFilter = filter;
     else throw fail(`match_bucket_filter: expected query DSL (a mapping or a list of mappings), got ${show(filter)}`);
     this.#window = calcWindowOf(rule, fail);
-    this.#max = numberOption(rule, 'max_percentage', fail);
-    this.#min = numberOption(rule, 'min_percentage', fail);
-    if (this.#max === undefined && this.#min === undefined) throw fail('max_percentage: percentage_match needs max_percentage or min_percentage (or both)');
+    this.#bounds = boundsOption(rule, { max: 'max_percentage', min: 'min_percentage', type: 'percentage_match' }, numberOption, fail);
     const minDenominator = numberOption(rule, 'min_denominator', fail) ?? 0;
     if (minDenominator < 0) throw fail(`min_denominator: expected a number >= 0, got ${minDenominator}`);
     this.#minDenominator = minDenominator;
@@ -93,11 +90,11 @@ export class PercentageMatchRule implements AggregatingRuleType<PercentageMatchS
   describeMatch(match: RuleMatch): string {
     const value = match.body['percentage'];
     const shown = this.#format && typeof value === 'number' ? this.#format(value) : pyFloat(value);
-    return `Percentage violation, value: ${shown} (min: ${pyStr(this.#min)} max : ${pyStr(this.#max)}) of ${pyStr(match.body['denominator'])} items`;
+    return `Percentage violation, value: ${shown} (min: ${pyStr(this.#bounds.min)} max : ${pyStr(this.#bounds.max)}) of ${pyStr(match.body['denominator'])} items`;
   }
 
   #violated(percentage: number): boolean {
-    return (this.#max !== undefined && percentage > this.#max) || (this.#min !== undefined && percentage < this.#min);
+    return outOfBounds(this.#bounds, percentage);
   }
 
   #match(group: KeyCounts, range: CalcRange, percentage: number, total: number): RuleMatch {
