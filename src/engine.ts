@@ -98,7 +98,7 @@ export class Engine {
   private readonly notifyError: ErrorNotifier | undefined;
   private scheduler: Scheduler | undefined;
   private watcher: FSWatcher | undefined;
-  private reloadTimer: NodeJS.Timeout | undefined;
+  private cancelReload: (() => void) | undefined;
   private cancelDeliveries: (() => void) | undefined;
   private deliveryPass: Promise<unknown> | undefined;
   private reloading: Promise<LoadResult> | undefined;
@@ -365,7 +365,7 @@ export class Engine {
   async stop(): Promise<void> {
     this.stopped = true;
     this.watcher?.close();
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.cancelReload?.();
     const cancel = this.cancelDeliveries;
     this.cancelDeliveries = undefined;
     cancel?.();
@@ -387,8 +387,8 @@ export class Engine {
     try {
       this.watcher = watch(this.opts.config.rulesFolder, { recursive: true }, () => {
         // Editors write a file in several steps; reload once they are done.
-        if (this.reloadTimer) clearTimeout(this.reloadTimer);
-        this.reloadTimer = setTimeout(() => {
+        this.cancelReload?.();
+        this.cancelReload = this.clock.setTimer(() => {
           void this.reloadRules().then(({ loaded, abandoned }) => abandoned || this.opts.log.info(`rules reloaded: ${loaded} enabled`));
         }, 300);
       });
