@@ -1,6 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { createAlerters, type Alerter } from '../alerters/index.ts';
-import { captureAlerters, type CaptureSink } from './run/capture-alerters.ts';
 import { formatProblem } from './config/errors.ts';
 import type { LogWardenConfig } from './config/load-config.ts';
 import type { EsHandle } from './es/client.ts';
@@ -16,6 +15,7 @@ import type { AnyRuleType } from './run/evaluate.ts';
 import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
 import { errorNotifier, type ErrorNotifier } from './run/notify-errors.ts';
 import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
+import { captureAlerters, type CaptureSink } from './run/capture-alerters.ts';
 import { Outbox } from './deliver/outbox.ts';
 import type { DeliveryHooks, SendContext } from './deliver/send.ts';
 import { processDueDeliveries, type WorkerPass } from './deliver/worker.ts';
@@ -61,8 +61,9 @@ export interface EngineOptions {
 /**
  * - live: the service (`run`): now is the clock's, the writeback is checked, errors notified,
  *   disable_rules_on_error applied.
- * - replay: `run --once --start/--end`: as live, but realert, aggregation and the flood guard
- *   take each match's time as "now", so a replayed range suppresses as it would have live.
+ * - replay: `run --once --start/--end`: errors notified and disable_rules_on_error as live, but
+ *   realert, aggregation and the flood guard take each match's time as "now", so a replayed
+ *   range suppresses as it would have live (the writeback is not checked before each run).
  * - capture: what-if runs (backtest, test-rule, `logwarden test`): event time as now, on a
  *   throwaway writeback, alerts handed to the capture (or to the given alerter factory); nothing
  *   is notified, disabled or reported as a missing index: the caller's report says it.
