@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { AlertPayload } from '../../alerters/types.ts';
 import { Engine, type EngineMode } from '../../src/engine.ts';
@@ -18,18 +18,20 @@ const MIN = 60_000;
 const T = Math.floor(Date.now() / MIN) * MIN - 60 * MIN;
 const WINDOW = { startMs: T - MIN, endMs: T + 5 * MIN };
 
-/** Four matches of one user: at T, T+30s, T+2m and T+2m30s. */
-async function logs(): Promise<string> {
-  const index = uniqueName('logs-modes');
+// One index and one writeback for the file (each test's rules have their own names, so their
+// silences and alerts do not meet): index creation is what takes time on a busy cluster.
+const index = uniqueName('logs-modes');
+const writeback = uniqueName('wb-modes');
+beforeAll(async () => {
+  // Four matches of one user: at T, T+30s, T+2m and T+2m30s.
   await indexDocs(es, index, [0, 30_000, 2 * MIN, 2 * MIN + 30_000].map((dt) => ({ '@timestamp': new Date(T + dt).toISOString(), user: 'alice' })));
-  return index;
-}
+  await initWriteback(es, writeback);
+});
 
-/** An Engine over one given rule on a fresh writeback, its clock at the window's end, alerts captured. */
+/** An Engine over one given rule, its clock at the window's end, alerts captured. */
 async function engineFor(mode: EngineMode, yaml: string, extraConfig: Record<string, unknown> = {}): Promise<{ engine: Engine; rule: RuleDefinition; alerts: AlertPayload[] }> {
   const dir = rulesFolder({ 'rule.yaml': yaml });
-  const config = testConfig(dir, uniqueName('wb-modes'), extraConfig);
-  await initWriteback(es, config.writebackIndex);
+  const config = testConfig(dir, writeback, extraConfig);
   const { rule, problems } = loadRuleFile(path.join(dir, 'rule.yaml'), config, {});
   if (!rule) throw new Error(JSON.stringify(problems));
   const alerts: AlertPayload[] = [];
@@ -41,12 +43,11 @@ async function engineFor(mode: EngineMode, yaml: string, extraConfig: Record<str
 
 describe('Engine modes over the same history', () => {
   it('replay and capture take each match\'s time as now for realert; live takes the clock\'s', async () => {
-    const index = await logs();
-    const yaml = `name: Modes\ntype: any\nindex: ${index}\nquery_key: user\nrealert: {minutes: 1}\nalert: [slack]\nslack_webhook_url: http://127.0.0.1:9/unused\n`;
+    const yaml = (mode: EngineMode): string => `name: Modes ${mode}\ntype: any\nindex: ${index}\nquery_key: user\nrealert: {minutes: 1}\nalert: [slack]\nslack_webhook_url: http://127.0.0.1:9/unused\n`;
     const results: Record<EngineMode, unknown> = { live: undefined, replay: undefined, capture: undefined };
     for (const mode of ['live', 'replay', 'capture'] as const) {
-      const { engine, alerts } = await engineFor(mode, yaml);
-      const outcome = await engine.runOne('Modes', WINDOW);
+      const { engine, alerts } = await engineFor(mode, yaml(mode));
+      const outcome = await engine.runOne(`Modes ${mode}`, WINDOW);
       results[mode] = { outcomes: outcome.outcomes, alerts: alerts.map((a) => a.matchTimeMs - T) };
     }
     expect(results).toEqual({
@@ -57,7 +58,6 @@ describe('Engine modes over the same history', () => {
   });
 
   it('drain sends an aggregation when its period has ended, once, and what a range still holds past the horizon', async () => {
-    const index = await logs();
     const { engine, alerts } = await engineFor('capture', `name: Agg\ntype: any\nindex: ${index}\nrealert: {minutes: 0}\naggregation: {hours: 1}\nalert: [stdout]\n`);
     expect((await engine.runOne('Agg', WINDOW)).outcomes).toEqual({ aggregated: 4 });
     await engine.drain(WINDOW.endMs);
@@ -69,11 +69,10 @@ describe('Engine modes over the same history', () => {
   });
 
   it('a failing run is reported by a capture, never disables the rule; replay applies disable_rules_on_error', async () => {
-    const index = await logs();
-    const yaml = `name: Bad query\ntype: any\nindex: ${index}\nfilter:\n  - query_string:\n      query: "user:(("\nalert: [stdout]\n`;
-    for (const [mode, kept] of [['capture', ['Bad query']], ['replay', []]] as const) {
-      const { engine } = await engineFor(mode, yaml, { disable_rules_on_error: true });
-      expect((await engine.runOne('Bad query', WINDOW)).error).toBeDefined();
+    const yaml = (mode: EngineMode): string => `name: Bad query ${mode}\ntype: any\nindex: ${index}\nfilter:\n  - query_string:\n      query: "user:(("\nalert: [stdout]\n`;
+    for (const [mode, kept] of [['capture', ['Bad query capture']], ['replay', []]] as const) {
+      const { engine } = await engineFor(mode, yaml(mode), { disable_rules_on_error: true });
+      expect((await engine.runOne(`Bad query ${mode}`, WINDOW)).error).toBeDefined();
       expect(engine.ruleNames()).toEqual(kept);
     }
   });
