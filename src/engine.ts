@@ -15,10 +15,11 @@ import type { AnyRuleType } from './run/evaluate.ts';
 import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
 import { errorNotifier, type ErrorNotifier } from './run/notify-errors.ts';
 import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
+import { captureAlerters, type CaptureSink } from './run/capture-alerters.ts';
 import { Outbox } from './deliver/outbox.ts';
 import type { DeliveryHooks, SendContext } from './deliver/send.ts';
 import { processDueDeliveries, type WorkerPass } from './deliver/worker.ts';
-import { flushNoiseControls } from './run/noise.ts';
+import { flushNoiseControls } from './suppress/flush.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { WritebackGuard } from './writeback/guard.ts';
@@ -47,11 +48,30 @@ export interface EngineOptions {
   /** How often due deliveries (retries, crash leftovers) are picked up while running. */
   deliveryIntervalMs?: number;
   observer?: EngineObserver;
-  /** Backtest/test-rule: realert and noise controls use each match's time as "now" (see RunContext). */
-  replay?: boolean;
+  /** How runs are carried out (see EngineMode); default live. */
+  mode?: EngineMode;
+  /** Builds a rule's alerters; default the real ones (createAlerters), or in capture mode stand-ins handing alerts to `capture`. */
+  alerters?: AlerterFactory;
+  /** Capture mode: where the stand-in alerters hand each alert. */
+  capture?: CaptureSink;
   /** Time and memory a reload of the rules folder may take (on its worker thread). */
   reloadLimits?: OffThreadLimits;
 }
+
+/**
+ * - live: the service (`run`): now is the clock's, the writeback is checked, errors notified,
+ *   disable_rules_on_error applied.
+ * - replay: `run --once --start/--end`: errors notified and disable_rules_on_error as live, but
+ *   realert, aggregation and the flood guard take each match's time as "now", so a replayed
+ *   range suppresses as it would have live (the writeback is not checked before each run).
+ * - capture: what-if runs (backtest, test-rule, `logwarden test`): event time as now, on a
+ *   throwaway writeback, alerts handed to the capture (or to the given alerter factory); nothing
+ *   is notified, disabled or reported as a missing index: the caller's report says it.
+ */
+export type EngineMode = 'live' | 'replay' | 'capture';
+
+/** A rule's alerters, in the order of its `alert:` list (the outbox addresses them by position). */
+export type AlerterFactory = (rule: RuleDefinition) => Alerter[];
 
 export interface LoadResult {
   loaded: number;
@@ -61,8 +81,10 @@ export interface LoadResult {
 }
 
 /**
- * Wiring of a rule run: rules from the folder, one rule type and alerter set per rule, the
- * writeback store, and the scheduler. Holds no rule progress itself: that is in the store.
+ * The one place a rule run is assembled: rules (from the folder, or given with addRule), one
+ * rule type and alerter set per rule, the writeback store and outbox, the run and send
+ * contexts, the delivery pass, and in live mode the scheduler. Holds no rule progress itself:
+ * that is in the store.
  */
 export class Engine {
   readonly store: WritebackStore;
@@ -70,12 +92,14 @@ export class Engine {
   readonly writeback: WritebackGuard;
   private readonly opts: EngineOptions;
   private readonly clock: Clock;
+  private readonly mode: EngineMode;
+  private readonly alerterFactory: AlerterFactory;
   private rules = new Map<string, LoadedRule>();
   private lastTicks = new Map<string, number>();
   private readonly notifyError: ErrorNotifier | undefined;
   private scheduler: Scheduler | undefined;
   private watcher: FSWatcher | undefined;
-  private reloadTimer: NodeJS.Timeout | undefined;
+  private cancelReload: (() => void) | undefined;
   private cancelDeliveries: (() => void) | undefined;
   private deliveryPass: Promise<unknown> | undefined;
   private reloading: Promise<LoadResult> | undefined;
@@ -88,12 +112,36 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
+    this.mode = opts.mode ?? 'live';
+    this.alerterFactory = opts.alerters ?? this.defaultAlerters();
     const recorded = new RecentIds();
     this.store = new WritebackStore(opts.es, opts.config.writebackIndex, recorded);
     this.outbox = new Outbox(opts.es, opts.config.writebackIndex, recorded);
     this.writeback = new WritebackGuard({ es: opts.es, base: opts.config.writebackIndex, log: opts.log, clock: this.clock, observer: opts.observer });
     this.indexWatch = new IndexWatch(opts.es);
-    this.notifyError = errorNotifier(opts.config, opts.log, opts.env);
+    this.notifyError = this.mode === 'capture' ? undefined : errorNotifier(opts.config, opts.log, opts.env);
+  }
+
+  private defaultAlerters(): AlerterFactory {
+    const { capture, log } = this.opts;
+    if (this.mode === 'capture') {
+      if (!capture) throw new Error('an Engine in capture mode needs `capture` (where alerts go) or an alerter factory');
+      return (rule) => captureAlerters(rule, capture);
+    }
+    return (rule) => createAlerters(rule, { log, out: this.opts.out ?? ((t) => process.stdout.write(`${t}\n`)) });
+  }
+
+  /**
+   * Takes one rule on as given (backtest, test-rule, rule tests), beside or instead of the rules
+   * folder; `type` replaces the rule type built from the rule (a replay taps its matches).
+   * Throws, naming the rule, when its type or alerters cannot be built. The caller checks that
+   * the rule is runnable (runnableProblems) as it sees fit: a capture needs no alerter tokens.
+   */
+  addRule(rule: RuleDefinition, type: AnyRuleType = createRuleType(rule)): void {
+    const old = this.rules.get(rule.name);
+    const alerters = this.alerterFactory(rule);
+    this.rules.set(rule.name, { rule, type, alerters });
+    if (old) for (const alerter of old.alerters) void alerter.close?.()?.catch(() => undefined);
   }
 
   /**
@@ -175,7 +223,7 @@ export class Engine {
         badFiles.add(rule.file);
         continue;
       }
-      next.set(rule.name, { rule, type: createRuleType(rule), alerters: createAlerters(rule, { log: this.opts.log, out: this.opts.out ?? ((t) => process.stdout.write(`${t}\n`)) }) });
+      next.set(rule.name, { rule, type: createRuleType(rule), alerters: this.alerterFactory(rule) });
     }
     for (const [name, old] of this.rules) {
       if (!next.has(name) && badFiles.has(old.rule.file)) {
@@ -217,13 +265,12 @@ export class Engine {
   async runOne(name: string, window?: { startMs: number; endMs: number }, dueMs?: number): Promise<RunOutcome> {
     const loaded = this.rules.get(name);
     if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
-    // Replays (backtests) write to their own throw-away writeback.
-    if (!this.opts.replay) await this.writeback.ensure();
+    // Replays and captures write to their own throw-away writeback.
+    if (this.mode === 'live') await this.writeback.ensure();
     const outcome = await runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
     // ElastAlert2's disable_rules_on_error: a failure that is not a passing cluster problem stops the
     // rule until its file changes (the reload takes it on again); others keep their schedule.
-    const passing = outcome.error instanceof EsError && outcome.error.retryable;
-    const disable = Boolean(outcome.error && !passing && this.opts.config.disableRulesOnError && this.rules.get(name) === loaded);
+    const disable = this.disablesOnError(outcome) && this.rules.get(name) === loaded;
     if (disable) {
       this.rules.delete(name);
       this.scheduler?.remove(name);
@@ -231,6 +278,13 @@ export class Engine {
     }
     if (outcome.error) await this.notifyError?.(loaded.rule, outcome.error, disable);
     return outcome;
+  }
+
+  /** ElastAlert2's disable_rules_on_error, for the service only: a what-if run reports the failure instead. */
+  private disablesOnError(outcome: RunOutcome): boolean {
+    if (this.mode === 'capture' || !outcome.error || !this.opts.config.disableRulesOnError) return false;
+    // A passing cluster problem keeps the rule's schedule.
+    return !(outcome.error instanceof EsError && outcome.error.retryable);
   }
 
   /** `logwarden run --once`: every rule once, concurrently up to max_threads. */
@@ -250,12 +304,20 @@ export class Engine {
     return outcomes;
   }
 
-  /** Sends what is due in the outbox: retries whose backoff passed, deliveries a crash left behind. */
+  /** Sends what is due in the outbox now: retries whose backoff passed, deliveries a crash left behind. */
   async processDeliveries(): Promise<WorkerPass> {
-    if (!this.opts.replay) await this.writeback.ensure();
-    const now = this.clock.now();
-    const digests = await flushNoiseControls(now, this.sendContext());
-    const pass = await processDueDeliveries(this.outbox, now, this.sendContext());
+    if (this.mode === 'live') await this.writeback.ensure();
+    return this.drain(this.clock.now());
+  }
+
+  /**
+   * The delivery pass as of `untilMs`: aggregation groups and flood-guard digests whose time has
+   * come, then deliveries due by then. A replay drains at each window's end, and once at the end
+   * past FLUSH_HORIZON_MS for what a live LogWarden would send after the range.
+   */
+  async drain(untilMs: number): Promise<WorkerPass> {
+    const digests = await flushNoiseControls(untilMs, this.sendContext());
+    const pass = await processDueDeliveries(this.outbox, untilMs, this.sendContext());
     return { ...pass, sent: pass.sent + digests };
   }
 
@@ -304,13 +366,18 @@ export class Engine {
   async stop(): Promise<void> {
     this.stopped = true;
     this.watcher?.close();
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.cancelReload?.();
     const cancel = this.cancelDeliveries;
     this.cancelDeliveries = undefined;
     cancel?.();
     await this.scheduler?.stop();
     await this.deliveryPass;
     for (const { alerters } of this.rules.values()) for (const a of alerters) await a.close?.();
+  }
+
+  /** Releases the alerters of an engine that was never started (a replay): a failing close is not the replay's result. */
+  async close(): Promise<void> {
+    for (const { alerters } of this.rules.values()) for (const a of alerters) await a.close?.()?.catch(() => undefined);
   }
 
   get schedulerStats(): { runs: number; skipped: number } {
@@ -321,8 +388,8 @@ export class Engine {
     try {
       this.watcher = watch(this.opts.config.rulesFolder, { recursive: true }, () => {
         // Editors write a file in several steps; reload once they are done.
-        if (this.reloadTimer) clearTimeout(this.reloadTimer);
-        this.reloadTimer = setTimeout(() => {
+        this.cancelReload?.();
+        this.cancelReload = this.clock.setTimer(() => {
           void this.reloadRules().then(({ loaded, abandoned }) => abandoned || this.opts.log.info(`rules reloaded: ${loaded} enabled`));
         }, 300);
       });
@@ -344,6 +411,13 @@ export class Engine {
   }
 
   private context(): RunContext {
-    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, observer: this.opts.observer, matchTimeAsNow: this.opts.replay ?? false, indexWatch: this.indexWatch };
+    const service = this.mode !== 'capture';
+    return {
+      ...this.sendContext(),
+      oldQueryLimitMs: this.opts.config.oldQueryLimitMs,
+      observer: service ? this.opts.observer : undefined,
+      matchTimeAsNow: this.mode !== 'live',
+      indexWatch: service ? this.indexWatch : undefined,
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { Alerter, AlertPayload } from '../../alerters/types.ts';
-import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
+import type { RuleMatch } from '../rules/types.ts';
 import type { AnyRuleType } from '../run/evaluate.ts';
 import type { CapturedAlert, KeyTally } from './report.ts';
 
@@ -41,19 +41,6 @@ export class AlertCapture {
   of(ruleName: string): readonly CapturedAlert[] {
     return this.byRule.get(ruleName) ?? [];
   }
-}
-
-/**
- * Stand-ins for a rule's alerters: same types in the same order (the outbox addresses an
- * alerter by type and position), accepting every alert and sending nothing anywhere.
- */
-export function capturingAlerters(rule: RuleDefinition, capture: AlertCapture): Alerter[] {
-  return rule.alert.map((ref) => ({
-    type: ref.type,
-    async send(alert: AlertPayload): Promise<void> {
-      capture.record(ref.type, alert);
-    },
-  }));
 }
 
 /** The rule's real alerters (--alert), each recording what it is handed before sending it. */

@@ -1,5 +1,5 @@
 import { eventTimeMs } from '../query/build.ts';
-import type { CountEntry, RuleDefinition, RuleEvent } from '../rules/types.ts';
+import type { RuleDefinition, RuleEvent } from '../rules/types.ts';
 import { queryKeyValue } from '../ruletypes/fields.ts';
 
 /**
@@ -80,18 +80,4 @@ export function dataEvents(rule: RuleDefinition, docs: readonly DataDocument[], 
   }
   // Stable: documents with the same time keep the file's order.
   return events.sort((a, b) => a.timestampMs - b.timestampMs);
-}
-
-/** Events in (startMs, endMs]: start excluded, end included, as every LogWarden window. */
-export function eventsIn(events: readonly RuleEvent[], startMs: number, endMs: number): RuleEvent[] {
-  return events.filter((e) => e.timestampMs > startMs && e.timestampMs <= endMs);
-}
-
-/** What a count query would have returned for these events: one count ('count') or one per query_key value ('terms'). */
-export function countEntries(needs: 'count' | 'terms', events: readonly RuleEvent[], endMs: number): CountEntry[] {
-  if (needs === 'count') return [{ key: undefined, count: events.length, timestampMs: endMs }];
-  const perKey = new Map<string, number>();
-  // A terms aggregation has no bucket for documents without the field.
-  for (const e of events) if (e.key !== undefined) perKey.set(e.key, (perKey.get(e.key) ?? 0) + 1);
-  return [...perKey.entries()].map(([key, count]) => ({ key, count, timestampMs: endMs }));
 }

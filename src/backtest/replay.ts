@@ -1,40 +1,22 @@
 import { pino } from 'pino';
 import { createAlerters } from '../../alerters/index.ts';
-import type { Alerter } from '../../alerters/types.ts';
 import type { LogWardenConfig } from '../config/load-config.ts';
-import { Outbox } from '../deliver/outbox.ts';
-import type { SendContext } from '../deliver/send.ts';
-import { processDueDeliveries } from '../deliver/worker.ts';
+import { Engine } from '../engine.ts';
 import type { EsHandle } from '../es/client.ts';
 import type { Logger } from '../log.ts';
-import type { RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
+import type { RuleDefinition } from '../rules/types.ts';
 import { createRuleType, type RuleTypeSettings } from '../ruletypes/index.ts';
-import { deliverMatch } from '../run/deliver.ts';
-import type { AnyRuleType } from '../run/evaluate.ts';
-import { flushNoiseControls } from '../run/noise.ts';
-import { runRule, type RunContext } from '../run/run-rule.ts';
-import { splitRange } from '../run/window.ts';
-import { WritebackStore } from '../writeback/store.ts';
-import { AlertCapture, capturingAlerters, recordingAlerters, tallyKeys, tapMatches } from './capture.ts';
-import { countEntries, eventsIn } from './data.ts';
+import { ReplayClock } from '../run/replay-clock.ts';
+import { FLUSH_HORIZON_MS } from '../suppress/flush.ts';
+import { AlertCapture, recordingAlerters, tallyKeys, tapMatches } from './capture.ts';
 import type { DayWindow } from './days.ts';
-import type { CapturedAlert, DayRecord, KeyTally, OutcomeCounts, ReportProblem } from './report.ts';
+import type { CapturedAlert, DayRecord, KeyTally, ReportProblem } from './report.ts';
 
 /**
- * Replays rules over history with the engine's own run: runRule (query, rule type, matches,
- * realert/aggregation/flood guard via deliverMatch, state saved in the writeback) over one
- * explicit window per day, in order, with match time as "now" (RunContext.matchTimeAsNow, the
- * Engine's `replay: true`), followed by the delivery pass a live engine runs every few seconds
- * (Engine.processDeliveries: noise-control flush, then due deliveries) at the day's end.
- *
- * Why not `new Engine(...)`: the Engine loads rules only from its rules folder and builds the
- * real alerters itself; a replay needs given files and, by default, alerters that send nothing.
- * This class therefore wires the same parts the Engine does (same store, outbox, RunContext),
- * and should become a thin use of the Engine once it accepts rules and an alerter factory.
+ * Replays rules over history with the Engine in capture mode: one explicit window per day, in
+ * order, the Engine's clock set to the day's end and each match's time as "now" (realert,
+ * aggregation, flood guard), followed by the Engine's delivery pass (drain) at the day's end.
  */
-
-/** Far enough for any aggregation period or schedule (aggregationEnd looks at most ~4 years ahead). */
-const FLUSH_HORIZON_MS = 5 * 366 * 86_400_000;
 
 export interface ReplayOptions {
   es: EsHandle;
@@ -49,15 +31,6 @@ export interface ReplayOptions {
   out: (text: string) => void;
 }
 
-interface ReplayRule {
-  rule: RuleDefinition;
-  type: AnyRuleType;
-  alerters: Alerter[];
-  keys: KeyTally;
-  /** Rule type state of --data replays, which keep it in memory (no query, no state document). */
-  dataState?: unknown;
-}
-
 export interface DayResult {
   record: DayRecord;
   /** Set when the run failed; the record then holds what was counted before the failure. */
@@ -66,15 +39,24 @@ export interface DayResult {
 
 export class Replay {
   readonly capture = new AlertCapture();
-  private readonly opts: ReplayOptions;
-  private readonly store: WritebackStore;
-  private readonly outbox: Outbox;
-  private readonly rules = new Map<string, ReplayRule>();
+  private readonly engine: Engine;
+  private readonly clock = new ReplayClock(0);
+  /** Matches per query_key value, per rule, as the rule type produced them. */
+  private readonly matchKeys = new Map<string, KeyTally>();
 
   constructor(opts: ReplayOptions) {
-    this.opts = opts;
-    this.store = new WritebackStore(opts.es, opts.writebackIndex);
-    this.outbox = new Outbox(opts.es, opts.writebackIndex);
+    const { log, out, env } = opts;
+    this.engine = new Engine({
+      config: { ...opts.config, writebackIndex: opts.writebackIndex },
+      es: opts.es,
+      log,
+      env,
+      out,
+      clock: this.clock,
+      mode: 'capture',
+      capture: (type, alert) => this.capture.record(type, alert),
+      ...(opts.delivery === 'sent' ? { alerters: (rule: RuleDefinition) => recordingAlerters(createAlerters(rule, { log, out, env }), this.capture) } : {}),
+    });
   }
 
   /**
@@ -83,62 +65,30 @@ export class Replay {
    */
   add(rule: RuleDefinition, settings: RuleTypeSettings = {}): void {
     const keys: KeyTally = new Map();
-    const type = tapMatches(createRuleType(rule, settings), (matches) => tallyKeys(keys, matches, []));
-    const alerters = this.opts.delivery === 'sent'
-      ? recordingAlerters(createAlerters(rule, { log: this.opts.log, out: this.opts.out, env: this.opts.env }), this.capture)
-      : capturingAlerters(rule, this.capture);
-    this.rules.set(rule.name, { rule, type, alerters, keys });
-  }
-
-  needs(name: string): AnyRuleType['needs'] {
-    return this.get(name).type.needs;
+    this.engine.addRule(rule, tapMatches(createRuleType(rule, settings), (matches) => tallyKeys(keys, matches, [])));
+    this.matchKeys.set(rule.name, keys);
   }
 
   /** One day of one rule against Elasticsearch. */
   async runDay(name: string, window: DayWindow): Promise<DayResult> {
-    const r = this.get(name);
-    return this.day(r, window, async () => {
-      const outcome = await runRule(r.rule, r.type, window.endMs, this.runContext(), { startMs: window.startMs, endMs: window.endMs });
-      return { hits: outcome.hits, matches: outcome.matches, outcomes: outcome.outcomes, error: outcome.error?.message };
-    });
-  }
-
-  /**
-   * One day of one rule over documents from a file (test-rule --data): the same segments and
-   * rule type calls as a run against Elasticsearch, then the same deliverMatch per match. Only
-   * rules that read documents or plain counts can be fed this way (see dataProblem).
-   */
-  async runDayOnData(name: string, window: DayWindow, events: readonly RuleEvent[]): Promise<DayResult> {
-    const r = this.get(name);
-    const type = r.type;
-    if (type.needs === 'aggregations') throw new Error(`rule "${r.rule.name}": ${dataProblem(r.rule, type.needs)}`);
-    return this.day(r, window, async () => {
-      let state = r.dataState === undefined ? type.initialState() : r.dataState;
-      let hits = 0;
-      const found: RuleMatch[] = [];
-      const segmentMs = type.needs === 'documents' ? r.rule.bufferTimeMs : r.rule.runEveryMs;
-      for (const segment of splitRange(window.startMs, window.endMs, segmentMs)) {
-        const inSegment = eventsIn(events, segment.startMs, segment.endMs);
-        hits += inSegment.length;
-        const step = type.needs === 'documents'
-          ? type.addEvents(state, inSegment, segment.endMs)
-          : type.addCounts(state, countEntries(type.needs, inSegment, segment.endMs), segment.endMs);
-        found.push(...step.matches);
-        state = type.garbageCollect(step.state, segment.endMs);
-      }
-      r.dataState = state;
-      const outcomes: OutcomeCounts = {};
-      const log = this.opts.log.child({ rule: r.rule.name });
+    this.capture.day = window.day;
+    const before = this.capture.of(name).length;
+    const started = performance.now();
+    this.clock.set(window.endMs);
+    const outcome = await this.engine.runOne(name, { startMs: window.startMs, endMs: window.endMs });
+    let error = outcome.error?.message;
+    if (error === undefined) {
       try {
-        for (const match of found) {
-          const result = await deliverMatch(r.rule, type, match, match.timestampMs, this.runContext(), log);
-          outcomes[result] = (outcomes[result] ?? 0) + 1;
-        }
-      } catch (error) {
-        return { hits, matches: found.length, outcomes, error: error instanceof Error ? error.message : String(error) };
+        await this.engine.drain(window.endMs);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
       }
-      return { hits, matches: found.length, outcomes, error: undefined };
-    });
+    }
+    const alerts = this.capture.of(name).length - before;
+    return {
+      record: { window, hits: outcome.hits, run: { matches: outcome.matches, outcomes: outcome.outcomes, alerts }, ms: performance.now() - started },
+      error,
+    };
   }
 
   /**
@@ -147,11 +97,10 @@ export class Replay {
    * Returns how many alerts that gave.
    */
   async finish(name: string, last: DayWindow): Promise<number> {
-    const r = this.get(name);
     this.capture.day = last.day;
-    const before = this.capture.of(r.rule.name).length;
-    await this.deliveryPass(last.endMs + FLUSH_HORIZON_MS);
-    return this.capture.of(r.rule.name).length - before;
+    const before = this.capture.of(name).length;
+    await this.engine.drain(last.endMs + FLUSH_HORIZON_MS);
+    return this.capture.of(name).length - before;
   }
 
   /** Alerts of the rule, in the order they were sent. */
@@ -161,74 +110,16 @@ export class Replay {
 
   /** Matches (from the rule type) and alerts (as captured) per query_key value. */
   keys(name: string): KeyTally {
-    const r = this.get(name);
-    const tally: KeyTally = new Map([...r.keys.entries()].map(([k, v]) => [k, { ...v }]));
+    const matched = this.matchKeys.get(name);
+    if (!matched) throw new Error(`rule "${name}" was not added to the replay`);
+    const tally: KeyTally = new Map([...matched.entries()].map(([k, v]) => [k, { ...v }]));
     tallyKeys(tally, [], this.capture.of(name));
     return tally;
   }
 
   async close(): Promise<void> {
-    for (const r of this.rules.values()) for (const a of r.alerters) await a.close?.().catch(() => undefined);
+    await this.engine.close();
   }
-
-  private async day(
-    r: ReplayRule,
-    window: DayWindow,
-    run: () => Promise<{ hits: number; matches: number; outcomes: OutcomeCounts; error: string | undefined }>,
-  ): Promise<DayResult> {
-    this.capture.day = window.day;
-    const before = this.capture.of(r.rule.name).length;
-    const started = performance.now();
-    const result = await run();
-    let error = result.error;
-    if (error === undefined) {
-      try {
-        await this.deliveryPass(window.endMs);
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
-      }
-    }
-    const alerts = this.capture.of(r.rule.name).length - before;
-    return {
-      record: { window, hits: result.hits, run: { matches: result.matches, outcomes: result.outcomes, alerts }, ms: performance.now() - started },
-      error,
-    };
-  }
-
-  /**
-   * What Engine.processDeliveries does, at a replayed time: aggregations and flood-guard digests
-   * whose time has come, then retries whose backoff passed.
-   */
-  private async deliveryPass(nowMs: number): Promise<void> {
-    await flushNoiseControls(nowMs, this.sendContext());
-    await processDueDeliveries(this.outbox, nowMs, this.sendContext());
-  }
-
-  private get(name: string): ReplayRule {
-    const r = this.rules.get(name);
-    if (!r) throw new Error(`rule "${name}" was not added to the replay`);
-    return r;
-  }
-
-  private sendContext(): SendContext {
-    return {
-      store: this.store,
-      outbox: this.outbox,
-      lookup: (name) => this.rules.get(name),
-      log: this.opts.log,
-      alertTimeLimitMs: this.opts.config.alertTimeLimitMs,
-    };
-  }
-
-  private runContext(): RunContext {
-    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, matchTimeAsNow: true };
-  }
-}
-
-/** Why a rule type cannot be fed from a file, or undefined when it can. */
-export function dataProblem(rule: RuleDefinition, needs: AnyRuleType['needs']): string | undefined {
-  if (needs !== 'aggregations') return undefined;
-  return `type "${rule.type}" counts in Elasticsearch over time ranges, so it cannot be tested with --data; --data feeds documents to "any" and "frequency" rules. Index the documents and test against Elasticsearch (--start/--end) instead.`;
 }
 
 /**
@@ -273,12 +164,12 @@ export async function replayDays(
   replay: Replay,
   name: string,
   days: readonly DayWindow[],
-  opts: { events?: readonly RuleEvent[] | undefined; beforeDay?: (index: number) => void } = {},
+  opts: { beforeDay?: (index: number) => void } = {},
 ): Promise<ReplayedRule> {
   const records: DayRecord[] = [];
   for (const [i, window] of days.entries()) {
     opts.beforeDay?.(i);
-    const result = opts.events ? await replay.runDayOnData(name, window, opts.events) : await replay.runDay(name, window);
+    const result = await replay.runDay(name, window);
     records.push(result.record);
     if (result.error !== undefined) return { records, error: { day: window.day, message: result.error }, heldAtEnd: 0 };
   }

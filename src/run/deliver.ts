@@ -6,19 +6,15 @@ import { attemptDelivery, type SendContext } from '../deliver/send.ts';
 import type { Logger } from '../log.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import { matchFields } from '../ruletypes/rule-type.ts';
-import { isSilenced, nextSilence, realertKey, ruleSilenceKey, silenceKey } from '../suppress/realert.ts';
-import { aggregationOf } from '../suppress/aggregation.ts';
-import { alertDocument, alertId, type AlertRecord, type Silence } from '../writeback/store.ts';
-import { floodCap, holdForAggregation, passFloodGuard } from './noise.ts';
+import { realertKey, silenceKey } from '../suppress/realert.ts';
+import { suppress } from '../suppress/pipeline.ts';
+import { setRealert } from '../suppress/set-realert.ts';
+import type { PendingAlert } from '../suppress/stage.ts';
+import { alertDocument, alertId, type AlertRecord } from '../writeback/store.ts';
 import type { MatchOutcome } from '../observe.ts';
 import type { AnyRuleType } from './evaluate.ts';
 
 export type DeliveryResult = MatchOutcome;
-
-async function setRealert(rule: RuleDefinition, key: string, previous: Silence | undefined, nowMs: number, ctx: SendContext): Promise<void> {
-  const next = nextSilence(previous, rule.realertMs, rule.exponentialRealertMs, nowMs);
-  await ctx.store.setSilence({ key, untilMs: next.untilMs, exponent: next.exponent }, nowMs);
-}
 
 /**
  * Suppression and alerting for one match, in an order that loses nothing across a crash:
@@ -29,20 +25,35 @@ async function setRealert(rule: RuleDefinition, key: string, previous: Silence |
  */
 export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, match: RuleMatch, nowMs: number, ctx: SendContext, log: Logger): Promise<DeliveryResult> {
   const key = silenceKey(realertKey(rule.name, rule.options), match.key);
-  // A whole-rule silence (logwarden silence --rule) and the realert silence of this key.
-  const ruleSilence = await ctx.store.getSilence(ruleSilenceKey(rule.name));
-  const keySilence = await ctx.store.getSilence(key);
-  if (isSilenced(ruleSilence, nowMs)) return 'suppressed_silence';
-  if (isSilenced(keySilence, nowMs)) {
-    log.debug({ key: match.key }, 'match suppressed by realert or silence');
-    // A silence someone set by hand carries a reason; realert's own do not.
-    return keySilence?.reason ? 'suppressed_silence' : 'suppressed_realert';
+  let built: AlertRecord | undefined;
+  const pending: PendingAlert = { rule, key, nowMs, matchTimeMs: match.timestampMs, record: () => (built ??= alertRecord(rule, ruleType, match, nowMs)) };
+  // Silences and realert, aggregation, flood guard (src/suppress): each may hold the match back.
+  const held = await suppress(pending, ctx);
+  if (held !== undefined) {
+    log.debug({ key: match.key, outcome: held }, 'match held back');
+    return held;
   }
+  const record = pending.record();
+  const keySilence = pending.silence;
+  const deliveries = await ctx.outbox.recordAlert(ctx.store.index('alerts'), { id: record.id, ruleName: rule.name, document: alertDocument(record) }, rule.alert.map((a) => a.type), nowMs);
+  if (!deliveries) return 'duplicate';
+  await ctx.hooks?.afterAlertRecorded?.();
+  if (rule.realertMs > 0) await setRealert(rule, key, keySilence, nowMs, ctx);
+  let allSent = deliveries.length > 0;
+  for (const delivery of deliveries) {
+    if ((await attemptDelivery(delivery, nowMs, ctx)) !== 'sent') allSent = false;
+  }
+  if (deliveries.length === 0) await ctx.store.markAlert(record.id, true, undefined, nowMs);
+  return allSent || deliveries.length === 0 ? 'sent' : 'failed';
+}
+
+/** The alert record of a match: fields, text and subject as the alerters will get them. */
+function alertRecord(rule: RuleDefinition, ruleType: AnyRuleType, match: RuleMatch, nowMs: number): AlertRecord {
   const fields = alertFields(rule, matchFields(match));
   const matchString = prettyTimes(rule, ruleType.describeMatch(match));
   const text = buildAlertText(rule, fields, matchString);
   const kibana = kibanaDiscoverUrl(rule, fields, match.timestampMs);
-  const record: AlertRecord = {
+  return {
     id: alertId(rule.name, match.key, match.timestampMs, typeof match.body._id === 'string' ? match.body._id : undefined),
     ruleName: rule.name,
     queryKey: match.key,
@@ -57,25 +68,4 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
     alertTimeMs: nowMs,
     alertSent: false,
   };
-  const aggregation = aggregationOf(rule);
-  if (aggregation) {
-    if (rule.realertMs > 0) await setRealert(rule, key, keySilence, nowMs, ctx);
-    return holdForAggregation(rule, aggregation, record, rule.options.aggregate_by_match_time === true ? match.timestampMs : nowMs, ctx);
-  }
-  const cap = floodCap(rule);
-  if (cap !== undefined && !(await passFloodGuard(rule, cap, nowMs, ctx))) {
-    // Recorded, never sent: the hour's digest accounts for it.
-    const created = await ctx.store.recordAlert({ ...record, alertException: `held back by the flood guard (max_alerts_per_hour: ${cap})` });
-    return created ? 'suppressed_flood' : 'duplicate';
-  }
-  const deliveries = await ctx.outbox.recordAlert(ctx.store.index('alerts'), { id: record.id, ruleName: rule.name, document: alertDocument(record) }, rule.alert.map((a) => a.type), nowMs);
-  if (!deliveries) return 'duplicate';
-  await ctx.hooks?.afterAlertRecorded?.();
-  if (rule.realertMs > 0) await setRealert(rule, key, keySilence, nowMs, ctx);
-  let allSent = deliveries.length > 0;
-  for (const delivery of deliveries) {
-    if ((await attemptDelivery(delivery, nowMs, ctx)) !== 'sent') allSent = false;
-  }
-  if (deliveries.length === 0) await ctx.store.markAlert(record.id, true, undefined, nowMs);
-  return allSent || deliveries.length === 0 ? 'sent' : 'failed';
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { EsError } from '../es/errors.ts';
-import type { Logger } from '../log.ts';
 import { durationMs } from '../rules/checks.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import type { SendContext } from '../deliver/send.ts';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testCommand, type TestOptions } from '../../src/cli/commands/test.ts';
 import type { TestReport } from '../../src/fixtures/types.ts';
+import { ManualClock } from '../../src/schedule/clock.ts';
 import { captureIO, REPO_ROOT, tempFolder } from '../unit/rules/helpers.ts';
 import { testEs } from '../support/es.ts';
 
@@ -90,8 +91,8 @@ describe('logwarden test', () => {
 
   it('relative timestamps: the same fixtures a minute later give the same result', async () => {
     const t = Date.UTC(2026, 5, 1, 12, 0, 0);
-    const first = await run({ paths: ['test/fixtures/rule-tests/good/brute.test.yaml'], json: true, now: () => t });
-    const later = await run({ paths: ['test/fixtures/rule-tests/good/brute.test.yaml'], json: true, now: () => t + 60_000 });
+    const first = await run({ paths: ['test/fixtures/rule-tests/good/brute.test.yaml'], json: true, clock: new ManualClock(t) });
+    const later = await run({ paths: ['test/fixtures/rule-tests/good/brute.test.yaml'], json: true, clock: new ManualClock(t + 60_000) });
     const a = JSON.parse(first.stdout.join('\n')) as TestReport;
     const b = JSON.parse(later.stdout.join('\n')) as TestReport;
     const outcome = (r: TestReport): unknown =>

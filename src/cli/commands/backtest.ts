@@ -15,6 +15,7 @@ import { openReplayWriteback } from '../../backtest/writeback.ts';
 import { baselineMs, checkBaseline, replaySettings, shortBaselineNote, type BaselineInfo } from '../../backtest/baseline.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { indexWarning } from '../../query/index-check.ts';
+import { systemClock } from '../../schedule/clock.ts';
 import type { CliIO } from '../io.ts';
 import { clientFor, disposeOrWarn, type ReplayDeps } from './test-rule.ts';
 
@@ -55,7 +56,7 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
   let range: { startMs: number; endMs: number };
   let requestedBaselineMs: number | undefined;
   try {
-    range = resolveRange(opts, (deps.now ?? Date.now)(), DEFAULT_BACKTEST_DAYS, true);
+    range = resolveRange(opts, (deps.clock ?? systemClock).now(), DEFAULT_BACKTEST_DAYS, true);
     if (opts.baseline !== undefined) {
       const ms = parseDuration(opts.baseline);
       if (typeof ms !== 'number') throw new UsageError(`--baseline: ${ms.error}`);

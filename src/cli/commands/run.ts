@@ -61,7 +61,7 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   const window = onceWindow(opts, Date.now());
   // With --json, stdout holds the JSON only; the stdout alerter prints on stderr instead.
   const out = opts.json ? io.err : io.out;
-  const engine = new Engine({ config, es, log, env: io.env, out, onlyRule: opts.rule, observer: metrics ?? ledger, replay: once && window !== undefined });
+  const engine = new Engine({ config, es, log, env: io.env, out, onlyRule: opts.rule, observer: metrics ?? ledger, mode: once && window !== undefined ? 'replay' : 'live' });
   const { loaded, problems } = engine.loadRules();
   if (loaded === 0 && opts.rule !== undefined && engine.otherRuleNames().length > 0) {
     const guess = suggest(opts.rule, engine.otherRuleNames());

@@ -18,6 +18,7 @@ import { formatTestRule } from '../../backtest/text.ts';
 import { openReplayWriteback, type ReplayWriteback } from '../../backtest/writeback.ts';
 import { indexWarning } from '../../query/index-check.ts';
 import { baselineMs, checkBaseline, shortBaselineNote } from '../../backtest/baseline.ts';
+import { systemClock, type Clock } from '../../schedule/clock.ts';
 import type { CliIO } from '../io.ts';
 import { indexDataFile, saveDocuments, type DataIndex } from './test-rule-data.ts';
 import { lint, summary } from './lint.ts';
@@ -67,7 +68,8 @@ export interface TestRuleOptions {
 export interface ReplayDeps {
   /** Progress line while it runs (only given when stderr is a terminal). */
   progress?: ((text: string) => void) | undefined;
-  now?: () => number;
+  /** Where "now" comes from (the range's default end); default the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -132,7 +134,7 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
   try {
     range = events && opts.days === undefined && opts.start === undefined && opts.end === undefined
       ? dataSpan(events)
-      : resolveRange(opts, (deps.now ?? Date.now)(), 1);
+      : resolveRange(opts, (deps.clock ?? systemClock).now(), 1);
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
     throw error;

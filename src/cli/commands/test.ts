@@ -11,6 +11,7 @@ import { loadTestFile } from '../../fixtures/parse.ts';
 import { renderFile, summaryLine } from '../../fixtures/report.ts';
 import { runTestFile } from '../../fixtures/runner.ts';
 import type { FileResult, InvalidTestFile, RuleTestFile, TestReport } from '../../fixtures/types.ts';
+import type { Clock } from '../../schedule/clock.ts';
 import type { CliIO } from '../io.ts';
 
 export interface TestOptions {
@@ -24,7 +25,7 @@ export interface TestOptions {
   /** Folder that paths are resolved against and shown relative to; default the process's. */
   cwd?: string;
   /** The wall clock; injected by tests. */
-  now?: () => number;
+  clock?: Clock;
   /** How to get an Elasticsearch; default provisionElasticsearch (ES_URL, Docker, local distribution). */
   provision?: (env: NodeJS.ProcessEnv) => Promise<ProvisionedCluster>;
 }
@@ -96,7 +97,7 @@ async function runAll(tests: readonly RuleTestFile[], report: TestReport, opts: 
       es,
       config,
       prefix: `logwarden-fixture-${randomBytes(4).toString('hex')}`,
-      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
       track: { created: (i: string) => leftover.add(i), deleted: (i: string) => leftover.delete(i) },
     };
     const results: (FileResult | undefined)[] = tests.map(() => undefined);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AlertPayload } from '../../../alerters/types.ts';
-import { AlertCapture, capturingAlerters, recordingAlerters, tallyKeys, tapMatches } from '../../../src/backtest/capture.ts';
+import { AlertCapture, recordingAlerters, tallyKeys, tapMatches } from '../../../src/backtest/capture.ts';
 import type { KeyTally } from '../../../src/backtest/report.ts';
 import type { RuleMatch } from '../../../src/rules/types.ts';
 import { createRuleType } from '../../../src/ruletypes/index.ts';
+import { captureAlerters } from '../../../src/run/capture-alerters.ts';
 import { fakeRule } from './fixtures.ts';
 
 const payload = (id: string, key?: string): AlertPayload => ({
@@ -15,7 +16,7 @@ describe('capturing alerters', () => {
   it('stand in for each of the rule\'s alerters by type and record each alert once, with every alerter it went to', async () => {
     const capture = new AlertCapture();
     capture.day = '2026-01-02';
-    const alerters = capturingAlerters(fakeRule('r', { alert: [{ type: 'slack', options: {} }, { type: 'email', options: {} }] }), capture);
+    const alerters = captureAlerters(fakeRule('r', { alert: [{ type: 'slack', options: {} }, { type: 'email', options: {} }] }), (type, alert) => capture.record(type, alert));
     expect(alerters.map((a) => a.type)).toEqual(['slack', 'email']);
     for (const a of alerters) await a.send(payload('x', 'root'));
     await alerters[0]?.send(payload('x', 'root'));

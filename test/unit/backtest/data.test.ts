@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { countEntries, dataEvents, DataFileError, eventsIn, parseDataFile } from '../../../src/backtest/data.ts';
+import { dataEvents, DataFileError, parseDataFile } from '../../../src/backtest/data.ts';
 import type { RuleDefinition } from '../../../src/rules/types.ts';
 
 const rule = { name: 'r', file: 'r.yaml', timestampField: '@timestamp', timestampType: 'iso', queryKey: ['user.name'] } as unknown as RuleDefinition;
@@ -37,13 +37,5 @@ describe('dataEvents', () => {
     expect(events[0]?.index).toBe('d');
     const bad = parseDataFile('{"@timestamp":"2026-01-02T00:00:00Z"}\n{"nope":1}\n{"@timestamp":"not a time"}', 'd');
     expect(() => dataEvents(rule, bad, 'd', 'd')).toThrow(/2 documents have no readable @timestamp .*line 2, line 3/);
-  });
-
-  it('selects windows with the start excluded and the end included, and counts like a count or terms query', () => {
-    const events = dataEvents(rule, parseDataFile('[{"@timestamp":"2026-01-01T00:00:00Z","user":{"name":"a"}},{"@timestamp":"2026-01-01T00:00:05Z","user":{"name":"a"}},{"@timestamp":"2026-01-01T00:00:06Z"}]', 'd'), 'd', 'd');
-    const start = Date.parse('2026-01-01T00:00:00Z');
-    expect(eventsIn(events, start, start + 5000)).toHaveLength(1);
-    expect(countEntries('count', events, 9)).toEqual([{ key: undefined, count: 3, timestampMs: 9 }]);
-    expect(countEntries('terms', events, 9)).toEqual([{ key: 'a', count: 2, timestampMs: 9 }]);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { collectingLogger, dataProblem, heldAtEndNote } from '../../../src/backtest/replay.ts';
-import { fakeRule } from './fixtures.ts';
+import { collectingLogger, heldAtEndNote } from '../../../src/backtest/replay.ts';
 
 describe('collectingLogger', () => {
   it('keeps warnings and errors once each with a count, drops lower levels and failed-run lines (the report has those)', () => {
@@ -14,14 +13,6 @@ describe('collectingLogger', () => {
       { message: 'more documents than max_query_size', count: 2 },
       { message: 'delivery through slack failed for good', count: 1 },
     ]);
-  });
-});
-
-describe('dataProblem', () => {
-  it('accepts rule types that read documents or plain counts, and explains the others', () => {
-    expect(dataProblem(fakeRule('f'), 'documents')).toBeUndefined();
-    expect(dataProblem(fakeRule('f'), 'terms')).toBeUndefined();
-    expect(dataProblem(fakeRule('s', { type: 'spike' }), 'aggregations')).toMatch(/type "spike" counts in Elasticsearch .* cannot be tested with --data/);
   });
 });
 
