@@ -25,6 +25,7 @@ import type { RuleDefinition } from '../src/rules/types.ts';
 import { lookupField, pyTruthy } from '../src/ruletypes/fields.ts';
 import { VERSION } from '../src/version.ts';
 import { AlerterError, optionError } from './types.ts';
+import { systemClock, type Clock } from '../src/schedule/clock.ts';
 
 /** ElastAlert2's default for every `*_timeout`: 10 seconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -84,7 +85,8 @@ export interface HttpClientOptions {
    * `proxies={'https': proxy}` does.
    */
   proxy?: URL | undefined;
-  now?: () => number;
+  /** Where Retry-After dates are measured from; the system clock unless injected. */
+  clock?: Clock | undefined;
 }
 
 /** Scheme and host (with port) of a URL: the only part of it that messages show. */
@@ -167,7 +169,7 @@ export class HttpClient {
   readonly alerter: string;
   readonly timeoutMs: number;
   private readonly tlsHint: string | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: http.Agent;
   private readonly proxySecrets: readonly string[];
@@ -177,7 +179,7 @@ export class HttpClient {
     this.alerter = options.alerter;
     this.timeoutMs = options.timeoutMs;
     this.tlsHint = options.tlsHint;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.httpAgent = new http.Agent({ keepAlive: true });
     const tls = { rejectUnauthorized: options.tls.rejectUnauthorized, ...(options.tls.ca ? { ca: options.tls.ca } : {}) };
     // The agent's options reach the TLS handshake with the peer inside the tunnel.
@@ -208,13 +210,13 @@ export class HttpClient {
     }
     const { status } = answer;
     if ((status >= 200 && status < 300) || options.accept?.(status, answer.body)) {
-      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.now()) };
+      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.clock.now()) };
     }
 
     const quoted = quoteBody(answer.body, secrets);
     const detail = `${method} to ${where} failed: HTTP ${status}${http.STATUS_CODES[status] ? ` ${http.STATUS_CODES[status]}` : ''}${quoted ? `: ${quoted}` : ''}`;
     if (status === 429 || status === 408 || status >= 500) {
-      const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], this.now());
+      const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], this.clock.now());
       throw new HttpFailure(this.alerter, detail, true, retryAfterMs, status);
     }
     if (status === 407) {
