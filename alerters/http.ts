@@ -20,7 +20,7 @@ import path from 'node:path';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { redact } from '../src/es/errors.ts';
 import { formatPython } from '../src/alert/format.ts';
-import { ruleProperties } from '../src/rules/schema.ts';
+import { ALERTER_SCHEMAS } from './schemas.ts';
 import type { RuleDefinition } from '../src/rules/types.ts';
 import { lookupField, pyTruthy } from '../src/ruletypes/fields.ts';
 import { VERSION } from '../src/version.ts';
@@ -443,11 +443,21 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 // ---------------------------------------------------------------------------------------------
 // ElastAlert2's "<option>_args" formatting (pagerduty_*_args, TheHive title_args, ...).
 
+/**
+ * Secret options of a rule that are not in an alerter's schema: ServiceNow's unprefixed
+ * `password` (src/rules/alerter-options.ts). The rule's own connection secrets (es_password, ...)
+ * are refused, so a rule that sets them never reaches an alerter. Listed here so that alerters do
+ * not depend on src/rules, which joins the alerters' schemas; test/unit/alerters/http.test.ts
+ * checks that every secret option a running rule can have is withheld.
+ */
+const RULE_SECRET_OPTIONS = ['password'];
+
 let secretOptions: ReadonlySet<string> | undefined;
-/** Built on first use: the rule schema imports the alerters' option schemas, which may import this file. */
+/** Built on first use: the alerters' schemas are complete only once every module is loaded. */
 function isSecretOption(name: string): boolean {
   secretOptions ??= new Set([
-    ...Object.entries(ruleProperties).filter(([, schema]) => schema['x-secret']).map(([option]) => option),
+    ...RULE_SECRET_OPTIONS,
+    ...ALERTER_SCHEMAS.flatMap((s) => Object.entries(s.options).filter(([, schema]) => schema['x-secret']).map(([option]) => option)),
     'hive_connection', 'pagerduty_service_key_file', 'pagerduty_service_key_env',
   ]);
   return secretOptions.has(name) || /_(password|pass|token|secret)$/.test(name);

@@ -21,7 +21,7 @@
 import { capBytes, displayText } from '../../src/alert/display.ts';
 import { pyJsonDumps } from '../../src/alert/format.ts';
 import { compileJinja, jinjaContext, type JinjaTemplate } from '../../src/alert/jinja.ts';
-import { durationMs } from '../../src/rules/checks.ts';
+import { durationMs } from '../../src/config/duration.ts';
 import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
 import { httpUrl, setOwn } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
