@@ -210,9 +210,12 @@ describe('provisionElasticsearch chooses a way without starting anything', () =>
   it('with Docker answering but testcontainers not installed, names the optional package and starts nothing', async () => {
     const env = bare({ LOGWARDEN_ES_PROVIDER: 'docker' });
     let loads = 0;
-    const error = (await provisionElasticsearch({ ...options(env, probe()), probeDocker: async () => true, loadDocker: async () => (loads++, undefined) }).catch(
-      (e: unknown) => e,
-    )) as Error;
+    const notInstalled = async (): Promise<undefined> => {
+      loads++;
+      return undefined;
+    };
+    const docker = { ...options(env, probe()), probeDocker: async () => true, loadDocker: notInstalled };
+    const error = (await provisionElasticsearch(docker).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(NoElasticsearchError);
     expect(error.message).toContain(
       '  2. a running Docker engine, used through testcontainers: Docker answers, but the optional package @testcontainers/elasticsearch is not installed (install without --omit=optional);',
