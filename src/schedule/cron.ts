@@ -17,7 +17,10 @@ export interface CronSchedule {
   nextAfter(afterMs: number): number | undefined;
 }
 
-/** Parses the expression; throws with croner's reason when it is not cron. */
+/** Any schedule that fires at all fires within a few years of this (29 February is the rarest day). */
+const NEVER_FIRES_PROBE_MS = Date.UTC(2000, 0, 1);
+
+/** Parses the expression; throws with croner's reason when it is not cron or never fires. */
 export function cronSchedule(expression: string): CronSchedule {
   const fields = expression.trim().split(/\s+/);
   // A sixth, leading field is seconds (as node-cron read it); firings are to the minute, so it
@@ -25,6 +28,8 @@ export function cronSchedule(expression: string): CronSchedule {
   if (fields.length === 6) new Cron(fields.join(' '), { timezone: 'UTC', mode: '6-part' });
   const minutes = fields.length === 6 ? fields.slice(1) : fields;
   const cron = new Cron(minutes.join(' '), { timezone: 'UTC', mode: '5-part', domAndDow: false });
+  // "0 0 31 2 *" parses but never comes: refused here, at load, rather than when an alert waits on it.
+  if (cron.nextRun(new Date(NEVER_FIRES_PROBE_MS)) === null) throw new Error('it never fires');
   return {
     expression,
     nextAfter(afterMs) {

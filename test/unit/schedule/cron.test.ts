@@ -33,8 +33,17 @@ describe('cronSchedule', () => {
     expect(iso(schedule.nextAfter(clock.now()))).toBe('2036-02-29T00:00:00.000Z');
   });
 
-  it('finds nothing for a date that never comes', () => {
-    expect(cronSchedule('0 0 31 2 *').nextAfter(at('2026-01-01T00:00:00Z'))).toBeUndefined();
+  it('refuses a date that never comes when it is read, not when an alert waits on it', () => {
+    expect(() => cronSchedule('0 0 31 2 *')).toThrow('it never fires');
+    expect(() => cronSchedule('0 0 30 2 *')).toThrow('it never fires');
+  });
+
+  // node-cron parsed these but the old stepping never matched them (the alert waited for ever).
+  it.each([
+    { cron: '0 0 L * *', after: '2028-02-28T23:59:00Z', next: '2028-02-29T00:00:00.000Z' },
+    { cron: '0 0 * * 1#2', after: '2026-03-06T18:00:00Z', next: '2026-03-09T00:00:00.000Z' },
+  ])('reads $cron (last day, nth weekday) as croniter does', ({ cron, after, next }) => {
+    expect(iso(cronSchedule(cron).nextAfter(at(after)))).toBe(next);
   });
 
   it('refuses what is not cron, with a reason', () => {
