@@ -19,7 +19,9 @@ ENV NODE_ENV=production LOGWARDEN_OPS_BIND=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies have no install scripts; refusing them all is cheaper than auditing.
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+# The optional ones (testcontainers, to start Elasticsearch in Docker for the demo and `logwarden
+# test`) are left out: the image connects to a configured cluster and never provisions one.
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY rules ./rules

@@ -20,11 +20,12 @@ import path from 'node:path';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { redact } from '../src/es/errors.ts';
 import { formatPython } from '../src/alert/format.ts';
-import { ruleProperties } from '../src/rules/schema.ts';
+import { ALERTER_SCHEMAS } from './schemas.ts';
 import type { RuleDefinition } from '../src/rules/types.ts';
 import { lookupField, pyTruthy } from '../src/ruletypes/fields.ts';
 import { VERSION } from '../src/version.ts';
 import { AlerterError, optionError } from './types.ts';
+import { systemClock, type Clock } from '../src/schedule/clock.ts';
 
 /** ElastAlert2's default for every `*_timeout`: 10 seconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -84,7 +85,8 @@ export interface HttpClientOptions {
    * `proxies={'https': proxy}` does.
    */
   proxy?: URL | undefined;
-  now?: () => number;
+  /** Where Retry-After dates are measured from; the system clock unless injected. */
+  clock?: Clock | undefined;
 }
 
 /** Scheme and host (with port) of a URL: the only part of it that messages show. */
@@ -167,7 +169,7 @@ export class HttpClient {
   readonly alerter: string;
   readonly timeoutMs: number;
   private readonly tlsHint: string | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: http.Agent;
   private readonly proxySecrets: readonly string[];
@@ -177,7 +179,7 @@ export class HttpClient {
     this.alerter = options.alerter;
     this.timeoutMs = options.timeoutMs;
     this.tlsHint = options.tlsHint;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.httpAgent = new http.Agent({ keepAlive: true });
     const tls = { rejectUnauthorized: options.tls.rejectUnauthorized, ...(options.tls.ca ? { ca: options.tls.ca } : {}) };
     // The agent's options reach the TLS handshake with the peer inside the tunnel.
@@ -208,13 +210,13 @@ export class HttpClient {
     }
     const { status } = answer;
     if ((status >= 200 && status < 300) || options.accept?.(status, answer.body)) {
-      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.now()) };
+      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.clock.now()) };
     }
 
     const quoted = quoteBody(answer.body, secrets);
     const detail = `${method} to ${where} failed: HTTP ${status}${http.STATUS_CODES[status] ? ` ${http.STATUS_CODES[status]}` : ''}${quoted ? `: ${quoted}` : ''}`;
     if (status === 429 || status === 408 || status >= 500) {
-      const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], this.now());
+      const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], this.clock.now());
       throw new HttpFailure(this.alerter, detail, true, retryAfterMs, status);
     }
     if (status === 407) {
@@ -441,11 +443,21 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 // ---------------------------------------------------------------------------------------------
 // ElastAlert2's "<option>_args" formatting (pagerduty_*_args, TheHive title_args, ...).
 
+/**
+ * Secret options of a rule that are not in an alerter's schema: ServiceNow's unprefixed
+ * `password` (src/rules/alerter-options.ts). The rule's own connection secrets (es_password, ...)
+ * are refused, so a rule that sets them never reaches an alerter. Listed here so that alerters do
+ * not depend on src/rules, which joins the alerters' schemas; test/unit/alerters/http.test.ts
+ * checks that every secret option a running rule can have is withheld.
+ */
+const RULE_SECRET_OPTIONS = ['password'];
+
 let secretOptions: ReadonlySet<string> | undefined;
-/** Built on first use: the rule schema imports the alerters' option schemas, which may import this file. */
+/** Built on first use: the alerters' schemas are complete only once every module is loaded. */
 function isSecretOption(name: string): boolean {
   secretOptions ??= new Set([
-    ...Object.entries(ruleProperties).filter(([, schema]) => schema['x-secret']).map(([option]) => option),
+    ...RULE_SECRET_OPTIONS,
+    ...ALERTER_SCHEMAS.flatMap((s) => Object.entries(s.options).filter(([, schema]) => schema['x-secret']).map(([option]) => option)),
     'hive_connection', 'pagerduty_service_key_file', 'pagerduty_service_key_env',
   ]);
   return secretOptions.has(name) || /_(password|pass|token|secret)$/.test(name);

@@ -1,5 +1,6 @@
 import type { Logger } from '../src/log.ts';
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
+import type { Clock } from '../src/schedule/clock.ts';
 
 /**
  * What every alerter receives. Values from log documents are attacker-controlled: an alerter
@@ -55,9 +56,8 @@ export interface AlerterDeps {
   log: Logger;
   /** Where the stdout alerter writes; injected so tests and the demo can capture it. */
   out: (text: string) => void;
-  /** The engine's clock and a way to wait on it (rate limits); injected so tests control time. */
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** The engine's clock (time, and waits for rate limits); the system clock unless injected, as tests do. */
+  clock?: Clock;
   /** Environment for secrets given as variables (slack token etc.). */
   env?: NodeJS.ProcessEnv;
 }

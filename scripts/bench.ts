@@ -2,6 +2,9 @@
 // tests: ES_URL, Docker, or the local distribution) and prints what they cost.
 //   node scripts/bench.ts frequency [--events 1000000] [--rules 200]
 //   node scripts/bench.ts keys [--keys 10000] [--types spike,flatline,new_term]
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/config/load-config.ts';
 import { createEsClient, settingsFromConnection, type EsHandle } from '../src/es/client.ts';
@@ -10,7 +13,6 @@ import { Engine } from '../src/engine.ts';
 import { silentLogger } from '../src/log.ts';
 import { ManualClock } from '../src/schedule/clock.ts';
 import { initWriteback } from '../src/writeback/init.ts';
-import { rulesFolder } from '../test/support/engine.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -18,6 +20,13 @@ const { positionals, values } = parseArgs({
 });
 const mode = positionals[0] ?? 'frequency';
 const HOUR = 3_600_000;
+
+/** The benchmark's rule files (one level, no folders) in a temp folder; scripts do not import test helpers. */
+function rulesFolder(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lw-bench-rules-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
 
 /** Counts requests and response bytes seen by the client. */
 function meter(es: EsHandle): { requests: number; bytes: number; reset(): void } {

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { clusterVersion, createEsClient, settingsFromConnection, type EsHandle } from '../src/es/client.ts';
 import { provisionElasticsearch } from '../src/es/provision/index.ts';
 import type { EsConnection, ProvisionedCluster } from '../src/es/provision/types.ts';
-import { findCases, generateEvents, loadCase, type AlertKey, type ConformanceCase } from '../test/conformance/lib/case.ts';
-import { AlertCollector } from '../test/conformance/lib/collector.ts';
-import { formatResults, judgeCase, type CaseResult } from '../test/conformance/lib/compare.ts';
-import { ELASTALERT2_VERSION, ensureElastalert2, findPython, venvDir } from '../test/conformance/lib/elastalert2.ts';
+import { findCases, generateEvents, loadCase, type AlertKey, type ConformanceCase } from './conformance/case.ts';
+import { AlertCollector } from './conformance/collector.ts';
+import { formatResults, judgeCase, type CaseResult } from './conformance/compare.ts';
+import { ELASTALERT2_VERSION, ensureElastalert2, findPython, venvDir } from './conformance/elastalert2.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const casesRoot = path.join(root, 'test', 'conformance', 'cases');

@@ -9,7 +9,7 @@
 // else one is started as the tests do (Docker, or the local distribution) and kept running until
 // Ctrl-C so the data can be used (--exit stops it once loaded).
 import { parseArgs } from 'node:util';
-import { parseTime } from '../src/cli/connect.ts';
+import { parseTime } from '../src/config/time.ts';
 import { createEsClient, settingsFromConnection } from '../src/es/client.ts';
 import { provisionElasticsearch, type ProvisionedCluster } from '../src/es/provision/index.ts';
 import { countEvents, generate, type Generation, type Manifest, type ScenarioRequest } from '../src/generator/generate.ts';

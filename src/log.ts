@@ -1,7 +1,7 @@
 import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { formatDuration } from './config/duration.ts';
-import { systemClock, type Clock } from './schedule/clock.ts';
+import { backgroundClock, type Clock } from './schedule/clock.ts';
 
 export type { Logger } from 'pino';
 
@@ -39,7 +39,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = process.env.LOGWARDEN_LOG_LEVEL || options.level || 'info';
   const fd = options.stdout ? 1 : 2;
   const usePretty = options.pretty ?? Boolean((options.stdout ? process.stdout : process.stderr).isTTY);
-  const repeats = new RepeatLimiter(options.clock ?? unrefClock, options.repeatWindowMs ?? REPEAT_WINDOW_MS);
+  const repeats = new RepeatLimiter(options.clock ?? backgroundClock, options.repeatWindowMs ?? REPEAT_WINDOW_MS);
   const hooks = { logMethod: repeats.hook() };
   if (options.destination) return pino({ level, base: undefined, hooks }, options.destination);
   const console = usePretty
@@ -54,15 +54,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return usePretty ? pino({ level, hooks }, console) : pino({ level, base: undefined, hooks }, console);
 }
 
-/** The system clock, except that a pending repeat summary never keeps a finished command running. */
-const unrefClock: Clock = {
-  now: () => systemClock.now(),
-  setTimer(fn, delayMs) {
-    const handle = setTimeout(fn, Math.max(0, delayMs));
-    handle.unref();
-    return () => clearTimeout(handle);
-  },
-};
 
 interface Window {
   suppressed: number;

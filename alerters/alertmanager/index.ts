@@ -21,13 +21,14 @@
 import { capBytes, displayText } from '../../src/alert/display.ts';
 import { pyJsonDumps } from '../../src/alert/format.ts';
 import { compileJinja, jinjaContext, type JinjaTemplate } from '../../src/alert/jinja.ts';
-import { durationMs } from '../../src/rules/checks.ts';
+import { durationMs } from '../../src/config/duration.ts';
 import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
 import { httpUrl, setOwn } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf, webhookAlerter } from '../kit/webhook.ts';
 import { optionError, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { alertmanagerSchema } from './schema.ts';
+import { systemClock } from '../../src/schedule/clock.ts';
 
 interface AlertmanagerOptions {
   alertmanager_hosts: string[];
@@ -72,7 +73,7 @@ export const createAlertmanagerAlerter: AlerterFactory = (ref, rule, deps) => {
   const login = o.alertmanager_basic_auth_login;
   const password = o.alertmanager_basic_auth_password ?? '';
   const auth = login ? `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` : undefined;
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
 
   const render = (alert: AlertPayload): unknown[] => {
     const labels: Record<string, string> = {};
@@ -89,7 +90,7 @@ export const createAlertmanagerAlerter: AlerterFactory = (ref, rule, deps) => {
     setOwn(annotations, titleName, displayText(alert.subject));
     setOwn(annotations, bodyName, capBytes(displayText(alert.text), MAX_DESCRIPTION_BYTES));
     const postable: Record<string, unknown> = { labels, annotations, startsAt: new Date(alert.matchTimeMs).toISOString() };
-    if (resolveMs !== undefined) postable['endsAt'] = new Date(now() + resolveMs).toISOString();
+    if (resolveMs !== undefined) postable['endsAt'] = new Date(clock.now() + resolveMs).toISOString();
     if (alert.kibanaDiscoverUrl && /^https?:\/\//.test(alert.kibanaDiscoverUrl)) postable['generatorURL'] = alert.kibanaDiscoverUrl;
     return [postable];
   };

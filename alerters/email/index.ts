@@ -13,6 +13,7 @@ import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFa
 import { formatEmail, headerText, type FormatContext } from './format.ts';
 import { parseEmailOptions, recipientsFromField, type EmailOptions, type MailAddress } from './options.ts';
 import { classifySmtpError, cleanText, sendOnce, type SendOutcome } from './transport.ts';
+import { systemClock } from '../../src/schedule/clock.ts';
 
 export { htmlEscape, headerText } from './format.ts';
 export type { EmailOptions } from './options.ts';
@@ -85,7 +86,7 @@ export const createEmailAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
         html: content.html,
         textEncoding: 'quoted-printable',
         messageId: messageId(alert.alertId, options.from.address),
-        date: new Date(deps.now ? deps.now() : Date.now()),
+        date: new Date((deps.clock ?? systemClock).now()),
         headers: {
           // RFC 3834: no vacation or out-of-office replies to an alert.
           'Auto-Submitted': 'auto-generated',

@@ -38,6 +38,7 @@ import {
   argsOption, checkFormat, formatArgs, HttpClient, httpUrl, ruleValue, secretOption, setOwn, timeoutOption, verifyOption, proxyOption, type TlsSettings,
 } from '../http.ts';
 import { alerterOptions, AlerterError, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
+import { systemClock } from '../../src/schedule/clock.ts';
 
 type Match = Readonly<Record<string, unknown>>;
 
@@ -436,14 +437,14 @@ export const createHiveAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const proxies = connection['hive_proxies'];
   if (proxies !== undefined && proxies !== null && (typeof proxies !== 'object' || Array.isArray(proxies))) throw optionError(rule, 'hive_connection.hive_proxies', 'must map "https" to a proxy URL');
   const proxy = proxies ? proxyOption(rule, { 'hive_connection.hive_proxies.https': (proxies as Match)['https'] }, 'hive_connection.hive_proxies.https') : undefined;
-  const client = new HttpClient({ alerter: 'hivealerter', timeoutMs: compiled.timeoutMs, tls: compiled.tls, tlsHint: 'hive_connection.hive_verify', proxy, now: deps.now });
-  const now = deps.now ?? Date.now;
+  const client = new HttpClient({ alerter: 'hivealerter', timeoutMs: compiled.timeoutMs, tls: compiled.tls, tlsHint: 'hive_connection.hive_verify', proxy, clock: deps.clock });
+  const clock = deps.clock ?? systemClock;
   return {
     type: 'hivealerter',
     async send(alert: AlertPayload): Promise<void> {
       let body: string;
       try {
-        body = JSON.stringify(compiled.body(alert, now()));
+        body = JSON.stringify(compiled.body(alert, clock.now()));
       } catch (error) {
         throw new AlerterError('hivealerter', `cannot build the TheHive alert: ${(error as Error).message}`, false);
       }

@@ -98,7 +98,7 @@ export class Fanout {
 
 /** An Alerter that POSTs `plan.render(alert)` as JSON to each of `plan.urls`. */
 export function webhookAlerter(plan: WebhookPlan, deps: AlerterDeps): Alerter {
-  const client = new HttpClient({ alerter: plan.type, timeoutMs: plan.transport.timeoutMs, tls: plan.transport.tls, tlsHint: plan.transport.tlsHint, proxy: plan.transport.proxy, now: deps.now });
+  const client = new HttpClient({ alerter: plan.type, timeoutMs: plan.transport.timeoutMs, tls: plan.transport.tls, tlsHint: plan.transport.tlsHint, proxy: plan.transport.proxy, clock: deps.clock });
   const fanout = new Fanout(plan.type);
   const headers = { 'Content-Type': 'application/json', ...plan.headers };
   return {

@@ -178,7 +178,7 @@ export const createPagerDutyAlerter: AlerterFactory = (ref, rule, deps): Alerter
     tls: compiled.tls,
     tlsHint: 'pagerduty_ca_certs / pagerduty_ignore_ssl_errors',
     proxy: proxyOption(rule, opts, 'pagerduty_proxy'),
-    now: deps.now,
+    clock: deps.clock,
   });
   return {
     type: 'pagerduty',

@@ -149,7 +149,7 @@ export const createPostAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
     tls: compiled.tls,
     tlsHint: type === 'post' ? 'http_post_ca_certs / http_post_ignore_ssl_errors' : 'http_post2_ca_certs / http_post2_ignore_ssl_errors',
     proxy: proxyOption(rule, opts, type === 'post' ? 'http_post_proxy' : 'http_post2_proxy'),
-    now: deps.now,
+    clock: deps.clock,
   });
   const fanout = new Fanout(type);
 

@@ -16,7 +16,8 @@ import type { Logger } from '../../src/log.ts';
 import { alerterOptions, AlerterError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { buildBlockMessage, buildWebhookPayload, escapeMrkdwn, type MessageContext, type RenderedAlert } from './format.ts';
 import { parseSlackOptions, readTokenFile, type WebApiOptions, type WebhookOptions } from './options.ts';
-import { clockOf, sharedPacer, type Clock } from './pacing.ts';
+import { sharedPacer } from './pacing.ts';
+import { systemClock, type Clock } from '../../src/schedule/clock.ts';
 import { AUTH_ERRORS, createWebApiSender, SlackWebApiError, type WebApiSender } from './webapi.ts';
 import { postWebhook } from './webhook.ts';
 import { HttpClient } from '../http.ts';
@@ -48,13 +49,13 @@ const THREAD_GONE = new Set(['thread_not_found', 'message_not_found', 'invalid_t
 export const createSlackAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const raw = alerterOptions(ref, rule);
   const opts = parseSlackOptions(rule, raw, deps.env ?? process.env, (message) => deps.log.warn(message));
-  const clock = clockOf(deps);
+  const clock = deps.clock ?? systemClock;
   const pacer = sharedPacer(clock);
   const ctx: MessageContext = { ruleName: rule.name, queryKeyFields: rule.queryKey, timestampField: rule.timestampField, ruleOptions: raw };
   // Webhooks go through the kit's HTTP client (slack_proxy, slack_ca_certs, slack_ignore_ssl_errors).
   const client =
     opts.transport === 'webhook'
-      ? new HttpClient({ alerter: 'slack', timeoutMs: opts.timeoutMs, tls: opts.tls, proxy: opts.proxy, tlsHint: 'slack_ca_certs / slack_ignore_ssl_errors', now: clock.now })
+      ? new HttpClient({ alerter: 'slack', timeoutMs: opts.timeoutMs, tls: opts.tls, proxy: opts.proxy, tlsHint: 'slack_ca_certs / slack_ignore_ssl_errors', clock })
       : undefined;
   const targets = opts.transport === 'webapi' ? webApiTargets(opts, ctx, clock, deps.log) : client ? webhookTargets(opts, ctx, client) : [];
   const pending = new Map<string, Progress>();

@@ -5,11 +5,7 @@
  * reordered. The queue lives in this process only: several LogWarden processes posting to the
  * same channel each keep their own pace.
  */
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
+import { sleep, type Clock } from '../../src/schedule/clock.ts';
 
 /** Slack's documented pace for chat.postMessage and incoming webhooks. */
 export const SLACK_CHANNEL_INTERVAL_MS = 1000;
@@ -65,7 +61,7 @@ export class ChannelPacer {
       const now = this.#clock.now();
       const next = this.#next.get(channel) ?? now;
       if (next <= now) break;
-      await this.#clock.sleep(next - now);
+      await sleep(this.#clock, next - now);
     }
     this.#next.set(channel, this.#clock.now() + this.#intervalMs);
     this.#forgetIdle();
@@ -80,29 +76,17 @@ export class ChannelPacer {
   }
 }
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The clock of an alerter: the engine's when injected (tests use a fake one), else the real one. */
-export function clockOf(deps: { now?: (() => number) | undefined; sleep?: ((ms: number) => Promise<void>) | undefined }): Clock {
-  return { now: deps.now ?? Date.now, sleep: deps.sleep ?? realSleep };
-}
-
-const shared = new WeakMap<(ms: number) => Promise<void>, Map<() => number, ChannelPacer>>();
+const shared = new WeakMap<Clock, ChannelPacer>();
 
 /**
  * One pacer per clock, shared by every Slack alerter of the process that uses that clock: two rules
  * posting to the same channel share its pace, and a rule reload (new alerters) keeps it too.
  */
 export function sharedPacer(clock: Clock): ChannelPacer {
-  let byNow = shared.get(clock.sleep);
-  if (!byNow) {
-    byNow = new Map();
-    shared.set(clock.sleep, byNow);
-  }
-  let pacer = byNow.get(clock.now);
+  let pacer = shared.get(clock);
   if (!pacer) {
     pacer = new ChannelPacer(clock);
-    byNow.set(clock.now, pacer);
+    shared.set(clock, pacer);
   }
   return pacer;
 }

@@ -50,7 +50,7 @@ export const createTelegramAlerter: AlerterFactory = (ref, rule, deps): Alerter 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw optionError(rule, 'telegram_api_url', 'must be a host name or an http(s) URL');
   const mode = o.telegram_parse_mode ?? 'markdown';
   const transport = transportOf(rule, o, 'telegram', ['telegram_proxy_login', 'telegram_proxy_pass']);
-  const client = new HttpClient({ alerter: 'telegram', ...transport, now: deps.now });
+  const client = new HttpClient({ alerter: 'telegram', ...transport, clock: deps.clock });
   const secrets = [o.telegram_bot_token, ...(o.telegram_proxy_pass ? [o.telegram_proxy_pass] : [])];
 
   const post = (body: Record<string, unknown>): Promise<HttpResult> =>

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { esCall, type EsHandle } from '../es/client.ts';
 import type { Logger } from '../log.ts';
+import { sleep, systemClock, type Clock } from '../schedule/clock.ts';
 import { initWriteback } from '../writeback/init.ts';
 
 export interface WaitOptions {
@@ -15,6 +15,8 @@ export interface WaitOptions {
   maxDelayMs?: number;
   /** Longest one attempt waits for an answer, so a hanging cluster is retried, not waited on. */
   attemptTimeoutMs?: number;
+  /** Where the waits between attempts are measured; the system clock unless a test drives one. */
+  clock?: Clock;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function waitForElasticsearch(opts: WaitOptions): Promise<boolean> 
       opts.log.warn(reason);
     }
     if (stop) return false;
-    const outcome = await Promise.race([sleep(delayMs).then(() => 'again' as const), opts.stopped.then(() => 'stop' as const)]);
+    const outcome = await Promise.race([sleep(opts.clock ?? systemClock, delayMs).then(() => 'again' as const), opts.stopped.then(() => 'stop' as const)]);
     if (outcome === 'stop') return false;
     delayMs = Math.min(delayMs * 2, maxDelayMs);
   }

@@ -56,3 +56,10 @@ export function formatDuration(ms: number): string {
   }
   return out.join('');
 }
+
+/** Milliseconds of a duration option already validated; undefined when absent. */
+export function durationMs(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = parseDuration(value);
+  return typeof parsed === 'number' ? parsed : undefined;
+}

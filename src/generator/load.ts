@@ -5,6 +5,7 @@ import { EsError } from '../es/errors.ts';
 import { EventCounter, type EventCounts } from './generate.ts';
 import { indexTemplates } from './indices.ts';
 import type { GeneratedEvent } from './types.ts';
+import { sleep, systemClock } from '../schedule/clock.ts';
 
 export interface LoadOptions {
   /** Index name prefix, as given to generate(). */
@@ -49,7 +50,7 @@ export async function removeTemplates(es: EsHandle, prefix = ''): Promise<void> 
 export function ttyProgress(expectedTotal?: number): (loaded: number, elapsedMs: number) => void {
   let lastWrite = 0;
   return (loaded, elapsedMs) => {
-    const now = Date.now();
+    const now = systemClock.now();
     if (now - lastWrite < 200 && loaded !== expectedTotal) return;
     lastWrite = now;
     const rate = elapsedMs > 0 ? Math.round((loaded / elapsedMs) * 1000) : 0;
@@ -106,7 +107,7 @@ export async function loadEvents(es: EsHandle, events: Iterable<GeneratedEvent>,
       });
       if (failures.length > 0) throw new EsError('bad_request', `bulk indexing: ${failures.length} events rejected, e.g. ${failures.slice(0, 3).join('; ')}`);
       if (attempt >= MAX_RETRIES) throw new EsError('rate_limited', `bulk indexing: ${retry.length / 2} events still rejected as overloaded after ${MAX_RETRIES} retries`);
-      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+      await sleep(systemClock, 250 * 2 ** attempt);
       pending = retry;
     }
     loaded += operations.length / 2;

@@ -3,6 +3,7 @@ import type { EsHandle } from '../es/client.ts';
 import { classifyEsError } from '../es/errors.ts';
 import type { EngineObserver, MatchOutcome, RuleRunEvent } from '../observe.ts';
 import { VERSION } from '../version.ts';
+import { backgroundClock, type Clock } from '../schedule/clock.ts';
 
 /** Every match outcome, so a rule's series exist at 0 before the first alert (rate() needs two samples). */
 export const ALERT_OUTCOMES: readonly MatchOutcome[] = ['sent', 'failed', 'suppressed_realert', 'suppressed_silence', 'aggregated', 'suppressed_flood', 'duplicate'];
@@ -17,7 +18,8 @@ export interface MetricsOptions {
   pendingCacheMs?: number;
   /** How long a scrape waits for a fresh count before it shows the last one (a slow cluster must not time the scrape out). */
   pendingWaitMs?: number;
-  now?: () => number;
+  /** Time for the cache and the wait; the system clock (whose timers never hold the process) unless a test drives one. */
+  clock?: Clock;
 }
 
 /**
@@ -49,7 +51,7 @@ export class Metrics implements EngineObserver {
   private readonly opts: Required<Omit<MetricsOptions, 'defaultMetrics'>>;
 
   constructor(options: MetricsOptions = {}) {
-    this.opts = { pendingCacheMs: options.pendingCacheMs ?? 10_000, pendingWaitMs: options.pendingWaitMs ?? 2_000, now: options.now ?? Date.now };
+    this.opts = { pendingCacheMs: options.pendingCacheMs ?? 10_000, pendingWaitMs: options.pendingWaitMs ?? 2_000, clock: options.clock ?? backgroundClock };
     const registers = [this.registry];
     this.runs = new Counter({ name: 'logwarden_rule_runs_total', help: 'Rule runs by outcome (success or error).', labelNames: ['rule', 'outcome'], registers });
     this.runErrors = new Counter({ name: 'logwarden_rule_run_errors_total', help: 'Failed rule runs by error kind (connection, timeout, bad_request, internal, ...).', labelNames: ['rule', 'kind'], registers });
@@ -173,11 +175,11 @@ export class Metrics implements EngineObserver {
   private async pendingDeliveries(): Promise<number | undefined> {
     const source = this.pendingSource;
     if (!source) return undefined;
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     if (this.pendingCache && now - this.pendingCache.atMs < this.opts.pendingCacheMs) return this.pendingCache.value;
     this.pendingInFlight ??= source()
       .then((value) => {
-        this.pendingCache = { value, atMs: this.opts.now() };
+        this.pendingCache = { value, atMs: this.opts.clock.now() };
         return value;
       })
       // The failed request is counted by watchElasticsearch; the gauge keeps its last value.
@@ -185,15 +187,14 @@ export class Metrics implements EngineObserver {
       .finally(() => {
         this.pendingInFlight = undefined;
       });
-    let timer: NodeJS.Timeout | undefined;
+    let cancel = (): void => undefined;
     const timeout = new Promise<number | undefined>((resolve) => {
-      timer = setTimeout(() => resolve(this.pendingCache?.value), this.opts.pendingWaitMs);
-      timer.unref();
+      cancel = this.opts.clock.setTimer(() => resolve(this.pendingCache?.value), this.opts.pendingWaitMs);
     });
     try {
       return await Promise.race([this.pendingInFlight, timeout]);
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
   }
 

@@ -12,13 +12,15 @@ import type { Metrics } from './metrics.ts';
 import { errorPage, overviewPage, rulePage, silencesPage, type PageContext } from './pages.ts';
 import { authorizeWrite, hostAllowed, type OpsSettings } from './settings.ts';
 import { StatusData } from './status-data.ts';
+import { backgroundClock, systemClock, type Clock } from '../schedule/clock.ts';
 
 export interface OpsServerOptions {
   settings: OpsSettings;
   engine: Engine;
   metrics: Metrics;
   log: Logger;
-  now?: () => number;
+  /** Time for readiness caching; the system clock unless a test drives one. */
+  clock?: Clock;
   /** Probes come every few seconds from every kubelet; one readiness check per this many ms reaches Elasticsearch. */
   readinessCacheMs?: number;
   /** Longest a readiness check waits for Elasticsearch (below the probe's own timeout). */
@@ -73,7 +75,8 @@ class HttpError extends Error {
  * with its JSON API. Plain node:http; every route is a GET (or HEAD) except the two writes.
  */
 export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer> {
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const now = (): number => clock.now();
   const data = new StatusData(opts.engine, opts.metrics);
   const readiness = readinessChecker(opts, now);
   const server = createServer((req, res) => {
@@ -339,6 +342,6 @@ async function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     // Keep-alive connections (a browser, Prometheus) would hold close() open otherwise.
     server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    backgroundClock.setTimer(() => server.closeAllConnections(), 2_000);
   });
 }

@@ -153,12 +153,9 @@ function checkAggregation(ctx: CheckContext): void {
   if (error !== undefined) ctx.report(['aggregation'], 'aggregation', error);
 }
 
-/** Milliseconds of a duration option already validated; undefined when absent. */
-export function durationMs(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const parsed = parseDuration(value);
-  return typeof parsed === 'number' ? parsed : undefined;
-}
+// Kept here for its many importers; it lives in src/config so that alerters can use it without
+// depending on src/rules (which joins the alerters' schemas).
+export { durationMs } from '../config/duration.ts';
 
 /** Options the schema accepts for ElastAlert2's sake but LogWarden cannot honour: refused by name. */
 function checkRefused(ctx: CheckContext): void {

@@ -1,16 +1,52 @@
-/** The one source of time. Production uses the system clock; tests drive a manual one. */
+/**
+ * The one source of time: what time it is, timers and sleeps. Production uses the system clock;
+ * tests drive a manual one. Nothing outside this file reads the wall clock or sets a timer
+ * (`npm run lint` refuses Date.now(), new Date() and setTimeout/setInterval elsewhere).
+ */
 export interface Clock {
   now(): number;
   setTimer(fn: () => void, delayMs: number): () => void;
 }
 
+function systemTimer(fn: () => void, delayMs: number, keepAlive: boolean): () => void {
+  const handle = setTimeout(fn, Math.max(0, delayMs));
+  if (!keepAlive) handle.unref();
+  return () => clearTimeout(handle);
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer(fn, delayMs) {
-    const handle = setTimeout(fn, Math.max(0, delayMs));
-    return () => clearTimeout(handle);
-  },
+  setTimer: (fn, delayMs) => systemTimer(fn, delayMs, true),
 };
+
+/**
+ * The system clock for housekeeping (a pending log summary, a forced close of lingering
+ * connections, a reload time limit): its timers never keep a finished process running.
+ */
+export const backgroundClock: Clock = {
+  now: () => Date.now(),
+  setTimer: (fn, delayMs) => systemTimer(fn, delayMs, false),
+};
+
+/** Resolves after `ms` on the clock (at once for 0 or less). */
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    clock.setTimer(resolve, ms);
+  });
+}
+
+/** Calls `fn` every `intervalMs` on the clock until the returned function is called. */
+export function every(clock: Clock, intervalMs: number, fn: () => void): () => void {
+  let cancel = (): void => undefined;
+  const arm = (): void => {
+    cancel = clock.setTimer(() => {
+      arm();
+      fn();
+    }, intervalMs);
+  };
+  arm();
+  return () => cancel();
+}
 
 /** A clock that moves only when told to; timers fire in time order as it passes them. */
 export class ManualClock implements Clock {

@@ -17,6 +17,7 @@ import { WritebackStore } from '../../src/writeback/store.ts';
 import { startPeer, type Peer } from '../peers/http-peer.ts';
 import { indexDocs, rulesFolder, testConfig } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
+import { ManualClock } from '../../src/schedule/clock.ts';
 
 const es = testEs();
 const peers: Peer[] = [];
@@ -42,7 +43,7 @@ async function setup(type: string, options: string, wb: string, name: string): P
   const { rules, problems } = loadRules(config, {});
   const rule = rules[0];
   if (!rule) throw new Error(`rule not loaded: ${JSON.stringify(problems)}`);
-  const alerters = createAlerters(rule, { log: silentLogger(), out: () => undefined, now: () => now });
+  const alerters = createAlerters(rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(now) });
   const store = new WritebackStore(es, wb);
   const outbox = new Outbox(es, wb);
   const ctx: RunContext = { store, outbox, lookup: () => ({ rule, alerters }), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };

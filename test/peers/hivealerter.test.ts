@@ -4,6 +4,7 @@ import type { Alerter } from '../../alerters/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { ALERT_ID, alertOf, hostileValues, httpRule, refOf, T0 } from '../unit/alerters/http-fixtures.ts';
 import { startPeer, TEST_CA_FILE, thrown, type Peer } from './http-peer.ts';
+import { ManualClock } from '../../src/schedule/clock.ts';
 
 const APIKEY = 'hive-API-key-0123456789abcdef';
 const CREATED = { status: 201, body: '{"_id":"~123","status":"New"}' };
@@ -26,7 +27,7 @@ async function hive(options: Record<string, unknown> = {}, connection: Record<st
     hive_observable_data_mapping: [{ ip: 'source.ip' }, { hash: 'file.hash.sha256', tags: ['malware'] }],
     ...options,
   });
-  const alerter = createHiveAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => T0 });
+  const alerter = createHiveAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(T0) });
   alerters.push(alerter);
   return { peer, alerter };
 }

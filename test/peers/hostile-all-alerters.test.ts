@@ -35,6 +35,7 @@ import { startPeer, type Peer } from './http-peer.ts';
 import { startTelegramPeer } from './telegram-peer.ts';
 import { startZabbixServer } from './zabbix-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
+import { ManualClock } from '../../src/schedule/clock.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The rule and the recorded alert.
@@ -403,7 +404,7 @@ async function slackHarness(transport: 'webapi' | 'webhook'): Promise<Harness> {
       ? { slack_token: peer.token, slack_channel_override: '#soc', slack_api_url: peer.apiUrl }
       : { slack_webhook_url: `${peer.url}${hookPath}`, slack_attach_kibana_discover_url: true, slack_alert_fields: [{ title: 'User', value: 'user.name', short: true }] };
   const rule = ruleFor('slack', options, SLACK_TEXT);
-  const alerter = alerterOf(rule, { log: memoryLog('debug').log, out: () => undefined, now: clock.now, sleep: clock.sleep, env: {} });
+  const alerter = alerterOf(rule, { log: memoryLog('debug').log, out: () => undefined, clock: clock, env: {} });
   const fail = (reply: () => { status?: number; body: string | Record<string, unknown> }) => () => {
     // One failing answer, then Slack's normal answers again.
     let used = false;
@@ -579,7 +580,7 @@ async function jsonHarness(
   /** The body is a JSON list of one object (Alertmanager): that object is checked. */
   list = false,
 ): Promise<Harness> {
-  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, now: () => T0, env: {} });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, clock: new ManualClock(T0), env: {} });
   return {
     rule,
     secrets,
@@ -876,7 +877,7 @@ async function datadogHarness(): Promise<Harness> {
 async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
   const peer = await startTelegramPeer();
   const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
-  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, now: () => T0, env: {} });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, clock: new ManualClock(T0), env: {} });
   const echo = `refused for bot${peer.token}`;
   return {
     rule,

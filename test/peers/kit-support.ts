@@ -7,6 +7,7 @@ import type { Alerter, AlerterFactory, AlertPayload } from '../../alerters/types
 import { silentLogger } from '../../src/log.ts';
 import { alertOf, httpRule, refOf } from '../unit/alerters/http-fixtures.ts';
 import { startPeer, type Peer, type Reply } from './http-peer.ts';
+import { ManualClock } from '../../src/schedule/clock.ts';
 
 export interface KitHarness {
   /** A peer answering `fallback` unless told otherwise; closed after the test. */
@@ -31,7 +32,7 @@ export function kitHarness(type: string, factory: AlerterFactory): KitHarness {
     },
     alerter(options, now = 0) {
       const rule = httpRule(type, options);
-      const a = factory(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => now });
+      const a = factory(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(now) });
       alerters.push(a);
       return a;
     },

@@ -4,6 +4,7 @@ import type { Alerter } from '../../alerters/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { alertOf, hostileValues, httpRule, MATCH, refOf } from '../unit/alerters/http-fixtures.ts';
 import { startPeer, thrown, type Peer } from './http-peer.ts';
+import { ManualClock } from '../../src/schedule/clock.ts';
 
 const KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 const ACCEPTED = { status: 202, body: '{"status":"success","message":"Event processed","dedup_key":"SSH brute force:bob"}' };
@@ -19,7 +20,7 @@ async function pagerduty(options: Record<string, unknown> = {}, peerOptions: Par
   const peer = await startPeer({ fallback: ACCEPTED, ...peerOptions });
   peers.push(peer);
   const rule = httpRule('pagerduty', { pagerduty_service_key: KEY, pagerduty_client_name: 'LogWarden', pagerduty_api_url: peer.url, ...options });
-  const alerter = createPagerDutyAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => Date.parse('2024-05-01T12:00:00Z') });
+  const alerter = createPagerDutyAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(Date.parse('2024-05-01T12:00:00Z')) });
   alerters.push(alerter);
   return { peer, alerter };
 }

@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/log.ts';
 import { ALERT_ID, alertOf, hostileValues, httpRule, MATCH, refOf } from '../unit/alerters/http-fixtures.ts';
 import { startPeer, TEST_CA_FILE, thrown, type Peer } from './http-peer.ts';
 import { startProxy } from './proxy-peer.ts';
+import { ManualClock } from '../../src/schedule/clock.ts';
 
 const TOKEN = 's3cr3t-T0KEN-abcdef';
 const NOW = Date.parse('2024-05-01T12:00:00Z');
@@ -24,7 +25,7 @@ async function peer(options: Parameters<typeof startPeer>[0] = {}): Promise<Peer
 
 function alerter(type: 'post' | 'post2', options: Record<string, unknown>): Alerter {
   const rule = httpRule(type, options);
-  const a = createPostAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => NOW });
+  const a = createPostAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(NOW) });
   alerters.push(a);
   return a;
 }

@@ -36,7 +36,7 @@ async function setup(slackOptions: Record<string, unknown> = {}, ruleOptions: Re
   const ref = rule.alert[0];
   if (!ref) throw new Error('no alerter');
   const { log, lines } = capturingLogger();
-  const alerter = createSlackAlerter(ref, rule, { log, out: () => undefined, now: clock.now, sleep: clock.sleep, env: {} });
+  const alerter = createSlackAlerter(ref, rule, { log, out: () => undefined, clock: clock, env: {} });
   return {
     peer: p,
     clock,
@@ -115,7 +115,7 @@ describe('Slack Web API (chat.postMessage)', () => {
     const match = { '@timestamp': '2024-05-01T12:00:00Z', user: { name: HOSTILE }, source: { ip: '<!subteam^S1>' } };
     const text = buildAlertText(rule, match, '');
     const payload = payloadFor(rule, { id: 'a1', ruleName: rule.name, queryKey: HOSTILE, matchBody: match, alertInfo: { match_string: '' }, alertText: text.body, alertSubject: text.subject, matchTimeMs: T0, alertTimeMs: T0, alertSent: false });
-    const alerter = createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, now: s.clock.now, sleep: s.clock.sleep, env: {} });
+    const alerter = createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, clock: s.clock, env: {} });
     await s.clock.runUntil(alerter.send(payload));
     const sent = JSON.stringify(s.peer.requests[0]?.body);
     for (const live of ['<!channel>', '<@U1>', '<https://x|y>', '<!subteam^S1>']) expect(sent).not.toContain(live);
@@ -257,6 +257,6 @@ async function setupChannel(s: Setup, channel: string): Promise<() => Promise<vo
   const rule = slackRule({ slack_token: s.peer.token, slack_channel: channel, slack_api_url: s.peer.apiUrl });
   const ref = rule.alert[0];
   if (!ref) throw new Error('no alerter');
-  const alerter = createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, now: s.clock.now, sleep: s.clock.sleep, env: {} });
+  const alerter = createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, clock: s.clock, env: {} });
   return () => alerter.send(slackAlert(rule, { user: { name: HOSTILE } }));
 }

@@ -29,7 +29,7 @@ async function setup(slackOptions: Record<string, unknown> = {}): Promise<{ peer
   const ref = rule.alert[0];
   if (!ref) throw new Error('no alerter');
   const { log, lines } = capturingLogger();
-  const alerter = createSlackAlerter(ref, rule, { log, out: () => undefined, now: clock.now, sleep: clock.sleep, env: {} });
+  const alerter = createSlackAlerter(ref, rule, { log, out: () => undefined, clock: clock, env: {} });
   return { peer: p, url, alerter, logLines: lines, alert: () => slackAlert(rule), send: (alert = slackAlert(rule)) => clock.runUntil(alerter.send(alert)) };
 }
 
@@ -87,7 +87,7 @@ describe('Slack incoming webhooks', () => {
     const ref = rule.alert[0];
     if (!ref) throw new Error('no alerter');
     const clock = new FakeClock();
-    const alerter = createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, now: clock.now, sleep: clock.sleep, env: {} });
+    const alerter = createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, clock: clock, env: {} });
     await clock.runUntil(alerter.send(slackAlert(rule)));
     expect(s.peer.requests.map((r) => [r.path, r.body.channel])).toEqual([
       [SECRET_PATH, '#a'],

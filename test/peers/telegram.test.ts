@@ -7,6 +7,7 @@ import { alertOf, httpRule, MATCH, refOf } from '../unit/alerters/http-fixtures.
 import { thrown } from './http-peer.ts';
 import { alertWith } from './kit-support.ts';
 import { startTelegramPeer, type TelegramPeer } from './telegram-peer.ts';
+import { ManualClock } from '../../src/schedule/clock.ts';
 
 let peer: TelegramPeer;
 const alerters: Alerter[] = [];
@@ -20,7 +21,7 @@ afterEach(async () => {
 
 function alerter(options: Record<string, unknown> = {}): Alerter {
   const rule = httpRule('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, ...options });
-  const a = createTelegramAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, now: () => 0 });
+  const a = createTelegramAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(0) });
   alerters.push(a);
   return a;
 }

@@ -10,6 +10,7 @@ import type { RuleDefinition } from '../../rules/types.ts';
 import { esLintWarnings } from '../../templates/lint-es.ts';
 import type { CliIO } from '../io.ts';
 import { checkRulesAgainstEs } from './lint-es.ts';
+import { systemClock } from '../../schedule/clock.ts';
 
 export interface LintOptions {
   /** Rule files or folders; none means the config's rules_folder. */
@@ -39,7 +40,7 @@ export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number>
     if (!config.es) throw new EsError('bad_request', 'lint --check-es: no Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.');
     const es = createEsClient(config.es);
     try {
-      const more = await checkRulesAgainstEs(es, rules, Date.now());
+      const more = await checkRulesAgainstEs(es, rules, systemClock.now());
       report.problems.push(...more);
       const bad = new Set(more.map((p) => `${p.file}\u0000${p.rule ?? ''}`));
       // Mapping warnings (fields the pack's filters cannot rely on) do not change the exit code.

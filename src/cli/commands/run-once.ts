@@ -2,7 +2,7 @@ import { suggest } from '../../config/suggest.ts';
 import type { Engine } from '../../engine.ts';
 import type { DeliveredAlert, EngineObserver } from '../../observe.ts';
 import type { RunOutcome } from '../../run/run-rule.ts';
-import { parseTime } from '../connect.ts';
+import { parseTime } from '../../config/time.ts';
 import type { CliIO } from '../io.ts';
 
 /** `--fail-on-alerts`: the exit code when at least one alert fired (and nothing failed), for CI gates. */

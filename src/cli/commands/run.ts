@@ -9,6 +9,7 @@ import { waitForElasticsearch } from '../wait-for-es.ts';
 import { suggest } from '../../config/suggest.ts';
 import type { CliIO } from '../io.ts';
 import { AlertLedger, onceWindow, runOnce } from './run-once.ts';
+import { backgroundClock, every, systemClock, type Clock } from '../../schedule/clock.ts';
 
 export interface RunOptions {
   config?: string;
@@ -58,7 +59,7 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   const ledger = new AlertLedger();
   // A backfill (--start/--end with --once) measures realert in event time: from the wall clock, every
   // repeat of a key after its first alert in the window would be dropped. (ElastAlert2 uses the wall clock.)
-  const window = onceWindow(opts, Date.now());
+  const window = onceWindow(opts, systemClock.now());
   // With --json, stdout holds the JSON only; the stdout alerter prints on stderr instead.
   const out = opts.json ? io.err : io.out;
   const engine = new Engine({ config, es, log, env: io.env, out, onlyRule: opts.rule, observer: metrics ?? ledger, mode: once && window !== undefined ? 'replay' : 'live' });
@@ -146,7 +147,7 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
  * The engine's file watcher keeps watching the folder it resolved at start, so it sees the first
  * switch only; this notices every later one (the resolved path changes) and reloads the rules.
  */
-export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'reloadRules'>, log: Pick<Logger, 'info'>, everyMs = 10_000): () => void {
+export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'reloadRules'>, log: Pick<Logger, 'info'>, everyMs = 10_000, clock: Clock = backgroundClock): () => void {
   const resolve = (): string | undefined => {
     try {
       return realpathSync(folder);
@@ -155,14 +156,12 @@ export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'reloa
     }
   };
   let current = resolve();
-  const timer = setInterval(() => {
+  return every(clock, everyMs, () => {
     const now = resolve();
     if (now === undefined || now === current) return;
     current = now;
     void engine.reloadRules().then(({ loaded, abandoned }) => abandoned || log.info(`rules folder now points to ${now}; rules reloaded: ${loaded} enabled`));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }
 
 /** ElastAlert2's --es_debug: one debug line per Elasticsearch request (method, path, status, no bodies, no credentials). */

@@ -22,10 +22,29 @@ export function dockerReachable(env: NodeJS.ProcessEnv, timeoutMs = 1500): Promi
   });
 }
 
+export type DockerSupport = typeof import('@testcontainers/elasticsearch');
+
+/** The package named in messages when Docker answers but LogWarden cannot drive it. */
+export const DOCKER_SUPPORT_PACKAGE = '@testcontainers/elasticsearch';
+
+/**
+ * testcontainers, or undefined when it is not installed. It is an optional dependency: `npm
+ * install logwarden` brings it, so `logwarden demo` and `logwarden test` can start Elasticsearch
+ * in Docker, while `--omit=optional` (the Docker image, which never provisions) leaves its large
+ * tree out. Imported only when Docker is the chosen way, so nothing else pays for loading it.
+ */
+export async function loadDockerSupport(): Promise<DockerSupport | undefined> {
+  try {
+    return await import('@testcontainers/elasticsearch');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
 /** Starts the official image through testcontainers; Ryuk removes it even if we are killed. */
-export async function startDocker(version: string, log: ProvisionLog): Promise<ProvisionedCluster> {
-  // testcontainers is a development dependency: imported only when Docker is the chosen way.
-  const { ElasticsearchContainer } = await import('@testcontainers/elasticsearch');
+export async function startDocker(support: DockerSupport, version: string, log: ProvisionLog): Promise<ProvisionedCluster> {
+  const { ElasticsearchContainer } = support;
   log.info(`Starting docker.elastic.co/elasticsearch/elasticsearch:${version} with testcontainers`);
   const container = await new ElasticsearchContainer(`docker.elastic.co/elasticsearch/elasticsearch:${version}`)
     .withPassword(randomBytes(18).toString('base64url'))

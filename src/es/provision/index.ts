@@ -1,4 +1,4 @@
-import { dockerReachable, startDocker } from './docker.ts';
+import { DOCKER_SUPPORT_PACKAGE, dockerReachable, loadDockerSupport, startDocker, type DockerSupport } from './docker.ts';
 import { defaultCacheDir, localUnavailableReason, startLocal } from './local-distribution.ts';
 import { DEFAULT_ES_VERSION, type EsConnection, type ProvisionedCluster, type ProvisionLog } from './types.ts';
 
@@ -13,6 +13,8 @@ export interface ProvisionOptions {
   interactive?: boolean;
   /** Injected in tests; defaults to pinging the Docker socket. */
   probeDocker?: (env: NodeJS.ProcessEnv) => Promise<boolean>;
+  /** Injected in tests; defaults to importing the optional testcontainers package. */
+  loadDocker?: () => Promise<DockerSupport | undefined>;
   /** Where installed JDKs are looked for; default /usr/lib/jvm. Injected in tests. */
   jvmDir?: string;
 }
@@ -58,15 +60,21 @@ export async function provisionElasticsearch(options: ProvisionOptions = {}): Pr
   const cacheDir = defaultCacheDir(env);
   const localProblem = localUnavailableReason(version, env, cacheDir, options.jvmDir);
   const dockerUp = forced === undefined || forced === 'docker' ? await probeDocker(env) : false;
-  if (dockerUp) return startDocker(version, log);
+  const docker = dockerUp ? await (options.loadDocker ?? loadDockerSupport)() : undefined;
+  if (docker) return startDocker(docker, version, log);
+  const dockerProblem = dockerUp
+    ? `Docker answers, but the optional package ${DOCKER_SUPPORT_PACKAGE} is not installed (install without --omit=optional)`
+    : 'no Docker daemon answered';
+  if (dockerUp && forced === undefined && localProblem === undefined) log.info(`${dockerProblem}: using the local distribution`);
   if ((forced === undefined || forced === 'local') && localProblem === undefined) {
-    return startLocal({ version, cacheDir, env, log, interactive: options.interactive ?? Boolean(process.stderr.isTTY), ...(options.jvmDir ? { jvmDir: options.jvmDir } : {}) });
+    const interactive = options.interactive ?? Boolean(process.stderr.isTTY);
+    return startLocal({ version, cacheDir, env, log, interactive, ...(options.jvmDir ? { jvmDir: options.jvmDir } : {}) });
   }
   throw new NoElasticsearchError(
     [
       `No Elasticsearch available${forced ? ` (LOGWARDEN_ES_PROVIDER=${forced})` : ''}. Provide one of:`,
       `  1. ES_URL=https://host:9200 for an existing cluster (optional ES_API_KEY, or ES_USERNAME and ES_PASSWORD, and ES_CA_CERT)${fromEnv ? '' : ': ES_URL is not set'};`,
-      `  2. a running Docker engine, used through testcontainers: ${forced && forced !== 'docker' ? 'not tried' : 'no Docker daemon answered'};`,
+      `  2. a running Docker engine, used through testcontainers: ${forced && forced !== 'docker' ? 'not tried' : dockerProblem};`,
       `  3. Java and Maven, to run Elasticsearch ${version} from Maven Central: ${localProblem ?? 'not tried'}.`,
     ].join('\n'),
   );

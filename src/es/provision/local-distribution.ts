@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { commandExists, ensureDistribution, homePath, readableHome, zipPath } from './distribution.ts';
 import { DEFAULT_JVM_DIR, findJava, requiredJavaMajor } from './java.ts';
 import { startReaper, type Reaper } from './reaper.ts';
 import { canAccess, ensureUnprivilegedUser } from './run-as.ts';
 import type { ProvisionedCluster, ProvisionLog } from './types.ts';
+import { sleep, systemClock } from '../../schedule/clock.ts';
 
 export { commandExists, defaultCacheDir, ensureDistribution, isCached } from './distribution.ts';
 
@@ -149,15 +149,17 @@ function makeStopper(child: ChildProcess, exitPromise: Promise<void>, instance: 
       const group = child.pid;
       if (group !== undefined) {
         signalGroup(group, 'SIGTERM');
-        const timeout = new AbortController();
+        let cancel = (): void => undefined;
         const graceful = await Promise.race([
           exitPromise.then(() => true),
-          delay(30_000, false, { signal: timeout.signal }).catch(() => false),
+          new Promise<boolean>((resolve) => {
+            cancel = systemClock.setTimer(() => resolve(false), 30_000);
+          }),
         ]);
-        timeout.abort();
+        cancel();
         if (!graceful) signalGroup(group, 'SIGKILL');
         // The launcher exits first; wait until the server JVM in the same group is gone too.
-        for (let i = 0; i < 300 && groupAlive(group); i++) await delay(100);
+        for (let i = 0; i < 300 && groupAlive(group); i++) await sleep(systemClock, 100);
         if (groupAlive(group)) signalGroup(group, 'SIGKILL');
       }
       if (!opts.env.LOGWARDEN_ES_KEEP_DATA) rmSync(instance, { recursive: true, force: true });
@@ -176,24 +178,24 @@ function groupAlive(group: number): boolean {
 }
 
 async function waitForPort(portsFile: string, exited: () => boolean, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = systemClock.now() + timeoutMs;
+  while (systemClock.now() < deadline) {
     if (exited()) throw new Error('the process exited during startup');
     if (existsSync(portsFile)) {
       const first = readFileSync(portsFile, 'utf8').split('\n')[0] ?? '';
       const port = Number(first.slice(first.lastIndexOf(':') + 1));
       if (port > 0) return port;
     }
-    await delay(200);
+    await sleep(systemClock, 200);
   }
   throw new Error(`no HTTP port published within ${timeoutMs / 1000}s`);
 }
 
 async function waitForHealth(url: string, user: string, password: string, exited: () => boolean, timeoutMs: number): Promise<string> {
   const auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
-  const deadline = Date.now() + timeoutMs;
+  const deadline = systemClock.now() + timeoutMs;
   let last = '';
-  while (Date.now() < deadline) {
+  while (systemClock.now() < deadline) {
     if (exited()) throw new Error('the process exited during startup');
     try {
       const health = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=2s`, { headers: { authorization: auth } });
@@ -206,7 +208,7 @@ async function waitForHealth(url: string, user: string, password: string, exited
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await delay(500);
+    await sleep(systemClock, 500);
   }
   throw new Error(`cluster not healthy within ${timeoutMs / 1000}s (${last})`);
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { setTimeout as delay } from 'node:timers/promises';
+import { sleep, systemClock } from '../../schedule/clock.ts';
 
 export interface RunAs {
   user: string;
@@ -23,7 +23,7 @@ export async function ensureUnprivilegedUser(name: string): Promise<RunAs> {
     const made = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { encoding: 'utf8' });
     if (made.status === 0) break;
     problem = made.stderr.trim();
-    await delay(200);
+    await sleep(systemClock, 200);
   }
   const uid = idOf('-u', name);
   const gid = idOf('-g', name);

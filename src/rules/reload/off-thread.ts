@@ -3,6 +3,7 @@ import { formatDuration } from '../../config/duration.ts';
 import type { LogWardenConfig } from '../../config/load-config.ts';
 import type { LoadedRules } from '../load-rules.ts';
 import type { WorkerMessage } from './messages.ts';
+import { backgroundClock } from '../../schedule/clock.ts';
 
 export interface OffThreadLimits {
   /** A load still running after this long is ended; the rules running keep running. */
@@ -43,12 +44,11 @@ export function loadRulesOffThread(config: LogWardenConfig, env: NodeJS.ProcessE
     const finish = (result: OffThreadResult): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelTimer();
       resolve(result);
       void worker.terminate();
     };
-    const timer = setTimeout(() => finish({ outcome: 'abandoned', reason: `it took longer than ${formatDuration(limits.timeLimitMs)}${during()}` }), limits.timeLimitMs);
-    timer.unref();
+    const cancelTimer = backgroundClock.setTimer(() => finish({ outcome: 'abandoned', reason: `it took longer than ${formatDuration(limits.timeLimitMs)}${during()}` }), limits.timeLimitMs);
     worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'started') started = true;
       else if (message.kind === 'reading') reading = message.file;

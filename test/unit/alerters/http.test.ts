@@ -6,6 +6,8 @@ import {
   formatArgs, headerProblem, headersOption, httpUrls, originOf, parseRetryAfter, quoteBody, ruleValue, secretOption, timeoutOption, tlsOptions, urlSecrets, verifyOption,
 } from '../../../alerters/http.ts';
 import { httpRule, MATCH } from './http-fixtures.ts';
+import { REFUSED_RULE_OPTIONS } from '../../../src/rules/refused-options.ts';
+import { ruleProperties } from '../../../src/rules/schema.ts';
 
 const rule = httpRule('post', {});
 const NOW = Date.parse('2024-05-01T12:00:00Z');
@@ -154,5 +156,18 @@ describe('formatArgs (ElastAlert2 *_args)', () => {
   it('rule secrets are never handed out as values', () => {
     expect(ruleValue(r, 'pagerduty_service_key')).toBeUndefined();
     expect(ruleValue(httpRule('hivealerter', { hive_connection: { hive_apikey: 'k' } }), 'hive_connection')).toBeUndefined();
+  });
+
+  // alerters/http.ts lists the rule's own secret options rather than importing src/rules (a cycle).
+  // Options refused outright never reach an alerter: a rule that sets them does not run.
+  const secretOptions = Object.entries(ruleProperties)
+    .filter(([option, schema]) => schema['x-secret'] && !(REFUSED_RULE_OPTIONS[option] && !REFUSED_RULE_OPTIONS[option].when))
+    .map(([option]) => option);
+  it.each(secretOptions)('withholds %s, an option the rule schema marks secret', (option) => {
+    expect(ruleValue(httpRule('pagerduty', { [option]: 'must-not-leak' }), option)).toBeUndefined();
+  });
+  it('still hands out options that are not secret', () => {
+    expect(secretOptions.length).toBeGreaterThan(10);
+    expect(ruleValue(httpRule('pagerduty', { owner: 'secops' }), 'owner')).toBe('secops');
   });
 });

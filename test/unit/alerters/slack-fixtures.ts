@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import type { AlerterDeps, AlertPayload } from '../../../alerters/types.ts';
 import type { RuleDefinition } from '../../../src/rules/types.ts';
 import { lookupField, pyStr } from '../../../src/ruletypes/fields.ts';
+import type { Clock } from '../../../src/schedule/clock.ts';
 
 /** Everything Slack would parse if it were not escaped. */
 export const HOSTILE = '<!channel> <@U1> <https://x|y> &';
@@ -80,20 +81,23 @@ export function slackAlert(rule: RuleDefinition, match: Record<string, unknown> 
 }
 
 /**
- * Time that moves only when told. `sleep` registers a timer; `advanceTo` fires the due ones in
- * order, letting promise callbacks run between them.
+ * A Clock (src/schedule/clock.ts) that moves only when told, for code that awaits between timers:
+ * `advanceTo` and `runUntil` fire the due timers in order, letting promise callbacks run between them.
  */
-export class FakeClock {
+export class FakeClock implements Clock {
   nowMs: number;
-  readonly #timers: { at: number; resolve: () => void }[] = [];
+  #timers: { at: number; resolve: () => void }[] = [];
   constructor(start = T0) {
     this.nowMs = start;
   }
   readonly now = (): number => this.nowMs;
-  readonly sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      this.#timers.push({ at: this.nowMs + Math.max(0, ms), resolve });
-    });
+  readonly setTimer = (fn: () => void, delayMs: number): (() => void) => {
+    const timer = { at: this.nowMs + Math.max(0, delayMs), resolve: fn };
+    this.#timers.push(timer);
+    return () => {
+      this.#timers = this.#timers.filter((t) => t !== timer);
+    };
+  };
   get pending(): number {
     return this.#timers.length;
   }
@@ -163,5 +167,5 @@ export function capturingLogger(): { log: Logger; lines: string[] } {
 
 export function slackDeps(clock: FakeClock, extra: Partial<AlerterDeps> = {}): AlerterDeps {
   const { log } = capturingLogger();
-  return { log, out: () => undefined, now: clock.now, sleep: clock.sleep, env: {}, ...extra };
+  return { log, out: () => undefined, clock, env: {}, ...extra };
 }

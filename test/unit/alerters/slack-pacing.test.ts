@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ChannelPacer, clockOf, sharedPacer } from '../../../alerters/slack/pacing.ts';
+import { ChannelPacer, sharedPacer } from '../../../alerters/slack/pacing.ts';
+import { systemClock } from '../../../src/schedule/clock.ts';
 import { FakeClock, T0 } from './slack-fixtures.ts';
 
 /** Posts that record when (on the fake clock) they started. */
@@ -73,11 +74,11 @@ describe('ChannelPacer', () => {
 
   it('is shared by the alerters of one clock (two rules posting to one channel share its pace)', () => {
     const clock = new FakeClock();
-    const a = sharedPacer(clockOf({ now: clock.now, sleep: clock.sleep }));
-    const b = sharedPacer(clockOf({ now: clock.now, sleep: clock.sleep }));
+    const a = sharedPacer(clock);
+    const b = sharedPacer(clock);
     const other = new FakeClock();
     expect(a).toBe(b);
-    expect(sharedPacer(clockOf({ now: other.now, sleep: other.sleep }))).not.toBe(a);
-    expect(sharedPacer(clockOf({}))).toBe(sharedPacer(clockOf({})));
+    expect(sharedPacer(other)).not.toBe(a);
+    expect(sharedPacer(systemClock)).toBe(sharedPacer(systemClock));
   });
 });

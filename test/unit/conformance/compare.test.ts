@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { findCases, generateEvents, loadCase, type AlertKey } from '../../conformance/lib/case.ts';
-import { formatResults, judgeCase, pairAlerts } from '../../conformance/lib/compare.ts';
+import { findCases, generateEvents, loadCase, type AlertKey } from '../../../scripts/conformance/case.ts';
+import { formatResults, judgeCase, pairAlerts } from '../../../scripts/conformance/compare.ts';
 
 const CASES = fileURLToPath(new URL('../../conformance/cases/', import.meta.url));
 const a = (key: string, time: string): AlertKey => ({ rule: 'r', key, time: new Date(time).toISOString() });

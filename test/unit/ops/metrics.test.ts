@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { EsHandle } from '../../../src/es/client.ts';
 import type { RuleRunEvent } from '../../../src/observe.ts';
 import { Metrics } from '../../../src/ops/metrics.ts';
+import { backgroundClock } from '../../../src/schedule/clock.ts';
 
 const run = (rule: string, extra: Partial<RuleRunEvent> = {}): RuleRunEvent => ({
   rule, type: 'any', runId: 'r1', startedMs: 0, durationMs: 1500, lagMs: 2500, hits: 7, matches: 2, errorKind: undefined, error: undefined, ...extra,
@@ -117,7 +118,7 @@ describe('Metrics', () => {
     let nowMs = 0;
     let calls = 0;
     let fail = false;
-    const m = new Metrics({ defaultMetrics: false, now: () => nowMs, pendingCacheMs: 10_000 });
+    const m = new Metrics({ defaultMetrics: false, clock: { now: () => nowMs, setTimer: backgroundClock.setTimer }, pendingCacheMs: 10_000 });
     m.setPendingSource(async () => {
       calls++;
       if (fail) throw new Error('cluster down');

@@ -1,16 +1,13 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reloadWhenRetargeted } from '../../../src/cli/commands/run.ts';
-
-afterEach(() => {
-  jest.useRealTimers();
-});
+import { ManualClock } from '../../../src/schedule/clock.ts';
 
 describe('reloadWhenRetargeted (git-sync swaps the rules folder link)', () => {
-  it('reloads once per new link target, and not while it stays', async () => {
-    jest.useFakeTimers();
+  it('reloads once per new link target, and not while it stays (on the injected clock)', async () => {
+    const clock = new ManualClock(0);
     const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lw-link-')));
     for (const wt of ['wt1', 'wt2', 'wt3']) mkdirSync(path.join(root, wt, 'rules'), { recursive: true });
     const link = path.join(root, 'rules-link');
@@ -22,24 +19,24 @@ describe('reloadWhenRetargeted (git-sync swaps the rules folder link)', () => {
     symlinkSync('wt1', link);
     let reloads = 0;
     const messages: string[] = [];
-    const stop = reloadWhenRetargeted(path.join(link, 'rules'), { reloadRules: () => Promise.resolve({ loaded: ++reloads, problems: [] }) }, { info: ((m: string) => void messages.push(m)) as never }, 1000);
-    jest.advanceTimersByTime(3000);
+    const stop = reloadWhenRetargeted(path.join(link, 'rules'), { reloadRules: () => Promise.resolve({ loaded: ++reloads, problems: [] }) }, { info: ((m: string) => void messages.push(m)) as never }, 1000, clock);
+    clock.advance(3000);
     expect(reloads).toBe(0);
     swap('wt2');
     rmSync(path.join(root, 'wt1'), { recursive: true });
-    jest.advanceTimersByTime(1000);
+    clock.advance(1000);
     expect(reloads).toBe(1);
-    jest.advanceTimersByTime(5000);
+    clock.advance(5000);
     expect(reloads).toBe(1);
     swap('wt3');
     rmSync(path.join(root, 'wt2'), { recursive: true });
-    jest.advanceTimersByTime(1000);
+    clock.advance(1000);
     expect(reloads).toBe(2);
     await Promise.resolve();
     expect(messages[1]).toBe(`rules folder now points to ${path.join(root, 'wt3', 'rules')}; rules reloaded: 2 enabled`);
     stop();
     swap('wt1-gone');
-    jest.advanceTimersByTime(5000);
+    clock.advance(5000);
     expect(reloads).toBe(2);
   });
 });

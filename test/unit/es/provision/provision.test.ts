@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NoElasticsearchError, provisionElasticsearch, type ProvisionOptions } from '../../../../src/es/provision/index.ts';
 import { commandExists, defaultCacheDir, isCached, localUnavailableReason } from '../../../../src/es/provision/local-distribution.ts';
 
@@ -203,6 +205,32 @@ describe('provisionElasticsearch chooses a way without starting anything', () =>
     expect(error).toBeInstanceOf(NoElasticsearchError);
     expect((error as Error).message).toBe(expected(env.LOGWARDEN_CACHE_DIR ?? ''));
     expect(p.calls).toEqual(probed ? [env] : []);
+  });
+
+  it('with Docker answering but testcontainers not installed, names the optional package and starts nothing', async () => {
+    const env = bare({ LOGWARDEN_ES_PROVIDER: 'docker' });
+    let loads = 0;
+    const notInstalled = async (): Promise<undefined> => {
+      loads++;
+      return undefined;
+    };
+    const docker = { ...options(env, probe()), probeDocker: async () => true, loadDocker: notInstalled };
+    const error = (await provisionElasticsearch(docker).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(NoElasticsearchError);
+    expect(error.message).toContain(
+      '  2. a running Docker engine, used through testcontainers: Docker answers, but the optional package @testcontainers/elasticsearch is not installed (install without --omit=optional);',
+    );
+    expect(loads).toBe(1);
+  });
+
+  it('loads testcontainers, an optional dependency that a development install has', () => {
+    // In a Node process of its own: undici, which testcontainers loads, does not start inside jest's VM.
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const script = "const { loadDockerSupport } = await import('./src/es/provision/docker.ts'); console.log(typeof (await loadDockerSupport())?.ElasticsearchContainer);";
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }).trim()).toBe('function');
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    expect(Object.keys(pkg.optionalDependencies ?? {})).toEqual(expect.arrayContaining(['@testcontainers/elasticsearch', 'testcontainers']));
+    expect(Object.keys(pkg.devDependencies ?? {})).not.toContain('@testcontainers/elasticsearch');
   });
 
   it('names the Elasticsearch version it would start, and the Java that version needs', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDuration } from '../../../src/config/duration.ts';
-import { parseYaml } from '../../../src/config/yaml.ts';
+import { parseDuration } from '../../src/config/duration.ts';
+import { parseYaml } from '../../src/config/yaml.ts';
 
 /** One alert as the suite compares them: the rule, its key and its match time. */
 export interface AlertKey {
