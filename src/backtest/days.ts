@@ -1,4 +1,4 @@
-import { parseTime } from '../cli/connect.ts';
+import { parseTime } from '../config/time.ts';
 
 export const DAY_MS = 86_400_000;
 

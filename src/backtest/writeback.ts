@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
+import { sleep, systemClock } from '../schedule/clock.ts';
 import { esCall, type EsHandle } from '../es/client.ts';
 import { initWriteback } from '../writeback/init.ts';
 import { WRITEBACK_KINDS, writebackIndexName } from '../writeback/mappings.ts';
@@ -42,7 +42,7 @@ export async function openReplayWriteback(es: EsHandle, prefix: string, explicit
     if (!throwaway) return;
     disposed = true;
     await deleteAll();
-    await delay(500);
+    await sleep(systemClock, 500);
     await deleteAll();
   };
   try {

@@ -11,7 +11,7 @@ import { loadTestFile } from '../../fixtures/parse.ts';
 import { renderFile, summaryLine } from '../../fixtures/report.ts';
 import { runTestFile } from '../../fixtures/runner.ts';
 import type { FileResult, InvalidTestFile, RuleTestFile, TestReport } from '../../fixtures/types.ts';
-import type { Clock } from '../../schedule/clock.ts';
+import { systemClock, type Clock } from '../../schedule/clock.ts';
 import type { CliIO } from '../io.ts';
 
 export interface TestOptions {
@@ -138,7 +138,7 @@ function finish(report: TestReport, opts: TestOptions, io: CliIO, cwd: string, u
   if (opts.junit) {
     const file = path.resolve(cwd, opts.junit);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, junitXml(report));
+    writeFileSync(file, junitXml(report, new Date((opts.clock ?? systemClock).now())));
     io.err(`JUnit report written to ${opts.junit}`);
   }
   if (opts.json) {
