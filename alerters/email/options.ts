@@ -1,12 +1,15 @@
 /**
- * The email alerter's options: ElastAlert2's names and defaults, checked when the rule is loaded
- * (so `logwarden lint` reports them), plus LogWarden's TLS, timeout and credential options.
+ * The email alerter's options: ElastAlert2's names and defaults, plus LogWarden's TLS, timeout and
+ * credential options. Types are checked by the schema beside it (the one lint uses); this file
+ * checks addresses, files and options that go together, when the rule is loaded.
  * Files named by options (auth, CA, client certificate) are read here, once per rule load.
  */
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { FAILSAFE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { checkOptions } from '../kit/options.ts';
+import { emailSchema } from './schema.ts';
 
 export interface MailAddress {
   /** Display name, from the rule; never from a log document. */
@@ -144,13 +147,27 @@ export function recipientsFromField(value: unknown, addDomain: string): string[]
 /** Builds the error for a bad option (optionError bound to the rule). */
 export type Fail = (option: string, message: string) => Error;
 
-function stringList(options: Readonly<Record<string, unknown>>, option: string, fail: Fail): string[] {
-  const raw = options[option];
-  if (raw === undefined || raw === null) return [];
-  const items = typeof raw === 'string' ? [raw] : raw;
-  if (!Array.isArray(items) || items.some((i) => typeof i !== 'string')) throw fail(option, 'must be an address or a list of addresses');
+/** The options as the schema (email/schema.ts) checked them; what it cannot say is checked below. */
+interface EmailRaw {
+  email?: string | string[];
+  cc?: string | string[];
+  bcc?: string | string[];
+  smtp_port?: number;
+  smtp_ssl?: boolean;
+  smtp_starttls?: boolean;
+  smtp_verify_certs?: boolean;
+  smtp_timeout?: number;
+  email_format?: 'html' | 'text';
+  email_image_keys?: string[];
+  email_image_values?: string[];
+}
+type Checked = EmailRaw & Readonly<Record<string, unknown>>;
+
+function addressList(o: Checked, option: 'email' | 'cc' | 'bcc', fail: Fail): string[] {
+  const raw = o[option];
+  const items = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
   // A comma-separated string is a common way of writing several addresses; each is checked.
-  const addresses = items.flatMap((i: string) => i.split(',')).map((a) => a.trim()).filter((a) => a !== '');
+  const addresses = items.flatMap((i) => i.split(',')).map((a) => a.trim()).filter((a) => a !== '');
   for (const a of addresses) {
     if (!isValidAddress(a)) throw fail(option, `${JSON.stringify(a)} is not an email address (write bare addresses such as soc@example.com, one per list item)`);
   }
@@ -171,17 +188,11 @@ function mailbox(value: string, option: string, fail: Fail): MailAddress {
   return name === '' ? { address } : { name, address };
 }
 
-function optString(options: Readonly<Record<string, unknown>>, option: string, fail: Fail): string | undefined {
-  const v = options[option];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.trim() === '') throw fail(option, 'must be a non-empty string');
-  return v;
-}
-
-function optBool(options: Readonly<Record<string, unknown>>, option: string, fallback: boolean, fail: Fail): boolean {
-  const v = options[option];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'boolean') throw fail(option, 'must be true or false');
+/** A text option the schema checked; blank text (spaces only) is refused as the schema refuses "". */
+function text(o: Checked, option: string, fail: Fail): string | undefined {
+  const v = o[option];
+  if (typeof v !== 'string') return undefined;
+  if (v.trim() === '') throw fail(option, 'must be a non-empty string');
   return v;
 }
 
@@ -240,26 +251,31 @@ export interface ParseContext {
   hostname?: string;
 }
 
-/** Checks every email option and fills the defaults; throws optionError-style errors naming the option. */
+/**
+ * Reads the options against the alerter's schema (the one lint uses), then checks what it cannot
+ * say (addresses, files, options that go together) and fills the defaults. Throws `fail` errors
+ * naming the option.
+ */
 export function parseEmailOptions(options: Readonly<Record<string, unknown>>, ctx: ParseContext, fail: Fail): EmailOptions {
+  const o = checkOptions<EmailRaw>(emailSchema, options, fail);
   const warnings: string[] = [];
-  const to = stringList(options, 'email', fail);
+  const to = addressList(o, 'email', fail);
   if (to.length === 0) throw fail('email', 'is required: the address or list of addresses to send the alert to');
-  const cc = stringList(options, 'cc', fail);
-  const bcc = stringList(options, 'bcc', fail);
+  const cc = addressList(o, 'cc', fail);
+  const bcc = addressList(o, 'bcc', fail);
 
-  const fromAddr = optString(options, 'from_addr', fail);
+  const fromAddr = text(o, 'from_addr', fail);
   const from = fromAddr === undefined ? { address: defaultFromAddress(ctx.hostname) } : mailbox(fromAddr, 'from_addr', fail);
-  const replyToRaw = optString(options, 'email_reply_to', fail);
+  const replyToRaw = text(o, 'email_reply_to', fail);
   const replyTo = replyToRaw === undefined ? undefined : mailbox(replyToRaw, 'email_reply_to', fail);
 
-  const addDomainRaw = optString(options, 'email_add_domain', fail);
+  const addDomainRaw = text(o, 'email_add_domain', fail);
   let addDomain: string | undefined;
   if (addDomainRaw !== undefined) {
     addDomain = addDomainRaw.trim().replace(/^@/, '').toLowerCase();
     if (!isValidDomain(addDomain)) throw fail('email_add_domain', `${JSON.stringify(addDomainRaw)} is not a domain name`);
   }
-  const fromField = optString(options, 'email_from_field', fail);
+  const fromField = text(o, 'email_from_field', fail);
   if (fromField !== undefined && addDomain === undefined) {
     throw fail(
       'email_from_field',
@@ -267,20 +283,15 @@ export function parseEmailOptions(options: Readonly<Record<string, unknown>>, ct
     );
   }
 
-  const formatRaw = optString(options, 'email_format', fail);
-  if (formatRaw !== undefined && formatRaw !== 'html' && formatRaw !== 'text') throw fail('email_format', `must be "html" or "text", not ${JSON.stringify(formatRaw)}`);
-  const format = formatRaw === 'html' ? 'html' : 'text';
-
-  const images = inlineImages(options, format, warnings, fail);
-  const smtp = smtpSettings(options, ctx, warnings, fail);
+  const format = o.email_format ?? 'text';
+  const images = inlineImages(o, format, warnings, fail);
+  const smtp = smtpSettings(o, ctx, warnings, fail);
   return { to, cc, bcc, from, replyTo, fromField, addDomain, format, images, smtp, warnings };
 }
 
-function inlineImages(options: Readonly<Record<string, unknown>>, format: 'text' | 'html', warnings: string[], fail: Fail): InlineImage[] {
-  const keys = options.email_image_keys ?? [];
-  const values = options.email_image_values ?? [];
-  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) throw fail('email_image_keys', 'must be a list of strings');
-  if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw fail('email_image_values', 'must be a list of strings');
+function inlineImages(o: Checked, format: 'text' | 'html', warnings: string[], fail: Fail): InlineImage[] {
+  const keys = o.email_image_keys ?? [];
+  const values = o.email_image_values ?? [];
   if (keys.length === 0 && values.length === 0) return [];
   if (keys.length !== values.length) throw fail('email_image_values', `has ${values.length} entries but email_image_keys has ${keys.length}; they pair up by position`);
   if (format !== 'html') {
@@ -288,12 +299,12 @@ function inlineImages(options: Readonly<Record<string, unknown>>, format: 'text'
     return [];
   }
   // ElastAlert2 falls back to /tmp; a world-writable folder is no place to pick up mail content from.
-  const dir = optString(options, 'assets_dir', fail);
+  const dir = text(o, 'assets_dir', fail);
   if (dir === undefined) throw fail('assets_dir', 'is required with email_image_keys (LogWarden does not default to /tmp)');
   const root = path.resolve(dir);
-  return (keys as string[]).map((cid, i) => {
+  return keys.map((cid, i) => {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(cid)) throw fail('email_image_keys', `${JSON.stringify(cid)}: use letters, digits, ".", "_" and "-"`);
-    const file = path.resolve(root, (values as string[])[i] ?? '');
+    const file = path.resolve(root, values[i] ?? '');
     if (path.relative(root, file).startsWith('..') || path.isAbsolute(path.relative(root, file))) {
       throw fail('email_image_values', `${JSON.stringify(values[i])} is outside assets_dir`);
     }
@@ -302,34 +313,25 @@ function inlineImages(options: Readonly<Record<string, unknown>>, format: 'text'
   });
 }
 
-function smtpSettings(options: Readonly<Record<string, unknown>>, ctx: ParseContext, warnings: string[], fail: Fail): SmtpSettings {
-  const host = optString(options, 'smtp_host', fail) ?? 'localhost';
-  const implicitTls = optBool(options, 'smtp_ssl', false, fail);
-  const portRaw = options.smtp_port;
-  if (portRaw !== undefined && portRaw !== null && (typeof portRaw !== 'number' || !Number.isInteger(portRaw) || portRaw < 1 || portRaw > 65535)) {
-    throw fail('smtp_port', 'must be a port number (1-65535)');
-  }
+function smtpSettings(o: Checked, ctx: ParseContext, warnings: string[], fail: Fail): SmtpSettings {
+  const host = text(o, 'smtp_host', fail) ?? 'localhost';
+  const implicitTls = o.smtp_ssl ?? false;
   // ElastAlert2's defaults (smtplib's): 465 with implicit TLS, else 25.
-  const port = typeof portRaw === 'number' ? portRaw : implicitTls ? 465 : 25;
-  const requireStarttls = optBool(options, 'smtp_starttls', true, fail);
-  const verifyCerts = optBool(options, 'smtp_verify_certs', true, fail);
+  const port = o.smtp_port ?? (implicitTls ? 465 : 25);
+  const requireStarttls = o.smtp_starttls ?? true;
+  const verifyCerts = o.smtp_verify_certs ?? true;
   if (!verifyCerts) warnings.push('smtp_verify_certs: false: the SMTP server certificate is not verified, so anyone on the path can read alerts and credentials');
+  const timeoutMs = Math.round((o.smtp_timeout ?? DEFAULT_TIMEOUT_S) * 1000);
 
-  const timeoutRaw = options.smtp_timeout;
-  if (timeoutRaw !== undefined && timeoutRaw !== null && (typeof timeoutRaw !== 'number' || !(timeoutRaw > 0) || !Number.isFinite(timeoutRaw))) {
-    throw fail('smtp_timeout', 'must be a number of seconds greater than 0');
-  }
-  const timeoutMs = Math.round((typeof timeoutRaw === 'number' ? timeoutRaw : DEFAULT_TIMEOUT_S) * 1000);
-
-  const caFile = optString(options, 'smtp_ca_certs', fail);
+  const caFile = text(o, 'smtp_ca_certs', fail);
   let ca: string | undefined;
   if (caFile !== undefined) {
     ca = readOptionFile(caFile, 'smtp_ca_certs', fail);
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw fail('smtp_ca_certs', `${caFile} holds no PEM certificate`);
   }
 
-  const certFile = optString(options, 'smtp_cert_file', fail);
-  const keyFile = optString(options, 'smtp_key_file', fail);
+  const certFile = text(o, 'smtp_cert_file', fail);
+  const keyFile = text(o, 'smtp_key_file', fail);
   if (keyFile !== undefined && certFile === undefined) throw fail('smtp_key_file', 'needs smtp_cert_file (the client certificate it belongs to)');
   let clientCert: SmtpSettings['clientCert'];
   if (certFile !== undefined) {
@@ -340,7 +342,7 @@ function smtpSettings(options: Readonly<Record<string, unknown>>, ctx: ParseCont
     clientCert = { cert, key };
   }
 
-  const authFile = optString(options, 'smtp_auth_file', fail);
+  const authFile = text(o, 'smtp_auth_file', fail);
   const auth = authFile !== undefined ? readAuthFile(authFile, fail) : credentialsFromEnv(ctx.env, fail);
   if (auth && !implicitTls && !requireStarttls) {
     warnings.push('smtp_starttls: false with credentials: if the server does not offer STARTTLS, the password is sent in clear text');
