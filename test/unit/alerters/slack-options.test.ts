@@ -100,6 +100,8 @@ describe('Slack options', () => {
     // Both transports go through the kit's HTTP client: proxy and TLS options are honoured, not warned about.
     const webapi = warningsFor({ slack_token: TOKEN, slack_channel: '#a', ...transport, slack_parse_override: 'full', slack_attach_jira_ticket_url: true });
     expect(webapi.map((w) => w.replace(/^root\.yaml: rule "Root login": /, '').split(/[ :]/)[0])).toEqual(['slack_parse_override', 'slack_attach_jira_ticket_url']);
+    const companions = warningsFor({ slack_webhook_url: WEBHOOK, slack_jira_ticket_title: 'T', slack_opensearch_discover_color: '#000000', slack_attach_opensearch_discover_url: false });
+    expect(companions.map((w) => w.replace(/^root\.yaml: rule "Root login": /, '').split(/[ :]/)[0])).toEqual(['slack_jira_ticket_title', 'slack_opensearch_discover_color']);
     const webhook = warningsFor({ slack_webhook_url: WEBHOOK, ...transport, slack_parse_override: 'full' });
     expect(webhook.map((w) => w.replace(/^root\.yaml: rule "Root login": /, '').split(/[ :]/)[0])).toEqual(['slack_parse_override']);
     const parsed = parse({ slack_token: TOKEN, slack_channel: '#a', ...transport });
