@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { createAlerters } from '../../alerters/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createAlerters, type Alerter } from '../../alerters/index.ts';
+import type { RuleDefinition } from '../../src/rules/types.ts';
 import { Outbox } from '../../src/deliver/outbox.ts';
 import { processDueDeliveries } from '../../src/deliver/worker.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -26,8 +27,15 @@ import { testEs, uniqueName } from '../support/es.ts';
 
 const es = testEs();
 const peers: Peer[] = [];
+// One writeback and one log index for the file (each rule reads only its own document): the
+// cluster is shared, and every index costs it.
+const WB = uniqueName('wb-kit');
+const LOGS = uniqueName('logs-kit');
+const NOW = Date.now();
+const registry = new Map<string, { rule: RuleDefinition; alerters: Alerter[] }>();
 afterAll(async () => {
   await Promise.all(peers.map((p) => p.close()));
+  await Promise.all([...registry.values()].flatMap((r) => r.alerters.map((a) => a.close?.())));
   await es.close();
 });
 
@@ -56,20 +64,29 @@ const CASES: { type: string; ok: number; okBody?: string; busy?: Reply; refused?
   { type: 'datadog', ok: 202, okBody: '{"status":"ok"}', options: (url) => `datadog_api_key: "dd-api-0123"\ndatadog_app_key: "dd-app-0123"\ndatadog_api_url: "${url}/api/v1/events"` },
 ];
 
-/** A rule `name` alerting through `type`, on its own index, recording in writeback `wb`. */
-async function setup(type: string, options: string, wb: string, name: string): Promise<{ run: (at: number) => Promise<unknown>; ctx: RunContext; store: WritebackStore; outbox: Outbox; now: number }> {
-  const index = uniqueName('logs-kit');
-  const config = testConfig(rulesFolder({ 'r.yaml': `name: ${name}\ntype: any\nindex: ${index}\nfilter:\n  - term: {user.name: root}\nalert: [${type}]\n${options}\n` }), wb, { buffer_time: { minutes: 30 } });
-  const now = Date.now();
-  await indexDocs(es, index, [{ '@timestamp': new Date(now - 60_000).toISOString(), user: { name: 'root' } }]);
+/** The rule names of this file; each is also the user name of its one log document. */
+const NAMES = [
+  ...CASES.flatMap((c) => [`${c.type}_busy`, `${c.type}_refused`]),
+  'command_failing', 'command_missing', 'gelf_tcp', 'zabbix_dropped', 'zabbix_unknown',
+];
+
+beforeAll(async () => {
+  await initWriteback(es, WB);
+  await indexDocs(es, LOGS, NAMES.map((name) => ({ '@timestamp': new Date(NOW - 60_000).toISOString(), user: { name } })));
+});
+
+/** A rule `name` alerting through `type` on its own document, recording in the file's writeback. */
+async function setup(type: string, options: string, name: string): Promise<{ run: (at: number) => Promise<unknown>; ctx: RunContext; store: WritebackStore; outbox: Outbox; now: number }> {
+  if (!NAMES.includes(name)) throw new Error(`${name} has no document: add it to NAMES`);
+  const config = testConfig(rulesFolder({ 'r.yaml': `name: ${name}\ntype: any\nindex: ${LOGS}\nfilter:\n  - term: {user.name.keyword: ${name}}\nalert: [${type}]\n${options}\n` }), WB, { buffer_time: { minutes: 30 } });
   const { rules, problems } = loadRules(config, {});
   const rule = rules[0];
   if (!rule) throw new Error(`rule not loaded: ${JSON.stringify(problems)}`);
-  const alerters = createAlerters(rule, { log: silentLogger(), out: () => undefined, now: () => now });
-  const store = new WritebackStore(es, wb);
-  const outbox = new Outbox(es, wb);
-  const ctx: RunContext = { store, outbox, lookup: () => ({ rule, alerters }), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };
-  return { ctx, store, outbox, now, run: (at) => runRule(rule, createRuleType(rule), at, ctx) };
+  registry.set(name, { rule, alerters: createAlerters(rule, { log: silentLogger(), out: () => undefined, now: () => NOW }) });
+  const store = new WritebackStore(es, WB);
+  const outbox = new Outbox(es, WB);
+  const ctx: RunContext = { store, outbox, lookup: (ruleName) => registry.get(ruleName), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };
+  return { ctx, store, outbox, now: NOW, run: (at) => runRule(rule, createRuleType(rule), at, ctx) };
 }
 
 describe.each(CASES)('$type through the outbox', ({ type, ok, okBody, busy, refused: refusal, options }) => {
@@ -77,11 +94,10 @@ describe.each(CASES)('$type through the outbox', ({ type, ok, okBody, busy, refu
     const peer = await startPeer({ fallback: { status: ok, body: okBody ?? '' } });
     peers.push(peer);
     peer.replies.push(busy ?? BUSY);
-    const wb = uniqueName('wb-kit');
-    await initWriteback(es, wb);
-    const first = await setup(type, options(peer.url), wb, 'Root login');
+    const busyName = `${type}_busy`;
+    const first = await setup(type, options(peer.url), busyName);
     await first.run(first.now);
-    const [alert] = await first.store.alertsOf('Root login');
+    const [alert] = await first.store.alertsOf(busyName);
     const [d] = await first.outbox.forAlert(alert?.id ?? '');
     expect(d?.status).toBe('pending');
     expect(d?.nextAttemptMs).toBe(first.now + 30_000);
@@ -89,14 +105,15 @@ describe.each(CASES)('$type through the outbox', ({ type, ok, okBody, busy, refu
     expect(await processDueDeliveries(first.outbox, first.now + 30_000, first.ctx)).toEqual({ due: 1, sent: 1, retrying: 0, failed: 0 });
     await processDueDeliveries(first.outbox, first.now + 120_000, first.ctx);
     expect(peer.requests).toHaveLength(2);
-    expect((await first.store.alertsOf('Root login'))[0]?.alertSent).toBe(true);
+    expect((await first.store.alertsOf(busyName))[0]?.alertSent).toBe(true);
 
     peer.replies.push({ status: 404, body: '{"message": "Unknown Webhook"}' });
-    const second = await setup(type, options(peer.url), wb, 'Refused');
+    const refusedName = `${type}_refused`;
+    const second = await setup(type, options(peer.url), refusedName);
     await second.run(second.now);
     await processDueDeliveries(second.outbox, second.now + 3_600_000, second.ctx);
     expect(peer.requests).toHaveLength(3);
-    const [refused] = await second.store.alertsOf('Refused');
+    const [refused] = await second.store.alertsOf(refusedName);
     expect(refused?.alertSent).toBe(false);
     expect(refused?.alertException).toMatch(refusal ?? HTTP_404(type));
   });
@@ -109,8 +126,8 @@ describe.each(CASES)('$type through the outbox', ({ type, ok, okBody, busy, refu
  */
 describe('command, gelf (tcp) and zabbix through the outbox', () => {
   /** Runs the rule, then the outbox until an hour later; the first attempt fails, the second succeeds. */
-  async function retriedOnce(type: string, options: string, wb: string, name: string): Promise<void> {
-    const s = await setup(type, options, wb, name);
+  async function retriedOnce(type: string, options: string, name: string): Promise<void> {
+    const s = await setup(type, options, name);
     await s.run(s.now);
     const [alert] = await s.store.alertsOf(name);
     const [d] = await s.outbox.forAlert(alert?.id ?? '');
@@ -121,8 +138,8 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
     expect((await s.store.alertsOf(name))[0]?.alertSent).toBe(true);
   }
 
-  async function refusedFor(type: string, options: string, wb: string, name: string): Promise<string | undefined> {
-    const s = await setup(type, options, wb, name);
+  async function refusedFor(type: string, options: string, name: string): Promise<string | undefined> {
+    const s = await setup(type, options, name);
     await s.run(s.now);
     expect(await processDueDeliveries(s.outbox, s.now + 3_600_000, s.ctx)).toEqual({ due: 0, sent: 0, retrying: 0, failed: 0 });
     const [refused] = await s.store.alertsOf(name);
@@ -137,11 +154,9 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
       const out = path.join(dir, 'out');
       // The first run leaves a marker and fails; the next one records the alert.
       const script = 'if [ -f "$1" ]; then echo sent >> "$2"; else : > "$1"; exit 3; fi';
-      const wb = uniqueName('wb-kit');
-      await initWriteback(es, wb);
-      await retriedOnce('command', `command: ${JSON.stringify(['sh', '-c', script, 'sh', marker, out])}\nfail_on_non_zero_exit: true`, wb, 'Root login');
+      await retriedOnce('command', `command: ${JSON.stringify(['sh', '-c', script, 'sh', marker, out])}\nfail_on_non_zero_exit: true`, 'command_failing');
       expect(readFileSync(out, 'utf8')).toBe('sent\n');
-      expect(await refusedFor('command', `command: ${JSON.stringify([path.join(dir, 'no-such-program')])}`, wb, 'Refused')).toMatch(/^command: command: cannot run ".*no-such-program": ENOENT/);
+      expect(await refusedFor('command', `command: ${JSON.stringify([path.join(dir, 'no-such-program')])}`, 'command_missing')).toMatch(/^command: command: cannot run ".*no-such-program": ENOENT/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -153,11 +168,9 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const wb = uniqueName('wb-kit');
-    await initWriteback(es, wb);
-    const s = await setup('gelf', `gelf_type: tcp\ngelf_host: 127.0.0.1\ngelf_port: ${port}`, wb, 'Root login');
+    const s = await setup('gelf', `gelf_type: tcp\ngelf_host: 127.0.0.1\ngelf_port: ${port}`, 'gelf_tcp');
     await s.run(s.now);
-    const [alert] = await s.store.alertsOf('Root login');
+    const [alert] = await s.store.alertsOf('gelf_tcp');
     const [d] = await s.outbox.forAlert(alert?.id ?? '');
     expect(d?.status).toBe('pending');
     expect(d?.lastError).toMatch(/^gelf: TCP to 127\.0\.0\.1:\d+ failed: ECONNREFUSED/);
@@ -167,7 +180,7 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
       expect((await processDueDeliveries(s.outbox, s.now + 7_200_000, s.ctx)).due).toBe(0);
       await until(() => messages.length > 0);
       expect(messages).toHaveLength(1);
-      expect((await s.store.alertsOf('Root login'))[0]?.alertSent).toBe(true);
+      expect((await s.store.alertsOf('gelf_tcp'))[0]?.alertSent).toBe(true);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
@@ -176,12 +189,10 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
   it('zabbix: a dropped connection is retried and the value sent once; an item Zabbix does not process is not retried', async () => {
     const zabbix = await startZabbixServer((host) => host !== 'unknown-host', 1);
     try {
-      const wb = uniqueName('wb-kit');
-      await initWriteback(es, wb);
       const options = (host: string): string => `zbx_sender_host: 127.0.0.1\nzbx_sender_port: ${zabbix.port}\nzbx_host: ${host}\nzbx_key: sec.alert`;
-      await retriedOnce('zabbix', options('soc-host'), wb, 'Root login');
+      await retriedOnce('zabbix', options('soc-host'), 'zabbix_dropped');
       expect(zabbix.requests).toHaveLength(1);
-      expect(await refusedFor('zabbix', options('unknown-host'), wb, 'Refused')).toMatch(/^zabbix: zabbix: 127\.0\.0\.1:\d+ did not process the value for host "unknown-host"/);
+      expect(await refusedFor('zabbix', options('unknown-host'), 'zabbix_unknown')).toMatch(/^zabbix: zabbix: 127\.0\.0\.1:\d+ did not process the value for host "unknown-host"/);
       expect(zabbix.requests).toHaveLength(2);
     } finally {
       await zabbix.close();
