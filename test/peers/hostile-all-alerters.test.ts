@@ -305,6 +305,31 @@ async function commandHarness(): Promise<Harness> {
 
 // --- gelf -------------------------------------------------------------------------------------
 
+/**
+ * A GELF listener's harness: `messages` fills as the listener receives whole messages; every
+ * alert must arrive as exactly one, whose short_message carries the value exactly.
+ */
+function gelfListenerHarness(type: 'tcp' | 'udp', port: number, messages: string[], close: () => Promise<void>): Harness {
+  const rule = ruleFor('gelf', { gelf_type: type, gelf_host: '127.0.0.1', gelf_port: port, gelf_payload: { user: 'user.name' } });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
+  return localHarness(
+    rule,
+    async (hv, payload) => {
+      const before = messages.length;
+      await alerter.send(payload);
+      for (let i = 0; i < 200 && messages.length === before; i++) await new Promise((r) => setTimeout(r, 5));
+      const got = messages.slice(before);
+      // TCP: NUL ends a message; UDP: a datagram or its chunks. One message, whatever the value holds.
+      if (got.length !== 1) return [`expected one GELF message, got ${got.length}`];
+      const parsed = parseJson(got[0] ?? '');
+      if (!parsed.ok) return [parsed.problem];
+      const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
+      return exact('short_message.user', own(short, 'user'), hv.value);
+    },
+    close,
+  );
+}
+
 async function gelfHarness(): Promise<Harness> {
   const messages: string[] = [];
   const server = net.createServer((socket) => {
@@ -318,23 +343,7 @@ async function gelfHarness(): Promise<Harness> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const rule = ruleFor('gelf', { gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: (server.address() as net.AddressInfo).port, gelf_payload: { user: 'user.name' } });
-  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
-  return localHarness(
-    rule,
-    async (hv, payload) => {
-      const before = messages.length;
-      await alerter.send(payload);
-      for (let i = 0; i < 200 && messages.length === before; i++) await new Promise((r) => setTimeout(r, 5));
-      const got = messages.slice(before);
-      // NUL ends a TCP message: one message, whatever the value holds.
-      if (got.length !== 1) return [`expected one NUL-framed message, got ${got.length}`];
-      const parsed = parseJson(got[0] ?? '');
-      if (!parsed.ok) return [parsed.problem];
-      const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
-      return exact('short_message.user', own(short, 'user'), hv.value);
-    }, () => new Promise<void>((resolve) => server.close(() => resolve())),
-  );
+  return gelfListenerHarness('tcp', (server.address() as net.AddressInfo).port, messages, () => new Promise<void>((resolve) => server.close(() => resolve())));
 }
 
 /** GELF over UDP (ours): whole datagrams or chunks reassembled by message id, as Graylog does. */
@@ -354,22 +363,7 @@ async function gelfUdpHarness(): Promise<Harness> {
     if (parts.filter(Boolean).length === d[11]) messages.push(Buffer.concat(parts).toString('utf8'));
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const rule = ruleFor('gelf', { gelf_type: 'udp', gelf_host: '127.0.0.1', gelf_port: socket.address().port, gelf_payload: { user: 'user.name' } });
-  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
-  return localHarness(
-    rule,
-    async (hv, payload) => {
-      const before = messages.length;
-      await alerter.send(payload);
-      for (let i = 0; i < 200 && messages.length === before; i++) await new Promise((r) => setTimeout(r, 5));
-      const got = messages.slice(before);
-      if (got.length !== 1) return [`expected one GELF message, got ${got.length}`];
-      const parsed = parseJson(got[0] ?? '');
-      if (!parsed.ok) return [parsed.problem];
-      const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
-      return exact('short_message.user', own(short, 'user'), hv.value);
-    }, () => new Promise<void>((resolve) => socket.close(() => resolve())),
-  );
+  return gelfListenerHarness('udp', socket.address().port, messages, () => new Promise<void>((resolve) => socket.close(() => resolve())));
 }
 
 /** GELF over HTTP: one JSON POST; a header value (gelf_http_headers) is the secret. */
