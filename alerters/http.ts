@@ -60,6 +60,8 @@ export interface HttpResult {
   body: string;
   /** The answer's Retry-After, for callers that `accept` a 429 to read its body. */
   retryAfterMs?: number | undefined;
+  /** The answer's headers (Slack's Web API client reads them through its fetch). */
+  headers: Readonly<http.IncomingHttpHeaders>;
 }
 
 export interface PostOptions {
@@ -70,6 +72,11 @@ export interface PostOptions {
    * exists after an earlier attempt timed out).
    */
   accept?: (status: number, body: string) => boolean;
+  /**
+   * How much of the answer is read (default 64 KiB). A client that parses the answer (Slack's
+   * chat.postMessage echoes the message, up to ~150 KB of blocks) needs all of it.
+   */
+  maxBodyBytes?: number;
 }
 
 export interface HttpClientOptions {
@@ -204,13 +211,13 @@ export class HttpClient {
     }
     let answer: { status: number; headers: http.IncomingHttpHeaders; body: string };
     try {
-      answer = await this.exchange(method, url, body, headers);
+      answer = await this.exchange(method, url, body, headers, options.maxBodyBytes ?? MAX_BODY_BYTES);
     } catch (error) {
       throw this.transportFailure(method, error, where, secrets);
     }
     const { status } = answer;
     if ((status >= 200 && status < 300) || options.accept?.(status, answer.body)) {
-      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.clock.now()) };
+      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.clock.now()), headers: answer.headers };
     }
 
     const quoted = quoteBody(answer.body, secrets);
@@ -252,7 +259,7 @@ export class HttpClient {
     return new HttpFailure(this.alerter, `${method} to ${where} failed: ${message}${hint}`, true);
   }
 
-  private exchange(method: string, url: URL, body: string | undefined, headers: Readonly<Record<string, string>>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  private exchange(method: string, url: URL, body: string | undefined, headers: Readonly<Record<string, string>>, maxBodyBytes: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
     const payload = Buffer.from(body ?? '', 'utf8');
     const isHttps = url.protocol === 'https:';
     const request = isHttps ? https.request : http.request;
@@ -275,9 +282,9 @@ export class HttpClient {
         };
         res.on('data', (chunk: Buffer) => {
           if (settled) return;
-          chunks.push(chunk.subarray(0, MAX_BODY_BYTES - size));
+          chunks.push(chunk.subarray(0, maxBodyBytes - size));
           size += chunk.length;
-          if (size >= MAX_BODY_BYTES) {
+          if (size >= maxBodyBytes) {
             finish();
             res.destroy();
           }

@@ -7,6 +7,7 @@ import type { AlerterSchema } from './kit/contract.ts';
 import { alertmanagerSchema } from './alertmanager/schema.ts';
 import { commandSchema } from './command/schema.ts';
 import { datadogSchema } from './datadog/schema.ts';
+import { debugSchema } from './debug/schema.ts';
 import { discordSchema } from './discord/schema.ts';
 import { emailSchema } from './email/schema.ts';
 import { gelfSchema } from './gelf/schema.ts';
@@ -17,16 +18,14 @@ import { opsgenieSchema } from './opsgenie/schema.ts';
 import { pagerdutySchema } from './pagerduty/schema.ts';
 import { post2Schema, postSchema } from './post/schema.ts';
 import { slackSchema } from './slack/schema.ts';
+import { stdoutSchema } from './stdout/schema.ts';
 import { telegramSchema } from './telegram/schema.ts';
 import { victoropsSchema } from './victorops/schema.ts';
 import { zabbixSchema } from './zabbix/schema.ts';
 
-const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
-
 export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
-  noOptions('debug'),
-  // LogWarden's own: a readable block on standard output.
-  noOptions('stdout'),
+  debugSchema,
+  stdoutSchema,
   slackSchema,
   emailSchema,
   postSchema,

@@ -1,18 +1,18 @@
 /**
- * The email alerter's options: ElastAlert2's names and defaults, checked when the rule is loaded
- * (so `logwarden lint` reports them), plus LogWarden's TLS, timeout and credential options.
+ * The email alerter's options: ElastAlert2's names and defaults, plus LogWarden's TLS, timeout and
+ * credential options. Types are checked by the schema beside it (the one lint uses); this file
+ * checks addresses, files and options that go together, when the rule is loaded.
  * Files named by options (auth, CA, client certificate) are read here, once per rule load.
  */
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { FAILSAFE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { checkOptions } from '../kit/options.ts';
+import { isValidAddress, isValidDomain, mailbox, type Fail, type MailAddress } from './addresses.ts';
+import { emailSchema } from './schema.ts';
 
-export interface MailAddress {
-  /** Display name, from the rule; never from a log document. */
-  name?: string | undefined;
-  address: string;
-}
+export { isValidAddress, isValidDomain, MAX_FIELD_RECIPIENTS, recipientsFromField, type Fail, type MailAddress } from './addresses.ts';
 
 /** Login for the SMTP server. The password stays out of JSON, util.inspect and template strings. */
 export class SmtpCredentials {
@@ -80,108 +80,39 @@ export interface EmailOptions {
 }
 
 const DEFAULT_TIMEOUT_S = 30;
-/** A document field may name at most this many recipients; more is refused as a whole. */
-export const MAX_FIELD_RECIPIENTS = 10;
 
-// RFC 5321/5322 dot-atom, without quoted local parts or address literals, which alert recipients
-// never need and which are where parsers disagree.
-const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
-const LOCAL_PART = new RegExp(`^${ATEXT}+(?:\\.${ATEXT}+)*$`);
-const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
-const DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
-/**
- * Local parts taken from log documents are held to a smaller alphabet: "%" and "!" still route
- * mail elsewhere on some relays ("victim%evil.example@corp.example"), and nothing else in atext
- * is needed for a user name.
- */
-const DOCUMENT_LOCAL_PART = /^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*$/;
-
-export function isValidDomain(domain: string): boolean {
-  return domain.length <= 253 && DOMAIN.test(domain);
+/** The options as the schema (email/schema.ts) checked them; what it cannot say is checked below. */
+interface EmailRaw {
+  email?: string | string[];
+  cc?: string | string[];
+  bcc?: string | string[];
+  smtp_port?: number;
+  smtp_ssl?: boolean;
+  smtp_starttls?: boolean;
+  smtp_verify_certs?: boolean;
+  smtp_timeout?: number;
+  email_format?: 'html' | 'text';
+  email_image_keys?: string[];
+  email_image_values?: string[];
 }
+type Checked = EmailRaw & Readonly<Record<string, unknown>>;
 
-/** A bare address (no display name), in the subset of RFC 5321 that every relay handles alike. */
-export function isValidAddress(address: string): boolean {
-  const at = address.lastIndexOf('@');
-  if (at <= 0 || address.length > 254) return false;
-  const local = address.slice(0, at);
-  return local.length <= 64 && LOCAL_PART.test(local) && isValidDomain(address.slice(at + 1));
-}
-
-/**
- * Recipients named by the document field `email_from_field`. The rule LogWarden applies (stricter
- * than ElastAlert2, which mails whatever address the document holds): an address taken from a log
- * document is only ever `<local part>@<email_add_domain>`. The value must be a user name made of
- * letters, digits, ".", "_", "+" and "-" (or such a name already followed by "@<email_add_domain>"),
- * or a list of at most MAX_FIELD_RECIPIENTS of them. Anything else (another domain, a display name,
- * several addresses in one string, "%" or "!" routing, control characters) refuses the whole value,
- * and the alert goes to the rule's `email` recipients instead.
- *
- * Returns undefined when the field is absent or neither a string nor a list (ElastAlert2 then uses
- * `email` too), the addresses, or a reason the value was refused.
- */
-export function recipientsFromField(value: unknown, addDomain: string): string[] | { refused: string } | undefined {
-  if (typeof value !== 'string' && !Array.isArray(value)) return undefined;
-  const items: unknown[] = typeof value === 'string' ? [value] : value;
-  if (items.length === 0) return undefined;
-  if (items.length > MAX_FIELD_RECIPIENTS) return { refused: `it names ${items.length} recipients (at most ${MAX_FIELD_RECIPIENTS})` };
-  const out: string[] = [];
-  for (const item of items) {
-    if (typeof item !== 'string') return { refused: 'a list item is not a string' };
-    let local = item;
-    const at = item.indexOf('@');
-    if (at >= 0) {
-      if (item.slice(at + 1).toLowerCase() !== addDomain) return { refused: `an address is not in the domain ${addDomain}` };
-      local = item.slice(0, at);
-    }
-    if (local.length === 0 || local.length > 64 || !DOCUMENT_LOCAL_PART.test(local)) return { refused: 'a value is not a plain user name' };
-    const address = `${local}@${addDomain}`;
-    if (!out.some((a) => a.toLowerCase() === address.toLowerCase())) out.push(address);
-  }
-  return out;
-}
-
-/** Builds the error for a bad option (optionError bound to the rule). */
-export type Fail = (option: string, message: string) => Error;
-
-function stringList(options: Readonly<Record<string, unknown>>, option: string, fail: Fail): string[] {
-  const raw = options[option];
-  if (raw === undefined || raw === null) return [];
-  const items = typeof raw === 'string' ? [raw] : raw;
-  if (!Array.isArray(items) || items.some((i) => typeof i !== 'string')) throw fail(option, 'must be an address or a list of addresses');
+function addressList(o: Checked, option: 'email' | 'cc' | 'bcc', fail: Fail): string[] {
+  const raw = o[option];
+  const items = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
   // A comma-separated string is a common way of writing several addresses; each is checked.
-  const addresses = items.flatMap((i: string) => i.split(',')).map((a) => a.trim()).filter((a) => a !== '');
+  const addresses = items.flatMap((i) => i.split(',')).map((a) => a.trim()).filter((a) => a !== '');
   for (const a of addresses) {
     if (!isValidAddress(a)) throw fail(option, `${JSON.stringify(a)} is not an email address (write bare addresses such as soc@example.com, one per list item)`);
   }
   return addresses;
 }
 
-/** "addr@example.com" or "Display Name <addr@example.com>". */
-function mailbox(value: string, option: string, fail: Fail): MailAddress {
-  const trimmed = value.trim();
-  if (isValidAddress(trimmed)) return { address: trimmed };
-  const m = /^(.*?)\s*<([^<>]*)>$/s.exec(trimmed);
-  const name = m?.[1]?.trim().replace(/^"(.*)"$/s, '$1') ?? '';
-  const address = m?.[2]?.trim() ?? '';
-  if (!m || !isValidAddress(address)) throw fail(option, `${JSON.stringify(value)} is not an email address (write addr@example.com or "Name <addr@example.com>")`);
-  // The name goes into a header; nodemailer encodes it, but a line break or quote has no business there.
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f"<>]/.test(name)) throw fail(option, 'the display name must not contain control characters, quotes or angle brackets');
-  return name === '' ? { address } : { name, address };
-}
-
-function optString(options: Readonly<Record<string, unknown>>, option: string, fail: Fail): string | undefined {
-  const v = options[option];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.trim() === '') throw fail(option, 'must be a non-empty string');
-  return v;
-}
-
-function optBool(options: Readonly<Record<string, unknown>>, option: string, fallback: boolean, fail: Fail): boolean {
-  const v = options[option];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'boolean') throw fail(option, 'must be true or false');
+/** A text option the schema checked; blank text (spaces only) is refused as the schema refuses "". */
+function text(o: Checked, option: string, fail: Fail): string | undefined {
+  const v = o[option];
+  if (typeof v !== 'string') return undefined;
+  if (v.trim() === '') throw fail(option, 'must be a non-empty string');
   return v;
 }
 
@@ -240,26 +171,31 @@ export interface ParseContext {
   hostname?: string;
 }
 
-/** Checks every email option and fills the defaults; throws optionError-style errors naming the option. */
+/**
+ * Reads the options against the alerter's schema (the one lint uses), then checks what it cannot
+ * say (addresses, files, options that go together) and fills the defaults. Throws `fail` errors
+ * naming the option.
+ */
 export function parseEmailOptions(options: Readonly<Record<string, unknown>>, ctx: ParseContext, fail: Fail): EmailOptions {
+  const o = checkOptions<EmailRaw>(emailSchema, options, fail);
   const warnings: string[] = [];
-  const to = stringList(options, 'email', fail);
+  const to = addressList(o, 'email', fail);
   if (to.length === 0) throw fail('email', 'is required: the address or list of addresses to send the alert to');
-  const cc = stringList(options, 'cc', fail);
-  const bcc = stringList(options, 'bcc', fail);
+  const cc = addressList(o, 'cc', fail);
+  const bcc = addressList(o, 'bcc', fail);
 
-  const fromAddr = optString(options, 'from_addr', fail);
+  const fromAddr = text(o, 'from_addr', fail);
   const from = fromAddr === undefined ? { address: defaultFromAddress(ctx.hostname) } : mailbox(fromAddr, 'from_addr', fail);
-  const replyToRaw = optString(options, 'email_reply_to', fail);
+  const replyToRaw = text(o, 'email_reply_to', fail);
   const replyTo = replyToRaw === undefined ? undefined : mailbox(replyToRaw, 'email_reply_to', fail);
 
-  const addDomainRaw = optString(options, 'email_add_domain', fail);
+  const addDomainRaw = text(o, 'email_add_domain', fail);
   let addDomain: string | undefined;
   if (addDomainRaw !== undefined) {
     addDomain = addDomainRaw.trim().replace(/^@/, '').toLowerCase();
     if (!isValidDomain(addDomain)) throw fail('email_add_domain', `${JSON.stringify(addDomainRaw)} is not a domain name`);
   }
-  const fromField = optString(options, 'email_from_field', fail);
+  const fromField = text(o, 'email_from_field', fail);
   if (fromField !== undefined && addDomain === undefined) {
     throw fail(
       'email_from_field',
@@ -267,20 +203,15 @@ export function parseEmailOptions(options: Readonly<Record<string, unknown>>, ct
     );
   }
 
-  const formatRaw = optString(options, 'email_format', fail);
-  if (formatRaw !== undefined && formatRaw !== 'html' && formatRaw !== 'text') throw fail('email_format', `must be "html" or "text", not ${JSON.stringify(formatRaw)}`);
-  const format = formatRaw === 'html' ? 'html' : 'text';
-
-  const images = inlineImages(options, format, warnings, fail);
-  const smtp = smtpSettings(options, ctx, warnings, fail);
+  const format = o.email_format ?? 'text';
+  const images = inlineImages(o, format, warnings, fail);
+  const smtp = smtpSettings(o, ctx, warnings, fail);
   return { to, cc, bcc, from, replyTo, fromField, addDomain, format, images, smtp, warnings };
 }
 
-function inlineImages(options: Readonly<Record<string, unknown>>, format: 'text' | 'html', warnings: string[], fail: Fail): InlineImage[] {
-  const keys = options.email_image_keys ?? [];
-  const values = options.email_image_values ?? [];
-  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) throw fail('email_image_keys', 'must be a list of strings');
-  if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw fail('email_image_values', 'must be a list of strings');
+function inlineImages(o: Checked, format: 'text' | 'html', warnings: string[], fail: Fail): InlineImage[] {
+  const keys = o.email_image_keys ?? [];
+  const values = o.email_image_values ?? [];
   if (keys.length === 0 && values.length === 0) return [];
   if (keys.length !== values.length) throw fail('email_image_values', `has ${values.length} entries but email_image_keys has ${keys.length}; they pair up by position`);
   if (format !== 'html') {
@@ -288,12 +219,12 @@ function inlineImages(options: Readonly<Record<string, unknown>>, format: 'text'
     return [];
   }
   // ElastAlert2 falls back to /tmp; a world-writable folder is no place to pick up mail content from.
-  const dir = optString(options, 'assets_dir', fail);
+  const dir = text(o, 'assets_dir', fail);
   if (dir === undefined) throw fail('assets_dir', 'is required with email_image_keys (LogWarden does not default to /tmp)');
   const root = path.resolve(dir);
-  return (keys as string[]).map((cid, i) => {
+  return keys.map((cid, i) => {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(cid)) throw fail('email_image_keys', `${JSON.stringify(cid)}: use letters, digits, ".", "_" and "-"`);
-    const file = path.resolve(root, (values as string[])[i] ?? '');
+    const file = path.resolve(root, values[i] ?? '');
     if (path.relative(root, file).startsWith('..') || path.isAbsolute(path.relative(root, file))) {
       throw fail('email_image_values', `${JSON.stringify(values[i])} is outside assets_dir`);
     }
@@ -302,34 +233,25 @@ function inlineImages(options: Readonly<Record<string, unknown>>, format: 'text'
   });
 }
 
-function smtpSettings(options: Readonly<Record<string, unknown>>, ctx: ParseContext, warnings: string[], fail: Fail): SmtpSettings {
-  const host = optString(options, 'smtp_host', fail) ?? 'localhost';
-  const implicitTls = optBool(options, 'smtp_ssl', false, fail);
-  const portRaw = options.smtp_port;
-  if (portRaw !== undefined && portRaw !== null && (typeof portRaw !== 'number' || !Number.isInteger(portRaw) || portRaw < 1 || portRaw > 65535)) {
-    throw fail('smtp_port', 'must be a port number (1-65535)');
-  }
+function smtpSettings(o: Checked, ctx: ParseContext, warnings: string[], fail: Fail): SmtpSettings {
+  const host = text(o, 'smtp_host', fail) ?? 'localhost';
+  const implicitTls = o.smtp_ssl ?? false;
   // ElastAlert2's defaults (smtplib's): 465 with implicit TLS, else 25.
-  const port = typeof portRaw === 'number' ? portRaw : implicitTls ? 465 : 25;
-  const requireStarttls = optBool(options, 'smtp_starttls', true, fail);
-  const verifyCerts = optBool(options, 'smtp_verify_certs', true, fail);
+  const port = o.smtp_port ?? (implicitTls ? 465 : 25);
+  const requireStarttls = o.smtp_starttls ?? true;
+  const verifyCerts = o.smtp_verify_certs ?? true;
   if (!verifyCerts) warnings.push('smtp_verify_certs: false: the SMTP server certificate is not verified, so anyone on the path can read alerts and credentials');
+  const timeoutMs = Math.round((o.smtp_timeout ?? DEFAULT_TIMEOUT_S) * 1000);
 
-  const timeoutRaw = options.smtp_timeout;
-  if (timeoutRaw !== undefined && timeoutRaw !== null && (typeof timeoutRaw !== 'number' || !(timeoutRaw > 0) || !Number.isFinite(timeoutRaw))) {
-    throw fail('smtp_timeout', 'must be a number of seconds greater than 0');
-  }
-  const timeoutMs = Math.round((typeof timeoutRaw === 'number' ? timeoutRaw : DEFAULT_TIMEOUT_S) * 1000);
-
-  const caFile = optString(options, 'smtp_ca_certs', fail);
+  const caFile = text(o, 'smtp_ca_certs', fail);
   let ca: string | undefined;
   if (caFile !== undefined) {
     ca = readOptionFile(caFile, 'smtp_ca_certs', fail);
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw fail('smtp_ca_certs', `${caFile} holds no PEM certificate`);
   }
 
-  const certFile = optString(options, 'smtp_cert_file', fail);
-  const keyFile = optString(options, 'smtp_key_file', fail);
+  const certFile = text(o, 'smtp_cert_file', fail);
+  const keyFile = text(o, 'smtp_key_file', fail);
   if (keyFile !== undefined && certFile === undefined) throw fail('smtp_key_file', 'needs smtp_cert_file (the client certificate it belongs to)');
   let clientCert: SmtpSettings['clientCert'];
   if (certFile !== undefined) {
@@ -340,7 +262,7 @@ function smtpSettings(options: Readonly<Record<string, unknown>>, ctx: ParseCont
     clientCert = { cert, key };
   }
 
-  const authFile = optString(options, 'smtp_auth_file', fail);
+  const authFile = text(o, 'smtp_auth_file', fail);
   const auth = authFile !== undefined ? readAuthFile(authFile, fail) : credentialsFromEnv(ctx.env, fail);
   if (auth && !implicitTls && !requireStarttls) {
     warnings.push('smtp_starttls: false with credentials: if the server does not offer STARTTLS, the password is sent in clear text');

@@ -37,8 +37,10 @@ import { isPlainObject, lookupField, pyStr } from '../../src/ruletypes/fields.ts
 import {
   argsOption, checkFormat, formatArgs, HttpClient, httpUrl, ruleValue, secretOption, setOwn, timeoutOption, verifyOption, proxyOption, type TlsSettings,
 } from '../http.ts';
+import { checkOptions } from '../kit/options.ts';
 import { alerterOptions, AlerterError, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { systemClock } from '../../src/schedule/clock.ts';
+import { hivealerterSchema } from './schema.ts';
 
 type Match = Readonly<Record<string, unknown>>;
 
@@ -180,8 +182,9 @@ export function renderClassic(template: ClassicTemplate, rule: RuleDefinition, m
 
 function hivePort(rule: RuleDefinition, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const port = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw optionError(rule, 'hive_connection.hive_port', 'must be a port number');
+  // The schema took a port number or digits; digits must still name a port.
+  const port = Number(value);
+  if (port < 1 || port > 65535) throw optionError(rule, 'hive_connection.hive_port', 'must be a port number');
   return port;
 }
 
@@ -231,13 +234,6 @@ interface SeverityScaleEntry {
   severity: number;
 }
 
-function severityScale(rule: RuleDefinition, value: unknown): SeverityScaleEntry[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  const ok = Array.isArray(value) && value.every((e) => isPlainObject(e) && typeof e['min'] === 'number' && typeof e['max'] === 'number' && [1, 2, 3, 4].includes(e['severity'] as number));
-  if (!ok) throw optionError(rule, 'severity_scale', 'must be a list of {min, max, severity} with numbers and a severity of 1-4');
-  return value as SeverityScaleEntry[];
-}
-
 function defaultSeverity(alert: AlertPayload): number {
   return RULE_SEVERITY[alert.severity ?? ''] ?? 2;
 }
@@ -266,7 +262,8 @@ function compileElastAlert2(rule: RuleDefinition, config: Match, opts: Match): (
   if (!customOk) throw optionError(rule, 'hive_alert_config.customFields', 'must be a list of {name, type, value}');
 
   const severity = config['severity'];
-  const scale = severityScale(rule, opts['severity_scale']);
+  // Its entries' shape is the schema's.
+  const scale = opts['severity_scale'] as SeverityScaleEntry[] | undefined;
   const fixedSeverity = [1, 2, 3, 4].includes(severity as number);
   if (severity !== undefined && !fixedSeverity && !(typeof severity === 'string' && scale)) {
     throw optionError(rule, 'hive_alert_config.severity', 'must be 1-4, or a document field with severity_scale');
@@ -399,15 +396,24 @@ function compileClassic(rule: RuleDefinition, config: Match, opts: Match): (aler
   };
 }
 
-export function compileHive(rule: RuleDefinition, opts: Match, env: NodeJS.ProcessEnv): CompiledHive {
-  const connection = opts['hive_connection'];
-  if (!isPlainObject(connection)) throw optionError(rule, 'hive_connection', 'must be a mapping with hive_host, hive_port and hive_apikey');
+/** The options as the schema (hivealerter/schema.ts) checked them. */
+interface HiveRaw {
+  hive_connection: Match;
+  hive_alert_config: Match;
+  hive_alert_config_type?: 'custom' | 'classic';
+}
+
+/**
+ * Checks the options against the alerter's schema (the one lint uses), then what depends on
+ * `hive_alert_config_type` and the key's source, and compiles the alert builder.
+ */
+export function compileHive(rule: RuleDefinition, all: Match, env: NodeJS.ProcessEnv): CompiledHive {
+  const opts = checkOptions<HiveRaw>(hivealerterSchema, all, (option, message) => optionError(rule, option, message));
+  const connection = opts.hive_connection;
   const apiKey = secretOption(rule, connection, 'hive_apikey', env, 'hive_connection.hive_apikey');
   if (apiKey === undefined) throw optionError(rule, 'hive_connection.hive_apikey', 'is required (or hive_apikey_file / hive_apikey_env)');
-  const config = opts['hive_alert_config'];
-  if (!isPlainObject(config)) throw optionError(rule, 'hive_alert_config', 'must be a mapping');
-  const mode = opts['hive_alert_config_type'] ?? 'custom';
-  if (mode !== 'custom' && mode !== 'classic') throw optionError(rule, 'hive_alert_config_type', 'must be custom (ElastAlert2, the default) or classic');
+  const config = opts.hive_alert_config;
+  const mode = opts.hive_alert_config_type ?? 'custom';
   const build = mode === 'classic' ? compileClassic(rule, config, opts) : compileElastAlert2(rule, config, opts);
   const sourceRefIsAlertId = config['sourceRef'] === undefined || config['sourceRef'] === null;
   return {
@@ -435,7 +441,6 @@ export const createHiveAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const connection = opts['hive_connection'] as Match;
   // ElastAlert2 hands hive_proxies ({http: ..., https: ...}) to requests; the https one is used for https:// hosts.
   const proxies = connection['hive_proxies'];
-  if (proxies !== undefined && proxies !== null && (typeof proxies !== 'object' || Array.isArray(proxies))) throw optionError(rule, 'hive_connection.hive_proxies', 'must map "https" to a proxy URL');
   const proxy = proxies ? proxyOption(rule, { 'hive_connection.hive_proxies.https': (proxies as Match)['https'] }, 'hive_connection.hive_proxies.https') : undefined;
   const client = new HttpClient({ alerter: 'hivealerter', timeoutMs: compiled.timeoutMs, tls: compiled.tls, tlsHint: 'hive_connection.hive_verify', proxy, clock: deps.clock });
   const clock = deps.clock ?? systemClock;

@@ -22,17 +22,23 @@ function objectSchema(schema: AlerterSchema): Schema {
  * rule, file and option.
  */
 export function readOptions<T extends object>(schema: AlerterSchema, ref: AlerterRef, rule: RuleDefinition): T & Readonly<Record<string, unknown>> {
-  const all = alerterOptions(ref, rule);
+  return checkOptions<T>(schema, alerterOptions(ref, rule), (option, message) => optionError(rule, option, message));
+}
+
+/**
+ * The same check over options given as a plain object (the engine's notify_email mail, which has
+ * no rule), with `fail` building the error for the first problem.
+ */
+export function checkOptions<T extends object>(schema: AlerterSchema, all: Readonly<Record<string, unknown>>, fail: (option: string, message: string) => Error): T & Readonly<Record<string, unknown>> {
   const picked: Record<string, unknown> = {};
   for (const name of Object.keys(schema.options)) {
     const value = all[name];
     if (value !== undefined && value !== null) picked[name] = value;
   }
-  const problems = validate(objectSchema(schema), picked, { file: rule.file, rule: rule.name });
-  const first = problems[0];
+  const first = validate(objectSchema(schema), picked, { file: '' })[0];
   if (first) {
     const message = first.field && first.message.startsWith(`${first.field}: `) ? first.message.slice(first.field.length + 2) : first.message;
-    throw optionError(rule, first.field ?? schema.name, message);
+    throw fail(first.field ?? schema.name, message);
   }
   return picked as T & Readonly<Record<string, unknown>>;
 }

@@ -4,6 +4,8 @@ import type { Schema } from '../../src/config/validate.ts';
 // (schema.yaml) so that rules written for it lint clean.
 
 export const str: Schema = { type: 'string' };
+/** Text that means nothing when empty (a host, a path, an address). */
+export const nonEmpty: Schema = { type: 'string', minLength: 1 };
 export const bool: Schema = { type: 'boolean' };
 export const int: Schema = { type: 'integer' };
 export const port: Schema = { type: 'integer', minimum: 1, maximum: 65535 };

@@ -22,9 +22,11 @@
  */
 import { keyWithin } from '../../src/alert/display.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
-import { isPlainObject, lookupField } from '../../src/ruletypes/fields.ts';
-import { argsOption, checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, proxyOption, type TlsSettings } from '../http.ts';
+import { lookupField } from '../../src/ruletypes/fields.ts';
+import { checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, proxyOption, type TlsSettings } from '../http.ts';
+import { checkOptions } from '../kit/options.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
+import { pagerdutySchema } from './schema.ts';
 
 export const PAGERDUTY_DEFAULT_URL = 'https://events.pagerduty.com';
 const EVENT_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
@@ -62,52 +64,51 @@ export function dedupKey(key: string): string {
   return keyWithin(key, DEDUP_KEY_MAX);
 }
 
-function stringOption(rule: RuleDefinition, opts: Match, option: string): string | undefined {
-  const value = opts[option];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw optionError(rule, option, 'must be text');
-  return value;
+/** The options as the schema (pagerduty/schema.ts) checked them. */
+interface PagerDutyRaw {
+  pagerduty_api_version?: 'v1' | 'v2';
+  pagerduty_api_url?: string;
+  pagerduty_client_name?: string;
+  pagerduty_event_type?: (typeof EVENT_ACTIONS)[number];
+  pagerduty_v2_payload_severity?: (typeof SEVERITIES)[number];
+  pagerduty_v2_payload_custom_details?: Record<string, string>;
+  pagerduty_v2_payload_include_all_info?: boolean;
 }
 
-/** A `pagerduty_*` text with its optional `_args`, checked at load. */
+/** A `pagerduty_*` text with its optional `_args` (both typed by the schema), checked to format at load. */
 function formatted(rule: RuleDefinition, opts: Match, option: string): { template: string | undefined; args: string[] | undefined } {
-  const template = stringOption(rule, opts, option);
-  const args = argsOption(rule, `${option}_args`, opts[`${option}_args`]);
+  const template = opts[option] as string | undefined;
+  const args = opts[`${option}_args`] as string[] | undefined;
   if (template !== undefined && args) checkFormat(rule, option, template, args.length);
   return { template, args };
 }
 
-export function compilePagerDuty(rule: RuleDefinition, opts: Match, env: NodeJS.ProcessEnv): CompiledPagerDuty {
-  const version = opts['pagerduty_api_version'];
-  if (version === 'v1') {
+/**
+ * Checks the options against the alerter's schema (the one lint uses), then what it cannot say
+ * (the key's source, formats, v1), and compiles the event builder.
+ */
+export function compilePagerDuty(rule: RuleDefinition, all: Match, env: NodeJS.ProcessEnv): CompiledPagerDuty {
+  const opts = checkOptions<PagerDutyRaw>(pagerdutySchema, all, (option, message) => optionError(rule, option, message));
+  if (opts.pagerduty_api_version === 'v1') {
     throw optionError(rule, 'pagerduty_api_version', 'v1 (the Events API v1) is not supported: remove the option or set v2; the Events API v2 accepts the same integration key');
   }
-  if (version !== undefined && version !== null && version !== 'v2') throw optionError(rule, 'pagerduty_api_version', 'must be v2');
   const routingKey = secretOption(rule, opts, 'pagerduty_service_key', env);
   if (routingKey === undefined) throw optionError(rule, 'pagerduty_service_key', 'is required (or pagerduty_service_key_file / pagerduty_service_key_env)');
 
-  const base = httpUrl(rule, 'pagerduty_api_url', opts['pagerduty_api_url'] ?? PAGERDUTY_DEFAULT_URL);
+  const base = httpUrl(rule, 'pagerduty_api_url', opts.pagerduty_api_url ?? PAGERDUTY_DEFAULT_URL);
   const url = new URL(base.href);
   url.pathname = `${base.pathname.replace(/\/+$/, '')}/v2/enqueue`;
 
-  const action = opts['pagerduty_event_type'] ?? 'trigger';
-  if (!EVENT_ACTIONS.includes(action as (typeof EVENT_ACTIONS)[number])) throw optionError(rule, 'pagerduty_event_type', `must be one of ${EVENT_ACTIONS.join(', ')}`);
-  const fixedSeverity = opts['pagerduty_v2_payload_severity'];
-  if (fixedSeverity !== undefined && fixedSeverity !== null && !SEVERITIES.includes(fixedSeverity as (typeof SEVERITIES)[number])) {
-    throw optionError(rule, 'pagerduty_v2_payload_severity', `must be one of ${SEVERITIES.join(', ')}`);
-  }
-  const client = stringOption(rule, opts, 'pagerduty_client_name');
+  const action = opts.pagerduty_event_type ?? 'trigger';
+  const fixedSeverity = opts.pagerduty_v2_payload_severity;
+  const client = opts.pagerduty_client_name;
   const incidentKey = formatted(rule, opts, 'pagerduty_incident_key');
   const source = formatted(rule, opts, 'pagerduty_v2_payload_source');
   const component = formatted(rule, opts, 'pagerduty_v2_payload_component');
   const group = formatted(rule, opts, 'pagerduty_v2_payload_group');
   const eventClass = formatted(rule, opts, 'pagerduty_v2_payload_class');
-  const details = opts['pagerduty_v2_payload_custom_details'] ?? {};
-  if (!isPlainObject(details) || Object.values(details).some((v) => typeof v !== 'string')) {
-    throw optionError(rule, 'pagerduty_v2_payload_custom_details', 'must map detail names to document fields (or literal text)');
-  }
-  const includeAll = opts['pagerduty_v2_payload_include_all_info'] ?? true;
-  if (typeof includeAll !== 'boolean') throw optionError(rule, 'pagerduty_v2_payload_include_all_info', 'must be true or false');
+  const details = opts.pagerduty_v2_payload_custom_details ?? {};
+  const includeAll = opts.pagerduty_v2_payload_include_all_info ?? true;
 
   const text = (f: { template: string | undefined; args: string[] | undefined }, match: Match): string =>
     f.template === undefined ? '' : formatArgs(rule, match, f.template, f.args);
@@ -123,11 +124,11 @@ export function compilePagerDuty(rule: RuleDefinition, opts: Match, env: NodeJS.
       const customDetails: Record<string, unknown> = {};
       setOwn(customDetails, 'information', alert.text);
       if (includeAll) setOwn(customDetails, 'match', match);
-      for (const [name, field] of Object.entries(details as Record<string, string>)) setOwn(customDetails, name, lookupField(match, field) ?? field);
+      for (const [name, field] of Object.entries(details)) setOwn(customDetails, name, lookupField(match, field) ?? field);
       const payload: Record<string, unknown> = {
         summary: cut(alert.subject || rule.name, SUMMARY_MAX),
         source: text(source, match) || 'ElastAlert',
-        severity: (fixedSeverity as string | undefined) ?? RULE_SEVERITY[alert.severity ?? ''] ?? 'critical',
+        severity: fixedSeverity ?? RULE_SEVERITY[alert.severity ?? ''] ?? 'critical',
         timestamp: new Date(alert.matchTimeMs).toISOString(),
       };
       for (const [field, f] of [['component', component], ['group', group], ['class', eventClass]] as const) {

@@ -1,5 +1,5 @@
 import type { AlerterSchema } from '../kit/contract.ts';
-import { bool, certs, mapping, seconds, secret, str, strList } from '../kit/schema-types.ts';
+import { bool, certs, seconds, secret, str, strList } from '../kit/schema-types.ts';
 
 /** The pagerduty alerter's options (lint and the alerter read this). */
 export const pagerdutySchema: AlerterSchema = {
@@ -32,7 +32,8 @@ export const pagerdutySchema: AlerterSchema = {
     pagerduty_v2_payload_severity: { enum: ['critical', 'error', 'warning', 'info'] },
     pagerduty_v2_payload_source: str,
     pagerduty_v2_payload_source_args: strList,
-    pagerduty_v2_payload_custom_details: mapping,
+    // Detail name -> the document field shown (or literal text when the match has no such field).
+    pagerduty_v2_payload_custom_details: { type: 'object', additionalProperties: str },
     pagerduty_v2_payload_include_all_info: bool,
   },
 };

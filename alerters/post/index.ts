@@ -16,10 +16,12 @@
  * those that have not accepted it yet (remembered in memory for up to 1000 alerts).
  */
 import type { RuleDefinition } from '../../src/rules/types.ts';
-import { isPlainObject, lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
 import { HttpClient, headersOption, httpUrls, setOwn, timeoutOption, proxyOption, tlsOptions, type TlsSettings } from '../http.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
+import { checkOptions } from '../kit/options.ts';
 import { Fanout } from '../kit/webhook.ts';
+import { post2Schema, postSchema } from './schema.ts';
 import { compileTemplate, renderTemplate, TemplateError } from './template.ts';
 
 type Match = Readonly<Record<string, unknown>>;
@@ -39,40 +41,28 @@ export interface CompiledPost {
 
 const BASE_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json', Accept: 'application/json;charset=utf-8' };
 
-function mappingOption(rule: RuleDefinition, opts: Match, option: string): Record<string, unknown> {
-  const value = opts[option];
-  if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) throw optionError(rule, option, 'must be a mapping');
-  return value;
-}
-
-/** key -> field path mappings (`http_post_payload`, `http_post2_raw_fields`). */
-function fieldMapping(rule: RuleDefinition, opts: Match, option: string): [string, string][] {
-  const entries = Object.entries(mappingOption(rule, opts, option));
-  for (const [key, field] of entries) {
-    if (typeof field !== 'string') throw optionError(rule, option, `${JSON.stringify(key)} must name a document field`);
-  }
-  return entries as [string, string][];
-}
-
-function boolOption(rule: RuleDefinition, opts: Match, option: string, fallback: boolean): boolean {
-  const value = opts[option];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'boolean') throw optionError(rule, option, 'must be true or false');
-  return value;
-}
-
 function copyMatch(match: Match): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(match)) setOwn(out, k, v);
   return out;
 }
 
-function compilePostOptions(rule: RuleDefinition, opts: Match): Omit<CompiledPost, 'type'> {
+interface PostRaw {
+  http_post_payload?: Record<string, string>;
+  http_post_static_payload?: Record<string, unknown>;
+  http_post_all_values?: boolean;
+}
+
+interface Post2Raw {
+  http_post2_raw_fields?: Record<string, string>;
+  http_post2_all_values?: boolean;
+}
+
+function compilePostOptions(rule: RuleDefinition, opts: PostRaw & Match): Omit<CompiledPost, 'type'> {
   const urls = httpUrls(rule, 'http_post_url', opts['http_post_url']);
-  const payload = fieldMapping(rule, opts, 'http_post_payload');
-  const staticPayload = mappingOption(rule, opts, 'http_post_static_payload');
-  const allValues = boolOption(rule, opts, 'http_post_all_values', payload.length === 0);
+  const payload = Object.entries(opts.http_post_payload ?? {});
+  const staticPayload = opts.http_post_static_payload ?? {};
+  const allValues = opts.http_post_all_values ?? payload.length === 0;
   const headers = { ...BASE_HEADERS, ...headersOption(rule, opts, 'http_post_headers') };
   return {
     urls,
@@ -89,7 +79,7 @@ function compilePostOptions(rule: RuleDefinition, opts: Match): Omit<CompiledPos
   };
 }
 
-function compilePost2Options(rule: RuleDefinition, opts: Match): Omit<CompiledPost, 'type'> {
+function compilePost2Options(rule: RuleDefinition, opts: Post2Raw & Match, jinjaRootName: unknown): Omit<CompiledPost, 'type'> {
   const urls = httpUrls(rule, 'http_post2_url', opts['http_post2_url']);
   const template = (option: string) => {
     try {
@@ -101,9 +91,9 @@ function compilePost2Options(rule: RuleDefinition, opts: Match): Omit<CompiledPo
   };
   const payload = template('http_post2_payload');
   const headerTemplate = template('http_post2_headers');
-  const rawFields = fieldMapping(rule, opts, 'http_post2_raw_fields');
-  const allValues = boolOption(rule, opts, 'http_post2_all_values', payload.empty);
-  const rootName = typeof opts['jinja_root_name'] === 'string' && opts['jinja_root_name'] !== '' ? opts['jinja_root_name'] : '_data';
+  const rawFields = Object.entries(opts.http_post2_raw_fields ?? {});
+  const allValues = opts.http_post2_all_values ?? payload.empty;
+  const rootName = typeof jinjaRootName === 'string' && jinjaRootName !== '' ? jinjaRootName : '_data';
   // Literal header values (no placeholder) may be keys: collect them for redaction.
   const literalHeaders = renderTemplate(headerTemplate, {}, rootName);
   const secrets = Object.values(literalHeaders).filter((v): v is string => typeof v === 'string');
@@ -131,9 +121,13 @@ function compilePost2Options(rule: RuleDefinition, opts: Match): Omit<CompiledPo
   };
 }
 
-/** Checks and compiles a post / post2 alerter's options; throws an option error naming the rule. */
+/**
+ * Checks a post / post2 alerter's options against its schema (the one lint uses), then compiles
+ * them; throws an option error naming the rule.
+ */
 export function compilePost(type: 'post' | 'post2', rule: RuleDefinition, opts: Match): CompiledPost {
-  const compiled = type === 'post' ? compilePostOptions(rule, opts) : compilePost2Options(rule, opts);
+  const fail = (option: string, message: string): Error => optionError(rule, option, message);
+  const compiled = type === 'post' ? compilePostOptions(rule, checkOptions<PostRaw>(postSchema, opts, fail)) : compilePost2Options(rule, checkOptions<Post2Raw>(post2Schema, opts, fail), opts['jinja_root_name']);
   return { type, ...compiled };
 }
 

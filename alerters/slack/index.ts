@@ -48,16 +48,13 @@ const THREAD_GONE = new Set(['thread_not_found', 'message_not_found', 'invalid_t
 
 export const createSlackAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const raw = alerterOptions(ref, rule);
-  const opts = parseSlackOptions(rule, raw, deps.env ?? process.env, (message) => deps.log.warn(message));
+  const opts = parseSlackOptions(ref, rule, deps.env ?? process.env, (message) => deps.log.warn(message));
   const clock = deps.clock ?? systemClock;
   const pacer = sharedPacer(clock);
   const ctx: MessageContext = { ruleName: rule.name, queryKeyFields: rule.queryKey, timestampField: rule.timestampField, ruleOptions: raw };
-  // Webhooks go through the kit's HTTP client (slack_proxy, slack_ca_certs, slack_ignore_ssl_errors).
-  const client =
-    opts.transport === 'webhook'
-      ? new HttpClient({ alerter: 'slack', timeoutMs: opts.timeoutMs, tls: opts.tls, proxy: opts.proxy, tlsHint: 'slack_ca_certs / slack_ignore_ssl_errors', clock })
-      : undefined;
-  const targets = opts.transport === 'webapi' ? webApiTargets(opts, ctx, clock, deps.log) : client ? webhookTargets(opts, ctx, client) : [];
+  // Both transports go through the kit's HTTP client (slack_proxy, slack_ca_certs, slack_ignore_ssl_errors).
+  const client = new HttpClient({ alerter: 'slack', timeoutMs: opts.timeoutMs, tls: opts.tls, proxy: opts.proxy, tlsHint: 'slack_ca_certs / slack_ignore_ssl_errors', clock });
+  const targets = opts.transport === 'webapi' ? webApiTargets(opts, ctx, clock, deps.log, client) : webhookTargets(opts, ctx, client);
   const pending = new Map<string, Progress>();
 
   return {
@@ -96,7 +93,7 @@ export const createSlackAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
     },
     async close(): Promise<void> {
       pending.clear();
-      client?.close();
+      client.close();
     },
   };
 };
@@ -138,7 +135,7 @@ interface Thread {
   startedMs: number;
 }
 
-function webApiTargets(opts: WebApiOptions, ctx: MessageContext, clock: Clock, log: Logger): Target[] {
+function webApiTargets(opts: WebApiOptions, ctx: MessageContext, clock: Clock, log: Logger, http: HttpClient): Target[] {
   let sender: WebApiSender | undefined;
   let token = opts.token.token;
   /** Slack refused the token: a token from a file is read again before the next post (it may have been rotated). */
@@ -156,7 +153,7 @@ function webApiTargets(opts: WebApiOptions, ctx: MessageContext, clock: Clock, l
         log.warn(`slack_token_file: ${(error as Error).message}`);
       }
     }
-    sender ??= createWebApiSender({ token, apiUrl: opts.apiUrl, timeoutMs: opts.timeoutMs, log });
+    sender ??= createWebApiSender({ token, apiUrl: opts.apiUrl, client: http, log });
     return sender;
   };
   const threads = new Map<string, Thread>();

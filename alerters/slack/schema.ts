@@ -28,7 +28,8 @@ export const slackSchema: AlerterSchema = {
     slack_proxy: str,
     slack_alert_fields: {
       type: 'array',
-      items: { type: 'object', properties: { title: str, value: str, short: bool }, additionalProperties: false },
+      // As ElastAlert2: title and value (the match field shown) are required.
+      items: { type: 'object', properties: { title: str, value: { type: 'string', minLength: 1 }, short: bool }, required: ['title', 'value'], additionalProperties: false },
     },
     slack_ignore_ssl_errors: bool,
     slack_title: str,

@@ -1,16 +1,22 @@
 /**
  * The Web API transport: chat.postMessage through @slack/web-api's WebClient with a bot token.
  *
+ * Its requests go through the kit's HTTP client (WebClient's `fetch` option), so `slack_proxy`,
+ * `slack_ca_certs`, `slack_ignore_ssl_errors` and `slack_timeout` apply to the Web API exactly as
+ * to webhooks (ElastAlert2 has no Web API; its webhooks honour all four).
+ *
  * The client is configured to try exactly once (`retryConfig: { retries: 0 }`) and to reject a
  * 429 instead of waiting (`rejectRateLimitedCalls: true`): retries belong to the delivery layer,
  * which records each attempt, so a message is never posted twice behind its back.
  * The token never appears in errors or logs.
  */
-import { LogLevel, WebClient, type ChatPostMessageArguments, type Logger as SlackLogger } from '@slack/web-api';
+import http from 'node:http';
+import { LogLevel, WebClient, type ChatPostMessageArguments, type FetchFunction, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '../../src/log.ts';
+import { HttpFailure, type HttpClient } from '../http.ts';
 import { AlerterError } from '../types.ts';
 import type { BlockMessage } from './format.ts';
-import { connectionProblem } from './webhook.ts';
+import { connectionProblem, transportProblem } from './webhook.ts';
 
 export interface WebApiPost extends BlockMessage {
   channel: string;
@@ -34,8 +40,38 @@ export interface WebApiSender {
 export interface WebApiSenderOptions {
   token: string;
   apiUrl: string | undefined;
-  timeoutMs: number;
+  /** The kit's HTTP client with this rule's timeout, TLS settings and proxy. */
+  client: HttpClient;
   log: Logger;
+}
+
+/** chat.postMessage answers with the message it posted (up to 50 blocks of 3,000 characters): read it whole. */
+const ANSWER_BYTES = 1024 * 1024;
+
+/**
+ * WebClient's `fetch`, over the kit's HTTP client. Every answer is handed back (WebClient reads
+ * 429 and Slack's `ok: false` itself); only a failure before any answer throws, as fetch does.
+ */
+export function kitFetch(client: HttpClient, secrets: readonly string[]): FetchFunction {
+  return async (url, init) => {
+    if (init?.body !== undefined && typeof init.body !== 'string') throw new Error('multipart bodies (file uploads) are not sent by this alerter');
+    const target = new URL(url);
+    const answer = await client.request(init?.method ?? 'POST', target, init?.body, init?.headers ?? {}, { accept: () => true, secrets, maxBodyBytes: ANSWER_BYTES });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+    }
+    return {
+      ok: answer.status >= 200 && answer.status < 300,
+      status: answer.status,
+      statusText: http.STATUS_CODES[answer.status] ?? '',
+      url: target.href,
+      headers,
+      text: async () => answer.body,
+      json: async () => JSON.parse(answer.body) as unknown,
+      arrayBuffer: async () => new TextEncoder().encode(answer.body).buffer,
+    };
+  };
 }
 
 /** Slack error codes that say "try again later". */
@@ -59,7 +95,8 @@ export function createWebApiSender(opts: WebApiSenderOptions): WebApiSender {
     ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: opts.timeoutMs,
+    // slack_timeout is the kit client's: no second timer here.
+    fetch: kitFetch(opts.client, [opts.token]),
     // Method names only: a URL in place of a method would be sent the token.
     allowAbsoluteUrls: false,
     logger: clientLogger(opts.log, [opts.token]),
@@ -70,7 +107,7 @@ export function createWebApiSender(opts: WebApiSenderOptions): WebApiSender {
         const result = await client.chat.postMessage(toArguments(message));
         return { ts: typeof result.ts === 'string' ? result.ts : undefined, channel: typeof result.channel === 'string' ? result.channel : undefined };
       } catch (error) {
-        throw webApiFailure(error, `channel ${message.channel}`, opts.timeoutMs, [opts.token]);
+        throw webApiFailure(error, `channel ${message.channel}`, opts.client.timeoutMs, [opts.token]);
       }
     },
   };
@@ -117,8 +154,10 @@ export function webApiFailure(error: unknown, where: string, timeoutMs: number, 
       const status = typeof e.statusCode === 'number' ? e.statusCode : 0;
       return new SlackWebApiError(`${where}: HTTP ${status}`, status >= 500 || status === 408 || status === 0, undefined, undefined);
     }
-    case 'slack_webapi_request_error':
-      return new SlackWebApiError(`${where}: ${connectionProblem(e.original, timeoutMs)}`, true, undefined, undefined);
+    case 'slack_webapi_request_error': {
+      const problem = e.original instanceof HttpFailure ? transportProblem(e.original.detail, timeoutMs) : connectionProblem(e.original, timeoutMs);
+      return new SlackWebApiError(`${where}: ${problem}`, true, undefined, undefined);
+    }
     default: {
       // WebClient's own plain errors, e.g. a 429 without a usable Retry-After header.
       const message = error instanceof Error ? redact(error.message, secrets) : 'unexpected error';

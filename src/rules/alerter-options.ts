@@ -1,23 +1,25 @@
 import type { Schema } from '../config/validate.ts';
 import { refusalOf, REFUSED_ALERTERS } from '../../alerters/refused.ts';
 import { ALERTER_SCHEMAS } from '../../alerters/schemas.ts';
-import { secret, str } from '../../alerters/kit/schema-types.ts';
 
 // Alerter options may sit at the top level of a rule or under its `alert` entry, so they are rule
 // properties as well as the schema of `alert: [{slack: {...}}]` entries. Each implemented
 // alerter's options are in its own folder (alerters/<name>/schema.ts); this file joins them.
 
-// ServiceNow uses names without a prefix (refused for now: accepted so that only the alerter is reported).
+// ServiceNow uses names without a prefix. It is refused for now, so like the prefixed options of
+// refused alerters (below) they are accepted unchecked: such a rule is told only that servicenow
+// is not available. The password stays marked secret so that no message ever shows it.
+const unchecked: Schema = {};
 const unprefixed: Record<string, Schema> = {
-  servicenow_rest_url: str,
-  username: str,
-  password: secret,
-  short_description: str,
-  comments: str,
-  assignment_group: str,
-  subcategory: str,
-  cmdb_ci: str,
-  caller_id: str,
+  servicenow_rest_url: unchecked,
+  username: unchecked,
+  password: { 'x-secret': true },
+  short_description: unchecked,
+  comments: unchecked,
+  assignment_group: unchecked,
+  subcategory: unchecked,
+  cmdb_ci: unchecked,
+  caller_id: unchecked,
 };
 
 /** Options of the alerters LogWarden implements, with their types, plus the unprefixed ones above. */

@@ -12,13 +12,14 @@
  * reported as "<value name>: <what is wrong>" under the alerter's test: a failure names both.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createAlerters } from '../../alerters/index.ts';
+import { AVAILABLE_ALERTERS, createAlerters } from '../../alerters/index.ts';
 import { AlerterError, type Alerter, type AlerterDeps, type AlertPayload } from '../../alerters/types.ts';
 import { capBytes, capText, displayText, keyWithin } from '../../src/alert/display.ts';
 import { kibanaDiscoverUrl } from '../../src/alert/kibana.ts';
@@ -305,6 +306,31 @@ async function commandHarness(): Promise<Harness> {
 
 // --- gelf -------------------------------------------------------------------------------------
 
+/**
+ * A GELF listener's harness: `messages` fills as the listener receives whole messages; every
+ * alert must arrive as exactly one, whose short_message carries the value exactly.
+ */
+function gelfListenerHarness(type: 'tcp' | 'udp', port: number, messages: string[], close: () => Promise<void>): Harness {
+  const rule = ruleFor('gelf', { gelf_type: type, gelf_host: '127.0.0.1', gelf_port: port, gelf_payload: { user: 'user.name' } });
+  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
+  return localHarness(
+    rule,
+    async (hv, payload) => {
+      const before = messages.length;
+      await alerter.send(payload);
+      for (let i = 0; i < 200 && messages.length === before; i++) await new Promise((r) => setTimeout(r, 5));
+      const got = messages.slice(before);
+      // TCP: NUL ends a message; UDP: a datagram or its chunks. One message, whatever the value holds.
+      if (got.length !== 1) return [`expected one GELF message, got ${got.length}`];
+      const parsed = parseJson(got[0] ?? '');
+      if (!parsed.ok) return [parsed.problem];
+      const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
+      return exact('short_message.user', own(short, 'user'), hv.value);
+    },
+    close,
+  );
+}
+
 async function gelfHarness(): Promise<Harness> {
   const messages: string[] = [];
   const server = net.createServer((socket) => {
@@ -318,23 +344,38 @@ async function gelfHarness(): Promise<Harness> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const rule = ruleFor('gelf', { gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: (server.address() as net.AddressInfo).port, gelf_payload: { user: 'user.name' } });
-  const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
-  return localHarness(
-    rule,
-    async (hv, payload) => {
-      const before = messages.length;
-      await alerter.send(payload);
-      for (let i = 0; i < 200 && messages.length === before; i++) await new Promise((r) => setTimeout(r, 5));
-      const got = messages.slice(before);
-      // NUL ends a TCP message: one message, whatever the value holds.
-      if (got.length !== 1) return [`expected one NUL-framed message, got ${got.length}`];
-      const parsed = parseJson(got[0] ?? '');
-      if (!parsed.ok) return [parsed.problem];
-      const short = JSON.parse(String(own(parsed.value, 'short_message'))) as Record<string, unknown>;
-      return exact('short_message.user', own(short, 'user'), hv.value);
-    }, () => new Promise<void>((resolve) => server.close(() => resolve())),
-  );
+  return gelfListenerHarness('tcp', (server.address() as net.AddressInfo).port, messages, () => new Promise<void>((resolve) => server.close(() => resolve())));
+}
+
+/** GELF over UDP (ours): whole datagrams or chunks reassembled by message id, as Graylog does. */
+async function gelfUdpHarness(): Promise<Harness> {
+  const messages: string[] = [];
+  const chunks = new Map<string, Buffer[]>();
+  const socket = dgram.createSocket('udp4');
+  socket.on('message', (d: Buffer) => {
+    if (d[0] !== 0x1e || d[1] !== 0x0f) {
+      messages.push(d.toString('utf8'));
+      return;
+    }
+    const id = d.subarray(2, 10).toString('hex');
+    const parts = chunks.get(id) ?? [];
+    parts[d[10] ?? 0] = d.subarray(12);
+    chunks.set(id, parts);
+    if (parts.filter(Boolean).length === d[11]) messages.push(Buffer.concat(parts).toString('utf8'));
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return gelfListenerHarness('udp', socket.address().port, messages, () => new Promise<void>((resolve) => socket.close(() => resolve())));
+}
+
+/** GELF over HTTP: one JSON POST; a header value (gelf_http_headers) is the secret. */
+async function gelfHttpHarness(): Promise<Harness> {
+  const peer = await startPeer({ fallback: { status: 202, body: '' } });
+  const rule = ruleFor('gelf', { gelf_type: 'http', gelf_endpoint: `${peer.url}/gelf`, gelf_http_headers: { 'X-Api-Key': API_KEY }, gelf_payload: { user: 'user.name' } });
+  return jsonHarness(peer, rule, [API_KEY], (hv, _payload, body) => {
+    const short = parseJson(String(own(body, 'short_message')));
+    if (!short.ok) return [`short_message: ${short.problem}`];
+    return exact('short_message.user', own(short.value, 'user'), hv.value);
+  });
 }
 
 // --- zabbix -----------------------------------------------------------------------------------
@@ -911,6 +952,8 @@ const ROWS: readonly Row[] = [
   { alerter: 'debug', why: 'the JSON log line must stay one valid line whatever the values', secret: false, start: debugHarness },
   { alerter: 'command', why: 'argv without a shell: $(id), ; and quotes stay one argument, placeholders parsed once', secret: false, start: commandHarness },
   { alerter: 'gelf (tcp)', why: 'NUL-framed GELF: a value with NUL or quotes stays inside one JSON message, byte for byte', secret: false, start: gelfHarness },
+  { alerter: 'gelf (udp)', why: 'chunked GELF datagrams: a value with NUL or quotes, or of 100 kB, arrives as the same JSON string', secret: false, start: gelfUdpHarness },
+  { alerter: 'gelf (http)', why: 'GELF over HTTP: the value stays one JSON string inside short_message; the header key never shows', secret: true, start: gelfHttpHarness },
   { alerter: 'zabbix', why: 'sender protocol: a host name from a document stays one framed JSON value, without controls', secret: false, start: zabbixHarness },
   { alerter: 'slack (Web API)', why: 'Block Kit mrkdwn: <!channel>, <@U…> and <url|label> from a log line must not notify or link', secret: true, start: () => slackHarness('webapi') },
   { alerter: 'slack (webhook)', why: "ElastAlert2's attachments through an incoming webhook, same mrkdwn rules; the URL is the secret", secret: true, start: () => slackHarness('webhook') },
@@ -932,6 +975,11 @@ const ROWS: readonly Row[] = [
   { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
   { alerter: 'hivealerter', why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly', secret: true, start: hiveHarness },
 ];
+
+it('covers every alerter this build can send with', () => {
+  const covered = new Set(ROWS.map((r) => r.alerter.replace(/ \(.*\)$/, '')));
+  expect(AVAILABLE_ALERTERS.filter((name) => !covered.has(name))).toEqual([]);
+});
 
 describe.each(ROWS)('hostile corpus through $alerter', (row) => {
   let harness: Harness;

@@ -11,6 +11,8 @@ import { AlerterError, type Alerter, type AlertPayload } from '../../alerters/ty
 import { capturingLogger, FakeClock, HOSTILE, HOSTILE_ESCAPED, KIBANA_URL, slackAlert, slackRule, T0, until } from '../unit/alerters/slack-fixtures.ts';
 import { buildAlertText } from '../../src/alert/text.ts';
 import { payloadFor } from '../../src/deliver/payload.ts';
+import { startPeer, TEST_CA_FILE } from './http-peer.ts';
+import { startProxy } from './proxy-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
 
 let peer: SlackPeer | undefined;
@@ -249,6 +251,47 @@ describe('Slack Web API (chat.postMessage)', () => {
     const times = (channel: string): number[] => s.peer.requests.filter((r) => r.body.channel === channel).map((r) => r.atMs);
     expect(times('#a')).toEqual([0, 1000, 2000]);
     expect(times('#b')).toEqual([0, 1000, 2000]);
+  });
+});
+
+describe('Slack Web API over TLS and through slack_proxy (the kit\'s HTTP client)', () => {
+  it('trusts slack_ca_certs, tunnels through slack_proxy with its credentials, and says which option to change when untrusted', async () => {
+    const TOKEN = 'xoxb-proxied-sEcReT-0001';
+    const api = await startPeer({ tls: true, fallback: { status: 200, body: '{"ok":true,"channel":"C0SEC","ts":"1700000000.000100"}' } });
+    const proxy = await startProxy({ credentials: 'relay:pr0xy-pAss' });
+    const proxyUrl = proxy.url.replace('http://', 'http://relay:pr0xy-pAss@');
+    const make = (options: Record<string, unknown>): Alerter => {
+      const rule = slackRule({ slack_token: TOKEN, slack_channel_override: '#sec', slack_api_url: `${api.url}/api/`, slack_proxy: proxyUrl, ...options });
+      const ref = rule.alert[0];
+      if (!ref) throw new Error('no alerter');
+      return createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, env: {} });
+    };
+    try {
+      const trusted = make({ slack_ca_certs: TEST_CA_FILE });
+      await trusted.send(slackAlert(slackRule({})));
+      await trusted.close?.();
+      expect(api.requests).toHaveLength(1);
+      expect(api.requests[0]?.path).toBe('/api/chat.postMessage');
+      expect(api.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      // Through the proxy, once, with the credentials from slack_proxy.
+      expect(proxy.seen).toEqual([{ target: new URL(api.url).host, proxyAuthorization: `Basic ${Buffer.from('relay:pr0xy-pAss').toString('base64')}` }]);
+
+      const insecure = make({ slack_ignore_ssl_errors: true });
+      await insecure.send(slackAlert(slackRule({})));
+      await insecure.close?.();
+      expect(api.requests).toHaveLength(2);
+
+      const untrusted = make({});
+      const error = await rejection(untrusted.send(slackAlert(slackRule({}))));
+      await untrusted.close?.();
+      expect(error).toMatchObject({ retryable: true, message: 'slack: channel #sec: connection failed (certificate not trusted: see slack_ca_certs / slack_ignore_ssl_errors)' });
+      expect(api.requests).toHaveLength(2);
+      expect(proxy.seen).toHaveLength(3);
+      for (const secret of [TOKEN, 'pr0xy-pAss']) expect(error.message).not.toContain(secret);
+    } finally {
+      await proxy.close();
+      await api.close();
+    }
   });
 });
 

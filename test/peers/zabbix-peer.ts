@@ -11,9 +11,16 @@ export interface ZabbixServer {
   close(): Promise<void>;
 }
 
-export async function startZabbixServer(known: (host: string, key: string) => boolean = () => true): Promise<ZabbixServer> {
+/** `drop`: the first connections are closed before reading them (a server restarting), to test retries. */
+export async function startZabbixServer(known: (host: string, key: string) => boolean = () => true, drop = 0): Promise<ZabbixServer> {
   const requests: ZabbixServer['requests'] = [];
+  let dropped = 0;
   const server = net.createServer((socket) => {
+    if (dropped < drop) {
+      dropped++;
+      socket.destroy();
+      return;
+    }
     let data = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       data = Buffer.concat([data, chunk]);

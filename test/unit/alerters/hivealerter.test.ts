@@ -193,14 +193,17 @@ describe('TheHive connection', () => {
 
 describe('TheHive options refused at load', () => {
   const rows: [string, Record<string, unknown>, string][] = [
-    ['no connection', { hive_alert_config: MIN }, 'hive_connection: must be a mapping'],
+    ['no connection', { hive_alert_config: MIN }, 'hive_connection: is required'],
+    ['connection not a mapping', { hive_connection: 'http://h', hive_alert_config: MIN }, 'hive_connection: expected a mapping, got a string (value hidden: it is a secret)'],
+    ['port out of range', { hive_connection: { ...CONNECTION, hive_port: '70000' }, hive_alert_config: MIN }, 'hive_connection.hive_port: must be a port number'],
+    ['bad severity scale', { hive_connection: CONNECTION, hive_alert_config: MIN, severity_scale: [{ min: 0, max: 5, severity: 7 }] }, 'severity_scale[0].severity: expected one of 1, 2, 3, 4, got 7'],
     ['no API key', { hive_connection: { hive_host: 'http://h' }, hive_alert_config: MIN }, 'hive_connection.hive_apikey: is required'],
     ['no type', { hive_connection: CONNECTION, hive_alert_config: { source: 's' } }, 'hive_alert_config.type: is required by TheHive'],
     ['title_args without title', { hive_connection: CONNECTION, hive_alert_config: { ...MIN, title_args: ['user'] } }, 'hive_alert_config.title_args: needs hive_alert_config.title'],
     ['format that cannot work', { hive_connection: CONNECTION, hive_alert_config: { ...MIN, title: '{0} {1}', title_args: ['a'] } }, 'hive_alert_config.title: cannot be formatted with 1 value(s)'],
     ['severity field without scale', { hive_connection: CONNECTION, hive_alert_config: { ...MIN, severity: 'risk' } }, 'hive_alert_config.severity: must be 1-4, or a document field with severity_scale'],
     ['observable without field', { hive_connection: CONNECTION, hive_alert_config: MIN, hive_observable_data_mapping: [{ tlp: 1 }] }, 'hive_observable_data_mapping[0]: must map a TheHive data type to a document field'],
-    ['unknown config type', { hive_connection: CONNECTION, hive_alert_config: MIN, hive_alert_config_type: 'jinja' }, 'hive_alert_config_type: must be custom (ElastAlert2, the default) or classic'],
+    ['unknown config type', { hive_connection: CONNECTION, hive_alert_config: MIN, hive_alert_config_type: 'jinja' }, 'hive_alert_config_type: expected one of custom, classic, got "jinja"'],
     ['classic with a positional field', { hive_connection: CONNECTION, hive_alert_config_type: 'classic', hive_alert_config: { ...MIN, title: 'x {0}' } }, 'hive_alert_config.title: "x {0}": only {match[field]} and {rule[option]} fields are supported'],
     ['port twice', { hive_connection: { ...CONNECTION, hive_host: 'http://h:1' }, hive_alert_config: MIN }, 'hive_connection.hive_port: is set but hive_host already names a port'],
   ];

@@ -128,10 +128,10 @@ describe('PagerDuty options refused at load', () => {
   const rows: [string, Record<string, unknown>, string][] = [
     ['no key', { pagerduty_client_name: 'c' }, 'pagerduty_service_key: is required (or pagerduty_service_key_file / pagerduty_service_key_env)'],
     ['Events API v1', { ...BASE, pagerduty_api_version: 'v1' }, 'pagerduty_api_version: v1 (the Events API v1) is not supported: remove the option or set v2'],
-    ['event type none', { ...BASE, pagerduty_event_type: 'none' }, 'pagerduty_event_type: must be one of trigger, acknowledge, resolve'],
-    ['bad severity', { ...BASE, pagerduty_v2_payload_severity: 'high' }, 'pagerduty_v2_payload_severity: must be one of critical, error, warning, info'],
+    ['event type none', { ...BASE, pagerduty_event_type: 'none' }, 'pagerduty_event_type: expected one of trigger, resolve, acknowledge, got "none"'],
+    ['bad severity', { ...BASE, pagerduty_v2_payload_severity: 'high' }, 'pagerduty_v2_payload_severity: expected one of critical, error, warning, info, got "high"'],
     ['args that do not fit', { ...BASE, pagerduty_incident_key: '{0} {1}', pagerduty_incident_key_args: ['a'] }, 'pagerduty_incident_key: cannot be formatted with 1 value(s)'],
-    ['args not a list', { ...BASE, pagerduty_v2_payload_source: '{0}', pagerduty_v2_payload_source_args: 'host' }, 'pagerduty_v2_payload_source_args: must be a list of field names'],
+    ['args not a list', { ...BASE, pagerduty_v2_payload_source: '{0}', pagerduty_v2_payload_source_args: 'host' }, 'pagerduty_v2_payload_source_args: expected a list of strings, got "host"'],
     ['key twice', { ...BASE, pagerduty_service_key_env: 'X' }, 'pagerduty_service_key: set only one of pagerduty_service_key, pagerduty_service_key_env'],
     ['http API URL typo', { ...BASE, pagerduty_api_url: 'events.pagerduty.com' }, 'pagerduty_api_url: is not a valid URL'],
   ];

@@ -181,11 +181,11 @@ describe('templates refused at load', () => {
     { why: 'unclosed', type: 'post2', options: { http_post2_payload: { a: '{{ x ' } }, message: 'a "{{" is not closed by "}}"' },
     { why: 'invalid JSON (ElastAlert2 test)', type: 'post2', options: { http_post2_payload: 'this is invalid json' }, message: 'http_post2_payload: is not valid JSON once each {{ ... }} stands for one value' },
     { why: 'JSON that is not an object', type: 'post2', options: { http_post2_payload: '[1, 2]' }, message: 'http_post2_payload: must be a mapping or a JSON object' },
-    { why: 'headers as a list', type: 'post2', options: { http_post2_headers: ['a'] }, message: 'http_post2_headers: must be a mapping or a JSON object' },
-    { why: 'payload field that is not a name', type: 'post', options: { http_post_payload: { a: 5 } }, message: 'http_post_payload: "a" must name a document field' },
+    { why: 'headers as a list', type: 'post2', options: { http_post2_headers: ['a'] }, message: 'http_post2_headers: expected a mapping or a string, got a list (value hidden: it is a secret)' },
+    { why: 'payload field that is not a name', type: 'post', options: { http_post_payload: { a: 5 } }, message: 'http_post_payload.a: expected a string, got 5' },
     { why: 'static header with a line break', type: 'post', options: { http_post_headers: { 'X-Key': 'a\nb' } }, message: 'http_post_headers: header "X-Key" has a value with a line break' },
-    { why: 'timeout 0', type: 'post', options: { http_post_timeout: 0 }, message: 'http_post_timeout: must be a number of seconds greater than 0' },
-    { why: 'bad all_values', type: 'post2', options: { http_post2_all_values: 'yes' }, message: 'http_post2_all_values: must be true or false' },
+    { why: 'timeout 0', type: 'post', options: { http_post_timeout: 0 }, message: 'http_post_timeout: expected a number > 0, got 0' },
+    { why: 'bad all_values', type: 'post2', options: { http_post2_all_values: 'yes' }, message: 'http_post2_all_values: expected true or false, got "yes"' },
   ];
   it.each(rows)('$why', ({ type, options, message }) => {
     const error = loadError(type, options);

@@ -12,7 +12,7 @@ function setup(slackOptions: Record<string, unknown>, ruleOptions: Record<string
   const ref = rule.alert[0];
   if (!ref) throw new Error('no alerter');
   const raw = alerterOptions(ref, rule);
-  const opts = parseSlackOptions(rule, raw, {}, () => undefined);
+  const opts = parseSlackOptions(ref, rule, {}, () => undefined);
   return { rule, opts, ctx: { ruleName: rule.name, queryKeyFields: rule.queryKey, timestampField: rule.timestampField, ruleOptions: raw } };
 }
 
