@@ -19,10 +19,9 @@ import https from 'node:https';
 import path from 'node:path';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { redact } from '../src/es/errors.ts';
-import { formatPython } from '../src/alert/format.ts';
+import { formatPython, lookupField, pyTruthy } from '../src/pycompat/index.ts';
 import { ruleProperties } from '../src/rules/schema.ts';
 import type { RuleDefinition } from '../src/rules/types.ts';
-import { lookupField, pyTruthy } from '../src/ruletypes/fields.ts';
 import { VERSION } from '../src/version.ts';
 import { AlerterError, optionError } from './types.ts';
 

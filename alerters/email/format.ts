@@ -7,7 +7,7 @@
  * interpreted, and nodemailer transfer-encodes it, so it needs no escaping.
  */
 import { capBytes, displayText } from '../../src/alert/display.ts';
-import { isPlainObject, pyStr } from '../../src/ruletypes/fields.ts';
+import { isPlainObject, pyStr } from '../../src/pycompat/index.ts';
 import type { AlertPayload } from '../types.ts';
 
 /** Matches alert_subject_max_len's default; also bounds the default title's query_key value. */

@@ -11,7 +11,7 @@
  */
 import type { AlertPayload } from '../types.ts';
 import { displayText } from '../../src/alert/display.ts';
-import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { lookupField, pyStr } from '../../src/pycompat/index.ts';
 import type { SlackOptions, SlackAlertField } from './options.ts';
 
 /** Slack's Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). */

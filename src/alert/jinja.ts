@@ -40,8 +40,7 @@ import path from 'node:path';
 import type { Environment as NunjucksEnvironment } from 'nunjucks';
 import type { RuleDefinition } from '../rules/types.ts';
 import { ruleProperties } from '../rules/schema.ts';
-import { isPlainObject, pyStr } from '../ruletypes/fields.ts';
-import { pyJsonDumps } from './format.ts';
+import { isPlainObject, pyJsonDumps, pyStr } from '../pycompat/index.ts';
 
 /** A template the rule's text compiled to; `render` may be called any number of times. */
 export interface JinjaTemplate {

@@ -1,5 +1,5 @@
 import type { RuleDefinition } from '../rules/types.ts';
-import { lookupField, pyStr } from '../ruletypes/fields.ts';
+import { lookupField, pyStr } from '../pycompat/index.ts';
 
 export type SummaryTableType = 'ascii' | 'markdown' | 'html';
 

@@ -1,6 +1,6 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { KeyCountResult, KeyCounts, TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
-import { formatEsTimestamp, pyTruthy } from './fields.ts';
+import { formatEsTimestamp, pyTruthy } from '../pycompat/index.ts';
 import { queryKeyEntries, type Fail } from './metric-options.ts';
 import { durationOptionMs } from './rule-type.ts';
 

@@ -1,7 +1,7 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult } from './aggregating.ts';
 import { resultOf } from './calc-window.ts';
-import { formatEsTimestamp, pyStr } from './fields.ts';
+import { formatEsTimestamp, pyStr } from '../pycompat/index.ts';
 import { failFor, show } from './metric-options.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 

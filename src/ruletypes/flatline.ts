@@ -1,6 +1,6 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpec } from './aggregating.ts';
-import { formatEsTimestamp, pyStr, pyTruthy } from './fields.ts';
+import { formatEsTimestamp, pyStr, pyTruthy } from '../pycompat/index.ts';
 import { durationOptionMs, positiveIntegerOption, queryKeyField, type StepResult } from './rule-type.ts';
 
 /** A value of one query_key field as Elasticsearch groups it. */

@@ -1,5 +1,5 @@
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
-import { formatEsTimestamp, pyTruthy } from './fields.ts';
+import { formatEsTimestamp, pyTruthy } from '../pycompat/index.ts';
 import {
   documentBody,
   durationOptionMs,

@@ -16,7 +16,6 @@ import type { RuleType } from './rule-type.ts';
 export type { RuleType, StepResult } from './rule-type.ts';
 export type { AggregatingRuleType } from './aggregating.ts';
 export { documentBody, durationOptionMs, matchFields, queryKeyField } from './rule-type.ts';
-export { lookupField, queryKeyValue, formatEsTimestamp } from './fields.ts';
 
 /** Settings a caller (a backtest) gives a rule type beyond the rule's options. */
 export interface RuleTypeSettings {

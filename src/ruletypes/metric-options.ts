@@ -1,8 +1,6 @@
-import { FormatError, formatPython } from '../alert/format.ts';
-import { formatWithSpec } from '../alert/format-spec.ts';
+import { FormatError, formatPython, formatWithSpec, isPlainObject, pyStr } from '../pycompat/index.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import { METRIC_TYPES, type MetricSpec, type MetricType } from './aggregating.ts';
-import { isPlainObject, pyStr } from './fields.ts';
 
 /** An error that names the rule and its file, as every rule type's option errors do. */
 export type Fail = (message: string) => Error;

@@ -1,7 +1,7 @@
 import { formatDuration } from '../config/duration.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, TimeRangeSpec } from './aggregating.ts';
-import { formatEsTimestamp, pyStr, pyTruthy } from './fields.ts';
+import { formatEsTimestamp, pyStr, pyTruthy } from '../pycompat/index.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 
 /** One field's value as Elasticsearch groups it (keyword, number, boolean; dates and IPs come as numbers or text). */

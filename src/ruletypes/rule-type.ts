@@ -1,7 +1,7 @@
 import { parseDuration } from '../config/duration.ts';
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
 import type { ListPushDown } from './compare/list-rule.ts';
-import { formatEsTimestamp, queryKeyValue, setField } from './fields.ts';
+import { formatEsTimestamp, queryKeyValue, setField } from '../pycompat/index.ts';
 
 export interface StepResult<S> {
   state: S;

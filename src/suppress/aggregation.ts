@@ -1,7 +1,7 @@
 import { parse } from 'node-cron';
 import { parseDuration } from '../config/duration.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import { lookupField, pyStr } from '../ruletypes/fields.ts';
+import { lookupField, pyStr } from '../pycompat/index.ts';
 
 /** ElastAlert2's `aggregation`: a fixed period after the first match, or a cron schedule. */
 export type AggregationSpec = { kind: 'period'; periodMs: number } | { kind: 'schedule'; cron: string; fields: CronFields };

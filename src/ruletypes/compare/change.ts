@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../../rules/types.ts';
-import { isPlainObject, lookupField, pyStr, pyTruthy } from '../fields.ts';
+import { isPlainObject, lookupField, pyStr, pyTruthy } from '../../pycompat/index.ts';
 import { documentBody, durationOptionMs, type RuleType, type StepResult } from '../rule-type.ts';
 import { compareKeys, refuseCounts } from './options.ts';
 

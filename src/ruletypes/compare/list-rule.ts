@@ -1,5 +1,5 @@
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../../rules/types.ts';
-import { lookupField, pyStr, pyTruthy } from '../fields.ts';
+import { lookupField, pyStr, pyTruthy } from '../../pycompat/index.ts';
 import { documentBody, type RuleType, type StepResult } from '../rule-type.ts';
 import { compareKeys, refuseCounts } from './options.ts';
 

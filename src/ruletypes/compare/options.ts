@@ -1,5 +1,5 @@
 import type { RuleDefinition } from '../../rules/types.ts';
-import { pyTruthy } from '../fields.ts';
+import { pyTruthy } from '../../pycompat/index.ts';
 
 /** compare_key as a list of fields: ElastAlert2 accepts one field or a list (its compound_compare_key). */
 export function compareKeys(rule: RuleDefinition, where: string): string[] {
