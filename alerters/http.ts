@@ -18,7 +18,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { redact } from '../src/es/errors.ts';
+import { redact } from '../src/escape/index.ts';
 import { formatPython, lookupField, pyTruthy } from '../src/pycompat/index.ts';
 import { ruleProperties } from '../src/rules/schema.ts';
 import type { RuleDefinition } from '../src/rules/types.ts';

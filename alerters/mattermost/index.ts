@@ -14,7 +14,7 @@
  * - The OpenSearch Discover options are not offered (LogWarden runs on Elasticsearch).
  */
 import { capText } from '../../src/alert/display.ts';
-import { escapeMattermost, escapeSafeCut } from '../../src/alert/markdown.ts';
+import { escapeMattermost, escapeSafeCut } from '../../src/escape/index.ts';
 import { formatPython, lookupField, pyStr, pyTruthy } from '../../src/pycompat/index.ts';
 import { checkFormat, httpUrls, missingValue } from '../http.ts';
 import { readOptions } from '../kit/options.ts';

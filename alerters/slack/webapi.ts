@@ -7,6 +7,7 @@
  * The token never appears in errors or logs.
  */
 import { LogLevel, WebClient, type ChatPostMessageArguments, type Logger as SlackLogger } from '@slack/web-api';
+import { redact } from '../../src/escape/index.ts';
 import type { Logger } from '../../src/log.ts';
 import { AlerterError } from '../types.ts';
 import type { BlockMessage } from './format.ts';
@@ -145,13 +146,6 @@ function hint(code: string): string {
 
 function truncated(text: string): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-}
-
-/** Removes every secret from a text, and anything shaped like a Slack token. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('[REDACTED]');
-  return out.replace(/xox[a-z]-[A-Za-z0-9-]+/g, '[REDACTED]');
 }
 
 /** WebClient's own log lines go to ours at debug level (its warnings repeat what the AlerterError says). */

@@ -41,6 +41,7 @@ import type { Environment as NunjucksEnvironment } from 'nunjucks';
 import type { RuleDefinition } from '../rules/types.ts';
 import { ruleProperties } from '../rules/schema.ts';
 import { isPlainObject, pyJsonDumps, pyStr } from '../pycompat/index.ts';
+import { escapeHtmlMarkupSafe, jsonTextSafeInHtml } from '../escape/index.ts';
 
 /** A template the rule's text compiled to; `render` may be called any number of times. */
 export interface JinjaTemplate {
@@ -361,14 +362,9 @@ function makeRuntime(escape: (value: string) => string): Record<string, unknown>
 
 // -- Filters and tests ---------------------------------------------------------------------------
 
-function htmlEscape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
-}
-
 /** Jinja's tojson: json.dumps(sort_keys=True), then < > & ' as \\u escapes so the JSON is inert in HTML. */
 function toJson(value: unknown): string {
-  return pyJsonDumps(plainDeep(value), { sortKeys: true })
-    .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027');
+  return jsonTextSafeInHtml(pyJsonDumps(plainDeep(value), { sortKeys: true }));
 }
 
 function plainDeep(value: unknown): unknown {
@@ -417,7 +413,7 @@ function buildEnvironment(): InstanceType<NjInternals['Environment']> {
   }
   // No way to turn escaping off: |safe is accepted and changes nothing.
   filters.safe = (value: unknown) => plain(value);
-  filters.escape = filters.e = filters.forceescape = (value: unknown) => htmlEscape(text(value));
+  filters.escape = filters.e = filters.forceescape = (value: unknown) => escapeHtmlMarkupSafe(text(value));
   filters.string = (value: unknown) => text(value);
   filters.tojson = (value: unknown) => toJson(value);
   filters.groupby = groupBy;
