@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { createAlerters, type Alerter } from '../alerters/index.ts';
+import type { Alerter } from '../alerters/index.ts';
 import { formatProblem } from './config/errors.ts';
 import type { LogWardenConfig } from './config/load-config.ts';
 import type { EsHandle } from './es/client.ts';
@@ -8,9 +8,8 @@ import type { Logger } from './log.ts';
 import type { EngineObserver } from './observe.ts';
 import { loadRules, type LoadedRules } from './rules/load-rules.ts';
 import { loadRulesOffThread, RELOAD_LIMITS, type OffThreadLimits } from './rules/reload/off-thread.ts';
-import { runnableProblems } from './rules/runnable.ts';
+import { compileRule } from './rules/compile.ts';
 import type { RuleDefinition } from './rules/types.ts';
-import { createRuleType } from './ruletypes/index.ts';
 import type { AnyRuleType } from './run/evaluate.ts';
 import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
 import { errorNotifier, type ErrorNotifier } from './run/notify-errors.ts';
@@ -166,8 +165,9 @@ export class Engine {
         others.push(rule.name);
         continue;
       }
-      const notRunnable = runnableProblems(rule, this.opts.config.rulesFolder);
-      if (notRunnable.length > 0) {
+      const out = this.opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+      const { compiled, problems: notRunnable } = compileRule(rule, { root: this.opts.config.rulesFolder, alerters: { log: this.opts.log, out } });
+      if (!compiled) {
         for (const p of notRunnable) {
           messages.push(formatProblem(p));
           this.opts.log.error(formatProblem(p));
@@ -175,7 +175,7 @@ export class Engine {
         badFiles.add(rule.file);
         continue;
       }
-      next.set(rule.name, { rule, type: createRuleType(rule), alerters: createAlerters(rule, { log: this.opts.log, out: this.opts.out ?? ((t) => process.stdout.write(`${t}\n`)) }) });
+      next.set(rule.name, { rule, type: compiled.type, alerters: compiled.alerters });
     }
     for (const [name, old] of this.rules) {
       if (!next.has(name) && badFiles.has(old.rule.file)) {

@@ -47,7 +47,7 @@ export class MetricAggregationRule implements AggregatingRuleType<MetricAggregat
     this.#window = calcWindowOf(rule, fail);
     this.#max = numberOption(rule, 'max_threshold', fail);
     this.#min = numberOption(rule, 'min_threshold', fail);
-    if (this.#max === undefined && this.#min === undefined) throw fail('max_threshold: metric_aggregation needs max_threshold or min_threshold (or both)');
+    if (this.#max === undefined && this.#min === undefined) throw fail('max_threshold', 'metric_aggregation needs max_threshold or min_threshold (or both)');
     this.#minDocCount = minDocCountOption(rule, fail);
     this.#format = formatOption(rule, 'metric_format_string', fail);
   }

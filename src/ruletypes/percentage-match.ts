@@ -44,13 +44,13 @@ export class PercentageMatchRule implements AggregatingRuleType<PercentageMatchS
     const filter = rule.options['match_bucket_filter'];
     if (isPlainObject(filter)) this.#matchFilter = [filter];
     else if (Array.isArray(filter) && filter.length > 0 && filter.every(isPlainObject)) this.#matchFilter = filter;
-    else throw fail(`match_bucket_filter: expected query DSL (a mapping or a list of mappings), got ${show(filter)}`);
+    else throw fail('match_bucket_filter', `expected query DSL (a mapping or a list of mappings), got ${show(filter)}`);
     this.#window = calcWindowOf(rule, fail);
     this.#max = numberOption(rule, 'max_percentage', fail);
     this.#min = numberOption(rule, 'min_percentage', fail);
-    if (this.#max === undefined && this.#min === undefined) throw fail('max_percentage: percentage_match needs max_percentage or min_percentage (or both)');
+    if (this.#max === undefined && this.#min === undefined) throw fail('max_percentage', 'percentage_match needs max_percentage or min_percentage (or both)');
     const minDenominator = numberOption(rule, 'min_denominator', fail) ?? 0;
-    if (minDenominator < 0) throw fail(`min_denominator: expected a number >= 0, got ${minDenominator}`);
+    if (minDenominator < 0) throw fail('min_denominator', `expected a number >= 0, got ${minDenominator}`);
     this.#minDenominator = minDenominator;
     this.#minDocCount = minDocCountOption(rule, fail);
     this.#format = formatOption(rule, 'percentage_format_string', fail);

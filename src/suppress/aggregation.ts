@@ -1,5 +1,6 @@
 import { parse } from 'node-cron';
 import { parseDuration } from '../config/duration.ts';
+import { OptionError } from '../rules/problem.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import { lookupField, pyStr } from '../pycompat/index.ts';
 
@@ -26,7 +27,7 @@ export function aggregationOf(rule: RuleDefinition): AggregationSpec | undefined
     try {
       parsed = parse(cron);
     } catch (error) {
-      throw new Error(`aggregation: schedule ${JSON.stringify(cron)} is not a cron expression (${error instanceof Error ? error.message : String(error)})`);
+      throw new OptionError('aggregation', `schedule ${JSON.stringify(cron)} is not a cron expression (${error instanceof Error ? error.message : String(error)})`);
     }
     const nums = (xs: readonly (number | string)[]): Set<number> => new Set(xs.map(Number).filter((n) => Number.isFinite(n)));
     const fields: CronFields = {
@@ -39,8 +40,8 @@ export function aggregationOf(rule: RuleDefinition): AggregationSpec | undefined
     return { kind: 'schedule', cron, fields };
   }
   const ms = parseDuration(raw);
-  if (typeof ms !== 'number') throw new Error(`aggregation: ${ms.error}`);
-  if (ms <= 0) throw new Error('aggregation: must be longer than 0');
+  if (typeof ms !== 'number') throw new OptionError('aggregation', ms.error);
+  if (ms <= 0) throw new OptionError('aggregation', 'must be longer than 0');
   return { kind: 'period', periodMs: ms };
 }
 

@@ -51,7 +51,8 @@ export function compileJinja(source: string, name: string): JinjaTemplate {
     eachNode(ast, checkNode);
     compiled = compileTemplate(ast, name, env, CAPTURE_FILTER);
   } catch (error) {
-    throw new JinjaError(`${name}: ${engineErrorMessage(error)}`);
+    const detail = engineErrorMessage(error);
+    throw new JinjaError(`${name}: ${detail}`, detail);
   }
   return {
     render(context, escape = (v) => v) {

@@ -47,7 +47,10 @@ export function jinjaRuleView(rule: RuleDefinition): Record<string, unknown> {
 function rootName(rule: RuleDefinition): string {
   const value = rule.options['jinja_root_name'];
   const root = typeof value === 'string' && value !== '' ? value : DEFAULT_ROOT_NAME;
-  if (root === 'rule') throw new JinjaError(`rule "${rule.name}" (${rule.file}): jinja_root_name cannot be "rule": templates read the rule's settings there`);
+  if (root === 'rule') {
+    const detail = `cannot be "rule": templates read the rule's settings there`;
+    throw new JinjaError(`rule "${rule.name}" (${rule.file}): jinja_root_name ${detail}`, detail, 'jinja_root_name');
+  }
   return root;
 }
 
@@ -69,21 +72,23 @@ export function jinjaContext(rule: RuleDefinition, fields: Readonly<Record<strin
 
 const compiledByRule = new WeakMap<RuleDefinition, Map<JinjaTemplateOf, JinjaTemplate>>();
 
-function ruleSource(rule: RuleDefinition, which: JinjaTemplateOf, options: JinjaRuleOptions): { source: string; name: string } {
+/** The template's text, its name in errors, and the option it comes from (`file`: the template file, for jinja_template_path). */
+function ruleSource(rule: RuleDefinition, which: JinjaTemplateOf, options: JinjaRuleOptions): { source: string; name: string; field: string; file?: string } {
   const opts = rule.options;
-  if (which === 'alert_subject') return { source: pyStr(opts['alert_subject'] ?? ''), name: 'alert_subject' };
+  if (which === 'alert_subject') return { source: pyStr(opts['alert_subject'] ?? ''), name: 'alert_subject', field: 'alert_subject' };
   const templatePath = opts['jinja_template_path'];
   if (typeof templatePath === 'string' && templatePath !== '') {
     const file = path.resolve(options.baseDir ?? process.cwd(), templatePath);
     try {
       const size = statSync(file).size;
       if (size > MAX_TEMPLATE_FILE_BYTES) throw new Error(`larger than ${MAX_TEMPLATE_FILE_BYTES} bytes`);
-      return { source: readFileSync(file, 'utf8'), name: `jinja_template_path ${templatePath}` };
+      return { source: readFileSync(file, 'utf8'), name: `jinja_template_path ${templatePath}`, field: 'jinja_template_path', file: templatePath };
     } catch (error) {
-      throw new JinjaError(`rule "${rule.name}" (${rule.file}): jinja_template_path ${JSON.stringify(templatePath)}: cannot read ${file}: ${engineErrorMessage(error)}`);
+      const detail = `${JSON.stringify(templatePath)}: cannot read ${file}: ${engineErrorMessage(error)}`;
+      throw new JinjaError(`rule "${rule.name}" (${rule.file}): jinja_template_path ${detail}`, detail, 'jinja_template_path');
     }
   }
-  return { source: pyStr(opts['alert_text'] ?? ''), name: 'alert_text' };
+  return { source: pyStr(opts['alert_text'] ?? ''), name: 'alert_text', field: 'alert_text' };
 }
 
 /** The rule's compiled template for alert_text (or jinja_template_path) or alert_subject, compiled on first use. */
@@ -92,11 +97,13 @@ export function ruleJinjaTemplate(rule: RuleDefinition, which: JinjaTemplateOf, 
   if (!byKind) compiledByRule.set(rule, (byKind = new Map()));
   let template = byKind.get(which);
   if (!template) {
-    const { source, name } = ruleSource(rule, which, options);
+    const { source, name, field, file } = ruleSource(rule, which, options);
     try {
       template = compileJinja(source, name);
     } catch (error) {
-      throw new JinjaError(`rule "${rule.name}" (${rule.file}): ${engineErrorMessage(error)}`);
+      if (!(error instanceof JinjaError)) throw error;
+      const detail = file === undefined ? error.detail : `${file}: ${error.detail}`;
+      throw new JinjaError(`rule "${rule.name}" (${rule.file}): ${name}: ${error.detail}`, detail, field);
     }
     byKind.set(which, template);
   }

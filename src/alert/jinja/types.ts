@@ -8,6 +8,14 @@ export interface JinjaTemplate {
 /** A template that cannot be compiled or rendered; the message names rule and file when known. */
 export class JinjaError extends Error {
   override name = 'JinjaError';
+  /** What is wrong, without the names in front of it; `field` the rule option it is about, when known. */
+  readonly detail: string;
+  readonly field: string | undefined;
+  constructor(message: string, detail = message, field?: string) {
+    super(message);
+    this.detail = detail;
+    this.field = field;
+  }
 }
 
 export type JinjaTemplateOf = 'alert_text' | 'alert_subject';
