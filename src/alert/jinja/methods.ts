@@ -2,22 +2,15 @@
 import { JinjaError } from './types.ts';
 import { callable, plain, text } from './values.ts';
 
+/** Python's strip/lstrip/rstrip: whitespace (as Python counts it) or the given characters. */
 function stripChars(s: string, chars: unknown, left: boolean, right: boolean): string {
-  if (chars === undefined || chars === null) {
-    const ws = /[\s\u001c-\u001f\u0085]/u;
-    const arr = Array.from(s);
-    let start = 0;
-    let end = arr.length;
-    while (left && start < end && ws.test(arr[start] ?? '')) start++;
-    while (right && end > start && ws.test(arr[end - 1] ?? '')) end--;
-    return arr.slice(start, end).join('');
-  }
-  const set = new Set(Array.from(text(chars)));
+  const set = chars === undefined || chars === null ? undefined : new Set(Array.from(text(chars)));
+  const strips = (ch: string | undefined): boolean => (set ? set.has(ch ?? '') : /[\s\u001c-\u001f\u0085]/u.test(ch ?? ''));
   const arr = Array.from(s);
   let start = 0;
   let end = arr.length;
-  while (left && start < end && set.has(arr[start] ?? '')) start++;
-  while (right && end > start && set.has(arr[end - 1] ?? '')) end--;
+  while (left && start < end && strips(arr[start])) start++;
+  while (right && end > start && strips(arr[end - 1])) end--;
   return arr.slice(start, end).join('');
 }
 
