@@ -18,7 +18,7 @@ import { createTelegramAlerter } from './telegram/index.ts';
 import { createVictorOpsAlerter } from './victorops/index.ts';
 import { createZabbixAlerter } from './zabbix/index.ts';
 import { refusalOf } from './refused.ts';
-import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
+import { optionError, type Alerter, type AlerterDeps, type AlerterFactory } from './types.ts';
 
 export type { Alerter, AlerterDeps, AlertPayload } from './types.ts';
 export { AlerterError } from './types.ts';
@@ -54,7 +54,7 @@ export function createAlerters(rule: RuleDefinition, deps: AlerterDeps): Alerter
     const factory = FACTORIES[ref.type];
     if (!factory) {
       const why = refusalOf(ref.type) ?? `not an alerter of this version (available: ${AVAILABLE_ALERTERS.join(', ')})`;
-      throw new Error(`${rule.file}: rule ${JSON.stringify(rule.name)}: alert: the "${ref.type}" alerter is not available: ${why}`);
+      throw optionError(rule, 'alert', `the "${ref.type}" alerter is not available: ${why}`);
     }
     return factory(ref, rule, deps);
   });

@@ -1,6 +1,7 @@
 import type { Logger } from '../src/log.ts';
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
 import type { Clock } from '../src/schedule/clock.ts';
+import { OptionError } from '../src/rules/problem.ts';
 
 /**
  * What every alerter receives. Values from log documents are attacker-controlled: an alerter
@@ -73,6 +74,6 @@ export function alerterOptions(ref: AlerterRef, rule: RuleDefinition): Readonly<
 }
 
 /** An error for a bad alerter option, in the form lint and the engine report: it names rule, file and option. */
-export function optionError(rule: RuleDefinition, option: string, message: string): Error {
-  return new Error(`${rule.file}: rule ${JSON.stringify(rule.name)}: ${option}: ${message}`);
+export function optionError(rule: RuleDefinition, option: string, message: string): OptionError {
+  return new OptionError(option, message, `${rule.file}: rule ${JSON.stringify(rule.name)}: ${option}: ${message}`);
 }

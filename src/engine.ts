@@ -8,9 +8,9 @@ import type { Logger } from './log.ts';
 import type { EngineObserver } from './observe.ts';
 import { loadRules, type LoadedRules } from './rules/load-rules.ts';
 import { loadRulesOffThread, RELOAD_LIMITS, type OffThreadLimits } from './rules/reload/off-thread.ts';
-import { runnableProblems } from './rules/runnable.ts';
-import type { RuleDefinition } from './rules/types.ts';
+import { compileRule } from './rules/compile.ts';
 import { createRuleType } from './ruletypes/index.ts';
+import type { RuleDefinition } from './rules/types.ts';
 import type { AnyRuleType } from './run/evaluate.ts';
 import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
 import { errorNotifier, type ErrorNotifier } from './run/notify-errors.ts';
@@ -128,7 +128,7 @@ export class Engine {
       if (!capture) throw new Error('an Engine in capture mode needs `capture` (where alerts go) or an alerter factory');
       return (rule) => captureAlerters(rule, capture);
     }
-    return (rule) => createAlerters(rule, { log, out: this.opts.out ?? ((t) => process.stdout.write(`${t}\n`)) });
+    return (rule) => createAlerters(rule, { log, clock: this.clock, out: this.opts.out ?? ((t) => process.stdout.write(`${t}\n`)) });
   }
 
   /**
@@ -214,8 +214,8 @@ export class Engine {
         others.push(rule.name);
         continue;
       }
-      const notRunnable = runnableProblems(rule, this.opts.config.rulesFolder);
-      if (notRunnable.length > 0) {
+      const { compiled, problems: notRunnable } = compileRule(rule, { root: this.opts.config.rulesFolder, alerters: this.alerterFactory });
+      if (!compiled) {
         for (const p of notRunnable) {
           messages.push(formatProblem(p));
           this.opts.log.error(formatProblem(p));
@@ -223,7 +223,7 @@ export class Engine {
         badFiles.add(rule.file);
         continue;
       }
-      next.set(rule.name, { rule, type: createRuleType(rule), alerters: this.alerterFactory(rule) });
+      next.set(rule.name, { rule, type: compiled.type, alerters: compiled.alerters });
     }
     for (const [name, old] of this.rules) {
       if (!next.has(name) && badFiles.has(old.rule.file)) {

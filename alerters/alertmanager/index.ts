@@ -19,10 +19,9 @@
  *   with a visible truncation mark (Alertmanager has no limit, its receivers do).
  */
 import { capBytes, displayText } from '../../src/alert/display.ts';
-import { pyJsonDumps } from '../../src/alert/format.ts';
+import { lookupField, pyJsonDumps, pyStr } from '../../src/pycompat/index.ts';
 import { compileJinja, jinjaContext, type JinjaTemplate } from '../../src/alert/jinja.ts';
 import { durationMs } from '../../src/config/duration.ts';
-import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
 import { httpUrl, setOwn } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf, webhookAlerter } from '../kit/webhook.ts';

@@ -8,7 +8,7 @@
  * once when the rule loads and values are inserted as text. Other `%` conversions (`%(n)d`)
  * are refused at load by name rather than half supported.
  */
-import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { lookupField, pyStr } from '../../src/pycompat/index.ts';
 
 export type ArgPart = { text: string } | { field: string };
 

@@ -13,7 +13,7 @@
  * that does not finish and retries. The end of its standard error is quoted in the message.
  */
 import { spawn } from 'node:child_process';
-import { pyJsonDumps } from '../../src/alert/format.ts';
+import { pyJsonDumps } from '../../src/pycompat/index.ts';
 import { missingValue } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { AlerterError, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';

@@ -8,7 +8,8 @@
  * with "%%%" (Datadog's Markdown switch) gets a space first; title and text are cut to Datadog's
  * documented 100 and 4,000 characters with a visible mark.
  */
-import { capText, displayText } from '../../src/alert/display.ts';
+import { capText } from '../../src/alert/display.ts';
+import { escapeMentions } from '../../src/escape/index.ts';
 import { httpUrl } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf, webhookAlerter } from '../kit/webhook.ts';
@@ -24,9 +25,7 @@ interface DatadogOptions {
 export const DATADOG_LIMITS = { title: 100, text: 4000 } as const;
 
 /** A document value in an event: shown as written, notifying nobody. */
-export function escapeDatadog(value: string): string {
-  return displayText(value).replace(/@/g, '@\u2060');
-}
+export const escapeDatadog: (value: string) => string = escapeMentions;
 
 export const createDatadogAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<DatadogOptions>(datadogSchema, ref, rule);

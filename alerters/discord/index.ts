@@ -14,7 +14,7 @@
  *   `_timeout` are accepted as for every HTTP alerter.
  */
 import { capText } from '../../src/alert/display.ts';
-import { escapeMarkdown, escapeSafeCut } from '../../src/alert/markdown.ts';
+import { escapeMarkdown, escapeSafeCut } from '../../src/escape/index.ts';
 import { httpUrls } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf, webhookAlerter } from '../kit/webhook.ts';

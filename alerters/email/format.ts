@@ -7,8 +7,11 @@
  * interpreted, and nodemailer transfer-encodes it, so it needs no escaping.
  */
 import { capBytes, displayText } from '../../src/alert/display.ts';
-import { isPlainObject, pyStr } from '../../src/ruletypes/fields.ts';
+import { isPlainObject, pyStr } from '../../src/pycompat/index.ts';
+import { escapeHtmlDisplay as htmlEscape } from '../../src/escape/index.ts';
 import type { AlertPayload } from '../types.ts';
+
+export { htmlEscape };
 
 /** Matches alert_subject_max_len's default; also bounds the default title's query_key value. */
 export const MAX_SUBJECT_CHARS = 2048;
@@ -22,16 +25,6 @@ const MAX_TABLE_VALUE_CHARS = 200;
  */
 export const MAX_TEXT_BYTES = 256 * 1024;
 export const MAX_HTML_BYTES = 512 * 1024;
-
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/**
- * Entity-escapes text for HTML content and quoted attribute values, after displayText dropped
- * bidi overrides and control characters (NUL included, which HTML parsers handle inconsistently).
- */
-export function htmlEscape(value: string): string {
-  return displayText(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
 
 /**
  * Makes text safe for one header line. Line breaks (CR, LF, NEL, U+2028/9) and tabs become a

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SendMailOptions } from 'nodemailer/lib/mailer';
 import { alertSubject } from '../../src/alert/text.ts';
-import { lookupField } from '../../src/ruletypes/fields.ts';
+import { lookupField } from '../../src/pycompat/index.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { formatEmail, headerText, type FormatContext } from './format.ts';
 import { parseEmailOptions, recipientsFromField, type EmailOptions, type MailAddress } from './options.ts';

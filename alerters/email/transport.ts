@@ -7,6 +7,7 @@
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer/lib/mailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+import { credentialForms, redact as redactSecrets } from '../../src/escape/index.ts';
 import type { SmtpSettings } from './options.ts';
 
 export interface SendOutcome {
@@ -85,17 +86,7 @@ export function cleanText(value: string, max = 300): string {
 
 /** Removes every form in which the password could travel (as is, or base64 in AUTH PLAIN/LOGIN). */
 export function redact(text: string, smtp: SmtpSettings): string {
-  const auth = smtp.auth;
-  if (!auth) return text;
-  const secrets = [
-    auth.password,
-    Buffer.from(auth.password).toString('base64'),
-    Buffer.from(`\u0000${auth.user}\u0000${auth.password}`).toString('base64'),
-    Buffer.from(`${auth.user}\u0000${auth.user}\u0000${auth.password}`).toString('base64'),
-  ].filter((s) => s.length > 0);
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('[redacted]');
-  return out;
+  return smtp.auth ? redactSecrets(text, credentialForms([], [{ user: smtp.auth.user, password: smtp.auth.password }])) : text;
 }
 
 const CERT_CODE = /^(UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO_SELF_SIGNED|CERT_|ERR_TLS_CERT_ALTNAME|HOSTNAME_MISMATCH|INVALID_CA|PATH_LENGTH_EXCEEDED|INVALID_PURPOSE)/;

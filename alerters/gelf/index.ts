@@ -12,8 +12,7 @@
  */
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
-import { pyJsonDumps } from '../../src/alert/format.ts';
-import { lookupField } from '../../src/ruletypes/fields.ts';
+import { lookupField, pyJsonDumps } from '../../src/pycompat/index.ts';
 import { headersOption, httpUrl, setOwn, tlsOptions } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { webhookAlerter } from '../kit/webhook.ts';

@@ -32,8 +32,7 @@
  * - The body's keys are sorted as ElastAlert2's (json.dumps sort_keys), without the indentation.
  */
 import type { RuleDefinition } from '../../src/rules/types.ts';
-import { formatPython } from '../../src/alert/format.ts';
-import { isPlainObject, lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { formatPython, isPlainObject, lookupField, pyStr } from '../../src/pycompat/index.ts';
 import {
   argsOption, checkFormat, formatArgs, HttpClient, httpUrl, ruleValue, secretOption, setOwn, timeoutOption, verifyOption, proxyOption, type TlsSettings,
 } from '../http.ts';

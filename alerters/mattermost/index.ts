@@ -14,9 +14,8 @@
  * - The OpenSearch Discover options are not offered (LogWarden runs on Elasticsearch).
  */
 import { capText } from '../../src/alert/display.ts';
-import { escapeMattermost, escapeSafeCut } from '../../src/alert/markdown.ts';
-import { formatPython } from '../../src/alert/format.ts';
-import { lookupField, pyStr, pyTruthy } from '../../src/ruletypes/fields.ts';
+import { escapeMattermost, escapeSafeCut } from '../../src/escape/index.ts';
+import { formatPython, lookupField, pyStr, pyTruthy } from '../../src/pycompat/index.ts';
 import { checkFormat, httpUrls, missingValue } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf, webhookAlerter } from '../kit/webhook.ts';

@@ -15,7 +15,7 @@
  *   where an alert is sent. The OpenSearch Discover options are refused (no such links here).
  */
 import { capBytes, displayText } from '../../src/alert/display.ts';
-import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { lookupField, pyStr } from '../../src/pycompat/index.ts';
 import { httpUrls } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf, webhookAlerter } from '../kit/webhook.ts';

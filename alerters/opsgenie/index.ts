@@ -23,8 +23,7 @@
  * - 202 is success; 429 and 5xx are retryable; other answers (401, 403, 422) are permanent.
  */
 import { capText, displayText, keyWithin } from '../../src/alert/display.ts';
-import { formatPython } from '../../src/alert/format.ts';
-import { isPlainObject, lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { formatPython, isPlainObject, lookupField, pyStr } from '../../src/pycompat/index.ts';
 import { checkFormat, formatArgs, httpUrl, missingValue } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf, webhookAlerter } from '../kit/webhook.ts';

@@ -22,7 +22,7 @@
  */
 import { keyWithin } from '../../src/alert/display.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
-import { lookupField } from '../../src/ruletypes/fields.ts';
+import { isPlainObject, lookupField } from '../../src/pycompat/index.ts';
 import { checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, proxyOption, type TlsSettings } from '../http.ts';
 import { checkOptions } from '../kit/options.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';

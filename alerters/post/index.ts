@@ -16,7 +16,7 @@
  * those that have not accepted it yet (remembered in memory for up to 1000 alerts).
  */
 import type { RuleDefinition } from '../../src/rules/types.ts';
-import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { isPlainObject, lookupField, pyStr } from '../../src/pycompat/index.ts';
 import { HttpClient, headersOption, httpUrls, setOwn, timeoutOption, proxyOption, tlsOptions, type TlsSettings } from '../http.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { checkOptions } from '../kit/options.ts';

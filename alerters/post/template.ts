@@ -21,7 +21,7 @@
  * do for numbers.
  */
 import { randomBytes } from 'node:crypto';
-import { isPlainObject, lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { isPlainObject, lookupField, pyStr } from '../../src/pycompat/index.ts';
 import { setOwn } from '../http.ts';
 
 /** A template the author wrote wrongly; the caller names the option. */

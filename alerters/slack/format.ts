@@ -10,9 +10,11 @@
  * names or mentions found in log data either (manual `<...>` syntax from the rule still works).
  */
 import type { AlertPayload } from '../types.ts';
-import { displayText } from '../../src/alert/display.ts';
-import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { escapeMrkdwn } from '../../src/escape/index.ts';
+import { lookupField, pyStr } from '../../src/pycompat/index.ts';
 import type { SlackOptions, SlackAlertField } from './options.ts';
+
+export { escapeMrkdwn };
 
 /** Slack's Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). */
 export const LIMITS = {
@@ -33,16 +35,6 @@ export const LIMITS = {
 } as const;
 
 const ELLIPSIS = '…';
-
-/**
- * Escapes Slack's three control characters, so the value is shown as written and never parsed,
- * after displayText removed bidi overrides and control characters. A lone surrogate (a log line's
- * JSON may hold "\ud83d") becomes U+FFFD: WebClient's form encoding throws on it, so the alert
- * could never be posted, and no client could show it anyway.
- */
-export function escapeMrkdwn(value: string): string {
-  return displayText(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /**
  * Where `text` may be cut at or before `at` without splitting a UTF-16 surrogate pair or an

@@ -12,6 +12,7 @@
  */
 import http from 'node:http';
 import { LogLevel, WebClient, type ChatPostMessageArguments, type FetchFunction, type Logger as SlackLogger } from '@slack/web-api';
+import { redact } from '../../src/escape/index.ts';
 import type { Logger } from '../../src/log.ts';
 import { HttpFailure, type HttpClient } from '../http.ts';
 import { AlerterError } from '../types.ts';
@@ -184,13 +185,6 @@ function hint(code: string): string {
 
 function truncated(text: string): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-}
-
-/** Removes every secret from a text, and anything shaped like a Slack token. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('[REDACTED]');
-  return out.replace(/xox[a-z]-[A-Za-z0-9-]+/g, '[REDACTED]');
 }
 
 /** WebClient's own log lines go to ours at debug level (its warnings repeat what the AlerterError says). */

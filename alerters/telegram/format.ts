@@ -4,7 +4,7 @@
  * whole cut to Telegram's 4,096 characters with a visible mark.
  */
 import { capText, displayText } from '../../src/alert/display.ts';
-import { escapeSafeCut } from '../../src/alert/markdown.ts';
+import { escapeSafeCut, escapeTelegramHtml, escapeTelegramMarkdown, escapeTelegramMarkdownV2 } from '../../src/escape/index.ts';
 import type { AlertPayload } from '../types.ts';
 
 export type ParseMode = 'markdown' | 'markdownV2' | 'html';
@@ -13,10 +13,9 @@ export type ParseMode = 'markdown' | 'markdownV2' | 'html';
 export const TELEGRAM_MAX_CHARS = 4096;
 
 const ESCAPES: Readonly<Record<ParseMode, (value: string) => string>> = {
-  // Legacy Markdown: only these four can be escaped, and only outside an entity.
-  markdown: (v) => displayText(v).replace(/[_*`[]/g, '\\$&'),
-  markdownV2: (v) => displayText(v).replace(/[_*[\]()~`>#+\-=|{}.!\\]/g, '\\$&'),
-  html: (v) => displayText(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+  markdown: escapeTelegramMarkdown,
+  markdownV2: escapeTelegramMarkdownV2,
+  html: escapeTelegramHtml,
 };
 
 export function escapeFor(mode: ParseMode): (value: string) => string {

@@ -10,7 +10,7 @@
  * 10 seconds (ElastAlert2's zabbix_utils default); connection problems are retryable.
  */
 import { displayText } from '../../src/alert/display.ts';
-import { lookupField, pyStr } from '../../src/ruletypes/fields.ts';
+import { lookupField, pyStr } from '../../src/pycompat/index.ts';
 import { DEFAULT_TIMEOUT_MS } from '../http.ts';
 import { readOptions } from '../kit/options.ts';
 import { AlerterError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';

@@ -16,8 +16,7 @@
  */
 import { durationMs } from '../rules/checks.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import { formatEsTimestamp, isPlainObject, lookupField, pyStr } from '../ruletypes/fields.ts';
-import { compareCodePoints, pyJsonDumps } from './format.ts';
+import { compareCodePoints, formatEsTimestamp, isPlainObject, lookupField, pyJsonDumps, pyQuote, pyStr, risonEncode } from '../pycompat/index.ts';
 
 const DEFAULT_TIMEDELTA_MS = 10 * 60_000;
 const KIBANA_VERSION = /^(?:7\.(?:\d|1[0-7])|8\.\d{1,2}|9\.\d{1,2})$/;
@@ -89,54 +88,6 @@ function appFilters(index: string, ruleFilter: readonly Record<string, unknown>[
     }
   }
   return filters;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rison (https://github.com/Nanonid/rison), encoding only, as the Python `prison` package that
-// ElastAlert2 uses writes it: objects "(k:v,...)" with keys sorted, lists "!(...)", "!t" "!f"
-// "!n", strings bare when they are an id, else in '...' with ' and ! escaped by "!".
-// ---------------------------------------------------------------------------------------------
-
-/** ASCII characters that cannot be in a bare id: not alphanumeric and not one of _-./~%+ . */
-const NOT_ID_CHAR = /[\x00-\x1f !"#$&'()*,:;<=>?@[\]^`{|}]/;
-
-/**
- * Whether `s` can go bare. As prison: non-ASCII characters (and DEL) count as id characters,
- * and so does "\" (its character class lets "\]" swallow it); unlike prison, the whole string
- * is checked (its multi-line "$" accepts "ok\nanything"). Kibana's decoder reads all of these
- * bare words back as the same string.
- */
-function isRisonId(s: string): boolean {
-  if (s === '' || /^[-0-9]/.test(s)) return false;
-  return !NOT_ID_CHAR.test(s);
-}
-
-export function risonEncode(value: unknown): string {
-  if (value === null || value === undefined) return '!n';
-  if (typeof value === 'boolean') return value ? '!t' : '!f';
-  // Python's str() of the number without "+" ("1e+30" -> "1e30").
-  if (typeof value === 'number') return pyStr(value).replace(/\+/g, '');
-  if (typeof value === 'string') {
-    if (value === '') return "''";
-    if (isRisonId(value)) return value;
-    return `'${value.replace(/[!']/g, '!$&')}'`;
-  }
-  if (Array.isArray(value)) return `!(${value.map(risonEncode).join(',')})`;
-  if (isPlainObject(value)) {
-    const keys = Object.keys(value).sort(compareCodePoints);
-    return `(${keys.map((k) => `${risonEncode(k)}:${risonEncode(value[k])}`).join(',')})`;
-  }
-  return risonEncode(pyStr(value));
-}
-
-/** Python's urllib.parse.quote(text) (safe="/"): UTF-8, every byte but A-Z a-z 0-9 _ . - ~ / as %XX. */
-export function pyQuote(text: string): string {
-  let out = '';
-  for (const byte of new TextEncoder().encode(text)) {
-    const ch = String.fromCharCode(byte);
-    out += /[A-Za-z0-9_.~/-]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
 }
 
 /** os.path.expandvars: $NAME and ${NAME} from the environment; unknown names stay as written. */

@@ -1,13 +1,10 @@
 import type { RuleDefinition } from '../rules/types.ts';
-import { lookupField, pyStr } from '../ruletypes/fields.ts';
+import { escapeHtml } from '../escape/index.ts';
+import { lookupField, pyStr } from '../pycompat/index.ts';
 
 export type SummaryTableType = 'ascii' | 'markdown' | 'html';
 
 type Fields = Readonly<Record<string, unknown>>;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
 /** A text table drawn like Python's texttable (borders, header rule "=", a line between rows). */
 function asciiTable(header: readonly string[], rows: readonly string[][]): string {

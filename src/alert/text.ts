@@ -14,8 +14,7 @@
  * `fields` is the match as one dictionary (ruletypes' matchFields, plus num_hits etc.).
  */
 import type { RuleDefinition } from '../rules/types.ts';
-import { isPlainObject, lookupField, pyStr, pyTruthy } from '../ruletypes/fields.ts';
-import { formatPythonParts, joinParts, truncateParts, type FormatPart } from './format.ts';
+import { type FormatPart, formatPythonParts, isPlainObject, joinParts, lookupField, pyStr, pyTruthy, truncateParts } from '../pycompat/index.ts';
 import { JinjaError, renderRuleJinja } from './jinja.ts';
 
 export interface AlertText {

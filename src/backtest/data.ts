@@ -1,6 +1,6 @@
 import { eventTimeMs } from '../query/build.ts';
-import type { RuleDefinition, RuleEvent } from '../rules/types.ts';
-import { queryKeyValue } from '../ruletypes/fields.ts';
+import type { CountEntry, RuleDefinition, RuleEvent } from '../rules/types.ts';
+import { queryKeyValue } from '../pycompat/index.ts';
 
 /**
  * `test-rule --data FILE`: documents from a file instead of Elasticsearch, fed to the rule type

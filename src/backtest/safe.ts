@@ -1,4 +1,5 @@
 import { terminalSafe } from '../../alerters/stdout/index.ts';
+import { escapeHtml as escapeHtmlEntities, jsonForTerminal } from '../escape/index.ts';
 
 /**
  * Everything these reports show that came from a rule file or a log document (rule names,
@@ -22,22 +23,13 @@ export function terminalCell(text: string, max = 60): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
 /**
  * Text for HTML element content or a quoted attribute (both quote kinds escaped). Terminal escape
  * sequences and control characters go too, as in terminalText: inert in HTML, but noise to a reader.
  */
 export function escapeHtml(text: string): string {
-  return terminalText(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return escapeHtmlEntities(terminalText(text));
 }
 
-/**
- * JSON.stringify, plus \u escapes for what JSON leaves raw but a terminal or viewer may act on
- * (DEL and C1 controls such as the one-byte CSI, bidi controls, line separators). Same value
- * when parsed.
- */
-export function safeJson(value: unknown, indent = 2): string {
-  // eslint-disable-next-line no-control-regex
-  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** JSON for a terminal (see jsonForTerminal): same value when parsed. */
+export const safeJson: (value: unknown, indent?: number) => string = jsonForTerminal;

@@ -1,4 +1,5 @@
 import { errors } from '@elastic/elasticsearch';
+import { redact } from '../escape/index.ts';
 
 export type EsErrorKind =
   | 'connection'
@@ -35,18 +36,6 @@ export class EsError extends Error {
     this.status = status;
     this.esType = esType;
   }
-}
-
-/** Removes credentials from any text: URL userinfo, Authorization header values, and the given secrets. */
-export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
-  // Userinfo ends at the last "@" of the authority: a password may hold an unescaped "@" of its own.
-  let out = text.replace(/(\w+:\/\/)[^/\s@]+(?:@[^/\s@]*)*@/g, (_m, scheme: string) => `${scheme}***:***@`);
-  out = out.replace(/(authorization["']?\s*[:=]\s*["']?)(ApiKey|Basic|Bearer)\s+[A-Za-z0-9+/=._-]+/gi, '$1$2 ***');
-  for (const secret of secrets) {
-    // Very short values would redact ordinary words; such secrets are weak anyway.
-    if (secret && secret.length >= 4) out = out.split(secret).join('***');
-  }
-  return out;
 }
 
 interface EsErrorBody {

@@ -3,16 +3,14 @@
  * messages and silence reasons are attacker-controlled (a log line can say anything), so every
  * interpolation is escaped unless it is markup this module built (`Html`).
  */
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml as escapeHtmlText, jsonForHtml } from '../escape/index.ts';
 
 /**
  * Text → HTML text or quoted attribute value. Escapes quotes too, so the same helper is safe in
  * `attr="..."`; never use it for unquoted attributes, URLs built from input, or inside <script>.
  */
 export function escapeHtml(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  return escapeHtmlText(typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
 }
 
 /** Markup that is already safe: produced by `html` from escaped parts. Only this module creates it. */
@@ -52,10 +50,5 @@ export function pathSegment(value: string): string {
   return encodeURIComponent(value);
 }
 
-/**
- * JSON for an HTTP response. `<`, `>` and `&` are written as \u escapes so the body stays inert
- * even if something (an old browser, a proxy) ever sniffs it as HTML.
- */
-export function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** JSON for an HTTP response, inert if ever sniffed as HTML (see jsonForHtml). */
+export const safeJson: (value: unknown) => string = jsonForHtml;

@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { RuleDefinition } from '../rules/types.ts';
-import { lookupField } from '../ruletypes/fields.ts';
+import { lookupField } from '../pycompat/index.ts';
 import { formatInZone, zoneOffsetMinutes } from '../alert/times.ts';
 import { strftime } from './strftime.ts';
 import { strptimeMs } from './strptime.ts';

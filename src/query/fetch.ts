@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { esCall, type EsHandle } from '../es/client.ts';
 import { EsError } from '../es/errors.ts';
 import type { CountEntry, RuleDefinition, RuleEvent } from '../rules/types.ts';
-import { queryKeyValue } from '../ruletypes/fields.ts';
+import { queryKeyValue } from '../pycompat/index.ts';
 import { eventTimeMs, indexFor, windowQuery } from './build.ts';
 import { fetchPiped, pipedQuery } from './eql.ts';
 

@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { esCall, type EsHandle } from '../es/client.ts';
 import { durationMs } from '../rules/checks.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
-import { lookupField } from '../ruletypes/fields.ts';
+import { lookupField } from '../pycompat/index.ts';
 import { indexFor, windowQuery } from './build.ts';
 import { resolveAggregatableFields } from './ranges.ts';
 

@@ -1,6 +1,6 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { KeyCountResult, KeyCounts, TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
-import { formatEsTimestamp, pyTruthy } from './fields.ts';
+import { formatEsTimestamp, pyTruthy } from '../pycompat/index.ts';
 import { queryKeyEntries, type Fail } from './metric-options.ts';
 import { durationOptionMs } from './rule-type.ts';
 
@@ -31,15 +31,15 @@ export function calcWindowOf(rule: RuleDefinition, fail: Fail): CalcWindow {
   const useRunEvery = pyTruthy(rule.options['use_run_every_query_size']);
   const windowMs = useRunEvery ? rule.runEveryMs : rule.bufferTimeMs;
   const windowName = useRunEvery ? 'run_every' : 'buffer_time';
-  if (!(windowMs > 0)) throw fail(`${windowName} must be greater than 0: it is this rule type's calculation window`);
+  if (!(windowMs > 0)) throw fail(windowName, `must be greater than 0: it is this rule type's calculation window`, true);
   let bucketMs: number | undefined;
   if (rule.options['bucket_interval'] !== undefined) {
     bucketMs = durationOptionMs(rule, 'bucket_interval');
-    if (bucketMs <= 0) throw fail('bucket_interval must be greater than 0');
+    if (bucketMs <= 0) throw fail('bucket_interval', 'must be greater than 0', true);
     // As ElastAlert2 refuses: the window must hold whole buckets.
-    if (windowMs % bucketMs !== 0) throw fail(`bucket_interval: ${windowName} must be a multiple of bucket_interval`);
+    if (windowMs % bucketMs !== 0) throw fail('bucket_interval', `${windowName} must be a multiple of bucket_interval`);
     // Each bucket is a sub-aggregation per key in every evaluation's search.
-    if (windowMs / bucketMs > MAX_BUCKETS) throw fail(`bucket_interval: at most ${MAX_BUCKETS} buckets per ${windowName}, got ${windowMs / bucketMs}`);
+    if (windowMs / bucketMs > MAX_BUCKETS) throw fail('bucket_interval', `at most ${MAX_BUCKETS} buckets per ${windowName}, got ${windowMs / bucketMs}`);
   }
   return { windowMs, runEveryMs: rule.runEveryMs, bucketMs, sync: pyTruthy(rule.options['sync_bucket_interval']), overlap: pyTruthy(rule.options['allow_buffer_time_overlap']) };
 }

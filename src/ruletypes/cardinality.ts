@@ -1,8 +1,8 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult } from './aggregating.ts';
 import { resultOf } from './calc-window.ts';
-import { formatEsTimestamp, pyStr } from './fields.ts';
-import { boundsOption, failFor, show, type Bounds } from './metric-options.ts';
+import { formatEsTimestamp, pyStr } from '../pycompat/index.ts';
+import { boundsOption, failFor, show, type Bounds, type Fail } from './metric-options.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'cardinality';
@@ -77,10 +77,10 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
     this.#rule = rule;
     const fail = failFor(rule);
     const field = rule.options['cardinality_field'];
-    if (typeof field !== 'string' || field === '') throw fail(`cardinality_field: expected a field name, got ${show(field)}`);
+    if (typeof field !== 'string' || field === '') throw fail('cardinality_field', `expected a field name, got ${show(field)}`);
     this.#field = field;
     this.#timeframeMs = durationOptionMs(rule, 'timeframe');
-    if (this.#timeframeMs <= 0) throw fail('timeframe must be greater than 0');
+    if (this.#timeframeMs <= 0) throw fail('timeframe', 'must be greater than 0', true);
     this.#bounds = boundsOption(rule, { max: 'max_cardinality', min: 'min_cardinality', type: 'cardinality' }, countOption, fail);
   }
 
@@ -162,9 +162,9 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
   }
 }
 
-function countOption(rule: RuleDefinition, name: string, fail: (message: string) => Error): number | undefined {
+function countOption(rule: RuleDefinition, name: string, fail: Fail): number | undefined {
   const value = rule.options[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw fail(`${name}: expected an integer >= 0, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw fail(name, `expected an integer >= 0, got ${show(value)}`);
   return value;
 }

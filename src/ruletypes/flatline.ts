@@ -1,6 +1,7 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpec } from './aggregating.ts';
-import { formatEsTimestamp, pyStr, pyTruthy } from './fields.ts';
+import { formatEsTimestamp, pyStr, pyTruthy } from '../pycompat/index.ts';
+import { failFor } from './metric-options.ts';
 import { durationOptionMs, positiveIntegerOption, queryKeyField, type StepResult } from './rule-type.ts';
 
 /** A value of one query_key field as Elasticsearch groups it. */
@@ -112,13 +113,13 @@ export class FlatlineRule implements AggregatingRuleType<FlatlineState> {
 
   /** `maxKeys` exists for tests; rules always get MAX_FLATLINE_KEYS. */
   constructor(rule: RuleDefinition, maxKeys: number = MAX_FLATLINE_KEYS) {
-    const where = `rule "${rule.name}" (${rule.file})`;
+    const fail = failFor(rule);
     this.#rule = rule;
     this.#fields = rule.queryKey ?? [];
     this.#timeframeMs = durationOptionMs(rule, 'timeframe');
     // A zero timeframe counts nothing, so every key would always match.
-    if (this.#timeframeMs <= 0) throw new Error(`${where}: timeframe must be greater than 0`);
-    if (rule.options['threshold'] === undefined) throw new Error(`${where}: threshold is required`);
+    if (this.#timeframeMs <= 0) throw fail('timeframe', 'must be greater than 0', true);
+    if (rule.options['threshold'] === undefined) throw fail('threshold', 'is required', true);
     // ElastAlert2 accepts 0, which can never match (no count is below 0); reject it as a mistake.
     this.#threshold = positiveIntegerOption(rule, 'threshold');
     this.#forgetKeys = pyTruthy(rule.options['forget_keys']);
@@ -131,13 +132,14 @@ export class FlatlineRule implements AggregatingRuleType<FlatlineState> {
     } else {
       this.#lookbackMs = durationOptionMs(rule, 'known_keys_lookback');
       if (this.#lookbackMs < minLookback) {
-        throw new Error(
-          `${where}: known_keys_lookback must be at least timeframe + run_every (${minLookback} ms), got ${this.#lookbackMs} ms; ` +
-            'otherwise a key that goes silent is forgotten before it can be reported',
+        throw fail(
+          'known_keys_lookback',
+          `must be at least timeframe + run_every (${minLookback} ms), got ${this.#lookbackMs} ms; otherwise a key that goes silent is forgotten before it can be reported`,
+          true,
         );
       }
     }
-    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new Error(`${where}: maxKeys must be an integer >= 1`);
+    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw fail('maxKeys', 'must be an integer >= 1', true);
     this.#maxKeys = maxKeys;
   }
 

@@ -1,5 +1,6 @@
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
-import { formatEsTimestamp, pyTruthy } from './fields.ts';
+import { formatEsTimestamp, pyTruthy } from '../pycompat/index.ts';
+import { ruleOptionError } from '../rules/problem.ts';
 import {
   documentBody,
   durationOptionMs,
@@ -56,7 +57,7 @@ export class FrequencyRule implements RuleType<FrequencyState> {
     this.#numEvents = positiveIntegerOption(rule, 'num_events');
     this.#timeframeMs = durationOptionMs(rule, 'timeframe');
     // A zero timeframe would make every window slide itself empty (ElastAlert2 crashes on it).
-    if (this.#timeframeMs <= 0) throw new Error(`rule "${rule.name}" (${rule.file}): timeframe must be greater than 0`);
+    if (this.#timeframeMs <= 0) throw ruleOptionError(rule, 'timeframe', 'must be greater than 0', true);
     this.#attachRelated = pyTruthy(rule.options['attach_related']);
     this.needs = pyTruthy(rule.options['use_count_query']) ? 'count' : pyTruthy(rule.options['use_terms_query']) ? 'terms' : 'documents';
   }

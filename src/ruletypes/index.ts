@@ -1,3 +1,4 @@
+import { ruleOptionError } from '../rules/problem.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import { AnyRule } from './any.ts';
 import { CardinalityRule } from './cardinality.ts';
@@ -16,7 +17,6 @@ import type { RuleType } from './rule-type.ts';
 export type { RuleType, StepResult } from './rule-type.ts';
 export type { AggregatingRuleType } from './aggregating.ts';
 export { documentBody, durationOptionMs, matchFields, queryKeyField } from './rule-type.ts';
-export { lookupField, queryKeyValue, formatEsTimestamp } from './fields.ts';
 
 /** Settings a caller (a backtest) gives a rule type beyond the rule's options. */
 export interface RuleTypeSettings {
@@ -52,5 +52,5 @@ export function unimplementedTypeReason(type: string): string | undefined {
 export function createRuleType(rule: RuleDefinition, settings: RuleTypeSettings = {}): RuleType<unknown> | AggregatingRuleType<unknown> {
   const create = Object.hasOwn(IMPLEMENTED, rule.type) ? IMPLEMENTED[rule.type] : undefined;
   if (create) return create(rule, settings);
-  throw new Error(`rule "${rule.name}" (${rule.file}): type ${unimplementedTypeReason(rule.type) ?? ''}`);
+  throw ruleOptionError(rule, 'type', unimplementedTypeReason(rule.type) ?? '', true);
 }

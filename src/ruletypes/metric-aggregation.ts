@@ -1,7 +1,7 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpecLike } from './aggregating.ts';
 import { calcMatch, calcRanges, calcWindowOf, pickCalcSegments, resultOf, type CalcRange, type CalcWindow } from './calc-window.ts';
-import { pyStr } from './fields.ts';
+import { pyStr } from '../pycompat/index.ts';
 import { boundsOption, failFor, formatOption, metricIsInteger, metricOption, minDocCountOption, numberOption, outOfBounds, pyFloat, type Bounds, type NamedMetric } from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 

@@ -1,14 +1,13 @@
-import { FormatError, formatPython } from '../alert/format.ts';
-import { formatWithSpec } from '../alert/format-spec.ts';
+import { FormatError, formatPython, formatWithSpec, isPlainObject, pyStr } from '../pycompat/index.ts';
+import { ruleOptionError, type OptionError } from '../rules/problem.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import { METRIC_TYPES, type MetricSpec, type MetricType } from './aggregating.ts';
-import { isPlainObject, pyStr } from './fields.ts';
 
-/** An error that names the rule and its file, as every rule type's option errors do. */
-export type Fail = (message: string) => Error;
+/** An error about one option that names the rule and its file, as every rule type's option errors do (see ruleOptionError). */
+export type Fail = (field: string, detail: string, sentence?: boolean) => OptionError;
 
 export function failFor(rule: RuleDefinition): Fail {
-  return (message) => new Error(`rule "${rule.name}" (${rule.file}): ${message}`);
+  return (field, detail, sentence) => ruleOptionError(rule, field, detail, sentence);
 }
 
 /** JSON.stringify would show NaN and Infinity as null. */
@@ -28,20 +27,20 @@ export interface NamedMetric extends MetricSpec {
 /** metric_agg_key, metric_agg_type, metric_agg_script and percentile_range, checked as ElastAlert2's constructors do. */
 export function metricOption(rule: RuleDefinition, fail: Fail): NamedMetric {
   const key = rule.options['metric_agg_key'];
-  if (typeof key !== 'string' || key === '') throw fail(`metric_agg_key: expected a field name, got ${show(key)}`);
+  if (typeof key !== 'string' || key === '') throw fail('metric_agg_key', `expected a field name, got ${show(key)}`);
   const type = rule.options['metric_agg_type'];
-  if (!isMetricType(type)) throw fail(`metric_agg_type: expected one of ${METRIC_TYPES.join(', ')}, got ${show(type)}`);
+  if (!isMetricType(type)) throw fail('metric_agg_type', `expected one of ${METRIC_TYPES.join(', ')}, got ${show(type)}`);
   const metric: NamedMetric = { name: `metric_${key}_${type}`, type, field: key };
   const script = rule.options['metric_agg_script'];
   if (script !== undefined) {
     // ElastAlert2 also takes a bare script text for percentiles; a mapping says the same unambiguously.
-    if (!isPlainObject(script)) throw fail(`metric_agg_script: expected a mapping such as {script: "doc['a'].value * 2"}, got ${show(script)}`);
+    if (!isPlainObject(script)) throw fail('metric_agg_script', `expected a mapping such as {script: "doc['a'].value * 2"}, got ${show(script)}`);
     metric.script = script;
   }
   if (type === 'percentiles') {
     const percent = rule.options['percentile_range'];
     if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) {
-      throw fail(`percentile_range: required for metric_agg_type percentiles, a number from 0 to 100, got ${show(percent)}`);
+      throw fail('percentile_range', `required for metric_agg_type percentiles, a number from 0 to 100, got ${show(percent)}`);
     }
     metric.percent = percent;
   }
@@ -62,7 +61,7 @@ export function metricIsInteger(type: MetricType): boolean {
 export function numberOption(rule: RuleDefinition, name: string, fail: Fail): number | undefined {
   const value = rule.options[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(`${name}: expected a number, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(name, `expected a number, got ${show(value)}`);
   return value;
 }
 
@@ -80,7 +79,7 @@ export function boundsOption(
   fail: Fail,
 ): Bounds {
   const bounds = { max: read(rule, names.max, fail), min: read(rule, names.min, fail) };
-  if (bounds.max === undefined && bounds.min === undefined) throw fail(`${names.max}: ${names.type} needs ${names.max} or ${names.min} (or both)`);
+  if (bounds.max === undefined && bounds.min === undefined) throw fail(names.max, `${names.type} needs ${names.max} or ${names.min} (or both)`);
   return bounds;
 }
 
@@ -93,7 +92,7 @@ export function outOfBounds(bounds: Bounds, value: number): boolean {
 export function minDocCountOption(rule: RuleDefinition, fail: Fail): number {
   const value = rule.options['min_doc_count'];
   if (value === undefined) return 1;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw fail(`min_doc_count: expected an integer >= 1, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw fail('min_doc_count', `expected an integer >= 1, got ${show(value)}`);
   return value;
 }
 
@@ -105,12 +104,12 @@ export function minDocCountOption(rule: RuleDefinition, fail: Fail): number {
 export function formatOption(rule: RuleDefinition, name: string, fail: Fail): ((value: number) => string) | undefined {
   const format = rule.options[name];
   if (format === undefined || format === null) return undefined;
-  if (typeof format !== 'string') throw fail(`${name}: expected a format string such as "{:.2f}" or "%.2f", got ${show(format)}`);
+  if (typeof format !== 'string') throw fail(name, `expected a format string such as "{:.2f}" or "%.2f", got ${show(format)}`);
   const apply = (value: number): string => (format.startsWith('{') ? formatPython(format, [value]) : percentFormat(format, value));
   try {
     apply(1.5);
   } catch (error) {
-    throw fail(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    throw fail(name, error instanceof Error ? error.message : String(error));
   }
   return apply;
 }

@@ -1,7 +1,9 @@
 import { formatDuration } from '../config/duration.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, TimeRangeSpec } from './aggregating.ts';
-import { formatEsTimestamp, pyStr, pyTruthy } from './fields.ts';
+import { formatEsTimestamp, pyStr, pyTruthy } from '../pycompat/index.ts';
+import { OptionError } from '../rules/problem.ts';
+import { failFor, type Fail } from './metric-options.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 
 /** One field's value as Elasticsearch groups it (keyword, number, boolean; dates and IPs come as numbers or text). */
@@ -124,24 +126,24 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
 
   constructor(rule: RuleDefinition, limits: NewTermLimits = {}) {
     this.#rule = rule;
-    const where = `rule "${rule.name}" (${rule.file})`;
+    const fail = failFor(rule);
     // ElastAlert2's default is True and any set value is read with Python truthiness.
     const keywordPostfix = rule.options['use_keyword_postfix'] === undefined || pyTruthy(rule.options['use_keyword_postfix']);
     this.#entries = [];
-    for (const parsed of parseEntries(rule, where)) {
+    for (const parsed of parseEntries(rule, fail)) {
       const id = JSON.stringify(parsed.names);
       // Two entries would share one state and report every new term twice.
-      if (this.#entries.some((e) => e.id === id)) throw new Error(`${where}: fields lists ${parsed.names.length === 1 ? JSON.stringify(parsed.names[0]) : id} twice`);
+      if (this.#entries.some((e) => e.id === id)) throw fail('fields', `lists ${parsed.names.length === 1 ? JSON.stringify(parsed.names[0]) : id} twice`, true);
       const requestFields = parsed.names.map((f) => (keywordPostfix ? withKeyword(f) : f));
       this.#entries.push({ fields: parsed.names, requestFields, composite: parsed.composite, id });
     }
-    this.#windowMs = optionalPositiveDuration(rule, 'terms_window_size', 30 * DAY_MS, where);
-    this.#stepMs = optionalPositiveDuration(rule, 'window_step_size', DAY_MS, where);
+    this.#windowMs = optionalPositiveDuration(rule, 'terms_window_size', 30 * DAY_MS, fail);
+    this.#stepMs = optionalPositiveDuration(rule, 'window_step_size', DAY_MS, fail);
     this.#alertOnMissing = pyTruthy(rule.options['alert_on_missing_field']);
     // use_terms_query and terms_size are accepted and have no effect: every value is always counted.
-    this.#maxTerms = limitOption(limits.maxTermsPerEntry, DEFAULT_MAX_TERMS_PER_ENTRY, 'maxTermsPerEntry', where);
-    this.#maxSteps = limitOption(limits.maxBaselineSteps, DEFAULT_MAX_BASELINE_STEPS, 'maxBaselineSteps', where);
-    if (limits.firstBaselineMs !== undefined && !(limits.firstBaselineMs >= 0)) throw new Error(`${where}: firstBaselineMs: expected a duration >= 0, got ${limits.firstBaselineMs}`);
+    this.#maxTerms = limitOption(limits.maxTermsPerEntry, DEFAULT_MAX_TERMS_PER_ENTRY, 'maxTermsPerEntry', fail);
+    this.#maxSteps = limitOption(limits.maxBaselineSteps, DEFAULT_MAX_BASELINE_STEPS, 'maxBaselineSteps', fail);
+    if (limits.firstBaselineMs !== undefined && !(limits.firstBaselineMs >= 0)) throw fail('firstBaselineMs', `expected a duration >= 0, got ${limits.firstBaselineMs}`);
     this.#firstBaselineMs = limits.firstBaselineMs;
   }
 
@@ -371,41 +373,44 @@ interface ParsedEntry {
  * into one synthetic field "a,b" holding "x, y", is one composite entry here (its baseline
  * actually finds terms; ElastAlert2's looks for a field "a,b.keyword" that never exists).
  */
-function parseEntries(rule: RuleDefinition, where: string): ParsedEntry[] {
+function parseEntries(rule: RuleDefinition, fail: Fail): ParsedEntry[] {
   const raw = rule.options['fields'];
   if (raw === undefined || raw === null) {
     const qk = rule.queryKey;
-    if (qk === undefined || qk.length === 0) throw new Error(`${where}: new_term needs fields (or query_key, which it uses when fields is not set)`);
+    if (qk === undefined || qk.length === 0) {
+      const detail = 'new_term needs fields (or query_key, which it uses when fields is not set)';
+      throw new OptionError('fields', detail, `rule ${JSON.stringify(rule.name)} (${rule.file}): ${detail}`);
+    }
     return [{ names: [...qk], composite: qk.length > 1 }];
   }
   const list: unknown[] = Array.isArray(raw) ? raw : [raw];
-  if (list.length === 0) throw new Error(`${where}: fields must not be an empty list`);
+  if (list.length === 0) throw fail('fields', 'must not be an empty list', true);
   return list.map((item, i): ParsedEntry => {
     const at = Array.isArray(raw) ? `fields[${i}]` : 'fields';
     if (typeof item === 'string') {
-      if (item === '') throw new Error(`${where}: ${at}: expected a field name, got ""`);
+      if (item === '') throw fail(at, 'expected a field name, got ""');
       return { names: [item], composite: false };
     }
-    if (!Array.isArray(item)) throw new Error(`${where}: ${at}: expected a field name or a list of field names, got ${JSON.stringify(item)}`);
-    if (item.length === 0) throw new Error(`${where}: ${at}: a composite term needs at least one field`);
+    if (!Array.isArray(item)) throw fail(at, `expected a field name or a list of field names, got ${JSON.stringify(item)}`);
+    if (item.length === 0) throw fail(at, 'a composite term needs at least one field');
     item.forEach((f: unknown, j) => {
-      if (typeof f !== 'string' || f === '') throw new Error(`${where}: ${at}[${j}]: expected a field name, got ${JSON.stringify(f)}`);
-      if (item.indexOf(f) !== j) throw new Error(`${where}: ${at}: field "${f}" appears twice in one composite term`);
+      if (typeof f !== 'string' || f === '') throw fail(`${at}[${j}]`, `expected a field name, got ${JSON.stringify(f)}`);
+      if (item.indexOf(f) !== j) throw fail(at, `field "${f}" appears twice in one composite term`);
     });
     return { names: item as string[], composite: true };
   });
 }
 
-function optionalPositiveDuration(rule: RuleDefinition, name: string, fallbackMs: number, where: string): number {
+function optionalPositiveDuration(rule: RuleDefinition, name: string, fallbackMs: number, fail: Fail): number {
   if (rule.options[name] === undefined) return fallbackMs;
   const ms = durationOptionMs(rule, name);
-  if (ms <= 0) throw new Error(`${where}: ${name} must be greater than 0`);
+  if (ms <= 0) throw fail(name, 'must be greater than 0', true);
   return ms;
 }
 
-function limitOption(value: number | undefined, fallback: number, name: string, where: string): number {
+function limitOption(value: number | undefined, fallback: number, name: string, fail: Fail): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${where}: ${name}: expected an integer >= 1, got ${value}`);
+  if (!Number.isInteger(value) || value < 1) throw fail(name, `expected an integer >= 1, got ${value}`);
   return value;
 }
 

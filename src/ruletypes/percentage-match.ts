@@ -1,7 +1,7 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
 import { calcMatch, calcRanges, calcWindowOf, pickCalcSegments, resultOf, type CalcRange, type CalcWindow } from './calc-window.ts';
-import { isPlainObject, pyStr } from './fields.ts';
+import { isPlainObject, pyStr } from '../pycompat/index.ts';
 import { boundsOption, failFor, formatOption, minDocCountOption, numberOption, outOfBounds, pyFloat, show, type Bounds } from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
@@ -43,11 +43,11 @@ export class PercentageMatchRule implements AggregatingRuleType<PercentageMatchS
     const filter = rule.options['match_bucket_filter'];
     if (isPlainObject(filter)) this.#matchFilter = [filter];
     else if (Array.isArray(filter) && filter.length > 0 && filter.every(isPlainObject)) this.#matchFilter = filter;
-    else throw fail(`match_bucket_filter: expected query DSL (a mapping or a list of mappings), got ${show(filter)}`);
+    else throw fail('match_bucket_filter', `expected query DSL (a mapping or a list of mappings), got ${show(filter)}`);
     this.#window = calcWindowOf(rule, fail);
     this.#bounds = boundsOption(rule, { max: 'max_percentage', min: 'min_percentage', type: 'percentage_match' }, numberOption, fail);
     const minDenominator = numberOption(rule, 'min_denominator', fail) ?? 0;
-    if (minDenominator < 0) throw fail(`min_denominator: expected a number >= 0, got ${minDenominator}`);
+    if (minDenominator < 0) throw fail('min_denominator', `expected a number >= 0, got ${minDenominator}`);
     this.#minDenominator = minDenominator;
     this.#minDocCount = minDocCountOption(rule, fail);
     this.#format = formatOption(rule, 'percentage_format_string', fail);

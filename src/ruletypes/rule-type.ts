@@ -1,7 +1,8 @@
 import { parseDuration } from '../config/duration.ts';
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
+import { ruleOptionError } from '../rules/problem.ts';
 import type { ListPushDown } from './compare/list-rule.ts';
-import { formatEsTimestamp, queryKeyValue, setField } from './fields.ts';
+import { formatEsTimestamp, queryKeyValue, setField } from '../pycompat/index.ts';
 
 export interface StepResult<S> {
   state: S;
@@ -35,20 +36,20 @@ export interface RuleType<S> {
 /** A rule option holding a duration: milliseconds as a number, or ElastAlert2's `{minutes: 5}` / "5m". */
 export function durationOptionMs(rule: RuleDefinition, name: string): number {
   const value = rule.options[name];
-  if (value === undefined) throw new Error(`rule "${rule.name}" (${rule.file}): ${name} is required`);
+  if (value === undefined) throw ruleOptionError(rule, name, 'is required', true);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw new Error(`rule "${rule.name}" (${rule.file}): ${name}: expected a duration >= 0, got ${value}`);
+    if (!Number.isFinite(value) || value < 0) throw ruleOptionError(rule, name, `expected a duration >= 0, got ${value}`);
     return value;
   }
   const ms = parseDuration(value);
-  if (typeof ms !== 'number') throw new Error(`rule "${rule.name}" (${rule.file}): ${name}: ${ms.error}`);
+  if (typeof ms !== 'number') throw ruleOptionError(rule, name, ms.error);
   return ms;
 }
 
 export function positiveIntegerOption(rule: RuleDefinition, name: string): number {
   const value = rule.options[name];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error(`rule "${rule.name}" (${rule.file}): ${name}: expected an integer >= 1, got ${JSON.stringify(value)}`);
+    throw ruleOptionError(rule, name, `expected an integer >= 1, got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -31,7 +31,7 @@ const NOT_APPLICABLE: Readonly<Record<string, string>> = {
 export function createSpikeAggregationRule(rule: RuleDefinition): SpikeRule {
   const fail = failFor(rule);
   for (const [option, why] of Object.entries(NOT_APPLICABLE)) {
-    if (rule.options[option] !== undefined) throw fail(`${option}: not supported: ${why}`);
+    if (rule.options[option] !== undefined) throw fail(option, `not supported: ${why}`);
   }
   return new SpikeRule(rule, { metric: metricOption(rule, fail), minDocCount: minDocCountOption(rule, fail) });
 }

@@ -1,8 +1,8 @@
 import { formatDuration } from '../config/duration.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts } from './aggregating.ts';
-import { formatEsTimestamp, pyStr, pyTruthy } from './fields.ts';
-import { metricIsInteger, pyFloat, type NamedMetric } from './metric-options.ts';
+import { formatEsTimestamp, pyStr, pyTruthy } from '../pycompat/index.ts';
+import { failFor, metricIsInteger, pyFloat, type Fail, type NamedMetric } from './metric-options.ts';
 import { durationOptionMs, queryKeyField, type StepResult } from './rule-type.ts';
 
 export type SpikeType = 'up' | 'down' | 'both';
@@ -108,22 +108,22 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
     this.#rule = rule;
     this.#metric = metric?.metric;
     this.#minDocCount = metric?.minDocCount ?? 0;
-    const fail = (message: string): Error => new Error(`rule "${rule.name}" (${rule.file}): ${message}`);
+    const fail = failFor(rule);
     this.#timeframeMs = durationOptionMs(rule, 'timeframe');
     // Zero would make both windows empty ranges that can never hold a document.
-    if (this.#timeframeMs <= 0) throw fail('timeframe must be greater than 0');
+    if (this.#timeframeMs <= 0) throw fail('timeframe', 'must be greater than 0', true);
 
     const height = rule.options['spike_height'];
-    if (height === undefined) throw fail('spike_height is required');
+    if (height === undefined) throw fail('spike_height', 'is required', true);
     if (typeof height !== 'number' || !Number.isFinite(height) || height <= 0) {
-      throw fail(`spike_height: expected a number > 0, got ${show(height)}`);
+      throw fail('spike_height', `expected a number > 0, got ${show(height)}`);
     }
     this.#height = height;
 
     // Required as in ElastAlert2's schema; there it has no default either.
     const type = rule.options['spike_type'];
-    if (type === undefined) throw fail('spike_type is required');
-    if (!isSpikeType(type)) throw fail(`spike_type: expected one of ${SPIKE_TYPES.join(', ')}, got ${show(type)}`);
+    if (type === undefined) throw fail('spike_type', 'is required', true);
+    if (!isSpikeType(type)) throw fail('spike_type', `expected one of ${SPIKE_TYPES.join(', ')}, got ${show(type)}`);
     this.#type = type;
 
     this.#thresholdRef = thresholdOption(rule, 'threshold_ref', fail);
@@ -135,7 +135,7 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
     const fieldValue = rule.options['field_value'];
     if (fieldValue === undefined) this.#fieldValue = undefined;
     else if (typeof fieldValue === 'string' && fieldValue !== '') this.#fieldValue = fieldValue;
-    else throw fail(`field_value: expected a field name, got ${show(fieldValue)}`);
+    else throw fail('field_value', `expected a field name, got ${show(fieldValue)}`);
     // use_count_query and use_terms_query are accepted and change nothing: ElastAlert2 uses them
     // to avoid fetching documents, and LogWarden always counts spikes in Elasticsearch anyway.
   }
@@ -267,10 +267,10 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
   }
 }
 
-function thresholdOption(rule: RuleDefinition, name: string, fail: (message: string) => Error): number {
+function thresholdOption(rule: RuleDefinition, name: string, fail: Fail): number {
   const value = rule.options[name];
   if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw fail(`${name}: expected a number >= 0, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw fail(name, `expected a number >= 0, got ${show(value)}`);
   return value;
 }
 

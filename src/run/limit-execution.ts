@@ -1,3 +1,4 @@
+import { OptionError } from '../rules/problem.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import { aggregationEnd, aggregationOf, type AggregationSpec } from '../suppress/aggregation.ts';
 
@@ -15,7 +16,9 @@ export function limitExecutionOf(rule: RuleDefinition): AggregationSpec | undefi
     // The cron parser of aggregation schedules, so both options read cron the same way.
     return aggregationOf({ ...rule, options: { aggregation: { schedule: String(cron) } } });
   } catch (error) {
-    throw new Error(`limit_execution: ${(error instanceof Error ? error.message : String(error)).replace(/^aggregation: schedule /, '')}`);
+    if (!(error instanceof OptionError)) throw error;
+    // aggregation's "schedule "x" is not a cron expression", said of this option.
+    throw new OptionError('limit_execution', error.detail.replace(/^schedule /, ''));
   }
 }
 

@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { esCall, type EsHandle } from '../es/client.ts';
 import { indexFor, windowQuery } from '../query/build.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
-import { isPlainObject } from '../ruletypes/fields.ts';
+import { isPlainObject } from '../pycompat/index.ts';
 
 /** How many example documents a count-based match carries (the newest fills the body). */
 export const SAMPLE_SIZE = 3;

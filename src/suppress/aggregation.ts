@@ -1,6 +1,7 @@
 import { parseDuration } from '../config/duration.ts';
+import { OptionError } from '../rules/problem.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import { lookupField, pyStr } from '../ruletypes/fields.ts';
+import { lookupField, pyStr } from '../pycompat/index.ts';
 import { cronSchedule, type CronSchedule } from '../schedule/cron.ts';
 
 /** ElastAlert2's `aggregation`: a fixed period after the first match, or a cron schedule. */
@@ -16,13 +17,13 @@ export function aggregationOf(rule: RuleDefinition): AggregationSpec | undefined
     try {
       schedule = cronSchedule(cron);
     } catch (error) {
-      throw new Error(`aggregation: schedule ${JSON.stringify(cron)} is not a cron expression (${error instanceof Error ? error.message : String(error)})`);
+      throw new OptionError('aggregation', `schedule ${JSON.stringify(cron)} is not a cron expression (${error instanceof Error ? error.message : String(error)})`);
     }
     return { kind: 'schedule', cron, schedule };
   }
   const ms = parseDuration(raw);
-  if (typeof ms !== 'number') throw new Error(`aggregation: ${ms.error}`);
-  if (ms <= 0) throw new Error('aggregation: must be longer than 0');
+  if (typeof ms !== 'number') throw new OptionError('aggregation', ms.error);
+  if (ms <= 0) throw new OptionError('aggregation', 'must be longer than 0');
   return { kind: 'period', periodMs: ms };
 }
 

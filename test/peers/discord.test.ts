@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createDiscordAlerter } from '../../alerters/discord/index.ts';
 import type { Alerter } from '../../alerters/types.ts';
-import { escapeMarkdown } from '../../src/alert/markdown.ts';
+import { escapeMarkdown } from '../../src/escape/index.ts';
 import { alertOf, MATCH } from '../unit/alerters/http-fixtures.ts';
 import { discordProblems } from './chat-peers.ts';
 import { TEST_CA_FILE, thrown, type Peer } from './http-peer.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ConfigProblem } from '../../config/errors.ts';
 import { findRuleFiles, loadRuleFiles } from '../../rules/load-rules.ts';
-import { runnableProblems } from '../../rules/runnable.ts';
+import { compileRule } from '../../rules/compile.ts';
 import type { RuleDefinition } from '../../rules/types.ts';
 import { resolveRange, splitDays, UsageError } from '../../backtest/days.ts';
 import { renderBacktestHtml } from '../../backtest/html.ts';
@@ -116,7 +116,7 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
       const runnable: RuleDefinition[] = [];
       for (const rule of rules) {
         // As lint checks it, minus the alerters: captured alerts need no tokens or URLs.
-        const notRunnable = runnableProblems({ ...rule, alert: [] }, cwd);
+        const notRunnable = compileRule(rule, { root: cwd, alerters: false }).problems;
         if (notRunnable.length > 0) {
           results.push({ rule, days: [], alerts: [], error: { day: null, message: notRunnable.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ') }, ms: 0 });
           continue;

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, formatProblem, type ConfigProblem } from '../../config/errors.ts';
 import { loadConfig, resolveConfig, type LogWardenConfig } from '../../config/load-config.ts';
-import { runnableProblems } from '../../rules/runnable.ts';
+import { compileRule } from '../../rules/compile.ts';
 import { findRuleFiles, loadRuleFiles, loadRules, type LoadedRules } from '../../rules/load-rules.ts';
 import { createEsClient } from '../../es/client.ts';
 import { EsError } from '../../es/errors.ts';
@@ -93,8 +93,10 @@ function lintRules(opts: LintOptions, env: NodeJS.ProcessEnv): { report: LintRep
   problems.push(...loaded.problems);
   // Schema-valid rules must also be ones the engine can start (rule type options, alerters).
   const runnable = loaded.rules.filter((rule) => {
-    const more = runnableProblems(rule, cwd);
+    const { compiled, problems: more } = compileRule(rule, { root: cwd });
     problems.push(...more);
+    // Built only to check their options: nothing is sent.
+    for (const alerter of compiled?.alerters ?? []) void alerter.close?.()?.catch(() => undefined);
     return more.length === 0;
   });
   return {

@@ -6,7 +6,7 @@ import { loadConfig, type LogWardenConfig } from '../../config/load-config.ts';
 import { createEsClient, type EsHandle } from '../../es/client.ts';
 import { EsError } from '../../es/errors.ts';
 import { loadRuleFile } from '../../rules/load-rules.ts';
-import { runnableProblems } from '../../rules/runnable.ts';
+import { compileRule } from '../../rules/compile.ts';
 import type { RuleDefinition, RuleEvent } from '../../rules/types.ts';
 import { createRuleType } from '../../ruletypes/index.ts';
 import { dataEvents, DataFileError, parseDataFile, type DataDocument } from '../../backtest/data.ts';
@@ -99,10 +99,9 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
   const notes: ReportProblem[] = [];
   // The rule type and templates must work; the alerters only when alerts are really sent
   // (a reviewer's laptop rarely has the Slack token, and captured alerts need none).
-  const notRunnable = runnableProblems(rule, cwd);
-  const withoutAlerters = new Set(runnableProblems({ ...rule, alert: [] }, cwd).map(formatProblem));
-  const alertProblems = notRunnable.filter((p) => !withoutAlerters.has(formatProblem(p)));
-  if (withoutAlerters.size > 0 || (opts.alert && alertProblems.length > 0)) return invalid(io, opts, notRunnable);
+  const notRunnable = compileRule(rule, { root: cwd }).problems;
+  const alertProblems = notRunnable.filter((p) => p.code === 'alerter');
+  if (alertProblems.length < notRunnable.length || (opts.alert && alertProblems.length > 0)) return invalid(io, opts, notRunnable);
   for (const p of alertProblems) notes.push({ message: `${formatProblem(p)} (alerts are captured, so the test runs anyway)`, count: 1 });
 
   let events: RuleEvent[] | undefined;

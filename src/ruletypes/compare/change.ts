@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../../rules/types.ts';
-import { isPlainObject, lookupField, pyStr, pyTruthy } from '../fields.ts';
+import { isPlainObject, lookupField, pyStr, pyTruthy } from '../../pycompat/index.ts';
 import { documentBody, durationOptionMs, type RuleType, type StepResult } from '../rule-type.ts';
+import { failFor } from '../metric-options.ts';
 import { compareKeys, refuseCounts } from './options.ts';
 
 /** The last values seen for one query_key value. */
@@ -67,14 +68,14 @@ export class ChangeRule implements RuleType<ChangeState> {
 
   constructor(rule: RuleDefinition, limits: ChangeLimits = {}) {
     this.#rule = rule;
-    const where = `rule "${rule.name}" (${rule.file})`;
-    refuseCounts(rule, 'change', where);
-    if (rule.queryKey === undefined) throw new Error(`${where}: query_key is required by type change: values are remembered per query_key value`);
-    this.#fields = compareKeys(rule, where);
+    const fail = failFor(rule);
+    refuseCounts(rule, 'change', fail);
+    if (rule.queryKey === undefined) throw fail('query_key', 'is required by type change: values are remembered per query_key value', true);
+    this.#fields = compareKeys(rule, fail);
     this.#ignoreNull = pyTruthy(rule.options['ignore_null']);
     this.#timeframeMs = rule.options['timeframe'] === undefined ? undefined : durationOptionMs(rule, 'timeframe');
     const max = limits.maxKeys ?? DEFAULT_MAX_CHANGE_KEYS;
-    if (!Number.isInteger(max) || max < 1) throw new Error(`${where}: maxKeys: expected an integer >= 1, got ${max}`);
+    if (!Number.isInteger(max) || max < 1) throw fail('maxKeys', `expected an integer >= 1, got ${max}`);
     this.#maxKeys = max;
   }
 

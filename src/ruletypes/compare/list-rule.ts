@@ -1,6 +1,7 @@
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../../rules/types.ts';
-import { lookupField, pyStr, pyTruthy } from '../fields.ts';
+import { lookupField, pyStr, pyTruthy } from '../../pycompat/index.ts';
 import { documentBody, type RuleType, type StepResult } from '../rule-type.ts';
+import { failFor, type Fail } from '../metric-options.ts';
 import { compareKeys, refuseCounts } from './options.ts';
 
 /**
@@ -46,15 +47,15 @@ export class ListRule implements RuleType<ListState> {
 
   constructor(rule: RuleDefinition, kind: 'blacklist' | 'whitelist') {
     this.#rule = rule;
-    const where = `rule "${rule.name}" (${rule.file})`;
-    refuseCounts(rule, kind, where);
-    const keys = compareKeys(rule, where);
+    const fail = failFor(rule);
+    refuseCounts(rule, kind, fail);
+    const keys = compareKeys(rule, fail);
     if (keys.length !== 1) {
-      throw new Error(`${where}: compare_key: ${kind} compares one field, got ${JSON.stringify(keys)} (ElastAlert2 would look for a field named "${keys.join(',')}", which no document has)`);
+      throw fail('compare_key', `${kind} compares one field, got ${JSON.stringify(keys)} (ElastAlert2 would look for a field named "${keys.join(',')}", which no document has)`);
     }
     this.#field = keys[0] ?? '';
     this.#blacklist = kind === 'blacklist';
-    this.#listed = new Set(listOption(rule, kind, where));
+    this.#listed = new Set(listOption(rule, kind, fail));
     // ElastAlert2's blacklist never reads ignore_null: a missing value is on no blacklist anyway.
     this.#ignoreNull = this.#blacklist || pyTruthy(rule.options['ignore_null']);
     // ElastAlert2's filter_by_list (default on) adds the list to the query; false keeps the query as written.
@@ -107,12 +108,12 @@ function valueText(value: unknown): string {
   return typeof value === 'boolean' ? String(value) : pyStr(value);
 }
 
-function listOption(rule: RuleDefinition, name: string, where: string): string[] {
+function listOption(rule: RuleDefinition, name: string, fail: Fail): string[] {
   const list = rule.options[name];
-  if (!Array.isArray(list)) throw new Error(`${where}: ${name}: expected a list of values, got ${JSON.stringify(list)}`);
+  if (!Array.isArray(list)) throw fail(name, `expected a list of values, got ${JSON.stringify(list)}`);
   return list.map((entry: unknown, i) => {
-    if (typeof entry !== 'string') throw new Error(`${where}: ${name}[${i}]: expected a string, got ${JSON.stringify(entry)}`);
-    if (/^!file\s/.test(entry)) throw new Error(`${where}: ${name}[${i}]: "${entry}" was not read (the rule loader reads !file lists)`);
+    if (typeof entry !== 'string') throw fail(`${name}[${i}]`, `expected a string, got ${JSON.stringify(entry)}`);
+    if (/^!file\s/.test(entry)) throw fail(`${name}[${i}]`, `"${entry}" was not read (the rule loader reads !file lists)`);
     return entry;
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseArg, renderArg } from '../../../alerters/command/argv.ts';
 import { capBytes, capText, displayText, keyWithin } from '../../../src/alert/display.ts';
-import { escapeMarkdown, escapeMattermost, escapeSafeCut } from '../../../src/alert/markdown.ts';
+import { escapeMarkdown, escapeMattermost, escapeSafeCut } from '../../../src/escape/index.ts';
 
 describe('displayText', () => {
   it('removes bidi and control characters, keeps tab and line feed, turns CR and separators into line feeds', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { kibanaDiscoverUrl, pyQuote, risonEncode } from '../../../src/alert/kibana.ts';
+import { kibanaDiscoverUrl } from '../../../src/alert/kibana.ts';
+import { pyQuote, risonEncode } from '../../../src/pycompat/index.ts';
 import type { RuleDefinition } from '../../../src/rules/types.ts';
 import { HOSTILE_VALUES } from '../../support/hostile.ts';
 import { makeRule } from '../ruletypes/fixtures.ts';

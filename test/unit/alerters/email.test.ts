@@ -259,7 +259,7 @@ describe('transport', () => {
     const s = smtp();
     const plain = Buffer.from('\u0000alerts\u0000pa55word!').toString('base64');
     const text = `535 bad pa55word! ${plain} ${Buffer.from('pa55word!').toString('base64')}`;
-    expect(redact(text, s)).toBe('535 bad [redacted] [redacted] [redacted]');
+    expect(redact(text, s)).toBe('535 bad *** *** ***');
     const c = classifySmtpError(err({ code: 'EAUTH', responseCode: 535, response: `535 you sent ${plain} (pa55word!)`, command: 'AUTH PLAIN' }), s);
     expect(c.message).not.toContain('pa55word!');
     expect(c.message).not.toContain(plain);

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { AlerterDeps, AlertPayload } from '../../../alerters/types.ts';
 import type { RuleDefinition } from '../../../src/rules/types.ts';
-import { lookupField, pyStr } from '../../../src/ruletypes/fields.ts';
+import { lookupField, pyStr } from '../../../src/pycompat/index.ts';
 import type { Clock } from '../../../src/schedule/clock.ts';
 
 /** Everything Slack would parse if it were not escaped. */

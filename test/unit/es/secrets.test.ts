@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { bulkItemError, redact } from '../../../src/es/errors.ts';
+import { bulkItemError } from '../../../src/es/errors.ts';
+import { redact } from '../../../src/escape/index.ts';
 import { secretForms } from '../../../src/es/secrets.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');

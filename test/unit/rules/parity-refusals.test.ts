@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { formatProblem } from '../../../src/config/errors.ts';
 import { loadRuleFile, loadRules } from '../../../src/rules/load-rules.ts';
-import { runnableProblems } from '../../../src/rules/runnable.ts';
+import { compileRule } from '../../../src/rules/compile.ts';
 import { configFor, tempFolder } from './helpers.ts';
 
 const base = 'name: R\ntype: any\nindex: logs\nalert: [stdout]\n';
@@ -94,7 +94,7 @@ describe('eql and esql filter entries', () => {
     const dir = tempFolder({ 'r.yaml': 'name: R\ntype: frequency\nindex: logs\nnum_events: 3\ntimeframe: {minutes: 5}\nuse_count_query: true\nfilter:\n  - eql: "any where true"\nalert: [stdout]\n' });
     const rule = loadRuleFile(path.join(dir, 'r.yaml'), configFor(dir), {}).rule;
     if (!rule) throw new Error('expected the rule to load');
-    expect(runnableProblems(rule, dir).map((p) => `${p.field}: ${p.message}`)).toEqual([
+    expect(compileRule(rule, { root: dir }).problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
       'filter.eql: type "frequency" (as configured) counts in Elasticsearch, which needs query DSL; eql queries work with rules that read documents (any, or frequency without use_count_query/use_terms_query)',
     ]);
   });

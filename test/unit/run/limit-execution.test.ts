@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { runnableProblems } from '../../../src/rules/runnable.ts';
+import { compileRule } from '../../../src/rules/compile.ts';
 import type { RuleDefinition } from '../../../src/rules/types.ts';
 import { executionAllowed, limitExecutionOf } from '../../../src/run/limit-execution.ts';
 
@@ -25,7 +25,7 @@ describe('limit_execution', () => {
   });
 
   it('a malformed expression is a load problem naming the option', () => {
-    const problems = runnableProblems(rule('every morning'), '/tmp');
+    const problems = compileRule(rule('every morning'), { root: '/tmp' }).problems;
     expect(problems.map((p) => `${p.field}: ${p.message}`).join('\n')).toMatch(/^limit_execution: "every morning" is not a cron expression/m);
   });
 });

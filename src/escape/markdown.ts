@@ -34,6 +34,16 @@ export function escapeMattermost(value: string): string {
     .replace(/@/g, '@\u2060');
 }
 
+/** Telegram's legacy Markdown: only these four can be escaped there (and only outside an entity). */
+export function escapeTelegramMarkdown(value: string): string {
+  return displayText(value).replace(/[_*`[]/g, '\\$&');
+}
+
+/** Telegram's MarkdownV2: every character its documentation lists as reserved. */
+export function escapeTelegramMarkdownV2(value: string): string {
+  return displayText(value).replace(/[_*[\]()~`>#+\-=|{}.!\\]/g, '\\$&');
+}
+
 /**
  * Where `text` (escaped by one of the functions here, or with HTML entities) may be cut at or
  * before `at` without leaving half an escape: not after a lone backslash, not inside "&...;".

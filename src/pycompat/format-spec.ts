@@ -3,7 +3,7 @@
  * for the values alert text can hold: strings and numbers. JSON does not say whether 3 was
  * 3 or 3.0, so whole numbers are treated as Python ints.
  */
-import { pyStr } from '../ruletypes/fields.ts';
+import { pyStr } from './str.ts';
 
 /** A template or spec Python's str.format would reject; the message is Python's where it has one. */
 export class FormatError extends Error {

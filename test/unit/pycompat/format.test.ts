@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatPython, formatPythonParts, FormatError, joinParts, pyJsonDumps, truncateParts } from '../../../src/alert/format.ts';
+import { FormatError, formatPython, formatPythonParts, joinParts, pyJsonDumps, truncateParts } from '../../../src/pycompat/index.ts';
 
 /** Every expected value below was produced by CPython's str.format with the same arguments. */
 describe('formatPython', () => {

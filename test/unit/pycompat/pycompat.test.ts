@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatEsTimestamp, lookupField, pyRepr, pyStr, pyTruthy, queryKeyValue, setField } from '../../../src/ruletypes/fields.ts';
+import { formatEsTimestamp, lookupField, pyRepr, pyStr, pyTruthy, queryKeyValue, setField } from '../../../src/pycompat/index.ts';
 import { documentBody, durationOptionMs, matchFields } from '../../../src/ruletypes/rule-type.ts';
-import { ev, makeRule, MIN, T0 } from './fixtures.ts';
+import { ev, makeRule, MIN, T0 } from '../ruletypes/fixtures.ts';
 
 describe('lookupField (ElastAlert2 lookup_es_key)', () => {
   const rows: { why: string; doc: Record<string, unknown>; term: string; value: unknown }[] = [

@@ -1,0 +1,4 @@
+/** A JSON object (what Python calls a dict): not null, not a list. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
