@@ -2,6 +2,7 @@
 // tests: ES_URL, Docker, or the local distribution) and prints what they cost.
 //   node scripts/bench.ts frequency [--events 1000000] [--rules 200]
 //   node scripts/bench.ts keys [--keys 10000] [--types spike,flatline,new_term]
+//   node scripts/bench.ts side-by-side [--preset small|full] (LogWarden, ElastAlert2 and the floor; scripts/bench/)
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/config/load-config.ts';
 import { createEsClient, settingsFromConnection, type EsHandle } from '../src/es/client.ts';
@@ -11,6 +12,25 @@ import { silentLogger } from '../src/log.ts';
 import { ManualClock } from '../src/schedule/clock.ts';
 import { initWriteback } from '../src/writeback/init.ts';
 import { rulesFolder } from '../test/support/engine.ts';
+
+import { sideBySide, SIDE_BY_SIDE_HELP } from './bench/side-by-side.ts';
+
+const HELP = `node scripts/bench.ts MODE [options]
+  frequency [--events 1000000] [--rules 200]      frequency rules over a day, by query mode
+  keys [--keys 10000] [--types spike,flatline,new_term]   counting rule types with many query_key values
+  side-by-side [options]                          LogWarden vs ElastAlert2 2.31 vs the direct-aggregation floor:
+${SIDE_BY_SIDE_HELP.split('\n').slice(1).join('\n')}`;
+
+if (process.argv[2] === 'side-by-side') {
+  process.exit(await sideBySide(process.argv.slice(3)).catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return 1;
+  }));
+}
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -1,0 +1,77 @@
+// A counting HTTP proxy in front of Elasticsearch: each tool under test talks to it instead of the
+// cluster, so requests and bytes received are counted the same way for a Python and a Node client.
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { endpointOf, type EndpointCount } from './report.ts';
+
+export class CountingProxy {
+  readonly #server: Server;
+  requests = 0;
+  bytes = 0;
+  readonly byEndpoint = new Map<string, EndpointCount>();
+  /** Index name prefix of the writeback indices of the tool being measured, to count them apart. */
+  writebackPrefix: string | undefined;
+
+  private constructor(server: Server) {
+    this.#server = server;
+  }
+
+  static async start(upstream: string): Promise<CountingProxy> {
+    const target = new URL(upstream);
+    const server = createServer();
+    const proxy = new CountingProxy(server);
+    server.on('request', (req, res) => {
+      const endpoint = endpointOf(req.method ?? 'GET', new URL(req.url ?? '/', 'http://proxy').pathname, proxy.writebackPrefix);
+      const out = request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          let bytes = 0;
+          up.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            res.write(chunk);
+          });
+          up.on('end', () => {
+            res.end();
+            proxy.count(endpoint, bytes);
+          });
+        },
+      );
+      out.on('error', (error) => {
+        proxy.count(endpoint, 0);
+        res.writeHead(502).end(String(error.message));
+      });
+      req.pipe(out);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    return proxy;
+  }
+
+  private count(endpoint: string, bytes: number): void {
+    this.requests++;
+    this.bytes += bytes;
+    const c = this.byEndpoint.get(endpoint) ?? { requests: 0, bytes: 0 };
+    c.requests++;
+    c.bytes += bytes;
+    this.byEndpoint.set(endpoint, c);
+  }
+
+  reset(writebackPrefix: string | undefined): void {
+    this.requests = 0;
+    this.bytes = 0;
+    this.byEndpoint.clear();
+    this.writebackPrefix = writebackPrefix;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
