@@ -16,12 +16,24 @@ export class CountingProxy {
     this.#server = server;
   }
 
-  static async start(upstream: string): Promise<CountingProxy> {
+  /**
+   * `rootInfo`: the body of `GET /` (cluster name and version), answered here when given: some
+   * Elasticsearch builds refuse `GET /` (405), which ElastAlert2 reads the version from.
+   */
+  static async start(upstream: string, rootInfo?: Record<string, unknown>): Promise<CountingProxy> {
     const target = new URL(upstream);
     const server = createServer();
     const proxy = new CountingProxy(server);
     server.on('request', (req, res) => {
-      const endpoint = endpointOf(req.method ?? 'GET', new URL(req.url ?? '/', 'http://proxy').pathname, proxy.writebackPrefix);
+      const pathname = new URL(req.url ?? '/', 'http://proxy').pathname;
+      const endpoint = endpointOf(req.method ?? 'GET', pathname, proxy.writebackPrefix);
+      if (rootInfo && pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+        const body = JSON.stringify(rootInfo);
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch', 'content-length': Buffer.byteLength(body) }).end(req.method === 'GET' ? body : undefined);
+        proxy.count(endpoint, req.method === 'GET' ? Buffer.byteLength(body) : 0);
+        return;
+      }
       const out = request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
         (up) => {

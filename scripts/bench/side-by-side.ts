@@ -162,6 +162,18 @@ async function runTool(tool: Tool, round: number, ctx: Context): Promise<RunResu
   return { measure, endpoints, alerts: alertsByRule(alerts) };
 }
 
+/** What `GET /` answers on a cluster that allows it, from the node info (see CountingProxy). */
+async function rootInfo(es: EsHandle): Promise<Record<string, unknown>> {
+  const info = await es.client.nodes.info({ node_id: '_local', metric: '_none' });
+  const node = Object.values(info.nodes)[0];
+  return {
+    name: node?.name,
+    cluster_name: info.cluster_name,
+    version: { number: node?.version, build_flavor: 'default', lucene_version: '', minimum_wire_compatibility_version: '', minimum_index_compatibility_version: '' },
+    tagline: 'You Know, for Search',
+  };
+}
+
 async function connect(): Promise<{ conn: EsConnection; stop: () => Promise<void> }> {
   const fromEnv = connectionFromEnv(process.env);
   if (fromEnv) return { conn: fromEnv, stop: async () => {} };
@@ -205,7 +217,7 @@ export async function sideBySide(argv: readonly string[]): Promise<number> {
   const window: Window = { startMs: endMs - HOUR, endMs };
   const { conn, stop } = await connect();
   const es = createEsClient({ ...settingsFromConnection(conn), requestTimeoutMs: 300_000 });
-  const proxy = await CountingProxy.start(conn.url);
+  const proxy = await CountingProxy.start(conn.url, await rootInfo(es));
   const collector = await AlertCollector.start();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'logwarden-bench-'));
   const index = `bench-sbs-${scale.events}-${scale.history}`;
