@@ -172,8 +172,8 @@ export async function ensureData(es: EsHandle, index: string, window: Window, sc
   const meta = { scale: `${scale.events}/${scale.history}`, start: new Date(window.startMs).toISOString(), version: 1 };
   if (await es.client.indices.exists({ index })) {
     const mapping = await es.client.indices.getMapping({ index });
-    const have = mapping[index]?.mappings._meta;
-    if (JSON.stringify(have) === JSON.stringify(meta)) return log(`reusing ${index}`);
+    const have = mapping[index]?.mappings._meta ?? {};
+    if (Object.entries(meta).every(([k, v]) => have[k] === v)) return log(`reusing ${index}`);
     await es.client.indices.delete({ index });
   }
   await es.client.indices.create({ index, settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1' }, mappings: { ...MAPPINGS, _meta: meta } });

@@ -27,6 +27,7 @@ export const SIDE_BY_SIDE_HELP = `node scripts/bench.ts side-by-side [options]
   --events N --history N --rules N   override the preset
   --rounds N            alternating rounds, medians reported (default 2)
   --tools LIST          of logwarden,elastalert2,floor (default all three)
+  --logwarden DIR        run LogWarden from this checkout (default: this one), to compare two versions
   --drop-data           delete the data index at the end (kept by default and reused when it matches)
 Elasticsearch: ES_URL (ES_USERNAME, ES_PASSWORD) when set, else a local one started with a 1 GiB heap
 (use a cluster nothing else is using: its query/fetch time is measured as a whole).`;
@@ -91,6 +92,8 @@ interface Context {
   scale: Scale;
   window: Window;
   elastalert2Bin: string | undefined;
+  /** src/cli/main.ts of the LogWarden checkout under test. */
+  logwardenMain: string;
 }
 
 async function runTool(tool: Tool, round: number, ctx: Context): Promise<RunResult> {
@@ -117,11 +120,11 @@ async function runTool(tool: Tool, round: number, ctx: Context): Promise<RunResu
   } else if (tool === 'logwarden') {
     const config = path.join(runDir, 'config.yaml');
     writeFileSync(config, configYaml(rulesDir, ctx.proxy.port, ctx.conn, tag, []), { mode: 0o600 });
-    const init = await measureProcess({ cmd: process.execPath, args: [path.join(root, 'src', 'cli', 'main.ts'), 'init', '--config', config], cwd: root, env, timeoutMs: 120_000, timeFile });
+    const init = await measureProcess({ cmd: process.execPath, args: [ctx.logwardenMain, 'init', '--config', config], cwd: root, env, timeoutMs: 120_000, timeFile });
     if (init.exitCode !== 0) throw new Error(`logwarden init failed:\n${init.tail}`);
     ctx.proxy.reset(tag);
     before = await queryFetchMs(ctx.es);
-    cost = await measureProcess({ cmd: process.execPath, args: [path.join(root, 'src', 'cli', 'main.ts'), 'run', '--once', '--config', config, '--start', new Date(ctx.window.startMs).toISOString(), '--end', new Date(ctx.window.endMs).toISOString()], cwd: root, env, timeoutMs: 3_600_000, timeFile });
+    cost = await measureProcess({ cmd: process.execPath, args: [ctx.logwardenMain, 'run', '--once', '--config', config, '--start', new Date(ctx.window.startMs).toISOString(), '--end', new Date(ctx.window.endMs).toISOString()], cwd: root, env, timeoutMs: 3_600_000, timeFile });
   } else {
     if (!ctx.elastalert2Bin) throw new Error('ElastAlert2 is not installed');
     const bin = path.dirname(ctx.elastalert2Bin);
@@ -192,6 +195,7 @@ export async function sideBySide(argv: readonly string[]): Promise<number> {
       rounds: { type: 'string', default: '2' },
       tools: { type: 'string', default: 'logwarden,elastalert2,floor' },
       'drop-data': { type: 'boolean', default: false },
+      logwarden: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -230,7 +234,7 @@ export async function sideBySide(argv: readonly string[]): Promise<number> {
       const order = round % 2 === 1 ? tools : [...tools].reverse();
       for (const tool of order) {
         log(`round ${round}: ${tool}`);
-        const r = await runTool(tool, round, { es, conn, proxy, collector, dir, index, scale, window, elastalert2Bin });
+        const r = await runTool(tool, round, { es, conn, proxy, collector, dir, index, scale, window, elastalert2Bin, logwardenMain: path.join(path.resolve(values.logwarden ?? root), 'src', 'cli', 'main.ts') });
         log(`round ${round}: ${tool}: ${r.measure.wallS.toFixed(1)} s wall, ${r.measure.requests} requests`);
         results.get(tool)?.push(r);
       }
