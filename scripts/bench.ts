@@ -13,6 +13,7 @@ import { ManualClock } from '../src/schedule/clock.ts';
 import { initWriteback } from '../src/writeback/init.ts';
 import { rulesFolder } from '../test/support/engine.ts';
 
+import { rng } from './bench/data.ts';
 import { sideBySide, SIDE_BY_SIDE_HELP } from './bench/side-by-side.ts';
 
 const HELP = `node scripts/bench.ts MODE [options]
@@ -48,18 +49,6 @@ function meter(es: EsHandle): { requests: number; bytes: number; reset(): void }
     m.bytes += Number.isFinite(length) ? length : JSON.stringify(result?.body ?? '').length;
   });
   return m;
-}
-
-/** A deterministic pseudo-random generator, so every run indexes the same data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function bulkLoad(es: EsHandle, index: string, count: number, make: (i: number) => Record<string, unknown>): Promise<number> {

@@ -11,10 +11,5 @@ const log = { info: (m: string) => process.stderr.write(`[elasticsearch] ${m}\n`
 const cluster = await startLocal({ version, cacheDir: defaultCacheDir(process.env), env: process.env, log, interactive: false, heap: values.heap });
 const c = cluster.connection;
 process.stdout.write(`ES_URL=${c.url}\nES_USERNAME=${c.username ?? ''}\nES_PASSWORD=${c.password ?? ''}\n`);
-const stop = async (): Promise<void> => {
-  await cluster.stop();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cluster.stop().then(() => process.exit(0)));
 setInterval(() => {}, 1 << 30);

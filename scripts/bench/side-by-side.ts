@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { clusterVersion, createEsClient, settingsFromConnection, type EsHandle } from '../../src/es/client.ts';
 import { connectionFromEnv, type EsConnection } from '../../src/es/provision/index.ts';
 import { defaultCacheDir, startLocal } from '../../src/es/provision/local-distribution.ts';
+import { lookupField } from '../../src/ruletypes/fields.ts';
 import { AlertCollector } from '../../test/conformance/lib/collector.ts';
 import { ensureElastalert2, findPython, venvDir } from '../../test/conformance/lib/elastalert2.ts';
 import { ensureData, HOUR, PRESETS, type Scale, type Window } from './data.ts';
@@ -47,18 +48,8 @@ async function queryFetchMs(es: EsHandle): Promise<number> {
   return Object.values(stats.nodes).reduce((s, n) => s + (n.indices?.search?.query_time_in_millis ?? 0) + (n.indices?.search?.fetch_time_in_millis ?? 0), 0);
 }
 
-function valueAt(doc: Record<string, unknown>, field: string): unknown {
-  if (Object.hasOwn(doc, field)) return doc[field];
-  let cursor: unknown = doc;
-  for (const part of field.split('.')) {
-    if (typeof cursor !== 'object' || cursor === null || !Object.hasOwn(cursor, part)) return undefined;
-    cursor = (cursor as Record<string, unknown>)[part];
-  }
-  return cursor;
-}
-
 function keyOf(rule: BenchRule, body: Record<string, unknown>): string {
-  const v = rule.keyFields.map((f) => valueAt(body, f)).find((x) => x !== undefined && x !== null);
+  const v = rule.keyFields.map((f) => lookupField(body, f)).find((x) => x !== undefined);
   return v === undefined || v === null ? '-' : String(v);
 }
 

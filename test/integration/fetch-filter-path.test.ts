@@ -3,24 +3,10 @@ import { fetchDocuments } from '../../src/query/fetch.ts';
 import { makeRule } from '../unit/ruletypes/fixtures.ts';
 import { indexDocs } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
+import { responsesDuring } from '../support/es-responses.ts';
 
 const es = testEs();
 afterAll(() => es.close());
-
-/** The bodies of the search responses this client receives while `fn` runs. */
-async function searchBodies(fn: () => Promise<unknown>): Promise<unknown[]> {
-  const bodies: unknown[] = [];
-  const keep = (_err: unknown, result: { body?: unknown; meta?: { request?: { params?: { path?: string } } } } | null): void => {
-    if (result?.meta?.request?.params?.path?.endsWith('/_search')) bodies.push(result.body);
-  };
-  es.client.diagnostic.on('response', keep);
-  try {
-    await fn();
-  } finally {
-    es.client.diagnostic.off('response', keep);
-  }
-  return bodies;
-}
 
 describe('reading a window of documents', () => {
   it('receives each hit’s _id, _index, _source and sort only, through every page, and an empty window as no hits', async () => {
@@ -29,7 +15,7 @@ describe('reading a window of documents', () => {
     await indexDocs(es, index, Array.from({ length: 7 }, (_, i) => ({ '@timestamp': new Date(t0 + i * 1000).toISOString(), n: i })));
     const rule = makeRule({ index, maxQuerySize: 3 });
     let fetched: Awaited<ReturnType<typeof fetchDocuments>> | undefined;
-    const bodies = await searchBodies(async () => { fetched = await fetchDocuments(es, rule, t0 - 1000, t0 + 60_000); });
+    const bodies = await responsesDuring(es, (p) => p.endsWith('/_search'), async () => { fetched = await fetchDocuments(es, rule, t0 - 1000, t0 + 60_000); });
     expect(fetched?.events.map((e) => e.source['n'])).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(fetched?.events[0]?.index).toBe(index);
     // The first plain search and the point-in-time pages after it.

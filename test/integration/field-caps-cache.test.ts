@@ -3,23 +3,14 @@ import { createEsClient, settingsFromConnection, type EsHandle } from '../../src
 import { connectionFromEnv, type EsConnection } from '../../src/es/provision/index.ts';
 import { FieldCapsCache, resolveAggregatableFields } from '../../src/query/ranges.ts';
 import { testEs, uniqueName } from '../support/es.ts';
+import { responsesDuring } from '../support/es-responses.ts';
 
 const es = testEs();
 afterAll(() => es.close());
 
-/** field_caps requests this client sends while `fn` runs. */
+/** field_caps requests `handle` sends while `fn` runs. */
 async function fieldCapsRequests(fn: () => Promise<unknown>, handle: EsHandle = es): Promise<number> {
-  let n = 0;
-  const count = (_err: unknown, result: { meta?: { request?: { params?: { path?: string } } } } | null): void => {
-    if (result?.meta?.request?.params?.path?.includes('/_field_caps')) n++;
-  };
-  handle.client.diagnostic.on('response', count);
-  try {
-    await fn();
-  } finally {
-    handle.client.diagnostic.off('response', count);
-  }
-  return n;
+  return (await responsesDuring(handle, (p) => p.includes('/_field_caps'), fn)).length;
 }
 
 describe('field capabilities of a rule run', () => {
