@@ -26,12 +26,17 @@ export class CountingProxy {
     const proxy = new CountingProxy(server);
     server.on('request', (req, res) => {
       const pathname = new URL(req.url ?? '/', 'http://proxy').pathname;
-      const endpoint = endpointOf(req.method ?? 'GET', pathname, proxy.writebackPrefix);
+      // The start of the body: a _bulk or _mget names its indices there, not in the path.
+      let head = '';
+      req.on('data', (chunk: Buffer) => {
+        if (head.length < 65_536) head += chunk.toString('utf8');
+      });
+      const label = (): string => endpointOf(req.method ?? 'GET', pathname, proxy.writebackPrefix, head);
       if (rootInfo && pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
         const body = JSON.stringify(rootInfo);
         req.resume();
         res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch', 'content-length': Buffer.byteLength(body) }).end(req.method === 'GET' ? body : undefined);
-        proxy.count(endpoint, req.method === 'GET' ? Buffer.byteLength(body) : 0);
+        proxy.count(label(), req.method === 'GET' ? Buffer.byteLength(body) : 0);
         return;
       }
       const out = request(
@@ -45,12 +50,12 @@ export class CountingProxy {
           });
           up.on('end', () => {
             res.end();
-            proxy.count(endpoint, bytes);
+            proxy.count(label(), bytes);
           });
         },
       );
       out.on('error', (error) => {
-        proxy.count(endpoint, 0);
+        proxy.count(label(), 0);
         res.writeHead(502).end(String(error.message));
       });
       req.pipe(out);

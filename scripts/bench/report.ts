@@ -74,11 +74,52 @@ export function formatTable(rows: readonly ToolRow[]): string {
   return lines.join('\n');
 }
 
-/** What a request is for, from its method and path: the endpoint, or `writeback` reads/writes. */
-export function endpointOf(method: string, pathname: string, writebackPrefix: string | undefined): string {
+const BULK_ACTIONS = new Set(['index', 'create', 'update', 'delete']);
+
+const parseLine = (line: string): unknown => {
+  try {
+    return JSON.parse(line);
+  } catch {
+    // The last line of a body cut at the proxy's limit.
+    return undefined;
+  }
+};
+
+/**
+ * The indices a multi-request body names: `_bulk` action lines, `_mget` docs, `_msearch` headers.
+ * Document lines are not read (a status document may hold a field called index).
+ */
+export function bodyIndices(action: string, body: string): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (action === '_mget') {
+    const parsed = parseLine(body);
+    const docs = isObject(parsed) && Array.isArray(parsed['docs']) ? parsed['docs'] : [];
+    return docs.flatMap((d: unknown) => (isObject(d) && typeof d['_index'] === 'string' ? [d['_index']] : []));
+  }
+  const lines = body.split('\n').filter((l) => l.trim() !== '');
+  if (action === '_msearch') {
+    return lines.filter((_l, i) => i % 2 === 0).flatMap((l) => {
+      const h = parseLine(l);
+      return isObject(h) && typeof h['index'] === 'string' ? [h['index']] : [];
+    });
+  }
+  if (action !== '_bulk') return [];
+  return lines.flatMap((l) => {
+    const a = parseLine(l);
+    const keys = isObject(a) ? Object.keys(a) : [];
+    const meta = isObject(a) && keys.length === 1 && BULK_ACTIONS.has(keys[0] as string) ? a[keys[0] as string] : undefined;
+    return isObject(meta) && typeof meta['_index'] === 'string' ? [meta['_index']] : [];
+  });
+}
+
+/**
+ * What a request is for, from its method, path and (for `/_bulk`, `/_mget`, `/_msearch`, whose
+ * path names no index) the indices its body names: the endpoint, or `writeback` reads/writes.
+ */
+export function endpointOf(method: string, pathname: string, writebackPrefix: string | undefined, body = ''): string {
   const parts = pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
   const action = parts.find((p) => p.startsWith('_')) ?? '(document)';
-  const target = parts[0] && !parts[0].startsWith('_') ? parts[0] : '';
+  const target = parts[0] && !parts[0].startsWith('_') ? parts[0] : bodyIndices(action, body).join(',');
   if (writebackPrefix && target.split(',').every((t) => t.startsWith(writebackPrefix)) && target !== '') {
     const read = method === 'GET' || method === 'HEAD' || action === '_search' || action === '_count' || action === '_mget';
     return `writeback ${read ? 'read' : 'write'} ${action}`;

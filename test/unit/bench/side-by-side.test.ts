@@ -54,6 +54,16 @@ describe('requests by endpoint', () => {
     expect(endpointOf('POST', '/wb,bench/_search', 'wb')).toBe('_search');
   });
 
+  it('tells a _bulk, _mget or _msearch on the writeback by the indices its body names', () => {
+    const bulk = [JSON.stringify({ index: { _index: 'wb_status' } }), JSON.stringify({ rule: 'r', index: 'logs' }), JSON.stringify({ delete: { _index: 'wb', _id: 'x' } }), ''].join('\n');
+    expect(endpointOf('POST', '/_bulk', 'wb', bulk)).toBe('writeback write _bulk');
+    expect(endpointOf('POST', '/_bulk', 'wb', `${JSON.stringify({ index: { _index: 'logs' } })}\n{}\n`)).toBe('_bulk');
+    expect(endpointOf('POST', '/_mget', 'wb', JSON.stringify({ docs: [{ _index: 'wb', _id: '1' }, { _index: 'wb_silence', _id: '2' }] }))).toBe('writeback read _mget');
+    expect(endpointOf('POST', '/_msearch', 'wb', `${JSON.stringify({ index: 'logs' })}\n{"query":{"term":{"index":"wb"}}}\n`)).toBe('_msearch');
+    // A body cut short by the proxy's limit: the whole lines are read.
+    expect(endpointOf('POST', '/_bulk', 'wb', `${JSON.stringify({ create: { _index: 'wb_status' } })}\n{"cut`)).toBe('writeback write _bulk');
+  });
+
   it('lists endpoints by requests, with their share and MB', () => {
     const text = formatEndpoints(new Map([['_search', { requests: 1, bytes: 2_000_000 }], ['_bulk', { requests: 3, bytes: 0 }]]));
     expect(text).toBe('- _bulk: 3 requests (75%), 0.00 MB\n- _search: 1 requests (25%), 2.00 MB');
