@@ -54,6 +54,11 @@ export class FieldCapsCache {
     this.#now = now;
   }
 
+  /** Entries kept for a client (expired ones included until the next clean-up). */
+  size(es: EsHandle): number {
+    return this.#byClient.get(es)?.size ?? 0;
+  }
+
   get(es: EsHandle, index: string, fields: readonly string[]): Promise<FieldCaps> {
     let known = this.#byClient.get(es);
     if (known === undefined) {
@@ -68,6 +73,8 @@ export class FieldCapsCache {
       c.fieldCaps({ index, fields: [...fields], ignore_unavailable: true, allow_no_indices: true }),
     ).then((res) => res.fields);
     const entry = { atMs: nowMs, caps };
+    // Index expressions change over time (use_strftime_index): expired entries go, so the map stays small.
+    if (known.size >= 256) for (const [k, e] of known) if (nowMs - e.atMs >= this.#ttlMs) known.delete(k);
     known.set(key, entry);
     caps.catch(() => {
       if (known.get(key) === entry) known.delete(key);

@@ -29,6 +29,19 @@ describe('field capabilities of a rule run', () => {
     expect(await fieldCapsRequests(() => cache.get(es, `${index}*`, ['ip']))).toBe(1);
   });
 
+  it('forgets expired entries once many index expressions were asked', async () => {
+    const index = uniqueName('caps-many');
+    await es.client.indices.create({ index, mappings: { properties: { ip: { type: 'keyword' } } } });
+    let now = 0;
+    const cache = new FieldCapsCache(60_000, () => now);
+    // 256 expressions (as daily indices accumulate), then one more after they expired.
+    await Promise.all(Array.from({ length: 256 }, (_, i) => cache.get(es, `${index},nothing-${i}`, ['ip'])));
+    expect(cache.size(es)).toBe(256);
+    now = 60_000;
+    await cache.get(es, index, ['ip']);
+    expect(cache.size(es)).toBe(1);
+  });
+
   it('a failed request is not kept: the next call asks again', async () => {
     const cache = new FieldCapsCache(60_000, () => 0);
     // Wrong credentials: the cluster refuses the request.
