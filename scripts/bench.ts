@@ -2,6 +2,7 @@
 // tests: ES_URL, Docker, or the local distribution) and prints what they cost.
 //   node scripts/bench.ts frequency [--events 1000000] [--rules 200]
 //   node scripts/bench.ts keys [--keys 10000] [--types spike,flatline,new_term]
+//   node scripts/bench.ts side-by-side [--preset small|full] (LogWarden, ElastAlert2 and the floor; scripts/bench/)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,26 @@ import { Engine } from '../src/engine.ts';
 import { silentLogger } from '../src/log.ts';
 import { ManualClock } from '../src/schedule/clock.ts';
 import { initWriteback } from '../src/writeback/init.ts';
+
+import { rng } from './bench/data.ts';
+import { sideBySide, SIDE_BY_SIDE_HELP } from './bench/side-by-side.ts';
+
+const HELP = `node scripts/bench.ts MODE [options]
+  frequency [--events 1000000] [--rules 200]      frequency rules over a day, by query mode
+  keys [--keys 10000] [--types spike,flatline,new_term]   counting rule types with many query_key values
+  side-by-side [options]                          LogWarden vs ElastAlert2 2.31 vs the direct-aggregation floor:
+${SIDE_BY_SIDE_HELP.split('\n').slice(1).join('\n')}`;
+
+if (process.argv[2] === 'side-by-side') {
+  process.exit(await sideBySide(process.argv.slice(3)).catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return 1;
+  }));
+}
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -37,18 +58,6 @@ function meter(es: EsHandle): { requests: number; bytes: number; reset(): void }
     m.bytes += Number.isFinite(length) ? length : JSON.stringify(result?.body ?? '').length;
   });
   return m;
-}
-
-/** A deterministic pseudo-random generator, so every run indexes the same data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function bulkLoad(es: EsHandle, index: string, count: number, make: (i: number) => Record<string, unknown>): Promise<number> {

@@ -18,6 +18,17 @@ export interface FetchResult {
 const SEARCH_OPTIONS = { ignore_unavailable: true, allow_no_indices: true, expand_wildcards: 'open' } as const;
 
 /**
+ * Only what a document search is read for: each hit's _id, _index, _source and sort values, and
+ * the point in time. Leaves out every hit's `_score: null` and the response's shard and timing
+ * header. An empty page then has no `hits` at all: read through `pageHits`.
+ */
+const DOCUMENT_FILTER_PATH = ['hits.hits._id', 'hits.hits._index', 'hits.hits._source', 'hits.hits.sort', 'pit_id'];
+
+function pageHits(res: { hits?: { hits?: estypes.SearchHit<Record<string, unknown>>[] } }): estypes.SearchHit<Record<string, unknown>>[] {
+  return res.hits?.hits ?? [];
+}
+
+/**
  * Reads every document of one window in time order. A window that fits in one page costs one
  * search; a larger one is re-read a page at a time through a point in time, so pages stay
  * consistent while logs keep arriving. Never unbounded: stops at `maxDocs`.
@@ -33,9 +44,10 @@ export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs
   const sort: estypes.Sort = [{ [rule.timestampField]: { order: 'asc', unmapped_type: 'date' } }];
   // Most windows fit in one page: one plain search, no point in time to open and close.
   const first = await esCall(es, `searching ${index} for rule "${rule.name}"`, (c) =>
-    c.search<Record<string, unknown>>({ index, size: pageSize, query, sort, track_total_hits: false, ...source, ...SEARCH_OPTIONS }),
+    c.search<Record<string, unknown>>({ index, size: pageSize, query, sort, track_total_hits: false, ...source, ...SEARCH_OPTIONS, filter_path: DOCUMENT_FILTER_PATH }),
   );
-  if (first.hits.hits.length < pageSize) return collect(rule, first.hits.hits, false);
+  const firstHits = pageHits(first);
+  if (firstHits.length < pageSize) return collect(rule, firstHits, false);
   let pit: string;
   try {
     const opened = await esCall(es, `opening a point in time on ${index} for rule "${rule.name}"`, (c) =>
@@ -60,10 +72,11 @@ export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs
           sort: [...(sort as estypes.SortCombinations[]), { _shard_doc: 'asc' }],
           track_total_hits: false,
           ...(searchAfter ? { search_after: searchAfter } : {}),
+          filter_path: DOCUMENT_FILTER_PATH,
         }),
       );
       if (res.pit_id) pit = res.pit_id;
-      const page = res.hits.hits;
+      const page = pageHits(res);
       all.push(...page);
       if (page.length < pageSize) return collect(rule, all, false);
       if (all.length >= maxDocs) return collect(rule, all, true);

@@ -36,6 +36,55 @@ export function metricValue(agg: unknown): number | null {
   return typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
 }
 
+type FieldCaps = estypes.FieldCapsResponse['fields'];
+
+/**
+ * Field capabilities per client, index expression and fields, kept for `ttlMs`: a rule steps
+ * through a catch-up window one run_every at a time, and cardinality asked field_caps again at
+ * every step (61 requests per rule for an hour). A failed request is not kept. The clock is
+ * monotonic time, injectable for tests; mappings that change are seen again after the TTL.
+ */
+export class FieldCapsCache {
+  readonly #byClient = new WeakMap<EsHandle, Map<string, { atMs: number; caps: Promise<FieldCaps> }>>();
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(ttlMs = 60_000, now: () => number = () => performance.now()) {
+    this.#ttlMs = ttlMs;
+    this.#now = now;
+  }
+
+  /** Entries kept for a client (expired ones included until the next clean-up). */
+  size(es: EsHandle): number {
+    return this.#byClient.get(es)?.size ?? 0;
+  }
+
+  get(es: EsHandle, index: string, fields: readonly string[]): Promise<FieldCaps> {
+    let known = this.#byClient.get(es);
+    if (known === undefined) {
+      known = new Map();
+      this.#byClient.set(es, known);
+    }
+    const key = JSON.stringify([index, [...fields].sort()]);
+    const nowMs = this.#now();
+    const hit = known.get(key);
+    if (hit !== undefined && nowMs - hit.atMs < this.#ttlMs) return hit.caps;
+    const caps = esCall(es, `reading field capabilities of ${index}`, (c) =>
+      c.fieldCaps({ index, fields: [...fields], ignore_unavailable: true, allow_no_indices: true }),
+    ).then((res) => res.fields);
+    const entry = { atMs: nowMs, caps };
+    // Index expressions change over time (use_strftime_index): expired entries go, so the map stays small.
+    if (known.size >= 256) for (const [k, e] of known) if (nowMs - e.atMs >= this.#ttlMs) known.delete(k);
+    known.set(key, entry);
+    caps.catch(() => {
+      if (known.get(key) === entry) known.delete(key);
+    });
+    return caps;
+  }
+}
+
+const fieldCapsCache = new FieldCapsCache();
+
 /**
  * `.keyword` sub-fields exist only where a string was mapped dynamically; ECS keyword fields
  * have none. A requested `x.keyword` that the indices lack falls back to `x` when `x` can be
@@ -48,11 +97,9 @@ export async function resolveAggregatableFields(es: EsHandle, index: string, fie
   const other = (f: string): string | undefined => (f.endsWith(KEYWORD) ? f.slice(0, -KEYWORD.length) : textFallback.includes(f) ? f + KEYWORD : undefined);
   if (!fields.some((f) => other(f) !== undefined)) return [...fields];
   const candidates = [...new Set(fields.flatMap((f) => [f, other(f) ?? []].flat()))];
-  const caps = await esCall(es, `reading field capabilities of ${index}`, (c) =>
-    c.fieldCaps({ index, fields: candidates, ignore_unavailable: true, allow_no_indices: true }),
-  );
-  const known = (f: string): boolean => Object.keys(caps.fields[f] ?? {}).length > 0;
-  const aggregatable = (f: string): boolean => Object.values(caps.fields[f] ?? {}).some((cap) => cap.aggregatable);
+  const caps = await fieldCapsCache.get(es, index, candidates);
+  const known = (f: string): boolean => Object.keys(caps[f] ?? {}).length > 0;
+  const aggregatable = (f: string): boolean => Object.values(caps[f] ?? {}).some((cap) => cap.aggregatable);
   return fields.map((f) => {
     const alt = other(f);
     if (alt === undefined || aggregatable(f)) return f;

@@ -68,11 +68,17 @@ export class FrequencyRule implements RuleType<FrequencyState> {
 
   addEvents(state: FrequencyState, events: readonly RuleEvent[], _nowMs?: number): StepResult<FrequencyState> {
     const hasQueryKey = this.#rule.queryKey !== undefined;
-    return this.#addAll(state, events.map((e) => ({
+    // The document's body (a deep copy of _source, as ElastAlert2 makes of every hit) is made only
+    // for the entries that keep it: the newest of each window at the end of the call, and matches.
+    // Without attach_related every other entry would drop it at the next append.
+    const pending = new Map<FrequencyEntry, RuleEvent>();
+    const items = events.map((e) => {
+      const entry: FrequencyEntry = this.#attachRelated ? { ts: e.timestampMs, count: 1, body: documentBody(this.#rule, e) } : { ts: e.timestampMs, count: 1 };
+      if (!this.#attachRelated) pending.set(entry, e);
       // ElastAlert2 keys a document without the query_key field under None; here null.
-      key: hasQueryKey ? (e.key ?? null) : null,
-      entry: { ts: e.timestampMs, count: 1, body: documentBody(this.#rule, e) },
-    })));
+      return { key: hasQueryKey ? (e.key ?? null) : null, entry };
+    });
+    return this.#addAll(state, items, pending);
   }
 
   addCounts(state: FrequencyState, entries: readonly CountEntry[], _nowMs?: number): StepResult<FrequencyState> {
@@ -100,7 +106,7 @@ export class FrequencyRule implements RuleType<FrequencyState> {
     return `At least ${this.#numEvents} events occurred between ${start} and ${end}`;
   }
 
-  #addAll(state: FrequencyState, items: readonly { key: string | null; entry: FrequencyEntry }[]): StepResult<FrequencyState> {
+  #addAll(state: FrequencyState, items: readonly { key: string | null; entry: FrequencyEntry }[], pending?: ReadonlyMap<FrequencyEntry, RuleEvent>): StepResult<FrequencyState> {
     // Windows touched in this call get private copies; untouched ones are shared with `state`,
     // which is therefore never modified.
     const windows = new Map<string, FrequencyWindow | Work>();
@@ -113,11 +119,11 @@ export class FrequencyRule implements RuleType<FrequencyState> {
       windows.set(id, work);
       this.#append(work, entry);
       if (work.sum >= this.#numEvents) {
-        matches.push(this.#match(work));
+        matches.push(this.#match(work, pending));
         windows.delete(id);
       }
     }
-    const out = [...windows.values()].map((w) => ('head' in w ? { key: w.key, entries: w.entries.slice(w.head) } : w));
+    const out = [...windows.values()].map((w) => ('head' in w ? { key: w.key, entries: this.#withBodies(w.entries.slice(w.head), pending) } : w));
     return { state: { windows: out }, matches };
   }
 
@@ -149,9 +155,25 @@ export class FrequencyRule implements RuleType<FrequencyState> {
     }
   }
 
-  #match(work: Work): RuleMatch {
+  /** The body of an entry: kept on it, or made now from its pending document. */
+  #body(entry: FrequencyEntry | undefined, pending: ReadonlyMap<FrequencyEntry, RuleEvent> | undefined): Record<string, unknown> | undefined {
+    if (entry === undefined || entry.body !== undefined) return entry?.body;
+    const event = pending?.get(entry);
+    return event === undefined ? undefined : documentBody(this.#rule, event);
+  }
+
+  /** A window's entries as stored: the newest with its body. */
+  #withBodies(entries: FrequencyEntry[], pending: ReadonlyMap<FrequencyEntry, RuleEvent> | undefined): FrequencyEntry[] {
+    const last = entries[entries.length - 1];
+    if (pending === undefined || last === undefined || !pending.has(last)) return entries;
+    const body = this.#body(last, pending);
+    entries[entries.length - 1] = body === undefined ? { ts: last.ts, count: last.count } : { ts: last.ts, count: last.count, body };
+    return entries;
+  }
+
+  #match(work: Work, pending: ReadonlyMap<FrequencyEntry, RuleEvent> | undefined): RuleMatch {
     const newest = work.entries[work.entries.length - 1];
-    const match: RuleMatch = { timestampMs: newest?.ts ?? 0, key: work.key ?? undefined, body: newest?.body ?? {} };
+    const match: RuleMatch = { timestampMs: newest?.ts ?? 0, key: work.key ?? undefined, body: this.#body(newest, pending) ?? {} };
     if (this.#attachRelated) match.related = work.entries.slice(work.head, -1).map((e) => e.body ?? {});
     return match;
   }

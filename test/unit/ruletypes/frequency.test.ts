@@ -194,6 +194,20 @@ describe('frequency: match content', () => {
     expect(matches[0]?.related?.map((r) => r['msg'])).toEqual(['one', 'two']);
   });
 
+  it('without attach_related, a window keeps the copy of its newest document only, across calls', () => {
+    const rule = new FrequencyRule(makeRule({}, { num_events: 3 }));
+    const first = [ev(0, undefined, { msg: 'one', nested: { n: 1 } }), ev(MIN, undefined, { msg: 'two', nested: { n: 2 } })];
+    const step = rule.addEvents(rule.initialState(), first, T0);
+    expect(step.state.windows[0]?.entries.map((e) => e.body?.['msg'])).toEqual([undefined, 'two']);
+    // A copy: the fetched document changing afterwards does not change the kept body.
+    (first[1]?.source['nested'] as { n: number }).n = 99;
+    expect(step.state.windows[0]?.entries[1]?.body?.['nested']).toEqual({ n: 2 });
+    // The match is the document of the later call; the earlier newest gave up its body.
+    const next = rule.addEvents(step.state, [ev(2 * MIN, undefined, { msg: 'three' })], T0);
+    expect(next.matches.map((m) => m.body['msg'])).toEqual(['three']);
+    expect(step.state.windows[0]?.entries[1]?.body?.['msg']).toBe('two');
+  });
+
   it('attach_related with num_events 1 gives an empty related list, as ElastAlert2', () => {
     const rule = new FrequencyRule(makeRule({}, { attach_related: true, num_events: 1 }));
     expect(runEvents(rule, [[ev(0)]]).matches[0]?.related).toEqual([]);
