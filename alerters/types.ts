@@ -1,7 +1,7 @@
 import type { Logger } from '../src/log.ts';
 import type { AlerterRef, RuleDefinition } from '../src/rules/types.ts';
 import type { Clock } from '../src/schedule/clock.ts';
-import { OptionError } from '../src/rules/problem.ts';
+import { OptionError } from '../src/config/option-error.ts';
 
 /**
  * What every alerter receives. Values from log documents are attacker-controlled: an alerter

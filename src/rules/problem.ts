@@ -4,7 +4,10 @@
  * {file, rule, field, code, message} without reading it back out of a sentence.
  */
 import type { ConfigProblem } from '../config/errors.ts';
+import { OptionError } from '../config/option-error.ts';
 import type { RuleDefinition } from './types.ts';
+
+export { OptionError };
 
 /** Which part of a rule a problem is in; test-rule and backtest skip `alerter` problems (alerts are captured). */
 export type RuleProblemCode = 'template' | 'rule_type' | 'query' | 'aggregation' | 'limit_execution' | 'alerter';
@@ -13,19 +16,6 @@ export interface RuleProblem extends ConfigProblem {
   rule: string;
   field: string;
   code: RuleProblemCode;
-}
-
-/** A bad option: `field` is the option (or its path, "fields[2]"), `detail` what is wrong with it. */
-export class OptionError extends Error {
-  override name = 'OptionError';
-  readonly field: string;
-  readonly detail: string;
-  /** `message` defaults to "field: detail"; callers that name the rule put it in front. */
-  constructor(field: string, detail: string, message = `${field}: ${detail}`) {
-    super(message);
-    this.field = field;
-    this.detail = detail;
-  }
 }
 
 /**
