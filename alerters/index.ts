@@ -17,6 +17,13 @@ import { createStdoutAlerter } from './stdout/index.ts';
 import { createTelegramAlerter } from './telegram/index.ts';
 import { createVictorOpsAlerter } from './victorops/index.ts';
 import { createZabbixAlerter } from './zabbix/index.ts';
+import { createGoogleChatAlerter } from './googlechat/index.ts';
+import { createRocketChatAlerter } from './rocketchat/index.ts';
+import { createWebexWebhookAlerter } from './webex_webhook/index.ts';
+import { createWorkWechatAlerter } from './workwechat/index.ts';
+import { createLarkAlerter } from './lark/index.ts';
+import { createYzjAlerter } from './yzj/index.ts';
+import { createMatrixHookshotAlerter } from './matrixhookshot/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -43,6 +50,13 @@ const FACTORIES: Record<string, AlerterFactory> = {
   ms_power_automate: createPowerAutomateAlerter,
   datadog: createDatadogAlerter,
   zabbix: createZabbixAlerter,
+  googlechat: createGoogleChatAlerter,
+  rocketchat: createRocketChatAlerter,
+  webex_webhook: createWebexWebhookAlerter,
+  workwechat: createWorkWechatAlerter,
+  lark: createLarkAlerter,
+  yzj: createYzjAlerter,
+  matrixhookshot: createMatrixHookshotAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -20,6 +20,13 @@ import { slackSchema } from './slack/schema.ts';
 import { telegramSchema } from './telegram/schema.ts';
 import { victoropsSchema } from './victorops/schema.ts';
 import { zabbixSchema } from './zabbix/schema.ts';
+import { googlechatSchema } from './googlechat/schema.ts';
+import { rocketchatSchema } from './rocketchat/schema.ts';
+import { webexWebhookSchema } from './webex_webhook/schema.ts';
+import { workwechatSchema } from './workwechat/schema.ts';
+import { larkSchema } from './lark/schema.ts';
+import { yzjSchema } from './yzj/schema.ts';
+import { matrixhookshotSchema } from './matrixhookshot/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -44,4 +51,11 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   msPowerAutomateSchema,
   datadogSchema,
   zabbixSchema,
+  googlechatSchema,
+  rocketchatSchema,
+  webexWebhookSchema,
+  workwechatSchema,
+  larkSchema,
+  yzjSchema,
+  matrixhookshotSchema,
 ];
