@@ -24,6 +24,9 @@ import { createWorkWechatAlerter } from './workwechat/index.ts';
 import { createLarkAlerter } from './lark/index.ts';
 import { createYzjAlerter } from './yzj/index.ts';
 import { createMatrixHookshotAlerter } from './matrixhookshot/index.ts';
+import { createPagerTreeAlerter } from './pagertree/index.ts';
+import { createGitterAlerter } from './gitter/index.ts';
+import { createAlertaAlerter } from './alerta/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -57,6 +60,9 @@ const FACTORIES: Record<string, AlerterFactory> = {
   lark: createLarkAlerter,
   yzj: createYzjAlerter,
   matrixhookshot: createMatrixHookshotAlerter,
+  pagertree: createPagerTreeAlerter,
+  gitter: createGitterAlerter,
+  alerta: createAlertaAlerter,
 };
 
 /** Alerter types this build can send with. */

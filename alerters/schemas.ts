@@ -27,6 +27,9 @@ import { workwechatSchema } from './workwechat/schema.ts';
 import { larkSchema } from './lark/schema.ts';
 import { yzjSchema } from './yzj/schema.ts';
 import { matrixhookshotSchema } from './matrixhookshot/schema.ts';
+import { pagertreeSchema } from './pagertree/schema.ts';
+import { gitterSchema } from './gitter/schema.ts';
+import { alertaSchema } from './alerta/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -58,4 +61,7 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   larkSchema,
   yzjSchema,
   matrixhookshotSchema,
+  pagertreeSchema,
+  gitterSchema,
+  alertaSchema,
 ];

@@ -29,7 +29,7 @@ export const alerterOptionProperties: Record<string, Schema> = Object.assign({},
  * is unknown; their values are not checked.
  */
 export const otherAlerterOptionPatterns: Record<string, Schema> = {
-  '^(alerta|aws|chatwork|dingtalk|exotel|flashduty|gitter|indexer|iris|jira|line|linenotify|ms_teams|pagertree|servicenow|ses|smseagle|sns|sqs|stomp|tencent_sms|twilio)_': {},
+  '^(aws|chatwork|dingtalk|exotel|flashduty|indexer|iris|jira|line|linenotify|ms_teams|servicenow|ses|smseagle|sns|sqs|stomp|tencent_sms|twilio)_': {},
 };
 
 /** Every alerter name lint knows: the implemented ones, then ElastAlert2's that are refused with a reason. */
