@@ -27,6 +27,10 @@ import { createMatrixHookshotAlerter } from './matrixhookshot/index.ts';
 import { createPagerTreeAlerter } from './pagertree/index.ts';
 import { createGitterAlerter } from './gitter/index.ts';
 import { createAlertaAlerter } from './alerta/index.ts';
+import { createServiceNowAlerter } from './servicenow/index.ts';
+import { createLineAlerter } from './line/index.ts';
+import { createFlashdutyAlerter } from './flashduty/index.ts';
+import { createSmsEagleAlerter } from './smseagle/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -63,6 +67,10 @@ const FACTORIES: Record<string, AlerterFactory> = {
   pagertree: createPagerTreeAlerter,
   gitter: createGitterAlerter,
   alerta: createAlertaAlerter,
+  servicenow: createServiceNowAlerter,
+  line: createLineAlerter,
+  flashduty: createFlashdutyAlerter,
+  smseagle: createSmsEagleAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -30,6 +30,10 @@ import { matrixhookshotSchema } from './matrixhookshot/schema.ts';
 import { pagertreeSchema } from './pagertree/schema.ts';
 import { gitterSchema } from './gitter/schema.ts';
 import { alertaSchema } from './alerta/schema.ts';
+import { servicenowSchema } from './servicenow/schema.ts';
+import { lineSchema } from './line/schema.ts';
+import { flashdutySchema } from './flashduty/schema.ts';
+import { smseagleSchema } from './smseagle/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -64,4 +68,8 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   pagertreeSchema,
   gitterSchema,
   alertaSchema,
+  servicenowSchema,
+  lineSchema,
+  flashdutySchema,
+  smseagleSchema,
 ];

@@ -1,27 +1,13 @@
 import type { Schema } from '../config/validate.ts';
 import { refusalOf, REFUSED_ALERTERS } from '../../alerters/refused.ts';
 import { ALERTER_SCHEMAS } from '../../alerters/schemas.ts';
-import { secret, str } from '../../alerters/kit/schema-types.ts';
 
 // Alerter options may sit at the top level of a rule or under its `alert` entry, so they are rule
 // properties as well as the schema of `alert: [{slack: {...}}]` entries. Each implemented
 // alerter's options are in its own folder (alerters/<name>/schema.ts); this file joins them.
 
-// ServiceNow uses names without a prefix (refused for now: accepted so that only the alerter is reported).
-const unprefixed: Record<string, Schema> = {
-  servicenow_rest_url: str,
-  username: str,
-  password: secret,
-  short_description: str,
-  comments: str,
-  assignment_group: str,
-  subcategory: str,
-  cmdb_ci: str,
-  caller_id: str,
-};
-
-/** Options of the alerters LogWarden implements, with their types, plus the unprefixed ones above. */
-export const alerterOptionProperties: Record<string, Schema> = Object.assign({}, ...ALERTER_SCHEMAS.map((s) => s.options), unprefixed);
+/** Options of the alerters LogWarden implements, with their types (ServiceNow's without a prefix too). */
+export const alerterOptionProperties: Record<string, Schema> = Object.assign({}, ...ALERTER_SCHEMAS.map((s) => s.options));
 
 /**
  * Options of ElastAlert2's alerters that LogWarden refuses (alerters/refused.ts) are accepted by
@@ -29,7 +15,9 @@ export const alerterOptionProperties: Record<string, Schema> = Object.assign({},
  * is unknown; their values are not checked.
  */
 export const otherAlerterOptionPatterns: Record<string, Schema> = {
-  '^(aws|chatwork|dingtalk|exotel|flashduty|indexer|iris|jira|line|linenotify|ms_teams|servicenow|ses|smseagle|sns|sqs|stomp|tencent_sms|twilio)_': {},
+  // ServiceNow's extra incident fields, any name: the servicenow alerter checks their values.
+  '^servicenow_arg_.+$': {},
+  '^(aws|chatwork|dingtalk|exotel|indexer|iris|jira|linenotify|ms_teams|ses|sns|sqs|stomp|tencent_sms|twilio)_': {},
 };
 
 /** Every alerter name lint knows: the implemented ones, then ElastAlert2's that are refused with a reason. */
