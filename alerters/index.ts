@@ -31,6 +31,8 @@ import { createServiceNowAlerter } from './servicenow/index.ts';
 import { createLineAlerter } from './line/index.ts';
 import { createFlashdutyAlerter } from './flashduty/index.ts';
 import { createSmsEagleAlerter } from './smseagle/index.ts';
+import { createDingTalkAlerter } from './dingtalk/index.ts';
+import { createChatworkAlerter } from './chatwork/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -71,6 +73,8 @@ const FACTORIES: Record<string, AlerterFactory> = {
   line: createLineAlerter,
   flashduty: createFlashdutyAlerter,
   smseagle: createSmsEagleAlerter,
+  dingtalk: createDingTalkAlerter,
+  chatwork: createChatworkAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -17,8 +17,6 @@ export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'ses', reason: `${NOT_YET} (Amazon SES through the AWS SDK)` },
   { name: 'exotel', reason: `${NOT_YET} (Exotel SMS API)` },
   { name: 'twilio', reason: `${NOT_YET} (Twilio SMS API)` },
-  { name: 'dingtalk', reason: `${NOT_YET} (DingTalk robot with request signing)` },
-  { name: 'chatwork', reason: `${NOT_YET} (Chatwork API)` },
   { name: 'iris', reason: `${NOT_YET} (DFIR-IRIS API)` },
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
   // Retired in ElastAlert2 itself: rules still naming them get the replacement.

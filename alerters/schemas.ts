@@ -34,6 +34,8 @@ import { servicenowSchema } from './servicenow/schema.ts';
 import { lineSchema } from './line/schema.ts';
 import { flashdutySchema } from './flashduty/schema.ts';
 import { smseagleSchema } from './smseagle/schema.ts';
+import { dingtalkSchema } from './dingtalk/schema.ts';
+import { chatworkSchema } from './chatwork/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -72,4 +74,6 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   lineSchema,
   flashdutySchema,
   smseagleSchema,
+  dingtalkSchema,
+  chatworkSchema,
 ];

@@ -14,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { capText, displayText } from '../../src/alert/display.ts';
-import { HttpClient, httpUrl } from '../http.ts';
+import { httpUrl } from '../http.ts';
+import { clientFor } from '../kit/client.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf } from '../kit/webhook.ts';
 import type { AlerterFactory, AlertPayload } from '../types.ts';
@@ -34,7 +35,7 @@ export const createLineAlerter: AlerterFactory = (ref, rule, deps) => {
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}/v2/bot/message/push`, base);
   const transport = transportOf(rule, o, 'line');
   const render = (alert: AlertPayload): unknown => ({ to: o.line_to, messages: [{ type: 'text', text: capText(displayText(alert.text), LINE_MAX_CHARS) }] });
-  const client = new HttpClient({ alerter: 'line', timeoutMs: transport.timeoutMs, tls: transport.tls, tlsHint: transport.tlsHint, proxy: transport.proxy, now: deps.now });
+  const client = clientFor('line', transport, deps);
   const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${o.line_channel_access_token}` };
   return {
     type: 'line',
