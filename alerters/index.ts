@@ -33,6 +33,9 @@ import { createFlashdutyAlerter } from './flashduty/index.ts';
 import { createSmsEagleAlerter } from './smseagle/index.ts';
 import { createDingTalkAlerter } from './dingtalk/index.ts';
 import { createChatworkAlerter } from './chatwork/index.ts';
+import { createTwilioAlerter } from './twilio/index.ts';
+import { createExotelAlerter } from './exotel/index.ts';
+import { createIrisAlerter } from './iris/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -75,6 +78,9 @@ const FACTORIES: Record<string, AlerterFactory> = {
   smseagle: createSmsEagleAlerter,
   dingtalk: createDingTalkAlerter,
   chatwork: createChatworkAlerter,
+  twilio: createTwilioAlerter,
+  exotel: createExotelAlerter,
+  iris: createIrisAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -15,9 +15,6 @@ export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'sns', reason: `${NOT_YET} (Amazon SNS through the AWS SDK)` },
   { name: 'sqs', reason: `${NOT_YET} (Amazon SQS through the AWS SDK)` },
   { name: 'ses', reason: `${NOT_YET} (Amazon SES through the AWS SDK)` },
-  { name: 'exotel', reason: `${NOT_YET} (Exotel SMS API)` },
-  { name: 'twilio', reason: `${NOT_YET} (Twilio SMS API)` },
-  { name: 'iris', reason: `${NOT_YET} (DFIR-IRIS API)` },
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
   // Retired in ElastAlert2 itself: rules still naming them get the replacement.
   { name: 'ms_teams', reason: 'retired in ElastAlert2 (Microsoft retired Office 365 connectors for Teams): use ms_power_automate with a Teams workflow' },

@@ -36,6 +36,9 @@ import { flashdutySchema } from './flashduty/schema.ts';
 import { smseagleSchema } from './smseagle/schema.ts';
 import { dingtalkSchema } from './dingtalk/schema.ts';
 import { chatworkSchema } from './chatwork/schema.ts';
+import { twilioSchema } from './twilio/schema.ts';
+import { exotelSchema } from './exotel/schema.ts';
+import { irisSchema } from './iris/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -76,4 +79,7 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   smseagleSchema,
   dingtalkSchema,
   chatworkSchema,
+  twilioSchema,
+  exotelSchema,
+  irisSchema,
 ];

@@ -12,9 +12,10 @@
 import { capText, displayText } from '../../src/alert/display.ts';
 import { httpUrl } from '../http.ts';
 import { codeCheck } from '../kit/answer.ts';
+import { hostOption } from '../kit/host.ts';
 import { readOptions } from '../kit/options.ts';
 import { transportOf, webhookAlerter } from '../kit/webhook.ts';
-import { optionError, type AlerterFactory, type AlertPayload } from '../types.ts';
+import type { AlerterFactory, AlertPayload } from '../types.ts';
 import { yzjSchema } from './schema.ts';
 
 interface YzjOptions {
@@ -28,10 +29,7 @@ export const YZJ_MAX_CHARS = 4000;
 export const createYzjAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<YzjOptions>(yzjSchema, ref, rule);
   const url = httpUrl(rule, 'yzj_token', 'https://www.yunzhijia.com/gateway/robot/webhook/send');
-  if (o.yzj_custom_loc !== undefined) {
-    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(o.yzj_custom_loc)) throw optionError(rule, 'yzj_custom_loc', 'must be a host name with an optional :port');
-    url.host = o.yzj_custom_loc;
-  }
+  if (o.yzj_custom_loc !== undefined) url.host = hostOption(rule, 'yzj_custom_loc', o.yzj_custom_loc);
   url.searchParams.set('yzjtype', String(o.yzj_type ?? 0));
   url.searchParams.set('yzjtoken', o.yzj_token);
 

@@ -17,7 +17,7 @@ export const alerterOptionProperties: Record<string, Schema> = Object.assign({},
 export const otherAlerterOptionPatterns: Record<string, Schema> = {
   // ServiceNow's extra incident fields, any name: the servicenow alerter checks their values.
   '^servicenow_arg_.+$': {},
-  '^(aws|exotel|indexer|iris|jira|linenotify|ms_teams|ses|sns|sqs|stomp|tencent_sms|twilio)_': {},
+  '^(aws|indexer|jira|linenotify|ms_teams|ses|sns|sqs|stomp|tencent_sms)_': {},
 };
 
 /** Every alerter name lint knows: the implemented ones, then ElastAlert2's that are refused with a reason. */
