@@ -36,12 +36,17 @@ type IrisOptions = Readonly<Record<string, unknown>> & {
 
 export const IRIS_MAX_DESCRIPTION_BYTES = 64 * 1024;
 
+const REFUSED: Readonly<Record<string, string>> = {
+  iris_case_template_id: 'is refused: it applies to iris_type: case, which is refused (see iris_type)',
+};
+
 /** Python's datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), in UTC. */
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
 
 export const createIrisAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<IrisOptions>(irisSchema, ref, rule);
   if (o.iris_type === 'case') throw optionError(rule, 'iris_type', 'case is refused: a case and its IOCs take several requests, so a failure in between would leave a case without IOCs and a retry would open a second case; use iris_type: alert');
+  for (const [option, why] of Object.entries(REFUSED)) if (o[option] !== undefined) throw optionError(rule, option, why);
   const url = httpUrl(rule, 'iris_host', `https://${hostOption(rule, 'iris_host', o.iris_host)}/alerts/add`);
   const now = deps.now ?? Date.now;
 
