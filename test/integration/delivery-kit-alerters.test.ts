@@ -31,6 +31,12 @@ const CASES: { type: string; ok: number; options: (url: string) => string }[] = 
   { type: 'discord', ok: 204, options: (url) => `discord_webhook_url: "${url}/api/webhooks/1/token"` },
   { type: 'mattermost', ok: 200, options: (url) => `mattermost_webhook_url: "${url}/hooks/token"` },
   { type: 'opsgenie', ok: 202, options: (url) => `opsgenie_key: "k-1234567890"\nopsgenie_addr: "${url}/v2/alerts"` },
+  // One per way the newer alerters send besides the webhook kit above: an error code in a 200
+  // answer, a retry key per alert, a signed URL per send, a form body.
+  { type: 'workwechat', ok: 200, options: (url) => `work_wechat_bot_id: "bot-1234"\nwork_wechat_api_url: "${url}/cgi-bin/webhook/send"` },
+  { type: 'line', ok: 200, options: (url) => `line_channel_access_token: "tok-1234"\nline_to: "U1"\nline_api_url: "${url}"` },
+  { type: 'dingtalk', ok: 200, options: (url) => `dingtalk_access_token: "tok-1234"\ndingtalk_sign: "SEC1234"\ndingtalk_api_url: "${url}/robot/send"` },
+  { type: 'chatwork', ok: 200, options: (url) => `chatwork_apikey: "key-1234"\nchatwork_room_id: 1\nchatwork_api_url: "${url}"` },
 ];
 
 /** A rule `name` alerting through `type`, on its own index, recording in writeback `wb`. */
