@@ -36,6 +36,7 @@ import { createChatworkAlerter } from './chatwork/index.ts';
 import { createTwilioAlerter } from './twilio/index.ts';
 import { createExotelAlerter } from './exotel/index.ts';
 import { createIrisAlerter } from './iris/index.ts';
+import { createJiraAlerter } from './jira/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -81,6 +82,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   twilio: createTwilioAlerter,
   exotel: createExotelAlerter,
   iris: createIrisAlerter,
+  jira: createJiraAlerter,
 };
 
 /** Alerter types this build can send with. */

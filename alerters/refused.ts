@@ -10,7 +10,6 @@ const NOT_YET = 'not implemented in LogWarden yet';
  */
 export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'tencent_sms', reason: `${NOT_YET} (Tencent Cloud SMS API with TC3 request signing)` },
-  { name: 'jira', reason: `${NOT_YET} (issue creation, jira_bump_tickets, watchers and custom fields need the Jira REST API client)` },
   { name: 'stomp', reason: `${NOT_YET} (needs a STOMP message broker client)` },
   { name: 'sns', reason: `${NOT_YET} (Amazon SNS through the AWS SDK)` },
   { name: 'sqs', reason: `${NOT_YET} (Amazon SQS through the AWS SDK)` },

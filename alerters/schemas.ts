@@ -39,6 +39,7 @@ import { chatworkSchema } from './chatwork/schema.ts';
 import { twilioSchema } from './twilio/schema.ts';
 import { exotelSchema } from './exotel/schema.ts';
 import { irisSchema } from './iris/schema.ts';
+import { jiraSchema } from './jira/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -82,4 +83,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   twilioSchema,
   exotelSchema,
   irisSchema,
+  jiraSchema,
 ];
