@@ -6,12 +6,16 @@
  */
 import { createAlerters } from '../../alerters/index.ts';
 import type { AlertPayload } from '../../alerters/types.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { displayText } from '../../src/alert/display.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import type { HostileValue } from '../support/hostile.ts';
 import { T0 } from '../unit/alerters/slack-fixtures.ts';
 import { startPeer, TEST_CA_FILE, type Peer, type Reply } from './http-peer.ts';
+import { JIRA_PASSWORD, JIRA_USER, startJira } from './jira-peer.ts';
 
 interface Harness {
   deliver(hv: HostileValue, payload: AlertPayload): Promise<string[]>;
@@ -178,5 +182,50 @@ export function kitRows(tools: SuiteTools): ReturnType<typeof kitCase>[] {
         return iocs[0]?.ioc_value === hv.value ? [] : ['the IOC value is not the document value, exactly'];
       } },
   ];
-  return cases.map((c) => kitCase(tools, c));
+  return [...cases.map((c) => kitCase(tools, c)), jiraRow(tools, md(/[*_+^~?{}[\]|!#-]/))];
+}
+
+/** Jira: the description in wiki markup, through the local Jira (several requests per alert). */
+function jiraRow(tools: SuiteTools, medium: Omit<Medium, 'texts'>): ReturnType<typeof kitCase> {
+  return {
+    alerter: 'jira',
+    why: 'Jira wiki markup: [~user], [label|url], {code} and *formatting* from a log line; the summary as text',
+    secret: true,
+    async start() {
+      const jira = await startJira();
+      const dir = mkdtempSync(path.join(tmpdir(), 'logwarden-hostile-jira-'));
+      const account = path.join(dir, 'acct.yaml');
+      writeFileSync(account, `user: ${JIRA_USER}\npassword: ${JIRA_PASSWORD}\n`);
+      const rule = tools.ruleFor('jira', { jira_server: jira.url, jira_account_file: account, jira_project: 'SEC', jira_issuetype: 'Bug', jira_affected_host: '#user.name' });
+      const [alerter] = createAlerters(rule, { log: silentLogger(), out: () => undefined, now: () => T0, env: {} });
+      if (!alerter) throw new Error('no alerter');
+      const echo = `request for ${JIRA_PASSWORD} refused`;
+      return {
+        rule,
+        secrets: [JIRA_PASSWORD, Buffer.from(`${JIRA_USER}:${JIRA_PASSWORD}`).toString('base64')],
+        failures: [
+          { what: 'HTTP 503 whose body quotes the password', arrange: () => jira.failNext.set('issue', { status: 503, body: echo }), retryable: true },
+          { what: 'HTTP 400 whose body quotes the password', arrange: () => jira.failNext.set('issue', { status: 400, body: `{"errorMessages":[${JSON.stringify(echo)}]}` }), retryable: false },
+        ],
+        async deliver(hv, _payload) {
+          const before = jira.issues.length;
+          await alerter.send(_payload);
+          const created = jira.issues.slice(before);
+          if (created.length !== 1) return [`expected one issue, got ${created.length}`];
+          const fields = created[0]?.fields ?? {};
+          const description = at(fields, 'description');
+          const problems = [...medium.active(description).map((p) => `description: ${p}`), ...tools.invisibleControls('description', description), ...tools.invisibleControls('summary', at(fields, 'summary'))];
+          problems.push(...tools.readable('description', description, hv, medium.unescape), ...tools.templateLiteral(hv, medium.unescape(description)));
+          // A custom field from a document is data: the value exactly.
+          if (fields['customfield_10010'] !== hv.value && hv.value !== '') problems.push('the custom field is not the document value, exactly');
+          return problems;
+        },
+        async close() {
+          await alerter.close?.();
+          await jira.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
 }
