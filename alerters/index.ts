@@ -37,6 +37,8 @@ import { createTwilioAlerter } from './twilio/index.ts';
 import { createExotelAlerter } from './exotel/index.ts';
 import { createIrisAlerter } from './iris/index.ts';
 import { createJiraAlerter } from './jira/index.ts';
+import { createSnsAlerter } from './sns/index.ts';
+import { createSqsAlerter } from './sqs/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -83,6 +85,8 @@ const FACTORIES: Record<string, AlerterFactory> = {
   exotel: createExotelAlerter,
   iris: createIrisAlerter,
   jira: createJiraAlerter,
+  sns: createSnsAlerter,
+  sqs: createSqsAlerter,
 };
 
 /** Alerter types this build can send with. */

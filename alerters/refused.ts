@@ -11,8 +11,6 @@ const NOT_YET = 'not implemented in LogWarden yet';
 export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'tencent_sms', reason: `${NOT_YET} (Tencent Cloud SMS API with TC3 request signing)` },
   { name: 'stomp', reason: `${NOT_YET} (needs a STOMP message broker client)` },
-  { name: 'sns', reason: `${NOT_YET} (Amazon SNS through the AWS SDK)` },
-  { name: 'sqs', reason: `${NOT_YET} (Amazon SQS through the AWS SDK)` },
   { name: 'ses', reason: `${NOT_YET} (Amazon SES through the AWS SDK)` },
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
   // Retired in ElastAlert2 itself: rules still naming them get the replacement.

@@ -40,6 +40,8 @@ import { twilioSchema } from './twilio/schema.ts';
 import { exotelSchema } from './exotel/schema.ts';
 import { irisSchema } from './iris/schema.ts';
 import { jiraSchema } from './jira/schema.ts';
+import { snsSchema } from './sns/schema.ts';
+import { sqsSchema } from './sqs/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -84,4 +86,6 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   exotelSchema,
   irisSchema,
   jiraSchema,
+  snsSchema,
+  sqsSchema,
 ];
