@@ -39,6 +39,7 @@ import { createIrisAlerter } from './iris/index.ts';
 import { createJiraAlerter } from './jira/index.ts';
 import { createSnsAlerter } from './sns/index.ts';
 import { createSqsAlerter } from './sqs/index.ts';
+import { createSesAlerter } from './ses/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -87,6 +88,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   jira: createJiraAlerter,
   sns: createSnsAlerter,
   sqs: createSqsAlerter,
+  ses: createSesAlerter,
 };
 
 /** Alerter types this build can send with. */

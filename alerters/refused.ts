@@ -11,7 +11,6 @@ const NOT_YET = 'not implemented in LogWarden yet';
 export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'tencent_sms', reason: `${NOT_YET} (Tencent Cloud SMS API with TC3 request signing)` },
   { name: 'stomp', reason: `${NOT_YET} (needs a STOMP message broker client)` },
-  { name: 'ses', reason: `${NOT_YET} (Amazon SES through the AWS SDK)` },
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
   // Retired in ElastAlert2 itself: rules still naming them get the replacement.
   { name: 'ms_teams', reason: 'retired in ElastAlert2 (Microsoft retired Office 365 connectors for Teams): use ms_power_automate with a Teams workflow' },

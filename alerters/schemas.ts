@@ -42,6 +42,7 @@ import { irisSchema } from './iris/schema.ts';
 import { jiraSchema } from './jira/schema.ts';
 import { snsSchema } from './sns/schema.ts';
 import { sqsSchema } from './sqs/schema.ts';
+import { sesSchema } from './ses/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -88,4 +89,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   jiraSchema,
   snsSchema,
   sqsSchema,
+  sesSchema,
 ];

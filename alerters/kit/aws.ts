@@ -29,7 +29,7 @@ export function awsClientConfig(o: AwsOptions, timeoutMs: number): Record<string
   };
 }
 
-const PERMANENT_NAMES = /Credentials|AccessDenied|Authorization|InvalidClientTokenId|SignatureDoesNotMatch|NotFound|NonExistent|InvalidParameter|Validation|InvalidMessageContents|KMSDisabled/;
+const PERMANENT_NAMES = /MessageRejected|MailFromDomainNotVerified|Credentials|AccessDenied|Authorization|InvalidClientTokenId|SignatureDoesNotMatch|NotFound|NonExistent|InvalidParameter|Validation|InvalidMessageContents|KMSDisabled/;
 const RETRYABLE_NAMES = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|ServiceUnavailable|InternalError|TimeoutError|RequestTimeout/;
 
 /** An SDK failure as an AlerterError: throttling, 5xx, timeouts and network errors are retryable. */

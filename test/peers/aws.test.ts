@@ -1,11 +1,13 @@
 /**
- * The sns and sqs alerters through the official AWS SDK against moto's server (a local
+ * The sns, sqs and ses alerters through the official AWS SDK against moto's server (a local
  * AWS-compatible service, test/peers/moto-server.ts), and against a local HTTP peer answering as
  * AWS does when it throttles or refuses a signature.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createSesAlerter } from '../../alerters/ses/index.ts';
 import { createSnsAlerter } from '../../alerters/sns/index.ts';
 import { createSqsAlerter } from '../../alerters/sqs/index.ts';
 import type { Alerter, AlerterFactory } from '../../alerters/types.ts';
@@ -104,6 +106,49 @@ describe('sqs against moto', () => {
     await a.send(alertOf(MATCH));
     await a.send(alertOf(MATCH));
     expect(await received(fifo.url)).toHaveLength(1);
+  });
+});
+
+describe('ses against moto', () => {
+  type Sent = { source: string; destinations: Record<string, string[]>; subject: string; body: string };
+  const sent = async (): Promise<Sent[]> => ((await moto.get('/moto-api/data.json')) as { ses: { Message: Sent[] } }).ses.Message;
+  const base = () => ({ ses_email: 'soc@example.com', ses_from_addr: 'LogWarden <alerts@example.com>', ses_endpoint_url: moto.url, ses_aws_access_key_id: KEY_ID, ses_aws_secret_access_key: SECRET });
+
+  it("sends ElastAlert2's mail: from, to, cc, bcc, the default subject with the query key, the alert text", async () => {
+    const ses = new SESClient({ region: 'us-east-1', endpoint: moto.url, credentials: creds });
+    await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'alerts@example.com' }));
+    ses.destroy();
+    const before = (await sent()).length;
+    const rule = { ...base(), ses_cc: ['ir@example.com'], ses_bcc: 'audit@example.com', ses_email_reply_to: 'soc-lead@example.com' };
+    const r = httpRule('ses', rule, { queryKey: ['user.name'] });
+    const a = createSesAlerter(refOf(r), r, { log: silentLogger(), out: () => undefined });
+    alerters.push(a);
+    await a.send(alertOf(MATCH));
+    const [mail] = (await sent()).slice(before);
+    expect(mail).toMatchObject({
+      source: 'LogWarden <alerts@example.com>', subject: 'ElastAlert 2: SSH brute force - bob', body: 'SSH brute force\n\nuser: bob\n',
+      destinations: { ToAddresses: ['soc@example.com'], CcAddresses: ['ir@example.com'], BccAddresses: ['audit@example.com'] },
+    });
+  });
+
+  it('a document value cannot add a header or a recipient; ses_email_from_field names only <user>@<domain>', async () => {
+    const before = (await sent()).length;
+    const a = make(createSesAlerter, 'ses', { ...base(), alert_subject: 'x', ses_email_from_field: 'owner', ses_email_add_domain: 'example.com' });
+    await a.send(alertWith('x\r\nBcc: victim@evil.example\u202E', { owner: 'victim@evil.example' }));
+    await a.send(alertWith('y', { owner: 'alice' }));
+    const [first, second] = (await sent()).slice(before);
+    expect(first?.subject).toBe('Login by x Bcc: victim@evil.example');
+    expect(first?.destinations).toEqual({ ToAddresses: ['soc@example.com'], CcAddresses: [], BccAddresses: [] });
+    expect(second?.destinations).toEqual({ ToAddresses: ['alice@example.com'], CcAddresses: [], BccAddresses: [] });
+    expect(() => make(createSesAlerter, 'ses', { ...base(), ses_email_from_field: 'owner' })).toThrow('ses_email_from_field: needs ses_email_add_domain');
+    expect(() => make(createSesAlerter, 'ses', { ...base(), ses_cc: 'not an address' })).toThrow('ses_cc: "not an address" is not an email address');
+  });
+
+  it('an unverified sender is refused for good; the secret never shows', async () => {
+    const denied = await thrown(() => make(createSesAlerter, 'ses', { ...base(), ses_from_addr: 'nobody@example.org' }).send(alertOf(MATCH)));
+    expect(denied.retryable).toBe(false);
+    expect(denied.message).toMatch(/^ses: HTTP 400: MessageRejected/);
+    expect(denied.message).not.toContain(SECRET);
   });
 });
 
