@@ -40,6 +40,7 @@ import { createJiraAlerter } from './jira/index.ts';
 import { createSnsAlerter } from './sns/index.ts';
 import { createSqsAlerter } from './sqs/index.ts';
 import { createSesAlerter } from './ses/index.ts';
+import { createTencentSmsAlerter } from './tencent_sms/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -89,6 +90,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   sns: createSnsAlerter,
   sqs: createSqsAlerter,
   ses: createSesAlerter,
+  tencent_sms: createTencentSmsAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -9,7 +9,6 @@ const NOT_YET = 'not implemented in LogWarden yet';
  * rule is reported as a typo. Remove an entry when its alerter is added to alerters/index.ts.
  */
 export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
-  { name: 'tencent_sms', reason: `${NOT_YET} (Tencent Cloud SMS API with TC3 request signing)` },
   { name: 'stomp', reason: `${NOT_YET} (needs a STOMP message broker client)` },
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
   // Retired in ElastAlert2 itself: rules still naming them get the replacement.

@@ -43,6 +43,7 @@ import { jiraSchema } from './jira/schema.ts';
 import { snsSchema } from './sns/schema.ts';
 import { sqsSchema } from './sqs/schema.ts';
 import { sesSchema } from './ses/schema.ts';
+import { tencentSmsSchema } from './tencent_sms/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -90,4 +91,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   snsSchema,
   sqsSchema,
   sesSchema,
+  tencentSmsSchema,
 ];
