@@ -41,6 +41,7 @@ import { createSnsAlerter } from './sns/index.ts';
 import { createSqsAlerter } from './sqs/index.ts';
 import { createSesAlerter } from './ses/index.ts';
 import { createTencentSmsAlerter } from './tencent_sms/index.ts';
+import { createStompAlerter } from './stomp/index.ts';
 import { refusalOf } from './refused.ts';
 import type { Alerter, AlerterDeps, AlerterFactory } from './types.ts';
 
@@ -91,6 +92,7 @@ const FACTORIES: Record<string, AlerterFactory> = {
   sqs: createSqsAlerter,
   ses: createSesAlerter,
   tencent_sms: createTencentSmsAlerter,
+  stomp: createStompAlerter,
 };
 
 /** Alerter types this build can send with. */

@@ -9,7 +9,6 @@ const NOT_YET = 'not implemented in LogWarden yet';
  * rule is reported as a typo. Remove an entry when its alerter is added to alerters/index.ts.
  */
 export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
-  { name: 'stomp', reason: `${NOT_YET} (needs a STOMP message broker client)` },
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
   // Retired in ElastAlert2 itself: rules still naming them get the replacement.
   { name: 'ms_teams', reason: 'retired in ElastAlert2 (Microsoft retired Office 365 connectors for Teams): use ms_power_automate with a Teams workflow' },

@@ -44,6 +44,7 @@ import { snsSchema } from './sns/schema.ts';
 import { sqsSchema } from './sqs/schema.ts';
 import { sesSchema } from './ses/schema.ts';
 import { tencentSmsSchema } from './tencent_sms/schema.ts';
+import { stompSchema } from './stomp/schema.ts';
 
 const noOptions = (name: string): AlerterSchema => ({ name, options: {} });
 
@@ -92,4 +93,5 @@ export const ALERTER_SCHEMAS: readonly AlerterSchema[] = [
   sqsSchema,
   sesSchema,
   tencentSmsSchema,
+  stompSchema,
 ];

@@ -18,7 +18,7 @@ export const otherAlerterOptionPatterns: Record<string, Schema> = {
   // ServiceNow's extra incident fields and Jira's fields by name, any name: their alerters check them.
   '^jira_.+$': {},
   '^servicenow_arg_.+$': {},
-  '^(aws|indexer|linenotify|ms_teams|stomp)_': {},
+  '^(aws|indexer|linenotify|ms_teams)_': {},
 };
 
 /** Every alerter name lint knows: the implemented ones, then ElastAlert2's that are refused with a reason. */
