@@ -61,11 +61,11 @@ describe('the alerter catalog', () => {
   });
 
   it('an unavailable alerter is reported before (and instead of) its missing or bad options', async () => {
-    // ElastAlert2 requires stomp_hostname and more; the rule is told first that stomp is not available.
-    const bare = await lintAlert('stomp');
-    expect(bare).toEqual([expect.stringContaining('the "stomp" alerter is not available')]);
-    const withOptions = await lintAlert('stomp: {stomp_hostname: 12}', 'stomp_destination: /queue/alerts\n');
-    expect(withOptions).toEqual([expect.stringContaining('the "stomp" alerter is not available')]);
+    // ElastAlert2 requires indexer_alert_config; the rule is told first that indexer is not available.
+    const bare = await lintAlert('indexer');
+    expect(bare).toEqual([expect.stringContaining('the "indexer" alerter is not available')]);
+    const withOptions = await lintAlert('indexer: {indexer_alert_config: 12}', 'indexer_connection: siem\n');
+    expect(withOptions).toEqual([expect.stringContaining('the "indexer" alerter is not available')]);
     // An implemented alerter's missing option is reported as such.
     expect(await lintAlert('opsgenie')).toEqual([expect.stringContaining('opsgenie_key: is required by the opsgenie alerter')]);
   });
