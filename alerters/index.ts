@@ -17,6 +17,31 @@ import { createStdoutAlerter } from './stdout/index.ts';
 import { createTelegramAlerter } from './telegram/index.ts';
 import { createVictorOpsAlerter } from './victorops/index.ts';
 import { createZabbixAlerter } from './zabbix/index.ts';
+import { createGoogleChatAlerter } from './googlechat/index.ts';
+import { createRocketChatAlerter } from './rocketchat/index.ts';
+import { createWebexWebhookAlerter } from './webex_webhook/index.ts';
+import { createWorkWechatAlerter } from './workwechat/index.ts';
+import { createLarkAlerter } from './lark/index.ts';
+import { createYzjAlerter } from './yzj/index.ts';
+import { createMatrixHookshotAlerter } from './matrixhookshot/index.ts';
+import { createPagerTreeAlerter } from './pagertree/index.ts';
+import { createGitterAlerter } from './gitter/index.ts';
+import { createAlertaAlerter } from './alerta/index.ts';
+import { createServiceNowAlerter } from './servicenow/index.ts';
+import { createLineAlerter } from './line/index.ts';
+import { createFlashdutyAlerter } from './flashduty/index.ts';
+import { createSmsEagleAlerter } from './smseagle/index.ts';
+import { createDingTalkAlerter } from './dingtalk/index.ts';
+import { createChatworkAlerter } from './chatwork/index.ts';
+import { createTwilioAlerter } from './twilio/index.ts';
+import { createExotelAlerter } from './exotel/index.ts';
+import { createIrisAlerter } from './iris/index.ts';
+import { createJiraAlerter } from './jira/index.ts';
+import { createSnsAlerter } from './sns/index.ts';
+import { createSqsAlerter } from './sqs/index.ts';
+import { createSesAlerter } from './ses/index.ts';
+import { createTencentSmsAlerter } from './tencent_sms/index.ts';
+import { createStompAlerter } from './stomp/index.ts';
 import { refusalOf } from './refused.ts';
 import { optionError, type Alerter, type AlerterDeps, type AlerterFactory } from './types.ts';
 
@@ -43,6 +68,31 @@ const FACTORIES: Record<string, AlerterFactory> = {
   ms_power_automate: createPowerAutomateAlerter,
   datadog: createDatadogAlerter,
   zabbix: createZabbixAlerter,
+  googlechat: createGoogleChatAlerter,
+  rocketchat: createRocketChatAlerter,
+  webex_webhook: createWebexWebhookAlerter,
+  workwechat: createWorkWechatAlerter,
+  lark: createLarkAlerter,
+  yzj: createYzjAlerter,
+  matrixhookshot: createMatrixHookshotAlerter,
+  pagertree: createPagerTreeAlerter,
+  gitter: createGitterAlerter,
+  alerta: createAlertaAlerter,
+  servicenow: createServiceNowAlerter,
+  line: createLineAlerter,
+  flashduty: createFlashdutyAlerter,
+  smseagle: createSmsEagleAlerter,
+  dingtalk: createDingTalkAlerter,
+  chatwork: createChatworkAlerter,
+  twilio: createTwilioAlerter,
+  exotel: createExotelAlerter,
+  iris: createIrisAlerter,
+  jira: createJiraAlerter,
+  sns: createSnsAlerter,
+  sqs: createSqsAlerter,
+  ses: createSesAlerter,
+  tencent_sms: createTencentSmsAlerter,
+  stomp: createStompAlerter,
 };
 
 /** Alerter types this build can send with. */

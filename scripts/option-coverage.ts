@@ -40,8 +40,6 @@ export const TYPE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 /** Options of alerters that are not available in this build (createAlerters refuses the alerter itself). */
 export const ALERTER_OPTIONS: Readonly<Record<string, string>> = {
   command: 'command', pipe_match_json: 'command', pipe_alert_text: 'command', fail_on_non_zero_exit: 'command',
-  servicenow_rest_url: 'servicenow', username: 'servicenow', password: 'servicenow', short_description: 'servicenow',
-  comments: 'servicenow', assignment_group: 'servicenow', category: 'servicenow', subcategory: 'servicenow', cmdb_ci: 'servicenow', caller_id: 'servicenow',
 };
 
 /** Keys honoured by construction, with why nothing needs to read them. */

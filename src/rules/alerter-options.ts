@@ -6,24 +6,8 @@ import { ALERTER_SCHEMAS } from '../../alerters/schemas.ts';
 // properties as well as the schema of `alert: [{slack: {...}}]` entries. Each implemented
 // alerter's options are in its own folder (alerters/<name>/schema.ts); this file joins them.
 
-// ServiceNow uses names without a prefix. It is refused for now, so like the prefixed options of
-// refused alerters (below) they are accepted unchecked: such a rule is told only that servicenow
-// is not available. The password stays marked secret so that no message ever shows it.
-const unchecked: Schema = {};
-const unprefixed: Record<string, Schema> = {
-  servicenow_rest_url: unchecked,
-  username: unchecked,
-  password: { 'x-secret': true },
-  short_description: unchecked,
-  comments: unchecked,
-  assignment_group: unchecked,
-  subcategory: unchecked,
-  cmdb_ci: unchecked,
-  caller_id: unchecked,
-};
-
-/** Options of the alerters LogWarden implements, with their types, plus the unprefixed ones above. */
-export const alerterOptionProperties: Record<string, Schema> = Object.assign({}, ...ALERTER_SCHEMAS.map((s) => s.options), unprefixed);
+/** Options of the alerters LogWarden implements, with their types (ServiceNow's without a prefix too). */
+export const alerterOptionProperties: Record<string, Schema> = Object.assign({}, ...ALERTER_SCHEMAS.map((s) => s.options));
 
 /**
  * Options of ElastAlert2's alerters that LogWarden refuses (alerters/refused.ts) are accepted by
@@ -31,7 +15,10 @@ export const alerterOptionProperties: Record<string, Schema> = Object.assign({},
  * is unknown; their values are not checked.
  */
 export const otherAlerterOptionPatterns: Record<string, Schema> = {
-  '^(alerta|aws|chatwork|dingtalk|exotel|flashduty|gitter|googlechat|indexer|iris|jira|lark|line|linenotify|matrixhookshot|ms_teams|pagertree|rocket_chat|servicenow|ses|smseagle|sns|sqs|stomp|tencent_sms|twilio|webex_webhook|work_wechat|yzj)_': {},
+  // ServiceNow's extra incident fields and Jira's fields by name, any name: their alerters check them.
+  '^jira_.+$': {},
+  '^servicenow_arg_.+$': {},
+  '^(aws|indexer|linenotify|ms_teams)_': {},
 };
 
 /** Every alerter name lint knows: the implemented ones, then ElastAlert2's that are refused with a reason. */

@@ -63,6 +63,12 @@ const CASES: { type: string; ok: number; okBody?: string; busy?: Reply; refused?
   { type: 'ms_power_automate', ok: 202, options: (url) => `ms_power_automate_webhook_url: "${url}/workflows/1/triggers/manual/paths/invoke?sig=s1g"` },
   { type: 'gelf', ok: 202, options: (url) => `gelf_type: http\ngelf_endpoint: "${url}/gelf"` },
   { type: 'datadog', ok: 202, okBody: '{"status":"ok"}', options: (url) => `datadog_api_key: "dd-api-0123"\ndatadog_app_key: "dd-app-0123"\ndatadog_api_url: "${url}/api/v1/events"` },
+  // One per way the newer alerters send besides the webhook kit above: an error code in a 200
+  // answer, a retry key per alert, a signed URL per send, a form body.
+  { type: 'workwechat', ok: 200, options: (url) => `work_wechat_bot_id: "bot-1234"\nwork_wechat_api_url: "${url}/cgi-bin/webhook/send"` },
+  { type: 'line', ok: 200, options: (url) => `line_channel_access_token: "tok-1234"\nline_to: "U1"\nline_api_url: "${url}"` },
+  { type: 'dingtalk', ok: 200, options: (url) => `dingtalk_access_token: "tok-1234"\ndingtalk_sign: "SEC1234"\ndingtalk_api_url: "${url}/robot/send"` },
+  { type: 'chatwork', ok: 200, options: (url) => `chatwork_apikey: "key-1234"\nchatwork_room_id: 1\nchatwork_api_url: "${url}"` },
 ];
 
 /** The rule names of this file; each is also the user name of its one log document. */

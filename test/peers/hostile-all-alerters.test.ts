@@ -33,6 +33,7 @@ import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type Tes
 import { alertmanagerProblems } from './alertmanager-peer.ts';
 import { cardTexts, discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems, powerAutomateProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
+import { kitRows } from './hostile-kit-rows.ts';
 import { startTelegramPeer } from './telegram-peer.ts';
 import { startZabbixServer } from './zabbix-peer.ts';
 import { SlackPeer } from './slack-peer.ts';
@@ -974,6 +975,7 @@ const ROWS: readonly Row[] = [
   { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
   { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
   { alerter: 'hivealerter', why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly', secret: true, start: hiveHarness },
+  ...kitRows({ ruleFor, invisibleControls, templateLiteral, readable, markdownActive }),
 ];
 
 it('covers every alerter this build can send with', () => {

@@ -61,11 +61,11 @@ describe('the alerter catalog', () => {
   });
 
   it('an unavailable alerter is reported before (and instead of) its missing or bad options', async () => {
-    // ElastAlert2 requires jira_server and more; the rule is told first that jira is not available.
-    const bare = await lintAlert('jira');
-    expect(bare).toEqual([expect.stringContaining('the "jira" alerter is not available')]);
-    const withOptions = await lintAlert('jira: {jira_server: 12}', 'jira_project: SEC\n');
-    expect(withOptions).toEqual([expect.stringContaining('the "jira" alerter is not available')]);
+    // ElastAlert2 requires indexer_alert_config; the rule is told first that indexer is not available.
+    const bare = await lintAlert('indexer');
+    expect(bare).toEqual([expect.stringContaining('the "indexer" alerter is not available')]);
+    const withOptions = await lintAlert('indexer: {indexer_alert_config: 12}', 'indexer_connection: siem\n');
+    expect(withOptions).toEqual([expect.stringContaining('the "indexer" alerter is not available')]);
     // An implemented alerter's missing option is reported as such.
     expect(await lintAlert('opsgenie')).toEqual([expect.stringContaining('opsgenie_key: is required by the opsgenie alerter')]);
   });

@@ -55,7 +55,7 @@ describe('logwarden lint', () => {
 
   it('reports what the engine would refuse: an alerter this version lacks, a rule type option out of range', async () => {
     const cwd = tempFolder({
-      'rules/jira.yaml': 'name: S\ntype: any\nindex: logs-*\nalert: jira\n',
+      'rules/indexer.yaml': 'name: S\ntype: any\nindex: logs-*\nalert: indexer\n',
       'rules/slack.yaml': 'name: W\ntype: any\nindex: logs-*\nalert: slack\n',
       'rules/freq.yaml': 'name: F\ntype: frequency\nindex: logs-*\nnum_events: 3\ntimeframe: {minutes: 0}\nalert: debug\n',
     });
@@ -63,7 +63,7 @@ describe('logwarden lint', () => {
     expect(await lintCommand({ paths: ['rules'], cwd }, io)).toBe(1);
     expect(io.stdout.slice(0, -1).sort()).toEqual([
       'rules/freq.yaml: rule "F": timeframe: must be greater than 0',
-      expect.stringMatching(/^rules\/jira\.yaml:4: rule "S": alert: the "jira" alerter is not available: not implemented in LogWarden yet \(.+\)$/),
+      expect.stringMatching(/^rules\/indexer\.yaml:4: rule "S": alert: the "indexer" alerter is not available: not implemented in LogWarden yet \(.+\)$/),
       expect.stringMatching(/^rules\/slack\.yaml: rule "W": slack_webhook_url: /),
     ]);
     expect(io.stdout.at(-1)).toBe('0 rules OK, 3 files with 3 problems');
