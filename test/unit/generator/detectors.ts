@@ -5,6 +5,7 @@
 import { WARMUP_MS } from '../../../src/generator/actors.ts';
 import { isControllerIdentity } from '../../../src/generator/k8s-audit.ts';
 import { EXPECTED_RULES, type RuleId } from '../../../src/generator/scenarios.ts';
+import { detectPersistence } from './detectors-persistence.ts';
 import { MIN, type EventOf, type GeneratedEvent, type Json, type TimeRange } from '../../../src/generator/types.ts';
 
 /** The rule ids the detectors know: the scenarios' rules plus the pack's existing auth rules. */
@@ -212,6 +213,8 @@ export function detect(events: Iterable<GeneratedEvent>, range: TimeRange): Set<
       if (cur > 100 && cur >= 3 * ref) fire('aws-s3-getobject-spike', arn);
     }
   }
+
+  detectPersistence(s, fire);
 
   // Proxy
   for (const [host, group] of groupBy(s.proxy, (e) => e.doc.host.name)) {
