@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { esCall } from '../../src/es/client.ts';
 import { packTemplates, withPrefix } from '../../src/templates/files.ts';
 import { installPackTemplates } from '../../src/templates/install.ts';
+import { legacyTemplate } from '../../src/templates/variants.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
 const es = testEs();
@@ -73,5 +74,20 @@ describe('the pack index templates', () => {
     expect(await count({ term: { 'output_fields.k8s.pod.name': 'debug' } })).toBe(1);
     expect(await count({ term: { 'output_fields.container.image.repository': 'alpine' } })).toBe(1);
     expect(await count({ range: { time: { gte: '2026-12-07T10:00:00.123Z', lt: '2026-12-07T10:00:01Z' } } })).toBe(1);
+  });
+
+  // Elasticsearch refuses a legacy template whose patterns overlap a composable one's: other
+  // patterns here, as a cluster has one kind or the other (docs/index-templates.md says so).
+  it('are accepted as legacy _template bodies too (the legacy/ copies, for Fluentd in its default mode)', async () => {
+    for (const t of withPrefix(packTemplates(), `${prefix}legacy-`)) {
+      const name = `${t.name}-legacy`;
+      try {
+        const body = legacyTemplate(t.body);
+        const res = await esCall(es, 'put legacy template', (c) => c.indices.putTemplate({ name, index_patterns: body.index_patterns, order: body.order, mappings: body.mappings }));
+        expect(res.acknowledged).toBe(true);
+      } finally {
+        await es.client.indices.deleteTemplate({ name }, { ignore: [404] }).catch(() => undefined);
+      }
+    }
   });
 });
