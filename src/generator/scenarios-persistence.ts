@@ -4,7 +4,8 @@
 // built with the `expect` it passes, so that this file needs nothing from it at load time.
 import { hostByName, sshAccepted, sshFailed, sudo, sudoRefused, useradd, type AuthEvent } from './auth.ts';
 import { AWS_ACCOUNT_ID, AWS_REGION, cloudTrailEvent, iamUser, REPORTS_BUCKET, type AwsCall, type AwsCaller, type CloudTrailEvent } from './cloudtrail.ts';
-import { K8S_PEOPLE, k8sEvent, SA } from './k8s-audit.ts';
+import { falcoEvent, podFields } from './falco.ts';
+import { K8S_PEOPLE, k8sEvent, podName, SA } from './k8s-audit.ts';
 import type { Random } from './random.ts';
 import type { RuleExpectation, RuleId, ScenarioDefinition, ScenarioOutput } from './scenarios.ts';
 import { iso, MIN, SEC, type GeneratedEvent } from './types.ts';
@@ -17,6 +18,8 @@ export const GUESSING_IP = '203.0.113.201';
 export const OPEN_GROUP = 'sg-0a1b2c3d4e5f60001';
 export const SHARED_SNAPSHOT = 'snap-0a1b2c3d4e5f60001';
 export const BACKDOOR_IAM_USER = 'svc-backup2';
+export const FALCO_POD = podName('checkout-api', 1);
+export const FALCO_CONTAINER = '7c1e5a9b3d2f';
 
 const cliUa = (command: string): string => `aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.8.0-1008-aws md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off md/command#${command}`;
 const call = (rng: Random, t: number, caller: AwsCaller, eventSource: string, eventName: string, extra: Partial<AwsCall> = {}): CloudTrailEvent =>
@@ -123,6 +126,33 @@ export function persistenceScenarios(expect: (rule: RuleId, key: string) => Rule
         out.push(add, useradd(rng, atMs + 5 * MIN + 400, app02, 'sysupdate', 1007));
         return events(out);
       },
+    },
+    {
+      name: 'falco-container-attack',
+      source: 'falco',
+      description: 'In a checkout-api pod on node-b-02, someone reads credentials files and probes for 4 minutes (14 Warnings), then drops and runs a miner (a Critical Falco alert).',
+      durationMs: 5 * MIN,
+      expect: [expect('falco-pod-warning-burst', `checkout, ${FALCO_POD}`), expect('falco-critical-alert', `node-b-02, Drop and execute new binary in container, ${FALCO_CONTAINER}`)],
+      alsoMayFire: [],
+      build: ({ atMs }) => {
+        const fields = podFields('checkout', FALCO_POD, 'registry.example.com/checkout/checkout-api:2.3.5', FALCO_CONTAINER);
+        const files = ['/etc/shadow', '/root/.aws/credentials', '/var/run/secrets/kubernetes.io/serviceaccount/token', '/root/.ssh/id_rsa', '/etc/kubernetes/admin.conf', '/proc/1/environ', '/root/.docker/config.json'];
+        const out: GeneratedEvent[] = Array.from({ length: 14 }, (_, i) =>
+          falcoEvent(atMs + i * 17 * SEC, 'node-b-02', { rule: 'Read sensitive file untrusted', priority: 'Warning', tags: ['maturity_stable', 'host', 'container', 'filesystem', 'mitre_credential_access', 'T1555'], text: 'Sensitive file opened for reading by non-trusted program', fields: { ...fields, 'fd.name': files[i % files.length] ?? '/etc/shadow', 'proc.cmdline': `cat ${files[i % files.length] ?? ''}`, 'user.name': 'root' } }),
+        );
+        out.push(falcoEvent(atMs + 4 * MIN + 30 * SEC, 'node-b-02', { rule: 'Drop and execute new binary in container', priority: 'Critical', tags: ['maturity_stable', 'container', 'process', 'mitre_persistence', 'TA0003', 'PCI_DSS_11.5.1'], text: 'Executing binary not part of base image', fields: { ...fields, 'proc.exepath': '/tmp/kworkerd', 'proc.cmdline': 'kworkerd -o pool.example.net:3333', 'user.name': 'root' } }));
+        return events(out);
+      },
+    },
+    {
+      name: 'falco-silent',
+      source: 'falco',
+      description: "node-a-03's Falco stops for the last 30 minutes of the range (its pod was deleted): the generator omits its events.",
+      durationMs: 30 * MIN,
+      atEnd: true,
+      expect: [expect('falco-silent', 'node-a-03')],
+      alsoMayFire: [],
+      build: ({ atMs, range }) => ({ events: [], silences: [{ source: 'falco', host: 'node-a-03', fromMs: atMs, toMs: range.toMs }] }),
     },
     {
       name: 'aws-backdoor-iam-user',

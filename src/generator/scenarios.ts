@@ -71,6 +71,9 @@ export const EXPECTED_RULES = {
   'aws-ebs-snapshot-shared': { source: 'cloudtrail', field: 'requestParameters.snapshotId', detects: 'ModifySnapshotAttribute adding a create-volume permission for an account or all' },
   'aws-vpc-flow-logs-deleted': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'DeleteFlowLogs that succeeded' },
   'aws-mfa-device-removed': { source: 'cloudtrail', field: 'requestParameters.serialNumber', detects: 'DeactivateMFADevice or DeleteVirtualMFADevice that succeeded, per device' },
+  'falco-critical-alert': { source: 'falco', field: 'hostname,rule,output_fields.container.id', detects: 'a Falco alert of priority Critical or above, per rule and container' },
+  'falco-pod-warning-burst': { source: 'falco', field: 'output_fields.k8s.ns.name,output_fields.k8s.pod.name', detects: '10 or more Falco Warning/Error alerts from one pod within 10 minutes' },
+  'falco-silent': { source: 'falco', field: 'hostname', detects: "a node's Falco sends nothing for 15 minutes (flatline per hostname)" },
 } as const satisfies Record<string, { source: SourceName; field: string; detects: string }>;
 export type RuleId = keyof typeof EXPECTED_RULES;
 
@@ -809,6 +812,8 @@ export const BACKGROUND_INVARIANTS: readonly Invariant[] = [
   { id: 'cloudtrail-alive', source: 'cloudtrail', text: `The account logs at least every ${BACKGROUND_LIMITS.cloudTrailMaxGapMs / MIN} minutes (AWS Config every 2 minutes).` },
   { id: 'proxy-bytes-bounded', source: 'proxy', text: `Every host sends at most ${BACKGROUND_LIMITS.proxyBytesOutPerHostPer10Min / 1024 / 1024} MB (source.bytes) in any 10 minutes; single uploads are at most 8 MB.` },
   { id: 'proxy-hosts-alive', source: 'proxy', text: `Every host logs at most ${BACKGROUND_LIMITS.proxyHostMaxGapMs / MIN} minutes apart (telemetry every 3 minutes).` },
+  { id: 'falco-quiet', source: 'falco', text: 'Falco raises nothing above Warning, and at most one Warning per pod in any 10 minutes (Notice noise from monitoring pods and debug shells).' },
+  { id: 'falco-alive', source: 'falco', text: 'Every node sends its Falco metrics snapshot every 5 minutes.' },
   { id: 'proxy-no-exfil-domain', source: 'proxy', text: 'No request to transfer.example.net.' },
   { id: 'all-in-range', source: 'all', text: 'Every event, background or scenario, has its @timestamp inside the requested range.' },
 ];

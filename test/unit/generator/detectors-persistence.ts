@@ -4,13 +4,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isControllerIdentity } from '../../../src/generator/k8s-audit.ts';
 import { EXPECTED_RULES, type RuleId } from '../../../src/generator/scenarios.ts';
-import { MIN, type EventOf, type Json } from '../../../src/generator/types.ts';
+import { MIN, type EventOf, type Json, type TimeRange } from '../../../src/generator/types.ts';
 import { groupBy, keyValues, pathValues } from './detectors.ts';
 
 interface Sources {
   k8s: EventOf<'k8s-audit'>[];
   auth: EventOf<'auth'>[];
   cloudtrail: EventOf<'cloudtrail'>[];
+  falco: EventOf<'falco'>[];
 }
 
 const allowedNamespaces = new Set(readFileSync(fileURLToPath(new URL('../../../rules/lists/k8s-allowed-namespaces.txt', import.meta.url)), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean));
@@ -23,7 +24,7 @@ const NOLOGIN = ['/usr/sbin/nologin', '/sbin/nologin', '/bin/false', '/usr/bin/f
 
 const keyOf = (rule: RuleId, doc: unknown): string => String(keyValues(doc as Json, EXPECTED_RULES[rule].field)[0]);
 
-export function detectPersistence(s: Sources, fire: (rule: RuleId, key: string) => void): void {
+export function detectPersistence(s: Sources, fire: (rule: RuleId, key: string) => void, range: TimeRange): void {
   for (const e of s.k8s) {
     const d = e.doc;
     const resource = d.objectRef?.resource;
@@ -88,5 +89,19 @@ export function detectPersistence(s: Sources, fire: (rule: RuleId, key: string) 
     if (d.eventName === 'ModifySnapshotAttribute' && param('attributeType').includes('CREATE_VOLUME_PERMISSION') && (param('createVolumePermission.add.items.userId').length > 0 || param('createVolumePermission.add.items.group').includes('all'))) fire('aws-ebs-snapshot-shared', String(param('snapshotId')[0]));
     if (d.eventName === 'DeleteFlowLogs') fire('aws-vpc-flow-logs-deleted', arn);
     if (d.eventName === 'DeactivateMFADevice' || d.eventName === 'DeleteVirtualMFADevice') fire('aws-mfa-device-removed', String(param('serialNumber')[0]));
+  }
+
+  // Falco
+  for (const e of s.falco) {
+    if (['Emergency', 'Alert', 'Critical'].includes(e.doc.priority)) fire('falco-critical-alert', keyOf('falco-critical-alert', e.doc));
+  }
+  const warnings = s.falco.filter((e) => (e.doc.priority === 'Warning' || e.doc.priority === 'Error') && e.doc.output_fields['k8s.pod.name'] !== undefined && !e.doc.rule.startsWith('Falco internal'));
+  for (const [pod, group] of groupBy(warnings, (e) => `${String(e.doc.output_fields['k8s.ns.name'])}, ${String(e.doc.output_fields['k8s.pod.name'])}`)) {
+    const times = group.map((e) => e.ts).sort((a, b) => a - b);
+    if (times.some((t, i) => i >= 9 && t - (times[i - 9] ?? t) <= 10 * MIN)) fire('falco-pod-warning-burst', pod);
+  }
+  for (const [host, group] of groupBy(s.falco, (e) => e.doc.hostname)) {
+    const times = [range.fromMs, ...group.map((e) => e.ts), range.toMs];
+    if (times.some((t, i) => i > 0 && t - (times[i - 1] ?? t) > 15 * MIN)) fire('falco-silent', host);
   }
 }
