@@ -35,13 +35,14 @@ export function persistenceScenarios(expect: (rule: RuleId, key: string) => Rule
       name: 'k8s-kube-system-backdoor',
       source: 'k8s-audit',
       description:
-        "taylor@example.com's credentials plant a backdoor in kube-system: a service account kube-proxy-sync, a year-long token for it (kubectl create token), a ClusterRole that may write secrets, a pod among the system pods, and a patch widening the system:node ClusterRole.",
+        "taylor@example.com's credentials plant a backdoor in kube-system: a service account kube-proxy-sync, a year-long token for it (kubectl create token), a ClusterRole that may write secrets, a pod among the system pods (an image from Docker Hub), and a patch widening the system:node ClusterRole.",
       durationMs: 3 * MIN,
       expect: [
         expect('k8s-kube-system-sa-created', 'kube-system, kube-proxy-sync'),
         expect('k8s-sa-token-created', taylor.username),
         expect('k8s-sensitive-role-write', taylor.username),
         expect('k8s-kube-system-pod-created', taylor.username),
+        expect('k8s-image-registry-not-allowed', 'kube-system, None, kube-proxy-sync'),
         expect('k8s-system-clusterrole-modified', 'clusterroles, system:node'),
       ],
       alsoMayFire: [],

@@ -58,6 +58,7 @@ export const EXPECTED_RULES = {
   'k8s-sensitive-role-write': { source: 'k8s-audit', field: 'user.username', detects: "a Role/ClusterRole written with write verbs on secrets, RBAC, tokens, nodes or webhooks (not '*' or pods/exec)" },
   'k8s-kube-system-pod-created': { source: 'k8s-audit', field: 'user.username', detects: 'a pod created in kube-system or kube-public by a non-system identity' },
   'k8s-system-clusterrole-modified': { source: 'k8s-audit', field: 'objectRef.resource,objectRef.name', detects: 'a system:* ClusterRole or ClusterRoleBinding updated, patched or deleted by someone other than the API server' },
+  'k8s-image-registry-not-allowed': { source: 'k8s-audit', field: PRIVILEGED_POD_KEY, detects: 'a pod with a container image outside registry.example.com/, registry.k8s.io/ and quay.io/prometheus/, per workload' },
   'k8s-namespace-not-allowed': { source: 'k8s-audit', field: 'objectRef.name', detects: 'a namespace created that rules/lists/k8s-allowed-namespaces.txt does not list' },
   'k8s-configmap-credentials': { source: 'k8s-audit', field: 'objectRef.namespace,objectRef.name', detects: 'a ConfigMap written with a credential-named key or a key/PEM value, per ConfigMap' },
   'ssh-login-after-failures': { source: 'auth', field: 'source.ip', detects: 'an address with failures and a password login (at least 6 logins) within 10 minutes' },
@@ -194,7 +195,8 @@ const k8sScenarios: ScenarioDefinition[] = [
     description:
       "The CI deployer service account creates a privileged pod in default with hostPID, hostNetwork and the node's / mounted (a node escape), and a privileged Deployment in monitoring whose pods the replicaset-controller creates: two workloads, two alerts.",
     durationMs: 2 * MIN,
-    expect: [expectRule('k8s-privileged-pod', 'default, None, node-shell'), expectRule('k8s-privileged-pod', 'monitoring, host-agent-6c9f7d-, None')],
+    // The node shell's image comes from Docker Hub; the agent's from the organisation's registry.
+    expect: [expectRule('k8s-privileged-pod', 'default, None, node-shell'), expectRule('k8s-privileged-pod', 'monitoring, host-agent-6c9f7d-, None'), expectRule('k8s-image-registry-not-allowed', 'default, None, node-shell')],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
       const name = 'node-shell';

@@ -20,6 +20,7 @@ const SENSITIVE = ['secrets', 'roles', 'clusterroles', 'rolebindings', 'clusterr
 const CREDENTIAL_KEYS = ['password', 'PASSWORD', 'db_password', 'DB_PASSWORD', 'passphrase', 'aws_access_key_id', 'AWS_ACCESS_KEY_ID', 'aws_secret_access_key', 'AWS_SECRET_ACCESS_KEY', 'api_key', 'API_KEY', 'client_secret', 'CLIENT_SECRET', 'private_key', 'id_rsa', 'token', 'TOKEN'];
 const CREDENTIAL_PREFIXES = ['AKIA', 'ASIA', '-----BEGIN RSA PRIVATE KEY', '-----BEGIN EC PRIVATE KEY', '-----BEGIN OPENSSH PRIVATE KEY', '-----BEGIN PRIVATE KEY', '-----BEGIN ENCRYPTED PRIVATE KEY'];
 const SYSTEM_ROLE_KEEPERS = ['system:apiserver', 'system:serviceaccount:kube-system:clusterrole-aggregation-controller', 'system:kube-controller-manager'];
+const ALLOWED_REGISTRIES = ['quay.io/prometheus/', 'registry.example.com/', 'registry.k8s.io/'];
 const NOLOGIN = ['/usr/sbin/nologin', '/sbin/nologin', '/bin/false', '/usr/bin/false'];
 
 const keyOf = (rule: RuleId, doc: unknown): string => String(keyValues(doc as Json, EXPECTED_RULES[rule].field)[0]);
@@ -38,6 +39,9 @@ export function detectPersistence(s: Sources, fire: (rule: RuleId, key: string) 
     if (resource === 'serviceaccounts' && d.verb === 'create' && sub === undefined && systemNs && person) fire('k8s-kube-system-sa-created', keyOf('k8s-kube-system-sa-created', d));
     if (d.verb === 'create' && person && ((resource === 'serviceaccounts' && sub === 'token') || (resource === 'secrets' && pathValues(body, 'type').includes('kubernetes.io/service-account-token')))) fire('k8s-sa-token-created', d.user.username);
     if (resource === 'pods' && d.verb === 'create' && sub === undefined && systemNs && person) fire('k8s-kube-system-pod-created', d.user.username);
+    if (resource === 'pods' && d.verb === 'create' && sub === undefined && pathValues(body, 'spec.containers.image').some((i) => !ALLOWED_REGISTRIES.some((r) => String(i).startsWith(r)))) {
+      fire('k8s-image-registry-not-allowed', keyOf('k8s-image-registry-not-allowed', d));
+    }
     if ((resource === 'roles' || resource === 'clusterroles') && ['create', 'update', 'patch'].includes(d.verb) && d.user.username !== 'system:apiserver') {
       const verbs = pathValues(body, 'rules.verbs');
       const resources = pathValues(body, 'rules.resources');
