@@ -1,5 +1,5 @@
 // Sample security logs for the demo, the rule pack's end-to-end test and benchmarks: a benign
-// background of Kubernetes audit, Linux auth, CloudTrail and proxy logs, with attack scenarios
+// background of Kubernetes audit, Linux auth, CloudTrail, proxy and Falco logs, with attack scenarios
 // injected at known times, loaded into Elasticsearch.
 //
 //   node scripts/generate-logs.ts [--from -2h] [--to now] [--seed 42] [--scenarios all|name[@time],...]

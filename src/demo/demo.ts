@@ -65,7 +65,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const range = { fromMs: now - (opts.historyMs ?? 120 * MIN), toMs: now };
     const seed = opts.seed ?? 42;
     const generation = generate({ range, seed, benignOnly: opts.benignOnly ?? false });
-    opts.say(`Generating ${formatHours(range.toMs - range.fromMs)} of Kubernetes audit, auth, CloudTrail and proxy logs (seed ${seed})${opts.benignOnly ? ', benign only' : `, with ${generation.scenarios.length} attack scenarios`}`);
+    opts.say(`Generating ${formatHours(range.toMs - range.fromMs)} of Kubernetes audit, auth, CloudTrail, proxy and Falco logs (seed ${seed})${opts.benignOnly ? ', benign only' : `, with ${generation.scenarios.length} attack scenarios`}`);
     await installTemplates(es);
     const loaded = await loadEvents(es, generation.events(), { onProgress: process.stderr.isTTY ? ttyProgress() : () => undefined });
     opts.say(`Loaded ${loaded.counts.total} events into ${loaded.indices.length} indices in ${loaded.seconds.toFixed(1)} s`);

@@ -23,12 +23,14 @@ export interface AuthDoc {
   host: { name: string; hostname: string; ip: string[] };
   process: { name: string; pid: number };
   user?: { name: string; id?: string; effective?: { name: string } };
+  group?: { id: string; name?: string };
   source?: { ip: string; port: number; address: string };
   related: { user: string[]; ip?: string[] };
   system?: {
     auth: {
       ssh?: { event: 'Accepted' | 'Failed' | 'Invalid'; method?: 'password' | 'publickey'; signature?: string };
-      sudo?: { tty: string; pwd: string; user: string; command: string };
+      sudo?: { tty: string; pwd: string; user: string; command: string; error?: string };
+      useradd?: { home: string; shell: string };
     };
   };
   log: { file: { path: string } };
@@ -82,7 +84,7 @@ export const CI_IP = '10.0.5.20';
 export const SCANNER_USERS = ['test', 'oracle', 'pi', 'guest', 'ftpuser', 'postgres', 'user', 'support', 'hadoop', 'minecraft'] as const;
 
 /** Addresses the scenarios use; background scanners never pick these. */
-export const RESERVED_ATTACKER_IPS = new Set(['203.0.113.50', '203.0.113.23', '198.51.100.77', '203.0.113.99', '203.0.113.200', '203.0.113.77']);
+export const RESERVED_ATTACKER_IPS = new Set(['203.0.113.50', '203.0.113.23', '198.51.100.77', '203.0.113.99', '203.0.113.200', '203.0.113.77', '203.0.113.201']);
 
 export function hostByName(name: string): AuthHost {
   const host = AUTH_HOSTS.find((h) => h.name === name);
@@ -140,6 +142,29 @@ export function sudo(rng: Random, ts: number, host: AuthHost, user: string, targ
   doc.user = { name: user, effective: { name: target } };
   doc.related = { user: [user, target] };
   doc.system = { auth: { sudo: { tty, pwd, user: target, command } } };
+  return { source: 'auth', ts, doc };
+}
+
+/** sudo refused `user` (not in sudoers): the pipeline keeps the reason, and no effective user. */
+export function sudoRefused(rng: Random, ts: number, host: AuthHost, user: string, target: string, command: string): AuthEvent {
+  const tty = `pts/${rng.int(0, 4)}`;
+  const pwd = `/home/${user}`;
+  const doc = base(rng, ts, host, 'sudo', `${user} : user NOT in sudoers ; TTY=${tty} ; PWD=${pwd} ; USER=${target} ; COMMAND=${command}`);
+  doc.event = { ...doc.event, category: ['process'], type: ['start'] };
+  doc.user = { name: user };
+  doc.related = { user: [user, target] };
+  doc.system = { auth: { sudo: { tty, pwd, user: target, command, error: 'user NOT in sudoers' } } };
+  return { source: 'auth', ts, doc };
+}
+
+/** useradd's "new user" line. */
+export function useradd(rng: Random, ts: number, host: AuthHost, name: string, uid: number): AuthEvent {
+  const doc = base(rng, ts, host, 'useradd', `new user: name=${name}, UID=${uid}, GID=${uid}, home=/home/${name}, shell=/bin/bash, from=/dev/pts/1`);
+  doc.event = { ...doc.event, category: ['iam'], type: ['user', 'creation'] };
+  doc.user = { name, id: String(uid) };
+  doc.group = { id: String(uid) };
+  doc.related = { user: [name] };
+  doc.system = { auth: { useradd: { home: `/home/${name}`, shell: '/bin/bash' } } };
   return { source: 'auth', ts, doc };
 }
 

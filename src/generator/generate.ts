@@ -2,6 +2,7 @@
 // at their times, and the manifest that says what was injected and what should fire.
 import { authBackground } from './auth.ts';
 import { cloudTrailBackground } from './cloudtrail.ts';
+import { falcoBackground } from './falco.ts';
 import { indexName, indexPattern } from './indices.ts';
 import { k8sBackground } from './k8s-audit.ts';
 import { proxyBackground } from './proxy.ts';
@@ -77,11 +78,19 @@ export interface Generation {
 export function* backgroundEvents(source: SourceName, range: TimeRange, seed: string | number, rate = 1, silences: readonly Silence[] = []): Generator<GeneratedEvent> {
   const rng = new Random(`${seed}/background/${source}`);
   const stream: Generator<GeneratedEvent> =
-    source === 'k8s-audit' ? k8sBackground(range, rng, rate) : source === 'auth' ? authBackground(range, rng) : source === 'cloudtrail' ? cloudTrailBackground(range, rng, rate) : proxyBackground(range, rng, rate);
+    source === 'k8s-audit'
+      ? k8sBackground(range, rng, rate)
+      : source === 'auth'
+        ? authBackground(range, rng)
+        : source === 'cloudtrail'
+          ? cloudTrailBackground(range, rng, rate)
+          : source === 'falco'
+            ? falcoBackground(range, rng)
+            : proxyBackground(range, rng, rate);
   const mine = silences.filter((s) => s.source === source);
   for (const event of stream) {
-    if (mine.length > 0 && (event.source === 'auth' || event.source === 'proxy')) {
-      const host = event.doc.host.name;
+    if (mine.length > 0 && (event.source === 'auth' || event.source === 'proxy' || event.source === 'falco')) {
+      const host = event.source === 'falco' ? event.doc.hostname : event.doc.host.name;
       if (mine.some((s) => s.host === host && event.ts >= s.fromMs && event.ts < s.toMs)) continue;
     }
     yield event;
@@ -158,7 +167,7 @@ export function generate(options: GenerateOptions): Generation {
 
 /** Counts per source and per index, for a summary or to compare with what Elasticsearch holds. */
 export class EventCounter {
-  readonly counts: EventCounts = { total: 0, bySource: { 'k8s-audit': 0, auth: 0, cloudtrail: 0, proxy: 0 }, byIndex: {} };
+  readonly counts: EventCounts = { total: 0, bySource: { 'k8s-audit': 0, auth: 0, cloudtrail: 0, proxy: 0, falco: 0 }, byIndex: {} };
   readonly #prefix: string;
   constructor(prefix = '') {
     this.#prefix = prefix;

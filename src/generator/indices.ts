@@ -16,6 +16,7 @@ function utcDay(ms: number): string {
  *   auth       logstash-auth-YYYY.MM.DD
  *   cloudtrail cloudtrail-YYYY.MM.DD
  *   proxy      logs-proxy-default             (a data stream's name; a plain index here)
+ *   falco      falco-YYYY.MM.DD               (Falcosidekick's default, daily)
  */
 export function indexName(source: SourceName, tsMs: number, prefix = ''): string {
   switch (source) {
@@ -27,6 +28,8 @@ export function indexName(source: SourceName, tsMs: number, prefix = ''): string
       return `${prefix}cloudtrail-${utcDay(tsMs)}`;
     case 'proxy':
       return `${prefix}logs-proxy-default`;
+    case 'falco':
+      return `${prefix}falco-${utcDay(tsMs)}`;
   }
 }
 
@@ -41,6 +44,8 @@ export function indexPattern(source: SourceName, prefix = ''): string {
       return `${prefix}cloudtrail-*`;
     case 'proxy':
       return `${prefix}logs-proxy-default`;
+    case 'falco':
+      return `${prefix}falco-*`;
   }
 }
 

@@ -4,9 +4,11 @@
 // The audit policy assumed is a common one: stages RequestReceived and ResponseStarted omitted
 // (one event per request, at ResponseComplete), secrets and configmaps at Metadata (bodies never
 // logged), pod creation at Request, RBAC objects at RequestResponse, everything else Metadata.
+// Scenarios log ConfigMap writes and TokenRequests at Request level, as policies that watch
+// for credentials in ConfigMaps do.
 import { runActors, warmupTimes, type Actor } from './actors.ts';
 import type { Random } from './random.ts';
-import { iso, MIN, SEC, type EventOf, type JsonObject, type TimeRange } from './types.ts';
+import { iso, MIN, SEC, type EventOf, type Json, type JsonObject, type TimeRange } from './types.ts';
 
 export type K8sEvent = EventOf<'k8s-audit'>;
 export type K8sVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
@@ -26,8 +28,9 @@ export interface K8sAuditDoc {
   userAgent: string;
   objectRef?: { resource: string; namespace?: string; name?: string; apiGroup?: string; apiVersion: string; subresource?: string };
   responseStatus: { metadata: Record<string, never>; code: number; status?: 'Failure'; reason?: string; message?: string };
-  requestObject?: JsonObject;
-  responseObject?: JsonObject;
+  /** The body: an object, or a list of operations for a JSON patch. */
+  requestObject?: JsonObject | Json[];
+  responseObject?: JsonObject | Json[];
   requestReceivedTimestamp: string;
   stageTimestamp: string;
   annotations: { 'authorization.k8s.io/decision': 'allow' | 'forbid'; 'authorization.k8s.io/reason': string };
@@ -58,7 +61,7 @@ export interface K8sRequest {
   /** HTTP status; 403 records an RBAC denial. Default 201 for create, else 200. */
   code?: number;
   level?: AuditLevel;
-  requestObject?: JsonObject;
+  requestObject?: JsonObject | Json[];
   /** Overrides the identity's user agent for this request. */
   userAgent?: string;
 }

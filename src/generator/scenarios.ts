@@ -6,6 +6,7 @@ import { ADMINS, BASTION, hostByName, sshAccepted, sshFailed, sudo, type AuthEve
 import { assumedRole, AWS_ACCOUNT_ID, AWS_CALLERS, AWS_REGION, cloudTrailEvent, getSecretValue, iamUser, REPORTS_BUCKET, rootCaller, s3GetObject, type AwsCall, type AwsCaller, type CloudTrailEvent } from './cloudtrail.ts';
 import { indexPattern } from './indices.ts';
 import { controllerSa, K8S_PEOPLE, K8S_WORKLOADS, k8sEvent, podName, SA, type K8sEvent, type K8sIdentity } from './k8s-audit.ts';
+import { persistenceScenarios } from './scenarios-persistence.ts';
 import { EXFIL_DOMAIN, EXFIL_HOST, proxyEvent, proxyHosts, type ProxyEvent } from './proxy.ts';
 import { Random } from './random.ts';
 import { MIN, SEC, type GeneratedEvent, type Silence, type SourceName, type TimeRange } from './types.ts';
@@ -52,6 +53,28 @@ export const EXPECTED_RULES = {
   'aws-secrets-burst': { source: 'cloudtrail', field: 'userIdentity.arn', detects: '20 or more GetSecretValue by one identity within 5 minutes' },
   'aws-s3-getobject-spike': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'a spike of S3 GetObject per identity (3x and over 100 in 10 minutes)' },
   'proxy-bytes-out-spike': { source: 'proxy', field: 'host.name', detects: 'a spike of bytes out (source.bytes) per host: over 500 MB in 10 minutes' },
+  'k8s-kube-system-sa-created': { source: 'k8s-audit', field: 'objectRef.namespace,objectRef.name', detects: 'a service account created in kube-system or kube-public by a non-system identity, per account' },
+  'k8s-sa-token-created': { source: 'k8s-audit', field: 'user.username', detects: 'a TokenRequest (serviceaccounts/token) or a service-account-token Secret created by a non-system identity' },
+  'k8s-sensitive-role-write': { source: 'k8s-audit', field: 'user.username', detects: "a Role/ClusterRole written with write verbs on secrets, RBAC, tokens, nodes or webhooks (not '*' or pods/exec)" },
+  'k8s-kube-system-pod-created': { source: 'k8s-audit', field: 'user.username', detects: 'a pod created in kube-system or kube-public by a non-system identity' },
+  'k8s-system-clusterrole-modified': { source: 'k8s-audit', field: 'objectRef.resource,objectRef.name', detects: 'a system:* ClusterRole or ClusterRoleBinding updated, patched or deleted by someone other than the API server' },
+  'k8s-image-registry-not-allowed': { source: 'k8s-audit', field: PRIVILEGED_POD_KEY, detects: 'a pod with a container image outside registry.example.com/, registry.k8s.io/ and quay.io/prometheus/, per workload' },
+  'k8s-namespace-not-allowed': { source: 'k8s-audit', field: 'objectRef.name', detects: 'a namespace created that rules/lists/k8s-allowed-namespaces.txt does not list' },
+  'k8s-configmap-credentials': { source: 'k8s-audit', field: 'objectRef.namespace,objectRef.name', detects: 'a ConfigMap written with a credential-named key or a key/PEM value, per ConfigMap' },
+  'ssh-login-after-failures': { source: 'auth', field: 'source.ip', detects: 'an address with failures and a password login (at least 6 logins) within 10 minutes' },
+  'sudo-refused': { source: 'auth', field: 'host.name,user.name', detects: 'sudo refusing a user (system.auth.sudo.error)' },
+  'linux-user-created': { source: 'auth', field: 'host.name,user.name', detects: 'a local user created with a login shell (useradd)' },
+  'aws-iam-user-created': { source: 'cloudtrail', field: 'requestParameters.userName', detects: 'CreateUser that succeeded, per new user' },
+  'aws-iam-login-profile-changed': { source: 'cloudtrail', field: 'requestParameters.userName', detects: 'CreateLoginProfile or UpdateLoginProfile that succeeded, per user' },
+  'aws-access-key-self-created': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'CreateAccessKey by an IAM user without a userName (a key for itself)' },
+  'aws-security-group-open-to-world': { source: 'cloudtrail', field: 'requestParameters.groupId,requestParameters.ModifySecurityGroupRulesRequest.GroupId', detects: 'an ingress rule from 0.0.0.0/0 or ::/0 added or changed, per group' },
+  'aws-s3-bucket-made-public': { source: 'cloudtrail', field: 'requestParameters.bucketName', detects: 'a public ACL or a removed/disabled Block Public Access on a bucket' },
+  'aws-ebs-snapshot-shared': { source: 'cloudtrail', field: 'requestParameters.snapshotId', detects: 'ModifySnapshotAttribute adding a create-volume permission for an account or all' },
+  'aws-vpc-flow-logs-deleted': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'DeleteFlowLogs that succeeded' },
+  'aws-mfa-device-removed': { source: 'cloudtrail', field: 'requestParameters.serialNumber', detects: 'DeactivateMFADevice or DeleteVirtualMFADevice that succeeded, per device' },
+  'falco-critical-alert': { source: 'falco', field: 'hostname,rule,output_fields.container.id', detects: 'a Falco alert of priority Critical or above, per rule and container' },
+  'falco-pod-warning-burst': { source: 'falco', field: 'output_fields.k8s.ns.name,output_fields.k8s.pod.name', detects: '10 or more Falco Warning/Error alerts from one pod within 10 minutes' },
+  'falco-silent': { source: 'falco', field: 'hostname', detects: "a node's Falco sends nothing for 15 minutes (flatline per hostname)" },
 } as const satisfies Record<string, { source: SourceName; field: string; detects: string }>;
 export type RuleId = keyof typeof EXPECTED_RULES;
 
@@ -172,7 +195,8 @@ const k8sScenarios: ScenarioDefinition[] = [
     description:
       "The CI deployer service account creates a privileged pod in default with hostPID, hostNetwork and the node's / mounted (a node escape), and a privileged Deployment in monitoring whose pods the replicaset-controller creates: two workloads, two alerts.",
     durationMs: 2 * MIN,
-    expect: [expectRule('k8s-privileged-pod', 'default, None, node-shell'), expectRule('k8s-privileged-pod', 'monitoring, host-agent-6c9f7d-, None')],
+    // The node shell's image comes from Docker Hub; the agent's from the organisation's registry.
+    expect: [expectRule('k8s-privileged-pod', 'default, None, node-shell'), expectRule('k8s-privileged-pod', 'monitoring, host-agent-6c9f7d-, None'), expectRule('k8s-image-registry-not-allowed', 'default, None, node-shell')],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
       const name = 'node-shell';
@@ -666,7 +690,7 @@ const proxyScenarios: ScenarioDefinition[] = [
   },
 ];
 
-export const SCENARIOS: readonly ScenarioDefinition[] = [...k8sScenarios, ...authScenarios, ...cloudTrailScenarios, ...proxyScenarios];
+export const SCENARIOS: readonly ScenarioDefinition[] = [...k8sScenarios, ...authScenarios, ...cloudTrailScenarios, ...proxyScenarios, ...persistenceScenarios(expectRule)];
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
 
 export function scenarioByName(name: string): ScenarioDefinition {
@@ -769,24 +793,29 @@ export const BACKGROUND_INVARIANTS: readonly Invariant[] = [
   { id: 'k8s-no-rbac-writes', source: 'k8s-audit', text: 'No create, update, patch or delete of roles, clusterroles, rolebindings or clusterrolebindings (so no cluster-admin binding and no wildcard role).' },
   { id: 'k8s-secrets-controllers-only', source: 'k8s-audit', text: 'Secrets are listed or watched only by the control plane (system:kube-*), kube-system service accounts and nodes (system:node:*); people and application service accounts never read secrets.' },
   { id: 'k8s-secret-reads-few', source: 'k8s-audit', text: `At most ${BACKGROUND_LIMITS.k8sSecretGetsPerIdentityPer5Min} secret reads per identity in any 5 minutes.` },
+  { id: 'k8s-no-kube-system-writes', source: 'k8s-audit', text: 'Only kube-system controllers, nodes and the control plane create pods, service accounts or tokens; no namespace is created; no ConfigMap is written.' },
   { id: 'k8s-no-anonymous', source: 'k8s-audit', text: 'No request by system:anonymous (allowed or not).' },
   { id: 'k8s-denials-rare', source: 'k8s-audit', text: `At most ${BACKGROUND_LIMITS.k8sDeniedPerIdentityPer5Min} 401/403 per identity in any 5 minutes (a developer occasionally refused one list of nodes).` },
   { id: 'k8s-sa-one-agent', source: 'k8s-audit', text: 'Each service account always uses the same user agent, and every one appears in the first 15 minutes (warm-up).' },
   { id: 'k8s-kubelets-alive', source: 'k8s-audit', text: `Every kubelet renews its lease at most ${BACKGROUND_LIMITS.kubeletMaxGapMs / 1000} s apart.` },
   { id: 'auth-failures-sparse', source: 'auth', text: `At most ${BACKGROUND_LIMITS.sshFailuresPerIpPer5Min} failed logins per address in any 5 minutes, ${BACKGROUND_LIMITS.sshDistinctUsersPerIpPer15Min} distinct failing users per address in any 15 minutes, ${BACKGROUND_LIMITS.sshFailuresPerUserHostPer10Min} failures per account and host in any 10 minutes (admins mistype once; scanners try one or two made-up names).` },
   { id: 'auth-no-privileged-failures', source: 'auth', text: 'No failed login as root or admin.' },
+  { id: 'auth-no-password-logins', source: 'auth', text: 'Every successful login uses a key (publickey); no sudo is refused and no user is created.' },
   { id: 'auth-no-root-login', source: 'auth', text: 'No successful login as root.' },
   { id: 'auth-known-sources', source: 'auth', text: 'Every successful login is by a known user from one of their known addresses, and every (user, address) pair appears in the first 15 minutes (warm-up).' },
   { id: 'auth-sudo-root-known', source: 'auth', text: 'Only alice, bob and dave sudo to root, and each of them does it in the first 15 minutes; deploy only sudoes to service accounts.' },
   { id: 'auth-hosts-alive', source: 'auth', text: `Every host logs (a cron session every 2 minutes) at most ${BACKGROUND_LIMITS.authHostMaxGapMs / MIN} minutes apart, from the start of the range to its end.` },
   { id: 'cloudtrail-no-root', source: 'cloudtrail', text: 'No call by the root user.' },
   { id: 'cloudtrail-no-tampering', source: 'cloudtrail', text: 'No StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors.' },
-  { id: 'cloudtrail-no-iam-writes', source: 'cloudtrail', text: 'No IAM write at all: no Attach*Policy, no CreateAccessKey, no CreateUser.' },
+  { id: 'cloudtrail-no-iam-writes', source: 'cloudtrail', text: 'No IAM write at all: no Attach*Policy, no CreateAccessKey, no CreateUser, no login profile or MFA change.' },
+  { id: 'cloudtrail-no-exposure', source: 'cloudtrail', text: 'No security group, S3 ACL or public access block change, no snapshot sharing, no flow log deletion.' },
   { id: 'cloudtrail-secrets-few', source: 'cloudtrail', text: `At most ${BACKGROUND_LIMITS.getSecretValuePerIdentityPer5Min} GetSecretValue per identity in any 5 minutes.` },
   { id: 'cloudtrail-getobject-steady', source: 'cloudtrail', text: `S3 GetObject only by report-generator, steadily (~1.5 a minute), at most ${BACKGROUND_LIMITS.getObjectPerIdentityPer10Min} in any 10 minutes.` },
   { id: 'cloudtrail-alive', source: 'cloudtrail', text: `The account logs at least every ${BACKGROUND_LIMITS.cloudTrailMaxGapMs / MIN} minutes (AWS Config every 2 minutes).` },
   { id: 'proxy-bytes-bounded', source: 'proxy', text: `Every host sends at most ${BACKGROUND_LIMITS.proxyBytesOutPerHostPer10Min / 1024 / 1024} MB (source.bytes) in any 10 minutes; single uploads are at most 8 MB.` },
   { id: 'proxy-hosts-alive', source: 'proxy', text: `Every host logs at most ${BACKGROUND_LIMITS.proxyHostMaxGapMs / MIN} minutes apart (telemetry every 3 minutes).` },
+  { id: 'falco-quiet', source: 'falco', text: 'Falco raises nothing above Warning, and at most one Warning per pod in any 10 minutes (Notice noise from monitoring pods and debug shells).' },
+  { id: 'falco-alive', source: 'falco', text: 'Every node sends its Falco metrics snapshot every 5 minutes.' },
   { id: 'proxy-no-exfil-domain', source: 'proxy', text: 'No request to transfer.example.net.' },
   { id: 'all-in-range', source: 'all', text: 'Every event, background or scenario, has its @timestamp inside the requested range.' },
 ];

@@ -1,6 +1,7 @@
 // Types shared by the sample log generator's sources, scenarios and loader.
 import type { AuthDoc } from './auth.ts';
 import type { CloudTrailDoc } from './cloudtrail.ts';
+import type { FalcoDoc } from './falco.ts';
 import type { K8sAuditDoc } from './k8s-audit.ts';
 import type { ProxyDoc } from './proxy.ts';
 
@@ -9,7 +10,7 @@ export const MIN = 60 * SEC;
 export const HOUR = 60 * MIN;
 
 /** The log sources, each shipped to its own indices (see indices.ts). */
-export const SOURCES = ['k8s-audit', 'auth', 'cloudtrail', 'proxy'] as const;
+export const SOURCES = ['k8s-audit', 'auth', 'cloudtrail', 'proxy', 'falco'] as const;
 export type SourceName = (typeof SOURCES)[number];
 
 /** Any JSON value: the free-form parts of events (request bodies, CloudTrail parameters). */
@@ -27,13 +28,14 @@ export type GeneratedEvent =
   | { source: 'k8s-audit'; ts: number; doc: K8sAuditDoc }
   | { source: 'auth'; ts: number; doc: AuthDoc }
   | { source: 'cloudtrail'; ts: number; doc: CloudTrailDoc }
-  | { source: 'proxy'; ts: number; doc: ProxyDoc };
+  | { source: 'proxy'; ts: number; doc: ProxyDoc }
+  | { source: 'falco'; ts: number; doc: FalcoDoc };
 
 export type EventOf<S extends SourceName> = Extract<GeneratedEvent, { source: S }>;
 
 /** A host whose log stops: background events of that host and source in the range are omitted. */
 export interface Silence {
-  source: 'auth' | 'proxy';
+  source: 'auth' | 'proxy' | 'falco';
   host: string;
   fromMs: number;
   toMs: number;

@@ -16,13 +16,13 @@ export interface IndexTemplateBody {
 export interface PackTemplate {
   /** The template's name in Elasticsearch: logwarden-<source>. */
   name: string;
-  /** The source it is for: the file's base name (k8s-audit, auth, cloudtrail, proxy). */
+  /** The source it is for: the file's base name (k8s-audit, auth, cloudtrail, proxy, falco). */
   source: string;
   file: string;
   body: IndexTemplateBody;
 }
 
-export const TEMPLATE_SOURCES = ['k8s-audit', 'auth', 'cloudtrail', 'proxy'] as const;
+export const TEMPLATE_SOURCES = ['k8s-audit', 'auth', 'cloudtrail', 'proxy', 'falco'] as const;
 export type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
 /** rules/index-templates of this installation (from src/templates or dist/src/templates). */

@@ -40,7 +40,7 @@ describe('the sample log generator against Elasticsearch', () => {
     process.stderr.write(`\n[generator] loaded ${loaded.counts.total} events into ${loaded.indices.length} indices in ${loaded.seconds.toFixed(1)} s (${loaded.perSecond}/s)\n`);
     expect(loaded.counts.total).toBeGreaterThanOrEqual(100_000);
     expect(loaded.indices).toEqual(Object.keys(loaded.counts.byIndex).sort());
-    expect(loaded.indices).toHaveLength(7);
+    expect(loaded.indices).toHaveLength(9);
     for (const index of loaded.indices) expect(await count(index)).toBe(loaded.counts.byIndex[index]);
     // Refresh is back to the index default once loaded.
     const settings = await esCall(es, 'reading settings', (c) => c.indices.getSettings({ index: loaded?.indices ?? [], name: 'index.refresh_interval' }));
@@ -54,6 +54,7 @@ describe('the sample log generator against Elasticsearch', () => {
       auth: { '@timestamp': 'date', 'source.ip': 'ip', 'user.name': 'keyword', 'event.outcome': 'keyword', 'host.name': 'keyword', message: 'text', 'process.pid': 'long' },
       cloudtrail: { '@timestamp': 'date', eventTime: 'date', eventName: 'keyword', sourceIPAddress: 'keyword', 'userIdentity.arn': 'keyword', 'requestParameters.policyArn': 'keyword', readOnly: 'boolean' },
       proxy: { '@timestamp': 'date', 'source.bytes': 'long', 'source.ip': 'ip', 'host.name': 'keyword', 'destination.domain': 'keyword' },
+      falco: { '@timestamp': 'date', time: 'date_nanos', rule: 'keyword', priority: 'keyword', hostname: 'keyword', output_fields: 'flattened' },
     };
     for (const [source, fields] of Object.entries(expected)) {
       const mappings = await esCall(es, 'reading mappings', (c) => c.indices.getMapping({ index: indexPattern(source as 'auth', prefix) }));

@@ -30,7 +30,7 @@ describe('the benign background over six hours', () => {
   const { range, s } = background(6, 1, 42);
 
   it('fires none of the rules the scenarios expect', () => {
-    expect([...detect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy], range)]).toEqual([]);
+    expect([...detect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy, ...s.falco], range)]).toEqual([]);
   });
 
   it('Kubernetes: no exec, port-forward, escalated pod, RBAC write or anonymous request', () => {
@@ -137,12 +137,12 @@ describe.each([
 ])('the background at rate %s', (rate, seed) => {
   const { range, s } = background(2, rate, seed);
   it('fires no rule and keeps the per-identity limits', () => {
-    expect([...detect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy], range)]).toEqual([]);
+    expect([...detect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy, ...s.falco], range)]).toEqual([]);
     expect(maxPerKey(s.auth.filter((e) => e.doc.event.outcome === 'failure'), (e) => e.doc.source?.ip, 5 * MIN)).toBeLessThanOrEqual(L.sshFailuresPerIpPer5Min);
     for (const [, group] of groupBy(s.proxy, (e) => e.doc.host.name)) {
       expect(maxSumPerWindow(group.map((e) => ({ t: e.ts, v: e.doc.source.bytes })), 10 * MIN)).toBeLessThanOrEqual(L.proxyBytesOutPerHostPer10Min);
       expect(maxGap(group.map((e) => e.ts), range)).toBeLessThanOrEqual(L.proxyHostMaxGapMs);
     }
-    expect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy].filter((e) => !(e.ts >= range.fromMs && e.ts < range.toMs))).toEqual([]);
+    expect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy, ...s.falco].filter((e) => !(e.ts >= range.fromMs && e.ts < range.toMs))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import { WARMUP_MS } from '../../../src/generator/actors.ts';
 import { isControllerIdentity } from '../../../src/generator/k8s-audit.ts';
 import { EXPECTED_RULES, type RuleId } from '../../../src/generator/scenarios.ts';
+import { detectPersistence } from './detectors-persistence.ts';
 import { MIN, type EventOf, type GeneratedEvent, type Json, type TimeRange } from '../../../src/generator/types.ts';
 
 /** The rule ids the detectors know: the scenarios' rules plus the pack's existing auth rules. */
@@ -17,8 +18,14 @@ export function pathValues(value: Json | undefined, path: string): Json[] {
   if (Array.isArray(value)) return value.flatMap((v) => pathValues(v, path));
   if (path === '') return [value];
   if (value === null || typeof value !== 'object') return [];
-  const [head, ...rest] = path.split('.');
-  return pathValues(value[head ?? ''], rest.join('.'));
+  // A key may itself contain dots (Falco's output_fields: "container.id"), as lookup_es_key allows.
+  if (Object.hasOwn(value, path)) return pathValues(value[path], '');
+  const parts = path.split('.');
+  for (let i = 1; i < parts.length; i++) {
+    const key = parts.slice(0, i).join('.');
+    if (Object.hasOwn(value, key)) return pathValues(value[key], parts.slice(i).join('.'));
+  }
+  return [];
 }
 
 /** A rule's key in a document: a compound key ("a,b") joins each field's value with ", ", None when missing. */
@@ -92,14 +99,16 @@ export interface BySource {
   auth: EventOf<'auth'>[];
   cloudtrail: EventOf<'cloudtrail'>[];
   proxy: EventOf<'proxy'>[];
+  falco: EventOf<'falco'>[];
 }
 
 export function bySource(events: Iterable<GeneratedEvent>): BySource {
-  const out: BySource = { k8s: [], auth: [], cloudtrail: [], proxy: [] };
+  const out: BySource = { k8s: [], auth: [], cloudtrail: [], proxy: [], falco: [] };
   for (const e of events) {
     if (e.source === 'k8s-audit') out.k8s.push(e);
     else if (e.source === 'auth') out.auth.push(e);
     else if (e.source === 'cloudtrail') out.cloudtrail.push(e);
+    else if (e.source === 'falco') out.falco.push(e);
     else out.proxy.push(e);
   }
   for (const list of Object.values(out) as { ts: number }[][]) list.sort((a, b) => a.ts - b.ts);
@@ -212,6 +221,8 @@ export function detect(events: Iterable<GeneratedEvent>, range: TimeRange): Set<
       if (cur > 100 && cur >= 3 * ref) fire('aws-s3-getobject-spike', arn);
     }
   }
+
+  detectPersistence(s, fire, range);
 
   // Proxy
   for (const [host, group] of groupBy(s.proxy, (e) => e.doc.host.name)) {

@@ -51,6 +51,8 @@ describe('generate', () => {
     expect(Object.keys(counts.byIndex).sort()).toEqual([
       'cloudtrail-2026.03.01',
       'cloudtrail-2026.03.02',
+      'falco-2026.03.01',
+      'falco-2026.03.02',
       'logs-proxy-default',
       'logstash-auth-2026.03.01',
       'logstash-auth-2026.03.02',
@@ -71,7 +73,7 @@ describe('generate', () => {
     expect(indexPattern('proxy')).toBe('logs-proxy-default');
     expect(strftimeIndex('k8s-audit')).toBe('logstash-k8s-audit-%Y.%m.%d');
     const templates = indexTemplates('p-');
-    expect(templates.map((x) => x.body.index_patterns[0])).toEqual(['p-logstash-k8s-audit-*', 'p-logstash-auth-*', 'p-cloudtrail-*', 'p-logs-proxy-default']);
+    expect(templates.map((x) => x.body.index_patterns[0])).toEqual(['p-logstash-k8s-audit-*', 'p-logstash-auth-*', 'p-cloudtrail-*', 'p-logs-proxy-default', 'p-falco-*']);
     for (const x of templates) expect((x.body.template.mappings.properties as Record<string, unknown>)['@timestamp']).toEqual({ type: 'date' });
   });
 

@@ -177,9 +177,9 @@ describe('loading good rules', () => {
   it('loads the bundled rules cleanly, each with description, severity and an ATT&CK reference', () => {
     const { rules, problems } = loadRules(configFor(path.join(REPO_ROOT, 'rules')), {});
     expect(problems).toEqual([]);
-    expect(rules.length).toBeGreaterThanOrEqual(2);
+    expect(rules.length).toBeGreaterThanOrEqual(45);
     for (const rule of rules) {
-      expect(['any', 'frequency', 'spike', 'flatline', 'new_term', 'cardinality', 'metric_aggregation']).toContain(rule.type);
+      expect(['any', 'frequency', 'spike', 'flatline', 'new_term', 'cardinality', 'metric_aggregation', 'whitelist']).toContain(rule.type);
       expect(rule.options.description).toEqual(expect.any(String));
       expect(rule.options.severity).toEqual(expect.any(String));
       expect(rule.options.references).toEqual(expect.arrayContaining([expect.stringMatching(/^https:\/\/attack\.mitre\.org\/techniques\/T\d{4}/)]));
