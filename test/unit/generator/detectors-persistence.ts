@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { isControllerIdentity } from '../../../src/generator/k8s-audit.ts';
 import { EXPECTED_RULES, type RuleId } from '../../../src/generator/scenarios.ts';
 import { MIN, type EventOf, type Json, type TimeRange } from '../../../src/generator/types.ts';
-import { groupBy, keyValues, pathValues } from './detectors.ts';
+import { groupBy, keyValues, pathValues } from './detector-helpers.ts';
 
 interface Sources {
   k8s: EventOf<'k8s-audit'>[];
