@@ -15,15 +15,14 @@ import type { AnyRuleType } from './run/evaluate.ts';
 import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
 import { errorNotifier, type ErrorNotifier } from './run/notify-errors.ts';
 import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
-import { Outbox } from './deliver/outbox.ts';
 import type { DeliveryHooks, SendContext } from './deliver/send.ts';
 import { processDueDeliveries, type WorkerPass } from './deliver/worker.ts';
 import { flushNoiseControls } from './run/noise.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { WritebackGuard } from './writeback/guard.ts';
-import { RecentIds } from './writeback/recent-ids.ts';
-import { WritebackStore } from './writeback/store.ts';
+import { esStores } from './store/es/stores.ts';
+import type { Stores } from './store/stores.ts';
 import { IndexWatch } from './query/index-check.ts';
 
 interface LoadedRule {
@@ -51,6 +50,8 @@ export interface EngineOptions {
   replay?: boolean;
   /** Time and memory a reload of the rules folder may take (on its worker thread). */
   reloadLimits?: OffThreadLimits;
+  /** Where rule state, silences, alerts and deliveries are kept: the writeback indices unless given (tests pass src/store/memory). */
+  stores?: Stores;
 }
 
 export interface LoadResult {
@@ -65,8 +66,7 @@ export interface LoadResult {
  * writeback store, and the scheduler. Holds no rule progress itself: that is in the store.
  */
 export class Engine {
-  readonly store: WritebackStore;
-  readonly outbox: Outbox;
+  readonly stores: Stores;
   readonly writeback: WritebackGuard;
   private readonly opts: EngineOptions;
   private readonly clock: Clock;
@@ -88,9 +88,7 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.opts = opts;
     this.clock = opts.clock ?? systemClock;
-    const recorded = new RecentIds();
-    this.store = new WritebackStore(opts.es, opts.config.writebackIndex, recorded);
-    this.outbox = new Outbox(opts.es, opts.config.writebackIndex, recorded);
+    this.stores = opts.stores ?? esStores(opts.es, opts.config.writebackIndex);
     this.writeback = new WritebackGuard({ es: opts.es, base: opts.config.writebackIndex, log: opts.log, clock: this.clock, observer: opts.observer });
     this.indexWatch = new IndexWatch(opts.es);
     this.notifyError = errorNotifier(opts.config, opts.log, opts.env);
@@ -218,7 +216,7 @@ export class Engine {
     const loaded = this.rules.get(name);
     if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
     // Replays (backtests) write to their own throw-away writeback.
-    if (!this.opts.replay) await this.writeback.ensure();
+    if (this.guardsWriteback()) await this.writeback.ensure();
     const outcome = await runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
     // ElastAlert2's disable_rules_on_error: a failure that is not a passing cluster problem stops the
     // rule until its file changes (the reload takes it on again); others keep their schedule.
@@ -252,11 +250,19 @@ export class Engine {
 
   /** Sends what is due in the outbox: retries whose backoff passed, deliveries a crash left behind. */
   async processDeliveries(): Promise<WorkerPass> {
-    if (!this.opts.replay) await this.writeback.ensure();
+    if (this.guardsWriteback()) await this.writeback.ensure();
     const now = this.clock.now();
     const digests = await flushNoiseControls(now, this.sendContext());
-    const pass = await processDueDeliveries(this.outbox, now, this.sendContext());
+    const pass = await processDueDeliveries(now, this.sendContext());
     return { ...pass, sent: pass.sent + digests };
+  }
+
+  /**
+   * Whether to watch the writeback indices: not for replays (backtests write to their own
+   * throw-away writeback), nor for stores someone else gave us (they look after their own).
+   */
+  private guardsWriteback(): boolean {
+    return !this.opts.replay && this.opts.stores === undefined;
   }
 
   /** Runs continuously until stop(); watches the rules folder for changes. */
@@ -333,8 +339,7 @@ export class Engine {
 
   private sendContext(): SendContext {
     return {
-      store: this.store,
-      outbox: this.outbox,
+      stores: this.stores,
       lookup: (name) => this.rules.get(name),
       log: this.opts.log,
       alertTimeLimitMs: this.opts.config.alertTimeLimitMs,
@@ -344,6 +349,6 @@ export class Engine {
   }
 
   private context(): RunContext {
-    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, observer: this.opts.observer, matchTimeAsNow: this.opts.replay ?? false, indexWatch: this.indexWatch };
+    return { ...this.sendContext(), es: this.opts.es, oldQueryLimitMs: this.opts.config.oldQueryLimitMs, observer: this.opts.observer, matchTimeAsNow: this.opts.replay ?? false, indexWatch: this.indexWatch };
   }
 }

@@ -2,7 +2,6 @@ import { pino } from 'pino';
 import { createAlerters } from '../../alerters/index.ts';
 import type { Alerter } from '../../alerters/types.ts';
 import type { LogWardenConfig } from '../config/load-config.ts';
-import { Outbox } from '../deliver/outbox.ts';
 import type { SendContext } from '../deliver/send.ts';
 import { processDueDeliveries } from '../deliver/worker.ts';
 import type { EsHandle } from '../es/client.ts';
@@ -14,7 +13,8 @@ import type { AnyRuleType } from '../run/evaluate.ts';
 import { flushNoiseControls } from '../run/noise.ts';
 import { runRule, type RunContext } from '../run/run-rule.ts';
 import { splitRange } from '../run/window.ts';
-import { WritebackStore } from '../writeback/store.ts';
+import { esStores } from '../store/es/stores.ts';
+import type { Stores } from '../store/stores.ts';
 import { AlertCapture, capturingAlerters, recordingAlerters, tallyKeys, tapMatches } from './capture.ts';
 import { countEntries, eventsIn } from './data.ts';
 import type { DayWindow } from './days.ts';
@@ -67,14 +67,12 @@ export interface DayResult {
 export class Replay {
   readonly capture = new AlertCapture();
   private readonly opts: ReplayOptions;
-  private readonly store: WritebackStore;
-  private readonly outbox: Outbox;
+  private readonly stores: Stores;
   private readonly rules = new Map<string, ReplayRule>();
 
   constructor(opts: ReplayOptions) {
     this.opts = opts;
-    this.store = new WritebackStore(opts.es, opts.writebackIndex);
-    this.outbox = new Outbox(opts.es, opts.writebackIndex);
+    this.stores = esStores(opts.es, opts.writebackIndex);
   }
 
   /**
@@ -201,7 +199,7 @@ export class Replay {
    */
   private async deliveryPass(nowMs: number): Promise<void> {
     await flushNoiseControls(nowMs, this.sendContext());
-    await processDueDeliveries(this.outbox, nowMs, this.sendContext());
+    await processDueDeliveries(nowMs, this.sendContext());
   }
 
   private get(name: string): ReplayRule {
@@ -212,8 +210,7 @@ export class Replay {
 
   private sendContext(): SendContext {
     return {
-      store: this.store,
-      outbox: this.outbox,
+      stores: this.stores,
       lookup: (name) => this.rules.get(name),
       log: this.opts.log,
       alertTimeLimitMs: this.opts.config.alertTimeLimitMs,
@@ -221,7 +218,7 @@ export class Replay {
   }
 
   private runContext(): RunContext {
-    return { ...this.sendContext(), oldQueryLimitMs: this.opts.config.oldQueryLimitMs, matchTimeAsNow: true };
+    return { ...this.sendContext(), es: this.opts.es, oldQueryLimitMs: this.opts.config.oldQueryLimitMs, matchTimeAsNow: true };
   }
 }
 

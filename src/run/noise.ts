@@ -4,7 +4,7 @@ import { summaryTable } from '../alert/summary.ts';
 import { attemptDelivery, type SendContext } from '../deliver/send.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import { aggregationEnd, aggregationKeyValue, type AggregationSpec } from '../suppress/aggregation.ts';
-import { alertDocument, type AlertRecord } from '../writeback/store.ts';
+import type { AlertRecord } from '../store/alert-log.ts';
 
 const HOUR = 3_600_000;
 const hash = (...parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32);
@@ -24,7 +24,7 @@ export async function holdForAggregation(rule: RuleDefinition, spec: Aggregation
   const id = `aggregation:${rule.name}`;
   let group: { id: string; endMs: number } | undefined;
   for (let attempt = 0; attempt < 5 && !group; attempt++) {
-    const doc = await ctx.store.getControl<OpenGroups>(id);
+    const doc = await ctx.stores.control.get<OpenGroups>(id);
     const open = doc?.data.groups[key];
     if (open && open.endMs > tMs) {
       group = open;
@@ -35,10 +35,10 @@ export async function holdForAggregation(rule: RuleDefinition, spec: Aggregation
     // Drop groups that ended long ago, so the document stays small.
     for (const [k, g] of Object.entries(groups)) if (g.endMs < tMs - 24 * HOUR) delete groups[k];
     const endMs = Math.min(...Object.values(groups).map((g) => g.endMs));
-    if (await ctx.store.putControl({ id, kind: 'aggregation', ruleName: rule.name, endMs, data: { groups } }, tMs, doc ? { seqNo: doc.seqNo, primaryTerm: doc.primaryTerm } : 'absent')) group = fresh;
+    if (await ctx.stores.control.put({ id, kind: 'aggregation', ruleName: rule.name, endMs, data: { groups } }, tMs, doc ? { seqNo: doc.seqNo, primaryTerm: doc.primaryTerm } : 'absent')) group = fresh;
   }
   if (!group) throw new Error(`rule "${rule.name}": could not open an aggregation group (concurrent updates)`);
-  const created = await ctx.store.recordAlert({ ...record, aggregateId: group.id, alertTimeMs: group.endMs });
+  const created = await ctx.stores.alerts.record({ ...record, aggregateId: group.id, alertTimeMs: group.endMs }, [], tMs);
   return created ? 'aggregated' : 'duplicate';
 }
 
@@ -63,11 +63,11 @@ export async function passFloodGuard(rule: RuleDefinition, cap: number, tMs: num
   const hourStart = Math.floor(tMs / HOUR) * HOUR;
   const id = `flood:${rule.name}:${new Date(hourStart).toISOString()}`;
   for (let attempt = 0; attempt < 10; attempt++) {
-    const doc = await ctx.store.getControl<FloodCounter>(id);
+    const doc = await ctx.stores.control.get<FloodCounter>(id);
     const counter = doc?.data ?? { sent: 0, suppressed: 0, cap };
     const allowed = counter.sent < cap;
     const next = allowed ? { ...counter, sent: counter.sent + 1 } : { ...counter, suppressed: counter.suppressed + 1 };
-    if (await ctx.store.putControl({ id, kind: 'flood_guard', ruleName: rule.name, endMs: hourStart + HOUR, data: next }, tMs, doc ? { seqNo: doc.seqNo, primaryTerm: doc.primaryTerm } : 'absent')) {
+    if (await ctx.stores.control.put({ id, kind: 'flood_guard', ruleName: rule.name, endMs: hourStart + HOUR, data: next }, tMs, doc ? { seqNo: doc.seqNo, primaryTerm: doc.primaryTerm } : 'absent')) {
       return allowed;
     }
   }
@@ -80,7 +80,7 @@ export async function passFloodGuard(rule: RuleDefinition, cap: number, tMs: num
  */
 export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promise<number> {
   let sent = 0;
-  for (const [aggregateId, members] of await ctx.store.dueAggregateMembers(nowMs)) {
+  for (const [aggregateId, members] of await ctx.stores.alerts.dueAggregateMembers(nowMs)) {
     const first = members[0];
     if (!first) continue;
     const current = ctx.lookup(first.ruleName);
@@ -103,9 +103,9 @@ export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promi
       alertSent: false,
     };
     sent += await recordAndSend(rule, summary, nowMs, ctx);
-    await ctx.store.markAlertsSent(members.map((m) => m.id), nowMs);
+    await ctx.stores.alerts.markSent(members.map((m) => m.id), nowMs);
   }
-  for (const counter of await ctx.store.dueControls<FloodCounter>('flood_guard', nowMs)) {
+  for (const counter of await ctx.stores.control.due<FloodCounter>('flood_guard', nowMs)) {
     const current = ctx.lookup(counter.ruleName);
     if (counter.data.suppressed > 0 && current) {
       const rule = current.rule;
@@ -121,13 +121,13 @@ export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promi
       };
       sent += await recordAndSend(rule, digest, nowMs, ctx);
     }
-    await ctx.store.deleteControl(counter.id);
+    await ctx.stores.control.delete(counter.id);
   }
   return sent;
 }
 
 async function recordAndSend(rule: RuleDefinition, record: AlertRecord, nowMs: number, ctx: SendContext): Promise<number> {
-  const deliveries = await ctx.outbox.recordAlert(ctx.store.index('alerts'), { id: record.id, ruleName: rule.name, document: alertDocument(record) }, rule.alert.map((a) => a.type), nowMs);
+  const deliveries = await ctx.stores.alerts.record(record, rule.alert.map((a) => a.type), nowMs);
   if (!deliveries) return 0;
   let sent = 0;
   for (const d of deliveries) if ((await attemptDelivery(d, nowMs, ctx)) === 'sent') sent++;

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
 import { indexDocs, rulesFolder } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
@@ -42,7 +42,7 @@ describe('a LogWarden process killed while delivering', () => {
     expect(restarted.status).toBe(0);
 
     expect(deliveries(crashed.stdout) + deliveries(restarted.stdout)).toBe(expected);
-    const alerts = await new WritebackStore(es, wb).alertsOf('Root login');
+    const alerts = await esStores(es, wb).alerts.ofRule('Root login');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.alertSent).toBe(true);
   });

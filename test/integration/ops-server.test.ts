@@ -39,12 +39,13 @@ describe('metrics and the JSON API after real rule runs', () => {
       login(t + 3000, 'bob', 'failure'), login(t + 4000, 'bob', 'failure'),
       login(t + 5000, 'carol', 'success'), login(t + 6000, 'carol', 'success'), login(t + 7000, 'carol', 'success'),
     ]);
-    fx = await opsFixture(es, { rules: rules(index), writeback: uniqueName('wb-ops'), nowMs: now });
+    const wb = uniqueName('wb-ops');
+    fx = await opsFixture(es, { rules: rules(index), writeback: wb, nowMs: now });
     // A scheduled run 2.5 s late (lag), and two runs started by hand.
     await fx.engine.runOne('Failed login', undefined, now - 2_500);
     await fx.engine.runOne('Login burst');
     await fx.engine.runOne('Broken query');
-    await es.client.indices.refresh({ index: `${fx.engine.store.base}*` });
+    await es.client.indices.refresh({ index: `${wb}*` });
   });
   afterAll(() => fx.close());
 
