@@ -141,7 +141,7 @@ describe('/readyz', () => {
     try {
       const a = await fetch(`${missing.server.url}/readyz`);
       expect(a.status).toBe(503);
-      expect(((await a.json()) as { reasons: string[] }).reasons).toEqual([`writeback indices missing: ${wb}, ${wb}_status, ${wb}_silence, ${wb}_error, ${wb}_state, ${wb}_delivery (run logwarden init)`]);
+      expect(((await a.json()) as { reasons: string[] }).reasons).toEqual([`writeback indices missing: ${wb}, ${wb}_status, ${wb}_silence, ${wb}_error, ${wb}_state, ${wb}_delivery, ${wb}_control (run logwarden init)`]);
       const b = await fetch(`${empty.server.url}/readyz`);
       expect(b.status).toBe(503);
       expect(await b.json()).toEqual({ ready: false, reasons: ['no rules loaded'], checks: { elasticsearch: 'ok', writeback: 'ok', rules: 0 } });
