@@ -32,14 +32,14 @@ export class MemoryAlertLog implements AlertLog {
     return Promise.resolve(list.map(({ matchBody: _b, alertInfo: _i, ...headline }) => headline));
   }
 
-  settle(id: string, sent: boolean, exception: string | undefined): Promise<void> {
+  settle(id: string, sent: boolean, exception: string | undefined, _nowMs?: number): Promise<void> {
     const a = this.docs.get(id);
     if (!a) return Promise.reject(new Error(`alert ${id} not found`));
     this.docs.set(id, { ...a, alertSent: sent, ...(exception ? { alertException: exception } : {}) });
     return Promise.resolve();
   }
 
-  markSent(ids: readonly string[]): Promise<void> {
+  markSent(ids: readonly string[], _nowMs?: number): Promise<void> {
     for (const id of ids) {
       const a = this.docs.get(id);
       if (a) this.docs.set(id, { ...a, alertSent: true });

@@ -9,7 +9,7 @@ export class MemoryRuleStateStore implements RuleStateStore {
     return Promise.resolve(doc ? copy(doc) : undefined);
   }
 
-  save(ruleName: string, state: PersistedRuleState): Promise<void> {
+  save(ruleName: string, state: PersistedRuleState, _nowMs?: number): Promise<void> {
     this.docs.set(ruleName, copy(state));
     return Promise.resolve();
   }

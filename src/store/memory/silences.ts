@@ -9,7 +9,7 @@ export class MemorySilenceStore implements SilenceStore {
     return Promise.resolve(s ? copy(s) : undefined);
   }
 
-  set(s: Silence): Promise<void> {
+  set(s: Silence, _nowMs?: number, _visibleNow?: boolean): Promise<void> {
     this.docs.set(s.key, copy(s));
     return Promise.resolve();
   }
