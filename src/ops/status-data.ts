@@ -2,7 +2,7 @@ import type { Engine } from '../engine.ts';
 import { EsError } from '../es/errors.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import type { Silence } from '../store/silences.ts';
-import type { RunStats } from '../store/status.ts';
+import type { RunRecord, RunStats } from '../store/status.ts';
 import { realertKey, ruleSilenceKey } from '../suppress/realert.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -28,18 +28,8 @@ export interface RuleSummary {
   matchesPerHour: number[];
 }
 
-export interface RunRow {
-  at: string;
-  runId: string;
-  start: string | undefined;
-  end: string | undefined;
-  hits: number;
-  matches: number;
-  alertsSent: number;
-  suppressed: number;
-  timeTakenSeconds: number;
-  error: string | undefined;
-}
+/** A run as the status page lists it. */
+export type RunRow = RunRecord;
 
 export interface AlertRow {
   id: string;
@@ -156,10 +146,7 @@ export class StatusData {
     return {
       summary,
       definition: { queryKey: d.queryKey, realertMs: d.realertMs, alerters: d.alert.map((a) => a.type), realertKey: rk, wholeRuleSilenceKey: ruleSilenceKey(d.name) },
-      runs: runs.map((r) => ({
-        at: r.atIso, runId: r.runId, start: r.startIso, end: r.endIso, hits: r.hits, matches: r.matches, alertsSent: r.alertsSent,
-        suppressed: r.suppressed, timeTakenSeconds: r.timeTakenSeconds, error: r.error,
-      })),
+      runs,
       alerts: alerts.map((a) => ({
         id: a.id, alertTime: iso(a.alertTimeMs), matchTime: iso(a.matchTimeMs), queryKey: a.queryKey, subject: a.alertSubject, text: a.alertText,
         sent: a.alertSent, exception: a.alertException,

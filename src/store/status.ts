@@ -18,12 +18,12 @@ export interface StatusRecord {
   atMs: number;
 }
 
-/** A run as the status page lists it (read back from a status record). */
+/** A run as the status page lists it (read back from a status record; times as ISO text). */
 export interface RunRecord {
-  atIso: string;
+  at: string;
   runId: string;
-  startIso: string | undefined;
-  endIso: string | undefined;
+  start: string | undefined;
+  end: string | undefined;
   hits: number;
   matches: number;
   alertsSent: number;

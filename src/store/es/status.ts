@@ -99,7 +99,7 @@ export class EsStatusStore implements StatusStore {
       const s = h._source;
       if (!s) return [];
       return [{
-        atIso: s['@timestamp'] ?? '', runId: s.run_id ?? '', startIso: s.starttime, endIso: s.endtime, hits: num(s.hits), matches: num(s.matches), alertsSent: num(s.alerts_sent),
+        at: s['@timestamp'] ?? '', runId: s.run_id ?? '', start: s.starttime, end: s.endtime, hits: num(s.hits), matches: num(s.matches), alertsSent: num(s.alerts_sent),
         suppressed: num(s.suppressed_realert) + num(s.suppressed_silence) + num(s.suppressed_flood), timeTakenSeconds: num(s.time_taken), error: text(s.error),
       }];
     });

@@ -52,7 +52,7 @@ export class MemoryStatusStore implements StatusStore {
     const iso = (ms: number): string => new Date(ms).toISOString();
     const mine = this.records.filter((r) => r.ruleName === ruleName).sort((a, b) => b.atMs - a.atMs).slice(0, size);
     return Promise.resolve(mine.map((r) => ({
-      atIso: iso(r.atMs), runId: r.runId, startIso: iso(r.startMs), endIso: iso(r.endMs), hits: r.hits, matches: r.matches, alertsSent: r.outcomes?.sent ?? 0,
+      at: iso(r.atMs), runId: r.runId, start: iso(r.startMs), end: iso(r.endMs), hits: r.hits, matches: r.matches, alertsSent: r.outcomes?.sent ?? 0,
       suppressed: (r.outcomes?.suppressed_realert ?? 0) + (r.outcomes?.suppressed_silence ?? 0) + (r.outcomes?.suppressed_flood ?? 0), timeTakenSeconds: r.timeTakenMs / 1000, error: r.error,
     })));
   }
