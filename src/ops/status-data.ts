@@ -151,7 +151,8 @@ export class StatusData {
         id: a.id, alertTime: iso(a.alertTimeMs), matchTime: iso(a.matchTimeMs), queryKey: a.queryKey, subject: a.alertSubject, text: a.alertText,
         sent: a.alertSent, exception: a.alertException,
       })),
-      // Keys under the realert key (what the engine checks) or the rule's name (what `logwarden silence --key` writes).
+      // Keys under the realert key (what the engine checks, matchSilenceKey) or the rule's name (the whole-rule
+      // silence, and keys older versions of `logwarden silence --key` wrote for rules with realert_key).
       silences: silences.filter((s) => [rk, d.name].some((prefix) => s.key === prefix || s.key.startsWith(`${prefix}.`))),
       pendingDeliveries: deliveries.map((x) => ({ id: x.id, alerter: x.alerter, attempts: x.attempts, nextAttempt: iso(x.nextAttemptMs), lastError: x.lastError })),
     };
