@@ -62,8 +62,11 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
   };
   const aggregation = aggregationOf(rule);
   if (aggregation) {
+    // Held first, realert after: with realert first, a crash in between silenced the key and
+    // the re-run dropped the match. A re-run that finds it held ('duplicate') writes realert too.
+    const held = await holdForAggregation(rule, aggregation, record, rule.options.aggregate_by_match_time === true ? match.timestampMs : nowMs, ctx);
     if (rule.realertMs > 0) await setRealert(rule, key, keySilence, nowMs, ctx);
-    return holdForAggregation(rule, aggregation, record, rule.options.aggregate_by_match_time === true ? match.timestampMs : nowMs, ctx);
+    return held;
   }
   const cap = floodCap(rule);
   if (cap !== undefined && !(await passFloodGuard(rule, cap, nowMs, ctx))) {

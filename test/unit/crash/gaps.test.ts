@@ -8,7 +8,7 @@ import { deliveryRule, fakePeer, HOUR, matchOf, sendContext } from '../deliver/s
 import { T0 } from '../ruletypes/fixtures.ts';
 import { Crash, crashingStores, Incarnation } from './crashing-stores.ts';
 
-describe('the two crash gaps of issue #15', () => {
+describe('the crash gaps of issue #15 (and one the harness found)', () => {
   it('a kill between recording the alert and writing realert: the re-run still writes realert', async () => {
     const persisted = memoryStores();
     const { rule, type } = deliveryRule();
@@ -46,5 +46,21 @@ describe('the two crash gaps of issue #15', () => {
     expect(await processDueDeliveries(T0 + CLAIM_LEASE_MS, ctx)).toEqual({ due: 0, sent: 0, retrying: 0, failed: 0 });
     expect((await persisted.alerts.get(alert?.id ?? ''))?.alertSent).toBe(true);
     expect(peer.accepted).toHaveLength(1);
+  });
+
+  it('a kill before an aggregated match is held: the re-run holds it (realert is written only after)', async () => {
+    const persisted = memoryStores();
+    const { rule, type } = deliveryRule({}, { aggregation: { minutes: 5 } });
+    const life = new Incarnation();
+    // Calls: rule silence, key silence, open groups, open a group, record (crash before it is applied).
+    const dying = crashingStores(persisted, life, { at: 5, after: false });
+    const peers = [fakePeer('peer-a'), fakePeer('peer-b')];
+    await expect(deliverMatch(rule, type, matchOf('alice', T0 - 1000), T0, sendContext(dying, rule, peers), silentLogger())).rejects.toThrow(Crash);
+    expect(life.crashedAt?.step).toBe('alerts.record');
+
+    const ctx = sendContext(persisted, rule, peers);
+    expect(await deliverMatch(rule, type, matchOf('alice', T0 - 1000), T0 + 5_000, ctx, silentLogger())).toBe('aggregated');
+    expect((await persisted.alerts.ofRule(rule.name)).map((a) => [a.queryKey, a.aggregateId !== undefined])).toEqual([['alice', true]]);
+    expect((await persisted.silences.get('Root login.alice'))?.untilMs).toBe(T0 + 5_000 + HOUR);
   });
 });
