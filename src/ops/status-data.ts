@@ -19,11 +19,11 @@ export interface RuleSummary {
   file: string;
   index: string;
   runEveryMs: number;
-  lastRun: { at: string; timeTakenSeconds: number; hits: number; matches: number; error: string | undefined } | undefined;
+  lastRun: RunStats['lastRun'];
   /** Lag of the last scheduled run this process made (the status index does not keep it). */
   lagSeconds: number | undefined;
-  lastError: { at: string; message: string } | undefined;
-  day: { runs: number; hits: number; matches: number; alertsSent: number; alertsFailed: number; errors: number };
+  lastError: RunStats['lastError'];
+  day: RunStats['day'];
   /** Matches per hour, oldest first, 24 values; the last one ends now. */
   matchesPerHour: number[];
 }
@@ -122,9 +122,9 @@ export class StatusData {
       file: d.file,
       index: d.index,
       runEveryMs: d.runEveryMs,
-      lastRun: stats?.lastRun ? { ...withoutIso(stats.lastRun), at: stats.lastRun.atIso } : undefined,
+      lastRun: stats?.lastRun,
       lagSeconds: this.lagOf(d.name),
-      lastError: stats?.lastError ? { at: stats.lastError.atIso, message: stats.lastError.message } : undefined,
+      lastError: stats?.lastError,
       day: stats?.day ?? { runs: 0, hits: 0, matches: 0, alertsSent: 0, alertsFailed: 0, errors: 0 },
       matchesPerHour: stats?.matchesPerHour ?? new Array<number>(24).fill(0),
     };
@@ -169,9 +169,4 @@ export class StatusData {
     }
     return active.map((s) => ({ key: s.key, until: iso(s.untilMs), reason: s.reason, manual: s.reason !== undefined }));
   }
-}
-
-function withoutIso<T extends { atIso: string }>(v: T): Omit<T, 'atIso'> {
-  const { atIso: _at, ...rest } = v;
-  return rest;
 }

@@ -34,8 +34,8 @@ export interface RunRecord {
 
 /** One rule's run statistics over the last day (and its last run within a week). */
 export interface RunStats {
-  lastRun: { atIso: string; timeTakenSeconds: number; hits: number; matches: number; error: string | undefined } | undefined;
-  lastError: { atIso: string; message: string } | undefined;
+  lastRun: { at: string; timeTakenSeconds: number; hits: number; matches: number; error: string | undefined } | undefined;
+  lastError: { at: string; message: string } | undefined;
   day: { runs: number; hits: number; matches: number; alertsSent: number; alertsFailed: number; errors: number };
   /** Matches per hour, oldest first, 24 values; the last one ends at `nowMs`. */
   matchesPerHour: number[];

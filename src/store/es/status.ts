@@ -120,8 +120,8 @@ function statsOf(bucket: Record<string, unknown>): RunStats {
     if (Number.isInteger(i) && i >= 0 && i < 24) perHour[i] = num(b.matches?.value);
   }
   return {
-    lastRun: last ? { atIso: last['@timestamp'] ?? '', timeTakenSeconds: num(last.time_taken), hits: num(last.hits), matches: num(last.matches), error: text(last.error) } : undefined,
-    lastError: lastErr?.error !== undefined ? { atIso: lastErr['@timestamp'] ?? '', message: lastErr.error } : undefined,
+    lastRun: last ? { at: last['@timestamp'] ?? '', timeTakenSeconds: num(last.time_taken), hits: num(last.hits), matches: num(last.matches), error: text(last.error) } : undefined,
+    lastError: lastErr?.error !== undefined ? { at: lastErr['@timestamp'] ?? '', message: lastErr.error } : undefined,
     day: {
       runs: num((day as Record<string, unknown>)['doc_count']),
       hits: num(day['hits']?.value),

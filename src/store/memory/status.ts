@@ -36,8 +36,8 @@ export class MemoryStatusStore implements StatusStore {
         if (i >= 0 && i < 24) perHour[i] = (perHour[i] ?? 0) + r.matches;
       }
       out.set(name, {
-        lastRun: { atIso: iso(last.atMs), timeTakenSeconds: last.timeTakenMs / 1000, hits: last.hits, matches: last.matches, error: last.error },
-        lastError: lastError?.error !== undefined ? { atIso: iso(lastError.atMs), message: lastError.error } : undefined,
+        lastRun: { at: iso(last.atMs), timeTakenSeconds: last.timeTakenMs / 1000, hits: last.hits, matches: last.matches, error: last.error },
+        lastError: lastError?.error !== undefined ? { at: iso(lastError.atMs), message: lastError.error } : undefined,
         day: {
           runs: day.length, hits: sum((r) => r.hits), matches: sum((r) => r.matches), alertsSent: sum((r) => r.outcomes?.sent ?? 0),
           alertsFailed: sum((r) => r.outcomes?.failed ?? 0), errors: day.filter((r) => r.error !== undefined).length,
