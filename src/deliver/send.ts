@@ -16,6 +16,8 @@ export interface DeliveryHooks {
   afterAlertRecorded?: () => void | Promise<void>;
   /** The peer accepted the alert; the delivery is not marked sent yet. */
   afterPeerAccepted?: () => void | Promise<void>;
+  /** The delivery is marked sent; the alert is not settled yet. */
+  afterDeliveryMarked?: () => void | Promise<void>;
 }
 
 export interface SendContext {
@@ -67,6 +69,7 @@ export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendConte
   // first, and an alert left unsettled is settled by the next delivery pass (settleLeftovers).
   await ctx.stores.outbox.complete(d, { status: 'sent' }, nowMs);
   ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'sent', which);
+  await ctx.hooks?.afterDeliveryMarked?.();
   await settleAlert(d.alertId, alerterCount, nowMs, ctx);
   return 'sent';
 }
