@@ -16,15 +16,14 @@ import { executionAllowed, limitExecutionOf } from './run/limit-execution.ts';
 import { errorNotifier, type ErrorNotifier } from './run/notify-errors.ts';
 import { runRule, type RunContext, type RunOutcome } from './run/run-rule.ts';
 import { captureAlerters, type CaptureSink } from './run/capture-alerters.ts';
-import { Outbox } from './deliver/outbox.ts';
 import type { DeliveryHooks, SendContext } from './deliver/send.ts';
 import { processDueDeliveries, type WorkerPass } from './deliver/worker.ts';
 import { flushNoiseControls } from './suppress/flush.ts';
 import { systemClock, type Clock } from './schedule/clock.ts';
 import { Scheduler } from './schedule/scheduler.ts';
 import { WritebackGuard } from './writeback/guard.ts';
-import { RecentIds } from './writeback/recent-ids.ts';
-import { WritebackStore } from './writeback/store.ts';
+import { esStores } from './store/es/stores.ts';
+import type { Stores } from './store/stores.ts';
 import { IndexWatch } from './query/index-check.ts';
 
 interface LoadedRule {
@@ -56,6 +55,8 @@ export interface EngineOptions {
   capture?: CaptureSink;
   /** Time and memory a reload of the rules folder may take (on its worker thread). */
   reloadLimits?: OffThreadLimits;
+  /** Where rule state, silences, alerts and deliveries are kept: the writeback indices unless given (tests pass src/store/memory). */
+  stores?: Stores;
 }
 
 /**
@@ -87,8 +88,7 @@ export interface LoadResult {
  * that is in the store.
  */
 export class Engine {
-  readonly store: WritebackStore;
-  readonly outbox: Outbox;
+  readonly stores: Stores;
   readonly writeback: WritebackGuard;
   private readonly opts: EngineOptions;
   private readonly clock: Clock;
@@ -114,9 +114,7 @@ export class Engine {
     this.clock = opts.clock ?? systemClock;
     this.mode = opts.mode ?? 'live';
     this.alerterFactory = opts.alerters ?? this.defaultAlerters();
-    const recorded = new RecentIds();
-    this.store = new WritebackStore(opts.es, opts.config.writebackIndex, recorded);
-    this.outbox = new Outbox(opts.es, opts.config.writebackIndex, recorded);
+    this.stores = opts.stores ?? esStores(opts.es, opts.config.writebackIndex);
     this.writeback = new WritebackGuard({ es: opts.es, base: opts.config.writebackIndex, log: opts.log, clock: this.clock, observer: opts.observer });
     this.indexWatch = new IndexWatch(opts.es);
     this.notifyError = this.mode === 'capture' ? undefined : errorNotifier(opts.config, opts.log, opts.env);
@@ -266,7 +264,7 @@ export class Engine {
     const loaded = this.rules.get(name);
     if (!loaded) throw new Error(`no enabled rule named "${name}" (loaded: ${this.ruleNames().join(', ') || 'none'})`);
     // Replays and captures write to their own throw-away writeback.
-    if (this.mode === 'live') await this.writeback.ensure();
+    if (this.guardsWriteback()) await this.writeback.ensure();
     const outcome = await runRule(loaded.rule, loaded.type, this.clock.now(), { ...this.context(), dueMs }, window);
     // ElastAlert2's disable_rules_on_error: a failure that is not a passing cluster problem stops the
     // rule until its file changes (the reload takes it on again); others keep their schedule.
@@ -306,7 +304,7 @@ export class Engine {
 
   /** Sends what is due in the outbox now: retries whose backoff passed, deliveries a crash left behind. */
   async processDeliveries(): Promise<WorkerPass> {
-    if (this.mode === 'live') await this.writeback.ensure();
+    if (this.guardsWriteback()) await this.writeback.ensure();
     return this.drain(this.clock.now());
   }
 
@@ -317,8 +315,16 @@ export class Engine {
    */
   async drain(untilMs: number): Promise<WorkerPass> {
     const digests = await flushNoiseControls(untilMs, this.sendContext());
-    const pass = await processDueDeliveries(this.outbox, untilMs, this.sendContext());
+    const pass = await processDueDeliveries(untilMs, this.sendContext());
     return { ...pass, sent: pass.sent + digests };
+  }
+
+  /**
+   * Whether to watch the writeback indices: not for replays (backtests write to their own
+   * throw-away writeback), nor for stores someone else gave us (they look after their own).
+   */
+  private guardsWriteback(): boolean {
+    return this.mode === 'live' && this.opts.stores === undefined;
   }
 
   /** Runs continuously until stop(); watches the rules folder for changes. */
@@ -400,8 +406,7 @@ export class Engine {
 
   private sendContext(): SendContext {
     return {
-      store: this.store,
-      outbox: this.outbox,
+      stores: this.stores,
       lookup: (name) => this.rules.get(name),
       log: this.opts.log,
       alertTimeLimitMs: this.opts.config.alertTimeLimitMs,
@@ -414,6 +419,7 @@ export class Engine {
     const service = this.mode !== 'capture';
     return {
       ...this.sendContext(),
+      es: this.opts.es,
       oldQueryLimitMs: this.opts.config.oldQueryLimitMs,
       observer: service ? this.opts.observer : undefined,
       matchTimeAsNow: this.mode !== 'live',

@@ -2,7 +2,7 @@ import type { AlertPayload } from '../../alerters/types.ts';
 import { summaryTable } from '../alert/summary.ts';
 import { alertBody, buildAlertText } from '../alert/text.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import type { AlertRecord } from '../writeback/store.ts';
+import type { AlertRecord } from '../store/alert-log.ts';
 
 interface AggregateMember {
   fields: Record<string, unknown>;

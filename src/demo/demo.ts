@@ -9,7 +9,7 @@ import { SOURCES } from '../generator/types.ts';
 import type { Logger } from '../log.ts';
 import { systemClock, type Clock } from '../schedule/clock.ts';
 import { initWriteback } from '../writeback/init.ts';
-import { WritebackStore } from '../writeback/store.ts';
+import { esStores } from '../store/es/stores.ts';
 import { formatSummary, summarise, type DemoAlert, type DemoSummary } from './summary.ts';
 
 const MIN = 60_000;
@@ -126,14 +126,14 @@ async function runLive(opts: DemoOptions, engine: Engine, es: EsHandle, seed: nu
 }
 
 async function alertsByRuleId(engine: Engine, es: EsHandle, writebackIndex: string): Promise<DemoAlert[]> {
-  const store = new WritebackStore(es, writebackIndex);
+  const store = esStores(es, writebackIndex).alerts;
   const alerts: DemoAlert[] = [];
   for (const name of engine.ruleNames()) {
     const rule = engine.ruleDefinition(name);
     if (!rule) continue;
     const ruleId = path.basename(rule.file).replace(/\.ya?ml$/, '');
     // Matches held for an aggregation count as caught: the summary alert follows when the period ends.
-    for (const a of await store.alertsOf(name)) if (a.alertInfo.kind !== 'aggregate' && a.alertInfo.kind !== 'flood_digest') alerts.push({ ruleId, key: a.queryKey });
+    for (const a of await store.ofRule(name)) if (a.alertInfo.kind !== 'aggregate' && a.alertInfo.kind !== 'flood_digest') alerts.push({ ruleId, key: a.queryKey });
   }
   return alerts;
 }

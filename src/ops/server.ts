@@ -4,8 +4,8 @@ import { formatDuration, parseDuration } from '../config/duration.ts';
 import type { Engine } from '../engine.ts';
 import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
-import { realertKey, ruleSilenceKey, silenceKey } from '../suppress/realert.ts';
-import { checkWriteback, describeHealth } from '../writeback/health.ts';
+import { requestedSilenceKey } from '../suppress/realert.ts';
+import { describeHealth } from '../writeback/health.ts';
 import { APP_CSS, APP_JS } from './assets.ts';
 import { safeJson } from './html.ts';
 import type { Metrics } from './metrics.ts';
@@ -214,18 +214,18 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
     if (typeof duration !== 'number') throw new HttpError(400, `duration: ${duration.error}`);
     if (duration <= 0 || duration > MAX_SILENCE_MS) throw new HttpError(400, `duration: between 1s and ${formatDuration(MAX_SILENCE_MS)}`);
     // The keys the engine checks: the whole-rule key, or the realert key of this query_key value.
-    const silence = key === undefined ? ruleSilenceKey(rule) : silenceKey(realertKey(rule, definition.options), key);
+    const silence = requestedSilenceKey(rule, definition.options, key);
     // A reason marks the silence as manual: matches it suppresses count as suppressed_silence, not realert.
     const reason = typeof reasonIn === 'string' && reasonIn.trim() !== '' ? reasonIn : DEFAULT_SILENCE_REASON;
     const at = now();
-    await opts.engine.store.setSilence({ key: silence, untilMs: at + duration, exponent: 0, reason }, at, true);
+    await opts.engine.stores.silences.set({ key: silence, untilMs: at + duration, exponent: 0, reason }, at, true);
     opts.log.info({ silence, until: new Date(at + duration).toISOString(), remote: req.socket.remoteAddress }, `silence set from the status page: ${silence}`);
     return { key: silence, until: new Date(at + duration).toISOString(), reason };
   }
 
   async function removeSilence(req: IncomingMessage, key: string): Promise<{ status: number; body: unknown }> {
     authorize(req);
-    const removed = await opts.engine.store.deleteSilence(key);
+    const removed = await opts.engine.stores.silences.delete(key);
     opts.log.info({ silence: key, removed, remote: req.socket.remoteAddress }, `silence removed from the status page: ${key}`);
     return { status: removed ? 200 : 404, body: { key, removed } };
   }
@@ -296,7 +296,6 @@ function readinessChecker(opts: OpsServerOptions, now: () => number): () => Prom
   let cached: { at: number; value: Readiness } | undefined;
   let inFlight: Promise<Readiness> | undefined;
   const check = async (): Promise<Readiness> => {
-    const store = opts.engine.store;
     const rules = opts.engine.ruleNames().length;
     const reasons: string[] = [];
     const checks: Readiness['checks'] = { elasticsearch: 'ok', writeback: 'ok', rules };
@@ -309,7 +308,7 @@ function readinessChecker(opts: OpsServerOptions, now: () => number): () => Prom
       return { ready: false, reasons, checks };
     }
     try {
-      const health = await checkWriteback(store.es, store.base, transport);
+      const health = await opts.engine.stores.status.health(transport);
       if (health.missing.length > 0) checks.writeback = 'missing';
       else if (health.wrong.length > 0) checks.writeback = 'wrong';
       reasons.push(...describeHealth(health));

@@ -6,11 +6,11 @@ import { attemptDelivery, type SendContext } from '../deliver/send.ts';
 import type { Logger } from '../log.ts';
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import { matchFields } from '../ruletypes/rule-type.ts';
-import { realertKey, silenceKey } from '../suppress/realert.ts';
+import { matchSilenceKey } from '../suppress/realert.ts';
 import { suppress } from '../suppress/pipeline.ts';
 import { setRealert } from '../suppress/set-realert.ts';
 import type { PendingAlert } from '../suppress/stage.ts';
-import { alertDocument, alertId, type AlertRecord } from '../writeback/store.ts';
+import { alertId, type AlertRecord } from '../store/alert-log.ts';
 import type { MatchOutcome } from '../observe.ts';
 import type { AnyRuleType } from './evaluate.ts';
 
@@ -21,10 +21,12 @@ export type DeliveryResult = MatchOutcome;
  * silence check → alert and its deliveries recorded in one bulk request (claimed, unsent) →
  * realert silence written → each alerter attempted. A crash after the record leaves claimed
  * deliveries that the delivery worker takes over when the claim expires; a crash before it
- * leaves nothing, and the rule's window, whose end is saved only after this, is run again.
+ * leaves nothing, and the rule's window, whose end is saved only after this, is run again. The
+ * re-run finds the alert recorded and still writes the realert silence (the crash may have come
+ * before it), so the next alert of the key is held back as it would have been.
  */
 export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, match: RuleMatch, nowMs: number, ctx: SendContext, log: Logger): Promise<DeliveryResult> {
-  const key = silenceKey(realertKey(rule.name, rule.options), match.key);
+  const key = matchSilenceKey(rule.name, rule.options, match.key);
   let built: AlertRecord | undefined;
   const pending: PendingAlert = { rule, key, nowMs, matchTimeMs: match.timestampMs, record: () => (built ??= alertRecord(rule, ruleType, match, nowMs)) };
   // Silences and realert, aggregation, flood guard (src/suppress): each may hold the match back.
@@ -35,15 +37,20 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
   }
   const record = pending.record();
   const keySilence = pending.silence;
-  const deliveries = await ctx.outbox.recordAlert(ctx.store.index('alerts'), { id: record.id, ruleName: rule.name, document: alertDocument(record) }, rule.alert.map((a) => a.type), nowMs);
-  if (!deliveries) return 'duplicate';
+  const deliveries = await ctx.stores.alerts.record(record, rule.alert.map((a) => a.type), nowMs);
+  if (!deliveries) {
+    // Not silenced (checked above) yet recorded before: a crash came between the record and the
+    // realert silence, or the silence ended. Either way the realert it would set is set now.
+    if (rule.realertMs > 0) await setRealert(rule, key, keySilence, nowMs, ctx);
+    return 'duplicate';
+  }
   await ctx.hooks?.afterAlertRecorded?.();
   if (rule.realertMs > 0) await setRealert(rule, key, keySilence, nowMs, ctx);
   let allSent = deliveries.length > 0;
   for (const delivery of deliveries) {
     if ((await attemptDelivery(delivery, nowMs, ctx)) !== 'sent') allSent = false;
   }
-  if (deliveries.length === 0) await ctx.store.markAlert(record.id, true, undefined, nowMs);
+  if (deliveries.length === 0) await ctx.stores.alerts.settle(record.id, true, undefined, nowMs);
   return allSent || deliveries.length === 0 ? 'sent' : 'failed';
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EsHandle } from '../es/client.ts';
 import { EsError } from '../es/errors.ts';
 import { durationMs } from '../rules/checks.ts';
 import type { RuleDefinition } from '../rules/types.ts';
@@ -13,6 +14,8 @@ import { computeRunWindow, splitRange, type RunWindow } from './window.ts';
 
 /** Everything a run needs besides the rule: storage, the outbox and how to reach alerters. */
 export interface RunContext extends SendContext {
+  /** The cluster the rules query (storage is in ctx.stores). */
+  es: EsHandle;
   oldQueryLimitMs: number;
   /**
    * Backtests replay history: realert (and the noise controls) then take each match's own time
@@ -72,7 +75,7 @@ export async function runRule(
   const started = performance.now();
   const outcome: RunOutcome = { ruleName: rule.name, runId, startMs: 0, endMs: 0, hits: 0, matches: 0, alertsSent: 0, suppressed: 0, outcomes: {}, error: undefined };
   try {
-    const persisted = await ctx.store.loadRuleState(rule.name);
+    const persisted = await ctx.stores.ruleState.load(rule.name);
     const fresh = !persisted || persisted.ruleType !== rule.type;
     const state: RunState = fresh ? { type: ruleType.initialState(), seen: {} } : (persisted.typeState as RunState);
     // An explicit window (backfill, --start/--end) is split like any other; segment size as ElastAlert2.
@@ -95,10 +98,10 @@ export async function runRule(
 
     const seen = { ...state.seen };
     const evaluation = ruleType.needs === 'aggregations'
-      ? await evaluateAggregations(ctx.store.es, rule, ruleType, state.type, window.segments)
-      : await evaluateEvents(ctx.store.es, rule, ruleType, state.type, window.segments, seen, log);
+      ? await evaluateAggregations(ctx.es, rule, ruleType, state.type, window.segments)
+      : await evaluateEvents(ctx.es, rule, ruleType, state.type, window.segments, seen, log);
     const typeState = evaluation.typeState;
-    const matches = await Promise.all(evaluation.matches.map(async (m) => attachTopCounts(ctx.store.es, rule, await attachSample(ctx.store.es, rule, m))));
+    const matches = await Promise.all(evaluation.matches.map(async (m) => attachTopCounts(ctx.es, rule, await attachSample(ctx.es, rule, m))));
     outcome.hits = evaluation.hits;
     outcome.matches = matches.length;
     if (evaluation.hits === 0 && ctx.indexWatch) {
@@ -120,15 +123,15 @@ export async function runRule(
     for (const [id, ts] of Object.entries(seen)) if (ts <= keepAfter) delete seen[id];
     // Never move the end backwards (a backfill of an older window, a clock step back): counts would repeat.
     const lastEndMs = Math.max(window.endMs, fresh ? 0 : persisted.lastEndMs);
-    await ctx.store.saveRuleState(rule.name, { lastEndMs, ruleType: rule.type, typeState: { type: typeState, seen } satisfies RunState }, nowMs);
+    await ctx.stores.ruleState.save(rule.name, { lastEndMs, ruleType: rule.type, typeState: { type: typeState, seen } satisfies RunState }, nowMs);
   } catch (error) {
     outcome.error = error instanceof Error ? error : new Error(String(error));
     const retry = error instanceof EsError && error.retryable ? 'will retry next run' : 'needs a fix';
     log.error({ err_kind: error instanceof EsError ? error.kind : 'internal' }, `${rule.file}: rule "${rule.name}": run failed (${retry}): ${outcome.error.message}`);
-    await ctx.store.writeError(rule.name, outcome.error, nowMs, { run_id: runId }).catch(() => undefined);
+    await ctx.stores.status.writeError(rule.name, outcome.error, nowMs, { run_id: runId }).catch(() => undefined);
   }
   const timeTakenMs = performance.now() - started;
-  await ctx.store
+  await ctx.stores.status
     .writeStatus({ ruleName: rule.name, runId, startMs: outcome.startMs, endMs: outcome.endMs, hits: outcome.hits, matches: outcome.matches, outcomes: outcome.outcomes, timeTakenMs, error: outcome.error?.message, warning: outcome.warning, atMs: nowMs })
     .catch((e: unknown) => log.warn(`could not write run status: ${e instanceof Error ? e.message : String(e)}`));
   ctx.observer?.ruleRun?.({

@@ -2,7 +2,7 @@ import { alertBody } from '../alert/text.ts';
 import { summaryTable } from '../alert/summary.ts';
 import { attemptDelivery, type SendContext } from '../deliver/send.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import { alertDocument, type AlertRecord } from '../writeback/store.ts';
+import type { AlertRecord } from '../store/alert-log.ts';
 import type { FloodCounter } from './flood-guard.ts';
 import { HOUR_MS, stableId } from './ids.ts';
 
@@ -18,7 +18,7 @@ export const FLUSH_HORIZON_MS = 5 * 366 * 86_400_000;
  */
 export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promise<number> {
   let sent = 0;
-  for (const [aggregateId, members] of await ctx.store.dueAggregateMembers(nowMs)) {
+  for (const [aggregateId, members] of await ctx.stores.alerts.dueAggregateMembers(nowMs)) {
     const first = members[0];
     if (!first) continue;
     const current = ctx.lookup(first.ruleName);
@@ -41,9 +41,9 @@ export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promi
       alertSent: false,
     };
     sent += await recordAndSend(rule, summary, nowMs, ctx);
-    await ctx.store.markAlertsSent(members.map((m) => m.id), nowMs);
+    await ctx.stores.alerts.markSent(members.map((m) => m.id), nowMs);
   }
-  for (const counter of await ctx.store.dueControls<FloodCounter>('flood_guard', nowMs)) {
+  for (const counter of await ctx.stores.control.due<FloodCounter>('flood_guard', nowMs)) {
     const current = ctx.lookup(counter.ruleName);
     if (counter.data.suppressed > 0 && current) {
       const rule = current.rule;
@@ -59,13 +59,13 @@ export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promi
       };
       sent += await recordAndSend(rule, digest, nowMs, ctx);
     }
-    await ctx.store.deleteControl(counter.id);
+    await ctx.stores.control.delete(counter.id);
   }
   return sent;
 }
 
 async function recordAndSend(rule: RuleDefinition, record: AlertRecord, nowMs: number, ctx: SendContext): Promise<number> {
-  const deliveries = await ctx.outbox.recordAlert(ctx.store.index('alerts'), { id: record.id, ruleName: rule.name, document: alertDocument(record) }, rule.alert.map((a) => a.type), nowMs);
+  const deliveries = await ctx.stores.alerts.record(record, rule.alert.map((a) => a.type), nowMs);
   if (!deliveries) return 0;
   let sent = 0;
   for (const d of deliveries) if ((await attemptDelivery(d, nowMs, ctx)) === 'sent') sent++;

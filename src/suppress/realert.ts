@@ -3,12 +3,10 @@
  * Pure: the caller stores silences (ElastAlert2's `silence` documents) and passes the clock.
  */
 
-export interface Silence {
-  /** Alerts for the key are suppressed while now < untilMs. */
-  untilMs: number;
-  /** Doubling step of exponential_realert; stored with the silence so it survives restarts. */
-  exponent: number;
-}
+import type { Silence } from '../store/silences.ts';
+
+/** The part of a Silence realert computes (the one Silence type is in src/store/silences.ts). */
+export type SilenceWindow = Pick<Silence, 'untilMs' | 'exponent'>;
 
 /** ElastAlert2's realert_key option lets rules share silences; it defaults to the rule name. */
 export function realertKey(ruleName: string, options: Readonly<Record<string, unknown>>): string {
@@ -29,7 +27,22 @@ export function ruleSilenceKey(ruleName: string): string {
   return `${ruleName}._silence`;
 }
 
-export function isSilenced(silence: Silence | undefined, nowMs: number): boolean {
+/**
+ * THE silence key of a rule's query_key value, for everyone: the engine (realert and the check),
+ * `logwarden silence --key` and the status page. It honours realert_key, so a rule sharing its
+ * silences under another key is silenced where the engine looks. `options` is undefined for a
+ * rule not in the rules folder (`silence --force`): its own name is then the realert key.
+ */
+export function matchSilenceKey(ruleName: string, options: Readonly<Record<string, unknown>> | undefined, value: string | undefined): string {
+  return silenceKey(realertKey(ruleName, options ?? {}), value);
+}
+
+/** A silence a person asks for: the whole rule without a key value, else that value's (CLI and status page). */
+export function requestedSilenceKey(ruleName: string, options: Readonly<Record<string, unknown>> | undefined, value: string | undefined): string {
+  return value === undefined ? ruleSilenceKey(ruleName) : matchSilenceKey(ruleName, options, value);
+}
+
+export function isSilenced(silence: SilenceWindow | undefined, nowMs: number): boolean {
   return silence !== undefined && nowMs < silence.untilMs;
 }
 
@@ -48,11 +61,11 @@ export function isSilenced(silence: Silence | undefined, nowMs: number): boolean
  * ({untilMs: nowMs, exponent: 0}) and callers may skip storing it.
  */
 export function nextSilence(
-  previous: Silence | undefined,
+  previous: SilenceWindow | undefined,
   realertMs: number,
   exponentialRealertMs: number | undefined,
   nowMs: number,
-): Silence {
+): SilenceWindow {
   if (previous === undefined || exponentialRealertMs === undefined || exponentialRealertMs <= 0) {
     return { untilMs: nowMs + realertMs, exponent: 0 };
   }

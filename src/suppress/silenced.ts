@@ -6,8 +6,8 @@ import type { SuppressStage } from './stage.ts';
  * `--silence`) or its key is: by realert, or by a silence someone set by hand.
  */
 export const silenced: SuppressStage = async (alert, ctx) => {
-  const ruleSilence = await ctx.store.getSilence(ruleSilenceKey(alert.rule.name));
-  const keySilence = await ctx.store.getSilence(alert.key);
+  const ruleSilence = await ctx.stores.silences.get(ruleSilenceKey(alert.rule.name));
+  const keySilence = await ctx.stores.silences.get(alert.key);
   alert.silence = keySilence;
   if (isSilenced(ruleSilence, alert.nowMs)) return 'suppressed_silence';
   if (!isSilenced(keySilence, alert.nowMs)) return undefined;

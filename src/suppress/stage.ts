@@ -1,7 +1,8 @@
 import type { SendContext } from '../deliver/send.ts';
 import type { MatchOutcome } from '../observe.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import type { AlertRecord, Silence } from '../writeback/store.ts';
+import type { AlertRecord } from '../store/alert-log.ts';
+import type { Silence } from '../store/silences.ts';
 
 /** A match on its way to the alerters, as every suppression stage sees it. */
 export interface PendingAlert {

@@ -1,6 +1,7 @@
 import { esCall, type EsHandle } from '../es/client.ts';
 import { EsError } from '../es/errors.ts';
 import { WRITEBACK_KINDS, WRITEBACK_MAPPINGS, WRITEBACK_SETTINGS, writebackIndexName, writebackTemplate, writebackTemplateName, type WritebackKind } from './mappings.ts';
+import { migrateControlDocuments } from './migrate-control.ts';
 import { mappingProblems, missingFields, settingsProblems } from './verify.ts';
 
 export interface InitResult {
@@ -62,6 +63,12 @@ export async function initWriteback(es: EsHandle, base: string, options: InitOpt
     } else {
       results.push({ index, kind, action: 'unchanged', problems: [] });
     }
+  }
+  // Only where both indices are usable; a wrong one is reported above and left alone.
+  const usable = (kind: WritebackKind): boolean => results.some((r) => r.kind === kind && r.action !== 'wrong');
+  if (usable('state') && usable('control') && !results.some((r) => r.kind === 'state' && r.action === 'created')) {
+    const moved = await migrateControlDocuments(es, base);
+    if (moved > 0) options.warnings?.push(`moved ${moved} control documents (open aggregations, flood-guard counters) from ${writebackIndexName(base, 'state')} to ${writebackIndexName(base, 'control')}`);
   }
   if (templateProblem) options.warnings?.push(templateProblem);
   return results;

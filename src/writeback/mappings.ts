@@ -5,12 +5,14 @@ import { createHash } from 'node:crypto';
  * The writeback indices, named after ElastAlert2's (`<wb>` for alerts, `<wb>_status`, `<wb>_silence`,
  * `<wb>_error`) and meaning the same, plus `<wb>_state`: each rule's progress (last window end and
  * its rule type's windows), so nothing about a rule lives only in process memory, and
- * `<wb>_delivery`: one document per (alert × alerter), so each alerter is retried on its own. Documents from logs are kept in fields with `enabled: false`:
+ * `<wb>_delivery`: one document per (alert × alerter), so each alerter is retried on its own, and
+ * `<wb>_control`: the noise controls' small documents (open aggregation groups, flood-guard
+ * counters). Documents from logs are kept in fields with `enabled: false`:
  * stored and returned, never indexed, so attacker-chosen field names cannot explode the mapping.
  */
-export type WritebackKind = 'alerts' | 'status' | 'silence' | 'error' | 'state' | 'delivery';
+export type WritebackKind = 'alerts' | 'status' | 'silence' | 'error' | 'state' | 'delivery' | 'control';
 
-export const WRITEBACK_KINDS: readonly WritebackKind[] = ['alerts', 'status', 'silence', 'error', 'state', 'delivery'];
+export const WRITEBACK_KINDS: readonly WritebackKind[] = ['alerts', 'status', 'silence', 'error', 'state', 'delivery', 'control'];
 
 export function writebackIndexName(base: string, kind: WritebackKind): string {
   return kind === 'alerts' ? base : `${base}_${kind}`;
@@ -103,6 +105,16 @@ export const WRITEBACK_MAPPINGS: Record<WritebackKind, estypes.MappingTypeMappin
       last_error: { type: 'text' },
       retryable: { type: 'boolean' },
       created: date,
+      '@timestamp': date,
+    },
+  },
+  control: {
+    dynamic: 'strict',
+    properties: {
+      kind: keyword,
+      rule_name: keyword,
+      end: date,
+      data: opaque,
       '@timestamp': date,
     },
   },

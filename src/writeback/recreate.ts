@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { esCall, type EsHandle } from '../es/client.ts';
 import { WRITEBACK_KINDS, writebackIndexName } from './mappings.ts';
+import { migrateControlDocuments } from './migrate-control.ts';
 
 /**
  * elastalert-create-index --recreate: deletes the writeback indices of `base` (all alerts,
@@ -66,5 +67,7 @@ export async function copyWriteback(es: EsHandle, oldBase: string, base: string,
     }
     results.push(result);
   }
+  // An older writeback keeps control documents in its state index: move the copied ones over.
+  if (results.some((r) => r.to === writebackIndexName(base, 'state') && r.copied > 0)) await migrateControlDocuments(es, base);
   return results;
 }

@@ -3,7 +3,7 @@ import { countDistinct } from '../../src/query/distinct-counts.ts';
 import { countByKeyAndRange } from '../../src/query/key-counts.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { WRITEBACK_KINDS, writebackIndexName } from '../../src/writeback/mappings.ts';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
 import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
@@ -104,16 +104,16 @@ describe('the aggregation rule types in the engine', () => {
       const outcome = await engine.runOne(name);
       expect(outcome.error).toBeUndefined();
     }
-    const store = new WritebackStore(es, wb);
-    const spray = await store.alertsOf('Spray');
+    const store = esStores(es, wb).alerts;
+    const spray = await store.ofRule('Spray');
     expect(spray.map((a) => [a.queryKey, a.matchBody['cardinality']])).toEqual([['203.0.113.7', 12]]);
     // The key is nested as ElastAlert2 writes it; the example document's other source fields stay.
-    const bytes = await store.alertsOf('Bytes');
+    const bytes = await store.ofRule('Bytes');
     expect(bytes.map((a) => a.queryKey)).toEqual(['203.0.113.7']);
     expect(bytes[0]?.matchBody).toMatchObject({ 'metric_source.bytes_sum': 12_000, metric_agg_value: 12_000, metric_agg_value_formatted: '12,000', source: { ip: '203.0.113.7', bytes: 1000 } });
-    const errors = await store.alertsOf('Errors');
+    const errors = await store.ofRule('Errors');
     expect(errors.map((a) => [a.queryKey, a.matchBody['percentage'], a.matchBody['denominator']])).toEqual([['10.0.0.5', 10, 30]]);
-    const grow = await store.alertsOf('Grow');
+    const grow = await store.ofRule('Grow');
     expect(grow.map((a) => [a.queryKey, a.matchBody['spike_count'], a.matchBody['reference_count']]).sort()).toEqual([['10.0.0.5', 300, 0], ['203.0.113.7', 12_000, 0]]);
     const text = printed.join('\n');
     // The example document fills in the newest user; the rule type's line follows ElastAlert2's.

@@ -13,10 +13,10 @@ describe('logwarden init', () => {
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^Connected to Elasticsearch \d+\.\d+\.\d+ at http/);
-    expect(first.stdout.match(/ created$/gm)).toHaveLength(6);
+    expect(first.stdout.match(/ created$/gm)).toHaveLength(7);
     const second = spawnSync(process.execPath, [bin, 'init'], { env, encoding: 'utf8' });
     expect(second.status).toBe(0);
-    expect(second.stdout.match(/ unchanged$/gm)).toHaveLength(6);
+    expect(second.stdout.match(/ unchanged$/gm)).toHaveLength(7);
   });
 
   it('exits 1 with a clear message and no secret when the cluster is unreachable', () => {
@@ -55,7 +55,7 @@ describe('logwarden init --recreate and --old-index', () => {
     const recreated = run(['--recreate'], base);
     expect(recreated.status).toBe(0);
     expect(recreated.stdout).toContain(`${base}_silence`.padEnd(32) + ' deleted');
-    expect(recreated.stdout.match(/ created$/gm)).toHaveLength(6);
+    expect(recreated.stdout.match(/ created$/gm)).toHaveLength(7);
     const after = spawnSync(process.execPath, [bin, 'silences', '--json'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: base }, encoding: 'utf8' });
     expect(after.stdout).not.toContain('"R"');
     const es = testEs();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listFilter, listTarget } from '../../src/query/list-filter.ts';
 import { ListRule } from '../../src/ruletypes/compare/list-rule.ts';
 import { WRITEBACK_KINDS, writebackIndexName } from '../../src/writeback/mappings.ts';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
 import { makeRule } from '../unit/ruletypes/fixtures.ts';
 import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
@@ -114,9 +114,9 @@ describe('blacklist, whitelist and change rules in the engine', () => {
     expect(by['Unknown user']?.matches).toBe(1);
     // The blacklist downloads only nc and socat.
     expect(by['Forbidden tool']?.hits).toBe(2);
-    expect((await new WritebackStore(es, wb).alertsOf('Forbidden tool')).map((a) => a.queryKey).sort()).toEqual(['carol', 'mallory']);
+    expect((await esStores(es, wb).alerts.ofRule('Forbidden tool')).map((a) => a.queryKey).sort()).toEqual(['carol', 'mallory']);
     // alice FR -> KP at minute 5, and back to FR with her next document at 5.5.
-    const change = (await new WritebackStore(es, wb).alertsOf('Country change')).sort((a, b) => a.matchTimeMs - b.matchTimeMs);
+    const change = (await esStores(es, wb).alerts.ofRule('Country change')).sort((a, b) => a.matchTimeMs - b.matchTimeMs);
     expect(change.map((a) => [a.queryKey, a.matchBody['old_value'], a.matchBody['new_value']])).toEqual([['alice', ['FR'], ['KP']], ['alice', ['KP'], ['FR']]]);
     expect(printed.length).toBe(5);
   });
@@ -130,7 +130,7 @@ describe('blacklist, whitelist and change rules in the engine', () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.startMs).toBeGreaterThan(t0 + 20 * MIN);
     expect(outcome.hits).toBe(1);
-    const change = await new WritebackStore(es, wb).alertsOf('Country change');
+    const change = await esStores(es, wb).alerts.ofRule('Country change');
     expect(change.map((a) => a.queryKey).sort()).toEqual(['alice', 'alice', 'bob']);
   });
 

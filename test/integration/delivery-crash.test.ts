@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
 import { indexDocs, rulesFolder } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
@@ -22,8 +22,9 @@ const deliveries = (stdout: string): number => stdout.split(SUBJECT).length - 1;
 describe('a LogWarden process killed while delivering', () => {
   // Each row: where the process dies, and how many times the alert may reach the peer in total.
   const rows = [
-    { crashAt: 'afterAlertRecorded', why: 'recorded, nothing sent: the worker sends it after the claim expires', expected: 1 },
+    { crashAt: 'afterAlertRecorded', why: 'recorded, nothing sent, realert not written: the worker sends it after the claim expires, the re-run writes realert', expected: 1 },
     { crashAt: 'afterPeerAccepted', why: 'the peer has it but we never wrote "sent": the one documented duplicate', expected: 2 },
+    { crashAt: 'afterDeliveryMarked', why: 'sent and marked, the alert not settled: the next delivery pass settles it', expected: 1 },
     { crashAt: 'afterRun', why: 'everything done before the kill: nothing is sent again', expected: 1 },
   ];
   it.each(rows)('killed at $crashAt: $why', async ({ crashAt, expected }) => {
@@ -31,7 +32,7 @@ describe('a LogWarden process killed while delivering', () => {
     const wb = uniqueName('wb-crash');
     const now = Date.now();
     await indexDocs(es, index, [{ '@timestamp': new Date(now - 60_000).toISOString(), user: { name: 'root' }, host: { name: 'bastion' } }]);
-    const rules = rulesFolder({ 'root.yaml': `name: Root login\ntype: any\nindex: ${index}\nalert_subject: "${SUBJECT}"\nalert: [stdout]\n` });
+    const rules = rulesFolder({ 'root.yaml': `name: Root login\ntype: any\nindex: ${index}\nalert_subject: "${SUBJECT}"\nrealert: {hours: 1}\nalert: [stdout]\n` });
     const base = { RULES: rules, WB: wb };
 
     const crashed = runChild({ ...base, NOW: String(now), CRASH_AT: crashAt });
@@ -42,8 +43,10 @@ describe('a LogWarden process killed while delivering', () => {
     expect(restarted.status).toBe(0);
 
     expect(deliveries(crashed.stdout) + deliveries(restarted.stdout)).toBe(expected);
-    const alerts = await new WritebackStore(es, wb).alertsOf('Root login');
+    const alerts = await esStores(es, wb).alerts.ofRule('Root login');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.alertSent).toBe(true);
+    // Realert holds the rule back for its hour, whichever process wrote it.
+    expect((await esStores(es, wb).silences.get('Root login'))?.untilMs).toBeGreaterThanOrEqual(now + 3_600_000);
   });
 });

@@ -12,14 +12,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAlerters, type Alerter } from '../../alerters/index.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
-import { Outbox } from '../../src/deliver/outbox.ts';
 import { processDueDeliveries } from '../../src/deliver/worker.ts';
 import { silentLogger } from '../../src/log.ts';
 import { loadRules } from '../../src/rules/load-rules.ts';
 import { createRuleType } from '../../src/ruletypes/index.ts';
 import { runRule, type RunContext } from '../../src/run/run-rule.ts';
 import { initWriteback } from '../../src/writeback/init.ts';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
+import type { AlertLog } from '../../src/store/alert-log.ts';
+import type { Outbox } from '../../src/store/outbox.ts';
 import { startPeer, type Peer, type Reply } from '../peers/http-peer.ts';
 import { startZabbixServer } from '../peers/zabbix-peer.ts';
 import { indexDocs, rulesFolder, testConfig } from '../support/engine.ts';
@@ -83,16 +84,17 @@ beforeAll(async () => {
 });
 
 /** A rule `name` alerting through `type` on its own document, recording in the file's writeback. */
-async function setup(type: string, options: string, name: string): Promise<{ run: (at: number) => Promise<unknown>; ctx: RunContext; store: WritebackStore; outbox: Outbox; now: number }> {
+async function setup(type: string, options: string, name: string): Promise<{ run: (at: number) => Promise<unknown>; ctx: RunContext; store: AlertLog; outbox: Outbox; now: number }> {
   if (!NAMES.includes(name)) throw new Error(`${name} has no document: add it to NAMES`);
   const config = testConfig(rulesFolder({ 'r.yaml': `name: ${name}\ntype: any\nindex: ${LOGS}\nfilter:\n  - term: {user.name.keyword: ${name}}\nalert: [${type}]\n${options}\n` }), WB, { buffer_time: { minutes: 30 } });
   const { rules, problems } = loadRules(config, {});
   const rule = rules[0];
   if (!rule) throw new Error(`rule not loaded: ${JSON.stringify(problems)}`);
   registry.set(name, { rule, alerters: createAlerters(rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(NOW) }) });
-  const store = new WritebackStore(es, WB);
-  const outbox = new Outbox(es, WB);
-  const ctx: RunContext = { store, outbox, lookup: (ruleName) => registry.get(ruleName), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };
+  const stores = esStores(es, WB);
+  const store = stores.alerts;
+  const outbox = stores.outbox;
+  const ctx: RunContext = { es, stores, lookup: (ruleName) => registry.get(ruleName), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };
   return { ctx, store, outbox, now: NOW, run: (at) => runRule(rule, createRuleType(rule), at, ctx) };
 }
 
@@ -104,23 +106,23 @@ describe.each(CASES)('$type through the outbox', ({ type, ok, okBody, busy, refu
     const busyName = `${type}_busy`;
     const first = await setup(type, options(peer.url), busyName);
     await first.run(first.now);
-    const [alert] = await first.store.alertsOf(busyName);
+    const [alert] = await first.store.ofRule(busyName);
     const [d] = await first.outbox.forAlert(alert?.id ?? '');
     expect(d?.status).toBe('pending');
     expect(d?.nextAttemptMs).toBe(first.now + 30_000);
-    expect((await processDueDeliveries(first.outbox, first.now + 10_000, first.ctx)).due).toBe(0);
-    expect(await processDueDeliveries(first.outbox, first.now + 30_000, first.ctx)).toEqual({ due: 1, sent: 1, retrying: 0, failed: 0 });
-    await processDueDeliveries(first.outbox, first.now + 120_000, first.ctx);
+    expect((await processDueDeliveries(first.now + 10_000, first.ctx)).due).toBe(0);
+    expect(await processDueDeliveries(first.now + 30_000, first.ctx)).toEqual({ due: 1, sent: 1, retrying: 0, failed: 0 });
+    await processDueDeliveries(first.now + 120_000, first.ctx);
     expect(peer.requests).toHaveLength(2);
-    expect((await first.store.alertsOf(busyName))[0]?.alertSent).toBe(true);
+    expect((await first.store.ofRule(busyName))[0]?.alertSent).toBe(true);
 
     peer.replies.push({ status: 404, body: '{"message": "Unknown Webhook"}' });
     const refusedName = `${type}_refused`;
     const second = await setup(type, options(peer.url), refusedName);
     await second.run(second.now);
-    await processDueDeliveries(second.outbox, second.now + 3_600_000, second.ctx);
+    await processDueDeliveries(second.now + 3_600_000, second.ctx);
     expect(peer.requests).toHaveLength(3);
-    const [refused] = await second.store.alertsOf(refusedName);
+    const [refused] = await second.store.ofRule(refusedName);
     expect(refused?.alertSent).toBe(false);
     expect(refused?.alertException).toMatch(refusal ?? HTTP_404(type));
   });
@@ -136,20 +138,20 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
   async function retriedOnce(type: string, options: string, name: string): Promise<void> {
     const s = await setup(type, options, name);
     await s.run(s.now);
-    const [alert] = await s.store.alertsOf(name);
+    const [alert] = await s.store.ofRule(name);
     const [d] = await s.outbox.forAlert(alert?.id ?? '');
     expect(d?.status).toBe('pending');
     expect(d?.nextAttemptMs).toBeGreaterThan(s.now);
-    expect(await processDueDeliveries(s.outbox, s.now + 3_600_000, s.ctx)).toEqual({ due: 1, sent: 1, retrying: 0, failed: 0 });
-    expect((await processDueDeliveries(s.outbox, s.now + 7_200_000, s.ctx)).due).toBe(0);
-    expect((await s.store.alertsOf(name))[0]?.alertSent).toBe(true);
+    expect(await processDueDeliveries(s.now + 3_600_000, s.ctx)).toEqual({ due: 1, sent: 1, retrying: 0, failed: 0 });
+    expect((await processDueDeliveries(s.now + 7_200_000, s.ctx)).due).toBe(0);
+    expect((await s.store.ofRule(name))[0]?.alertSent).toBe(true);
   }
 
   async function refusedFor(type: string, options: string, name: string): Promise<string | undefined> {
     const s = await setup(type, options, name);
     await s.run(s.now);
-    expect(await processDueDeliveries(s.outbox, s.now + 3_600_000, s.ctx)).toEqual({ due: 0, sent: 0, retrying: 0, failed: 0 });
-    const [refused] = await s.store.alertsOf(name);
+    expect(await processDueDeliveries(s.now + 3_600_000, s.ctx)).toEqual({ due: 0, sent: 0, retrying: 0, failed: 0 });
+    const [refused] = await s.store.ofRule(name);
     expect(refused?.alertSent).toBe(false);
     return refused?.alertException;
   }
@@ -177,17 +179,17 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const s = await setup('gelf', `gelf_type: tcp\ngelf_host: 127.0.0.1\ngelf_port: ${port}`, 'gelf_tcp');
     await s.run(s.now);
-    const [alert] = await s.store.alertsOf('gelf_tcp');
+    const [alert] = await s.store.ofRule('gelf_tcp');
     const [d] = await s.outbox.forAlert(alert?.id ?? '');
     expect(d?.status).toBe('pending');
     expect(d?.lastError).toMatch(/^gelf: TCP to 127\.0\.0\.1:\d+ failed: ECONNREFUSED/);
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     try {
-      expect(await processDueDeliveries(s.outbox, s.now + 3_600_000, s.ctx)).toEqual({ due: 1, sent: 1, retrying: 0, failed: 0 });
-      expect((await processDueDeliveries(s.outbox, s.now + 7_200_000, s.ctx)).due).toBe(0);
+      expect(await processDueDeliveries(s.now + 3_600_000, s.ctx)).toEqual({ due: 1, sent: 1, retrying: 0, failed: 0 });
+      expect((await processDueDeliveries(s.now + 7_200_000, s.ctx)).due).toBe(0);
       await until(() => messages.length > 0);
       expect(messages).toHaveLength(1);
-      expect((await s.store.alertsOf('gelf_tcp'))[0]?.alertSent).toBe(true);
+      expect((await s.store.ofRule('gelf_tcp'))[0]?.alertSent).toBe(true);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -1,13 +1,14 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { AlerterError, type Alerter, type AlertPayload } from '../../alerters/types.ts';
-import { Outbox } from '../../src/deliver/outbox.ts';
 import { processDueDeliveries } from '../../src/deliver/worker.ts';
 import { silentLogger } from '../../src/log.ts';
 import { loadRules } from '../../src/rules/load-rules.ts';
 import { createRuleType } from '../../src/ruletypes/index.ts';
 import { runRule, type RunContext } from '../../src/run/run-rule.ts';
 import { initWriteback } from '../../src/writeback/init.ts';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
+import type { AlertLog } from '../../src/store/alert-log.ts';
+import type { Outbox } from '../../src/store/outbox.ts';
 import { indexDocs, rulesFolder, testConfig } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
@@ -30,7 +31,7 @@ function fake(type: string, failures: number, retryable = true): Alerter & { del
   return a;
 }
 
-async function setup(alerters: Alerter[]): Promise<{ ctx: RunContext; run: (now: number) => Promise<unknown>; store: WritebackStore; outbox: Outbox; now: number }> {
+async function setup(alerters: Alerter[]): Promise<{ ctx: RunContext; run: (now: number) => Promise<unknown>; store: AlertLog; outbox: Outbox; now: number }> {
   const index = uniqueName('logs-root');
   const wb = uniqueName('wb-deliver');
   const types = alerters.map((a) => a.type).join(', ');
@@ -41,9 +42,10 @@ async function setup(alerters: Alerter[]): Promise<{ ctx: RunContext; run: (now:
   const { rules } = loadRules(config, {});
   const rule = rules[0];
   if (!rule) throw new Error('rule not loaded');
-  const store = new WritebackStore(es, wb);
-  const outbox = new Outbox(es, wb);
-  const ctx: RunContext = { store, outbox, lookup: () => ({ rule, alerters }), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };
+  const stores = esStores(es, wb);
+  const store = stores.alerts;
+  const outbox = stores.outbox;
+  const ctx: RunContext = { es, stores, lookup: () => ({ rule, alerters }), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };
   return { ctx, store, outbox, now, run: (at) => runRule(rule, createRuleType(rule), at, ctx) };
 }
 
@@ -54,7 +56,7 @@ describe('delivery of an alert', () => {
     const email = fake('debug', 1);
     const { ctx, store, outbox, now, run } = await setup([slack, email]);
     await run(now);
-    const [alert] = await store.alertsOf('Root login');
+    const [alert] = await store.ofRule('Root login');
     expect(alert?.alertSent).toBe(false);
     const [s, e] = await outbox.forAlert(alert?.id ?? '');
     expect([s?.status, e?.status]).toEqual(['sent', 'pending']);
@@ -62,25 +64,25 @@ describe('delivery of an alert', () => {
     // Backoff: 5 s × 0.8..1.2, and never before the peer's Retry-After of 2 s.
     expect(e?.nextAttemptMs).toBe(now + 5_000);
 
-    expect((await processDueDeliveries(outbox, now + 1_000, ctx)).due).toBe(0);
-    const pass = await processDueDeliveries(outbox, now + 5_000, ctx);
+    expect((await processDueDeliveries(now + 1_000, ctx)).due).toBe(0);
+    const pass = await processDueDeliveries(now + 5_000, ctx);
     expect(pass).toEqual({ due: 1, sent: 1, retrying: 0, failed: 0 });
-    await processDueDeliveries(outbox, now + 60_000, ctx);
+    await processDueDeliveries(now + 60_000, ctx);
     await run(now + 60_000);
 
     expect(slack.delivered).toHaveLength(1);
     expect(email.delivered).toHaveLength(1);
     expect(email.calls).toBe(2);
-    expect((await store.alertsOf('Root login'))[0]?.alertSent).toBe(true);
+    expect((await store.ofRule('Root login'))[0]?.alertSent).toBe(true);
   });
 
   it('records a permanent failure with its reason and does not retry it', async () => {
     const slack = fake('stdout', 1, false);
     const { ctx, store, outbox, now, run } = await setup([slack]);
     await run(now);
-    await processDueDeliveries(outbox, now + 3_600_000, ctx);
+    await processDueDeliveries(now + 3_600_000, ctx);
     expect(slack.calls).toBe(1);
-    const [alert] = await store.alertsOf('Root login');
+    const [alert] = await store.ofRule('Root login');
     expect(alert?.alertSent).toBe(false);
     expect(alert?.alertException).toBe('stdout: stdout: channel_not_found');
     const [d] = await outbox.forAlert(alert?.id ?? '');
@@ -92,8 +94,8 @@ describe('delivery of an alert', () => {
     const { ctx, store, outbox, now, run } = await setup([slack]);
     await run(now);
     const later = now + 3 * 86_400_000;
-    await processDueDeliveries(outbox, later, ctx);
-    const [alert] = await store.alertsOf('Root login');
+    await processDueDeliveries(later, ctx);
+    const [alert] = await store.ofRule('Root login');
     const [d] = await outbox.forAlert(alert?.id ?? '');
     expect(d?.status).toBe('failed');
     expect(d?.lastError).toContain('not delivered within alert_time_limit; last error: stdout: peer answered 503');

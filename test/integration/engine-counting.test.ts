@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
 import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
@@ -41,7 +41,7 @@ describe('spike on real data', () => {
       const outcome = await second.engine.runOne('Request spike');
       expect(outcome.error).toBeUndefined();
     }
-    const alerts = await new WritebackStore(es, wb).alertsOf('Request spike');
+    const alerts = await esStores(es, wb).alerts.ofRule('Request spike');
     expect(alerts.map((a) => a.queryKey)).toEqual(['web-1']);
     expect(alerts[0]?.matchBody.spike_count).toBeGreaterThanOrEqual(30);
     // The sample document gives the alert text its user.
@@ -75,7 +75,7 @@ describe('flatline on real data', () => {
     const after = await testEngine(es, config, T);
     const outcome = await after.engine.runOne('Log source silent');
     expect(outcome.error).toBeUndefined();
-    const alerts = await new WritebackStore(es, wb).alertsOf('Log source silent');
+    const alerts = await esStores(es, wb).alerts.ofRule('Log source silent');
     expect(alerts.map((a) => a.queryKey)).toEqual(['h2']);
     expect(after.printed).toHaveLength(1);
   });
@@ -85,7 +85,7 @@ describe('flatline on real data', () => {
     const wb = uniqueName('wb-flat-seed');
     const fresh = await testEngine(es, testConfig(rulesFolder({ 'flat.yaml': rule(index) }), wb), T);
     await fresh.engine.runOne('Log source silent');
-    const alerts = await new WritebackStore(es, wb).alertsOf('Log source silent');
+    const alerts = await esStores(es, wb).alerts.ofRule('Log source silent');
     expect(alerts.map((a) => a.queryKey)).toEqual(['h2']);
   });
 });
@@ -112,7 +112,7 @@ describe('new_term on real data', () => {
     expect(outcome.error).toBeUndefined();
     after.clock.advance(MIN);
     await after.engine.runOne('New user agent');
-    const alerts = await new WritebackStore(es, wb).alertsOf('New user agent');
+    const alerts = await esStores(es, wb).alerts.ofRule('New user agent');
     expect(alerts.map((a) => a.queryKey)).toEqual(['sqlmap/1.7']);
     expect(after.printed.join('\n')).toContain('sqlmap/1.7 from 203.0.113.9');
   });

@@ -3,7 +3,7 @@ import { createEsClient } from '../../src/es/client.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Engine } from '../../src/engine.ts';
 import { ManualClock } from '../../src/schedule/clock.ts';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
 import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
@@ -69,7 +69,7 @@ describe('a frequency rule for SSH brute force on real data', () => {
     const [outcome] = await engine.runAllOnce({ startMs: t0 - MIN, endMs: now });
     expect(outcome?.error).toBeUndefined();
     expect(outcome?.hits).toBe(109);
-    const alerts = await new WritebackStore(es, wb).alertsOf('SSH brute force');
+    const alerts = await esStores(es, wb).alerts.ofRule('SSH brute force');
     expect(alerts.map((a) => a.queryKey).sort()).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(alerts.every((a) => a.alertSent)).toBe(true);
     expect(printed).toHaveLength(2);
@@ -82,7 +82,7 @@ describe('a frequency rule for SSH brute force on real data', () => {
     await restarted.engine.runAllOnce({ startMs: t0 - MIN, endMs: now });
     await restarted.engine.runOne('SSH brute force');
     expect(restarted.printed).toEqual([]);
-    const alerts = await new WritebackStore(es, wb).alertsOf('SSH brute force');
+    const alerts = await esStores(es, wb).alerts.ofRule('SSH brute force');
     expect(alerts).toHaveLength(2);
   });
 });
@@ -106,7 +106,7 @@ describe('restarting in the middle of an attack', () => {
     await second.engine.runOne('SSH brute force');
     await second.engine.runOne('SSH brute force');
     expect(second.printed).toHaveLength(1);
-    const alerts = await new WritebackStore(es, wb).alertsOf('SSH brute force');
+    const alerts = await esStores(es, wb).alerts.ofRule('SSH brute force');
     expect(alerts.map((a) => a.queryKey)).toEqual(['10.1.0.5']);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { WritebackStore } from '../../src/writeback/store.ts';
+import { esStores } from '../../src/store/es/stores.ts';
 import { indexDocs, rulesFolder, testConfig, testEngine } from '../support/engine.ts';
 import { testEs, uniqueName } from '../support/es.ts';
 
@@ -41,8 +41,8 @@ describe('aggregation', () => {
     expect(text).toContain("summary_table_fields ==> ['user', 'count']");
     expect(text).toContain(table);
     expect(text.match(/^user: /gm)).toHaveLength(5);
-    const store = new WritebackStore(es, wb);
-    const alerts = await store.alertsOf('Sudo to root');
+    const store = esStores(es, wb).alerts;
+    const alerts = await store.ofRule('Sudo to root');
     expect(alerts.filter((a) => a.aggregateId)).toHaveLength(5);
     expect(alerts.every((a) => a.alertSent)).toBe(true);
     expect(alerts.filter((a) => !a.aggregateId)).toHaveLength(1);
@@ -68,7 +68,7 @@ describe('the flood guard', () => {
     await live.engine.processDeliveries();
     expect(live.printed).toHaveLength(11);
     expect(live.printed[10]).toContain('490 more matches of rule "Noisy rule" were held back');
-    const alerts = await new WritebackStore(es, wb).alertsOf('Noisy rule');
+    const alerts = await esStores(es, wb).alerts.ofRule('Noisy rule');
     expect(alerts).toHaveLength(501);
     expect(alerts.filter((a) => a.alertException?.startsWith('held back by the flood guard'))).toHaveLength(490);
   });

@@ -61,7 +61,7 @@ beforeAll(async () => {
     if (outcome.error) throw outcome.error;
   }
   // A manual silence whose reason is hostile too.
-  await fx.engine.store.setSilence({ key: 'Quiet rule._silence', untilMs: now + 60 * MIN, exponent: 0, reason: HOSTILE_ALL }, now, true);
+  await fx.engine.stores.silences.set({ key: 'Quiet rule._silence', untilMs: now + 60 * MIN, exponent: 0, reason: HOSTILE_ALL }, now, true);
   await es.client.indices.refresh({ index: `${wb}*` });
 
   userDataDir = mkdtempSync(path.join(os.tmpdir(), 'lw-chromium-'));
@@ -176,14 +176,14 @@ describe('the status page in a headless browser', () => {
     // No token: refused, nothing written.
     await form.getByRole('button', { name: 'Silence' }).click();
     expect(await status(page, 'Not silenced')).toBe('Not silenced: a bearer token is required');
-    expect(await fx.engine.store.getSilence(key)).toBeUndefined();
+    expect(await fx.engine.stores.silences.get(key)).toBeUndefined();
 
     // Wrong token: refused.
     await page.locator('#token').fill('not-the-token-not-the-token');
     await page.locator('#token').dispatchEvent('change');
     await form.getByRole('button', { name: 'Silence' }).click();
     expect(await status(page, 'Not silenced: the bearer')).toBe('Not silenced: the bearer token is wrong');
-    expect(await fx.engine.store.getSilence(key)).toBeUndefined();
+    expect(await fx.engine.stores.silences.get(key)).toBeUndefined();
 
     await expectNothingRan(page, dialogs, errors);
 
@@ -193,7 +193,7 @@ describe('the status page in a headless browser', () => {
     const reloaded = page.waitForEvent('framenavigated');
     await form.getByRole('button', { name: 'Silence' }).click();
     expect(await status(page, 'Silenced ')).toMatch(/^Silenced Failed login\.bob until \d{4}-\d\d-\d\dT/);
-    const stored = await fx.engine.store.getSilence(key);
+    const stored = await fx.engine.stores.silences.get(key);
     expect(stored?.reason).toBe(`pentest ${HOSTILE[0] ?? ''}`);
     expect(Math.abs((stored?.untilMs ?? 0) - (Date.now() + 2 * 3_600_000))).toBeLessThan(60_000);
 
@@ -209,7 +209,7 @@ describe('the status page in a headless browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'ops-status-silenced.png'), fullPage: true });
     await row.getByRole('button', { name: 'Unsilence' }).click();
     expect(await status(page, 'Removed')).toBe('Removed Failed login.bob');
-    expect(await fx.engine.store.getSilence(key)).toBeUndefined();
+    expect(await fx.engine.stores.silences.get(key)).toBeUndefined();
     await page.close();
   });
 
@@ -233,7 +233,7 @@ describe('the status page in a headless browser', () => {
         return res.status;
       }, TOKEN);
       expect(status).toBe(403);
-      expect(await readOnly.engine.store.getSilence('Failed login.carol')).toBeUndefined();
+      expect(await readOnly.engine.stores.silences.get('Failed login.carol')).toBeUndefined();
       await page.close();
     } finally {
       await readOnly.close();

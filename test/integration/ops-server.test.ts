@@ -39,12 +39,13 @@ describe('metrics and the JSON API after real rule runs', () => {
       login(t + 3000, 'bob', 'failure'), login(t + 4000, 'bob', 'failure'),
       login(t + 5000, 'carol', 'success'), login(t + 6000, 'carol', 'success'), login(t + 7000, 'carol', 'success'),
     ]);
-    fx = await opsFixture(es, { rules: rules(index), writeback: uniqueName('wb-ops'), nowMs: now });
+    const wb = uniqueName('wb-ops');
+    fx = await opsFixture(es, { rules: rules(index), writeback: wb, nowMs: now });
     // A scheduled run 2.5 s late (lag), and two runs started by hand.
     await fx.engine.runOne('Failed login', undefined, now - 2_500);
     await fx.engine.runOne('Login burst');
     await fx.engine.runOne('Broken query');
-    await es.client.indices.refresh({ index: `${fx.engine.store.base}*` });
+    await es.client.indices.refresh({ index: `${wb}*` });
   });
   afterAll(() => fx.close());
 
@@ -140,7 +141,7 @@ describe('/readyz', () => {
     try {
       const a = await fetch(`${missing.server.url}/readyz`);
       expect(a.status).toBe(503);
-      expect(((await a.json()) as { reasons: string[] }).reasons).toEqual([`writeback indices missing: ${wb}, ${wb}_status, ${wb}_silence, ${wb}_error, ${wb}_state, ${wb}_delivery (run logwarden init)`]);
+      expect(((await a.json()) as { reasons: string[] }).reasons).toEqual([`writeback indices missing: ${wb}, ${wb}_status, ${wb}_silence, ${wb}_error, ${wb}_state, ${wb}_delivery, ${wb}_control (run logwarden init)`]);
       const b = await fetch(`${empty.server.url}/readyz`);
       expect(b.status).toBe(503);
       expect(await b.json()).toEqual({ ready: false, reasons: ['no rules loaded'], checks: { elasticsearch: 'ok', writeback: 'ok', rules: 0 } });

@@ -68,7 +68,7 @@ describe('writeback indices deleted while running (issue #16, item 2)', () => {
 
     const numbers = printed.map((p) => /event (\d+)/.exec(p)?.[1]);
     expect(numbers.sort()).toEqual(['1', '2', '3', '4', '5', '6']);
-    expect(engine.writeback.recreated).toBe(6);
+    expect(engine.writeback.recreated).toBe(7);
     const exposition = await metrics.registry.metrics();
     expect(exposition).toContain(`logwarden_writeback_recreated_total{index="${wb}_state"} 1`);
     expect(exposition).toMatch(/logwarden_writeback_problems 0/);

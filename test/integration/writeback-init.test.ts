@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { esCall } from '../../src/es/client.ts';
+import { esStores } from '../../src/store/es/stores.ts';
 import { initWriteback } from '../../src/writeback/init.ts';
 import { WRITEBACK_MAPPINGS, writebackIndexName } from '../../src/writeback/mappings.ts';
 import { testEs, uniqueName } from '../support/es.ts';
@@ -8,7 +9,7 @@ const es = testEs();
 afterAll(() => es.close());
 
 describe('initWriteback', () => {
-  it('creates the six writeback indices with the intended mappings', async () => {
+  it('creates the seven writeback indices with the intended mappings', async () => {
     const base = uniqueName('wb');
     const results = await initWriteback(es, base);
     expect(results.map((r) => [r.index, r.action])).toEqual([
@@ -18,6 +19,7 @@ describe('initWriteback', () => {
       [`${base}_error`, 'created'],
       [`${base}_state`, 'created'],
       [`${base}_delivery`, 'created'],
+      [`${base}_control`, 'created'],
     ]);
     const alerts = await esCall(es, 'mapping', (c) => c.indices.getMapping({ index: base }));
     const props = alerts[base]?.mappings.properties ?? {};
@@ -29,6 +31,25 @@ describe('initWriteback', () => {
     expect(Object.keys(status[`${base}_status`]?.mappings.properties ?? {}).sort()).toEqual(
       Object.keys(WRITEBACK_MAPPINGS.status.properties ?? {}).sort(),
     );
+  });
+
+  it('moves the control documents an older version kept in the state index to their own index', async () => {
+    const base = uniqueName('wb');
+    await initWriteback(es, base);
+    // As an older LogWarden left them: rule-state fields, no control index yet.
+    const end = '2026-01-01T01:00:00.000Z';
+    await es.client.index({ index: `${base}_state`, id: 'aggregation:Spray', document: { rule_name: 'Spray', rule_type: 'aggregation', last_end: end, state: { groups: { all: { id: 'g1', endMs: 5 } } }, '@timestamp': end } });
+    await es.client.index({ index: `${base}_state`, id: 'Spray', document: { rule_name: 'Spray', rule_type: 'any', last_end: end, state: {}, '@timestamp': end } });
+    await es.client.indices.delete({ index: `${base}_control` });
+    const warnings: string[] = [];
+    const results = await initWriteback(es, base, { warnings });
+    expect(results.find((r) => r.kind === 'control')?.action).toBe('created');
+    expect(warnings).toContain(`moved 1 control documents (open aggregations, flood-guard counters) from ${base}_state to ${base}_control`);
+    const moved = await esStores(es, base).control.get<{ groups: Record<string, unknown> }>('aggregation:Spray');
+    expect(moved).toMatchObject({ kind: 'aggregation', ruleName: 'Spray', endMs: Date.parse(end), data: { groups: { all: { id: 'g1', endMs: 5 } } } });
+    expect((await es.client.get({ index: `${base}_state`, id: 'aggregation:Spray' }, { ignore: [404] })).found).toBe(false);
+    // The rule's own state stays.
+    expect(await esStores(es, base).ruleState.load('Spray')).toMatchObject({ ruleType: 'any', lastEndMs: Date.parse(end) });
   });
 
   it('changes nothing when run a second time', async () => {

@@ -9,7 +9,7 @@ import { AlerterError, type AlerterDeps, type AlertPayload } from '../../alerter
 import { displayText } from '../../src/alert/display.ts';
 import { buildAlertText } from '../../src/alert/text.ts';
 import { payloadFor } from '../../src/deliver/payload.ts';
-import type { AlertRecord } from '../../src/writeback/store.ts';
+import type { AlertRecord } from '../../src/store/alert-log.ts';
 import {
   decodeWords,
   emailRule,

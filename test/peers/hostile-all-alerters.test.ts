@@ -26,7 +26,7 @@ import { kibanaDiscoverUrl } from '../../src/alert/kibana.ts';
 import { buildAlertText } from '../../src/alert/text.ts';
 import { payloadFor } from '../../src/deliver/payload.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
-import type { AlertRecord } from '../../src/writeback/store.ts';
+import type { AlertRecord } from '../../src/store/alert-log.ts';
 import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue } from '../support/hostile.ts';
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';

@@ -20,7 +20,7 @@ const die = (step: string) => (): void => {
 const engine = new Engine({
   config, es, log: silentLogger(), clock: new ManualClock(Number(env.NOW)), env: {},
   out: (text) => process.stdout.write(`${text}\n`),
-  hooks: { afterAlertRecorded: die('afterAlertRecorded'), afterPeerAccepted: die('afterPeerAccepted') },
+  hooks: { afterAlertRecorded: die('afterAlertRecorded'), afterPeerAccepted: die('afterPeerAccepted'), afterDeliveryMarked: die('afterDeliveryMarked') },
 });
 engine.loadRules();
 await engine.runAllOnce();

@@ -35,7 +35,7 @@ export async function opsFixture(
   engine.loadRules();
   metrics.initRules(engine.ruleNames());
   const stopWatching = metrics.watchElasticsearch(es);
-  metrics.setPendingSource(() => engine.outbox.pendingCount());
+  metrics.setPendingSource(() => engine.stores.outbox.pendingCount());
   const server = await startOpsServer({
     settings: { enabled: true, port: 0, bind: '127.0.0.1', statusPage: true, actions: false, token: undefined, ...options.settings },
     engine, metrics, log: silentLogger(), readinessCacheMs: 0,

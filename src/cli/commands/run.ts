@@ -93,7 +93,7 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   if (metrics) {
     metrics.initRules(engine.ruleNames());
     metrics.watchElasticsearch(es);
-    metrics.setPendingSource(() => engine.outbox.pendingCount());
+    metrics.setPendingSource(() => engine.stores.outbox.pendingCount());
   }
   let waitingReason: string | undefined = 'starting: Elasticsearch not reached yet';
   const stopped = new Promise<void>((resolve) => {

@@ -4,8 +4,8 @@ import { suggest } from '../../config/suggest.ts';
 import { EsError } from '../../es/errors.ts';
 import { loadRules } from '../../rules/load-rules.ts';
 import type { RuleDefinition } from '../../rules/types.ts';
-import { realertKey, ruleSilenceKey, silenceKey } from '../../suppress/realert.ts';
-import { WritebackStore } from '../../writeback/store.ts';
+import { requestedSilenceKey } from '../../suppress/realert.ts';
+import { EsSilenceStore } from '../../store/es/silences.ts';
 import { connect } from '../connect.ts';
 import type { CliIO } from '../io.ts';
 
@@ -21,16 +21,6 @@ export interface SilenceOptions {
 
 /** What a silence set from the command line says when the user gives no --reason (as the status page does). */
 export const DEFAULT_CLI_REASON = 'silenced with logwarden silence';
-
-/**
- * The key the engine checks (src/run/deliver.ts): the rule's own silence, or one query_key
- * value's under the rule's realert key (realert_key, defaulting to the name). Building the
- * key from the name alone would write a silence the engine never reads for a rule with realert_key.
- */
-export function cliSilenceKey(ruleName: string, definition: RuleDefinition | undefined, key: string | undefined): string {
-  if (key === undefined) return ruleSilenceKey(ruleName);
-  return silenceKey(definition ? realertKey(ruleName, definition.options) : ruleName, key);
-}
 
 /**
  * The rule of that name in the rules folder. An unknown name is refused (with the closest
@@ -53,12 +43,12 @@ export async function silenceCommand(opts: SilenceOptions, io: CliIO): Promise<n
   const { config, es } = await connect(opts.config, io);
   try {
     const definition = findRule(config, io.env, opts.rule, opts.force);
-    const key = cliSilenceKey(opts.rule, definition, opts.key);
-    const store = new WritebackStore(es, config.writebackIndex);
+    const key = requestedSilenceKey(opts.rule, definition?.options, opts.key);
+    const store = new EsSilenceStore(es, config.writebackIndex);
     const now = Date.now();
     // A reason marks the silence as manual: what it holds back is counted as suppressed_silence, not realert.
     const reason = opts.reason !== undefined && opts.reason.trim() !== '' ? opts.reason : DEFAULT_CLI_REASON;
-    await store.setSilence({ key, untilMs: now + duration, exponent: 0, reason }, now, true);
+    await store.set({ key, untilMs: now + duration, exponent: 0, reason }, now, true);
     io.out(`Silenced ${key} for ${formatDuration(duration)} (until ${new Date(now + duration).toISOString()})`);
     return 0;
   } finally {
@@ -70,8 +60,8 @@ export async function unsilenceCommand(opts: { config?: string; rule: string; ke
   const { config, es } = await connect(opts.config, io);
   try {
     const definition = findRule(config, io.env, opts.rule, opts.force);
-    const key = cliSilenceKey(opts.rule, definition, opts.key);
-    const removed = await new WritebackStore(es, config.writebackIndex).deleteSilence(key);
+    const key = requestedSilenceKey(opts.rule, definition?.options, opts.key);
+    const removed = await new EsSilenceStore(es, config.writebackIndex).delete(key);
     io.out(removed ? `Removed silence ${key}` : `No silence ${key}`);
     return removed ? 0 : 1;
   } finally {
@@ -82,7 +72,7 @@ export async function unsilenceCommand(opts: { config?: string; rule: string; ke
 export async function silencesCommand(opts: { config?: string; json?: boolean }, io: CliIO): Promise<number> {
   const { config, es } = await connect(opts.config, io);
   try {
-    const silences = await new WritebackStore(es, config.writebackIndex).activeSilences(Date.now());
+    const silences = await new EsSilenceStore(es, config.writebackIndex).active(Date.now());
     if (opts.json) io.out(JSON.stringify(silences.map((s) => ({ key: s.key, until: new Date(s.untilMs).toISOString(), reason: s.reason ?? null }))));
     else if (silences.length === 0) io.out('No active silences.');
     else for (const s of silences) io.out(`${new Date(s.untilMs).toISOString()}  ${s.key}${s.reason ? `  (${s.reason})` : ''}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isSilenced, nextSilence, realertKey, ruleSilenceKey, silenceKey, type Silence } from '../../../src/suppress/realert.ts';
+import { isSilenced, nextSilence, realertKey, ruleSilenceKey, silenceKey, type SilenceWindow as Silence } from '../../../src/suppress/realert.ts';
 
 const SEC = 1000;
 const MIN = 60 * SEC;

@@ -8,7 +8,10 @@ import { suppress, SUPPRESS_STAGES } from '../../../src/suppress/pipeline.ts';
 import { ruleSilenceKey } from '../../../src/suppress/realert.ts';
 import { silenced } from '../../../src/suppress/silenced.ts';
 import type { PendingAlert, SuppressStage } from '../../../src/suppress/stage.ts';
-import type { AlertRecord, ControlDoc, Silence, WritebackStore } from '../../../src/writeback/store.ts';
+import type { AlertRecord } from '../../../src/store/alert-log.ts';
+import type { ControlDoc } from '../../../src/store/control.ts';
+import type { Silence } from '../../../src/store/silences.ts';
+import type { Stores } from '../../../src/store/stores.ts';
 import { fakeRule } from '../backtest/fixtures.ts';
 
 const NOW = Date.parse('2026-03-01T12:30:00Z');
@@ -40,16 +43,21 @@ class Storage {
     return true;
   }
 
-  async recordAlert(a: AlertRecord): Promise<boolean> {
-    if (this.alerts.has(a.id)) return false;
+  async recordAlert(a: AlertRecord): Promise<[] | undefined> {
+    if (this.alerts.has(a.id)) return undefined;
     this.alerts.set(a.id, a);
-    return true;
+    return [];
   }
 }
 
 function context(storage: Storage): SendContext {
   // Only the storage calls above are reached by the stages; nothing is sent.
-  return { store: storage as unknown as WritebackStore, outbox: undefined as never, lookup: () => undefined, log: silentLogger(), alertTimeLimitMs: 86_400_000 };
+  const stores = {
+    silences: { get: (key: string) => storage.getSilence(key), set: (x: Silence) => storage.setSilence(x) },
+    control: { get: <T>(id: string) => storage.getControl<T>(id), put: storage.putControl.bind(storage) },
+    alerts: { record: (a: AlertRecord) => storage.recordAlert(a) },
+  };
+  return { stores: stores as unknown as Stores, lookup: () => undefined, log: silentLogger(), alertTimeLimitMs: 86_400_000 };
 }
 
 let n = 0;
