@@ -1,3 +1,4 @@
+import { systemClock } from '../../schedule/clock.ts';
 import { parseDuration, formatDuration } from '../../config/duration.ts';
 import type { LogWardenConfig } from '../../config/load-config.ts';
 import { suggest } from '../../config/suggest.ts';
@@ -45,7 +46,7 @@ export async function silenceCommand(opts: SilenceOptions, io: CliIO): Promise<n
     const definition = findRule(config, io.env, opts.rule, opts.force);
     const key = requestedSilenceKey(opts.rule, definition?.options, opts.key);
     const store = new EsSilenceStore(es, config.writebackIndex);
-    const now = Date.now();
+    const now = systemClock.now();
     // A reason marks the silence as manual: what it holds back is counted as suppressed_silence, not realert.
     const reason = opts.reason !== undefined && opts.reason.trim() !== '' ? opts.reason : DEFAULT_CLI_REASON;
     await store.set({ key, untilMs: now + duration, exponent: 0, reason }, now, true);
@@ -72,7 +73,7 @@ export async function unsilenceCommand(opts: { config?: string; rule: string; ke
 export async function silencesCommand(opts: { config?: string; json?: boolean }, io: CliIO): Promise<number> {
   const { config, es } = await connect(opts.config, io);
   try {
-    const silences = await new EsSilenceStore(es, config.writebackIndex).active(Date.now());
+    const silences = await new EsSilenceStore(es, config.writebackIndex).active(systemClock.now());
     if (opts.json) io.out(JSON.stringify(silences.map((s) => ({ key: s.key, until: new Date(s.untilMs).toISOString(), reason: s.reason ?? null }))));
     else if (silences.length === 0) io.out('No active silences.');
     else for (const s of silences) io.out(`${new Date(s.untilMs).toISOString()}  ${s.key}${s.reason ? `  (${s.reason})` : ''}`);
