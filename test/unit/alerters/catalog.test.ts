@@ -77,33 +77,7 @@ describe('the alerter catalog', () => {
  * only that the alerter is not available.
  */
 const REFUSED_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  tencent_sms: ['tencent_sms_secret_id', 'tencent_sms_to_number'],
-  jira: ['jira_server', 'jira_project', 'jira_bump_tickets'],
-  stomp: ['stomp_hostname', 'stomp_hostport', 'stomp_password'],
-  sns: ['sns_topic_arn', 'sns_aws_access_key_id', 'sns_aws_profile'],
-  sqs: ['sqs_queue_url', 'sqs_aws_access_key_id', 'sqs_aws_region'],
-  ses: ['ses_email', 'ses_from_addr', 'ses_aws_secret_key'],
-  exotel: ['exotel_account_sid', 'exotel_to_number'],
-  twilio: ['twilio_account_sid', 'twilio_use_copilot'],
-  googlechat: ['googlechat_webhook_url', 'googlechat_format'],
-  gitter: ['gitter_webhook_url', 'gitter_msg_level'],
-  // ServiceNow's `category` is also a rule field of every rule (a string), checked as such.
-  servicenow: ['servicenow_rest_url', 'username', 'password', 'short_description', 'comments', 'assignment_group', 'subcategory', 'cmdb_ci', 'caller_id', 'servicenow_impact'],
-  alerta: ['alerta_api_url', 'alerta_severity', 'alerta_tags'],
-  pagertree: ['pagertree_integration_url', 'pagertree_proxy'],
-  dingtalk: ['dingtalk_access_token', 'dingtalk_msgtype'],
-  lark: ['lark_bot_id', 'lark_msgtype'],
-  line: ['line_channel_access_token', 'line_to'],
-  webex_webhook: ['webex_webhook_id', 'webex_webhook_msgtype'],
-  workwechat: ['work_wechat_bot_id', 'work_wechat_msgtype'],
-  chatwork: ['chatwork_apikey', 'chatwork_room_id'],
-  rocketchat: ['rocket_chat_webhook_url', 'rocket_chat_msg_color'],
-  iris: ['iris_host', 'iris_api_token', 'iris_customer_id'],
   indexer: ['indexer_connection', 'indexer_alerts_name'],
-  matrixhookshot: ['matrixhookshot_webhook_url', 'matrixhookshot_username'],
-  yzj: ['yzj_token', 'yzj_type'],
-  flashduty: ['flashduty_integration_key', 'flashduty_title'],
-  smseagle: ['smseagle_url', 'smseagle_token', 'smseagle_to'],
   ms_teams: ['ms_teams_webhook_url', 'ms_teams_alert_facts'],
   linenotify: ['linenotify_access_token'],
 };
