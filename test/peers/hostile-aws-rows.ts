@@ -94,7 +94,8 @@ function awsRow(tools: AwsSuiteTools, alerter: string, why: string, prefix: stri
       const peer = await startPeer({ fallback: { status: 200, body: '' } });
       const store = await medium(m);
       const make = (endpoint: string): Alerter => {
-        const [a] = createAlerters(tools.ruleFor(alerter, { ...store.options, ...keys(endpoint, prefix) }), { log: silentLogger(), out: () => undefined, clock: new ManualClock(T0), env: {} });
+        const rule = tools.ruleFor(alerter, { ...store.options, ...keys(endpoint, prefix) });
+        const [a] = createAlerters(rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(T0), env: {} });
         if (!a) throw new Error('no alerter');
         return a;
       };
@@ -141,7 +142,12 @@ async function sinkQueue(sqs: SQSClient, name: string): Promise<{ url: string; a
 /** The text a person reads: exact, without controls, templates as written. */
 function textChecks(tools: AwsSuiteTools, where: string, hv: HostileValue, got: unknown, want: string): string[] {
   const text = typeof got === 'string' ? got : '';
-  return [...tools.exact(where, got, want), ...tools.invisibleControls(where, text), ...tools.readable(where, text, hv, (t) => t), ...tools.templateLiteral(hv, text)];
+  return [
+    ...tools.exact(where, got, want),
+    ...tools.invisibleControls(where, text),
+    ...tools.readable(where, text, hv, (t) => t),
+    ...tools.templateLiteral(hv, text),
+  ];
 }
 
 function sns(tools: AwsSuiteTools): Row {
