@@ -4,7 +4,7 @@
  * markup (`<!here>` for Slack, `<b>` for HTML mail), an alert recorded as the engine records it
  * (each hostile value in a match field, in the query_key, in the rule type's match string, and as
  * a field NAME), the payload built by the engine's own `payloadFor`, the real alerter, and its
- * real protocol peer started here (Slack Web API and webhooks, SMTP, HTTP). The assertions are on
+ * real protocol peer started here (Slack Web API and webhooks, SMTP, HTTP, moto for AWS, STOMP). The assertions are on
  * what the peer RECEIVED.
  *
  * One row per alerter, each with the reason it is there. Each value is sent as its own alert, so
@@ -33,6 +33,7 @@ import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type Tes
 import { alertmanagerProblems } from './alertmanager-peer.ts';
 import { cardTexts, discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems, powerAutomateProblems } from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
+import { awsRows, closeAwsPeers } from './hostile-aws-rows.ts';
 import { kitRows } from './hostile-kit-rows.ts';
 import { startTelegramPeer } from './telegram-peer.ts';
 import { startZabbixServer } from './zabbix-peer.ts';
@@ -976,7 +977,11 @@ const ROWS: readonly Row[] = [
   { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
   { alerter: 'hivealerter', why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly', secret: true, start: hiveHarness },
   ...kitRows({ ruleFor, invisibleControls, templateLiteral, readable, markdownActive }),
+  ...awsRows({ ruleFor, invisibleControls, templateLiteral, readable, markdownActive, exact }),
 ];
+
+// The AWS rows share one moto server (it takes seconds to start).
+afterAll(closeAwsPeers);
 
 it('covers every alerter this build can send with', () => {
   const covered = new Set(ROWS.map((r) => r.alerter.replace(/ \(.*\)$/, '')));

@@ -18,7 +18,7 @@ import { T0 } from '../unit/alerters/slack-fixtures.ts';
 import { startPeer, TEST_CA_FILE, type Peer, type Reply } from './http-peer.ts';
 import { JIRA_PASSWORD, JIRA_USER, startJira } from './jira-peer.ts';
 
-interface Harness {
+export interface Harness {
   deliver(hv: HostileValue, payload: AlertPayload): Promise<string[]>;
   rule: RuleDefinition;
   secrets: readonly string[];

@@ -1,70 +1,17 @@
 /**
- * The stomp alerter against a local STOMP 1.2 broker written here from the specification:
- * CONNECT checked against a login, SEND answered with RECEIPT when asked, ERROR for a refused
- * login or destination; over plain TCP and TLS.
+ * The stomp alerter against the local STOMP 1.2 broker (test/peers/stomp-broker.ts): CONNECT
+ * checked against a login, SEND answered with RECEIPT when asked, ERROR for a refused login or
+ * destination; over plain TCP and TLS.
  */
 import { ManualClock } from '../../src/schedule/clock.ts';
-import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import tls from 'node:tls';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createStompAlerter } from '../../alerters/stomp/index.ts';
-import { decodeFrames, encodeFrame, type Frame } from '../../alerters/stomp/frames.ts';
 import type { Alerter } from '../../alerters/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { alertOf, httpRule, MATCH, refOf, T0 } from '../unit/alerters/http-fixtures.ts';
 import { TEST_CA_FILE, thrown } from './http-peer.ts';
 import { alertWith } from './kit-support.ts';
-
-const PASSWORD = 'sToMp-pA55';
-interface Broker {
-  port: number;
-  sent: Frame[];
-  /** What to do with the next SEND instead of a receipt. */
-  next: ('error' | 'drop' | 'silent')[];
-  close(): Promise<void>;
-}
-
-async function broker(secure = false): Promise<Broker> {
-  const b: Broker = { port: 0, sent: [], next: [], close: async () => undefined };
-  const sockets = new Set<net.Socket>();
-  const onSocket = (socket: net.Socket): void => {
-    sockets.add(socket);
-    let buffer: Buffer = Buffer.alloc(0);
-    const reply = (f: Frame): boolean => socket.write(encodeFrame(f));
-    socket.on('data', (chunk: Buffer) => {
-      const d = decodeFrames(Buffer.concat([buffer, chunk]));
-      buffer = d.rest;
-      for (const f of d.frames) {
-        if (f.command === 'CONNECT' || f.command === 'STOMP') {
-          if (f.headers['login'] !== 'logwarden' || f.headers['passcode'] !== PASSWORD) {
-            reply({ command: 'ERROR', headers: { message: `Authentication failed for ${f.headers['passcode'] ?? ''}` }, body: 'bad login' });
-            socket.end();
-          } else reply({ command: 'CONNECTED', headers: { version: '1.2', 'heart-beat': '0,0' }, body: '' });
-        } else if (f.command === 'SEND') {
-          const what = b.next.shift();
-          if (what === 'error') reply({ command: 'ERROR', headers: { message: 'User logwarden is not authorized to write to: queue://ALERT' }, body: '' });
-          else if (what === 'drop') socket.destroy();
-          else if (what !== 'silent') {
-            b.sent.push(f);
-            if (f.headers['receipt']) reply({ command: 'RECEIPT', headers: { 'receipt-id': f.headers['receipt'] }, body: '' });
-          }
-        } else if (f.command === 'DISCONNECT') socket.end();
-      }
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  };
-  const dir = new URL('./fixtures/http-tls/', import.meta.url);
-  const server = secure ? tls.createServer({ cert: readFileSync(new URL('server.pem', dir)), key: readFileSync(new URL('server-key.pem', dir)) }, onSocket) : net.createServer(onSocket);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  b.port = (server.address() as net.AddressInfo).port;
-  b.close = () => new Promise((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  });
-  return b;
-}
+import { startBroker, STOMP_LOGIN, STOMP_PASSWORD, type Broker } from './stomp-broker.ts';
 
 const open: { brokers: Broker[]; alerters: Alerter[] } = { brokers: [], alerters: [] };
 afterEach(async () => {
@@ -72,12 +19,12 @@ afterEach(async () => {
   await Promise.all(open.brokers.splice(0).map((b) => b.close()));
 });
 async function start(secure = false): Promise<Broker> {
-  const b = await broker(secure);
+  const b = await startBroker(secure);
   open.brokers.push(b);
   return b;
 }
 function alerter(b: Broker, more: Record<string, unknown> = {}): Alerter {
-  const rule = httpRule('stomp', { stomp_hostname: '127.0.0.1', stomp_hostport: String(b.port), stomp_login: 'logwarden', stomp_password: PASSWORD, ...more });
+  const rule = httpRule('stomp', { stomp_hostname: '127.0.0.1', stomp_hostport: String(b.port), stomp_login: STOMP_LOGIN, stomp_password: STOMP_PASSWORD, ...more });
   const a = createStompAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(T0) });
   open.alerters.push(a);
   return a;
