@@ -189,7 +189,9 @@ export class HttpClient {
     this.httpAgent = new http.Agent({ keepAlive: true });
     const tls = { rejectUnauthorized: options.tls.rejectUnauthorized, ...(options.tls.ca ? { ca: options.tls.ca } : {}) };
     // The agent's options reach the TLS handshake with the peer inside the tunnel.
-    this.httpsAgent = options.proxy ? new HttpsProxyAgent(options.proxy, { keepAlive: true, ...tls }) : new https.Agent({ keepAlive: true, ...tls });
+    this.httpsAgent = options.proxy
+      ? new HttpsProxyAgent(options.proxy, { keepAlive: true, ...tls })
+      : new https.Agent({ keepAlive: true, ...tls });
     this.tls = options.tls;
     this.proxySecrets = options.proxy ? proxySecrets(options.proxy) : [];
   }
@@ -200,7 +202,13 @@ export class HttpClient {
   }
 
   /** Sends one request and resolves with the answer when the peer accepted it (2xx or `accept`). */
-  async request(method: string, url: URL, body: string | undefined, headers: Readonly<Record<string, string>>, options: PostOptions = {}): Promise<HttpResult> {
+  async request(
+    method: string,
+    url: URL,
+    body: string | undefined,
+    headers: Readonly<Record<string, string>>,
+    options: PostOptions = {},
+  ): Promise<HttpResult> {
     const where = originOf(url);
     const secrets = [...urlSecrets(url), ...this.proxySecrets, ...(options.secrets ?? [])];
     for (const [name, value] of Object.entries(headers)) {
@@ -216,7 +224,12 @@ export class HttpClient {
     }
     const { status } = answer;
     if ((status >= 200 && status < 300) || options.accept?.(status, answer.body)) {
-      return { status, body: answer.body, retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.clock.now()), headers: answer.headers };
+      return {
+        status,
+        body: answer.body,
+        retryAfterMs: parseRetryAfter(answer.headers['retry-after'], this.clock.now()),
+        headers: answer.headers,
+      };
     }
 
     const quoted = quoteBody(answer.body, secrets);
@@ -258,48 +271,58 @@ export class HttpClient {
     return new HttpFailure(this.alerter, `${method} to ${where} failed: ${message}${hint}`, true);
   }
 
-  private exchange(method: string, url: URL, body: string | undefined, headers: Readonly<Record<string, string>>, maxBodyBytes: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  private exchange(
+    method: string,
+    url: URL,
+    body: string | undefined,
+    headers: Readonly<Record<string, string>>,
+    maxBodyBytes: number,
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
     const payload = Buffer.from(body ?? '', 'utf8');
     const isHttps = url.protocol === 'https:';
     const request = isHttps ? https.request : http.request;
     return new Promise((resolve, reject) => {
-      const req = request(url, {
-        method,
-        agent: isHttps ? this.httpsAgent : this.httpAgent,
-        // Also per request: through a proxy tunnel, only these reach the handshake with the peer.
-        ...(isHttps ? { rejectUnauthorized: this.tls.rejectUnauthorized, ...(this.tls.ca ? { ca: this.tls.ca } : {}) } : {}),
-        headers: { 'User-Agent': USER_AGENT, ...headers, ...(body === undefined ? {} : { 'Content-Length': String(payload.length) }) },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let settled = false;
-        const finish = (): void => {
-          if (settled) return;
-          settled = true;
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-        };
-        res.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          chunks.push(chunk.subarray(0, maxBodyBytes - size));
-          size += chunk.length;
-          if (size >= maxBodyBytes) {
-            finish();
-            res.destroy();
-          }
-        });
-        res.on('end', finish);
-        res.on('error', (error) => {
-          if (settled) return;
-          settled = true;
-          reject(error);
-        });
-        res.on('close', () => {
-          if (settled) return;
-          settled = true;
-          reject(new Error('the connection closed before the answer was complete'));
-        });
-      });
+      const req = request(
+        url,
+        {
+          method,
+          agent: isHttps ? this.httpsAgent : this.httpAgent,
+          // Also per request: through a proxy tunnel, only these reach the handshake with the peer.
+          ...(isHttps ? { rejectUnauthorized: this.tls.rejectUnauthorized, ...(this.tls.ca ? { ca: this.tls.ca } : {}) } : {}),
+          headers: { 'User-Agent': USER_AGENT, ...headers, ...(body === undefined ? {} : { 'Content-Length': String(payload.length) }) },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          let settled = false;
+          const finish = (): void => {
+            if (settled) return;
+            settled = true;
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+          };
+          res.on('data', (chunk: Buffer) => {
+            if (settled) return;
+            chunks.push(chunk.subarray(0, maxBodyBytes - size));
+            size += chunk.length;
+            if (size >= maxBodyBytes) {
+              finish();
+              res.destroy();
+            }
+          });
+          res.on('end', finish);
+          res.on('error', (error) => {
+            if (settled) return;
+            settled = true;
+            reject(error);
+          });
+          res.on('close', () => {
+            if (settled) return;
+            settled = true;
+            reject(new Error('the connection closed before the answer was complete'));
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body === undefined ? undefined : payload);
     });
@@ -320,7 +343,8 @@ export function httpUrl(rule: RuleDefinition, option: string, value: unknown): U
   } catch {
     throw optionError(rule, option, 'is not a valid URL (value hidden: it may hold a token)');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw optionError(rule, option, `must be an http:// or https:// URL, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw optionError(rule, option, `must be an http:// or https:// URL, not ${url.protocol}`);
   return url;
 }
 
@@ -335,14 +359,19 @@ export function httpUrls(rule: RuleDefinition, option: string, value: unknown): 
 export function timeoutOption(rule: RuleDefinition, opts: Options, option: string): number {
   const value = opts[option];
   if (value === undefined || value === null) return DEFAULT_TIMEOUT_MS;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw optionError(rule, option, 'must be a number of seconds greater than 0');
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
+    throw optionError(rule, option, 'must be a number of seconds greater than 0');
   return Math.round(value * 1000);
 }
 
 /** PEM certificates from a bundle file or from every file of a directory (as `requests` takes either). */
 function readCa(rule: RuleDefinition, option: string, location: string): string[] {
   try {
-    const files = statSync(location).isDirectory() ? readdirSync(location).map((f) => path.join(location, f)).filter((f) => statSync(f).isFile()) : [location];
+    const files = statSync(location).isDirectory()
+      ? readdirSync(location)
+          .map((f) => path.join(location, f))
+          .filter((f) => statSync(f).isFile())
+      : [location];
     const pems = files.map((f) => readFileSync(f, 'utf8')).filter((text) => text.includes('-----BEGIN CERTIFICATE-----'));
     if (pems.length === 0) throw new Error('no PEM certificate found');
     return pems;
@@ -359,9 +388,11 @@ export function tlsOptions(rule: RuleDefinition, opts: Options, caOption: string
   const ca = opts[caOption];
   if (typeof ca === 'string' && ca !== '') return { ca: readCa(rule, caOption, ca), rejectUnauthorized: true };
   if (ca === true) return { rejectUnauthorized: true };
-  if (ca !== undefined && ca !== null && ca !== false && ca !== '') throw optionError(rule, caOption, 'must be true or the path of a CA bundle or directory');
+  if (ca !== undefined && ca !== null && ca !== false && ca !== '')
+    throw optionError(rule, caOption, 'must be true or the path of a CA bundle or directory');
   const ignore = opts[ignoreOption];
-  if (ignore !== undefined && ignore !== null && typeof ignore !== 'boolean') throw optionError(rule, ignoreOption, 'must be true or false');
+  if (ignore !== undefined && ignore !== null && typeof ignore !== 'boolean')
+    throw optionError(rule, ignoreOption, 'must be true or false');
   return { rejectUnauthorized: ignore !== true };
 }
 
@@ -394,12 +425,19 @@ export function proxyOption(rule: RuleDefinition, opts: Options, option: string,
  * A secret given inline, in a file (`<option>_file`, trimmed) or in an environment variable
  * (`<option>_env` names it). Exactly one may be set. Rule files may also write `${VAR}`.
  */
-export function secretOption(rule: RuleDefinition, opts: Options, option: string, env: NodeJS.ProcessEnv, where = option): string | undefined {
+export function secretOption(
+  rule: RuleDefinition,
+  opts: Options,
+  option: string,
+  env: NodeJS.ProcessEnv,
+  where = option,
+): string | undefined {
   const given = [option, `${option}_file`, `${option}_env`].filter((o) => opts[o] !== undefined && opts[o] !== null);
   if (given.length > 1) throw optionError(rule, where, `set only one of ${given.join(', ')}`);
   const inline = opts[option];
   if (inline !== undefined && inline !== null) {
-    if (typeof inline !== 'string' || inline === '') throw optionError(rule, where, 'must be a non-empty string (value hidden: it is a secret)');
+    if (typeof inline !== 'string' || inline === '')
+      throw optionError(rule, where, 'must be a non-empty string (value hidden: it is a secret)');
     return inline;
   }
   const file = opts[`${option}_file`];
@@ -463,8 +501,14 @@ let secretOptions: ReadonlySet<string> | undefined;
 function isSecretOption(name: string): boolean {
   secretOptions ??= new Set([
     ...RULE_SECRET_OPTIONS,
-    ...ALERTER_SCHEMAS.flatMap((s) => Object.entries(s.options).filter(([, schema]) => schema['x-secret']).map(([option]) => option)),
-    'hive_connection', 'pagerduty_service_key_file', 'pagerduty_service_key_env',
+    ...ALERTER_SCHEMAS.flatMap((s) =>
+      Object.entries(s.options)
+        .filter(([, schema]) => schema['x-secret'])
+        .map(([option]) => option),
+    ),
+    'hive_connection',
+    'pagerduty_service_key_file',
+    'pagerduty_service_key_env',
   ]);
   return secretOptions.has(name) || /_(password|pass|token|secret)$/.test(name);
 }
@@ -503,7 +547,10 @@ export function argsOption(rule: RuleDefinition, option: string, value: unknown)
  */
 export function checkFormat(rule: RuleDefinition, option: string, template: string, count: number): void {
   try {
-    formatPython(template, Array.from({ length: count }, () => ''));
+    formatPython(
+      template,
+      Array.from({ length: count }, () => ''),
+    );
   } catch (error) {
     throw optionError(rule, option, `cannot be formatted with ${count} value(s): ${(error as Error).message}`);
   }
@@ -514,7 +561,13 @@ export function checkFormat(rule: RuleDefinition, option: string, template: stri
  * that name, else the missing marker; then `template.format(*values)`. The template is parsed once,
  * so a value containing "{0}" is inserted as text and never expanded.
  */
-export function formatArgs(rule: RuleDefinition, match: Readonly<Record<string, unknown>>, template: string, args: readonly string[] | undefined, missing = missingValue(rule)): string {
+export function formatArgs(
+  rule: RuleDefinition,
+  match: Readonly<Record<string, unknown>>,
+  template: string,
+  args: readonly string[] | undefined,
+  missing = missingValue(rule),
+): string {
   if (!args) return template;
   const values = args.map((arg) => {
     const value = lookupField(match, arg);

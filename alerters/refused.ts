@@ -11,7 +11,10 @@ const NOT_YET = 'not implemented in LogWarden yet';
 export const REFUSED_ALERTERS: readonly RefusedAlerter[] = [
   { name: 'indexer', reason: `${NOT_YET} (writing alerts as documents to another Elasticsearch index)` },
   // Retired in ElastAlert2 itself: rules still naming them get the replacement.
-  { name: 'ms_teams', reason: 'retired in ElastAlert2 (Microsoft retired Office 365 connectors for Teams): use ms_power_automate with a Teams workflow' },
+  {
+    name: 'ms_teams',
+    reason: 'retired in ElastAlert2 (Microsoft retired Office 365 connectors for Teams): use ms_power_automate with a Teams workflow',
+  },
   { name: 'linenotify', reason: 'retired in ElastAlert2 (LINE Notify was shut down): use line (the LINE Messaging API)' },
 ];
 

@@ -24,7 +24,14 @@ const threads = Number(values.threads);
 const runMs = Number(values['run-ms']);
 const firstRunMs = Number(values['first-run-ms']);
 
-interface Figures { runs: number; skipped: number; late10s: number; p50: number; p99: number; max: number }
+interface Figures {
+  runs: number;
+  skipped: number;
+  late10s: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
 
 /** A fixed pseudo-random spread of run costs (±50 %), the same for both variants. */
 function costs(): (name: string, first: boolean) => number {
@@ -42,7 +49,9 @@ async function simulate(variant: Pick<SchedulerOptions, 'maxJitterMs' | 'catchUp
   const ran = new Set<string>();
   const lateness: number[] = [];
   const scheduler = new Scheduler({
-    clock, concurrency: threads, ...variant,
+    clock,
+    concurrency: threads,
+    ...variant,
     execute: (name, nowMs, dueMs) => {
       lateness.push(nowMs - dueMs);
       const ms = cost(name, !ran.has(name));
@@ -62,15 +71,26 @@ async function simulate(variant: Pick<SchedulerOptions, 'maxJitterMs' | 'catchUp
   void scheduler.stop();
   const sorted = [...lateness].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { runs: lateness.length, skipped, late10s: lateness.filter((l) => l >= 10_000).length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
+  return {
+    runs: lateness.length,
+    skipped,
+    late10s: lateness.filter((l) => l >= 10_000).length,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted.at(-1) ?? 0,
+  };
 }
 
 const before = await simulate({ maxJitterMs: 5_000, catchUpYields: false });
 const after = await simulate({});
 const row = (label: string, f: Figures): string =>
   `${label.padEnd(34)} ${String(f.runs).padStart(6)} ${String(f.skipped).padStart(8)} ${String(f.late10s).padStart(9)} ${(f.p50 / 1000).toFixed(2).padStart(7)} ${(f.p99 / 1000).toFixed(2).padStart(7)} ${(f.max / 1000).toFixed(2).padStart(7)}`;
-console.log(`${rules} rules every ${everyMs / 1000} s, ${threads} threads, runs ${runMs} ms (first ${firstRunMs} ms) ±50 %, first ${horizonMs / 1000} s`);
-console.log(`${'variant'.padEnd(34)} ${'runs'.padStart(6)} ${'skipped'.padStart(8)} ${'late≥10s'.padStart(9)} ${'p50 s'.padStart(7)} ${'p99 s'.padStart(7)} ${'max s'.padStart(7)}`);
+console.log(
+  `${rules} rules every ${everyMs / 1000} s, ${threads} threads, runs ${runMs} ms (first ${firstRunMs} ms) ±50 %, first ${horizonMs / 1000} s`,
+);
+console.log(
+  `${'variant'.padEnd(34)} ${'runs'.padStart(6)} ${'skipped'.padStart(8)} ${'late≥10s'.padStart(9)} ${'p50 s'.padStart(7)} ${'p99 s'.padStart(7)} ${'max s'.padStart(7)}`,
+);
 console.log(row('before (5 s jitter, first-come)', before));
 console.log(row('now (spread over interval, yield)', after));
 process.exit(0);

@@ -25,10 +25,12 @@ const HELP = `node scripts/bench.ts MODE [options]
 ${SIDE_BY_SIDE_HELP.split('\n').slice(1).join('\n')}`;
 
 if (process.argv[2] === 'side-by-side') {
-  process.exit(await sideBySide(process.argv.slice(3)).catch((error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    return 1;
-  }));
+  process.exit(
+    await sideBySide(process.argv.slice(3)).catch((error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      return 1;
+    }),
+  );
 }
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(`${HELP}\n`);
@@ -37,7 +39,12 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string', default: '1000000' }, rules: { type: 'string', default: '200' }, keys: { type: 'string', default: '10000' }, types: { type: 'string', default: 'spike,flatline,new_term' } },
+  options: {
+    events: { type: 'string', default: '1000000' },
+    rules: { type: 'string', default: '200' },
+    keys: { type: 'string', default: '10000' },
+    types: { type: 'string', default: 'spike,flatline,new_term' },
+  },
 });
 const mode = positionals[0] ?? 'frequency';
 const HOUR = 3_600_000;
@@ -51,7 +58,14 @@ function rulesFolder(files: Record<string, string>): string {
 
 /** Counts requests and response bytes seen by the client. */
 function meter(es: EsHandle): { requests: number; bytes: number; reset(): void } {
-  const m = { requests: 0, bytes: 0, reset() { m.requests = 0; m.bytes = 0; } };
+  const m = {
+    requests: 0,
+    bytes: 0,
+    reset() {
+      m.requests = 0;
+      m.bytes = 0;
+    },
+  };
   es.client.diagnostic.on('response', (_err, result) => {
     m.requests++;
     const length = Number(result?.headers?.['content-length']);
@@ -65,7 +79,10 @@ async function bulkLoad(es: EsHandle, index: string, count: number, make: (i: nu
   await es.client.indices.create({
     index,
     settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1' },
-    mappings: { dynamic_templates: [{ strings: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }], properties: { '@timestamp': { type: 'date' }, bytes: { type: 'long' } } },
+    mappings: {
+      dynamic_templates: [{ strings: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }],
+      properties: { '@timestamp': { type: 'date' }, bytes: { type: 'long' } },
+    },
   });
   const batch = 10_000;
   for (let from = 0; from < count; from += batch) {
@@ -100,13 +117,24 @@ async function frequency(es: EsHandle, nowMs: number): Promise<void> {
   for (let r = 0; r < ruleCount; r++) {
     const m = modes[r % 3];
     files[`rule-${r}.yaml`] = [
-      `name: bench ${r} ${m}`, 'type: frequency', `index: ${index}`, `num_events: ${50 + (r % 50)}`, 'timeframe: {minutes: 5}',
+      `name: bench ${r} ${m}`,
+      'type: frequency',
+      `index: ${index}`,
+      `num_events: ${50 + (r % 50)}`,
+      'timeframe: {minutes: 5}',
       m === 'use_count_query' ? '' : 'query_key: source.ip',
       m === 'documents' ? '' : `${m}: true`,
-      'filter:', '  - term: {event.outcome: failure}', `  - term: {host.name: host${r % 20}}`, 'alert: [debug]', '',
+      'filter:',
+      '  - term: {event.outcome: failure}',
+      `  - term: {host.name: host${r % 20}}`,
+      'alert: [debug]',
+      '',
     ].join('\n');
   }
-  const config = resolveConfig({ rules_folder: rulesFolder(files), writeback_index: 'bench-wb', buffer_time: { hours: 1 }, run_every: { minutes: 5 } }, { file: undefined, env: {}, cwd: process.cwd() });
+  const config = resolveConfig(
+    { rules_folder: rulesFolder(files), writeback_index: 'bench-wb', buffer_time: { hours: 1 }, run_every: { minutes: 5 } },
+    { file: undefined, env: {}, cwd: process.cwd() },
+  );
   await initWriteback(es, config.writebackIndex);
   const engine = new Engine({ config, es, log: silentLogger(), clock: new ManualClock(nowMs), env: {}, out: () => undefined });
   engine.loadRules();
@@ -121,14 +149,16 @@ async function frequency(es: EsHandle, nowMs: number): Promise<void> {
     let hits = 0;
     // Concurrency as in production (max_threads).
     let next = 0;
-    await Promise.all(Array.from({ length: config.maxThreads }, async () => {
-      while (next < names.length) {
-        const name = names[next++];
-        if (!name) continue;
-        const outcome = await engine.runOne(name, window);
-        hits += outcome.hits;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: config.maxThreads }, async () => {
+        while (next < names.length) {
+          const name = names[next++];
+          if (!name) continue;
+          const outcome = await engine.runOne(name, window);
+          hits += outcome.hits;
+        }
+      }),
+    );
     byMode.set(mm, { seconds: (performance.now() - t0) / 1000, rules: names.length, requests: m.requests, bytes: m.bytes, hits });
   }
   const total = (performance.now() - started) / 1000;
@@ -138,13 +168,19 @@ async function frequency(es: EsHandle, nowMs: number): Promise<void> {
   await engine.runAllOnce({ startMs: nowMs - 10 * 60_000, endMs: nowMs - 5 * 60_000 });
   const steady = (performance.now() - steadyStart) / 1000;
   const steadyRequests = m.requests;
-  console.log(`\n${ruleCount} frequency rules, each over 24 h of ${events} events (${Math.round(events * 0.3)} failures, 1/20 per rule's host)`);
+  console.log(
+    `\n${ruleCount} frequency rules, each over 24 h of ${events} events (${Math.round(events * 0.3)} failures, 1/20 per rule's host)`,
+  );
   console.log('mode              rules   seconds  rules/s  ES requests  MB received  hits counted');
   for (const [mm, r] of byMode) {
-    console.log(`${mm.padEnd(16)} ${String(r.rules).padStart(6)} ${r.seconds.toFixed(1).padStart(9)} ${(r.rules / r.seconds).toFixed(2).padStart(8)} ${String(r.requests).padStart(12)} ${(r.bytes / 1e6).toFixed(1).padStart(12)} ${String(r.hits).padStart(13)}`);
+    console.log(
+      `${mm.padEnd(16)} ${String(r.rules).padStart(6)} ${r.seconds.toFixed(1).padStart(9)} ${(r.rules / r.seconds).toFixed(2).padStart(8)} ${String(r.requests).padStart(12)} ${(r.bytes / 1e6).toFixed(1).padStart(12)} ${String(r.hits).padStart(13)}`,
+    );
   }
   console.log(`all ${ruleCount} rules: ${total.toFixed(1)} s, ${(ruleCount / total).toFixed(2)} rules/s`);
-  console.log(`steady state (each rule over one 5-minute window): ${steady.toFixed(1)} s, ${(ruleCount / steady).toFixed(1)} rules/s, ${steadyRequests} requests`);
+  console.log(
+    `steady state (each rule over one 5-minute window): ${steady.toFixed(1)} s, ${(ruleCount / steady).toFixed(1)} rules/s, ${steadyRequests} requests`,
+  );
 }
 
 async function keys(es: EsHandle, nowMs: number): Promise<void> {
@@ -166,8 +202,16 @@ async function keys(es: EsHandle, nowMs: number): Promise<void> {
     flatline: 'type: flatline\ntimeframe: {minutes: 30}\nthreshold: 1\nquery_key: host.name\nknown_keys_lookback: {hours: 2}',
     new_term: 'type: new_term\nfields: [host.name]\nterms_window_size: {hours: 2}\nuse_keyword_postfix: false',
   };
-  const files = Object.fromEntries(types.map((t) => [`${t}.yaml`, `name: bench ${t}\nindex: ${index}\n${ruleFor[t] ?? `type: ${t}`}\nrun_every: {minutes: 1}\nalert: [debug]\n`]));
-  const config = resolveConfig({ rules_folder: rulesFolder(files), writeback_index: 'bench-wb-keys' }, { file: undefined, env: {}, cwd: process.cwd() });
+  const files = Object.fromEntries(
+    types.map((t) => [
+      `${t}.yaml`,
+      `name: bench ${t}\nindex: ${index}\n${ruleFor[t] ?? `type: ${t}`}\nrun_every: {minutes: 1}\nalert: [debug]\n`,
+    ]),
+  );
+  const config = resolveConfig(
+    { rules_folder: rulesFolder(files), writeback_index: 'bench-wb-keys' },
+    { file: undefined, env: {}, cwd: process.cwd() },
+  );
   await initWriteback(es, config.writebackIndex);
   const clock = new ManualClock(nowMs);
   const engine = new Engine({ config, es, log: silentLogger(), clock, env: {}, out: () => undefined });
@@ -177,13 +221,18 @@ async function keys(es: EsHandle, nowMs: number): Promise<void> {
   console.log(`\nper run, ${keyCount} distinct query_key values`);
   console.log('rule type    run            ES requests  KB received  seconds  matches');
   for (const name of engine.ruleNames()) {
-    for (const [label, at] of [['first (seed)', nowMs], ['steady', nowMs + 60_000]] as const) {
+    for (const [label, at] of [
+      ['first (seed)', nowMs],
+      ['steady', nowMs + 60_000],
+    ] as const) {
       clock.advance(Math.max(0, at - clock.now()));
       m.reset();
       const t0 = performance.now();
       const outcome = await engine.runOne(name);
       if (outcome.error) throw outcome.error;
-      console.log(`${name.replace('bench ', '').padEnd(12)} ${label.padEnd(14)} ${String(m.requests).padStart(11)} ${(m.bytes / 1e3).toFixed(1).padStart(12)} ${((performance.now() - t0) / 1000).toFixed(2).padStart(8)} ${String(outcome.matches).padStart(8)}`);
+      console.log(
+        `${name.replace('bench ', '').padEnd(12)} ${label.padEnd(14)} ${String(m.requests).padStart(11)} ${(m.bytes / 1e3).toFixed(1).padStart(12)} ${((performance.now() - t0) / 1000).toFixed(2).padStart(8)} ${String(outcome.matches).padStart(8)}`,
+      );
     }
     clock.advance(0);
   }

@@ -33,7 +33,12 @@ function documents(now: number): Doc[] {
     ...block(now, 190, 1, 0, { service: { name: 'billing' }, host: { name: 'pay2' } }),
     // change and new_term: alice logs in from France, then from the US.
     ...block(now, 300, 1, 0, { event: { action: 'login' }, user: { name: 'alice' }, geo: { country: 'FR' }, source: { ip: '192.0.2.10' } }),
-    ...block(now, 100, 1, 0, { event: { action: 'login' }, user: { name: 'alice' }, geo: { country: 'US' }, source: { ip: '198.51.100.20' } }),
+    ...block(now, 100, 1, 0, {
+      event: { action: 'login' },
+      user: { name: 'alice' },
+      geo: { country: 'US' },
+      source: { ip: '198.51.100.20' },
+    }),
     // frequency, opsgenie frequency, spike: a steady trickle of errors, then a burst.
     ...block(now, 1400, 100, 12 * MIN, { log: { level: 'error' }, host: { name: 'web1' } }),
     ...block(now, 60, 60, 30_000, { log: { level: 'error' }, host: { name: 'web1' } }),
@@ -46,9 +51,17 @@ function documents(now: number): Doc[] {
     ...block(now, 1430, 274, 5 * MIN, { metricset: { name: 'cpu' }, host: { name: 'db1' }, system: { cpu: { user: { pct: 0.2 } } } }),
     ...block(now, 60, 12, 5 * MIN, { metricset: { name: 'cpu' }, host: { name: 'db1' }, system: { cpu: { user: { pct: 0.97 } } } }),
     // ssh: 25 failures from one address.
-    ...block(now, 90, 25, MIN, { event: { type: 'authentication_failure' }, source: { ip: '203.0.113.7' }, user: { name: 'root' }, host: { hostname: 'bastion' } }),
+    ...block(now, 90, 25, MIN, {
+      event: { type: 'authentication_failure' },
+      source: { ip: '203.0.113.7' },
+      user: { name: 'root' },
+      host: { hostname: 'bastion' },
+    }),
     // ssh-repeat-offender: two earlier alerts of the SSH rule for the same address.
-    ...block(now, 600, 2, 300 * MIN, { rule_name: 'SSH abuse', match_body: { source: { ip: '203.0.113.7' }, user: { name: 'root' }, host: { hostname: 'bastion' } } }),
+    ...block(now, 600, 2, 300 * MIN, {
+      rule_name: 'SSH abuse',
+      match_body: { source: { ip: '203.0.113.7' }, user: { name: 'root' }, host: { hostname: 'bastion' } },
+    }),
     // iris any: an opened session.
     ...block(now, 45, 1, 0, { session: { state: 'opened' }, user: { name: 'bob' }, source: { ip: '192.0.2.99' } }),
   ];
@@ -57,7 +70,10 @@ function documents(now: number): Doc[] {
 /** The index a strftime pattern names for a time (the subset of directives the examples use). */
 function strftime(pattern: string, t: Date): string {
   const two = (n: number): string => String(n).padStart(2, '0');
-  return pattern.replace('%Y', String(t.getUTCFullYear())).replace('%m', two(t.getUTCMonth() + 1)).replace('%d', two(t.getUTCDate()));
+  return pattern
+    .replace('%Y', String(t.getUTCFullYear()))
+    .replace('%m', two(t.getUTCMonth() + 1))
+    .replace('%d', two(t.getUTCDate()));
 }
 
 function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
@@ -73,7 +89,13 @@ function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: n
 async function main(): Promise<number> {
   const url = process.env.ES_URL;
   if (!url) throw new Error('set ES_URL (and ES_USERNAME, ES_PASSWORD) to the cluster to use');
-  const es = createEsClient(settingsFromConnection({ url, ...(process.env.ES_USERNAME ? { username: process.env.ES_USERNAME } : {}), ...(process.env.ES_PASSWORD ? { password: process.env.ES_PASSWORD } : {}) }));
+  const es = createEsClient(
+    settingsFromConnection({
+      url,
+      ...(process.env.ES_USERNAME ? { username: process.env.ES_USERNAME } : {}),
+      ...(process.env.ES_PASSWORD ? { password: process.env.ES_PASSWORD } : {}),
+    }),
+  );
   const now = Date.now();
   const base = `conformance-examples-${process.pid}-${now.toString(36)}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'logwarden-examples-'));
@@ -81,21 +103,28 @@ async function main(): Promise<number> {
   const created = new Set<string>();
   let failed = 0;
   try {
-    const mappings: estypes.MappingTypeMapping = { dynamic_templates: [{ strings: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }] };
+    const mappings: estypes.MappingTypeMapping = {
+      dynamic_templates: [{ strings: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }],
+    };
     const load = async (index: string, batch: Doc[]): Promise<void> => {
       await es.client.indices.create({ index, mappings });
       created.add(index);
       await es.client.bulk({ refresh: true, operations: batch.flatMap((d) => [{ index: { _index: index } }, d]) });
     };
     await load(base, docs);
-    for (const file of readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const file of readdirSync(examples)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       const rule = parse(readFileSync(path.join(examples, file), 'utf8')) as Record<string, unknown>;
       const notes: string[] = [];
       if (rule.use_strftime_index === true) {
         // One index per day, named as the rule's pattern names it, holding that day's documents.
         const pattern = `${base}-${String(rule.index).replace(/^.*?(%Y)/, '$1')}`;
         for (const name of new Set(docs.map((d) => strftime(pattern, new Date(String(d['@timestamp'])))))) {
-          await load(name, docs.filter((d) => strftime(pattern, new Date(String(d['@timestamp']))) === name));
+          await load(
+            name,
+            docs.filter((d) => strftime(pattern, new Date(String(d['@timestamp']))) === name),
+          );
         }
         rule.index = pattern;
       } else {
@@ -109,10 +138,14 @@ async function main(): Promise<number> {
       }
       const ruleFile = path.join(dir, file);
       writeFileSync(ruleFile, stringify(rule));
-      const r = await run([path.join(root, 'src', 'cli', 'main.ts'), 'test-rule', ruleFile, '--days', '1', '--formatted-output'], { ...process.env });
+      const r = await run([path.join(root, 'src', 'cli', 'main.ts'), 'test-rule', ruleFile, '--days', '1', '--formatted-output'], {
+        ...process.env,
+      });
       const report = parseReport(r.output);
       if (r.code !== 0 || report === undefined) failed++;
-      process.stdout.write(`${file}\t${String(rule.type)}\texit ${r.code}\t${report === undefined ? 'no report' : report}${notes.length ? `\t(${notes.join('; ')})` : ''}\n`);
+      process.stdout.write(
+        `${file}\t${String(rule.type)}\texit ${r.code}\t${report === undefined ? 'no report' : report}${notes.length ? `\t(${notes.join('; ')})` : ''}\n`,
+      );
       if (r.code !== 0 || report === undefined) process.stdout.write(`${r.output.slice(-2000)}\n`);
     }
   } finally {
@@ -137,6 +170,6 @@ function parseReport(output: string): string | undefined {
 }
 
 process.exitCode = await main().catch((error: unknown) => {
-  process.stderr.write(`conformance-examples: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`conformance-examples: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 });

@@ -86,14 +86,21 @@ function alertKeys(c: ConformanceCase, rule: string, posted: readonly Record<str
     const key = c.keyFields.map((f) => valueAt(p, f)).find((v) => v !== undefined && v !== null);
     const ts = valueAt(p, c.timestampField);
     const ms = typeof ts === 'string' ? Date.parse(ts) : typeof ts === 'number' ? ts : NaN;
-    return { rule, key: key === undefined || key === null ? '-' : String(key), time: Number.isNaN(ms) ? `unreadable ${JSON.stringify(ts)}` : new Date(ms).toISOString() };
+    return {
+      rule,
+      key: key === undefined || key === null ? '-' : String(key),
+      time: Number.isNaN(ms) ? `unreadable ${JSON.stringify(ts)}` : new Date(ms).toISOString(),
+    };
   });
 }
 
 /** "2024-05-01T12:00:00": the form elastalert-test-rule's --start/--end take (read as UTC). */
 const ea2Time = (ms: number): string => new Date(ms).toISOString().slice(0, 19);
 
-async function runCase(c: ConformanceCase, ctx: { es: EsHandle; testRule: string; config: string; collector: AlertCollector }): Promise<CaseResult> {
+async function runCase(
+  c: ConformanceCase,
+  ctx: { es: EsHandle; testRule: string; config: string; collector: AlertCollector },
+): Promise<CaseResult> {
   const index = `conformance-${c.name}-${process.pid}-${Date.now().toString(36)}`;
   const ruleName = /^name:\s*(.+?)\s*$/m.exec(readFileSync(c.ruleFile, 'utf8'))?.[1]?.replace(/^["']|["']$/g, '') ?? c.name;
   const env: NodeJS.ProcessEnv = { ...process.env, CONFORMANCE_INDEX: index, CONFORMANCE_CASE_DIR: c.dir };
@@ -103,12 +110,27 @@ async function runCase(c: ConformanceCase, ctx: { es: EsHandle; testRule: string
   try {
     const count = await loadEvents(ctx.es, index, c);
     log(`${c.name}: ${count} documents in ${index}`);
-    const ea2 = await runTool(ctx.testRule, ['--config', ctx.config, '--start', ea2Time(c.startMs), '--end', ea2Time(c.endMs), '--alert', c.ruleFile], { ...env, CONFORMANCE_POST_URL: ctx.collector.urlFor(inbox.ea2) });
+    const ea2 = await runTool(
+      ctx.testRule,
+      ['--config', ctx.config, '--start', ea2Time(c.startMs), '--end', ea2Time(c.endMs), '--alert', c.ruleFile],
+      { ...env, CONFORMANCE_POST_URL: ctx.collector.urlFor(inbox.ea2) },
+    );
     const fromEa2 = ctx.collector.take(inbox.ea2);
-    if (ea2.code !== 0 || /Traceback \(most recent call last\)/.test(ea2.output) && fromEa2.alerts.length === 0) {
+    if (ea2.code !== 0 || (/Traceback \(most recent call last\)/.test(ea2.output) && fromEa2.alerts.length === 0)) {
       throw new Error(`elastalert-test-rule exited ${ea2.code}:\n${ea2.output.slice(-3000)}`);
     }
-    const lwArgs = [path.join(root, 'src', 'cli', 'main.ts'), 'test-rule', c.ruleFile, '--config', ctx.config, '--start', new Date(c.startMs).toISOString(), '--end', new Date(c.endMs).toISOString(), '--alert'];
+    const lwArgs = [
+      path.join(root, 'src', 'cli', 'main.ts'),
+      'test-rule',
+      c.ruleFile,
+      '--config',
+      ctx.config,
+      '--start',
+      new Date(c.startMs).toISOString(),
+      '--end',
+      new Date(c.endMs).toISOString(),
+      '--alert',
+    ];
     const lw = await runTool(process.execPath, lwArgs, { ...env, CONFORMANCE_POST_URL: ctx.collector.urlFor(inbox.lw) });
     const fromLw = ctx.collector.take(inbox.lw);
     if (lw.code !== 0) throw new Error(`logwarden test-rule exited ${lw.code}:\n${lw.output.slice(-3000)}`);
@@ -116,7 +138,16 @@ async function runCase(c: ConformanceCase, ctx: { es: EsHandle; testRule: string
     return judgeCase(c, alertKeys(c, ruleName, fromEa2.alerts), alertKeys(c, ruleName, fromLw.alerts));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { name: c.name, verdict: 'ERROR', elastalert2: 0, logwarden: 0, unexpectedOnlyElastalert2: [], unexpectedOnlyLogwarden: [], staleDeclarations: [], error: message };
+    return {
+      name: c.name,
+      verdict: 'ERROR',
+      elastalert2: 0,
+      logwarden: 0,
+      unexpectedOnlyElastalert2: [],
+      unexpectedOnlyLogwarden: [],
+      staleDeclarations: [],
+      error: message,
+    };
   } finally {
     await ctx.es.client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
   }
@@ -130,7 +161,10 @@ async function connection(): Promise<{ connection: EsConnection; cluster: Provis
     if (process.env.ES_CA_CERT) c.caCertPath = process.env.ES_CA_CERT;
     return { connection: c, cluster: undefined };
   }
-  const cluster = await provisionElasticsearch({ version: process.env.LOGWARDEN_ES_VERSION ?? '8.19.21', log: { info: (m) => log(`elasticsearch: ${m}`) } });
+  const cluster = await provisionElasticsearch({
+    version: process.env.LOGWARDEN_ES_VERSION ?? '8.19.21',
+    log: { info: (m) => log(`elasticsearch: ${m}`) },
+  });
   return { connection: cluster.connection, cluster };
 }
 
@@ -140,7 +174,9 @@ async function main(): Promise<number> {
   const python = findPython(process.env);
   if (!('python' in python)) {
     // CI machines without Python 3.12 still pass, but say plainly that nothing was compared.
-    process.stdout.write(`conformance: SKIPPED, no Python >= 3.12 for ElastAlert2 ${ELASTALERT2_VERSION} (looked at: ${python.lookedAt.join(', ')})\n`);
+    process.stdout.write(
+      `conformance: SKIPPED, no Python >= 3.12 for ElastAlert2 ${ELASTALERT2_VERSION} (looked at: ${python.lookedAt.join(', ')})\n`,
+    );
     return 0;
   }
   log(`Python ${python.version} (${python.python})`);
@@ -162,7 +198,9 @@ async function main(): Promise<number> {
         const c = cases[i] as ConformanceCase;
         const started = Date.now();
         const result = await runCase(c, { es, testRule, config, collector });
-        log(`${c.name}: ${result.verdict} (ElastAlert2 ${result.elastalert2}, LogWarden ${result.logwarden}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        log(
+          `${c.name}: ${result.verdict} (ElastAlert2 ${result.elastalert2}, LogWarden ${result.logwarden}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
         results[i] = result;
       }
     };
@@ -180,6 +218,6 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main().catch((error: unknown) => {
-  process.stderr.write(`conformance: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`conformance: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 });

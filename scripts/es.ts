@@ -9,13 +9,21 @@ const version = process.argv[3] ?? process.env.LOGWARDEN_ES_VERSION ?? DEFAULT_E
 const log = { info: (m: string) => process.stderr.write(`[elasticsearch] ${m}\n`) };
 
 if (command === 'fetch') {
-  const home = await ensureDistribution({ version, cacheDir: defaultCacheDir(process.env), log, interactive: Boolean(process.stderr.isTTY) });
+  const home = await ensureDistribution({
+    version,
+    cacheDir: defaultCacheDir(process.env),
+    log,
+    interactive: Boolean(process.stderr.isTTY),
+  });
   process.stdout.write(`${home}\n`);
 } else if (command === 'start') {
   const cluster = await provisionElasticsearch({ version, log });
   const c = cluster.connection;
   process.stdout.write(`ES_URL=${c.url}\n${c.username ? `ES_USERNAME=${c.username}\nES_PASSWORD=${c.password}\n` : ''}`);
-  const stop = async (): Promise<void> => { await cluster.stop(); process.exit(0); };
+  const stop = async (): Promise<void> => {
+    await cluster.stop();
+    process.exit(0);
+  };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   setInterval(() => {}, 1 << 30);

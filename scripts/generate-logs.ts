@@ -86,7 +86,9 @@ if (opts.help) {
 }
 if (opts.list) {
   for (const s of SCENARIOS) {
-    process.stdout.write(`${s.name.padEnd(30)} ${s.source.padEnd(11)} expect ${s.expect.map((e) => `${e.rule} (${e.field}=${e.key})`).join(', ')}\n${' '.repeat(31)}${s.description}\n`);
+    process.stdout.write(
+      `${s.name.padEnd(30)} ${s.source.padEnd(11)} expect ${s.expect.map((e) => `${e.rule} (${e.field}=${e.key})`).join(', ')}\n${' '.repeat(31)}${s.description}\n`,
+    );
   }
   process.exit(0);
 }
@@ -128,7 +130,9 @@ const utc = (iso: string): string => iso.replace('T', ' ').replace(/\.\d{3}Z$/, 
 
 function summary(manifest: Manifest, loadedInto?: string, seconds?: number): void {
   const counts = manifest.counts;
-  out(`Sample logs: seed ${manifest.seed}, ${utc(manifest.from)} .. ${utc(manifest.to)}, rate ${manifest.rate}${manifest.benignOnly ? ', benign only' : ''}`);
+  out(
+    `Sample logs: seed ${manifest.seed}, ${utc(manifest.from)} .. ${utc(manifest.to)}, rate ${manifest.rate}${manifest.benignOnly ? ', benign only' : ''}`,
+  );
   out();
   out(`${'source'.padEnd(12)}${'index'.padEnd(34)}${'events'.padStart(10)}`);
   for (const s of SOURCES) out(`${s.padEnd(12)}${indexPattern(s, opts.prefix).padEnd(34)}${num(counts?.bySource[s] ?? 0).padStart(10)}`);
@@ -181,7 +185,9 @@ if (cluster.method === 'env' || opts.exit || exitCode !== 0) {
 }
 // We started this Elasticsearch: keep it for the demo until asked to stop.
 const c = cluster.connection;
-process.stderr.write(`\nElasticsearch keeps running until Ctrl-C:\nES_URL=${c.url}\n${c.username ? `ES_USERNAME=${c.username}\nES_PASSWORD=${c.password ?? ''}\n` : ''}`);
+process.stderr.write(
+  `\nElasticsearch keeps running until Ctrl-C:\nES_URL=${c.url}\n${c.username ? `ES_USERNAME=${c.username}\nES_PASSWORD=${c.password ?? ''}\n` : ''}`,
+);
 const stop = async (): Promise<void> => {
   await cluster.stop();
   process.exit(0);

@@ -20,32 +20,53 @@ import type { RuleDefinition } from '../src/rules/types.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NOT_READERS = new Set([
-  'src/rules/schema.ts', 'src/rules/alerter-options.ts', 'src/config/config-schema.ts',
-  'src/rules/refused-options.ts', 'src/config/refused-config.ts', 'src/rules/checks.ts',
+  'src/rules/schema.ts',
+  'src/rules/alerter-options.ts',
+  'src/config/config-schema.ts',
+  'src/rules/refused-options.ts',
+  'src/config/refused-config.ts',
+  'src/rules/checks.ts',
 ]);
 
 /** Options of rule types that LogWarden refuses as a whole until they are implemented. */
 export const TYPE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  cardinality_field: ['cardinality'], max_cardinality: ['cardinality'], min_cardinality: ['cardinality'],
-  metric_agg_script: ['metric_aggregation', 'spike_aggregation'], min_doc_count: ['metric_aggregation', 'spike_aggregation'],
-  use_run_every_query_size: ['metric_aggregation', 'percentage_match'], allow_buffer_time_overlap: ['metric_aggregation', 'percentage_match'],
-  bucket_interval: ['metric_aggregation', 'percentage_match'], sync_bucket_interval: ['metric_aggregation', 'percentage_match'],
-  metric_format_string: ['metric_aggregation'], match_bucket_filter: ['percentage_match'], percentage_format_string: ['percentage_match'],
-  min_denominator: ['percentage_match'], min_percentage: ['percentage_match'], max_percentage: ['percentage_match'],
-  metric_agg_type: ['metric_aggregation', 'spike_aggregation'], max_threshold: ['metric_aggregation'], min_threshold: ['metric_aggregation'],
+  cardinality_field: ['cardinality'],
+  max_cardinality: ['cardinality'],
+  min_cardinality: ['cardinality'],
+  metric_agg_script: ['metric_aggregation', 'spike_aggregation'],
+  min_doc_count: ['metric_aggregation', 'spike_aggregation'],
+  use_run_every_query_size: ['metric_aggregation', 'percentage_match'],
+  allow_buffer_time_overlap: ['metric_aggregation', 'percentage_match'],
+  bucket_interval: ['metric_aggregation', 'percentage_match'],
+  sync_bucket_interval: ['metric_aggregation', 'percentage_match'],
+  metric_format_string: ['metric_aggregation'],
+  match_bucket_filter: ['percentage_match'],
+  percentage_format_string: ['percentage_match'],
+  min_denominator: ['percentage_match'],
+  min_percentage: ['percentage_match'],
+  max_percentage: ['percentage_match'],
+  metric_agg_type: ['metric_aggregation', 'spike_aggregation'],
+  max_threshold: ['metric_aggregation'],
+  min_threshold: ['metric_aggregation'],
   percentile_range: ['metric_aggregation', 'spike_aggregation'],
-  ignore_null: ['whitelist', 'change'], blacklist: ['blacklist'], whitelist: ['whitelist'],
+  ignore_null: ['whitelist', 'change'],
+  blacklist: ['blacklist'],
+  whitelist: ['whitelist'],
 };
 
 /** Options of alerters that are not available in this build (createAlerters refuses the alerter itself). */
 export const ALERTER_OPTIONS: Readonly<Record<string, string>> = {
-  command: 'command', pipe_match_json: 'command', pipe_alert_text: 'command', fail_on_non_zero_exit: 'command',
+  command: 'command',
+  pipe_match_json: 'command',
+  pipe_alert_text: 'command',
+  fail_on_non_zero_exit: 'command',
 };
 
 /** Keys honoured by construction, with why nothing needs to read them. */
 export const INHERENT: Readonly<Record<string, string>> = {
   references: 'metadata for people reading the rule; templates see it as rule.references, as every rule option',
-  es_send_get_body_as: 'LogWarden\'s client always sends search bodies with POST, which is what this option exists to get through proxies that drop GET bodies; every value is honoured',
+  es_send_get_body_as:
+    "LogWarden's client always sends search bodies with POST, which is what this option exists to get through proxies that drop GET bodies; every value is honoured",
 };
 
 export type Status = 'honoured' | 'refused' | 'type not implemented' | 'alerter not available' | 'inherent' | 'UNCOVERED';
@@ -67,7 +88,9 @@ function readers(): Map<string, string> {
   const map = new Map<string, string>();
   for (const file of [...sourceFiles('src'), ...sourceFiles('alerters')]) {
     if (NOT_READERS.has(file)) continue;
-    const text = readFileSync(path.join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+    const text = readFileSync(path.join(ROOT, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
     map.set(file, text);
   }
   return map;
@@ -87,14 +110,18 @@ function readBy(key: string, sources: Map<string, string>): string[] {
   // The alerter kit reads the connection options of every HTTP alerter by suffix (`${prefix}_proxy`).
   const suffix = KIT_SUFFIXES.find((x) => key.endsWith(`_${x}`));
   if (suffix) {
-    const built = [...sources].filter(([file, text]) => file.startsWith('alerters/kit/') && text.includes(`_${suffix}\``)).map(([file]) => file);
+    const built = [...sources]
+      .filter(([file, text]) => file.startsWith('alerters/kit/') && text.includes(`_${suffix}\``))
+      .map(([file]) => file);
     if (built.length > 0) return built;
   }
   // An alerter that reads a family of its options by name (`${prefix}_${name}` over a list of names).
   for (let i = key.indexOf('_'); i > 0; i = key.indexOf('_', i + 1)) {
     const [name, rest] = [key.slice(0, i), key.slice(i + 1)];
     const folder = `alerters/${name}/`;
-    const family = [...sources].filter(([file, text]) => file.startsWith(folder) && text.includes('_${') && new RegExp(`['"\`]${escape(rest)}['"\`]`).test(text)).map(([file]) => file);
+    const family = [...sources]
+      .filter(([file, text]) => file.startsWith(folder) && text.includes('_${') && new RegExp(`['"\`]${escape(rest)}['"\`]`).test(text))
+      .map(([file]) => file);
     if (family.length > 0) return family;
   }
   return [];
@@ -136,12 +163,30 @@ export function optionCoverage(): Coverage[] {
     const byAlerter = alerterRefusal(key, sources);
     if (byAlerter) return { key, where, status: 'refused', detail: byAlerter.replace(/^is refused: /, '') };
     if (INHERENT[key]) return { key, where, status: 'inherent', detail: INHERENT[key] };
-    if (files.length > 0) return { key, where, status: 'honoured', detail: `read in ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}${refused ? `; refused when ${refused.reason}` : ''}` };
+    if (files.length > 0)
+      return {
+        key,
+        where,
+        status: 'honoured',
+        detail: `read in ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}${refused ? `; refused when ${refused.reason}` : ''}`,
+      };
     if (refused?.when) return { key, where, status: 'honoured', detail: `the default behaviour; other values refused: ${refused.reason}` };
     const types = TYPE_OPTIONS[key];
-    if (types && types.every(typeRefused)) return { key, where, status: 'type not implemented', detail: `option of ${types.join(', ')}, rule types LogWarden refuses as a whole for now` };
+    if (types && types.every(typeRefused))
+      return {
+        key,
+        where,
+        status: 'type not implemented',
+        detail: `option of ${types.join(', ')}, rule types LogWarden refuses as a whole for now`,
+      };
     const alerter = ALERTER_OPTIONS[key];
-    if (alerter && !AVAILABLE_ALERTERS.includes(alerter)) return { key, where, status: 'alerter not available', detail: `option of the ${alerter} alerter, which lint refuses as a whole in this version` };
+    if (alerter && !AVAILABLE_ALERTERS.includes(alerter))
+      return {
+        key,
+        where,
+        status: 'alerter not available',
+        detail: `option of the ${alerter} alerter, which lint refuses as a whole in this version`,
+      };
     return { key, where, status: 'UNCOVERED', detail: 'nothing reads it and nothing refuses it' };
   });
 }
@@ -178,9 +223,9 @@ export function ruleOptionsMarkdown(rows: readonly Coverage[]): string {
     '## eql and esql filter entries',
     '',
     'As in ElastAlert2 2.31, a `filter` entry `eql: <query>` is sent to `_eql/search` and `esql: <query>` to',
-    '`_query`, with the other filter entries and the run\'s time window as the request\'s filter; the events',
+    "`_query`, with the other filter entries and the run's time window as the request's filter; the events",
     '(EQL, up to `max_query_size`; sequences are not used) or rows (ES|QL, dotted column names as nested',
-    'fields) are the rule\'s documents. One such entry per rule; only rules that read documents can use it',
+    "fields) are the rule's documents. One such entry per rule; only rules that read documents can use it",
     '(`any`, or `frequency` without `use_count_query`/`use_terms_query`, and no `top_count_keys`). On a',
     'cluster without the EQL or ES|QL module the run fails with a message saying so, never with a different query.',
     '',
@@ -198,7 +243,10 @@ export function configKeysMarkdown(rows: readonly Coverage[]): string {
   return [
     '| Key | Status | Where, or why |',
     '| --- | --- | --- |',
-    ...rows.filter((r) => r.where !== 'rule').filter((r) => Object.hasOwn(globalConfigProperties, r.key)).map((r) => `| \`${r.key}\` | ${r.status} | ${cell(r.detail)} |`),
+    ...rows
+      .filter((r) => r.where !== 'rule')
+      .filter((r) => Object.hasOwn(globalConfigProperties, r.key))
+      .map((r) => `| \`${r.key}\` | ${r.status} | ${cell(r.detail)} |`),
   ].join('\n');
 }
 

@@ -115,7 +115,13 @@ export class Engine {
     this.mode = opts.mode ?? 'live';
     this.alerterFactory = opts.alerters ?? this.defaultAlerters();
     this.stores = opts.stores ?? esStores(opts.es, opts.config.writebackIndex);
-    this.writeback = new WritebackGuard({ es: opts.es, base: opts.config.writebackIndex, log: opts.log, clock: this.clock, observer: opts.observer });
+    this.writeback = new WritebackGuard({
+      es: opts.es,
+      base: opts.config.writebackIndex,
+      log: opts.log,
+      clock: this.clock,
+      observer: opts.observer,
+    });
     this.indexWatch = new IndexWatch(opts.es);
     this.notifyError = this.mode === 'capture' ? undefined : errorNotifier(opts.config, opts.log, opts.env);
   }
@@ -272,7 +278,9 @@ export class Engine {
     if (disable) {
       this.rules.delete(name);
       this.scheduler?.remove(name);
-      this.opts.log.error(`${loaded.rule.file}: rule "${name}" is disabled after its run failed (disable_rules_on_error); fix the file to run it again`);
+      this.opts.log.error(
+        `${loaded.rule.file}: rule "${name}" is disabled after its run failed (disable_rules_on_error); fix the file to run it again`,
+      );
     }
     if (outcome.error) await this.notifyError?.(loaded.rule, outcome.error, disable);
     return outcome;
@@ -361,7 +369,9 @@ export class Engine {
     const every = this.opts.deliveryIntervalMs ?? 5_000;
     const loop = (): void => {
       this.deliveryPass = this.processDeliveries()
-        .catch((error: unknown) => this.opts.log.warn(`delivery pass failed, will try again: ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) =>
+          this.opts.log.warn(`delivery pass failed, will try again: ${error instanceof Error ? error.message : String(error)}`),
+        )
         .finally(() => {
           if (this.cancelDeliveries) this.cancelDeliveries = this.clock.setTimer(loop, every);
         });
@@ -400,7 +410,9 @@ export class Engine {
         }, 300);
       });
     } catch (error) {
-      this.opts.log.warn(`cannot watch ${this.opts.config.rulesFolder} for changes: ${error instanceof Error ? error.message : String(error)}`);
+      this.opts.log.warn(
+        `cannot watch ${this.opts.config.rulesFolder} for changes: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

@@ -48,12 +48,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const files = options.files ?? [];
   if (files.length > 0) {
     // ElastAlert2's logging.FileHandler: the same lines also go to each file, appended.
-    const streams = [{ level, stream: console }, ...files.map((dest) => ({ level, stream: pino.destination({ dest, sync: true, append: true, mkdir: true }) }))];
+    const streams = [
+      { level, stream: console },
+      ...files.map((dest) => ({ level, stream: pino.destination({ dest, sync: true, append: true, mkdir: true }) })),
+    ];
     return pino({ level, base: undefined, hooks }, pino.multistream(streams));
   }
   return usePretty ? pino({ level, hooks }, console) : pino({ level, base: undefined, hooks }, console);
 }
-
 
 interface Window {
   suppressed: number;

@@ -43,10 +43,4 @@ export interface RuleRunEvent {
 }
 
 export type MatchOutcome =
-  | 'sent'
-  | 'failed'
-  | 'duplicate'
-  | 'suppressed_realert'
-  | 'suppressed_silence'
-  | 'aggregated'
-  | 'suppressed_flood';
+  'sent' | 'failed' | 'duplicate' | 'suppressed_realert' | 'suppressed_silence' | 'aggregated' | 'suppressed_flood';

@@ -23,10 +23,26 @@ import { webhookAlerter } from '../kit/webhook.ts';
 import { optionError, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { alertaSchema } from './schema.ts';
 
-type Opts = Readonly<Record<string, unknown>> & { alerta_api_url: string; alerta_api_key?: string; alerta_timeout?: number; alerta_use_match_timestamp?: boolean; alerta_use_qk_as_resource?: boolean; alerta_api_skip_ssl?: boolean };
+type Opts = Readonly<Record<string, unknown>> & {
+  alerta_api_url: string;
+  alerta_api_key?: string;
+  alerta_timeout?: number;
+  alerta_use_match_timestamp?: boolean;
+  alerta_use_qk_as_resource?: boolean;
+  alerta_api_skip_ssl?: boolean;
+};
 
 export const ALERTA_MAX_BYTES = 64 * 1024;
-const SINGLE: Readonly<Record<string, string>> = { resource: 'elastalert', severity: 'warning', environment: 'Production', origin: 'elastalert', group: '', value: '', text: 'elastalert', event: 'elastalert' };
+const SINGLE: Readonly<Record<string, string>> = {
+  resource: 'elastalert',
+  severity: 'warning',
+  environment: 'Production',
+  origin: 'elastalert',
+  group: '',
+  value: '',
+  text: 'elastalert',
+  event: 'elastalert',
+};
 const LISTS: Readonly<Record<string, string[]>> = { service: ['elastalert'], tags: [], correlate: [] };
 
 export const createAlertaAlerter: AlerterFactory = (ref, rule, deps) => {
@@ -39,8 +55,15 @@ export const createAlertaAlerter: AlerterFactory = (ref, rule, deps) => {
       throw optionError(rule, option, `cannot be filled from the match: ${(error as Error).message}`);
     }
   };
-  const single = Object.fromEntries(Object.entries(SINGLE).map(([k, d]) => [k, parse(`alerta_${k}`, (o[`alerta_${k}`] as string | undefined) ?? d)]));
-  const lists = Object.fromEntries(Object.entries(LISTS).map(([k, d]) => [k, ((o[`alerta_${k}`] as string[] | undefined) ?? d).map((t, i) => parse(`alerta_${k}[${i}]`, t))]));
+  const single = Object.fromEntries(
+    Object.entries(SINGLE).map(([k, d]) => [k, parse(`alerta_${k}`, (o[`alerta_${k}`] as string | undefined) ?? d)]),
+  );
+  const lists = Object.fromEntries(
+    Object.entries(LISTS).map(([k, d]) => [
+      k,
+      ((o[`alerta_${k}`] as string[] | undefined) ?? d).map((t, i) => parse(`alerta_${k}[${i}]`, t)),
+    ]),
+  );
   const keys = (o['alerta_attributes_keys'] as string[] | undefined) ?? [];
   const values = ((o['alerta_attributes_values'] as string[] | undefined) ?? []).map((t, i) => parse(`alerta_attributes_values[${i}]`, t));
   const queryKey = Array.isArray(rule.options['query_key']) ? undefined : (rule.options['query_key'] as string | undefined);
@@ -50,9 +73,11 @@ export const createAlertaAlerter: AlerterFactory = (ref, rule, deps) => {
     const fill = (parts: readonly ArgPart[]): string => displayText(renderArg(parts, alert.match, missing));
     const resourceKey = o.alerta_use_qk_as_resource && queryKey !== undefined ? lookupField(alert.match, queryKey) : undefined;
     const text = o['alerta_text'] === '' ? displayText(alert.text) : fill(single['text'] ?? []);
-    const event = o['alerta_event'] === '' ? displayText(`${rule.name}${alert.queryKey ? `.${alert.queryKey}` : ''}`) : fill(single['event'] ?? []);
+    const event =
+      o['alerta_event'] === '' ? displayText(`${rule.name}${alert.queryKey ? `.${alert.queryKey}` : ''}`) : fill(single['event'] ?? []);
     const stamp = lookupField(alert.match, rule.timestampField);
-    const at = o.alerta_use_match_timestamp && stamp !== undefined && !Number.isNaN(Date.parse(pyStr(stamp))) ? Date.parse(pyStr(stamp)) : now();
+    const at =
+      o.alerta_use_match_timestamp && stamp !== undefined && !Number.isNaN(Date.parse(pyStr(stamp))) ? Date.parse(pyStr(stamp)) : now();
     return {
       resource: resourceKey ? displayText(pyStr(resourceKey)) : fill(single['resource'] ?? []),
       severity: fill(single['severity'] ?? []),

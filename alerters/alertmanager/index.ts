@@ -56,7 +56,12 @@ export const createAlertmanagerAlerter: AlerterFactory = (ref, rule, deps) => {
     return url;
   });
   const labelTemplates: [string, JinjaTemplate][] = Object.entries(o.alertmanager_labels ?? {}).map(([name, value]) => {
-    if (!LABEL_NAME.test(name)) throw optionError(rule, 'alertmanager_labels', `${JSON.stringify(name)} is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
+    if (!LABEL_NAME.test(name))
+      throw optionError(
+        rule,
+        'alertmanager_labels',
+        `${JSON.stringify(name)} is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)`,
+      );
     try {
       return [name, compileJinja(pyStr(value), `alertmanager_labels.${name}`)];
     } catch (error) {
@@ -64,7 +69,12 @@ export const createAlertmanagerAlerter: AlerterFactory = (ref, rule, deps) => {
     }
   });
   for (const name of Object.keys(o.alertmanager_fields ?? {})) {
-    if (!LABEL_NAME.test(name)) throw optionError(rule, 'alertmanager_fields', `${JSON.stringify(name)} is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)`);
+    if (!LABEL_NAME.test(name))
+      throw optionError(
+        rule,
+        'alertmanager_fields',
+        `${JSON.stringify(name)} is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)`,
+      );
   }
   const resolveMs = durationMs(o.alertmanager_resolve_time);
   const titleName = o.alertmanager_alert_subject_labelname ?? 'summary';

@@ -25,7 +25,12 @@ export function escapeChatwork(value: string): string {
 }
 
 export const createChatworkAlerter: AlerterFactory = (ref, rule, deps) => {
-  const o = readOptions<{ chatwork_apikey: string; chatwork_room_id: string | number; chatwork_proxy_pass?: string; chatwork_api_url?: string }>(chatworkSchema, ref, rule);
+  const o = readOptions<{
+    chatwork_apikey: string;
+    chatwork_room_id: string | number;
+    chatwork_proxy_pass?: string;
+    chatwork_api_url?: string;
+  }>(chatworkSchema, ref, rule);
   const base = httpUrl(rule, 'chatwork_api_url', o.chatwork_api_url ?? 'https://api.chatwork.com');
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}/v2/rooms/${encodeURIComponent(String(o.chatwork_room_id))}/messages`, base);
   const transport = transportOf(rule, o, 'chatwork', ['chatwork_proxy_login', 'chatwork_proxy_pass']);
@@ -36,7 +41,10 @@ export const createChatworkAlerter: AlerterFactory = (ref, rule, deps) => {
   return {
     type: 'chatwork',
     async send(alert) {
-      const body = new URLSearchParams({ self_unread: '0', body: capText(alert.render(escapeChatwork).text, CHATWORK_MAX_CHARS) }).toString();
+      const body = new URLSearchParams({
+        self_unread: '0',
+        body: capText(alert.render(escapeChatwork).text, CHATWORK_MAX_CHARS),
+      }).toString();
       await client.post(url, body, headers, { secrets });
     },
     async close() {

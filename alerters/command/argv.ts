@@ -44,7 +44,11 @@ export function renderArg(parts: readonly ArgPart[], match: Readonly<Record<stri
     .map((p) => {
       if ('text' in p) return p.text;
       const value = lookupField(match, p.field);
-      return value === undefined ? missing : pyStr(value).replace(/\u0000/g, '').toWellFormed();
+      return value === undefined
+        ? missing
+        : pyStr(value)
+            .replace(/\u0000/g, '')
+            .toWellFormed();
     })
     .join('');
 }

@@ -34,7 +34,11 @@ const STDERR_QUOTE = 300;
 export const createCommandAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const o = readOptions<CommandOptions>(commandSchema, ref, rule);
   if (typeof o.command === 'string') {
-    throw optionError(rule, 'command', `a string is run through a shell by ElastAlert2, where a log value could run commands; write the program and its arguments as a list, e.g. ${JSON.stringify(o.command.trim().split(/\s+/))}`);
+    throw optionError(
+      rule,
+      'command',
+      `a string is run through a shell by ElastAlert2, where a log value could run commands; write the program and its arguments as a list, e.g. ${JSON.stringify(o.command.trim().split(/\s+/))}`,
+    );
   }
   if (o.command.length === 0 || o.command[0] === '') throw optionError(rule, 'command', 'must name a program');
   const args: ArgPart[][] = o.command.map((arg, i) => {
@@ -61,7 +65,12 @@ export const createCommandAlerter: AlerterFactory = (ref, rule, deps): Alerter =
       const argv = args.map((parts) => renderArg(parts, alert.match, missing));
       const input = stdinFor(alert);
       return new Promise((resolve, reject) => {
-        const child = spawn(argv[0] ?? program, argv.slice(1), { shell: false, stdio: ['pipe', 'ignore', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+        const child = spawn(argv[0] ?? program, argv.slice(1), {
+          shell: false,
+          stdio: ['pipe', 'ignore', 'pipe'],
+          timeout: timeoutMs,
+          killSignal: 'SIGKILL',
+        });
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => {
           stderr = (stderr + chunk.toString('utf8')).slice(-4096);
@@ -79,11 +88,27 @@ export const createCommandAlerter: AlerterFactory = (ref, rule, deps): Alerter =
           const tail = stderr.trim().replace(/\s+/g, ' ').slice(-STDERR_QUOTE);
           const said = tail ? `; stderr: ${tail}` : '';
           if (signal === 'SIGKILL' && code === null) {
-            reject(new AlerterError('command', `${JSON.stringify(program)} did not finish within ${timeoutMs / 1000}s and was killed${said}`, true));
+            reject(
+              new AlerterError(
+                'command',
+                `${JSON.stringify(program)} did not finish within ${timeoutMs / 1000}s and was killed${said}`,
+                true,
+              ),
+            );
           } else if (o.fail_on_non_zero_exit && code !== 0) {
-            reject(new AlerterError('command', `${JSON.stringify(program)} ${code === null ? `ended by ${signal}` : `exited with ${code}`}${said}`, true));
+            reject(
+              new AlerterError(
+                'command',
+                `${JSON.stringify(program)} ${code === null ? `ended by ${signal}` : `exited with ${code}`}${said}`,
+                true,
+              ),
+            );
           } else {
-            if (code !== 0) deps.log.warn({ rule: rule.name, alert_id: alert.alertId }, `command ${JSON.stringify(program)} exited with ${code ?? signal} (fail_on_non_zero_exit is off)`);
+            if (code !== 0)
+              deps.log.warn(
+                { rule: rule.name, alert_id: alert.alertId },
+                `command ${JSON.stringify(program)} exited with ${code ?? signal} (fail_on_non_zero_exit is off)`,
+              );
             resolve();
           }
         });

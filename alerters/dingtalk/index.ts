@@ -49,7 +49,11 @@ export const createDingTalkAlerter: AlerterFactory = (ref, rule, deps) => {
   base.searchParams.set('access_token', o.dingtalk_access_token);
   const transport = transportOf(rule, o, 'dingtalk', ['dingtalk_proxy_login', 'dingtalk_proxy_pass']);
   const client = clientFor('dingtalk', transport, deps);
-  const secrets = [o.dingtalk_access_token, ...(o.dingtalk_sign ? [o.dingtalk_sign] : []), ...(o.dingtalk_proxy_pass ? [o.dingtalk_proxy_pass] : [])];
+  const secrets = [
+    o.dingtalk_access_token,
+    ...(o.dingtalk_sign ? [o.dingtalk_sign] : []),
+    ...(o.dingtalk_proxy_pass ? [o.dingtalk_proxy_pass] : []),
+  ];
   const check = codeCheck({ type: 'dingtalk', field: 'errcode', ok: [0], retryable: [130101, -1], message: 'errmsg', secrets });
   const type = o.dingtalk_msgtype ?? 'text';
   const now = (): number => (deps.clock ?? systemClock).now();
@@ -59,7 +63,11 @@ export const createDingTalkAlerter: AlerterFactory = (ref, rule, deps) => {
     const title = displayText(alert.subject);
     const text = capBytes(alert.render(escapeMarkdown).text, DINGTALK_MAX_BYTES);
     if (type === 'markdown') return { msgtype: 'markdown', markdown: { title, text } };
-    if (type === 'single_action_card') return { msgtype: 'actionCard', actionCard: { title, text, singleTitle: o.dingtalk_single_title ?? 'elastalert', singleURL: o.dingtalk_single_url ?? '' } };
+    if (type === 'single_action_card')
+      return {
+        msgtype: 'actionCard',
+        actionCard: { title, text, singleTitle: o.dingtalk_single_title ?? 'elastalert', singleURL: o.dingtalk_single_url ?? '' },
+      };
     const card: Record<string, unknown> = { title, text };
     if (o.dingtalk_btn_orientation) card['btnOrientation'] = o.dingtalk_btn_orientation;
     if (o.dingtalk_btns && o.dingtalk_btns.length > 0) card['btns'] = o.dingtalk_btns;

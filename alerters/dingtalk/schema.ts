@@ -13,7 +13,10 @@ export const dingtalkSchema: AlerterSchema = {
     dingtalk_single_title: str,
     dingtalk_single_url: str,
     dingtalk_btn_orientation: { enum: ['0', '1', ''] },
-    dingtalk_btns: { type: 'array', items: { type: 'object', properties: { title: str, actionURL: str }, required: ['title', 'actionURL'], additionalProperties: false } },
+    dingtalk_btns: {
+      type: 'array',
+      items: { type: 'object', properties: { title: str, actionURL: str }, required: ['title', 'actionURL'], additionalProperties: false },
+    },
     dingtalk_proxy_login: str,
     dingtalk_proxy_pass: secret,
     // Ours: the robot endpoint (a relay, tests); `access_token` (and the signature) are added.

@@ -40,9 +40,15 @@ export const createDiscordAlerter: AlerterFactory = (ref, rule, deps) => {
 
   const render = (alert: AlertPayload): unknown => {
     const shown = alert.render(escapeMarkdown);
-    const embed: Record<string, unknown> = { description: cap(shown.text, DISCORD_LIMITS.description), color: o.discord_embed_color ?? 0xffffff };
+    const embed: Record<string, unknown> = {
+      description: cap(shown.text, DISCORD_LIMITS.description),
+      color: o.discord_embed_color ?? 0xffffff,
+    };
     if (o.discord_embed_footer) {
-      embed['footer'] = { text: cap(o.discord_embed_footer, DISCORD_LIMITS.footer), ...(o.discord_embed_icon_url ? { icon_url: o.discord_embed_icon_url } : {}) };
+      embed['footer'] = {
+        text: cap(o.discord_embed_footer, DISCORD_LIMITS.footer),
+        ...(o.discord_embed_icon_url ? { icon_url: o.discord_embed_icon_url } : {}),
+      };
     }
     return {
       content: cap(`${emoji} ${shown.subject} ${emoji}`, DISCORD_LIMITS.content),

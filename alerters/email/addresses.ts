@@ -80,10 +80,11 @@ export function mailbox(value: string, option: string, fail: Fail): MailAddress 
   const m = /^(.*?)\s*<([^<>]*)>$/s.exec(trimmed);
   const name = m?.[1]?.trim().replace(/^"(.*)"$/s, '$1') ?? '';
   const address = m?.[2]?.trim() ?? '';
-  if (!m || !isValidAddress(address)) throw fail(option, `${JSON.stringify(value)} is not an email address (write addr@example.com or "Name <addr@example.com>")`);
+  if (!m || !isValidAddress(address))
+    throw fail(option, `${JSON.stringify(value)} is not an email address (write addr@example.com or "Name <addr@example.com>")`);
   // The name goes into a header; nodemailer encodes it, but a line break or quote has no business there.
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f"<>]/.test(name)) throw fail(option, 'the display name must not contain control characters, quotes or angle brackets');
+  if (/[\u0000-\u001f\u007f"<>]/.test(name))
+    throw fail(option, 'the display name must not contain control characters, quotes or angle brackets');
   return name === '' ? { address } : { name, address };
 }
-

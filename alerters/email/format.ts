@@ -165,7 +165,9 @@ export function keyFieldRows(alert: AlertPayload, ctx: FormatContext): [string, 
 
 function tableHtml(alert: AlertPayload, ctx: FormatContext): string {
   const cell = 'style="padding:3px 10px 3px 0;vertical-align:top;text-align:left"';
-  const rows = keyFieldRows(alert, ctx).map(([label, value]) => `<tr><th ${cell}>${htmlEscape(label)}</th><td ${cell}>${htmlEscape(value)}</td></tr>`);
+  const rows = keyFieldRows(alert, ctx).map(
+    ([label, value]) => `<tr><th ${cell}>${htmlEscape(label)}</th><td ${cell}>${htmlEscape(value)}</td></tr>`,
+  );
   // The link is built from the rule's Kibana settings and the match; only http(s) becomes an href.
   const url = alert.kibanaDiscoverUrl;
   if (url !== undefined && /^https?:\/\//i.test(url)) {

@@ -40,7 +40,9 @@ export const createEmailAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
     ruleName: rule.name,
     queryKeyFields: rule.queryKey,
     // The payload's subject was built from the rule's options; so is the choice of title.
-    defaultTitle: Object.hasOwn(rule.options, 'alert_subject') ? undefined : (alert, escape) => alertSubject(rule, alert.match, { defaultTitle: 'email', escape }),
+    defaultTitle: Object.hasOwn(rule.options, 'alert_subject')
+      ? undefined
+      : (alert, escape) => alertSubject(rule, alert.match, { defaultTitle: 'email', escape }),
   };
 
   /** `email`, unless email_from_field names acceptable recipients in this match. */
@@ -62,7 +64,10 @@ export const createEmailAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
       const to = recipients(alert);
       const content = formatEmail(alert, formatCtx);
       if (content.htmlFellBack) {
-        deps.log.warn({ rule: rule.name, alert_id: alert.alertId }, 'email_format: html: no document value in the alert text was marked for escaping; the HTML part shows the text escaped instead');
+        deps.log.warn(
+          { rule: rule.name, alert_id: alert.alertId },
+          'email_format: html: no document value in the alert text was marked for escaping; the HTML part shows the text escaped instead',
+        );
       }
       let attachments: SendMailOptions['attachments'];
       if (options.format === 'html' && options.images.length > 0) {
@@ -70,7 +75,11 @@ export const createEmailAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
           // Read here rather than by nodemailer, whose file access is turned off.
           attachments = options.images.map((img) => ({ cid: img.cid, filename: path.basename(img.file), content: readFileSync(img.file) }));
         } catch (error) {
-          throw new AlerterError(TYPE, `cannot read an inline image: ${cleanText(error instanceof Error ? error.message : String(error))}`, false);
+          throw new AlerterError(
+            TYPE,
+            `cannot read an inline image: ${cleanText(error instanceof Error ? error.message : String(error))}`,
+            false,
+          );
         }
       }
       const mail: SendMailOptions = {
@@ -104,7 +113,10 @@ export const createEmailAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
       }
       if (outcome.rejected.length > 0) {
         // The server took the mail for the others; sending it again would duplicate it for them.
-        deps.log.warn({ rule: rule.name, alert_id: alert.alertId, rejected: outcome.rejected }, `${smtp.host}:${smtp.port} accepted the alert but refused some recipients`);
+        deps.log.warn(
+          { rule: rule.name, alert_id: alert.alertId, rejected: outcome.rejected },
+          `${smtp.host}:${smtp.port} accepted the alert but refused some recipients`,
+        );
       }
       deps.log.info({ rule: rule.name, alert_id: alert.alertId, to, cc: options.cc, bcc: options.bcc.length }, 'Sent email');
     },

@@ -101,9 +101,13 @@ function addressList(o: Checked, option: 'email' | 'cc' | 'bcc', fail: Fail): st
   const raw = o[option];
   const items = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
   // A comma-separated string is a common way of writing several addresses; each is checked.
-  const addresses = items.flatMap((i) => i.split(',')).map((a) => a.trim()).filter((a) => a !== '');
+  const addresses = items
+    .flatMap((i) => i.split(','))
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
   for (const a of addresses) {
-    if (!isValidAddress(a)) throw fail(option, `${JSON.stringify(a)} is not an email address (write bare addresses such as soc@example.com, one per list item)`);
+    if (!isValidAddress(a))
+      throw fail(option, `${JSON.stringify(a)} is not an email address (write bare addresses such as soc@example.com, one per list item)`);
   }
   return addresses;
 }
@@ -213,7 +217,8 @@ function inlineImages(o: Checked, format: 'text' | 'html', warnings: string[], f
   const keys = o.email_image_keys ?? [];
   const values = o.email_image_values ?? [];
   if (keys.length === 0 && values.length === 0) return [];
-  if (keys.length !== values.length) throw fail('email_image_values', `has ${values.length} entries but email_image_keys has ${keys.length}; they pair up by position`);
+  if (keys.length !== values.length)
+    throw fail('email_image_values', `has ${values.length} entries but email_image_keys has ${keys.length}; they pair up by position`);
   if (format !== 'html') {
     warnings.push('email_image_keys: inline images are only attached with email_format: html (as ElastAlert2); ignored');
     return [];
@@ -223,7 +228,8 @@ function inlineImages(o: Checked, format: 'text' | 'html', warnings: string[], f
   if (dir === undefined) throw fail('assets_dir', 'is required with email_image_keys (LogWarden does not default to /tmp)');
   const root = path.resolve(dir);
   return keys.map((cid, i) => {
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(cid)) throw fail('email_image_keys', `${JSON.stringify(cid)}: use letters, digits, ".", "_" and "-"`);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(cid))
+      throw fail('email_image_keys', `${JSON.stringify(cid)}: use letters, digits, ".", "_" and "-"`);
     const file = path.resolve(root, values[i] ?? '');
     if (path.relative(root, file).startsWith('..') || path.isAbsolute(path.relative(root, file))) {
       throw fail('email_image_values', `${JSON.stringify(values[i])} is outside assets_dir`);
@@ -240,7 +246,10 @@ function smtpSettings(o: Checked, ctx: ParseContext, warnings: string[], fail: F
   const port = o.smtp_port ?? (implicitTls ? 465 : 25);
   const requireStarttls = o.smtp_starttls ?? true;
   const verifyCerts = o.smtp_verify_certs ?? true;
-  if (!verifyCerts) warnings.push('smtp_verify_certs: false: the SMTP server certificate is not verified, so anyone on the path can read alerts and credentials');
+  if (!verifyCerts)
+    warnings.push(
+      'smtp_verify_certs: false: the SMTP server certificate is not verified, so anyone on the path can read alerts and credentials',
+    );
   const timeoutMs = Math.round((o.smtp_timeout ?? DEFAULT_TIMEOUT_S) * 1000);
 
   const caFile = text(o, 'smtp_ca_certs', fail);
@@ -252,13 +261,15 @@ function smtpSettings(o: Checked, ctx: ParseContext, warnings: string[], fail: F
 
   const certFile = text(o, 'smtp_cert_file', fail);
   const keyFile = text(o, 'smtp_key_file', fail);
-  if (keyFile !== undefined && certFile === undefined) throw fail('smtp_key_file', 'needs smtp_cert_file (the client certificate it belongs to)');
+  if (keyFile !== undefined && certFile === undefined)
+    throw fail('smtp_key_file', 'needs smtp_cert_file (the client certificate it belongs to)');
   let clientCert: SmtpSettings['clientCert'];
   if (certFile !== undefined) {
     const cert = readOptionFile(certFile, 'smtp_cert_file', fail);
     // As Python's load_cert_chain: without a key file, the key is in the certificate file.
     const key = keyFile === undefined ? cert : readOptionFile(keyFile, 'smtp_key_file', fail);
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw fail(keyFile === undefined ? 'smtp_cert_file' : 'smtp_key_file', 'holds no PEM private key');
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key))
+      throw fail(keyFile === undefined ? 'smtp_cert_file' : 'smtp_key_file', 'holds no PEM private key');
     clientCert = { cert, key };
   }
 

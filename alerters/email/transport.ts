@@ -80,7 +80,10 @@ export interface Classified {
 /** A server reply or error text fit for a log line: one line, printable, bounded. */
 export function cleanText(value: string, max = 300): string {
   // eslint-disable-next-line no-control-regex
-  const one = value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const one = value
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
@@ -89,10 +92,12 @@ export function redact(text: string, smtp: SmtpSettings): string {
   return smtp.auth ? redactSecrets(text, credentialForms([], [{ user: smtp.auth.user, password: smtp.auth.password }])) : text;
 }
 
-const CERT_CODE = /^(UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO_SELF_SIGNED|CERT_|ERR_TLS_CERT_ALTNAME|HOSTNAME_MISMATCH|INVALID_CA|PATH_LENGTH_EXCEEDED|INVALID_PURPOSE)/;
+const CERT_CODE =
+  /^(UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO_SELF_SIGNED|CERT_|ERR_TLS_CERT_ALTNAME|HOSTNAME_MISMATCH|INVALID_CA|PATH_LENGTH_EXCEEDED|INVALID_PURPOSE)/;
 const CERT_TEXT = /certificate|self[- ]signed|altnames|unable to verify/i;
 /** A TLS alert the server sent about our client certificate (or its absence). */
-const CLIENT_CERT_ALERT = /alert (certificate required|bad certificate|unknown ca|certificate unknown|certificate revoked|certificate expired|unsupported certificate)/i;
+const CLIENT_CERT_ALERT =
+  /alert (certificate required|bad certificate|unknown ca|certificate unknown|certificate revoked|certificate expired|unsupported certificate)/i;
 const DROPPED_TEXT = /ECONNRESET|EPIPE|socket hang up|closed unexpectedly|Connection closed|timed? ?out/i;
 
 function what(command: string): string {
@@ -110,7 +115,8 @@ function tlsReason(text: string): string {
 
 /** Sorts a send failure into retryable or permanent, with a message that names the cause and never the password. */
 export function classifySmtpError(error: unknown, smtp: SmtpSettings): Classified {
-  const e: NodemailerErrorShape = typeof error === 'object' && error !== null ? (error as NodemailerErrorShape) : { message: String(error) };
+  const e: NodemailerErrorShape =
+    typeof error === 'object' && error !== null ? (error as NodemailerErrorShape) : { message: String(error) };
   const where = `${smtp.host}:${smtp.port}`;
   const code = typeof e.code === 'string' ? e.code : '';
   const original = typeof e.originalCode === 'string' ? e.originalCode : '';
@@ -124,12 +130,17 @@ export function classifySmtpError(error: unknown, smtp: SmtpSettings): Classifie
     return result(`${where} did not complete the exchange within ${Math.round((2 * smtp.timeoutMs) / 1000)} s (2 × smtp_timeout)`, true);
   }
   if ((code === 'ETLS' || code === 'ESOCKET') && CLIENT_CERT_ALERT.test(text)) {
-    const fix = smtp.clientCert ? 'it does not accept smtp_cert_file' : 'it asks for a client certificate: set smtp_cert_file and smtp_key_file';
+    const fix = smtp.clientCert
+      ? 'it does not accept smtp_cert_file'
+      : 'it asks for a client certificate: set smtp_cert_file and smtp_key_file';
     return result(`${where} refused the TLS session (${tlsReason(text)}): ${fix}`, false);
   }
   if (CERT_CODE.test(original) || CERT_CODE.test(code) || ((code === 'ETLS' || code === 'ESOCKET') && CERT_TEXT.test(text))) {
     const reason = tlsReason(text);
-    const fix = smtp.ca !== undefined ? 'smtp_ca_certs does not hold the CA that signed it, or the name does not match smtp_host' : 'set smtp_ca_certs to the CA that signed it';
+    const fix =
+      smtp.ca !== undefined
+        ? 'smtp_ca_certs does not hold the CA that signed it, or the name does not match smtp_host'
+        : 'set smtp_ca_certs to the CA that signed it';
     return result(`TLS certificate of ${where} could not be verified (${reason}): ${fix}`, false);
   }
   if (code === 'ETLS' && command === 'STARTTLS' && responseCode !== undefined) {
@@ -142,7 +153,8 @@ export function classifySmtpError(error: unknown, smtp: SmtpSettings): Classifie
   }
   if (code === 'EAUTH' || code === 'ENOAUTH') {
     const user = smtp.auth ? ` as ${JSON.stringify(smtp.auth.user)} (${smtp.auth.source})` : '';
-    if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return result(`${where} could not authenticate${user} for now: ${reply}`, true);
+    if (responseCode !== undefined && responseCode >= 400 && responseCode < 500)
+      return result(`${where} could not authenticate${user} for now: ${reply}`, true);
     return result(`${where} refused the login${user}: ${reply || text}`, false);
   }
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {

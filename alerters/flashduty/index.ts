@@ -22,7 +22,13 @@ import { flashdutySchema } from './schema.ts';
 const LABELS = ['check', 'service', 'cluster', 'resource', 'metric', 'group', 'env', 'app'] as const;
 export const FLASHDUTY_LIMITS = { label: 2048, title: 512, alertKey: 255 } as const;
 
-type Options = Readonly<Record<string, unknown>> & { flashduty_url: string; flashduty_title?: string; flashduty_alert_key?: string; flashduty_description?: string; flashduty_event_status?: string };
+type Options = Readonly<Record<string, unknown>> & {
+  flashduty_url: string;
+  flashduty_title?: string;
+  flashduty_alert_key?: string;
+  flashduty_description?: string;
+  flashduty_event_status?: string;
+};
 
 export const createFlashdutyAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<Options>(flashdutySchema, ref, rule);
@@ -62,7 +68,13 @@ export const createFlashdutyAlerter: AlerterFactory = (ref, rule, deps) => {
         }
         if (!answer.error) return;
         const code = String(answer.error.code ?? '');
-        throw new HttpFailure('flashduty', `Flashduty refused the event: ${quoteBody(`${code} ${String(answer.error.message ?? '')}`, [key])}`, code === 'RequestTooFrequently', result.retryAfterMs, result.status);
+        throw new HttpFailure(
+          'flashduty',
+          `Flashduty refused the event: ${quoteBody(`${code} ${String(answer.error.message ?? '')}`, [key])}`,
+          code === 'RequestTooFrequently',
+          result.retryAfterMs,
+          result.status,
+        );
       },
     },
     deps,

@@ -49,7 +49,12 @@ export const createGelfAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
       {
         type: 'gelf',
         urls: [httpUrl(rule, 'gelf_endpoint', o.gelf_endpoint)],
-        transport: { timeoutMs, tls: tlsOptions(rule, o, 'gelf_ca_cert', 'gelf_http_ignore_ssl_errors'), proxy: undefined, tlsHint: 'gelf_ca_cert / gelf_http_ignore_ssl_errors' },
+        transport: {
+          timeoutMs,
+          tls: tlsOptions(rule, o, 'gelf_ca_cert', 'gelf_http_ignore_ssl_errors'),
+          proxy: undefined,
+          tlsHint: 'gelf_ca_cert / gelf_http_ignore_ssl_errors',
+        },
         render: message,
         headers,
         secrets: Object.values(headers),
@@ -65,7 +70,11 @@ export const createGelfAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
     try {
       ca = [readFileSync(o.gelf_ca_cert, 'utf8')];
     } catch (error) {
-      throw optionError(rule, 'gelf_ca_cert', `cannot read ${JSON.stringify(o.gelf_ca_cert)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw optionError(
+        rule,
+        'gelf_ca_cert',
+        `cannot read ${JSON.stringify(o.gelf_ca_cert)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
   }
   const { gelf_host: target, gelf_port: port } = o;

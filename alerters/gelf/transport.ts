@@ -16,7 +16,9 @@ const MAX_CHUNKS = 128;
 export function sendTcp(host: string, port: number, message: Buffer, timeoutMs: number, ca: string[] | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = ca ? tls.connect({ host, port, ca, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' })),
+    );
     socket.once(ca ? 'secureConnect' : 'connect', () => {
       socket.end(Buffer.concat([message, Buffer.from([0])]));
     });
@@ -34,7 +36,9 @@ export function udpDatagrams(message: Buffer): Buffer[] {
   const count = Math.ceil(message.length / size);
   if (count > MAX_CHUNKS) throw new Error(`${message.length} bytes need more than ${MAX_CHUNKS} GELF chunks`);
   const id = randomBytes(8);
-  return Array.from({ length: count }, (_, i) => Buffer.concat([Buffer.from([0x1e, 0x0f]), id, Buffer.from([i, count]), message.subarray(i * size, (i + 1) * size)]));
+  return Array.from({ length: count }, (_, i) =>
+    Buffer.concat([Buffer.from([0x1e, 0x0f]), id, Buffer.from([i, count]), message.subarray(i * size, (i + 1) * size)]),
+  );
 }
 
 export function sendUdp(host: string, port: number, message: Buffer): Promise<void> {

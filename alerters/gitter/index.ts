@@ -25,9 +25,17 @@ export function escapeGitter(value: string): string {
 
 export const createGitterAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<{ gitter_webhook_url: string; gitter_msg_level?: string }>(gitterSchema, ref, rule);
-  const render = (alert: AlertPayload): unknown => ({ message: capText(alert.render(escapeGitter).text, GITTER_MAX_CHARS, escapeSafeCut), level: o.gitter_msg_level ?? 'error' });
+  const render = (alert: AlertPayload): unknown => ({
+    message: capText(alert.render(escapeGitter).text, GITTER_MAX_CHARS, escapeSafeCut),
+    level: o.gitter_msg_level ?? 'error',
+  });
   return webhookAlerter(
-    { type: 'gitter', urls: [httpUrl(rule, 'gitter_webhook_url', o.gitter_webhook_url)], transport: transportOf(rule, o, 'gitter'), render },
+    {
+      type: 'gitter',
+      urls: [httpUrl(rule, 'gitter_webhook_url', o.gitter_webhook_url)],
+      transport: transportOf(rule, o, 'gitter'),
+      render,
+    },
     deps,
   );
 };

@@ -48,7 +48,9 @@ export const createGoogleChatAlerter: AlerterFactory = (ref, rule, deps) => {
     const text = capBytes(alert.render(escapeGoogleChatCard).text, GOOGLECHAT_LIMITS.cardBytes);
     const sections: unknown[] = [{ widgets: [{ textParagraph: { text } }] }];
     if (o.googlechat_footer_kibanalink) {
-      sections.push({ widgets: [{ buttons: [{ textButton: { text: 'VISIT KIBANA', onClick: { openLink: { url: o.googlechat_footer_kibanalink } } } }] }] });
+      sections.push({
+        widgets: [{ buttons: [{ textButton: { text: 'VISIT KIBANA', onClick: { openLink: { url: o.googlechat_footer_kibanalink } } } }] }],
+      });
     }
     const header = o.googlechat_header_title
       ? { header: { title: o.googlechat_header_title, subtitle: o.googlechat_header_subtitle, imageUrl: o.googlechat_header_image } }

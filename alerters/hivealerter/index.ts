@@ -34,7 +34,18 @@
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { formatPython, isPlainObject, lookupField, pyStr } from '../../src/pycompat/index.ts';
 import {
-  argsOption, checkFormat, formatArgs, HttpClient, httpUrl, ruleValue, secretOption, setOwn, timeoutOption, verifyOption, proxyOption, type TlsSettings,
+  argsOption,
+  checkFormat,
+  formatArgs,
+  HttpClient,
+  httpUrl,
+  ruleValue,
+  secretOption,
+  setOwn,
+  timeoutOption,
+  verifyOption,
+  proxyOption,
+  type TlsSettings,
 } from '../http.ts';
 import { checkOptions } from '../kit/options.ts';
 import { alerterOptions, AlerterError, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
@@ -66,7 +77,8 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) Object.defineProperty(out, key, { value: sortKeys(value[key]), enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(value).sort())
+    Object.defineProperty(out, key, { value: sortKeys(value[key]), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -116,10 +128,18 @@ export function parseClassic(template: string): ClassicTemplate {
     } else if (ch === '{') {
       const end = template.indexOf('}', i);
       const m = end === -1 ? null : CLASSIC_FIELD.exec(template.slice(i + 1, end));
-      if (!m) throw new Error(`${JSON.stringify(template)}: only {match[field]} and {rule[option]} fields are supported (write {{ and }} for braces)`);
+      if (!m)
+        throw new Error(
+          `${JSON.stringify(template)}: only {match[field]} and {rule[option]} fields are supported (write {{ and }} for braces)`,
+        );
       if (literal) parts.push(literal);
       literal = '';
-      parts.push({ scope: m[1] as 'match' | 'rule', path: [...(m[2] ?? '').matchAll(/\[([^\]]+)\]/g)].map((k) => k[1] ?? ''), conversion: m[3], spec: m[4] });
+      parts.push({
+        scope: m[1] as 'match' | 'rule',
+        path: [...(m[2] ?? '').matchAll(/\[([^\]]+)\]/g)].map((k) => k[1] ?? ''),
+        conversion: m[3],
+        spec: m[4],
+      });
       i = end + 1;
     } else if (ch === '}') {
       throw new Error(`${JSON.stringify(template)}: single "}" (write "}}")`);
@@ -143,7 +163,12 @@ function walk(start: unknown, path: readonly string[]): unknown {
 }
 
 /** The formatted text, or undefined when a field is missing and `missing` is undefined. */
-export function renderClassic(template: ClassicTemplate, rule: RuleDefinition, match: Match, missing: string | undefined): string | undefined {
+export function renderClassic(
+  template: ClassicTemplate,
+  rule: RuleDefinition,
+  match: Match,
+  missing: string | undefined,
+): string | undefined {
   let out = '';
   for (const part of template) {
     if (typeof part === 'string') {
@@ -191,7 +216,8 @@ function hiveUrl(rule: RuleDefinition, connection: Match): URL {
   const url = httpUrl(rule, 'hive_connection.hive_host', connection['hive_host'] ?? DEFAULT_HOST);
   const port = hivePort(rule, connection['hive_port']);
   // ElastAlert2 writes "<hive_host>:<hive_port>", so a host that names its own port takes no hive_port.
-  if (url.port !== '' && port !== undefined) throw optionError(rule, 'hive_connection.hive_port', 'is set but hive_host already names a port');
+  if (url.port !== '' && port !== undefined)
+    throw optionError(rule, 'hive_connection.hive_port', 'is set but hive_host already names a port');
   if (url.port === '') url.port = String(port ?? DEFAULT_PORT);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/alert`;
   url.search = '';
@@ -215,8 +241,13 @@ function observableMappings(rule: RuleDefinition, value: unknown): Observable[] 
     if (!isPlainObject(entry)) throw optionError(rule, option, 'must be a mapping such as {ip: source.ip}');
     // ElastAlert2 takes the first key that is not tlp / message / tags.
     const data = Object.entries(entry).find(([k]) => !OBSERVABLE_META.has(k));
-    if (!data || typeof data[1] !== 'string') throw optionError(rule, option, 'must map a TheHive data type to a document field, e.g. {ip: source.ip}');
-    if (entry['tags'] !== undefined && entry['tags'] !== null && (!Array.isArray(entry['tags']) || entry['tags'].some((t) => typeof t !== 'string'))) {
+    if (!data || typeof data[1] !== 'string')
+      throw optionError(rule, option, 'must map a TheHive data type to a document field, e.g. {ip: source.ip}');
+    if (
+      entry['tags'] !== undefined &&
+      entry['tags'] !== null &&
+      (!Array.isArray(entry['tags']) || entry['tags'].some((t) => typeof t !== 'string'))
+    ) {
       throw optionError(rule, `${option}.tags`, 'must be a list of text');
     }
     return { dataType: data[0], field: data[1], tlp: entry['tlp'], message: entry['message'], tags: entry['tags'] };
@@ -245,19 +276,29 @@ function compileElastAlert2(rule: RuleDefinition, config: Match, opts: Match): (
     const missingOption = config[`${field}_missing_value`];
     const missing = typeof missingOption === 'string' ? missingOption : DEFAULT_MISSING;
     if (template !== undefined && typeof template !== 'string') throw optionError(rule, `hive_alert_config.${field}`, 'must be text');
-    if (template === undefined && (field === 'type' || field === 'source')) throw optionError(rule, `hive_alert_config.${field}`, 'is required by TheHive');
+    if (template === undefined && (field === 'type' || field === 'source'))
+      throw optionError(rule, `hive_alert_config.${field}`, 'is required by TheHive');
     if (template === undefined && args) {
-      throw optionError(rule, `hive_alert_config.${field}_args`, `needs hive_alert_config.${field}: the default ${field === 'title' ? 'title' : 'text'} already holds document values and is not formatted again`);
+      throw optionError(
+        rule,
+        `hive_alert_config.${field}_args`,
+        `needs hive_alert_config.${field}: the default ${field === 'title' ? 'title' : 'text'} already holds document values and is not formatted again`,
+      );
     }
     if (template !== undefined && args) checkFormat(rule, `hive_alert_config.${field}`, template, args.length);
     return { field, template, args, missing };
   });
 
   const tags = config['tags'] ?? [];
-  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw optionError(rule, 'hive_alert_config.tags', 'must be a list of text (field names or tags)');
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string'))
+    throw optionError(rule, 'hive_alert_config.tags', 'must be a list of text (field names or tags)');
 
   const customFields = config['customFields'] ?? [];
-  const customOk = Array.isArray(customFields) && customFields.every((f) => isPlainObject(f) && typeof f['name'] === 'string' && typeof f['type'] === 'string' && f['value'] !== undefined);
+  const customOk =
+    Array.isArray(customFields) &&
+    customFields.every(
+      (f) => isPlainObject(f) && typeof f['name'] === 'string' && typeof f['type'] === 'string' && f['value'] !== undefined,
+    );
   if (!customOk) throw optionError(rule, 'hive_alert_config.customFields', 'must be a list of {name, type, value}');
 
   const severity = config['severity'];
@@ -283,7 +324,10 @@ function compileElastAlert2(rule: RuleDefinition, config: Match, opts: Match): (
     body['title'] ??= alert.subject;
     body['description'] ??= alert.text;
 
-    body['tags'] = uniqueBy((tags as string[]).flatMap((tag) => texts(lookupOrRule(rule, match, tag, tag))), (t) => t);
+    body['tags'] = uniqueBy(
+      (tags as string[]).flatMap((tag) => texts(lookupOrRule(rule, match, tag, tag))),
+      (t) => t,
+    );
 
     const fields: Record<string, unknown> = {};
     (customFields as Record<string, unknown>[]).forEach((f, order) => {
@@ -302,7 +346,11 @@ function compileElastAlert2(rule: RuleDefinition, config: Match, opts: Match): (
       body['severity'] = defaultSeverity(alert);
     }
 
-    const artifacts = observables.flatMap((o) => texts(lookupOrRule(rule, match, o.field, '')).filter((d) => d !== '').map((d) => artifact(o, d)));
+    const artifacts = observables.flatMap((o) =>
+      texts(lookupOrRule(rule, match, o.field, ''))
+        .filter((d) => d !== '')
+        .map((d) => artifact(o, d)),
+    );
     body['artifacts'] = uniqueBy(artifacts, (a) => `${String(a['dataType'])}\u0000${String(a['data'])}`);
     return body;
   };
@@ -318,13 +366,20 @@ function compileClassic(rule: RuleDefinition, config: Match, opts: Match): (aler
     }
   };
   type Item = { template: ClassicTemplate } | { value: unknown };
-  type Entry = { key: string; kind: 'text'; template: ClassicTemplate } | { key: string; kind: 'list'; items: Item[] } | { key: string; kind: 'value'; value: unknown };
+  type Entry =
+    | { key: string; kind: 'text'; template: ClassicTemplate }
+    | { key: string; kind: 'list'; items: Item[] }
+    | { key: string; kind: 'value'; value: unknown };
   const entries: Entry[] = [];
   let customFields: { name: string; type: string; template: ClassicTemplate | undefined; value: unknown }[] = [];
   for (const [key, value] of Object.entries(config)) {
     if (key === 'customFields') {
       // Yelp's form is {name: {type, value}}; ElastAlert2's list of {name, type, value} is taken too.
-      const list = Array.isArray(value) ? value : isPlainObject(value) ? Object.entries(value).map(([name, f]) => (isPlainObject(f) ? { name, ...f } : undefined)) : undefined;
+      const list = Array.isArray(value)
+        ? value
+        : isPlainObject(value)
+          ? Object.entries(value).map(([name, f]) => (isPlainObject(f) ? { name, ...f } : undefined))
+          : undefined;
       if (!list || !list.every((f) => isPlainObject(f) && typeof f['name'] === 'string' && typeof f['type'] === 'string')) {
         throw optionError(rule, 'hive_alert_config.customFields', 'must map names to {type, value}');
       }
@@ -361,7 +416,8 @@ function compileClassic(rule: RuleDefinition, config: Match, opts: Match): (aler
     throw optionError(rule, 'hive_observable_data_mapping', 'must be a list of {data type: "{match[field]}"} mappings');
   }
   const observables = (mappings as Record<string, string>[]).flatMap((m, i) =>
-    Object.entries(m).map(([dataType, text]) => ({ dataType, template: parse(`hive_observable_data_mapping[${i}].${dataType}`, text) })));
+    Object.entries(m).map(([dataType, text]) => ({ dataType, template: parse(`hive_observable_data_mapping[${i}].${dataType}`, text) })),
+  );
   const missing = typeof rule.options['alert_missing_value'] === 'string' ? rule.options['alert_missing_value'] : DEFAULT_MISSING;
 
   return (alert) => {
@@ -369,7 +425,8 @@ function compileClassic(rule: RuleDefinition, config: Match, opts: Match): (aler
     const body: Record<string, unknown> = { customFields: {}, tags: [], title: alert.subject, description: alert.text };
     for (const e of entries) {
       if (e.kind === 'value') setOwn(body, e.key, e.value);
-      else if (e.kind === 'list') body[e.key] = e.items.map((item) => ('template' in item ? renderClassic(item.template, rule, match, missing) : item.value));
+      else if (e.kind === 'list')
+        body[e.key] = e.items.map((item) => ('template' in item ? renderClassic(item.template, rule, match, missing) : item.value));
       else {
         const text = renderClassic(e.template, rule, match, missing) ?? '';
         if (e.key === 'tlp' || e.key === 'severity') {
@@ -388,7 +445,9 @@ function compileClassic(rule: RuleDefinition, config: Match, opts: Match): (aler
     body['customFields'] = fields;
     const artifacts = observables.flatMap((o) => {
       const data = renderClassic(o.template, rule, match, undefined);
-      return data === undefined || data === '' ? [] : [artifact({ dataType: o.dataType, tlp: undefined, message: undefined, tags: undefined }, data)];
+      return data === undefined || data === ''
+        ? []
+        : [artifact({ dataType: o.dataType, tlp: undefined, message: undefined, tags: undefined }, data)];
     });
     body['artifacts'] = uniqueBy(artifacts, (a) => `${String(a['dataType'])}\u0000${String(a['data'])}`);
     return body;
@@ -440,8 +499,17 @@ export const createHiveAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
   const connection = opts['hive_connection'] as Match;
   // ElastAlert2 hands hive_proxies ({http: ..., https: ...}) to requests; the https one is used for https:// hosts.
   const proxies = connection['hive_proxies'];
-  const proxy = proxies ? proxyOption(rule, { 'hive_connection.hive_proxies.https': (proxies as Match)['https'] }, 'hive_connection.hive_proxies.https') : undefined;
-  const client = new HttpClient({ alerter: 'hivealerter', timeoutMs: compiled.timeoutMs, tls: compiled.tls, tlsHint: 'hive_connection.hive_verify', proxy, clock: deps.clock });
+  const proxy = proxies
+    ? proxyOption(rule, { 'hive_connection.hive_proxies.https': (proxies as Match)['https'] }, 'hive_connection.hive_proxies.https')
+    : undefined;
+  const client = new HttpClient({
+    alerter: 'hivealerter',
+    timeoutMs: compiled.timeoutMs,
+    tls: compiled.tls,
+    tlsHint: 'hive_connection.hive_verify',
+    proxy,
+    clock: deps.clock,
+  });
   const clock = deps.clock ?? systemClock;
   return {
     type: 'hivealerter',
@@ -452,11 +520,17 @@ export const createHiveAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
       } catch (error) {
         throw new AlerterError('hivealerter', `cannot build the TheHive alert: ${(error as Error).message}`, false);
       }
-      const result = await client.post(compiled.url, body, { 'Content-Type': 'application/json', Authorization: `Bearer ${compiled.apiKey}` }, {
-        secrets: [compiled.apiKey],
-        accept: (status, text) => compiled.sourceRefIsAlertId && (status === 400 || status === 409) && ALREADY_EXISTS.test(text),
-      });
-      if (result.status >= 300) deps.log.info({ rule: rule.name, alert_id: alert.alertId }, 'TheHive already has this alert (an earlier attempt reached it)');
+      const result = await client.post(
+        compiled.url,
+        body,
+        { 'Content-Type': 'application/json', Authorization: `Bearer ${compiled.apiKey}` },
+        {
+          secrets: [compiled.apiKey],
+          accept: (status, text) => compiled.sourceRefIsAlertId && (status === 400 || status === 409) && ALREADY_EXISTS.test(text),
+        },
+      );
+      if (result.status >= 300)
+        deps.log.info({ rule: rule.name, alert_id: alert.alertId }, 'TheHive already has this alert (an earlier attempt reached it)');
     },
     async close(): Promise<void> {
       client.close();

@@ -16,7 +16,12 @@ export const hivealerterSchema: AlerterSchema = {
       properties: {
         hive_host: str,
         // ElastAlert2 joins "<host>:<port>": a number or digits.
-        hive_port: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^[0-9]+$' }] },
+        hive_port: {
+          anyOf: [
+            { type: 'integer', minimum: 1, maximum: 65535 },
+            { type: 'string', pattern: '^[0-9]+$' },
+          ],
+        },
         hive_apikey: secret,
         // LogWarden: the key from a file or an environment variable instead of the rule file.
         hive_apikey_file: str,
@@ -34,7 +39,11 @@ export const hivealerterSchema: AlerterSchema = {
     hive_observable_data_mapping: { type: 'array', items: mapping },
     severity_scale: {
       type: 'array',
-      items: { type: 'object', properties: { min: { type: 'number' }, max: { type: 'number' }, severity: { enum: [1, 2, 3, 4] } }, required: ['min', 'max', 'severity'] },
+      items: {
+        type: 'object',
+        properties: { min: { type: 'number' }, max: { type: 'number' }, severity: { enum: [1, 2, 3, 4] } },
+        required: ['min', 'max', 'severity'],
+      },
     },
   },
 };

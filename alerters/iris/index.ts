@@ -46,7 +46,12 @@ const isoSeconds = (ms: number): string => new Date(ms).toISOString().slice(0, 1
 
 export const createIrisAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<IrisOptions>(irisSchema, ref, rule);
-  if (o.iris_type === 'case') throw optionError(rule, 'iris_type', 'case is refused: a case and its IOCs take several requests, so a failure in between would leave a case without IOCs and a retry would open a second case; use iris_type: alert');
+  if (o.iris_type === 'case')
+    throw optionError(
+      rule,
+      'iris_type',
+      'case is refused: a case and its IOCs take several requests, so a failure in between would leave a case without IOCs and a retry would open a second case; use iris_type: alert',
+    );
   for (const [option, why] of Object.entries(REFUSED)) if (o[option] !== undefined) throw optionError(rule, option, why);
   const url = httpUrl(rule, 'iris_host', `https://${hostOption(rule, 'iris_host', o.iris_host)}/alerts/add`);
   const now = (): number => (deps.clock ?? systemClock).now();
@@ -72,10 +77,12 @@ export const createIrisAlerter: AlerterFactory = (ref, rule, deps) => {
       });
     }
     if (o.iris_alert_context) {
-      body['alert_context'] = Object.fromEntries(Object.entries(o.iris_alert_context).map(([key, field]) => {
-        const value = lookupField(alert.match, field) ?? ruleValue(rule, field) ?? '';
-        return [key, displayText(pyStr(value))];
-      }));
+      body['alert_context'] = Object.fromEntries(
+        Object.entries(o.iris_alert_context).map(([key, field]) => {
+          const value = lookupField(alert.match, field) ?? ruleValue(rule, field) ?? '';
+          return [key, displayText(pyStr(value))];
+        }),
+      );
     }
     return body;
   };
@@ -85,7 +92,12 @@ export const createIrisAlerter: AlerterFactory = (ref, rule, deps) => {
       type: 'iris',
       urls: [url],
       // ElastAlert2's iris_ca_cert / iris_ignore_ssl_errors; the kit's timeout, no proxy (ElastAlert2 has none).
-      transport: { timeoutMs: DEFAULT_TIMEOUT_MS, tls: tlsOptions(rule, o, 'iris_ca_cert', 'iris_ignore_ssl_errors'), proxy: undefined, tlsHint: 'iris_ca_cert / iris_ignore_ssl_errors' },
+      transport: {
+        timeoutMs: DEFAULT_TIMEOUT_MS,
+        tls: tlsOptions(rule, o, 'iris_ca_cert', 'iris_ignore_ssl_errors'),
+        proxy: undefined,
+        tlsHint: 'iris_ca_cert / iris_ignore_ssl_errors',
+      },
       render,
       headers: { Authorization: `Bearer ${o.iris_api_token}` },
       secrets: [o.iris_api_token],

@@ -21,7 +21,10 @@ export function defaultTitle(ruleName: string, queryKeyValue: string | undefined
 /** A JQL string literal: quotes and backslashes escaped, and the text search's operators removed. */
 export function jqlText(text: string): string {
   // summary ~ "..." is a Lucene-style text search: its operators only change what matches.
-  const words = displayText(text).replace(/[+\-&|!(){}[\]^~*?:\\/"]/g, ' ').replace(/\s+/g, ' ').trim();
+  const words = displayText(text)
+    .replace(/[+\-&|!(){}[\]^~*?:\\/"]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return `"${words}"`;
 }
 

@@ -66,7 +66,11 @@ function account(rule: Parameters<AlerterFactory>[1], file: string): { authoriza
   try {
     conf = readYamlFile(file, file).value;
   } catch (error) {
-    throw optionError(rule, 'jira_account_file', `cannot read ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw optionError(
+      rule,
+      'jira_account_file',
+      `cannot read ${JSON.stringify(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const c = (conf ?? {}) as Record<string, unknown>;
   if (typeof c['apikey'] === 'string') return { authorization: `Bearer ${c['apikey']}`, secrets: [c['apikey']] };
@@ -92,7 +96,9 @@ export const createJiraAlerter: AlerterFactory = (ref, rule, deps) => {
   const client = clientFor('jira', transportOf(rule, o, 'jira'), deps);
   const headers = { Authorization: authorization, 'Content-Type': 'application/json', Accept: 'application/json' };
   const now = (): number => (deps.clock ?? systemClock).now();
-  const custom = Object.entries(alerterOptions(ref, rule)).filter(([k, v]) => k.startsWith('jira_') && !Object.hasOwn(jiraSchema.options, k) && v !== null && v !== undefined);
+  const custom = Object.entries(alerterOptions(ref, rule)).filter(
+    ([k, v]) => k.startsWith('jira_') && !Object.hasOwn(jiraSchema.options, k) && v !== null && v !== undefined,
+  );
   const progress = new Map<string, Progress>();
   let meta: Promise<{ fields: JiraField[]; priorities: { id: string }[] }> | undefined;
 
@@ -105,7 +111,9 @@ export const createJiraAlerter: AlerterFactory = (ref, rule, deps) => {
     }
   };
   const metadata = (): Promise<{ fields: JiraField[]; priorities: { id: string }[] }> => {
-    meta ??= Promise.all([call('GET', 'field'), o.jira_priority === undefined ? [] : call('GET', 'priority')]).then(([fields, priorities]) => ({ fields: fields as JiraField[], priorities: priorities as { id: string }[] }));
+    meta ??= Promise.all([call('GET', 'field'), o.jira_priority === undefined ? [] : call('GET', 'priority')]).then(
+      ([fields, priorities]) => ({ fields: fields as JiraField[], priorities: priorities as { id: string }[] }),
+    );
     // A failed lookup is tried again with the next alert.
     meta.catch(() => (meta = undefined));
     return meta;
@@ -129,7 +137,8 @@ export const createJiraAlerter: AlerterFactory = (ref, rule, deps) => {
       f['priority'] = { id: p?.id };
     }
     for (const [option, given] of custom) {
-      const field = findField(option, fields) ?? refuse(option, `Jira has no field named ${JSON.stringify(option.slice(5).replace(/_/g, ' '))}`);
+      const field =
+        findField(option, fields) ?? refuse(option, `Jira has no field named ${JSON.stringify(option.slice(5).replace(/_/g, ' '))}`);
       const value = typeof given === 'string' && given.startsWith('#') ? lookupField(alert.match, given.slice(1)) : given;
       if (value === undefined || value === null) continue;
       try {
@@ -154,19 +163,31 @@ export const createJiraAlerter: AlerterFactory = (ref, rule, deps) => {
       const ignored = lookupField(alert.match, o.jira_ignore_in_title);
       if (ignored !== undefined && ignored !== null) title = title.split(pyStr(ignored)).join('');
     }
-    const jql = bumpJql({ project: o.jira_project, title, maxAgeDays: o.jira_max_age ?? 30, nowMs: now(), inStatuses: list(o.jira_bump_in_statuses), notInStatuses: list(o.jira_bump_not_in_statuses) });
-    const found = (await call('GET', `search/jql?${new URLSearchParams({ jql, maxResults: '1', fields: 'updated' }).toString()}`)) as { issues?: { key: string; fields?: { updated?: string } }[] } | undefined;
+    const jql = bumpJql({
+      project: o.jira_project,
+      title,
+      maxAgeDays: o.jira_max_age ?? 30,
+      nowMs: now(),
+      inStatuses: list(o.jira_bump_in_statuses),
+      notInStatuses: list(o.jira_bump_not_in_statuses),
+    });
+    const found = (await call('GET', `search/jql?${new URLSearchParams({ jql, maxResults: '1', fields: 'updated' }).toString()}`)) as
+      { issues?: { key: string; fields?: { updated?: string } }[] } | undefined;
     const issue = found?.issues?.[0];
     if (!issue) return false;
     const updated = Date.parse(issue.fields?.updated ?? '');
     if (updated >= now() - (o.jira_bump_after_inactivity ?? 0) * 86_400_000) return true;
     if (!step.commented) {
-      const text = capText(`This alert was triggered again at ${new Date(alert.matchTimeMs).toISOString()}\n${alert.render(escapeJira).text}`, JIRA_LIMITS.text);
+      const text = capText(
+        `This alert was triggered again at ${new Date(alert.matchTimeMs).toISOString()}\n${alert.render(escapeJira).text}`,
+        JIRA_LIMITS.text,
+      );
       await call('POST', `issue/${encodeURIComponent(issue.key)}/comment`, { body: text });
       step.commented = true;
     }
     if (o.jira_transition_to) {
-      const t = (await call('GET', `issue/${encodeURIComponent(issue.key)}/transitions`)) as { transitions?: { id: string; name: string }[] } | undefined;
+      const t = (await call('GET', `issue/${encodeURIComponent(issue.key)}/transitions`)) as
+        { transitions?: { id: string; name: string }[] } | undefined;
       const target = t?.transitions?.find((x) => x.name === o.jira_transition_to);
       if (target) await call('POST', `issue/${encodeURIComponent(issue.key)}/transitions`, { transition: { id: target.id } });
     }

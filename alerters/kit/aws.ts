@@ -29,8 +29,25 @@ export function awsClientConfig(o: AwsOptions, timeoutMs: number): Record<string
   };
 }
 
-const PERMANENT_NAMES = /MessageRejected|MailFromDomainNotVerified|Credentials|AccessDenied|Authorization|InvalidClientTokenId|SignatureDoesNotMatch|NotFound|NonExistent|InvalidParameter|Validation|InvalidMessageContents|KMSDisabled/;
-const RETRYABLE_NAMES = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|ServiceUnavailable|InternalError|TimeoutError|RequestTimeout/;
+const PERMANENT_NAMES = new RegExp(
+  [
+    'MessageRejected',
+    'MailFromDomainNotVerified',
+    'Credentials',
+    'AccessDenied',
+    'Authorization',
+    'InvalidClientTokenId',
+    'SignatureDoesNotMatch',
+    'NotFound',
+    'NonExistent',
+    'InvalidParameter',
+    'Validation',
+    'InvalidMessageContents',
+    'KMSDisabled',
+  ].join('|'),
+);
+const RETRYABLE_NAMES =
+  /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|ServiceUnavailable|InternalError|TimeoutError|RequestTimeout/;
 
 /** An SDK failure as an AlerterError: throttling, 5xx, timeouts and network errors are retryable. */
 export function awsFailure(type: string, error: unknown, secrets: readonly string[]): AlerterError {

@@ -7,5 +7,12 @@ import type { Transport } from './webhook.ts';
  * form body, a header per alert) instead of going through webhookAlerter.
  */
 export function clientFor(type: string, transport: Transport, deps: AlerterDeps): HttpClient {
-  return new HttpClient({ alerter: type, timeoutMs: transport.timeoutMs, tls: transport.tls, tlsHint: transport.tlsHint, proxy: transport.proxy, clock: deps.clock });
+  return new HttpClient({
+    alerter: type,
+    timeoutMs: transport.timeoutMs,
+    tls: transport.tls,
+    tlsHint: transport.tlsHint,
+    proxy: transport.proxy,
+    clock: deps.clock,
+  });
 }

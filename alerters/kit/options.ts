@@ -21,7 +21,11 @@ function objectSchema(schema: AlerterSchema): Schema {
  * the schema just checked. Unset options and nulls are left out. Throws an option error naming
  * rule, file and option.
  */
-export function readOptions<T extends object>(schema: AlerterSchema, ref: AlerterRef, rule: RuleDefinition): T & Readonly<Record<string, unknown>> {
+export function readOptions<T extends object>(
+  schema: AlerterSchema,
+  ref: AlerterRef,
+  rule: RuleDefinition,
+): T & Readonly<Record<string, unknown>> {
   return checkOptions<T>(schema, alerterOptions(ref, rule), (option, message) => optionError(rule, option, message));
 }
 
@@ -29,7 +33,11 @@ export function readOptions<T extends object>(schema: AlerterSchema, ref: Alerte
  * The same check over options given as a plain object (the engine's notify_email mail, which has
  * no rule), with `fail` building the error for the first problem.
  */
-export function checkOptions<T extends object>(schema: AlerterSchema, all: Readonly<Record<string, unknown>>, fail: (option: string, message: string) => Error): T & Readonly<Record<string, unknown>> {
+export function checkOptions<T extends object>(
+  schema: AlerterSchema,
+  all: Readonly<Record<string, unknown>>,
+  fail: (option: string, message: string) => Error,
+): T & Readonly<Record<string, unknown>> {
   const picked: Record<string, unknown> = {};
   for (const name of Object.keys(schema.options)) {
     const value = all[name];
@@ -37,7 +45,8 @@ export function checkOptions<T extends object>(schema: AlerterSchema, all: Reado
   }
   const first = validate(objectSchema(schema), picked, { file: '' })[0];
   if (first) {
-    const message = first.field && first.message.startsWith(`${first.field}: `) ? first.message.slice(first.field.length + 2) : first.message;
+    const message =
+      first.field && first.message.startsWith(`${first.field}: `) ? first.message.slice(first.field.length + 2) : first.message;
     throw fail(first.field ?? schema.name, message);
   }
   return picked as T & Readonly<Record<string, unknown>>;

@@ -7,7 +7,16 @@
  * those that have not accepted it yet (remembered for up to 1000 alerts), so nobody gets it twice.
  */
 import type { RuleDefinition } from '../../src/rules/types.ts';
-import { HttpClient, HttpFailure, proxyOption, timeoutOption, tlsOptions, type HttpResult, type PostOptions, type TlsSettings } from '../http.ts';
+import {
+  HttpClient,
+  HttpFailure,
+  proxyOption,
+  timeoutOption,
+  tlsOptions,
+  type HttpResult,
+  type PostOptions,
+  type TlsSettings,
+} from '../http.ts';
 import { AlerterError, type Alerter, type AlerterDeps, type AlertPayload } from '../types.ts';
 
 type Options = Readonly<Record<string, unknown>>;
@@ -79,7 +88,16 @@ export class Fanout {
       if (result.status === 'fulfilled') done.set(index, 'sent');
       else if (result.reason instanceof HttpFailure && result.reason.retryable) retryable.push(result.reason);
       else if (result.reason instanceof HttpFailure) done.set(index, result.reason);
-      else if (result.reason instanceof AlerterError) done.set(index, new HttpFailure(this.type, result.reason.message.replace(`${this.type}: `, ''), result.reason.retryable, result.reason.retryAfterMs));
+      else if (result.reason instanceof AlerterError)
+        done.set(
+          index,
+          new HttpFailure(
+            this.type,
+            result.reason.message.replace(`${this.type}: `, ''),
+            result.reason.retryable,
+            result.reason.retryAfterMs,
+          ),
+        );
       else retryable.push(new HttpFailure(this.type, String(result.reason), true));
     });
     const permanent = [...done.values()].filter((v): v is HttpFailure => v !== 'sent');
@@ -98,7 +116,14 @@ export class Fanout {
 
 /** An Alerter that POSTs `plan.render(alert)` as JSON to each of `plan.urls`. */
 export function webhookAlerter(plan: WebhookPlan, deps: AlerterDeps): Alerter {
-  const client = new HttpClient({ alerter: plan.type, timeoutMs: plan.transport.timeoutMs, tls: plan.transport.tls, tlsHint: plan.transport.tlsHint, proxy: plan.transport.proxy, clock: deps.clock });
+  const client = new HttpClient({
+    alerter: plan.type,
+    timeoutMs: plan.transport.timeoutMs,
+    tls: plan.transport.tls,
+    tlsHint: plan.transport.tlsHint,
+    proxy: plan.transport.proxy,
+    clock: deps.clock,
+  });
   const fanout = new Fanout(plan.type);
   const headers = { 'Content-Type': 'application/json', ...plan.headers };
   return {
@@ -117,7 +142,10 @@ export function webhookAlerter(plan: WebhookPlan, deps: AlerterDeps): Alerter {
         const url = plan.urls[Math.floor(i / bodies.length)] as URL;
         const body = bodies[i % bodies.length] as string;
         try {
-          const result = await client.post(url, body, headers, { secrets: plan.secrets ?? [], ...(plan.accept ? { accept: plan.accept } : {}) });
+          const result = await client.post(url, body, headers, {
+            secrets: plan.secrets ?? [],
+            ...(plan.accept ? { accept: plan.accept } : {}),
+          });
           plan.check?.(result);
         } catch (error) {
           if (error instanceof HttpFailure && plan.adjust) throw plan.adjust(error);

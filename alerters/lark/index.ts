@@ -39,7 +39,10 @@ export const createLarkAlerter: AlerterFactory = (ref, rule, deps) => {
 
   const render = (alert: AlertPayload): unknown => {
     const shown = alert.render(escapeLark);
-    return { msg_type: o.lark_msgtype ?? 'text', content: { title: capBytes(shown.subject, LARK_LIMITS.titleBytes), text: capBytes(shown.text, LARK_LIMITS.textBytes) } };
+    return {
+      msg_type: o.lark_msgtype ?? 'text',
+      content: { title: capBytes(shown.subject, LARK_LIMITS.titleBytes), text: capBytes(shown.text, LARK_LIMITS.textBytes) },
+    };
   };
 
   return webhookAlerter(

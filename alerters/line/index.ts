@@ -34,14 +34,22 @@ export const createLineAlerter: AlerterFactory = (ref, rule, deps) => {
   const base = httpUrl(rule, 'line_api_url', o.line_api_url ?? 'https://api.line.me');
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}/v2/bot/message/push`, base);
   const transport = transportOf(rule, o, 'line');
-  const render = (alert: AlertPayload): unknown => ({ to: o.line_to, messages: [{ type: 'text', text: capText(displayText(alert.text), LINE_MAX_CHARS) }] });
+  const render = (alert: AlertPayload): unknown => ({
+    to: o.line_to,
+    messages: [{ type: 'text', text: capText(displayText(alert.text), LINE_MAX_CHARS) }],
+  });
   const client = clientFor('line', transport, deps);
   const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${o.line_channel_access_token}` };
   return {
     type: 'line',
     async send(alert) {
       const body = JSON.stringify(render(alert));
-      await client.post(url, body, { ...headers, 'X-Line-Retry-Key': retryKey(alert.alertId) }, { secrets: [o.line_channel_access_token], accept: (status) => status === 409 });
+      await client.post(
+        url,
+        body,
+        { ...headers, 'X-Line-Retry-Key': retryKey(alert.alertId) },
+        { secrets: [o.line_channel_access_token], accept: (status) => status === 409 },
+      );
     },
     async close() {
       client.close();

@@ -36,14 +36,21 @@ export const createMatrixHookshotAlerter: AlerterFactory = (ref, rule, deps) => 
   const o = readOptions<HookshotOptions>(matrixhookshotSchema, ref, rule);
 
   const render = (alert: AlertPayload): unknown => {
-    const payload: Record<string, unknown> = { text: o.matrixhookshot_text || capBytes(alert.render(escapeMatrix).text, MATRIX_MAX_TEXT_BYTES) };
+    const payload: Record<string, unknown> = {
+      text: o.matrixhookshot_text || capBytes(alert.render(escapeMatrix).text, MATRIX_MAX_TEXT_BYTES),
+    };
     if (o.matrixhookshot_username) payload['username'] = o.matrixhookshot_username;
     if (o.matrixhookshot_html) payload['html'] = o.matrixhookshot_html;
     return payload;
   };
 
   return webhookAlerter(
-    { type: 'matrixhookshot', urls: httpUrls(rule, 'matrixhookshot_webhook_url', o.matrixhookshot_webhook_url), transport: transportOf(rule, o, 'matrixhookshot'), render },
+    {
+      type: 'matrixhookshot',
+      urls: httpUrls(rule, 'matrixhookshot_webhook_url', o.matrixhookshot_webhook_url),
+      transport: transportOf(rule, o, 'matrixhookshot'),
+      render,
+    },
     deps,
   );
 };

@@ -47,7 +47,17 @@ interface MattermostOptions {
 export const MATTERMOST_MAX_CHARS = 16_383;
 
 /** Attachment extras copied as written when set (the rule author's text and URLs). */
-const EXTRAS = ['title', 'title_link', 'footer', 'footer_icon', 'image_url', 'thumb_url', 'author_name', 'author_link', 'author_icon'] as const;
+const EXTRAS = [
+  'title',
+  'title_link',
+  'footer',
+  'footer_icon',
+  'image_url',
+  'thumb_url',
+  'author_name',
+  'author_link',
+  'author_icon',
+] as const;
 
 export const createMattermostAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<MattermostOptions>(mattermostSchema, ref, rule);

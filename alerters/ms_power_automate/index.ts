@@ -37,8 +37,10 @@ interface PowerAutomateOptions {
 export const POWER_AUTOMATE_LIMITS = { bodyBytes: 20 * 1024, summaryBytes: 1024, factBytes: 1024 } as const;
 
 const REFUSED: Readonly<Record<string, string>> = {
-  ms_power_automate_webhook_url_from_field: 'is refused: a log document must never choose where an alert is sent; list the workflow URLs in ms_power_automate_webhook_url',
-  ms_power_automate_opensearch_discover_attach_url: 'is refused: LogWarden makes Kibana Discover links only (ms_power_automate_kibana_discover_attach_url)',
+  ms_power_automate_webhook_url_from_field:
+    'is refused: a log document must never choose where an alert is sent; list the workflow URLs in ms_power_automate_webhook_url',
+  ms_power_automate_opensearch_discover_attach_url:
+    'is refused: LogWarden makes Kibana Discover links only (ms_power_automate_kibana_discover_attach_url)',
   ms_power_automate_opensearch_discover_color: 'is refused: LogWarden makes Kibana Discover links only',
   ms_power_automate_opensearch_discover_title: 'is refused: LogWarden makes Kibana Discover links only',
 };
@@ -47,14 +49,19 @@ const run = (text: string, extra: Record<string, unknown> = {}): Record<string, 
 
 export const createPowerAutomateAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<PowerAutomateOptions>(msPowerAutomateSchema, ref, rule);
-  for (const [option, why] of Object.entries(REFUSED)) if (o[option] !== undefined && o[option] !== false) throw optionError(rule, option, why);
+  for (const [option, why] of Object.entries(REFUSED))
+    if (o[option] !== undefined && o[option] !== false) throw optionError(rule, option, why);
   const bodySize = o.ms_power_automate_body_text_size;
 
   const render = (alert: AlertPayload): unknown => {
     const summary = capBytes(displayText(o.ms_power_automate_alert_summary ?? alert.subject), POWER_AUTOMATE_LIMITS.summaryBytes);
     const body: Record<string, unknown>[] = [
       { type: 'RichTextBlock', inlines: [run(summary, { weight: 'Bolder', size: o.ms_power_automate_summary_text_size ?? 'large' })] },
-      { type: 'RichTextBlock', spacing: 'Large', inlines: [run(capBytes(displayText(alert.text), POWER_AUTOMATE_LIMITS.bodyBytes), bodySize ? { size: bodySize } : {})] },
+      {
+        type: 'RichTextBlock',
+        spacing: 'Large',
+        inlines: [run(capBytes(displayText(alert.text), POWER_AUTOMATE_LIMITS.bodyBytes), bodySize ? { size: bodySize } : {})],
+      },
     ];
     const facts = o.ms_power_automate_alert_facts ?? [];
     if (facts.length > 0) {
@@ -70,15 +77,31 @@ export const createPowerAutomateAlerter: AlerterFactory = (ref, rule, deps) => {
     }
     const actions: Record<string, unknown>[] = [];
     if (o.ms_power_automate_kibana_discover_attach_url && alert.kibanaDiscoverUrl && /^https?:\/\//.test(alert.kibanaDiscoverUrl)) {
-      actions.push({ type: 'Action.OpenUrl', title: o.ms_power_automate_kibana_discover_title ?? 'Discover in Kibana', url: alert.kibanaDiscoverUrl, style: o.ms_power_automate_kibana_discover_color ?? 'default' });
+      actions.push({
+        type: 'Action.OpenUrl',
+        title: o.ms_power_automate_kibana_discover_title ?? 'Discover in Kibana',
+        url: alert.kibanaDiscoverUrl,
+        style: o.ms_power_automate_kibana_discover_color ?? 'default',
+      });
     }
-    const content: Record<string, unknown> = { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4', body, actions };
+    const content: Record<string, unknown> = {
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      type: 'AdaptiveCard',
+      version: '1.4',
+      body,
+      actions,
+    };
     if (o.ms_power_automate_teams_card_width_full) content['msteams'] = { width: 'Full' };
     return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }] };
   };
 
   return webhookAlerter(
-    { type: 'ms_power_automate', urls: httpUrls(rule, 'ms_power_automate_webhook_url', o.ms_power_automate_webhook_url), transport: transportOf(rule, o, 'ms_power_automate'), render },
+    {
+      type: 'ms_power_automate',
+      urls: httpUrls(rule, 'ms_power_automate_webhook_url', o.ms_power_automate_webhook_url),
+      transport: transportOf(rule, o, 'ms_power_automate'),
+      render,
+    },
     deps,
   );
 };

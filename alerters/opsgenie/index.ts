@@ -55,7 +55,17 @@ interface OpsgenieOptions {
 type Match = Readonly<Record<string, unknown>>;
 
 /** Opsgenie's documented limits (characters). */
-export const OPSGENIE_LIMITS = { message: 130, alias: 512, description: 15_000, entity: 512, source: 100, user: 100, tag: 50, tags: 20, detail: 8_000 } as const;
+export const OPSGENIE_LIMITS = {
+  message: 130,
+  alias: 512,
+  description: 15_000,
+  entity: 512,
+  source: 100,
+  user: 100,
+  tag: 50,
+  tags: 20,
+  detail: 8_000,
+} as const;
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 
 /** The top-level names a `{name...}` template reads, to fill the missing ones with the marker. */
@@ -71,8 +81,12 @@ export const createOpsgenieAlerter: AlerterFactory = (ref, rule, deps) => {
   const env = deps.env ?? process.env;
   // Checked once: a template that cannot be formatted is a rule error, not a failed alert.
   const templates: [string, string | undefined][] = [
-    ['opsgenie_message', o.opsgenie_message], ['opsgenie_description', o.opsgenie_description], ['opsgenie_alias', o.opsgenie_alias],
-    ['opsgenie_entity', o.opsgenie_entity], ['opsgenie_source', o.opsgenie_source], ['opsgenie_priority', o.opsgenie_priority],
+    ['opsgenie_message', o.opsgenie_message],
+    ['opsgenie_description', o.opsgenie_description],
+    ['opsgenie_alias', o.opsgenie_alias],
+    ['opsgenie_entity', o.opsgenie_entity],
+    ['opsgenie_source', o.opsgenie_source],
+    ['opsgenie_priority', o.opsgenie_priority],
     ...(o.opsgenie_tags ?? []).map((t, i): [string, string] => [`opsgenie_tags[${i}]`, t]),
   ];
   for (const [option, template] of templates) {
@@ -85,12 +99,14 @@ export const createOpsgenieAlerter: AlerterFactory = (ref, rule, deps) => {
       if (!/^(KeyError|IndexError|TypeError)/.test(message)) throw optionError(rule, option, `cannot be formatted: ${message}`);
     }
   }
-  if (o.opsgenie_subject !== undefined && o.opsgenie_subject_args) checkFormat(rule, 'opsgenie_subject', o.opsgenie_subject, o.opsgenie_subject_args.length);
+  if (o.opsgenie_subject !== undefined && o.opsgenie_subject_args)
+    checkFormat(rule, 'opsgenie_subject', o.opsgenie_subject, o.opsgenie_subject_args.length);
   if (o.opsgenie_priority !== undefined && namesIn(o.opsgenie_priority).length === 0 && !PRIORITIES.includes(o.opsgenie_priority)) {
     throw optionError(rule, 'opsgenie_priority', `must be one of ${PRIORITIES.join(', ')}`);
   }
   for (const [name, value] of Object.entries(o.opsgenie_details ?? {})) {
-    if (typeof value !== 'string' && !(isPlainObject(value) && typeof value['field'] === 'string')) throw optionError(rule, `opsgenie_details.${name}`, 'must be text or {field: <document field>}');
+    if (typeof value !== 'string' && !(isPlainObject(value) && typeof value['field'] === 'string'))
+      throw optionError(rule, `opsgenie_details.${name}`, 'must be text or {field: <document field>}');
   }
 
   const fmt = (template: string, match: Match): string => {
@@ -104,9 +120,18 @@ export const createOpsgenieAlerter: AlerterFactory = (ref, rule, deps) => {
     }
   };
 
-  const responders = (names: string[] | undefined, args: Record<string, string> | undefined, defaults: string[] | undefined, match: Match): string[] => {
+  const responders = (
+    names: string[] | undefined,
+    args: Record<string, string> | undefined,
+    defaults: string[] | undefined,
+    match: Match,
+  ): string[] => {
     if (!names || !args) return names ?? [];
-    const values = Object.fromEntries(Object.entries(args).map(([k, field]) => [k, lookupField(match, field)]).filter(([, v]) => v !== undefined && v !== ''));
+    const values = Object.fromEntries(
+      Object.entries(args)
+        .map(([k, field]) => [k, lookupField(match, field)])
+        .filter(([, v]) => v !== undefined && v !== ''),
+    );
     const out = names.flatMap((n) => (namesIn(n).every((k) => k in values) ? [displayText(formatPython(n, [], values))] : []));
     return out.length > 0 ? out : (defaults ?? names);
   };
@@ -121,22 +146,35 @@ export const createOpsgenieAlerter: AlerterFactory = (ref, rule, deps) => {
     const match = alert.match;
     const post: Record<string, unknown> = { message: short(title(alert), OPSGENIE_LIMITS.message) };
     if (o.opsgenie_account) post['user'] = short(o.opsgenie_account, OPSGENIE_LIMITS.user);
-    const people = responders(o.opsgenie_recipients, o.opsgenie_recipients_args, o.opsgenie_default_receipients, match).map((username) => ({ username, type: 'user' }));
-    const teams = responders(o.opsgenie_teams, o.opsgenie_teams_args, o.opsgenie_default_teams, match).map((name) => ({ name, type: 'team' }));
+    const people = responders(o.opsgenie_recipients, o.opsgenie_recipients_args, o.opsgenie_default_receipients, match).map((username) => ({
+      username,
+      type: 'user',
+    }));
+    const teams = responders(o.opsgenie_teams, o.opsgenie_teams_args, o.opsgenie_default_teams, match).map((name) => ({
+      name,
+      type: 'team',
+    }));
     if (people.length + teams.length > 0) post['responders'] = [...people, ...teams];
-    post['description'] = capText(o.opsgenie_description !== undefined ? fmt(o.opsgenie_description, match) : displayText(alert.text), OPSGENIE_LIMITS.description);
+    post['description'] = capText(
+      o.opsgenie_description !== undefined ? fmt(o.opsgenie_description, match) : displayText(alert.text),
+      OPSGENIE_LIMITS.description,
+    );
     if (o.opsgenie_entity) post['entity'] = short(fmt(o.opsgenie_entity, match), OPSGENIE_LIMITS.entity);
     post['source'] = short(fmt(o.opsgenie_source ?? 'ElastAlert', match), OPSGENIE_LIMITS.source);
-    post['tags'] = [...(o.opsgenie_tags ?? []), 'ElastAlert', rule.name].slice(0, OPSGENIE_LIMITS.tags).map((t) => short(fmt(t, match), OPSGENIE_LIMITS.tag));
+    post['tags'] = [...(o.opsgenie_tags ?? []), 'ElastAlert', rule.name]
+      .slice(0, OPSGENIE_LIMITS.tags)
+      .map((t) => short(fmt(t, match), OPSGENIE_LIMITS.tag));
     if (o.opsgenie_priority !== undefined) {
       const priority = fmt(o.opsgenie_priority, match);
       if (PRIORITIES.includes(priority)) post['priority'] = priority;
-      else deps.log.warn({ rule: rule.name, alert_id: alert.alertId }, 'opsgenie_priority did not format to P1-P5; sent without a priority');
+      else
+        deps.log.warn({ rule: rule.name, alert_id: alert.alertId }, 'opsgenie_priority did not format to P1-P5; sent without a priority');
     }
     if (o.opsgenie_alias !== undefined) post['alias'] = keyWithin(fmt(o.opsgenie_alias, match), OPSGENIE_LIMITS.alias);
     const details: Record<string, string> = {};
     for (const [name, value] of Object.entries(o.opsgenie_details ?? {})) {
-      if (typeof value === 'string') details[name] = value.replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a?: string, b?: string) => env[a ?? b ?? ''] ?? whole);
+      if (typeof value === 'string')
+        details[name] = value.replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a?: string, b?: string) => env[a ?? b ?? ''] ?? whole);
       else {
         const found = lookupField(match, (value as { field: string }).field);
         if (found !== undefined) details[name] = capText(displayText(pyStr(found)), OPSGENIE_LIMITS.detail);

@@ -23,7 +23,19 @@
 import { keyWithin } from '../../src/alert/display.ts';
 import type { RuleDefinition } from '../../src/rules/types.ts';
 import { isPlainObject, lookupField } from '../../src/pycompat/index.ts';
-import { checkFormat, formatArgs, HttpClient, HttpFailure, httpUrl, secretOption, setOwn, timeoutOption, tlsOptions, proxyOption, type TlsSettings } from '../http.ts';
+import {
+  checkFormat,
+  formatArgs,
+  HttpClient,
+  HttpFailure,
+  httpUrl,
+  secretOption,
+  setOwn,
+  timeoutOption,
+  tlsOptions,
+  proxyOption,
+  type TlsSettings,
+} from '../http.ts';
 import { checkOptions } from '../kit/options.ts';
 import { AlerterError, alerterOptions, optionError, type Alerter, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { pagerdutySchema } from './schema.ts';
@@ -31,7 +43,13 @@ import { pagerdutySchema } from './schema.ts';
 export const PAGERDUTY_DEFAULT_URL = 'https://events.pagerduty.com';
 const EVENT_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
-const RULE_SEVERITY: Readonly<Record<string, (typeof SEVERITIES)[number]>> = { critical: 'critical', high: 'error', medium: 'warning', low: 'info', info: 'info' };
+const RULE_SEVERITY: Readonly<Record<string, (typeof SEVERITIES)[number]>> = {
+  critical: 'critical',
+  high: 'error',
+  medium: 'warning',
+  low: 'info',
+  info: 'info',
+};
 /** PagerDuty's documented limits. */
 const SUMMARY_MAX = 1024;
 const DEDUP_KEY_MAX = 255;
@@ -90,10 +108,15 @@ function formatted(rule: RuleDefinition, opts: Match, option: string): { templat
 export function compilePagerDuty(rule: RuleDefinition, all: Match, env: NodeJS.ProcessEnv): CompiledPagerDuty {
   const opts = checkOptions<PagerDutyRaw>(pagerdutySchema, all, (option, message) => optionError(rule, option, message));
   if (opts.pagerduty_api_version === 'v1') {
-    throw optionError(rule, 'pagerduty_api_version', 'v1 (the Events API v1) is not supported: remove the option or set v2; the Events API v2 accepts the same integration key');
+    throw optionError(
+      rule,
+      'pagerduty_api_version',
+      'v1 (the Events API v1) is not supported: remove the option or set v2; the Events API v2 accepts the same integration key',
+    );
   }
   const routingKey = secretOption(rule, opts, 'pagerduty_service_key', env);
-  if (routingKey === undefined) throw optionError(rule, 'pagerduty_service_key', 'is required (or pagerduty_service_key_file / pagerduty_service_key_env)');
+  if (routingKey === undefined)
+    throw optionError(rule, 'pagerduty_service_key', 'is required (or pagerduty_service_key_file / pagerduty_service_key_env)');
 
   const base = httpUrl(rule, 'pagerduty_api_url', opts.pagerduty_api_url ?? PAGERDUTY_DEFAULT_URL);
   const url = new URL(base.href);
@@ -120,7 +143,11 @@ export function compilePagerDuty(rule: RuleDefinition, all: Match, env: NodeJS.P
     tls: tlsOptions(rule, opts, 'pagerduty_ca_certs', 'pagerduty_ignore_ssl_errors'),
     event(alert) {
       const match = alert.match;
-      const key = incidentKey.template ? text(incidentKey, match) : alert.queryKey === undefined ? rule.name : `${rule.name}:${alert.queryKey}`;
+      const key = incidentKey.template
+        ? text(incidentKey, match)
+        : alert.queryKey === undefined
+          ? rule.name
+          : `${rule.name}:${alert.queryKey}`;
       const customDetails: Record<string, unknown> = {};
       setOwn(customDetails, 'information', alert.text);
       if (includeAll) setOwn(customDetails, 'match', match);
@@ -131,7 +158,11 @@ export function compilePagerDuty(rule: RuleDefinition, all: Match, env: NodeJS.P
         severity: fixedSeverity ?? RULE_SEVERITY[alert.severity ?? ''] ?? 'critical',
         timestamp: new Date(alert.matchTimeMs).toISOString(),
       };
-      for (const [field, f] of [['component', component], ['group', group], ['class', eventClass]] as const) {
+      for (const [field, f] of [
+        ['component', component],
+        ['group', group],
+        ['class', eventClass],
+      ] as const) {
         const value = text(f, match);
         if (value !== '') payload[field] = value;
       }
@@ -165,7 +196,10 @@ function fitEvent(event: Record<string, unknown>, details: Record<string, unknow
     details['information'] = `${cut(info, keep)}\n[truncated]`;
     keep -= Math.max(1, size() - room);
   }
-  if (size() > room) (event['payload'] as Record<string, unknown>)['custom_details'] = { information: '[too large for PagerDuty: see the alert in LogWarden]' };
+  if (size() > room)
+    (event['payload'] as Record<string, unknown>)['custom_details'] = {
+      information: '[too large for PagerDuty: see the alert in LogWarden]',
+    };
   return event;
 }
 

@@ -21,10 +21,20 @@ export const createPagerTreeAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<{ pagertree_integration_url: string }>(pagertreeSchema, ref, rule);
   const render = (alert: AlertPayload): unknown => {
     const shown = alert.render(displayText);
-    return { event_type: 'create', Id: alert.alertId, Title: capBytes(shown.subject, PAGERTREE_LIMITS.titleBytes), Description: capBytes(shown.text, PAGERTREE_LIMITS.descriptionBytes) };
+    return {
+      event_type: 'create',
+      Id: alert.alertId,
+      Title: capBytes(shown.subject, PAGERTREE_LIMITS.titleBytes),
+      Description: capBytes(shown.text, PAGERTREE_LIMITS.descriptionBytes),
+    };
   };
   return webhookAlerter(
-    { type: 'pagertree', urls: [httpUrl(rule, 'pagertree_integration_url', o.pagertree_integration_url)], transport: transportOf(rule, o, 'pagertree'), render },
+    {
+      type: 'pagertree',
+      urls: [httpUrl(rule, 'pagertree_integration_url', o.pagertree_integration_url)],
+      transport: transportOf(rule, o, 'pagertree'),
+      render,
+    },
     deps,
   );
 };

@@ -127,13 +127,17 @@ function compilePost2Options(rule: RuleDefinition, opts: Post2Raw & Match, jinja
  */
 export function compilePost(type: 'post' | 'post2', rule: RuleDefinition, opts: Match): CompiledPost {
   const fail = (option: string, message: string): Error => optionError(rule, option, message);
-  const compiled = type === 'post' ? compilePostOptions(rule, checkOptions<PostRaw>(postSchema, opts, fail)) : compilePost2Options(rule, checkOptions<Post2Raw>(post2Schema, opts, fail), opts['jinja_root_name']);
+  const compiled =
+    type === 'post'
+      ? compilePostOptions(rule, checkOptions<PostRaw>(postSchema, opts, fail))
+      : compilePost2Options(rule, checkOptions<Post2Raw>(post2Schema, opts, fail), opts['jinja_root_name']);
   return { type, ...compiled };
 }
 
 /** ElastAlert2's `post` and `post2` alerters (the entry's type says which). */
 export const createPostAlerter: AlerterFactory = (ref, rule, deps): Alerter => {
-  if (ref.type !== 'post' && ref.type !== 'post2') throw optionError(rule, 'alert', `the post alerter cannot serve type ${JSON.stringify(ref.type)}`);
+  if (ref.type !== 'post' && ref.type !== 'post2')
+    throw optionError(rule, 'alert', `the post alerter cannot serve type ${JSON.stringify(ref.type)}`);
   const type = ref.type;
   const opts = alerterOptions(ref, rule);
   const compiled = compilePost(type, rule, opts);

@@ -61,7 +61,9 @@ const STEPS = new RegExp(STEP, 'g');
 function parseExpression(source: string): FieldRef {
   const m = EXPRESSION.exec(source);
   if (!m) {
-    throw new TemplateError(`{{${source}}} is not supported: only field references such as {{ name }}, {{ a.b }} or {{ _data['a.b'] }} are (no filters or expressions)`);
+    throw new TemplateError(
+      `{{${source}}} is not supported: only field references such as {{ name }}, {{ a.b }} or {{ _data['a.b'] }} are (no filters or expressions)`,
+    );
   }
   const steps: (string | number)[] = [];
   let dotted = true;
@@ -93,7 +95,8 @@ function placeholderEnd(text: string, from: number): number {
 }
 
 function refuseBlocks(text: string): void {
-  if (/\{[%#]/.test(text)) throw new TemplateError('Jinja blocks ({% ... %}) and comments ({# ... #}) are not supported; use {{ field }} references');
+  if (/\{[%#]/.test(text))
+    throw new TemplateError('Jinja blocks ({% ... %}) and comments ({# ... #}) are not supported; use {{ field }} references');
 }
 
 /** Splits text into literal pieces and field references. */
@@ -191,7 +194,8 @@ function compileJsonText(text: string): Node {
       return textNode(split(value));
     }
     if (Array.isArray(value)) return { kind: 'array', items: value.map(convert) };
-    if (isPlainObject(value)) return { kind: 'object', entries: Object.entries(value).map(([k, v]) => ({ key: textNode(split(k)), value: convert(v) })) };
+    if (isPlainObject(value))
+      return { kind: 'object', entries: Object.entries(value).map(([k, v]) => ({ key: textNode(split(k)), value: convert(v) })) };
     return { kind: 'value', value };
   };
   return convert(parsed);
@@ -251,6 +255,10 @@ function render(node: Node, match: Readonly<Record<string, unknown>>, rootName: 
 }
 
 /** The template filled from `match`: a fresh object tree, values in place (never re-parsed). */
-export function renderTemplate(template: JsonTemplate, match: Readonly<Record<string, unknown>>, rootName = '_data'): Record<string, unknown> {
+export function renderTemplate(
+  template: JsonTemplate,
+  match: Readonly<Record<string, unknown>>,
+  rootName = '_data',
+): Record<string, unknown> {
   return render(template.root, match, rootName) as Record<string, unknown>;
 }

@@ -56,11 +56,21 @@ export const createRocketChatAlerter: AlerterFactory = (ref, rule, deps) => {
       const value = lookupField(alert.match, f.value);
       return { ...f, value: cap(escapeRocketChat(value === undefined || value === null ? missing : pyStr(value))) };
     });
-    const attachments: Record<string, unknown>[] = [{ color: o.rocket_chat_msg_color ?? 'danger', title: cap(shown.subject), text: cap(shown.text), fields }];
+    const attachments: Record<string, unknown>[] = [
+      { color: o.rocket_chat_msg_color ?? 'danger', title: cap(shown.subject), text: cap(shown.text), fields },
+    ];
     if (o.rocket_chat_attach_kibana_discover_url && alert.kibanaDiscoverUrl) {
-      attachments.push({ color: o.rocket_chat_kibana_discover_color ?? '#ec4b98', title: o.rocket_chat_kibana_discover_title ?? 'Discover in Kibana', title_link: alert.kibanaDiscoverUrl });
+      attachments.push({
+        color: o.rocket_chat_kibana_discover_color ?? '#ec4b98',
+        title: o.rocket_chat_kibana_discover_title ?? 'Discover in Kibana',
+        title_link: alert.kibanaDiscoverUrl,
+      });
     }
-    const payload: Record<string, unknown> = { username: o.rocket_chat_username_override ?? 'elastalert2', text: o.rocket_chat_text_string ?? '', attachments };
+    const payload: Record<string, unknown> = {
+      username: o.rocket_chat_username_override ?? 'elastalert2',
+      text: o.rocket_chat_text_string ?? '',
+      attachments,
+    };
     const emoji = o.rocket_chat_emoji_override ?? ':ghost:';
     if (emoji !== '') payload['emoji'] = emoji;
     return payload;

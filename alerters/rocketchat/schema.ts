@@ -15,7 +15,12 @@ export const rocketchatSchema: AlerterSchema = {
     rocket_chat_text_string: str,
     rocket_chat_alert_fields: {
       type: 'array',
-      items: { type: 'object', properties: { title: str, value: str, short: bool }, required: ['title', 'value'], additionalProperties: false },
+      items: {
+        type: 'object',
+        properties: { title: str, value: str, short: bool },
+        required: ['title', 'value'],
+        additionalProperties: false,
+      },
     },
     rocket_chat_attach_kibana_discover_url: bool,
     rocket_chat_kibana_discover_color: str,

@@ -18,7 +18,10 @@ import { alerterOptions, optionError, type AlerterFactory, type AlertPayload } f
 import { servicenowSchema } from './schema.ts';
 
 const FIXED = ['short_description', 'comments', 'assignment_group', 'category', 'subcategory', 'cmdb_ci', 'caller_id'] as const;
-type Options = Record<(typeof FIXED)[number] | 'servicenow_rest_url' | 'username' | 'password', string> & { servicenow_impact?: number; servicenow_urgency?: number };
+type Options = Record<(typeof FIXED)[number] | 'servicenow_rest_url' | 'username' | 'password', string> & {
+  servicenow_impact?: number;
+  servicenow_urgency?: number;
+};
 
 export const SERVICENOW_DESCRIPTION_CHARS = 4000;
 const ARG = 'servicenow_arg_';
@@ -31,7 +34,8 @@ export const createServiceNowAlerter: AlerterFactory = (ref, rule, deps) => {
   if (o.servicenow_urgency !== undefined) fields['urgency'] = o.servicenow_urgency;
   for (const [option, value] of Object.entries(alerterOptions(ref, rule))) {
     if (!option.startsWith(ARG) || value === null || value === undefined) continue;
-    if (option.length === ARG.length || !['string', 'number', 'boolean'].includes(typeof value)) throw optionError(rule, option, 'must name an incident field and give it text, a number or a boolean');
+    if (option.length === ARG.length || !['string', 'number', 'boolean'].includes(typeof value))
+      throw optionError(rule, option, 'must name an incident field and give it text, a number or a boolean');
     setOwn(fields, option.slice(ARG.length), value);
   }
 
@@ -47,7 +51,10 @@ export const createServiceNowAlerter: AlerterFactory = (ref, rule, deps) => {
       urls: [httpUrl(rule, 'servicenow_rest_url', o.servicenow_rest_url)],
       transport: transportOf(rule, o, 'servicenow'),
       render,
-      headers: { Accept: 'application/json;charset=utf-8', Authorization: `Basic ${Buffer.from(`${o.username}:${o.password}`).toString('base64')}` },
+      headers: {
+        Accept: 'application/json;charset=utf-8',
+        Authorization: `Basic ${Buffer.from(`${o.username}:${o.password}`).toString('base64')}`,
+      },
       secrets: [o.password, Buffer.from(`${o.username}:${o.password}`).toString('base64')],
     },
     deps,

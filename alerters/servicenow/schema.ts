@@ -10,7 +10,18 @@ const level: Schema = { type: 'integer', minimum: 1, maximum: 3 };
  */
 export const servicenowSchema: AlerterSchema = {
   name: 'servicenow',
-  required: ['username', 'password', 'servicenow_rest_url', 'short_description', 'comments', 'assignment_group', 'category', 'subcategory', 'cmdb_ci', 'caller_id'],
+  required: [
+    'username',
+    'password',
+    'servicenow_rest_url',
+    'short_description',
+    'comments',
+    'assignment_group',
+    'category',
+    'subcategory',
+    'cmdb_ci',
+    'caller_id',
+  ],
   options: {
     servicenow_rest_url: str,
     username: str,

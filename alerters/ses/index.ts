@@ -52,23 +52,43 @@ export const createSesAlerter: AlerterFactory = (ref, rule, deps) => {
   const bcc = addresses('ses_bcc');
   const replyTo = addresses('ses_email_reply_to');
   const from = /^(.*<)?([^<>]+)>?$/.exec(o.ses_from_addr.trim())?.[2] ?? '';
-  if (!isValidAddress(from) || /[\r\n]/.test(o.ses_from_addr)) throw optionError(rule, 'ses_from_addr', 'must be an address or "Name <address>"');
+  if (!isValidAddress(from) || /[\r\n]/.test(o.ses_from_addr))
+    throw optionError(rule, 'ses_from_addr', 'must be an address or "Name <address>"');
   const addDomain = o.ses_email_add_domain?.replace(/^@/, '').toLowerCase();
-  if (o.ses_email_from_field !== undefined && !addDomain) throw optionError(rule, 'ses_email_from_field', 'needs ses_email_add_domain: a document may only name <user>@<that domain>');
+  if (o.ses_email_from_field !== undefined && !addDomain)
+    throw optionError(rule, 'ses_email_from_field', 'needs ses_email_add_domain: a document may only name <user>@<that domain>');
   const endpoint = o.ses_endpoint_url === undefined ? undefined : httpUrl(rule, 'ses_endpoint_url', o.ses_endpoint_url).href;
-  const client = new SESClient(awsClientConfig({ region: o.ses_aws_region ?? 'us-east-1', accessKeyId: o.ses_aws_access_key_id, secretAccessKey: o.ses_aws_secret_access_key, profile: o.ses_aws_profile, endpoint }, timeoutOption(rule, o, 'ses_timeout')));
+  const client = new SESClient(
+    awsClientConfig(
+      {
+        region: o.ses_aws_region ?? 'us-east-1',
+        accessKeyId: o.ses_aws_access_key_id,
+        secretAccessKey: o.ses_aws_secret_access_key,
+        profile: o.ses_aws_profile,
+        endpoint,
+      },
+      timeoutOption(rule, o, 'ses_timeout'),
+    ),
+  );
   const secrets = o.ses_aws_secret_access_key ? [o.ses_aws_secret_access_key] : [];
 
   const recipients = (alert: AlertPayload): string[] => {
     if (o.ses_email_from_field === undefined || !addDomain) return to;
     const found = recipientsFromField(lookupField(alert.match, o.ses_email_from_field), addDomain);
     if (Array.isArray(found)) return found;
-    if (found) deps.log.warn({ rule: rule.name, alert_id: alert.alertId }, `ses_email_from_field value refused (${found.refused}); sending to ses_email instead`);
+    if (found)
+      deps.log.warn(
+        { rule: rule.name, alert_id: alert.alertId },
+        `ses_email_from_field value refused (${found.refused}); sending to ses_email instead`,
+      );
     return to;
   };
   const subjectOf = (alert: AlertPayload): string => {
     const qk = rule.queryKey?.length === 1 && rule.queryKey[0] ? lookupField(alert.match, rule.queryKey[0]) : undefined;
-    const title = rule.options['alert_subject'] !== undefined ? alert.subject : `ElastAlert 2: ${rule.name}${qk !== undefined && qk !== null && qk !== '' ? ` - ${pyStr(qk)}` : ''}`;
+    const title =
+      rule.options['alert_subject'] !== undefined
+        ? alert.subject
+        : `ElastAlert 2: ${rule.name}${qk !== undefined && qk !== null && qk !== '' ? ` - ${pyStr(qk)}` : ''}`;
     return capText(displayText(title).replace(/\s+/g, ' ').trim(), SES_LIMITS.subjectChars);
   };
 
@@ -78,7 +98,10 @@ export const createSesAlerter: AlerterFactory = (ref, rule, deps) => {
       const command = new SendEmailCommand({
         Source: o.ses_from_addr.trim(),
         Destination: { ToAddresses: recipients(alert), CcAddresses: cc, BccAddresses: bcc },
-        Message: { Subject: { Charset: 'UTF-8', Data: subjectOf(alert) }, Body: { Text: { Charset: 'UTF-8', Data: capBytes(displayText(alert.text), SES_LIMITS.textBytes) } } },
+        Message: {
+          Subject: { Charset: 'UTF-8', Data: subjectOf(alert) },
+          Body: { Text: { Charset: 'UTF-8', Data: capBytes(displayText(alert.text), SES_LIMITS.textBytes) } },
+        },
         ReplyToAddresses: replyTo,
       });
       try {

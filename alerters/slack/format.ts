@@ -140,7 +140,11 @@ export function alertFields(
 ): FieldEntry[] {
   const missing = missingValue(ruleOptions);
   if (configured) {
-    return configured.map((f) => ({ title: f.title, value: escapeMrkdwn(fieldValue(lookupField(alert.match, f.value), missing)), short: f.short }));
+    return configured.map((f) => ({
+      title: f.title,
+      value: escapeMrkdwn(fieldValue(lookupField(alert.match, f.value), missing)),
+      short: f.short,
+    }));
   }
   if (!defaults) return [];
   const fields: FieldEntry[] = [];
@@ -150,7 +154,9 @@ export function alertFields(
     fields.push({ title: escapeMrkdwn(qk.join(', ')), value: escapeMrkdwn(alert.queryKey), short: true });
     for (const f of qk) shown.add(f);
   }
-  const include = Array.isArray(ruleOptions['include']) ? ruleOptions['include'].filter((f): f is string => typeof f === 'string' && f !== '*') : [];
+  const include = Array.isArray(ruleOptions['include'])
+    ? ruleOptions['include'].filter((f): f is string => typeof f === 'string' && f !== '*')
+    : [];
   const candidates = [...include, ...Object.keys(alert.match)];
   for (const name of candidates) {
     if (fields.length >= DEFAULT_FIELD_COUNT) break;
@@ -232,7 +238,9 @@ export interface MessageContext {
  */
 export function buildBlockMessage(alert: AlertPayload, rendered: RenderedAlert, opts: SlackOptions, ctx: MessageContext): BlockMessage {
   const title = opts.title ?? rendered.subject;
-  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(title.trim() || ctx.ruleName, LIMITS.headerText), emoji: true } }];
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title.trim() || ctx.ruleName, LIMITS.headerText), emoji: true } },
+  ];
   if (opts.textString) blocks.push(section(opts.textString));
   if (opts.pretext) blocks.push(section(opts.pretext));
 
@@ -243,7 +251,10 @@ export function buildBlockMessage(alert: AlertPayload, rendered: RenderedAlert, 
     elements.push(mrkdwn(opts.authorLink ? `<${opts.authorLink}|${opts.authorName}>` : opts.authorName));
     details.push({ type: 'context', elements });
   }
-  let fields = alertFields(alert, opts.alertFields, ctx.ruleOptions, { queryKeyFields: ctx.queryKeyFields, timestampField: ctx.timestampField });
+  let fields = alertFields(alert, opts.alertFields, ctx.ruleOptions, {
+    queryKeyFields: ctx.queryKeyFields,
+    timestampField: ctx.timestampField,
+  });
   if (fields.length > LIMITS.fields) {
     const hidden = fields.length - LIMITS.fields + 1;
     fields = [...fields.slice(0, LIMITS.fields - 1), { title: '…', value: `${hidden} more fields not shown`, short: true }];
@@ -256,7 +267,10 @@ export function buildBlockMessage(alert: AlertPayload, rendered: RenderedAlert, 
   }
   const when = new Date(alert.matchTimeMs).toISOString();
   // <!date^...> shows the time in each reader's time zone; the ISO text is the fallback.
-  const meta = [`*Rule:* ${escapeMrkdwn(ctx.ruleName)}`, `*Time:* <!date^${Math.floor(alert.matchTimeMs / 1000)}^{date_num} {time_secs}|${when}>`];
+  const meta = [
+    `*Rule:* ${escapeMrkdwn(ctx.ruleName)}`,
+    `*Time:* <!date^${Math.floor(alert.matchTimeMs / 1000)}^{date_num} {time_secs}|${when}>`,
+  ];
   if (alert.severity) meta.unshift(`*Severity:* ${escapeMrkdwn(alert.severity)}`);
   details.push({ type: 'context', elements: meta.map((m) => mrkdwn(truncate(m, LIMITS.sectionText))) });
   if (opts.imageUrl) details.push({ type: 'image', image_url: opts.imageUrl, alt_text: 'image' });
@@ -264,7 +278,12 @@ export function buildBlockMessage(alert: AlertPayload, rendered: RenderedAlert, 
   const kibanaUrl = alert.kibanaDiscoverUrl;
   // A longer URL would make Slack refuse the whole message; the alert matters more than the link.
   if (opts.kibana.attach && kibanaUrl && kibanaUrl.length <= LIMITS.buttonUrl) {
-    buttons.push({ type: 'button', text: { type: 'plain_text', text: truncate(opts.kibana.title, LIMITS.buttonText) }, url: kibanaUrl, action_id: 'logwarden_kibana_discover' });
+    buttons.push({
+      type: 'button',
+      text: { type: 'plain_text', text: truncate(opts.kibana.title, LIMITS.buttonText) },
+      url: kibanaUrl,
+      action_id: 'logwarden_kibana_discover',
+    });
   }
   if (opts.titleLink) {
     buttons.push({ type: 'button', text: { type: 'plain_text', text: 'Details' }, url: opts.titleLink, action_id: 'logwarden_title_link' });
@@ -333,14 +352,24 @@ export interface WebhookPayload {
  * slack_alert_fields, plus one for the Kibana link), with document data escaped, `parse: none`
  * always, and link unfurling off (a URL from a log line must not make Slack fetch it).
  */
-export function buildWebhookPayload(alert: AlertPayload, rendered: RenderedAlert, opts: SlackOptions, ctx: MessageContext, channel: string | undefined): WebhookPayload {
+export function buildWebhookPayload(
+  alert: AlertPayload,
+  rendered: RenderedAlert,
+  opts: SlackOptions,
+  ctx: MessageContext,
+  channel: string | undefined,
+): WebhookPayload {
   const main: LegacyAttachment = {
     color: severityColor(alert.severity, opts.color),
     title: opts.title ?? truncate(rendered.subject, LIMITS.sectionText),
     text: truncate(rendered.text, LIMITS.attachmentText),
     fallback: truncate(rendered.subject, LIMITS.sectionText),
     mrkdwn_in: ['text', 'pretext'],
-    fields: alertFields(alert, opts.alertFields, ctx.ruleOptions, undefined).map((f) => ({ title: f.title, value: truncate(f.value, LIMITS.fieldText), short: f.short })),
+    fields: alertFields(alert, opts.alertFields, ctx.ruleOptions, undefined).map((f) => ({
+      title: f.title,
+      value: truncate(f.value, LIMITS.fieldText),
+      short: f.short,
+    })),
   };
   if (opts.titleLink) main.title_link = opts.titleLink;
   if (opts.footer) main.footer = opts.footer;

@@ -53,7 +53,14 @@ export const createSlackAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
   const pacer = sharedPacer(clock);
   const ctx: MessageContext = { ruleName: rule.name, queryKeyFields: rule.queryKey, timestampField: rule.timestampField, ruleOptions: raw };
   // Both transports go through the kit's HTTP client (slack_proxy, slack_ca_certs, slack_ignore_ssl_errors).
-  const client = new HttpClient({ alerter: 'slack', timeoutMs: opts.timeoutMs, tls: opts.tls, proxy: opts.proxy, tlsHint: 'slack_ca_certs / slack_ignore_ssl_errors', clock });
+  const client = new HttpClient({
+    alerter: 'slack',
+    timeoutMs: opts.timeoutMs,
+    tls: opts.tls,
+    proxy: opts.proxy,
+    tlsHint: 'slack_ca_certs / slack_ignore_ssl_errors',
+    clock,
+  });
   const targets = opts.transport === 'webapi' ? webApiTargets(opts, ctx, clock, deps.log, client) : webhookTargets(opts, ctx, client);
   const pending = new Map<string, Progress>();
 
@@ -74,7 +81,15 @@ export const createSlackAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
           if (error instanceof AlerterError) failure = error;
           else {
             // Transports turn every peer or network problem into AlerterError: this is a bug of ours.
-            deps.log.error({ rule: rule.name, alert_id: alert.alertId, target: target.label, err: error instanceof Error ? error.message : String(error) }, 'slack: unexpected error while posting');
+            deps.log.error(
+              {
+                rule: rule.name,
+                alert_id: alert.alertId,
+                target: target.label,
+                err: error instanceof Error ? error.message : String(error),
+              },
+              'slack: unexpected error while posting',
+            );
             failure = new AlerterError('slack', `${target.label}: unexpected error`, true);
           }
           if (failure.retryAfterMs !== undefined) pacer.defer(target.paceKey, failure.retryAfterMs);
@@ -86,7 +101,12 @@ export const createSlackAlerter: AlerterFactory = (ref, rule, deps): Alerter => 
       if (retryable.length > 0) {
         remember(pending, alert.alertId, progress);
         const waits = retryable.map((e) => e.retryAfterMs).filter((ms): ms is number => ms !== undefined);
-        throw new AlerterError('slack', [...retryable.map(reason), ...refusals].join('; '), true, waits.length > 0 ? Math.max(...waits) : undefined);
+        throw new AlerterError(
+          'slack',
+          [...retryable.map(reason), ...refusals].join('; '),
+          true,
+          waits.length > 0 ? Math.max(...waits) : undefined,
+        );
       }
       pending.delete(alert.alertId);
       if (refusals.length > 0) throw new AlerterError('slack', refusals.join('; '), false);

@@ -93,7 +93,12 @@ interface SlackRaw {
  * `warn` receives notes about options that are accepted but have no effect. `env` supplies
  * SLACK_BOT_TOKEN.
  */
-export function parseSlackOptions(ref: AlerterRef, rule: RuleDefinition, env: NodeJS.ProcessEnv, warn: (message: string) => void): SlackOptions {
+export function parseSlackOptions(
+  ref: AlerterRef,
+  rule: RuleDefinition,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): SlackOptions {
   const o = readOptions<SlackRaw>(slackSchema, ref, rule);
   const fail = (option: string, message: string): Error => optionError(rule, option, message);
   const note = (message: string): void => warn(`${rule.file}: rule ${JSON.stringify(rule.name)}: ${message}`);
@@ -102,7 +107,8 @@ export function parseSlackOptions(ref: AlerterRef, rule: RuleDefinition, env: No
     const v = o[option];
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
-  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v).map((item) => item.trim()).filter((item) => item !== '');
+  const list = (v: string | string[] | undefined): string[] =>
+    (v === undefined ? [] : typeof v === 'string' ? [v] : v).map((item) => item.trim()).filter((item) => item !== '');
   const url = (option: string): string | undefined => {
     const v = str(option);
     if (v !== undefined && !isHttpUrl(v)) throw fail(option, 'must be an http(s) URL');
@@ -118,7 +124,8 @@ export function parseSlackOptions(ref: AlerterRef, rule: RuleDefinition, env: No
     }
     if (parsed.protocol === 'https:') return value;
     if (parsed.protocol === 'http:' && isLoopback(parsed.hostname)) return value;
-    if (parsed.protocol === 'http:') throw fail(option, `${what} must use https (plain http would expose it on the network); http is accepted for localhost only`);
+    if (parsed.protocol === 'http:')
+      throw fail(option, `${what} must use https (plain http would expose it on the network); http is accepted for localhost only`);
     throw fail(option, `${what} must be an https URL`);
   };
 
@@ -129,20 +136,28 @@ export function parseSlackOptions(ref: AlerterRef, rule: RuleDefinition, env: No
   const tokenFile = str('slack_token_file');
   if (tokenText && tokenFile) throw fail('slack_token', 'set slack_token or slack_token_file, not both');
   if ((tokenText || tokenFile) && webhookUrls.length > 0) {
-    throw fail('slack_webhook_url', 'set either incoming webhooks (slack_webhook_url) or a bot token (slack_token / slack_token_file), not both');
+    throw fail(
+      'slack_webhook_url',
+      'set either incoming webhooks (slack_webhook_url) or a bot token (slack_token / slack_token_file), not both',
+    );
   }
   let token: TokenSource | undefined;
   const envToken = env['SLACK_BOT_TOKEN']?.trim();
   if (tokenText) token = { kind: 'value', token: tokenText };
-  else if (tokenFile !== undefined) token = { kind: 'file', path: tokenFile, token: readTokenFile(tokenFile, (m) => fail('slack_token_file', m)) };
+  else if (tokenFile !== undefined)
+    token = { kind: 'file', path: tokenFile, token: readTokenFile(tokenFile, (m) => fail('slack_token_file', m)) };
   // The environment's token is the fallback only for rules that do not name webhooks.
   else if (webhookUrls.length === 0 && envToken) token = { kind: 'value', token: envToken };
   if (!token && webhookUrls.length === 0) {
-    throw fail('slack_webhook_url', 'is required (or a bot token for the Web API: slack_token, slack_token_file, or SLACK_BOT_TOKEN in the environment)');
+    throw fail(
+      'slack_webhook_url',
+      'is required (or a bot token for the Web API: slack_token, slack_token_file, or SLACK_BOT_TOKEN in the environment)',
+    );
   }
 
   // Channels: ElastAlert2's slack_channel_override (string or list) or our slack_channel.
-  if (o.slack_channel_override !== undefined && o.slack_channel !== undefined) throw fail('slack_channel', 'set slack_channel or slack_channel_override, not both');
+  if (o.slack_channel_override !== undefined && o.slack_channel !== undefined)
+    throw fail('slack_channel', 'set slack_channel or slack_channel_override, not both');
   const channels = [...new Set(list(o.slack_channel ?? o.slack_channel_override))];
 
   if (o.slack_parse_override === 'full') {
@@ -195,12 +210,17 @@ export function parseSlackOptions(ref: AlerterRef, rule: RuleDefinition, env: No
   };
 
   if (token) {
-    if (channels.length === 0) throw fail('slack_channel_override', 'is required with a bot token: the channel (name or ID) to post to; slack_channel is accepted too');
+    if (channels.length === 0)
+      throw fail(
+        'slack_channel_override',
+        'is required with a bot token: the channel (name or ID) to post to; slack_channel is accepted too',
+      );
     const apiUrlValue = str('slack_api_url');
     const apiUrl = apiUrlValue === undefined ? undefined : secretUrl('slack_api_url', apiUrlValue, 'the URL');
     return { ...common, transport: 'webapi', token, apiUrl, threadRepeats: o.slack_thread_repeats ?? false };
   }
-  if (o.slack_thread_repeats === true) throw fail('slack_thread_repeats', 'needs the Web API (a bot token): incoming webhooks cannot reply in a thread');
+  if (o.slack_thread_repeats === true)
+    throw fail('slack_thread_repeats', 'needs the Web API (a bot token): incoming webhooks cannot reply in a thread');
   if (o.slack_api_url !== undefined) throw fail('slack_api_url', 'applies to the Web API (a bot token), not to incoming webhooks');
   return {
     ...common,

@@ -29,7 +29,12 @@ export const slackSchema: AlerterSchema = {
     slack_alert_fields: {
       type: 'array',
       // As ElastAlert2: title and value (the match field shown) are required.
-      items: { type: 'object', properties: { title: str, value: { type: 'string', minLength: 1 }, short: bool }, required: ['title', 'value'], additionalProperties: false },
+      items: {
+        type: 'object',
+        properties: { title: str, value: { type: 'string', minLength: 1 }, short: bool },
+        required: ['title', 'value'],
+        additionalProperties: false,
+      },
     },
     slack_ignore_ssl_errors: bool,
     slack_title: str,

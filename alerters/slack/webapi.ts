@@ -55,9 +55,14 @@ const ANSWER_BYTES = 1024 * 1024;
  */
 export function kitFetch(client: HttpClient, secrets: readonly string[]): FetchFunction {
   return async (url, init) => {
-    if (init?.body !== undefined && typeof init.body !== 'string') throw new Error('multipart bodies (file uploads) are not sent by this alerter');
+    if (init?.body !== undefined && typeof init.body !== 'string')
+      throw new Error('multipart bodies (file uploads) are not sent by this alerter');
     const target = new URL(url);
-    const answer = await client.request(init?.method ?? 'POST', target, init?.body, init?.headers ?? {}, { accept: () => true, secrets, maxBodyBytes: ANSWER_BYTES });
+    const answer = await client.request(init?.method ?? 'POST', target, init?.body, init?.headers ?? {}, {
+      accept: () => true,
+      secrets,
+      maxBodyBytes: ANSWER_BYTES,
+    });
     const headers = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
@@ -76,9 +81,23 @@ export function kitFetch(client: HttpClient, secrets: readonly string[]): FetchF
 }
 
 /** Slack error codes that say "try again later". */
-const TRANSIENT = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+const TRANSIENT = new Set([
+  'ratelimited',
+  'rate_limited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'team_added_to_org',
+]);
 /** Codes after which the token must be read again (a rotated token file). */
-export const AUTH_ERRORS: ReadonlySet<string> = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+export const AUTH_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
 
 /** An AlerterError from the Web API, with Slack's error code when it gave one. */
 export class SlackWebApiError extends AlerterError {
@@ -106,7 +125,10 @@ export function createWebApiSender(opts: WebApiSenderOptions): WebApiSender {
     async post(message: WebApiPost): Promise<WebApiPosted> {
       try {
         const result = await client.chat.postMessage(toArguments(message));
-        return { ts: typeof result.ts === 'string' ? result.ts : undefined, channel: typeof result.channel === 'string' ? result.channel : undefined };
+        return {
+          ts: typeof result.ts === 'string' ? result.ts : undefined,
+          channel: typeof result.channel === 'string' ? result.channel : undefined,
+        };
       } catch (error) {
         throw webApiFailure(error, `channel ${message.channel}`, opts.client.timeoutMs, [opts.token]);
       }
@@ -136,11 +158,24 @@ function toArguments(m: WebApiPost): ChatPostMessageArguments {
 
 /** Maps what WebClient throws to AlerterError: retryable when waiting may help, with Slack's Retry-After. */
 export function webApiFailure(error: unknown, where: string, timeoutMs: number, secrets: readonly string[]): SlackWebApiError {
-  const e = error as { code?: unknown; data?: { error?: unknown; response_metadata?: { retryAfter?: unknown } }; retryAfter?: unknown; statusCode?: unknown; original?: unknown } | undefined;
+  const e = error as
+    | {
+        code?: unknown;
+        data?: { error?: unknown; response_metadata?: { retryAfter?: unknown } };
+        retryAfter?: unknown;
+        statusCode?: unknown;
+        original?: unknown;
+      }
+    | undefined;
   switch (e?.code) {
     case 'slack_webapi_rate_limited_error': {
       const seconds = typeof e.retryAfter === 'number' ? e.retryAfter : undefined;
-      return new SlackWebApiError(`${where}: rate limited by Slack (HTTP 429)`, true, seconds === undefined ? undefined : seconds * 1000, 'ratelimited');
+      return new SlackWebApiError(
+        `${where}: rate limited by Slack (HTTP 429)`,
+        true,
+        seconds === undefined ? undefined : seconds * 1000,
+        'ratelimited',
+      );
     }
     case 'slack_webapi_platform_error': {
       const raw = e.data?.error;
@@ -156,7 +191,8 @@ export function webApiFailure(error: unknown, where: string, timeoutMs: number, 
       return new SlackWebApiError(`${where}: HTTP ${status}`, status >= 500 || status === 408 || status === 0, undefined, undefined);
     }
     case 'slack_webapi_request_error': {
-      const problem = e.original instanceof HttpFailure ? transportProblem(e.original.detail, timeoutMs) : connectionProblem(e.original, timeoutMs);
+      const problem =
+        e.original instanceof HttpFailure ? transportProblem(e.original.detail, timeoutMs) : connectionProblem(e.original, timeoutMs);
       return new SlackWebApiError(`${where}: ${problem}`, true, undefined, undefined);
     }
     default: {

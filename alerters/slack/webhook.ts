@@ -19,7 +19,12 @@ export async function postWebhook(url: string, payload: unknown, opts: WebhookPo
   let answer: HttpResult;
   try {
     // Every answer is read here: Slack's short error codes say more than the status.
-    answer = await opts.client.post(new URL(url), JSON.stringify(payload), { 'Content-Type': 'application/json; charset=utf-8' }, { accept: () => true });
+    answer = await opts.client.post(
+      new URL(url),
+      JSON.stringify(payload),
+      { 'Content-Type': 'application/json; charset=utf-8' },
+      { accept: () => true },
+    );
   } catch (error) {
     const detail = error instanceof HttpFailure ? error.detail : String(error);
     throw new AlerterError('slack', `${opts.label}: ${transportProblem(detail, opts.client.timeoutMs)}`, true);
@@ -58,7 +63,8 @@ export function connectionProblem(error: unknown, timeoutMs: number): string {
  */
 export function transportProblem(detail: string, timeoutMs: number): string {
   if (/timed out after/.test(detail)) return `no answer within ${timeoutMs / 1000} s`;
-  if (/certificate not trusted/.test(detail)) return 'connection failed (certificate not trusted: see slack_ca_certs / slack_ignore_ssl_errors)';
+  if (/certificate not trusted/.test(detail))
+    return 'connection failed (certificate not trusted: see slack_ca_certs / slack_ignore_ssl_errors)';
   const code = /\b(E[A-Z0-9_]{2,40})\b/.exec(detail)?.[1];
   return code ? `connection failed (${code})` : 'connection failed';
 }

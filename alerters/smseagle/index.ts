@@ -30,13 +30,19 @@ interface SmsEagleOptions {
 }
 
 export const SMSEAGLE_MAX_CHARS = 1530;
-const ENDPOINTS = { sms: '/api/v2/messages/sms', ring: '/api/v2/calls/ring', tts: '/api/v2/calls/tts', tts_adv: '/api/v2/calls/tts_advanced' } as const;
+const ENDPOINTS = {
+  sms: '/api/v2/messages/sms',
+  ring: '/api/v2/calls/ring',
+  tts: '/api/v2/calls/tts',
+  tts_adv: '/api/v2/calls/tts_advanced',
+} as const;
 
 export const createSmsEagleAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<SmsEagleOptions>(smseagleSchema, ref, rule);
   const type = o.smseagle_message_type;
   const recipients = { to: o.smseagle_to, contacts: o.smseagle_contacts, groups: o.smseagle_groups };
-  if (!Object.values(recipients).some((list) => list && list.length > 0)) throw optionError(rule, 'smseagle_to', 'no recipient: set smseagle_to, smseagle_contacts or smseagle_groups');
+  if (!Object.values(recipients).some((list) => list && list.length > 0))
+    throw optionError(rule, 'smseagle_to', 'no recipient: set smseagle_to, smseagle_contacts or smseagle_groups');
   const base = httpUrl(rule, 'smseagle_url', o.smseagle_url);
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}${ENDPOINTS[type]}`, base);
 
@@ -49,7 +55,14 @@ export const createSmsEagleAlerter: AlerterFactory = (ref, rule, deps) => {
   };
 
   return webhookAlerter(
-    { type: 'smseagle', urls: [url], transport: transportOf(rule, o, 'smseagle'), render, headers: { 'access-token': o.smseagle_token }, secrets: [o.smseagle_token] },
+    {
+      type: 'smseagle',
+      urls: [url],
+      transport: transportOf(rule, o, 'smseagle'),
+      render,
+      headers: { 'access-token': o.smseagle_token },
+      secrets: [o.smseagle_token],
+    },
     deps,
   );
 };

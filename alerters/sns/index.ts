@@ -35,7 +35,10 @@ export const SNS_LIMITS = { subject: 100, messageBytes: 250 * 1024 } as const;
 
 /** A subject SNS accepts: one line of printable ASCII, at most 100 characters. */
 export function snsSubject(text: string): string {
-  const line = displayText(text).replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
+  const line = displayText(text)
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim();
   const safe = line === '' ? 'ElastAlert' : line;
   return safe.length <= SNS_LIMITS.subject ? safe : `${safe.slice(0, SNS_LIMITS.subject - 3)}...`;
 }
@@ -43,14 +46,30 @@ export function snsSubject(text: string): string {
 export const createSnsAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<SnsOptions>(snsSchema, ref, rule);
   const endpoint = o.sns_endpoint_url === undefined ? undefined : httpUrl(rule, 'sns_endpoint_url', o.sns_endpoint_url).href;
-  const client = new SNSClient(awsClientConfig({ region: o.sns_aws_region ?? 'us-east-1', accessKeyId: o.sns_aws_access_key_id, secretAccessKey: o.sns_aws_secret_access_key, profile: o.sns_aws_profile, endpoint }, timeoutOption(rule, o, 'sns_timeout')));
+  const client = new SNSClient(
+    awsClientConfig(
+      {
+        region: o.sns_aws_region ?? 'us-east-1',
+        accessKeyId: o.sns_aws_access_key_id,
+        secretAccessKey: o.sns_aws_secret_access_key,
+        profile: o.sns_aws_profile,
+        endpoint,
+      },
+      timeoutOption(rule, o, 'sns_timeout'),
+    ),
+  );
   const secrets = o.sns_aws_secret_access_key ? [o.sns_aws_secret_access_key] : [];
-  const subjectOf = (alert: AlertPayload): string => snsSubject(rule.options['alert_subject'] === undefined ? `ElastAlert: ${rule.name}` : alert.subject);
+  const subjectOf = (alert: AlertPayload): string =>
+    snsSubject(rule.options['alert_subject'] === undefined ? `ElastAlert: ${rule.name}` : alert.subject);
 
   return {
     type: 'sns',
     async send(alert) {
-      const command = new PublishCommand({ TopicArn: o.sns_topic_arn, Subject: subjectOf(alert), Message: capBytes(displayText(alert.text), SNS_LIMITS.messageBytes) });
+      const command = new PublishCommand({
+        TopicArn: o.sns_topic_arn,
+        Subject: subjectOf(alert),
+        Message: capBytes(displayText(alert.text), SNS_LIMITS.messageBytes),
+      });
       try {
         await client.send(command);
       } catch (error) {

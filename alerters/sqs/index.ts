@@ -36,7 +36,10 @@ const encode = (value: unknown): string => JSON.stringify(value).replace(/[\ufff
 
 /** ElastAlert2's message body, within SQS's size. */
 export function sqsBody(ruleName: string, alert: AlertPayload): string {
-  const text = alert.text.length > SQS_LIMITS.textChars ? `${alert.text.slice(0, SQS_LIMITS.textChars)}\n*message was cropped according to SQS limits!*` : alert.text;
+  const text =
+    alert.text.length > SQS_LIMITS.textChars
+      ? `${alert.text.slice(0, SQS_LIMITS.textChars)}\n*message was cropped according to SQS limits!*`
+      : alert.text;
   const full = encode({ rule_name: ruleName, matches: [alert.match], text });
   if (Buffer.byteLength(full) <= SQS_LIMITS.bodyBytes) return full;
   const noText = encode({ rule_name: ruleName, matches: [alert.match], text: 'Text message omitted due to SQS size limit.' });
@@ -48,14 +51,27 @@ export const createSqsAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<SqsOptions>(sqsSchema, ref, rule);
   const queue = httpUrl(rule, 'sqs_queue_url', o.sqs_queue_url).href;
   const endpoint = o.sqs_endpoint_url === undefined ? undefined : httpUrl(rule, 'sqs_endpoint_url', o.sqs_endpoint_url).href;
-  const client = new SQSClient(awsClientConfig({ region: o.sqs_aws_region ?? 'us-east-1', accessKeyId: o.sqs_aws_access_key_id, secretAccessKey: o.sqs_aws_secret_access_key, profile: o.sqs_aws_profile, endpoint }, timeoutOption(rule, o, 'sqs_timeout')));
+  const client = new SQSClient(
+    awsClientConfig(
+      {
+        region: o.sqs_aws_region ?? 'us-east-1',
+        accessKeyId: o.sqs_aws_access_key_id,
+        secretAccessKey: o.sqs_aws_secret_access_key,
+        profile: o.sqs_aws_profile,
+        endpoint,
+      },
+      timeoutOption(rule, o, 'sqs_timeout'),
+    ),
+  );
   const secrets = o.sqs_aws_secret_access_key ? [o.sqs_aws_secret_access_key] : [];
   const fifo = queue.endsWith('.fifo');
 
   return {
     type: 'sqs',
     async send(alert) {
-      const fifoIds = fifo ? { MessageGroupId: rule.name.slice(0, 128), MessageDeduplicationId: createHash('sha256').update(alert.alertId).digest('hex') } : {};
+      const fifoIds = fifo
+        ? { MessageGroupId: rule.name.slice(0, 128), MessageDeduplicationId: createHash('sha256').update(alert.alertId).digest('hex') }
+        : {};
       try {
         await client.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: sqsBody(rule.name, alert), ...fifoIds }));
       } catch (error) {

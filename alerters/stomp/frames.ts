@@ -18,7 +18,9 @@ export function encodeFrame(f: Frame): Buffer {
   const body = Buffer.from(f.body, 'utf8');
   // CONNECT frames are not escaped in STOMP 1.2 (for 1.0 brokers); its values here are the rule's.
   const esc = f.command === 'CONNECT' ? (v: string) => v : escapeHeader;
-  const lines = Object.entries({ ...f.headers, ...(body.length > 0 ? { 'content-length': String(body.length) } : {}) }).map(([k, v]) => `${esc(k)}:${esc(v)}`);
+  const lines = Object.entries({ ...f.headers, ...(body.length > 0 ? { 'content-length': String(body.length) } : {}) }).map(
+    ([k, v]) => `${esc(k)}:${esc(v)}`,
+  );
   return Buffer.concat([Buffer.from(`${f.command}\n${lines.join('\n')}\n\n`, 'utf8'), body, Buffer.from([0])]);
 }
 

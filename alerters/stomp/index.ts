@@ -65,7 +65,13 @@ export const createStompAlerter: AlerterFactory = (ref, rule, deps) => {
   const publish = (body: string, receipt: string): Promise<void> =>
     new Promise((resolve, reject) => {
       const socket = o.stomp_ssl
-        ? tls.connect({ host: o.stomp_hostname, port, servername: net.isIP(o.stomp_hostname) ? undefined : o.stomp_hostname, rejectUnauthorized: verify.rejectUnauthorized, ...(verify.ca ? { ca: verify.ca } : {}) })
+        ? tls.connect({
+            host: o.stomp_hostname,
+            port,
+            servername: net.isIP(o.stomp_hostname) ? undefined : o.stomp_hostname,
+            rejectUnauthorized: verify.rejectUnauthorized,
+            ...(verify.ca ? { ca: verify.ca } : {}),
+          })
         : net.connect({ host: o.stomp_hostname, port });
       let buffer: Buffer = Buffer.alloc(0);
       let settled = false;
@@ -78,9 +84,24 @@ export const createStompAlerter: AlerterFactory = (ref, rule, deps) => {
         else resolve();
       };
       // A network timeout runs on real time, as the HTTP client's do; the injected clock stamps messages.
-      const cancelTimer = systemClock.setTimer(() => finish(new AlerterError('stomp', `no receipt from ${o.stomp_hostname}:${port} within ${timeoutMs / 1000}s`, true)), timeoutMs);
+      const cancelTimer = systemClock.setTimer(
+        () => finish(new AlerterError('stomp', `no receipt from ${o.stomp_hostname}:${port} within ${timeoutMs / 1000}s`, true)),
+        timeoutMs,
+      );
       socket.once(o.stomp_ssl ? 'secureConnect' : 'connect', () => {
-        socket.write(encodeFrame({ command: 'CONNECT', headers: { 'accept-version': '1.2,1.1,1.0', host: o.stomp_hostname, login: o.stomp_login, passcode: o.stomp_password, 'heart-beat': '0,0' }, body: '' }));
+        socket.write(
+          encodeFrame({
+            command: 'CONNECT',
+            headers: {
+              'accept-version': '1.2,1.1,1.0',
+              host: o.stomp_hostname,
+              login: o.stomp_login,
+              passcode: o.stomp_password,
+              'heart-beat': '0,0',
+            },
+            body: '',
+          }),
+        );
       });
       socket.on('data', (chunk: Buffer) => {
         const decoded = decodeFrames(Buffer.concat([buffer, chunk]));
@@ -89,19 +110,39 @@ export const createStompAlerter: AlerterFactory = (ref, rule, deps) => {
       });
       const handle = (frame: Frame): void => {
         if (frame.command === 'CONNECTED') {
-          socket.write(encodeFrame({ command: 'SEND', headers: { destination: o.stomp_destination ?? '/queue/ALERT', 'content-type': 'application/json;charset=utf-8', receipt }, body }));
+          socket.write(
+            encodeFrame({
+              command: 'SEND',
+              headers: { destination: o.stomp_destination ?? '/queue/ALERT', 'content-type': 'application/json;charset=utf-8', receipt },
+              body,
+            }),
+          );
         } else if (frame.command === 'RECEIPT' && frame.headers['receipt-id'] === receipt) {
           socket.write(encodeFrame({ command: 'DISCONNECT', headers: {}, body: '' }));
           finish();
         } else if (frame.command === 'ERROR') {
-          finish(new AlerterError('stomp', `the broker refused: ${quoteBody(`${frame.headers['message'] ?? ''} ${frame.body}`, secrets)}`, false));
+          finish(
+            new AlerterError(
+              'stomp',
+              `the broker refused: ${quoteBody(`${frame.headers['message'] ?? ''} ${frame.body}`, secrets)}`,
+              false,
+            ),
+          );
         }
       };
       socket.on('error', (error: NodeJS.ErrnoException) => {
         const certificate = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME/.test(error.code ?? '');
-        finish(new AlerterError('stomp', `${o.stomp_hostname}:${port}: ${quoteBody(error.message, secrets)}${certificate ? ' (certificate not trusted: see stomp_ca_certs)' : ''}`, true));
+        finish(
+          new AlerterError(
+            'stomp',
+            `${o.stomp_hostname}:${port}: ${quoteBody(error.message, secrets)}${certificate ? ' (certificate not trusted: see stomp_ca_certs)' : ''}`,
+            true,
+          ),
+        );
       });
-      socket.on('close', () => finish(new AlerterError('stomp', `${o.stomp_hostname}:${port} closed the connection before the receipt`, true)));
+      socket.on('close', () =>
+        finish(new AlerterError('stomp', `${o.stomp_hostname}:${port} closed the connection before the receipt`, true)),
+      );
     });
 
   return {

@@ -47,7 +47,8 @@ export const createTelegramAlerter: AlerterFactory = (ref, rule, deps): Alerter 
   } catch {
     throw optionError(rule, 'telegram_api_url', 'must be a host name or an http(s) URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw optionError(rule, 'telegram_api_url', 'must be a host name or an http(s) URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw optionError(rule, 'telegram_api_url', 'must be a host name or an http(s) URL');
   const mode = o.telegram_parse_mode ?? 'markdown';
   const transport = transportOf(rule, o, 'telegram', ['telegram_proxy_login', 'telegram_proxy_pass']);
   const client = new HttpClient({ alerter: 'telegram', ...transport, clock: deps.clock });
@@ -80,7 +81,10 @@ export const createTelegramAlerter: AlerterFactory = (ref, rule, deps): Alerter 
       const first = await post({ ...base, text: telegramText(alert, mode), parse_mode: API_PARSE_MODE[mode] });
       let error = failure(first);
       if (error && first.status === 400 && /can't parse entities/i.test(first.body)) {
-        deps.log.warn({ rule: rule.name, alert_id: alert.alertId }, `telegram: the message could not be parsed as ${API_PARSE_MODE[mode]}; sent as plain text`);
+        deps.log.warn(
+          { rule: rule.name, alert_id: alert.alertId },
+          `telegram: the message could not be parsed as ${API_PARSE_MODE[mode]}; sent as plain text`,
+        );
         error = failure(await post({ ...base, text: plainText(alert) }));
       }
       if (error) throw error;

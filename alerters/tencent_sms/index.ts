@@ -51,11 +51,15 @@ export function resolvePointer(doc: unknown, pointer: string): unknown {
 }
 
 const RETRYABLE = /^(RequestLimitExceeded|LimitExceeded|InternalError|FailedOperation\.ServiceBusy)/;
-type Answer = { Response?: { Error?: { Code?: string; Message?: string }; SendStatusSet?: { PhoneNumber?: string; Code?: string; Message?: string }[] } };
+type Answer = {
+  Response?: { Error?: { Code?: string; Message?: string }; SendStatusSet?: { PhoneNumber?: string; Code?: string; Message?: string }[] };
+};
 
 export const createTencentSmsAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<TencentOptions>(tencentSmsSchema, ref, rule);
-  for (const [i, p] of (o.tencent_sms_template_parm ?? []).entries()) if (p !== '' && !p.startsWith('/')) throw optionError(rule, `tencent_sms_template_parm[${i}]`, 'must be a JSON pointer such as /user/name');
+  for (const [i, p] of (o.tencent_sms_template_parm ?? []).entries())
+    if (p !== '' && !p.startsWith('/'))
+      throw optionError(rule, `tencent_sms_template_parm[${i}]`, 'must be a JSON pointer such as /user/name');
   const url = httpUrl(rule, 'tencent_sms_api_url', o.tencent_sms_api_url ?? 'https://sms.tencentcloudapi.com/');
   const client = clientFor('tencent_sms', transportOf(rule, o, 'tencent_sms'), deps);
   const now = (): number => (deps.clock ?? systemClock).now();
@@ -79,8 +83,25 @@ export const createTencentSmsAlerter: AlerterFactory = (ref, rule, deps) => {
         if (sentTo.size > 1000) sentTo.delete(sentTo.keys().next().value ?? '');
       }
       const numbers = o.tencent_sms_to_number.filter((n) => !done.has(n));
-      const body = JSON.stringify({ PhoneNumberSet: numbers, SmsSdkAppId: o.tencent_sms_sdk_appid, SignName: o.tencent_sms_sign_name ?? '', TemplateId: o.tencent_sms_template_id, TemplateParamSet: params(alert), ExtendCode: '' });
-      const headers = tc3Headers({ host: url.host, service: 'sms', action: 'SendSms', version: '2021-01-11', region: o.tencent_sms_region ?? 'ap-guangzhou', body, timestampSec: Math.floor(now() / 1000), secretId: o.tencent_sms_secret_id, secretKey: o.tencent_sms_secret_key });
+      const body = JSON.stringify({
+        PhoneNumberSet: numbers,
+        SmsSdkAppId: o.tencent_sms_sdk_appid,
+        SignName: o.tencent_sms_sign_name ?? '',
+        TemplateId: o.tencent_sms_template_id,
+        TemplateParamSet: params(alert),
+        ExtendCode: '',
+      });
+      const headers = tc3Headers({
+        host: url.host,
+        service: 'sms',
+        action: 'SendSms',
+        version: '2021-01-11',
+        region: o.tencent_sms_region ?? 'ap-guangzhou',
+        body,
+        timestampSec: Math.floor(now() / 1000),
+        secretId: o.tencent_sms_secret_id,
+        secretKey: o.tencent_sms_secret_key,
+      });
       const result = await client.post(url, body, headers, { secrets });
       let answer: Answer;
       try {
@@ -89,14 +110,25 @@ export const createTencentSmsAlerter: AlerterFactory = (ref, rule, deps) => {
         throw new HttpFailure('tencent_sms', `the answer is not JSON: ${quoteBody(result.body, secrets)}`, true);
       }
       const error = answer.Response?.Error;
-      if (error) throw new HttpFailure('tencent_sms', `Tencent refused the request: ${quoteBody(`${error.Code ?? ''} ${error.Message ?? ''}`, secrets)}`, RETRYABLE.test(error.Code ?? ''), undefined, result.status);
+      if (error)
+        throw new HttpFailure(
+          'tencent_sms',
+          `Tencent refused the request: ${quoteBody(`${error.Code ?? ''} ${error.Message ?? ''}`, secrets)}`,
+          RETRYABLE.test(error.Code ?? ''),
+          undefined,
+          result.status,
+        );
       const failed = (answer.Response?.SendStatusSet ?? []).filter((s) => {
         if (s.Code === 'Ok' && s.PhoneNumber) done.add(s.PhoneNumber);
         return s.Code !== 'Ok';
       });
       if (failed.length === 0) return void sentTo.delete(alert.alertId);
       const detail = failed.map((s) => `${s.PhoneNumber ?? '?'}: ${s.Code ?? ''} ${s.Message ?? ''}`).join('; ');
-      throw new HttpFailure('tencent_sms', `${failed.length} of ${numbers.length} numbers failed: ${quoteBody(detail, secrets)}`, failed.every((s) => RETRYABLE.test(s.Code ?? '')));
+      throw new HttpFailure(
+        'tencent_sms',
+        `${failed.length} of ${numbers.length} numbers failed: ${quoteBody(detail, secrets)}`,
+        failed.every((s) => RETRYABLE.test(s.Code ?? '')),
+      );
     },
     async close() {
       client.close();

@@ -4,7 +4,13 @@ import { secret, str, strList, transportSchema } from '../kit/schema-types.ts';
 /** The tencent_sms alerter's options (ElastAlert2's names; lint and the alerter read this). */
 export const tencentSmsSchema: AlerterSchema = {
   name: 'tencent_sms',
-  required: ['tencent_sms_to_number', 'tencent_sms_secret_id', 'tencent_sms_secret_key', 'tencent_sms_sdk_appid', 'tencent_sms_template_id'],
+  required: [
+    'tencent_sms_to_number',
+    'tencent_sms_secret_id',
+    'tencent_sms_secret_key',
+    'tencent_sms_sdk_appid',
+    'tencent_sms_template_id',
+  ],
   options: {
     tencent_sms_secret_id: str,
     tencent_sms_secret_key: secret,

@@ -32,14 +32,28 @@ export const TWILIO_MAX_CHARS = 1600;
 
 export const createTwilioAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<TwilioOptions>(twilioSchema, ref, rule);
-  const sender: [string, string | undefined] = o.twilio_use_copilot ? ['MessagingServiceSid', o.twilio_message_service_sid] : ['From', o.twilio_from_number];
-  if (!sender[1]) throw optionError(rule, o.twilio_use_copilot ? 'twilio_message_service_sid' : 'twilio_from_number', o.twilio_use_copilot ? 'is required with twilio_use_copilot' : 'is required (or twilio_use_copilot with twilio_message_service_sid)');
+  const sender: [string, string | undefined] = o.twilio_use_copilot
+    ? ['MessagingServiceSid', o.twilio_message_service_sid]
+    : ['From', o.twilio_from_number];
+  if (!sender[1])
+    throw optionError(
+      rule,
+      o.twilio_use_copilot ? 'twilio_message_service_sid' : 'twilio_from_number',
+      o.twilio_use_copilot ? 'is required with twilio_use_copilot' : 'is required (or twilio_use_copilot with twilio_message_service_sid)',
+    );
   const base = httpUrl(rule, 'twilio_api_url', o.twilio_api_url ?? 'https://api.twilio.com');
-  const url = new URL(`${base.pathname.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(o.twilio_account_sid)}/Messages.json`, base);
+  const url = new URL(
+    `${base.pathname.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(o.twilio_account_sid)}/Messages.json`,
+    base,
+  );
   const client = clientFor('twilio', transportOf(rule, o, 'twilio'), deps);
   const basic = Buffer.from(`${o.twilio_account_sid}:${o.twilio_auth_token}`).toString('base64');
   const headers = { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
-  const body = new URLSearchParams({ To: o.twilio_to_number, [sender[0]]: sender[1], Body: capText(displayText(rule.name), TWILIO_MAX_CHARS) }).toString();
+  const body = new URLSearchParams({
+    To: o.twilio_to_number,
+    [sender[0]]: sender[1],
+    Body: capText(displayText(rule.name), TWILIO_MAX_CHARS),
+  }).toString();
 
   return {
     type: 'twilio',

@@ -58,7 +58,13 @@ export const createVictorOpsAlerter: AlerterFactory = (ref, rule, deps) => {
           return;
         }
         if (answer.result === 'failure') {
-          throw new HttpFailure('victorops', `the REST endpoint refused the alert: ${quoteBody(String(answer.message ?? result.body), [o.victorops_api_key])}`, false, undefined, result.status);
+          throw new HttpFailure(
+            'victorops',
+            `the REST endpoint refused the alert: ${quoteBody(String(answer.message ?? result.body), [o.victorops_api_key])}`,
+            false,
+            undefined,
+            result.status,
+          );
         }
       },
     },

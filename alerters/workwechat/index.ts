@@ -46,7 +46,14 @@ export const createWorkWechatAlerter: AlerterFactory = (ref, rule, deps) => {
       render,
       headers: { Accept: 'application/json;charset=utf-8' },
       secrets: [o.work_wechat_bot_id],
-      check: codeCheck({ type: 'workwechat', field: 'errcode', ok: [0], retryable: [45009, -1], message: 'errmsg', secrets: [o.work_wechat_bot_id] }),
+      check: codeCheck({
+        type: 'workwechat',
+        field: 'errcode',
+        ok: [0],
+        retryable: [45009, -1],
+        message: 'errmsg',
+        secrets: [o.work_wechat_bot_id],
+      }),
     },
     deps,
   );

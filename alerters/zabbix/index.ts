@@ -33,18 +33,30 @@ export const createZabbixAlerter: AlerterFactory = (ref, rule): Alerter => {
     type: 'zabbix',
     async send(alert: AlertPayload): Promise<void> {
       const found = o.zbx_host_from_field ? lookupField(alert.match, o.zbx_host) : o.zbx_host;
-      if (found === undefined || found === '') throw new AlerterError('zabbix', `the match has no ${o.zbx_host} field to name the Zabbix host`, false);
+      if (found === undefined || found === '')
+        throw new AlerterError('zabbix', `the match has no ${o.zbx_host} field to name the Zabbix host`, false);
       const host = displayText(pyStr(found));
       let answer: { response?: unknown; info?: unknown };
       try {
-        answer = await send(server, port, [{ host, key: o.zbx_key, value: '1', clock: Math.floor(alert.matchTimeMs / 1000) }], DEFAULT_TIMEOUT_MS);
+        answer = await send(
+          server,
+          port,
+          [{ host, key: o.zbx_key, value: '1', clock: Math.floor(alert.matchTimeMs / 1000) }],
+          DEFAULT_TIMEOUT_MS,
+        );
       } catch (error) {
         const e = error as NodeJS.ErrnoException;
         throw new AlerterError('zabbix', `sending to ${server}:${port} failed: ${e.code ?? e.message}`, true);
       }
       const info = typeof answer.info === 'string' ? answer.info.slice(0, 200) : '';
-      if (answer.response !== 'success') throw new AlerterError('zabbix', `${server}:${port} answered ${JSON.stringify(answer.response)}${info ? `: ${info}` : ''}`, false);
-      if (!/\bfailed: 0\b/.test(info)) throw new AlerterError('zabbix', `${server}:${port} did not process the value for host ${JSON.stringify(host.slice(0, 100))}, item ${JSON.stringify(o.zbx_key)} (${info}): check that both exist`, false);
+      if (answer.response !== 'success')
+        throw new AlerterError('zabbix', `${server}:${port} answered ${JSON.stringify(answer.response)}${info ? `: ${info}` : ''}`, false);
+      if (!/\bfailed: 0\b/.test(info))
+        throw new AlerterError(
+          'zabbix',
+          `${server}:${port} did not process the value for host ${JSON.stringify(host.slice(0, 100))}, item ${JSON.stringify(o.zbx_key)} (${info}): check that both exist`,
+          false,
+        );
     },
   };
 };

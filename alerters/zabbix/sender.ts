@@ -32,7 +32,12 @@ export function unframe(data: Buffer): string | undefined {
 }
 
 /** Sends the values and resolves with the server's answer (parsed JSON). */
-export function send(host: string, port: number, values: readonly ItemValue[], timeoutMs: number): Promise<{ response?: unknown; info?: unknown }> {
+export function send(
+  host: string,
+  port: number,
+  values: readonly ItemValue[],
+  timeoutMs: number,
+): Promise<{ response?: unknown; info?: unknown }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     let answer = Buffer.alloc(0);
@@ -51,6 +56,8 @@ export function send(host: string, port: number, values: readonly ItemValue[], t
       }
     });
     socket.once('error', reject);
-    socket.once('close', () => reject(Object.assign(new Error('the server closed the connection without answering'), { code: 'ECONNRESET' })));
+    socket.once('close', () =>
+      reject(Object.assign(new Error('the server closed the connection without answering'), { code: 'ECONNRESET' })),
+    );
   });
 }

@@ -40,8 +40,19 @@ export function rng(seed: number): () => number {
 export const HOSTS = 20;
 const USERS = 200;
 const COUNTRIES = ['FR', 'DE', 'US', 'GB', 'ES', 'IT', 'NL', 'SE'];
-const PROCESSES: readonly (readonly [string, number])[] = [['bash', 40], ['sshd', 25], ['cron', 15], ['systemd', 10], ['nginx', 10]];
-const ACTIONS: readonly (readonly [string, number])[] = [['login', 50], ['download', 20], ['logout', 20], ['sudo', 10]];
+const PROCESSES: readonly (readonly [string, number])[] = [
+  ['bash', 40],
+  ['sshd', 25],
+  ['cron', 15],
+  ['systemd', 10],
+  ['nginx', 10],
+];
+const ACTIONS: readonly (readonly [string, number])[] = [
+  ['login', 50],
+  ['download', 20],
+  ['logout', 20],
+  ['sudo', 10],
+];
 /** Share of events that are downloads, for spike thresholds. */
 export const DOWNLOAD_SHARE = 0.2;
 
@@ -67,8 +78,15 @@ export const dcOf = (host: number): string => `dc${host % 4}`;
  */
 export const PLANTED = {
   bruteForce: { host: 5, ip: '10.99.0.1', user: 'admin', fromMin: 20, count: 60, everyMs: 3000 },
-  rareProcesses: [{ host: 2, name: 'nc', atMin: 10 }, { host: 9, name: 'socat', atMin: 33 }, { host: 14, name: 'ncat', atMin: 47 }],
-  movers: [{ user: 7, country: 'KP', fromMin: 15 }, { user: 42, country: 'BR', fromMin: 38 }],
+  rareProcesses: [
+    { host: 2, name: 'nc', atMin: 10 },
+    { host: 9, name: 'socat', atMin: 33 },
+    { host: 14, name: 'ncat', atMin: 47 },
+  ],
+  movers: [
+    { user: 7, country: 'KP', fromMin: 15 },
+    { user: 42, country: 'BR', fromMin: 38 },
+  ],
   downloadSurge: { host: 11, fromMin: 40, toMin: 50, factor: 4 },
   quietHost: { host: 19, fromMin: 40 },
   spray: { user: 'svc-backup', host: 6, fromMin: 25, ips: 30, everyMs: 6000 },
@@ -124,14 +142,30 @@ export function plantedEvents(window: Window, scale: Scale): Doc[] {
   const at = (min: number): number => window.startMs + min * MIN;
   const out: Doc[] = [];
   const b = PLANTED.bruteForce;
-  for (let i = 0; i < b.count; i++) out.push(doc(at(b.fromMin) + i * b.everyMs, b.host, { event: { action: 'login', outcome: 'failure' }, source: { ip: b.ip }, user: { name: b.user } }));
-  for (const p of PLANTED.rareProcesses) for (let i = 0; i < 3; i++) out.push(doc(at(p.atMin) + i * 20_000 + 500, p.host, { process: { name: p.name } }));
+  for (let i = 0; i < b.count; i++)
+    out.push(
+      doc(at(b.fromMin) + i * b.everyMs, b.host, {
+        event: { action: 'login', outcome: 'failure' },
+        source: { ip: b.ip },
+        user: { name: b.user },
+      }),
+    );
+  for (const p of PLANTED.rareProcesses)
+    for (let i = 0; i < 3; i++) out.push(doc(at(p.atMin) + i * 20_000 + 500, p.host, { process: { name: p.name } }));
   const s = PLANTED.spray;
-  for (let i = 0; i < s.ips; i++) out.push(doc(at(s.fromMin) + i * s.everyMs + 250, s.host, { event: { action: 'login', outcome: 'failure' }, user: { name: s.user }, source: { ip: `10.200.0.${i + 1}` } }));
+  for (let i = 0; i < s.ips; i++)
+    out.push(
+      doc(at(s.fromMin) + i * s.everyMs + 250, s.host, {
+        event: { action: 'login', outcome: 'failure' },
+        user: { name: s.user },
+        source: { ip: `10.200.0.${i + 1}` },
+      }),
+    );
   const d = PLANTED.downloadSurge;
   const extra = Math.round(normalDownloadsPerHost(scale, 10) * d.factor);
   const span = (d.toMin - d.fromMin) * MIN;
-  for (let i = 0; i < extra; i++) out.push(doc(at(d.fromMin) + Math.floor((i * span) / extra) + 100, d.host, { event: { action: 'download', outcome: 'success' } }));
+  for (let i = 0; i < extra; i++)
+    out.push(doc(at(d.fromMin) + Math.floor((i * span) / extra) + 100, d.host, { event: { action: 'download', outcome: 'success' } }));
   return out;
 }
 
@@ -144,7 +178,10 @@ export function normalDownloadsPerHost(scale: Scale, minutes: number): number {
 export function* allEvents(window: Window, scale: Scale, batch = 10_000): Generator<Doc[]> {
   const random = rng(42);
   let out: Doc[] = [];
-  const spans: [number, number, number][] = [[window.startMs - HOUR, window.startMs, scale.history], [window.startMs, window.endMs, scale.events]];
+  const spans: [number, number, number][] = [
+    [window.startMs - HOUR, window.startMs, scale.history],
+    [window.startMs, window.endMs, scale.events],
+  ];
   for (const [from, to, count] of spans) {
     for (let i = 0; i < count; i++) {
       const d = background(from + Math.floor(((to - from) * i) / count), random, window);
@@ -176,12 +213,17 @@ export async function ensureData(es: EsHandle, index: string, window: Window, sc
     if (Object.entries(meta).every(([k, v]) => have[k] === v)) return log(`reusing ${index}`);
     await es.client.indices.delete({ index });
   }
-  await es.client.indices.create({ index, settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1' }, mappings: { ...MAPPINGS, _meta: meta } });
+  await es.client.indices.create({
+    index,
+    settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1' },
+    mappings: { ...MAPPINGS, _meta: meta },
+  });
   const started = performance.now();
   let done = 0;
   for (const docs of allEvents(window, scale)) {
     const res = await es.client.bulk({ index, operations: docs.flatMap((d) => [{ index: {} }, d]) });
-    if (res.errors) throw new Error(`bulk load into ${index} failed: ${JSON.stringify(res.items.find((i) => i.index?.error)?.index?.error)}`);
+    if (res.errors)
+      throw new Error(`bulk load into ${index} failed: ${JSON.stringify(res.items.find((i) => i.index?.error)?.index?.error)}`);
     done += docs.length;
   }
   await es.client.indices.putSettings({ index, settings: { refresh_interval: '1s' } });

@@ -15,10 +15,15 @@ if (!file || !url) {
 }
 const { index, searches } = JSON.parse(readFileSync(file, 'utf8')) as { index: string; searches: unknown[] };
 const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' };
-if (process.env.ES_USERNAME) headers.authorization = `Basic ${Buffer.from(`${process.env.ES_USERNAME}:${process.env.ES_PASSWORD ?? ''}`).toString('base64')}`;
+if (process.env.ES_USERNAME)
+  headers.authorization = `Basic ${Buffer.from(`${process.env.ES_USERNAME}:${process.env.ES_PASSWORD ?? ''}`).toString('base64')}`;
 let buckets = 0;
 for (let from = 0; from < searches.length; from += BATCH) {
-  const body = searches.slice(from, from + BATCH).flatMap((s) => [JSON.stringify({ index }), JSON.stringify(s)]).join('\n') + '\n';
+  const body =
+    searches
+      .slice(from, from + BATCH)
+      .flatMap((s) => [JSON.stringify({ index }), JSON.stringify(s)])
+      .join('\n') + '\n';
   const res = await fetch(`${url}/_msearch?filter_path=responses.aggregations,responses.error`, { method: 'POST', headers, body });
   const json = (await res.json()) as { responses?: { error?: unknown; aggregations?: Record<string, { buckets?: unknown[] }> }[] };
   if (!res.ok) throw new Error(`_msearch: HTTP ${res.status}`);

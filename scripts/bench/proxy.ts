@@ -35,7 +35,13 @@ export class CountingProxy {
       if (rootInfo && pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
         const body = JSON.stringify(rootInfo);
         req.resume();
-        res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch', 'content-length': Buffer.byteLength(body) }).end(req.method === 'GET' ? body : undefined);
+        res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'x-elastic-product': 'Elasticsearch',
+            'content-length': Buffer.byteLength(body),
+          })
+          .end(req.method === 'GET' ? body : undefined);
         proxy.count(label(), req.method === 'GET' ? Buffer.byteLength(body) : 0);
         return;
       }

@@ -98,10 +98,12 @@ export function bodyIndices(action: string, body: string): string[] {
   }
   const lines = body.split('\n').filter((l) => l.trim() !== '');
   if (action === '_msearch') {
-    return lines.filter((_l, i) => i % 2 === 0).flatMap((l) => {
-      const h = parseLine(l);
-      return isObject(h) && typeof h['index'] === 'string' ? [h['index']] : [];
-    });
+    return lines
+      .filter((_l, i) => i % 2 === 0)
+      .flatMap((l) => {
+        const h = parseLine(l);
+        return isObject(h) && typeof h['index'] === 'string' ? [h['index']] : [];
+      });
   }
   if (action !== '_bulk') return [];
   return lines.flatMap((l) => {
@@ -117,7 +119,10 @@ export function bodyIndices(action: string, body: string): string[] {
  * path names no index) the indices its body names: the endpoint, or `writeback` reads/writes.
  */
 export function endpointOf(method: string, pathname: string, writebackPrefix: string | undefined, body = ''): string {
-  const parts = pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   const action = parts.find((p) => p.startsWith('_')) ?? '(document)';
   const target = parts[0] && !parts[0].startsWith('_') ? parts[0] : bodyIndices(action, body).join(',');
   if (writebackPrefix && target.split(',').every((t) => t.startsWith(writebackPrefix)) && target !== '') {
@@ -136,7 +141,12 @@ export interface EndpointCount {
 export function formatEndpoints(byEndpoint: ReadonlyMap<string, EndpointCount>): string {
   const entries = [...byEndpoint].sort((a, b) => b[1].requests - a[1].requests);
   const total = entries.reduce((s, [, c]) => s + c.requests, 0);
-  return entries.map(([name, c]) => `- ${name}: ${formatNumber(c.requests, 0)} requests (${total ? Math.round((100 * c.requests) / total) : 0}%), ${formatNumber(c.bytes / 1e6, 2)} MB`).join('\n');
+  return entries
+    .map(
+      ([name, c]) =>
+        `- ${name}: ${formatNumber(c.requests, 0)} requests (${total ? Math.round((100 * c.requests) / total) : 0}%), ${formatNumber(c.bytes / 1e6, 2)} MB`,
+    )
+    .join('\n');
 }
 
 /** The alerts one tool sent for one rule: how many, and the distinct keys. */
@@ -157,7 +167,11 @@ const NONE: RuleAlerts = { count: 0, keys: [] };
  * Per rule, the tools agree when they sent as many alerts for the same set of keys. Match times
  * are not compared: some rule types are evaluated at different instants by design (docs/conformance.md).
  */
-export function compareAlerts(rules: readonly string[], elastalert2: ReadonlyMap<string, RuleAlerts>, logwarden: ReadonlyMap<string, RuleAlerts>): Disagreement[] {
+export function compareAlerts(
+  rules: readonly string[],
+  elastalert2: ReadonlyMap<string, RuleAlerts>,
+  logwarden: ReadonlyMap<string, RuleAlerts>,
+): Disagreement[] {
   const out: Disagreement[] = [];
   const names = [...new Set([...rules, ...elastalert2.keys(), ...logwarden.keys()])].sort();
   for (const rule of names) {
@@ -181,10 +195,14 @@ export function alertsByRule(alerts: readonly { rule: string; key: string }[]): 
   return new Map([...acc].map(([rule, e]) => [rule, { count: e.count, keys: [...e.keys].sort() }]));
 }
 
-const shortKeys = (keys: readonly string[]): string => (keys.length > 6 ? `${keys.slice(0, 6).join(', ')}, … (${keys.length})` : keys.join(', '));
+const shortKeys = (keys: readonly string[]): string =>
+  keys.length > 6 ? `${keys.slice(0, 6).join(', ')}, … (${keys.length})` : keys.join(', ');
 
 export function formatAgreement(ruleCount: number, disagreements: readonly Disagreement[]): string {
   const head = `alert agreement: ${ruleCount - disagreements.length} of ${ruleCount} rules sent the same alerts (count and keys)`;
-  const lines = disagreements.map((d) => `- ${d.rule}: ElastAlert2 ${d.elastalert2.count} [${shortKeys(d.elastalert2.keys)}], LogWarden ${d.logwarden.count} [${shortKeys(d.logwarden.keys)}]`);
+  const lines = disagreements.map(
+    (d) =>
+      `- ${d.rule}: ElastAlert2 ${d.elastalert2.count} [${shortKeys(d.elastalert2.keys)}], LogWarden ${d.logwarden.count} [${shortKeys(d.logwarden.keys)}]`,
+  );
   return [head, ...lines].join('\n');
 }

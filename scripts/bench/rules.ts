@@ -4,7 +4,20 @@
 // rule's question (the floor).
 import { normalDownloadsPerHost, type Scale, type Window, MIN } from './data.ts';
 
-export const RULE_TYPES = ['any', 'blacklist', 'whitelist', 'change', 'frequency', 'spike', 'flatline', 'new_term', 'cardinality', 'metric_aggregation', 'percentage_match', 'spike_aggregation'] as const;
+export const RULE_TYPES = [
+  'any',
+  'blacklist',
+  'whitelist',
+  'change',
+  'frequency',
+  'spike',
+  'flatline',
+  'new_term',
+  'cardinality',
+  'metric_aggregation',
+  'percentage_match',
+  'spike_aggregation',
+] as const;
 
 export interface BenchRule {
   name: string;
@@ -23,8 +36,13 @@ function variantFilter(v: number): Filter[] {
   return v === 0 ? [] : [{ term: { 'host.dc': `dc${(v + 2) % 4}` } }];
 }
 
-const range = (w: Window, lookbackMs = 0): Filter => ({ range: { '@timestamp': { gte: new Date(w.startMs - lookbackMs).toISOString(), lt: new Date(w.endMs).toISOString() } } });
-const perMinute = (aggs?: Record<string, unknown>): Record<string, unknown> => ({ date_histogram: { field: '@timestamp', fixed_interval: '1m', min_doc_count: 1 }, ...(aggs ? { aggs } : {}) });
+const range = (w: Window, lookbackMs = 0): Filter => ({
+  range: { '@timestamp': { gte: new Date(w.startMs - lookbackMs).toISOString(), lt: new Date(w.endMs).toISOString() } },
+});
+const perMinute = (aggs?: Record<string, unknown>): Record<string, unknown> => ({
+  date_histogram: { field: '@timestamp', fixed_interval: '1m', min_doc_count: 1 },
+  ...(aggs ? { aggs } : {}),
+});
 const perKey = (field: string, aggs: Record<string, unknown>): Record<string, unknown> => ({ terms: { field, size: 2000 }, aggs });
 
 interface TypeSpec {
@@ -52,16 +70,30 @@ const SPECS: Record<(typeof RULE_TYPES)[number], TypeSpec> = {
     floor: () => ({ aggs: { k: perKey('host.name', { t: perMinute() }) }, must: [{ terms: { 'process.name': RARE } }] }),
   },
   whitelist: {
-    body: () => ['compare_key: process.name', `whitelist: [${ALLOWED.join(', ')}]`, 'ignore_null: true', 'query_key: host.name', 'realert: {minutes: 0}'],
+    body: () => [
+      'compare_key: process.name',
+      `whitelist: [${ALLOWED.join(', ')}]`,
+      'ignore_null: true',
+      'query_key: host.name',
+      'realert: {minutes: 0}',
+    ],
     filter: [],
     keyFields: ['host.name'],
-    floor: () => ({ aggs: { k: perKey('host.name', { t: perMinute() }) }, must: [{ exists: { field: 'process.name' } }], mustNot: [{ terms: { 'process.name': ALLOWED } }] }),
+    floor: () => ({
+      aggs: { k: perKey('host.name', { t: perMinute() }) },
+      must: [{ exists: { field: 'process.name' } }],
+      mustNot: [{ terms: { 'process.name': ALLOWED } }],
+    }),
   },
   change: {
     body: () => ['compare_key: geo.country', 'query_key: user.name', 'ignore_null: true', 'realert: {minutes: 0}'],
     filter: [{ term: { 'event.action': 'login' } }],
     keyFields: ['user.name'],
-    floor: () => ({ aggs: { k: perKey('user.name', { c: { terms: { field: 'geo.country', size: 10 }, aggs: { first: { min: { field: '@timestamp' } } } } }) } }),
+    floor: () => ({
+      aggs: {
+        k: perKey('user.name', { c: { terms: { field: 'geo.country', size: 10 }, aggs: { first: { min: { field: '@timestamp' } } } } }),
+      },
+    }),
   },
   frequency: {
     body: () => ['num_events: 30', 'timeframe: {minutes: 5}', 'query_key: source.ip', 'realert: {minutes: 0}'],
@@ -70,7 +102,14 @@ const SPECS: Record<(typeof RULE_TYPES)[number], TypeSpec> = {
     floor: () => ({ aggs: { k: perKey('source.ip', { t: perMinute() }) } }),
   },
   spike: {
-    body: (s) => ['spike_height: 3', 'spike_type: up', 'timeframe: {minutes: 10}', `threshold_cur: ${Math.max(5, Math.ceil(normalDownloadsPerHost(s, 10) * 2))}`, 'query_key: host.name', 'realert: {minutes: 0}'],
+    body: (s) => [
+      'spike_height: 3',
+      'spike_type: up',
+      'timeframe: {minutes: 10}',
+      `threshold_cur: ${Math.max(5, Math.ceil(normalDownloadsPerHost(s, 10) * 2))}`,
+      'query_key: host.name',
+      'realert: {minutes: 0}',
+    ],
     filter: [{ term: { 'event.action': 'download' } }],
     keyFields: ['host.name'],
     floor: () => ({ aggs: { k: perKey('host.name', { t: perMinute() }) }, lookbackMs: 10 * MIN }),
@@ -85,35 +124,67 @@ const SPECS: Record<(typeof RULE_TYPES)[number], TypeSpec> = {
     body: () => ['fields: [process.name]', 'terms_window_size: {hours: 1}', 'use_keyword_postfix: false', 'realert: {minutes: 0}'],
     filter: [],
     keyFields: ['process.name'],
-    floor: () => ({ aggs: { k: { terms: { field: 'process.name', size: 2000 }, aggs: { first: { min: { field: '@timestamp' } } } } }, lookbackMs: 60 * MIN }),
+    floor: () => ({
+      aggs: { k: { terms: { field: 'process.name', size: 2000 }, aggs: { first: { min: { field: '@timestamp' } } } } },
+      lookbackMs: 60 * MIN,
+    }),
   },
   cardinality: {
-    body: () => ['cardinality_field: source.ip', 'max_cardinality: 10', 'timeframe: {minutes: 10}', 'query_key: user.name', 'realert: {hours: 4}'],
+    body: () => [
+      'cardinality_field: source.ip',
+      'max_cardinality: 10',
+      'timeframe: {minutes: 10}',
+      'query_key: user.name',
+      'realert: {hours: 4}',
+    ],
     filter: [{ term: { 'event.outcome': 'failure' } }],
     keyFields: ['user.name'],
     floor: () => ({ aggs: { k: perKey('user.name', { t: perMinute({ c: { cardinality: { field: 'source.ip' } } }) }) } }),
   },
   metric_aggregation: {
-    body: () => ['metric_agg_key: took_ms', 'metric_agg_type: avg', 'max_threshold: 500', 'query_key: host.name', 'buffer_time: {minutes: 10}', 'realert: {hours: 4}'],
+    body: () => [
+      'metric_agg_key: took_ms',
+      'metric_agg_type: avg',
+      'max_threshold: 500',
+      'query_key: host.name',
+      'buffer_time: {minutes: 10}',
+      'realert: {hours: 4}',
+    ],
     filter: [],
     keyFields: ['host.name'],
     floor: () => ({ aggs: { k: perKey('host.name', { t: perMinute({ m: { avg: { field: 'took_ms' } } }) }) } }),
   },
   percentage_match: {
-    body: () => ['match_bucket_filter:', "  - term: {http.status: error}", 'max_percentage: 30', 'query_key: host.name', 'buffer_time: {minutes: 10}', 'realert: {hours: 4}'],
+    body: () => [
+      'match_bucket_filter:',
+      '  - term: {http.status: error}',
+      'max_percentage: 30',
+      'query_key: host.name',
+      'buffer_time: {minutes: 10}',
+      'realert: {hours: 4}',
+    ],
     filter: [],
     keyFields: ['host.name'],
     floor: () => ({ aggs: { k: perKey('host.name', { t: perMinute({ e: { filter: { term: { 'http.status': 'error' } } } }) }) } }),
   },
   spike_aggregation: {
-    body: () => ['metric_agg_key: bytes', 'metric_agg_type: sum', 'spike_height: 3', 'spike_type: up', 'timeframe: {minutes: 10}', 'query_key: host.name', 'realert: {hours: 4}'],
+    body: () => [
+      'metric_agg_key: bytes',
+      'metric_agg_type: sum',
+      'spike_height: 3',
+      'spike_type: up',
+      'timeframe: {minutes: 10}',
+      'query_key: host.name',
+      'realert: {hours: 4}',
+    ],
     filter: [{ term: { 'event.action': 'download' } }],
     keyFields: ['host.name'],
     floor: () => ({ aggs: { k: perKey('host.name', { t: perMinute({ m: { sum: { field: 'bytes' } } }) }) }, lookbackMs: 10 * MIN }),
   },
 };
 
-const yamlFilter = (filters: readonly Filter[]): string[] => (filters.length === 0 ? [] : ['filter:', ...filters.map((f) => `  - ${JSON.stringify(f)}`)]);
+const yamlFilter = (filters: readonly Filter[]): string[] =>
+  filters.length === 0 ? [] : ['filter:', ...filters.map((f) => `  - ${JSON.stringify(f)}`)];
 
 /**
  * `count` rules over `index`, cycling through the 12 types; every rule posts its alerts to
@@ -129,12 +200,23 @@ export function ruleMix(count: number, index: string, scale: Scale, window: Wind
     const filters = [...spec.filter, ...variantFilter(v)];
     const name = `bench ${String(r).padStart(3, '0')} ${type} v${v}`;
     const file = `rule-${String(r).padStart(3, '0')}`;
-    const yaml = [`name: ${name}`, `type: ${type}`, `index: ${index}`, ...spec.body(scale), ...yamlFilter(filters), 'alert: [post]', `http_post_url: ${JSON.stringify(postUrl(file))}`, ''].join('\n');
+    const yaml = [
+      `name: ${name}`,
+      `type: ${type}`,
+      `index: ${index}`,
+      ...spec.body(scale),
+      ...yamlFilter(filters),
+      'alert: [post]',
+      `http_post_url: ${JSON.stringify(postUrl(file))}`,
+      '',
+    ].join('\n');
     const f = spec.floor(scale);
     const floor = {
       size: 0,
       track_total_hits: false,
-      query: { bool: { filter: [...filters, ...(f.must ?? []), range(window, f.lookbackMs)], ...(f.mustNot ? { must_not: f.mustNot } : {}) } },
+      query: {
+        bool: { filter: [...filters, ...(f.must ?? []), range(window, f.lookbackMs)], ...(f.mustNot ? { must_not: f.mustNot } : {}) },
+      },
       aggs: f.aggs,
     };
     rules.push({ name, file: `${file}.yaml`, yaml, keyFields: spec.keyFields, floor });

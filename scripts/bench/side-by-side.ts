@@ -15,7 +15,17 @@ import { AlertCollector } from '../conformance/collector.ts';
 import { ensureElastalert2, findPython, venvDir } from '../conformance/elastalert2.ts';
 import { ensureData, HOUR, PRESETS, type Scale, type Window } from './data.ts';
 import { CountingProxy } from './proxy.ts';
-import { alertsByRule, compareAlerts, formatAgreement, formatEndpoints, formatTable, medianMeasure, type EndpointCount, type Measure, type RuleAlerts } from './report.ts';
+import {
+  alertsByRule,
+  compareAlerts,
+  formatAgreement,
+  formatEndpoints,
+  formatTable,
+  medianMeasure,
+  type EndpointCount,
+  type Measure,
+  type RuleAlerts,
+} from './report.ts';
 import { ruleMix, type BenchRule } from './rules.ts';
 import { measureProcess, ranRule, type ProcessCost } from './tools.ts';
 
@@ -34,7 +44,11 @@ Elasticsearch: ES_URL (ES_USERNAME, ES_PASSWORD) when set, else a local one star
 (use a cluster nothing else is using: its query/fetch time is measured as a whole).`;
 
 type Tool = 'logwarden' | 'elastalert2' | 'floor';
-const LABELS: Record<Tool, string> = { elastalert2: 'ElastAlert2 2.31', logwarden: 'LogWarden `run --once`', floor: 'the same questions as size-0 aggregations in `_msearch`' };
+const LABELS: Record<Tool, string> = {
+  elastalert2: 'ElastAlert2 2.31',
+  logwarden: 'LogWarden `run --once`',
+  floor: 'the same questions as size-0 aggregations in `_msearch`',
+};
 
 interface RunResult {
   measure: Measure;
@@ -45,7 +59,10 @@ interface RunResult {
 /** Elasticsearch's cumulative query + fetch time over all nodes. */
 async function queryFetchMs(es: EsHandle): Promise<number> {
   const stats = await es.client.nodes.stats({ metric: 'indices', index_metric: 'search' });
-  return Object.values(stats.nodes).reduce((s, n) => s + (n.indices?.search?.query_time_in_millis ?? 0) + (n.indices?.search?.fetch_time_in_millis ?? 0), 0);
+  return Object.values(stats.nodes).reduce(
+    (s, n) => s + (n.indices?.search?.query_time_in_millis ?? 0) + (n.indices?.search?.fetch_time_in_millis ?? 0),
+    0,
+  );
 }
 
 function keyOf(rule: BenchRule, body: Record<string, unknown>): string {
@@ -107,22 +124,64 @@ async function runTool(tool: Tool, round: number, ctx: Context): Promise<RunResu
     writeFileSync(file, JSON.stringify({ index: ctx.index, searches: rules.map((r) => r.floor) }));
     ctx.proxy.reset(undefined);
     before = await queryFetchMs(ctx.es);
-    cost = await measureProcess({ cmd: process.execPath, args: [path.join(root, 'scripts', 'bench', 'floor.ts'), file], cwd: root, env: { ...env, ES_URL: proxyUrl, ...(ctx.conn.username ? { ES_USERNAME: ctx.conn.username, ES_PASSWORD: ctx.conn.password ?? '' } : {}) }, timeoutMs: 3_600_000, timeFile });
+    cost = await measureProcess({
+      cmd: process.execPath,
+      args: [path.join(root, 'scripts', 'bench', 'floor.ts'), file],
+      cwd: root,
+      env: {
+        ...env,
+        ES_URL: proxyUrl,
+        ...(ctx.conn.username ? { ES_USERNAME: ctx.conn.username, ES_PASSWORD: ctx.conn.password ?? '' } : {}),
+      },
+      timeoutMs: 3_600_000,
+      timeFile,
+    });
   } else if (tool === 'logwarden') {
     const config = path.join(runDir, 'config.yaml');
     writeFileSync(config, configYaml(rulesDir, ctx.proxy.port, ctx.conn, tag, []), { mode: 0o600 });
-    const init = await measureProcess({ cmd: process.execPath, args: [ctx.logwardenMain, 'init', '--config', config], cwd: root, env, timeoutMs: 120_000, timeFile });
+    const init = await measureProcess({
+      cmd: process.execPath,
+      args: [ctx.logwardenMain, 'init', '--config', config],
+      cwd: root,
+      env,
+      timeoutMs: 120_000,
+      timeFile,
+    });
     if (init.exitCode !== 0) throw new Error(`logwarden init failed:\n${init.tail}`);
     ctx.proxy.reset(tag);
     before = await queryFetchMs(ctx.es);
-    cost = await measureProcess({ cmd: process.execPath, args: [ctx.logwardenMain, 'run', '--once', '--config', config, '--start', new Date(ctx.window.startMs).toISOString(), '--end', new Date(ctx.window.endMs).toISOString()], cwd: root, env, timeoutMs: 3_600_000, timeFile });
+    cost = await measureProcess({
+      cmd: process.execPath,
+      args: [
+        ctx.logwardenMain,
+        'run',
+        '--once',
+        '--config',
+        config,
+        '--start',
+        new Date(ctx.window.startMs).toISOString(),
+        '--end',
+        new Date(ctx.window.endMs).toISOString(),
+      ],
+      cwd: root,
+      env,
+      timeoutMs: 3_600_000,
+      timeFile,
+    });
   } else {
     if (!ctx.elastalert2Bin) throw new Error('ElastAlert2 is not installed');
     const bin = path.dirname(ctx.elastalert2Bin);
     const config = path.join(runDir, 'config.yaml');
     // A pass over many rules queues them behind max_threads: the default 5 s grace would skip most.
     writeFileSync(config, configYaml(rulesDir, ctx.proxy.port, ctx.conn, tag, ['misfire_grace_time: 36000']), { mode: 0o600 });
-    const init = await measureProcess({ cmd: path.join(bin, 'elastalert-create-index'), args: ['--config', config], cwd: runDir, env, timeoutMs: 120_000, timeFile });
+    const init = await measureProcess({
+      cmd: path.join(bin, 'elastalert-create-index'),
+      args: ['--config', config],
+      cwd: runDir,
+      env,
+      timeoutMs: 120_000,
+      timeFile,
+    });
     if (init.exitCode !== 0) throw new Error(`elastalert-create-index failed:\n${init.tail}`);
     ctx.proxy.reset(tag);
     before = await queryFetchMs(ctx.es);
@@ -145,7 +204,14 @@ async function runTool(tool: Tool, round: number, ctx: Context): Promise<RunResu
   }
   const after = await queryFetchMs(ctx.es);
   if (cost.exitCode !== 0) throw new Error(`${tool} exited ${cost.exitCode}:\n${cost.tail.slice(-3000)}`);
-  const measure: Measure = { wallS: cost.wallS, cpuS: cost.cpuS, peakRssMb: cost.peakRssMb, requests: ctx.proxy.requests, mbReceived: ctx.proxy.bytes / 1e6, esQueryFetchMs: after - before };
+  const measure: Measure = {
+    wallS: cost.wallS,
+    cpuS: cost.cpuS,
+    peakRssMb: cost.peakRssMb,
+    requests: ctx.proxy.requests,
+    mbReceived: ctx.proxy.bytes / 1e6,
+    esQueryFetchMs: after - before,
+  };
   const endpoints = new Map(ctx.proxy.byEndpoint);
   if (tool === 'floor') return { measure, endpoints };
   const alerts = rules.flatMap((rule) => {
@@ -163,7 +229,13 @@ async function rootInfo(es: EsHandle): Promise<Record<string, unknown>> {
   return {
     name: node?.name,
     cluster_name: info.cluster_name,
-    version: { number: node?.version, build_flavor: 'default', lucene_version: '', minimum_wire_compatibility_version: '', minimum_index_compatibility_version: '' },
+    version: {
+      number: node?.version,
+      build_flavor: 'default',
+      lucene_version: '',
+      minimum_wire_compatibility_version: '',
+      minimum_index_compatibility_version: '',
+    },
     tagline: 'You Know, for Search',
   };
 }
@@ -171,7 +243,14 @@ async function rootInfo(es: EsHandle): Promise<Record<string, unknown>> {
 async function connect(): Promise<{ conn: EsConnection; stop: () => Promise<void> }> {
   const fromEnv = connectionFromEnv(process.env);
   if (fromEnv) return { conn: fromEnv, stop: async () => {} };
-  const cluster = await startLocal({ version: process.env.LOGWARDEN_ES_VERSION ?? '8.19.21', cacheDir: defaultCacheDir(process.env), env: process.env, log: { info: log }, interactive: false, heap: '1g' });
+  const cluster = await startLocal({
+    version: process.env.LOGWARDEN_ES_VERSION ?? '8.19.21',
+    cacheDir: defaultCacheDir(process.env),
+    env: process.env,
+    log: { info: log },
+    interactive: false,
+    heap: '1g',
+  });
   return { conn: cluster.connection, stop: () => cluster.stop() };
 }
 
@@ -196,7 +275,11 @@ export async function sideBySide(argv: readonly string[]): Promise<number> {
   }
   const preset = PRESETS[values.preset as keyof typeof PRESETS];
   if (!preset) throw new Error(`--preset must be small or full, not ${JSON.stringify(values.preset)}`);
-  const scale: Scale = { events: Number(values.events ?? preset.events), history: Number(values.history ?? preset.history), rules: Number(values.rules ?? preset.rules) };
+  const scale: Scale = {
+    events: Number(values.events ?? preset.events),
+    history: Number(values.history ?? preset.history),
+    rules: Number(values.rules ?? preset.rules),
+  };
   const tools = values.tools.split(',').filter(Boolean) as Tool[];
   for (const t of tools) if (!(t in LABELS)) throw new Error(`--tools: unknown tool ${JSON.stringify(t)} (logwarden, elastalert2, floor)`);
   const rounds = Math.max(1, Number(values.rounds) || 1);
@@ -204,7 +287,8 @@ export async function sideBySide(argv: readonly string[]): Promise<number> {
   let elastalert2Bin: string | undefined;
   if (tools.includes('elastalert2')) {
     const python = findPython(process.env);
-    if (!('python' in python)) throw new Error(`ElastAlert2 needs Python >= 3.12 (looked at ${python.lookedAt.join(', ')}); or run --tools logwarden,floor`);
+    if (!('python' in python))
+      throw new Error(`ElastAlert2 needs Python >= 3.12 (looked at ${python.lookedAt.join(', ')}); or run --tools logwarden,floor`);
     elastalert2Bin = ensureElastalert2(python.python, venvDir(process.env), log);
   }
   // The last whole hour: in the past (ElastAlert2 refuses a start in the future) and the same all hour, so the data is reused.
@@ -217,7 +301,9 @@ export async function sideBySide(argv: readonly string[]): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'logwarden-bench-'));
   const index = `bench-sbs-${scale.events}-${scale.history}`;
   try {
-    log(`Elasticsearch ${await clusterVersion(es)}; window ${new Date(window.startMs).toISOString()} – ${new Date(window.endMs).toISOString()}`);
+    log(
+      `Elasticsearch ${await clusterVersion(es)}; window ${new Date(window.startMs).toISOString()} – ${new Date(window.endMs).toISOString()}`,
+    );
     await ensureData(es, index, window, scale, log);
     const results = new Map<Tool, RunResult[]>(tools.map((t) => [t, []]));
     for (let round = 1; round <= rounds; round++) {
@@ -225,20 +311,43 @@ export async function sideBySide(argv: readonly string[]): Promise<number> {
       const order = round % 2 === 1 ? tools : [...tools].reverse();
       for (const tool of order) {
         log(`round ${round}: ${tool}`);
-        const r = await runTool(tool, round, { es, conn, proxy, collector, dir, index, scale, window, elastalert2Bin, logwardenMain: path.join(path.resolve(values.logwarden ?? root), 'src', 'cli', 'main.ts') });
+        const r = await runTool(tool, round, {
+          es,
+          conn,
+          proxy,
+          collector,
+          dir,
+          index,
+          scale,
+          window,
+          elastalert2Bin,
+          logwardenMain: path.join(path.resolve(values.logwarden ?? root), 'src', 'cli', 'main.ts'),
+        });
         log(`round ${round}: ${tool}: ${r.measure.wallS.toFixed(1)} s wall, ${r.measure.requests} requests`);
         results.get(tool)?.push(r);
       }
     }
     const shown = (['elastalert2', 'logwarden', 'floor'] as const).filter((t) => tools.includes(t));
-    const out: string[] = [`${scale.rules} rules (12 types) over ${scale.events.toLocaleString('en-US')} events in one hour, ${scale.history.toLocaleString('en-US')} before it; medians of ${rounds} round(s), ratios to the floor`, ''];
+    const out: string[] = [
+      `${scale.rules} rules (12 types) over ${scale.events.toLocaleString('en-US')} events in one hour, ${scale.history.toLocaleString('en-US')} before it; medians of ${rounds} round(s), ratios to the floor`,
+      '',
+    ];
     out.push(formatTable(shown.map((t) => ({ label: LABELS[t], measure: medianMeasure((results.get(t) ?? []).map((r) => r.measure)) }))));
-    for (const t of shown) out.push('', `${LABELS[t]}: requests and bytes received by endpoint (round 1)`, formatEndpoints(results.get(t)?.[0]?.endpoints ?? new Map()));
+    for (const t of shown)
+      out.push(
+        '',
+        `${LABELS[t]}: requests and bytes received by endpoint (round 1)`,
+        formatEndpoints(results.get(t)?.[0]?.endpoints ?? new Map()),
+      );
     let disagreements = 0;
     if (tools.includes('elastalert2') && tools.includes('logwarden')) {
       const ruleNames = ruleMix(scale.rules, index, scale, window, () => '').map((r) => r.name);
       for (let round = 0; round < rounds; round++) {
-        const d = compareAlerts(ruleNames, results.get('elastalert2')?.[round]?.alerts ?? new Map(), results.get('logwarden')?.[round]?.alerts ?? new Map());
+        const d = compareAlerts(
+          ruleNames,
+          results.get('elastalert2')?.[round]?.alerts ?? new Map(),
+          results.get('logwarden')?.[round]?.alerts ?? new Map(),
+        );
         disagreements += d.length;
         out.push('', `round ${round + 1}: ${formatAgreement(ruleNames.length, d)}`);
       }
@@ -246,7 +355,9 @@ export async function sideBySide(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${out.join('\n')}\n`);
     return disagreements === 0 ? 0 : 3;
   } finally {
-    await es.client.indices.delete({ index: `bench-wb-*-${process.pid}*`, ignore_unavailable: true, allow_no_indices: true }).catch((e: unknown) => log(`cleanup: ${String(e)}`));
+    await es.client.indices
+      .delete({ index: `bench-wb-*-${process.pid}*`, ignore_unavailable: true, allow_no_indices: true })
+      .catch((e: unknown) => log(`cleanup: ${String(e)}`));
     if (values['drop-data']) await es.client.indices.delete({ index, ignore_unavailable: true }).catch(() => undefined);
     await collector.stop();
     await proxy.stop();

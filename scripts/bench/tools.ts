@@ -43,7 +43,12 @@ export function measureProcess(spec: RunSpec): Promise<ProcessCost> {
     const started = performance.now();
     let endedAt: number | undefined;
     // Its own process group, so an interrupt reaches the tool and not GNU time (which ignores it).
-    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', spec.timeFile, spec.cmd, ...spec.args], { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', spec.timeFile, spec.cmd, ...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let tail = '';
     let partial = '';
     const onData = (b: Buffer): void => {
@@ -81,6 +86,9 @@ export function measureProcess(spec: RunSpec): Promise<ProcessCost> {
 
 /** ElastAlert2's end-of-rule log lines: "Ran <name> from …", or an error running it. */
 export function ranRule(line: string): string | undefined {
-  const m = /Ran (.+?) from .+? to .+?: \d+ query hits/.exec(line) ?? /Error running rule (.+?): /.exec(line) ?? /Uncaught exception running rule (.+?):/.exec(line);
+  const m =
+    /Ran (.+?) from .+? to .+?: \d+ query hits/.exec(line) ??
+    /Error running rule (.+?): /.exec(line) ??
+    /Uncaught exception running rule (.+?):/.exec(line);
   return m?.[1];
 }

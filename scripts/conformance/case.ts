@@ -90,7 +90,12 @@ export function loadCase(dir: string): ConformanceCase {
     if (!isObject(b) || !isObject(b.doc)) throw new Error(`${where(at)}: expected {at, doc, count?, every?}`);
     const count = b.count === undefined ? 1 : Number(b.count);
     if (!Number.isInteger(count) || count < 1) throw new Error(`${where(`${at}.count`)}: expected an integer >= 1`);
-    return { atMs: durationMs(b.at, where(`${at}.at`)), count, everyMs: b.every === undefined ? 0 : durationMs(b.every, where(`${at}.every`)), doc: b.doc };
+    return {
+      atMs: durationMs(b.at, where(`${at}.at`)),
+      count,
+      everyMs: b.every === undefined ? 0 : durationMs(b.every, where(`${at}.every`)),
+      doc: b.doc,
+    };
   });
   const tolerance = raw.time_tolerance === undefined ? 0 : durationMs(raw.time_tolerance, where('time_tolerance'));
   const differences = raw.differences === undefined ? [] : raw.differences;
@@ -109,8 +114,13 @@ export function loadCase(dir: string): ConformanceCase {
     timeToleranceMs: tolerance,
     differences: differences.map((d: unknown, i): DeclaredDifference => {
       const at = `differences[${i}]`;
-      if (!isObject(d) || typeof d.why !== 'string' || d.why.trim() === '') throw new Error(`${where(at)}: every declared difference needs a why`);
-      return { why: d.why, onlyElastalert2: alertList(d.only_elastalert2, where(`${at}.only_elastalert2`)), onlyLogwarden: alertList(d.only_logwarden, where(`${at}.only_logwarden`)) };
+      if (!isObject(d) || typeof d.why !== 'string' || d.why.trim() === '')
+        throw new Error(`${where(at)}: every declared difference needs a why`);
+      return {
+        why: d.why,
+        onlyElastalert2: alertList(d.only_elastalert2, where(`${at}.only_elastalert2`)),
+        onlyLogwarden: alertList(d.only_logwarden, where(`${at}.only_logwarden`)),
+      };
     }),
   };
 }
@@ -124,7 +134,10 @@ function keyFields(value: unknown, where: string): string[] {
 
 /** Every case folder under `root`, sorted by name; `only` keeps the named ones. */
 export function findCases(root: string, only: readonly string[] = []): string[] {
-  const dirs = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const dirs = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const unknown = only.filter((o) => !dirs.includes(o));
   if (unknown.length > 0) throw new Error(`no such case: ${unknown.join(', ')} (cases: ${dirs.join(', ')})`);
   return dirs.filter((d) => only.length === 0 || only.includes(d)).map((d) => path.join(root, d));
@@ -136,7 +149,7 @@ export function generateEvents(c: Pick<ConformanceCase, 'startMs' | 'events' | '
   for (const block of c.events) {
     for (let i = 0; i < block.count; i++) {
       const ms = c.startMs + block.atMs + i * block.everyMs;
-      docs.push({ ms, doc: { [c.timestampField]: new Date(ms).toISOString(), ...substitute(block.doc, i) as Record<string, unknown> } });
+      docs.push({ ms, doc: { [c.timestampField]: new Date(ms).toISOString(), ...(substitute(block.doc, i) as Record<string, unknown>) } });
     }
   }
   return docs.sort((a, b) => a.ms - b.ms).map((d) => d.doc);

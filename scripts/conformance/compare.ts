@@ -57,13 +57,20 @@ function consume(found: AlertKey[], declared: readonly Unrulied[]): { left: Aler
 }
 
 /** The verdict for one case: same, only declared differences, or a difference nobody declared. */
-export function judgeCase(c: Pick<ConformanceCase, 'name' | 'timeToleranceMs' | 'differences'>, elastalert2: readonly AlertKey[], logwarden: readonly AlertKey[]): CaseResult {
+export function judgeCase(
+  c: Pick<ConformanceCase, 'name' | 'timeToleranceMs' | 'differences'>,
+  elastalert2: readonly AlertKey[],
+  logwarden: readonly AlertKey[],
+): CaseResult {
   const { onlyA, onlyB } = pairAlerts(elastalert2, logwarden, c.timeToleranceMs);
   const declaredEa2 = c.differences.flatMap((d: DeclaredDifference) => d.onlyElastalert2);
   const declaredLw = c.differences.flatMap((d: DeclaredDifference) => d.onlyLogwarden);
   const ea2 = consume(onlyA, declaredEa2);
   const lw = consume(onlyB, declaredLw);
-  const stale = [...ea2.missing.map((m) => `only_elastalert2 ${m.key} ${m.time}`), ...lw.missing.map((m) => `only_logwarden ${m.key} ${m.time}`)];
+  const stale = [
+    ...ea2.missing.map((m) => `only_elastalert2 ${m.key} ${m.time}`),
+    ...lw.missing.map((m) => `only_logwarden ${m.key} ${m.time}`),
+  ];
   const differs = ea2.left.length > 0 || lw.left.length > 0 || stale.length > 0;
   return {
     name: c.name,
@@ -81,7 +88,11 @@ export function formatResults(results: readonly CaseResult[]): string {
   const header = ['case', 'ElastAlert2', 'LogWarden', 'verdict'];
   const rows = results.map((r) => [r.name, String(r.elastalert2), String(r.logwarden), r.verdict]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   for (const r of results) {
     if (r.verdict !== 'DIFFERENT' && r.verdict !== 'ERROR') continue;

@@ -43,7 +43,10 @@ export function findPython(env: NodeJS.ProcessEnv): PythonFound | { lookedAt: st
     if (version !== undefined && atLeast(version)) usable.push({ python: cmd, version });
   }
   // 3.12 first: the oldest Python ElastAlert2 2.31 supports is the one its dependencies are surest to install on.
-  const preferred = usable.find((p) => p.python === env.ELASTALERT2_PYTHON) ?? usable.find((p) => p.version.startsWith(`${MIN_PYTHON.join('.')}.`)) ?? usable[0];
+  const preferred =
+    usable.find((p) => p.python === env.ELASTALERT2_PYTHON) ??
+    usable.find((p) => p.version.startsWith(`${MIN_PYTHON.join('.')}.`)) ??
+    usable[0];
   if (preferred) return preferred;
   return { lookedAt };
 }
@@ -70,7 +73,8 @@ export function ensureElastalert2(python: string, dir: string, log: (line: strin
   log(`installing elastalert2==${ELASTALERT2_VERSION} into ${dir} (once; cached afterwards)`);
   const run = (cmd: string, args: string[]): void => {
     const res = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
-    if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${res.status ?? res.signal}): ${(res.stderr || res.stdout).slice(-2000)}`);
+    if (res.status !== 0)
+      throw new Error(`${cmd} ${args.join(' ')} failed (${res.status ?? res.signal}): ${(res.stderr || res.stdout).slice(-2000)}`);
   };
   if (!existsSync(pip)) run(python, ['-m', 'venv', dir]);
   run(pip, ['install', '--quiet', '--disable-pip-version-check', `elastalert2==${ELASTALERT2_VERSION}`]);

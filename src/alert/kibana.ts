@@ -16,7 +16,16 @@
  */
 import { durationMs } from '../rules/checks.ts';
 import type { RuleDefinition } from '../rules/types.ts';
-import { compareCodePoints, formatEsTimestamp, isPlainObject, lookupField, pyJsonDumps, pyQuote, pyStr, risonEncode } from '../pycompat/index.ts';
+import {
+  compareCodePoints,
+  formatEsTimestamp,
+  isPlainObject,
+  lookupField,
+  pyJsonDumps,
+  pyQuote,
+  pyStr,
+  risonEncode,
+} from '../pycompat/index.ts';
 
 const DEFAULT_TIMEDELTA_MS = 10 * 60_000;
 const KIBANA_VERSION = /^(?:7\.(?:\d|1[0-7])|8\.\d{1,2}|9\.\d{1,2})$/;
@@ -29,7 +38,12 @@ const KIBANA_VERSION = /^(?:7\.(?:\d|1[0-7])|8\.\d{1,2}|9\.\d{1,2})$/;
  * kibana_discover_to_timedelta, each defaulting to the rule's timeframe, else 10 minutes.
  * `$VAR` / `${VAR}` in the app URL are replaced from `env` as ElastAlert2 does (os.path.expandvars).
  */
-export function kibanaDiscoverUrl(rule: RuleDefinition, match: Readonly<Record<string, unknown>>, matchTimeMs: number, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function kibanaDiscoverUrl(
+  rule: RuleDefinition,
+  match: Readonly<Record<string, unknown>>,
+  matchTimeMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const opts = rule.options;
   if (opts['generate_kibana_discover_url'] !== true) return undefined;
   const appUrl = opts['kibana_discover_app_url'];
@@ -58,7 +72,12 @@ export function kibanaDiscoverUrl(rule: RuleDefinition, match: Readonly<Record<s
   return `${expandVars(appUrl, env)}?_g=${pyQuote(risonEncode(globalState))}&_a=${pyQuote(risonEncode(appState))}`;
 }
 
-function appFilters(index: string, ruleFilter: readonly Record<string, unknown>[], queryKeys: readonly string[], match: Readonly<Record<string, unknown>>): unknown[] {
+function appFilters(
+  index: string,
+  ruleFilter: readonly Record<string, unknown>[],
+  queryKeys: readonly string[],
+  match: Readonly<Record<string, unknown>>,
+): unknown[] {
   const filters: unknown[] = [];
   if (ruleFilter.length > 0) {
     // ElastAlert2 unwraps {query: {...}} clauses, whose outer key Kibana 8 refuses.
@@ -67,7 +86,15 @@ function appFilters(index: string, ruleFilter: readonly Record<string, unknown>[
     filters.push({
       $state: { store: 'appState' },
       bool: boolFilter,
-      meta: { alias: 'filter', disabled: false, index, key: 'bool', negate: false, type: 'custom', value: pyJsonDumps(boolFilter, { compact: true }) },
+      meta: {
+        alias: 'filter',
+        disabled: false,
+        index,
+        key: 'bool',
+        negate: false,
+        type: 'custom',
+        value: pyJsonDumps(boolFilter, { compact: true }),
+      },
     });
   }
   for (const key of queryKeys) {
@@ -82,7 +109,16 @@ function appFilters(index: string, ruleFilter: readonly Record<string, unknown>[
     } else {
       filters.push({
         $state: { store: 'appState' },
-        meta: { alias: null, disabled: false, index, key, negate: false, params: { query: value, type: 'phrase' }, type: 'phrase', value: pyStr(value) },
+        meta: {
+          alias: null,
+          disabled: false,
+          index,
+          key,
+          negate: false,
+          params: { query: value, type: 'phrase' },
+          type: 'phrase',
+          value: pyStr(value),
+        },
         query: { match: { [key]: { query: value, type: 'phrase' } } },
       });
     }

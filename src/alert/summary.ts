@@ -60,7 +60,10 @@ export function summaryTable(rule: RuleDefinition, matches: readonly Fields[], e
     const cells = (xs: readonly string[], tag: string): string => xs.map((x) => `<${tag}>${escapeHtml(x)}</${tag}>`).join('');
     text += `<table><tr>${cells(header, 'th')}</tr>${rows.map((r) => `<tr>${cells([...r.keys, String(r.count)], 'td')}</tr>`).join('')}</table>\n\n`;
   } else {
-    text += `${asciiTable(header, rows.map((r) => [...r.keys.map(escape), String(r.count)]))}\n\n`;
+    text += `${asciiTable(
+      header,
+      rows.map((r) => [...r.keys.map(escape), String(r.count)]),
+    )}\n\n`;
   }
   if (maxRows !== undefined) text += `Showing top ${maxRows} rows\n`;
   text += typeof opts.summary_suffix === 'string' ? opts.summary_suffix : '';

@@ -14,7 +14,16 @@
  * `fields` is the match as one dictionary (ruletypes' matchFields, plus num_hits etc.).
  */
 import type { RuleDefinition } from '../rules/types.ts';
-import { type FormatPart, formatPythonParts, isPlainObject, joinParts, lookupField, pyStr, pyTruthy, truncateParts } from '../pycompat/index.ts';
+import {
+  type FormatPart,
+  formatPythonParts,
+  isPlainObject,
+  joinParts,
+  lookupField,
+  pyStr,
+  pyTruthy,
+  truncateParts,
+} from '../pycompat/index.ts';
 import { JinjaError, renderRuleJinja } from './jinja.ts';
 
 export interface AlertText {
@@ -94,7 +103,11 @@ function defaultTitle(rule: RuleDefinition, fields: Fields, style: 'plain' | 'em
  * The body for one or more matches (ElastAlert2 create_alert_body): each match's text, separated
  * by a dashed line when there are several. The aggregation summary table is not produced.
  */
-export function alertBody(rule: RuleDefinition, matches: readonly { fields: Fields; matchString: string }[], options: AlertTextOptions = {}): string {
+export function alertBody(
+  rule: RuleDefinition,
+  matches: readonly { fields: Fields; matchString: string }[],
+  options: AlertTextOptions = {},
+): string {
   if (rule.options['alert_text_type'] === 'aggregation_summary_only') return '';
   let body = '';
   for (const m of matches) {
@@ -223,7 +236,11 @@ function prettyJson(value: unknown): string {
   const sortKeys = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sortKeys);
     if (!isPlainObject(v)) return v;
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys(v[k])]),
+    );
   };
   return JSON.stringify(sortKeys(value), null, 4);
 }

@@ -42,15 +42,24 @@ export function replaySettings(rule: RuleDefinition, requestedMs: number | undef
  * where the data starts reports every term as new; this says so instead of leaving the user to
  * read 21 alerts of noise as 21 findings. Undefined for other rule types.
  */
-export async function checkBaseline(es: EsHandle, rule: RuleDefinition, range: { startMs: number; endMs: number }, requestedMs: number | undefined): Promise<BaselineInfo | undefined> {
+export async function checkBaseline(
+  es: EsHandle,
+  rule: RuleDefinition,
+  range: { startMs: number; endMs: number },
+  requestedMs: number | undefined,
+): Promise<BaselineInfo | undefined> {
   if (rule.type !== 'new_term') return undefined;
   const wanted = baselineMs(rule, requestedMs);
   // From the epoch: where the data starts, however long before the range (a min aggregation on
   // a date field is answered from the index's points, not by reading documents).
   const res = await esCall(es, `finding the first document of rule "${rule.name}"`, (c) =>
     c.search({
-      index: indexFor(rule, range.startMs - wanted, range.endMs), size: 0, ignore_unavailable: true, allow_no_indices: true,
-      query: windowQuery(rule, 0, range.endMs), aggs: { first: { min: { field: rule.timestampField } } },
+      index: indexFor(rule, range.startMs - wanted, range.endMs),
+      size: 0,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      query: windowQuery(rule, 0, range.endMs),
+      aggs: { first: { min: { field: rule.timestampField } } },
     }),
   );
   const first = (res.aggregations?.['first'] as { value?: number | null } | undefined)?.value;
@@ -59,13 +68,21 @@ export async function checkBaseline(es: EsHandle, rule: RuleDefinition, range: {
   const available = dataStart === undefined ? 0 : Math.max(0, range.startMs - dataStart);
   // A sparse first hour is normal; a tenth short is not worth a warning.
   const short = dataStart !== undefined && available < wanted * 0.9;
-  return { rule: rule.name, wanted: formatDuration(wanted), available: formatDuration(available), dataStart: dataStart === undefined ? null : iso(dataStart), short };
+  return {
+    rule: rule.name,
+    wanted: formatDuration(wanted),
+    available: formatDuration(available),
+    dataStart: dataStart === undefined ? null : iso(dataStart),
+    short,
+  };
 }
 
 /** The report's warning for a short baseline, with a range that would have one. */
 export function shortBaselineNote(info: BaselineInfo, range: { startMs: number; endMs: number }, wantedMs: number): string {
   const dataStart = info.dataStart === null ? range.startMs : Date.parse(info.dataStart);
   const suggested = dataStart + Math.min(wantedMs, Math.floor((range.endMs - dataStart) / 2));
-  return `rule ${JSON.stringify(info.rule)} (new_term): short baseline: ${info.available} of history before the range, ${info.wanted} wanted (the data starts at ${info.dataStart ?? '?'}); ` +
-    `terms it never saw alert as new, so its alerts are likely noise. Start the range later (e.g. --start ${iso(suggested)}) or shorten --baseline.`;
+  return (
+    `rule ${JSON.stringify(info.rule)} (new_term): short baseline: ${info.available} of history before the range, ${info.wanted} wanted (the data starts at ${info.dataStart ?? '?'}); ` +
+    `terms it never saw alert as new, so its alerts are likely noise. Start the range later (e.g. --start ${iso(suggested)}) or shorten --baseline.`
+  );
 }

@@ -47,7 +47,9 @@ export function parseDataFile(text: string, file: string): DataDocument[] {
       try {
         items.push({ value: JSON.parse(line), position: `line ${i + 1}` });
       } catch (error) {
-        throw new DataFileError(`${file}:${i + 1}: not valid JSON (${error instanceof Error ? error.message : String(error)}); expected a JSON array or one document per line`);
+        throw new DataFileError(
+          `${file}:${i + 1}: not valid JSON (${error instanceof Error ? error.message : String(error)}); expected a JSON array or one document per line`,
+        );
       }
     });
   }
@@ -72,11 +74,20 @@ export function dataEvents(rule: RuleDefinition, docs: readonly DataDocument[], 
   for (const doc of docs) {
     const ts = eventTimeMs(rule, doc.source);
     if (ts === undefined) unreadable.push(doc.position);
-    else events.push({ id: doc.id, index: indexName, timestampMs: ts, key: rule.queryKey ? queryKeyValue(doc.source, rule.queryKey) : undefined, source: doc.source });
+    else
+      events.push({
+        id: doc.id,
+        index: indexName,
+        timestampMs: ts,
+        key: rule.queryKey ? queryKeyValue(doc.source, rule.queryKey) : undefined,
+        source: doc.source,
+      });
   }
   if (unreadable.length > 0) {
     const shown = unreadable.slice(0, 5).join(', ') + (unreadable.length > 5 ? `, … (${unreadable.length} in all)` : '');
-    throw new DataFileError(`${file}: ${unreadable.length} document${unreadable.length === 1 ? ' has' : 's have'} no readable ${rule.timestampField} (timestamp_type ${rule.timestampType}): ${shown}`);
+    throw new DataFileError(
+      `${file}: ${unreadable.length} document${unreadable.length === 1 ? ' has' : 's have'} no readable ${rule.timestampField} (timestamp_type ${rule.timestampType}): ${shown}`,
+    );
   }
   // Stable: documents with the same time keep the file's order.
   return events.sort((a, b) => a.timestampMs - b.timestampMs);

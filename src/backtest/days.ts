@@ -33,7 +33,12 @@ export class UsageError extends Error {
  * `wholeDays` (backtest): with neither --start nor --end, the range is the last N whole UTC days,
  * ending at today's midnight, so every column of the noise table is a comparable full day.
  */
-export function resolveRange(opts: TimeRangeOptions, nowMs: number, defaultDays: number, wholeDays = false): { startMs: number; endMs: number } {
+export function resolveRange(
+  opts: TimeRangeOptions,
+  nowMs: number,
+  defaultDays: number,
+  wholeDays = false,
+): { startMs: number; endMs: number } {
   const at = (text: string): number => {
     try {
       return parseTime(text.toLowerCase() === 'now' ? 'now' : text, nowMs);
@@ -43,10 +48,17 @@ export function resolveRange(opts: TimeRangeOptions, nowMs: number, defaultDays:
     }
   };
   if (opts.hours !== undefined) {
-    if (opts.days !== undefined || opts.start !== undefined) throw new UsageError('--hours sets the range back from --end (default now): give --hours, --days or --start, not several');
-    if (!(Number.isInteger(opts.hours) && opts.hours >= 1)) throw new UsageError(`--hours must be a whole number of hours >= 1, got ${String(opts.hours)}`);
+    if (opts.days !== undefined || opts.start !== undefined)
+      throw new UsageError('--hours sets the range back from --end (default now): give --hours, --days or --start, not several');
+    if (!(Number.isInteger(opts.hours) && opts.hours >= 1))
+      throw new UsageError(`--hours must be a whole number of hours >= 1, got ${String(opts.hours)}`);
   }
-  const endMs = opts.end !== undefined ? at(opts.end) : wholeDays && opts.start === undefined && opts.hours === undefined ? Math.floor(nowMs / DAY_MS) * DAY_MS : nowMs;
+  const endMs =
+    opts.end !== undefined
+      ? at(opts.end)
+      : wholeDays && opts.start === undefined && opts.hours === undefined
+        ? Math.floor(nowMs / DAY_MS) * DAY_MS
+        : nowMs;
   if (opts.hours !== undefined) return { startMs: endMs - opts.hours * 3_600_000, endMs };
   const days = opts.days ?? defaultDays;
   if (!(Number.isInteger(days) && days >= 1)) throw new UsageError(`--days must be a whole number of days >= 1, got ${String(days)}`);

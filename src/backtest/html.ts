@@ -28,13 +28,19 @@ const OTHER_COLOUR = '#9E9E9E';
 export const MAX_CHART_SERIES = PALETTE.length;
 
 /** The rules with the most alerts get their own colour; the rest are summed into one "other" series. */
-export function chartSeries(rows: readonly { name: string; alertsPerDay: readonly number[]; total: number; noisy?: boolean }[], days: number): ChartSeries[] {
+export function chartSeries(
+  rows: readonly { name: string; alertsPerDay: readonly number[]; total: number; noisy?: boolean }[],
+  days: number,
+): ChartSeries[] {
   const withAlerts = rows.filter((r) => r.total > 0);
   const own = withAlerts.slice(0, MAX_CHART_SERIES);
   const rest = withAlerts.slice(MAX_CHART_SERIES);
   const series: ChartSeries[] = own.map((r) => ({ name: r.name, values: [...r.alertsPerDay], noisy: r.noisy ?? false }));
   if (rest.length) {
-    series.push({ name: `${rest.length} other rule${rest.length === 1 ? '' : 's'}`, values: Array.from({ length: days }, (_d, i) => rest.reduce((n, r) => n + (r.alertsPerDay[i] ?? 0), 0)) });
+    series.push({
+      name: `${rest.length} other rule${rest.length === 1 ? '' : 's'}`,
+      values: Array.from({ length: days }, (_d, i) => rest.reduce((n, r) => n + (r.alertsPerDay[i] ?? 0), 0)),
+    });
   }
   return series;
 }
@@ -76,7 +82,9 @@ export function renderChartSvg(input: ChartInput): string {
   const colour = (i: number): string => PALETTE[i] ?? OTHER_COLOUR;
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="chart-title" font-family="system-ui, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="chart-title" font-family="system-ui, sans-serif" font-size="12">`,
+  );
   out.push('<title id="chart-title">Alerts per rule per day (stacked)</title>');
   // Grid and y axis ticks.
   const ticks = 5;
@@ -100,17 +108,24 @@ export function renderChartSvg(input: ChartInput): string {
       if (v <= 0) return;
       const y1 = y(base + v);
       const h = y(base) - y1;
-      out.push(`<rect x="${x.toFixed(1)}" y="${y1.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="${colour(j)}"><title>${escapeHtml(`${s.name} — ${day}: ${v} alert${v === 1 ? '' : 's'}`)}</title></rect>`);
+      out.push(
+        `<rect x="${x.toFixed(1)}" y="${y1.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="${colour(j)}"><title>${escapeHtml(`${s.name} — ${day}: ${v} alert${v === 1 ? '' : 's'}`)}</title></rect>`,
+      );
       base += v;
     });
     // The day's total above its bar when there is room: a few days read as numbers, not heights.
-    if (base > 0 && band >= 28) out.push(`<text x="${(x + w / 2).toFixed(1)}" y="${(y(base) - 4).toFixed(1)}" text-anchor="middle" fill="#333">${base}</text>`);
+    if (base > 0 && band >= 28)
+      out.push(`<text x="${(x + w / 2).toFixed(1)}" y="${(y(base) - 4).toFixed(1)}" text-anchor="middle" fill="#333">${base}</text>`);
     if (i % labelEvery === 0) {
-      out.push(`<text x="${(left + i * band + band / 2).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" fill="#333">${escapeHtml(day)}</text>`);
+      out.push(
+        `<text x="${(left + i * band + band / 2).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" fill="#333">${escapeHtml(day)}</text>`,
+      );
     }
   });
   // Axis titles.
-  out.push(`<text x="14" y="${top + plotH / 2}" text-anchor="middle" transform="rotate(-90 14 ${top + plotH / 2})" fill="#111">alerts</text>`);
+  out.push(
+    `<text x="14" y="${top + plotH / 2}" text-anchor="middle" transform="rotate(-90 14 ${top + plotH / 2})" fill="#111">alerts</text>`,
+  );
   out.push(`<text x="${left + plotW / 2}" y="${top + plotH + 38}" text-anchor="middle" fill="#111">day (UTC)</text>`);
   if (input.series.length === 0) {
     out.push(`<text x="${left + plotW / 2}" y="${top + plotH / 2}" text-anchor="middle" fill="#666">no alerts in the range</text>`);
@@ -120,7 +135,9 @@ export function renderChartSvg(input: ChartInput): string {
     const yy = legendTop + j * legendRowH;
     out.push(`<rect x="${left}" y="${yy}" width="12" height="12" fill="${colour(j)}"/>`);
     const total = s.values.reduce((a, b) => a + b, 0);
-    out.push(`<text x="${left + 18}" y="${yy + 10}" fill="#111">${escapeHtml(s.name)} (${total})${s.noisy ? ' <tspan fill="#B00020" font-weight="bold">noisy</tspan>' : ''}</text>`);
+    out.push(
+      `<text x="${left + 18}" y="${yy + 10}" fill="#111">${escapeHtml(s.name)} (${total})${s.noisy ? ' <tspan fill="#B00020" font-weight="bold">noisy</tspan>' : ''}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('\n');
@@ -148,14 +165,20 @@ export function renderBacktestHtml(r: BacktestReport): string {
   parts.push(`<title>LogWarden backtest ${e(r.range.start)} – ${e(r.range.end)}</title>`);
   parts.push(`<style>${STYLE}</style></head><body>`);
   parts.push('<h1>LogWarden backtest</h1>');
-  parts.push(`<p>${e(r.range.start)} → ${e(r.range.end)} (${r.days.length} day${r.days.length === 1 ? '' : 's'}, UTC). ${r.rules.length} rule${r.rules.length === 1 ? '' : 's'} run, ${r.failed.length} failed, ${r.skipped.length} skipped. Alerts were captured, nothing was sent. Rules marked noisy have more than ${r.noisyAbove} alerts on at least one day.</p>`);
+  parts.push(
+    `<p>${e(r.range.start)} → ${e(r.range.end)} (${r.days.length} day${r.days.length === 1 ? '' : 's'}, UTC). ${r.rules.length} rule${r.rules.length === 1 ? '' : 's'} run, ${r.failed.length} failed, ${r.skipped.length} skipped. Alerts were captured, nothing was sent. Rules marked noisy have more than ${r.noisyAbove} alerts on at least one day.</p>`,
+  );
   parts.push('<h2>Alerts per rule per day</h2>');
   parts.push(renderChartSvg({ days: labels, series: chartSeries(r.rules, r.days.length) }));
 
   parts.push('<h2>Noise table</h2>');
   if (r.rules.length === 0) parts.push('<p class="muted">No rule ran.</p>');
   else {
-    parts.push('<div class="scroll"><table><thead><tr><th>noisy</th><th>rule</th>' + labels.map((l) => `<th>${e(l)}</th>`).join('') + '<th>total</th><th>peak/day</th><th>matches</th><th>suppressed</th></tr></thead><tbody>');
+    parts.push(
+      '<div class="scroll"><table><thead><tr><th>noisy</th><th>rule</th>' +
+        labels.map((l) => `<th>${e(l)}</th>`).join('') +
+        '<th>total</th><th>peak/day</th><th>matches</th><th>suppressed</th></tr></thead><tbody>',
+    );
     for (const row of r.rules) {
       parts.push(
         `<tr${row.noisy ? ' class="noisy"' : ''}><td>${row.noisy ? '!' : ''}</td><td>${e(row.name)}<br><span class="file">${e(row.file)}</span></td>` +
@@ -163,14 +186,19 @@ export function renderBacktestHtml(r: BacktestReport): string {
           `<td>${row.total}</td><td>${row.peak}</td><td>${row.matches}</td><td>${row.suppressed}</td></tr>`,
       );
     }
-    parts.push(`<tr class="sum"><td></td><td>all rules</td>${r.totals.alertsPerDay.map((v) => `<td>${v}</td>`).join('')}<td>${r.totals.alerts}</td><td></td><td></td><td></td></tr>`);
+    parts.push(
+      `<tr class="sum"><td></td><td>all rules</td>${r.totals.alertsPerDay.map((v) => `<td>${v}</td>`).join('')}<td>${r.totals.alerts}</td><td></td><td></td><td></td></tr>`,
+    );
     parts.push('</tbody></table></div>');
     if (r.days.some((d) => d.partial)) parts.push('<p class="muted">* part of a day: the range starts or ends inside it.</p>');
   }
 
   if (r.failed.length) {
     parts.push('<h2>Failed</h2><ul>');
-    for (const f of r.failed) parts.push(`<li><span class="file">${e(f.file)}</span>${f.rule !== null ? ` rule <b>${e(f.rule)}</b>` : ''}${f.day ? ` (on ${e(f.day)})` : ''}: ${e(f.error)}</li>`);
+    for (const f of r.failed)
+      parts.push(
+        `<li><span class="file">${e(f.file)}</span>${f.rule !== null ? ` rule <b>${e(f.rule)}</b>` : ''}${f.day ? ` (on ${e(f.day)})` : ''}: ${e(f.error)}</li>`,
+      );
     parts.push('</ul>');
   }
   if (r.skipped.length) {
@@ -181,12 +209,16 @@ export function renderBacktestHtml(r: BacktestReport): string {
 
   const withAlerts = r.rules.filter((row) => row.firstAlerts.length > 0);
   if (withAlerts.length) {
-    parts.push('<h2>First alerts per rule</h2><p class="muted">Subject and text as the alerters would have received them (plain text).</p>');
+    parts.push(
+      '<h2>First alerts per rule</h2><p class="muted">Subject and text as the alerters would have received them (plain text).</p>',
+    );
     for (const row of withAlerts) {
       parts.push(`<h3>${e(row.name)} <span class="muted">(${row.total} alert${row.total === 1 ? '' : 's'})</span></h3>`);
       for (const a of row.firstAlerts) {
         const key = a.queryKey === null ? '' : ` · query_key ${e(a.queryKey)}`;
-        parts.push(`<div class="muted">${e(a.matchTime)}${key} · to ${e(a.alerters.join(', '))}</div><pre>${e(`Subject: ${a.subject}\n\n${a.text}`)}</pre>`);
+        parts.push(
+          `<div class="muted">${e(a.matchTime)}${key} · to ${e(a.alerters.join(', '))}</div><pre>${e(`Subject: ${a.subject}\n\n${a.text}`)}</pre>`,
+        );
       }
     }
   }
@@ -195,7 +227,9 @@ export function renderBacktestHtml(r: BacktestReport): string {
     for (const w of r.warnings) parts.push(`<li>${w.count > 1 ? `(${w.count}×) ` : ''}${e(w.message)}</li>`);
     parts.push('</ul>');
   }
-  parts.push(`<p class="muted">Writeback: ${e(r.writeback.index)}${r.writeback.throwaway ? ' (throwaway, deleted)' : ''}. Done in ${e(formatDuration(r.timing.totalMs))}.</p>`);
+  parts.push(
+    `<p class="muted">Writeback: ${e(r.writeback.index)}${r.writeback.throwaway ? ' (throwaway, deleted)' : ''}. Done in ${e(formatDuration(r.timing.totalMs))}.</p>`,
+  );
   parts.push('</body></html>');
   return `${parts.join('\n')}\n`;
 }

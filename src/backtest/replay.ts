@@ -55,7 +55,9 @@ export class Replay {
       clock: this.clock,
       mode: 'capture',
       capture: (type, alert) => this.capture.record(type, alert),
-      ...(opts.delivery === 'sent' ? { alerters: (rule: RuleDefinition) => recordingAlerters(createAlerters(rule, { log, out, env }), this.capture) } : {}),
+      ...(opts.delivery === 'sent'
+        ? { alerters: (rule: RuleDefinition) => recordingAlerters(createAlerters(rule, { log, out, env }), this.capture) }
+        : {}),
     });
   }
 
@@ -65,7 +67,10 @@ export class Replay {
    */
   add(rule: RuleDefinition, settings: RuleTypeSettings = {}): void {
     const keys: KeyTally = new Map();
-    this.engine.addRule(rule, tapMatches(createRuleType(rule, settings), (matches) => tallyKeys(keys, matches, [])));
+    this.engine.addRule(
+      rule,
+      tapMatches(createRuleType(rule, settings), (matches) => tallyKeys(keys, matches, [])),
+    );
     this.matchKeys.set(rule.name, keys);
   }
 
@@ -86,7 +91,12 @@ export class Replay {
     }
     const alerts = this.capture.of(name).length - before;
     return {
-      record: { window, hits: outcome.hits, run: { matches: outcome.matches, outcomes: outcome.outcomes, alerts }, ms: performance.now() - started },
+      record: {
+        window,
+        hits: outcome.hits,
+        run: { matches: outcome.matches, outcomes: outcome.outcomes, alerts },
+        ms: performance.now() - started,
+      },
       error,
     };
   }
@@ -187,5 +197,10 @@ export async function replayDays(
 /** The report's note for alerts sent after the range. */
 export function heldAtEndNote(heldAtEnd: number, lastDay: string | undefined): ReportProblem[] {
   if (heldAtEnd === 0 || lastDay === undefined) return [];
-  return [{ message: `${heldAtEnd} alert${heldAtEnd === 1 ? ' was' : 's were'} still held by an aggregation or the flood guard at the end of the range; counted on ${lastDay}, when a live LogWarden would send ${heldAtEnd === 1 ? 'it' : 'them'} later`, count: 1 }];
+  return [
+    {
+      message: `${heldAtEnd} alert${heldAtEnd === 1 ? ' was' : 's were'} still held by an aggregation or the flood guard at the end of the range; counted on ${lastDay}, when a live LogWarden would send ${heldAtEnd === 1 ? 'it' : 'them'} later`,
+      count: 1,
+    },
+  ];
 }

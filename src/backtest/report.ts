@@ -16,12 +16,14 @@ export interface DayRecord {
   window: DayWindow;
   hits: number;
   /** undefined under --count-only: the rule did not run. */
-  run?: {
-    matches: number;
-    outcomes: OutcomeCounts;
-    /** Distinct alerts handed to the rule's alerters during the day (aggregations and flood digests included). */
-    alerts: number;
-  } | undefined;
+  run?:
+    | {
+        matches: number;
+        outcomes: OutcomeCounts;
+        /** Distinct alerts handed to the rule's alerters during the day (aggregations and flood digests included). */
+        alerts: number;
+      }
+    | undefined;
   ms: number;
 }
 
@@ -121,13 +123,22 @@ export const FIRST_ALERTS = 3;
 export const TOP_KEYS = 10;
 
 export function ruleSummary(rule: RuleDefinition): RuleSummary {
-  return { name: rule.name, file: rule.file, type: rule.type, index: rule.index, queryKey: rule.queryKey ?? null, realertMs: rule.realertMs, enabled: rule.isEnabled };
+  return {
+    name: rule.name,
+    file: rule.file,
+    type: rule.type,
+    index: rule.index,
+    queryKey: rule.queryKey ?? null,
+    realertMs: rule.realertMs,
+    enabled: rule.isEnabled,
+  };
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 function countsOf(hits: number, run: DayRecord['run']): Counts {
-  if (!run) return { hits, matches: null, alerts: null, suppressed: null, aggregated: null, duplicates: null, failed: null, outcomes: null };
+  if (!run)
+    return { hits, matches: null, alerts: null, suppressed: null, aggregated: null, duplicates: null, failed: null, outcomes: null };
   const o = run.outcomes;
   return {
     hits,
@@ -143,7 +154,14 @@ function countsOf(hits: number, run: DayRecord['run']): Counts {
 
 export function dayRow(record: DayRecord): DayRow {
   const w = record.window;
-  return { day: w.day, start: iso(w.startMs), end: iso(w.endMs), partial: w.partial, ...countsOf(record.hits, record.run), ms: Math.round(record.ms) };
+  return {
+    day: w.day,
+    start: iso(w.startMs),
+    end: iso(w.endMs),
+    partial: w.partial,
+    ...countsOf(record.hits, record.run),
+    ms: Math.round(record.ms),
+  };
 }
 
 /** Sums rows; a count stays null only when it is null on every row (count-only). */
@@ -180,7 +198,14 @@ export function topKeys(tally: KeyTally, limit = TOP_KEYS): TestRuleReport['topQ
 }
 
 export function renderedAlert(a: CapturedAlert): RenderedAlert {
-  return { alertId: a.alertId, matchTime: iso(a.matchTimeMs), queryKey: a.queryKey ?? null, alerters: [...a.alerters], subject: a.subject, text: a.text };
+  return {
+    alertId: a.alertId,
+    matchTime: iso(a.matchTimeMs),
+    queryKey: a.queryKey ?? null,
+    alerters: [...a.alerters],
+    subject: a.subject,
+    text: a.text,
+  };
 }
 
 export interface TestRuleInput {
@@ -326,7 +351,10 @@ export function buildBacktestReport(input: BacktestInput): BacktestReport {
     rules: rows,
     failed,
     skipped: [...input.skipped],
-    totals: { alerts: sum(rows.map((r) => r.total)), alertsPerDay: input.days.map((_d, i) => sum(rows.map((r) => r.alertsPerDay[i] ?? 0))) },
+    totals: {
+      alerts: sum(rows.map((r) => r.total)),
+      alertsPerDay: input.days.map((_d, i) => sum(rows.map((r) => r.alertsPerDay[i] ?? 0))),
+    },
     baselines: [...(input.baselines ?? [])],
     warnings: [...input.warnings],
     timing: { totalMs: Math.round(input.totalMs) },

@@ -44,7 +44,10 @@ export function formatAlert(alert: RenderedAlert, n: number): string[] {
   const to = alert.alerters.length ? `  → ${alert.alerters.map((a) => terminalCell(a, 30)).join(', ')}` : '';
   const text = terminalText(alert.text).trimEnd();
   const lines = text ? text.split('\n').map((l) => `  ${l}`.trimEnd()) : [];
-  const shown = lines.length > ALERT_TEXT_LINES ? [...lines.slice(0, ALERT_TEXT_LINES), `  … ${lines.length - ALERT_TEXT_LINES} more lines (--formatted-output shows all)`] : lines;
+  const shown =
+    lines.length > ALERT_TEXT_LINES
+      ? [...lines.slice(0, ALERT_TEXT_LINES), `  … ${lines.length - ALERT_TEXT_LINES} more lines (--formatted-output shows all)`]
+      : lines;
   return [`── #${n}  ${alert.matchTime}${key}${to}`, `Subject: ${terminalCell(alert.subject, 500)}`, ...shown];
 }
 
@@ -57,13 +60,19 @@ function formatWarnings(warnings: readonly ReportProblem[]): string[] {
 export function formatTestRule(r: TestRuleReport): string {
   const lines: string[] = [];
   const rule = r.rule;
-  lines.push(`Rule ${JSON.stringify(terminalCell(rule.name, 120))} (${terminalCell(rule.file, 120)}, type ${terminalCell(rule.type, 40)}, index ${terminalCell(rule.index, 80)})${rule.enabled ? '' : ' — is_enabled: false, tested anyway'}`);
+  lines.push(
+    `Rule ${JSON.stringify(terminalCell(rule.name, 120))} (${terminalCell(rule.file, 120)}, type ${terminalCell(rule.type, 40)}, index ${terminalCell(rule.index, 80)})${rule.enabled ? '' : ' — is_enabled: false, tested anyway'}`,
+  );
   const from = r.source === 'data' ? 'documents from --data, filters not applied' : 'Elasticsearch';
   lines.push(`Range ${r.range.start} → ${r.range.end}, ${plural(r.range.days, 'day')}, ${from}`);
   if (r.countOnly) {
     lines.push('Count only: documents matching the filter per day; the rule was not run.');
   } else {
-    lines.push(r.delivery === 'captured' ? 'Alerts were captured, not sent (--alert sends them through the rule\'s alerters).' : 'Alerts were SENT through the rule\'s real alerters (--alert).');
+    lines.push(
+      r.delivery === 'captured'
+        ? "Alerts were captured, not sent (--alert sends them through the rule's alerters)."
+        : "Alerts were SENT through the rule's real alerters (--alert).",
+    );
     if (r.writeback) lines.push(`Writeback: ${r.writeback.index}${r.writeback.throwaway ? ' (throwaway, deleted afterwards)' : ' (kept)'}`);
   }
   lines.push('');
@@ -71,12 +80,27 @@ export function formatTestRule(r: TestRuleReport): string {
   const partial = r.days.some((d) => d.partial);
   const label = (d: { day: string; partial: boolean }): string => `${d.day}${d.partial ? '*' : ''}`;
   if (r.countOnly) {
-    lines.push(...formatTable(['day', 'hits'], [...r.days.map((d) => [label(d), num(d.hits)]), ['total', num(r.totals.hits)]], ['left', 'right']));
+    lines.push(
+      ...formatTable(['day', 'hits'], [...r.days.map((d) => [label(d), num(d.hits)]), ['total', num(r.totals.hits)]], ['left', 'right']),
+    );
   } else {
     const extra = extraColumns(r.totals);
     const header = ['day', 'hits', 'matches', 'alerts', 'suppressed', ...extra.map((c) => c.title)];
-    const cells = (name: string, c: Counts): string[] => [name, num(c.hits), num(c.matches), num(c.alerts), num(c.suppressed), ...extra.map((col) => num(col.pick(c)))];
-    lines.push(...formatTable(header, [...r.days.map((d) => cells(label(d), d)), cells('total', r.totals)], header.map((_h, i) => (i === 0 ? 'left' : 'right'))));
+    const cells = (name: string, c: Counts): string[] => [
+      name,
+      num(c.hits),
+      num(c.matches),
+      num(c.alerts),
+      num(c.suppressed),
+      ...extra.map((col) => num(col.pick(c))),
+    ];
+    lines.push(
+      ...formatTable(
+        header,
+        [...r.days.map((d) => cells(label(d), d)), cells('total', r.totals)],
+        header.map((_h, i) => (i === 0 ? 'left' : 'right')),
+      ),
+    );
   }
   if (partial) lines.push('* part of a day: the range starts or ends inside it');
 
@@ -88,14 +112,23 @@ export function formatTestRule(r: TestRuleReport): string {
   if (!r.countOnly && rule.queryKey) {
     lines.push('', `Top query_key values (${terminalCell(rule.queryKey.join(', '), 120)}):`);
     if (r.topQueryKeys.length === 0) lines.push('  (no matches)');
-    else lines.push(...formatTable(['matches', 'alerts', 'value'], r.topQueryKeys.map((k) => [String(k.matches), String(k.alerts), k.value === null ? '(no value)' : terminalCell(k.value)]), ['right', 'right', 'left']).map((l) => `  ${l}`));
+    else
+      lines.push(
+        ...formatTable(
+          ['matches', 'alerts', 'value'],
+          r.topQueryKeys.map((k) => [String(k.matches), String(k.alerts), k.value === null ? '(no value)' : terminalCell(k.value)]),
+          ['right', 'right', 'left'],
+        ).map((l) => `  ${l}`),
+      );
   }
 
   if (!r.countOnly) {
     lines.push('');
     if (r.alerts.total === 0) lines.push('No alerts.');
     else {
-      lines.push(`First ${r.alerts.first.length} of ${plural(r.alerts.total, 'alert')}, as the alerters ${r.delivery === 'captured' ? 'would have received them' : 'received them'}:`);
+      lines.push(
+        `First ${r.alerts.first.length} of ${plural(r.alerts.total, 'alert')}, as the alerters ${r.delivery === 'captured' ? 'would have received them' : 'received them'}:`,
+      );
       r.alerts.first.forEach((a, i) => lines.push('', ...formatAlert(a, i + 1)));
     }
   }
@@ -113,7 +146,9 @@ export function dayLabels(days: readonly { day: string; partial: boolean }[]): s
 /** The noise table: alerts per rule per day, most alerts first, `!` on rules above the threshold on some day. */
 export function formatBacktest(r: BacktestReport): string {
   const lines: string[] = [];
-  lines.push(`Backtest ${r.range.start} → ${r.range.end} (${plural(r.days.length, 'day')}): ${plural(r.rules.length, 'rule')} run${r.failed.length ? `, ${r.failed.length} failed` : ''}${r.skipped.length ? `, ${r.skipped.length} skipped` : ''}`);
+  lines.push(
+    `Backtest ${r.range.start} → ${r.range.end} (${plural(r.days.length, 'day')}): ${plural(r.rules.length, 'rule')} run${r.failed.length ? `, ${r.failed.length} failed` : ''}${r.skipped.length ? `, ${r.skipped.length} skipped` : ''}`,
+  );
   lines.push(`Alerts per rule per day (captured, nothing sent). ! = more than ${r.noisyAbove} alerts on some day.`);
   lines.push('');
   const labels = dayLabels(r.days);
@@ -121,20 +156,34 @@ export function formatBacktest(r: BacktestReport): string {
   const rows = r.rules.map((row) => [row.noisy ? '!' : '', terminalCell(row.name, 50), ...row.alertsPerDay.map(String), String(row.total)]);
   if (r.rules.length > 1) rows.push(['', 'all rules', ...r.totals.alertsPerDay.map(String), String(r.totals.alerts)]);
   if (r.rules.length === 0) lines.push('No rule ran.');
-  else lines.push(...formatTable(header, rows, header.map((_h, i) => (i <= 1 ? 'left' : 'right'))));
+  else
+    lines.push(
+      ...formatTable(
+        header,
+        rows,
+        header.map((_h, i) => (i <= 1 ? 'left' : 'right')),
+      ),
+    );
   if (r.days.some((d) => d.partial)) lines.push('* part of a day: the range starts or ends inside it');
 
   const noisy = r.rules.filter((x) => x.noisy);
   if (noisy.length) {
-    lines.push('', `Noisy (${noisy.length}): ${noisy.map((x) => `${JSON.stringify(terminalCell(x.name, 80))} peaks at ${x.peak}/day`).join('; ')}`);
+    lines.push(
+      '',
+      `Noisy (${noisy.length}): ${noisy.map((x) => `${JSON.stringify(terminalCell(x.name, 80))} peaks at ${x.peak}/day`).join('; ')}`,
+    );
   }
   if (r.failed.length) {
     lines.push('', `Failed (${r.failed.length}):`);
-    for (const f of r.failed) lines.push(`  ${terminalCell(f.file, 120)}${f.rule !== null ? `: rule ${JSON.stringify(terminalCell(f.rule, 80))}` : ''}${f.day ? ` (on ${f.day})` : ''}: ${terminalCell(f.error, 1000)}`);
+    for (const f of r.failed)
+      lines.push(
+        `  ${terminalCell(f.file, 120)}${f.rule !== null ? `: rule ${JSON.stringify(terminalCell(f.rule, 80))}` : ''}${f.day ? ` (on ${f.day})` : ''}: ${terminalCell(f.error, 1000)}`,
+      );
   }
   if (r.skipped.length) {
     lines.push('', `Skipped (${r.skipped.length}):`);
-    for (const s of r.skipped) lines.push(`  ${terminalCell(s.file, 120)}: rule ${JSON.stringify(terminalCell(s.rule, 80))}: ${terminalCell(s.reason, 200)}`);
+    for (const s of r.skipped)
+      lines.push(`  ${terminalCell(s.file, 120)}: rule ${JSON.stringify(terminalCell(s.rule, 80))}: ${terminalCell(s.reason, 200)}`);
   }
   lines.push(...formatWarnings(r.warnings));
   lines.push('', `Done in ${formatDuration(r.timing.totalMs)}.`);

@@ -31,7 +31,9 @@ export async function openReplayWriteback(es: EsHandle, prefix: string, explicit
   const deleteAll = async (): Promise<void> => {
     // Exact names: clusters commonly refuse wildcard deletes (action.destructive_requires_name).
     const names = WRITEBACK_KINDS.map((kind) => writebackIndexName(index, kind));
-    await esCall(es, `deleting the throwaway writeback indices ${index}*`, (c) => c.indices.delete({ index: names, ignore_unavailable: true, allow_no_indices: true }));
+    await esCall(es, `deleting the throwaway writeback indices ${index}*`, (c) =>
+      c.indices.delete({ index: names, ignore_unavailable: true, allow_no_indices: true }),
+    );
   };
   const dispose = async (): Promise<void> => {
     if (!throwaway || disposed) return;
@@ -51,7 +53,9 @@ export async function openReplayWriteback(es: EsHandle, prefix: string, explicit
       // Nothing here must survive a crash, and a replay writes a lot (every alert is recorded,
       // claimed, marked): skipping the fsync per request makes noisy rules replay much faster.
       const names = WRITEBACK_KINDS.map((kind) => writebackIndexName(index, kind));
-      await esCall(es, `tuning the throwaway writeback indices ${index}*`, (c) => c.indices.putSettings({ index: names, settings: { 'index.translog.durability': 'async' } }));
+      await esCall(es, `tuning the throwaway writeback indices ${index}*`, (c) =>
+        c.indices.putSettings({ index: names, settings: { 'index.translog.durability': 'async' } }),
+      );
     }
   } catch (error) {
     // Some kinds may have been created before the failure.

@@ -17,7 +17,10 @@ export async function connect(configFile: string | undefined, io: CliIO): Promis
 export function openEs(configFile: string | undefined, io: CliIO): { config: LogWardenConfig; es: EsHandle } {
   const config = loadConfig({ file: configFile, env: io.env });
   if (!config.es) {
-    throw new EsError('bad_request', 'No Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.');
+    throw new EsError(
+      'bad_request',
+      'No Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.',
+    );
   }
   return { config, es: createEsClient(config.es) };
 }

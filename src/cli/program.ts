@@ -28,9 +28,18 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .command('init')
     .description('connect to Elasticsearch, create the writeback indices (idempotent) and report the cluster version')
     .option('-c, --config <file>', 'config file (default: ./config.yaml, or $LOGWARDEN_CONFIG)')
-    .option('--provision', 'start a local Elasticsearch for this command as the tests do (ES_URL, Docker, or Java + Maven) and stop it afterwards')
-    .option('--recreate', 'delete the writeback indices first and create them anew: their alerts, silences and status are LOST (elastalert-create-index --recreate)')
-    .option('--old-index <base>', 'copy the writeback indices of this older base name into the new ones (elastalert-create-index --old-index)')
+    .option(
+      '--provision',
+      'start a local Elasticsearch for this command as the tests do (ES_URL, Docker, or Java + Maven) and stop it afterwards',
+    )
+    .option(
+      '--recreate',
+      'delete the writeback indices first and create them anew: their alerts, silences and status are LOST (elastalert-create-index --recreate)',
+    )
+    .option(
+      '--old-index <base>',
+      'copy the writeback indices of this older base name into the new ones (elastalert-create-index --old-index)',
+    )
     .action(async (opts: { config?: string; provision?: boolean; recreate?: boolean; oldIndex?: string }) => {
       code = await initCommand(opts, io);
     });
@@ -43,17 +52,33 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option(...configOption)
     .option('--once', 'run each rule once and exit (non-zero if any run failed)')
     .option('--rule <name>', 'only this rule (continuously, or with --once)')
-    .option('--start <time>', 'catch up from this time (ISO time, date, or relative like -2h), then keep running; with --once or --end, run that window and exit')
+    .option(
+      '--start <time>',
+      'catch up from this time (ISO time, date, or relative like -2h), then keep running; with --once or --end, run that window and exit',
+    )
     .option('--end <time>', 'window end: run up to this time and exit (default with --start: now)')
     .option('--json', 'with --once: print every rule run and every alert (key, match time, alert id, status per alerter) as JSON on stdout')
     .option('--fail-on-alerts', 'with --once: exit 5 when at least one alert fired (CI gates)')
     .option('--verbose', 'log at info level (ElastAlert2 --verbose)')
     .option('--debug', 'log at debug level (ElastAlert2 --debug; alerts are still sent)')
     .option('--es_debug', 'log every Elasticsearch request (method, path, status) at debug level')
-    .action(async (opts: { config?: string; once?: boolean; rule?: string; start?: string; end?: string; json?: boolean; failOnAlerts?: boolean; verbose?: boolean; debug?: boolean; es_debug?: boolean }) => {
-      const { es_debug: esDebug, ...rest } = opts;
-      code = await runCommand({ ...rest, esDebug: Boolean(esDebug) }, io);
-    });
+    .action(
+      async (opts: {
+        config?: string;
+        once?: boolean;
+        rule?: string;
+        start?: string;
+        end?: string;
+        json?: boolean;
+        failOnAlerts?: boolean;
+        verbose?: boolean;
+        debug?: boolean;
+        es_debug?: boolean;
+      }) => {
+        const { es_debug: esDebug, ...rest } = opts;
+        code = await runCommand({ ...rest, esDebug: Boolean(esDebug) }, io);
+      },
+    );
 
   program
     .command('lint')
@@ -61,7 +86,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .argument('[paths...]', 'rule files or folders (default: rules_folder)')
     .option(...configOption)
     .option('--json', 'print the result as JSON')
-    .option('--check-es', 'also check each rule against Elasticsearch: its index matches something; timestamp, query_key, compare_key, new_term and filtered fields are in the mapping (did-you-mean) and aggregatable where counted; and warns where a filter cannot rely on the mapping (text fields, dynamically mapped bodies)')
+    .option(
+      '--check-es',
+      'also check each rule against Elasticsearch: its index matches something; timestamp, query_key, compare_key, new_term and filtered fields are in the mapping (did-you-mean) and aggregatable where counted; and warns where a filter cannot rely on the mapping (text fields, dynamically mapped bodies)',
+    )
     .action(async (paths: string[], opts: { config?: string; json?: boolean; checkEs?: boolean }) => {
       code = await lintCommand({ paths, ...opts }, io);
     });
@@ -80,7 +108,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 
   program
     .command('demo')
-    .description('start Elasticsearch, load the last hours of sample logs with attack scenarios, run the bundled rules, print alerts and what was caught')
+    .description(
+      'start Elasticsearch, load the last hours of sample logs with attack scenarios, run the bundled rules, print alerts and what was caught',
+    )
     .option('--rules <folder>', 'rules to run (default: the bundled rules/)')
     .option('--hours <n>', 'hours of generated history', '2')
     .option('--live <seconds>', 'keep running live this long after catching up (0: no live part)', '60')
@@ -92,7 +122,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 
   program
     .command('test')
-    .description('run rule test files (*.test.yaml) against a real Elasticsearch (ES_URL, Docker, or the local distribution); exit 1 on any failure')
+    .description(
+      'run rule test files (*.test.yaml) against a real Elasticsearch (ES_URL, Docker, or the local distribution); exit 1 on any failure',
+    )
     .argument('[paths...]', 'test files, rule files or folders (default: rules_folder)')
     .option(...configOption)
     .option('--junit <file>', 'also write the results as JUnit XML to this file')
@@ -144,19 +176,47 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--end <time>', 'range end (default: now)')
     .option('--count-only', 'only count the documents matching the filter, per day')
     .option('--schema-only', 'only validate the rule, as lint does; no Elasticsearch')
-    .option('--formatted-output', 'print the report as JSON (the first 3 alerts; ElastAlert2\'s flag)')
+    .option('--formatted-output', "print the report as JSON (the first 3 alerts; ElastAlert2's flag)")
     .option('--json', 'print the report as JSON with every alert (key, match time, alert id, status per alerter)')
     .option('--fail-on-alerts', 'exit 5 when the rule would have alerted (CI gates)')
-    .option('--data <file>', 'documents from a JSON array or NDJSON file, put in a throwaway index and queried with the rule\'s filter; any rule type')
-    .option('--save-json <file>', 'write the documents the rule\'s query returns over the range to this file (JSON array of hits)')
+    .option(
+      '--data <file>',
+      "documents from a JSON array or NDJSON file, put in a throwaway index and queried with the rule's filter; any rule type",
+    )
+    .option('--save-json <file>', "write the documents the rule's query returns over the range to this file (JSON array of hits)")
     .option('--use-downloaded', 'with --save-json: replay from the saved file instead of the live indices')
     .option('--stop-error', 'stop at the first error (the replay always does; accepted for ElastAlert2 scripts)')
-    .option('--alert', 'send the alerts through the rule\'s real alerters (default: capture them, send nothing)')
-    .option('--max-query-size <n>', 'documents per search page (default: the rule\'s max_query_size)', wholeNumber(1))
-    .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-test-rule-<random>, deleted afterwards)')
-    .action(async (rule: string, opts: { config?: string; days?: number; start?: string; end?: string; countOnly?: boolean; schemaOnly?: boolean; formattedOutput?: boolean; json?: boolean; failOnAlerts?: boolean; data?: string; alert?: boolean; maxQuerySize?: number; writeback?: string; saveJson?: string; useDownloaded?: boolean; stopError?: boolean }) => {
-      code = await testRuleCommand({ rule, ...opts }, io, { progress: terminalProgress() });
-    });
+    .option('--alert', "send the alerts through the rule's real alerters (default: capture them, send nothing)")
+    .option('--max-query-size <n>', "documents per search page (default: the rule's max_query_size)", wholeNumber(1))
+    .option(
+      '--writeback <index>',
+      "keep the replay's writeback in this index (default: a throwaway logwarden-test-rule-<random>, deleted afterwards)",
+    )
+    .action(
+      async (
+        rule: string,
+        opts: {
+          config?: string;
+          days?: number;
+          start?: string;
+          end?: string;
+          countOnly?: boolean;
+          schemaOnly?: boolean;
+          formattedOutput?: boolean;
+          json?: boolean;
+          failOnAlerts?: boolean;
+          data?: string;
+          alert?: boolean;
+          maxQuerySize?: number;
+          writeback?: string;
+          saveJson?: string;
+          useDownloaded?: boolean;
+          stopError?: boolean;
+        },
+      ) => {
+        code = await testRuleCommand({ rule, ...opts }, io, { progress: terminalProgress() });
+      },
+    );
 
   program
     .command('backtest')
@@ -167,15 +227,38 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--hours <n>', 'replay the last N hours up to --end (default now), today included', wholeNumber(1))
     .option('--start <time>', 'range start: ISO time, date, or relative like -2h (overrides --days)')
     .option('--end <time>', 'range end (default: now)')
-    .option('--baseline <duration>', 'history new_term rules learn before the range, e.g. 6h or 7d (default and maximum: each rule\'s terms_window_size)')
+    .option(
+      '--baseline <duration>',
+      "history new_term rules learn before the range, e.g. 6h or 7d (default and maximum: each rule's terms_window_size)",
+    )
     .option('--noisy <n>', 'mark rules with more alerts than this on some day (default 20)', wholeNumber(0))
     .option('--html <file>', 'also write a self-contained HTML report with a chart')
     .option('--json', 'print the report as JSON')
-    .option('--max-query-size <n>', 'documents per search page (default: each rule\'s max_query_size)', wholeNumber(1))
-    .option('--writeback <index>', 'keep the replay\'s writeback in this index (default: a throwaway logwarden-backtest-<random>, deleted afterwards)')
-    .action(async (paths: string[], opts: { config?: string; days?: number; hours?: number; baseline?: string; start?: string; end?: string; noisy?: number; html?: string; json?: boolean; maxQuerySize?: number; writeback?: string }) => {
-      code = await backtestCommand({ paths, ...opts }, io, { progress: terminalProgress() });
-    });
+    .option('--max-query-size <n>', "documents per search page (default: each rule's max_query_size)", wholeNumber(1))
+    .option(
+      '--writeback <index>',
+      "keep the replay's writeback in this index (default: a throwaway logwarden-backtest-<random>, deleted afterwards)",
+    )
+    .action(
+      async (
+        paths: string[],
+        opts: {
+          config?: string;
+          days?: number;
+          hours?: number;
+          baseline?: string;
+          start?: string;
+          end?: string;
+          noisy?: number;
+          html?: string;
+          json?: boolean;
+          maxQuerySize?: number;
+          writeback?: string;
+        },
+      ) => {
+        code = await backtestCommand({ paths, ...opts }, io, { progress: terminalProgress() });
+      },
+    );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -198,7 +281,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 function wholeNumber(min: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`expected a whole number >= ${min}`);
     return n;
   };
 }

@@ -34,10 +34,13 @@ export async function waitForElasticsearch(opts: WaitOptions): Promise<boolean> 
   });
   for (let attempt = 1; ; attempt++) {
     try {
-      await esCall(opts.es, `reaching Elasticsearch at ${opts.es.url}`, (c) => c.indices.exists({ index: opts.writebackBase }, { requestTimeout: timeoutMs, maxRetries: 0 }));
+      await esCall(opts.es, `reaching Elasticsearch at ${opts.es.url}`, (c) =>
+        c.indices.exists({ index: opts.writebackBase }, { requestTimeout: timeoutMs, maxRetries: 0 }),
+      );
       const warnings: string[] = [];
       for (const r of await initWriteback(opts.es, opts.writebackBase, { warnings })) {
-        if (r.action === 'wrong') opts.log.error(`writeback index ${r.index} is not as LogWarden needs: ${r.problems.join('; ')} (see logwarden init)`);
+        if (r.action === 'wrong')
+          opts.log.error(`writeback index ${r.index} is not as LogWarden needs: ${r.problems.join('; ')} (see logwarden init)`);
       }
       for (const w of warnings) opts.log.warn(w);
       opts.onReason(undefined);
@@ -50,7 +53,10 @@ export async function waitForElasticsearch(opts: WaitOptions): Promise<boolean> 
       opts.log.warn(reason);
     }
     if (stop) return false;
-    const outcome = await Promise.race([sleep(opts.clock ?? systemClock, delayMs).then(() => 'again' as const), opts.stopped.then(() => 'stop' as const)]);
+    const outcome = await Promise.race([
+      sleep(opts.clock ?? systemClock, delayMs).then(() => 'again' as const),
+      opts.stopped.then(() => 'stop' as const),
+    ]);
     if (outcome === 'stop') return false;
     delayMs = Math.min(delayMs * 2, maxDelayMs);
   }

@@ -50,7 +50,8 @@ export const MAX_COUNT = 1_000_000_000;
 
 /** Why `ms` is out of `bounds`, or undefined. */
 export function durationOutOfBounds(ms: number, bounds: DurationBounds): string | undefined {
-  if (bounds.minMs !== undefined && ms < bounds.minMs) return `${formatDuration(ms)} is shorter than the minimum of ${bounds.minText ?? formatDuration(bounds.minMs)}: ${bounds.why}`;
+  if (bounds.minMs !== undefined && ms < bounds.minMs)
+    return `${formatDuration(ms)} is shorter than the minimum of ${bounds.minText ?? formatDuration(bounds.minMs)}: ${bounds.why}`;
   if (ms > bounds.maxMs) return `${formatDuration(ms)} is longer than the maximum of ${bounds.maxText}: ${bounds.why}`;
   return undefined;
 }

@@ -69,7 +69,16 @@ export const globalConfigProperties: Record<string, Schema> = {
  * Rule options that make no sense as a default for every rule: they name the rule itself. Any
  * other rule option may be set in config.yaml (ElastAlert2 copies its whole config into each rule).
  */
-export const RULE_ONLY_OPTIONS: readonly string[] = ['name', 'type', 'index', 'alert', 'import', 'filter', 'query_key', 'compound_query_key'];
+export const RULE_ONLY_OPTIONS: readonly string[] = [
+  'name',
+  'type',
+  'index',
+  'alert',
+  'import',
+  'filter',
+  'query_key',
+  'compound_query_key',
+];
 
 /** Rule options that may also be given globally as defaults for every rule (ElastAlert2 allows any). */
 export const ruleDefaultProperties: Record<string, Schema> = Object.fromEntries(

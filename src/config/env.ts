@@ -34,4 +34,3 @@ export function expandEnv(
 export function fieldName(path: readonly (string | number)[]): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
-

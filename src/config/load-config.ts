@@ -134,7 +134,9 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
   problems.push(...schemaProblems.filter((p) => p.message.startsWith('unknown option') || !aboutUnexpanded(p.field)));
   const envIndex = envValue(ctx.env, 'LOGWARDEN_WRITEBACK_INDEX');
   if (envIndex !== undefined && globalConfigProperties.writeback_index) {
-    problems.push(...validate(globalConfigProperties.writeback_index, envIndex, { file: '(environment)', basePath: ['LOGWARDEN_WRITEBACK_INDEX'] }));
+    problems.push(
+      ...validate(globalConfigProperties.writeback_index, envIndex, { file: '(environment)', basePath: ['LOGWARDEN_WRITEBACK_INDEX'] }),
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -153,7 +155,12 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
       return readFileSync(path.resolve(baseDir, p), 'utf8').trim();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      problems.push({ file: fileName, line: ctx.source?.lineOf([key]), field: key, message: `cannot read the file ${JSON.stringify(p)} (${code})` });
+      problems.push({
+        file: fileName,
+        line: ctx.source?.lineOf([key]),
+        field: key,
+        message: `cannot read the file ${JSON.stringify(p)} (${code})`,
+      });
       return undefined;
     }
   };
@@ -161,13 +168,18 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
   const es = resolveEs(get, ctx, fileName, problems, readSecretFile);
   const ops = resolveOps(get, ctx, fileName, problems, readSecretFile);
   const ruleDefaults = ruleDefaultsOf(expanded);
-  const logging = loggingSettings(get('logging'), baseDir, (field, message) => problems.push({ file: fileName, line: ctx.source?.lineOf(field.split('.')), field, message }));
+  const logging = loggingSettings(get('logging'), baseDir, (field, message) =>
+    problems.push({ file: fileName, line: ctx.source?.lineOf(field.split('.')), field, message }),
+  );
   if (problems.length > 0) throw new ConfigError(problems);
 
   const envRules = envValue(ctx.env, 'LOGWARDEN_RULES_FOLDER');
   const configured = get<string | string[]>('rules_folder') ?? 'rules';
   // Paths in the file are relative to the file; paths in the environment, like any command-line path, to the cwd.
-  const rulesFolders = envRules !== undefined ? [path.resolve(ctx.cwd, envRules)] : (Array.isArray(configured) ? configured : [configured]).map((f) => path.resolve(baseDir, f));
+  const rulesFolders =
+    envRules !== undefined
+      ? [path.resolve(ctx.cwd, envRules)]
+      : (Array.isArray(configured) ? configured : [configured]).map((f) => path.resolve(baseDir, f));
   return {
     file: ctx.file,
     rulesFolder: rulesFolders[0] ?? path.resolve(baseDir, 'rules'),
@@ -184,7 +196,7 @@ export function resolveConfig(raw: unknown, ctx: ResolveContext): LogWardenConfi
     skipInvalid: get<boolean>('skip_invalid') ?? true,
     disableRulesOnError: get<boolean>('disable_rules_on_error') ?? false,
     addMetadataAlert: get<boolean>('add_metadata_alert') ?? false,
-    notifyEmail: ((v) => (typeof v === 'string' ? [v] : v ?? []))(get<string | string[]>('notify_email')),
+    notifyEmail: ((v) => (typeof v === 'string' ? [v] : (v ?? [])))(get<string | string[]>('notify_email')),
     notifyAllErrors: get<boolean>('notify_all_errors') ?? false,
     logging,
     writebackIndex: envIndex ?? get<string>('writeback_index') ?? 'logwarden',
@@ -217,14 +229,24 @@ function resolveOps(
   const env = ctx.env;
   const line = (key: string): number | undefined => ctx.source?.lineOf([key]);
   if (get('status_page_token') !== undefined && get('status_page_token_file') !== undefined) {
-    problems.push({ file, line: line('status_page_token_file'), field: 'status_page_token_file', message: 'give either status_page_token or status_page_token_file, not both' });
+    problems.push({
+      file,
+      line: line('status_page_token_file'),
+      field: 'status_page_token_file',
+      message: 'give either status_page_token or status_page_token_file, not both',
+    });
   }
   let opsPort = get<number>('ops_port');
   const envPort = envValue(env, 'LOGWARDEN_OPS_PORT');
   if (envPort !== undefined) {
     const n = Number(envPort);
     if (/^\d+$/.test(envPort) && n <= 65535) opsPort = n;
-    else problems.push({ file: '(environment)', field: 'LOGWARDEN_OPS_PORT', message: `expected a port number 0-65535, got ${JSON.stringify(envPort)}` });
+    else
+      problems.push({
+        file: '(environment)',
+        field: 'LOGWARDEN_OPS_PORT',
+        message: `expected a port number 0-65535, got ${JSON.stringify(envPort)}`,
+      });
   }
   const envToken = envValue(env, 'LOGWARDEN_STATUS_TOKEN');
   const fileToken = envToken === undefined && get('status_page_token') === undefined ? readSecretFile('status_page_token_file') : undefined;
@@ -233,7 +255,9 @@ function resolveOps(
   const unchecked = envToken ?? fileToken;
   if (unchecked !== undefined && unchecked.length < 16) {
     problems.push({
-      file: envToken !== undefined ? '(environment)' : file, line: envToken !== undefined ? undefined : line('status_page_token_file'), field: envToken !== undefined ? 'LOGWARDEN_STATUS_TOKEN' : 'status_page_token_file',
+      file: envToken !== undefined ? '(environment)' : file,
+      line: envToken !== undefined ? undefined : line('status_page_token_file'),
+      field: envToken !== undefined ? 'LOGWARDEN_STATUS_TOKEN' : 'status_page_token_file',
       message: 'the status page token must be at least 16 characters (e.g. `openssl rand -hex 32`)',
     });
   }
@@ -241,8 +265,11 @@ function resolveOps(
   // An unreadable token file has been reported already.
   if (actions === true && token === undefined && get('status_page_token_file') === undefined) {
     problems.push({
-      file, line: line('status_page_actions'), field: 'status_page_actions',
-      message: 'status_page_actions is on but no token is set (status_page_token, status_page_token_file or LOGWARDEN_STATUS_TOKEN); without one, no write would be possible',
+      file,
+      line: line('status_page_actions'),
+      field: 'status_page_actions',
+      message:
+        'status_page_actions is on but no token is set (status_page_token, status_page_token_file or LOGWARDEN_STATUS_TOKEN); without one, no write would be possible',
     });
   }
   return {
@@ -268,7 +295,12 @@ function resolveEs(
     problems.push({ file, line: line('es_host'), field: 'es_host', message: 'give either es_url or es_host/es_port, not both' });
   }
   if (get('es_password') !== undefined && get('es_password_file') !== undefined) {
-    problems.push({ file, line: line('es_password_file'), field: 'es_password_file', message: 'give either es_password or es_password_file, not both' });
+    problems.push({
+      file,
+      line: line('es_password_file'),
+      field: 'es_password_file',
+      message: 'give either es_password or es_password_file, not both',
+    });
   }
   const hostSettings = esHostSettings(get, env, problems);
   let url = envValue(env, 'ES_URL') ?? get<string>('es_url');
@@ -292,7 +324,12 @@ function resolveEs(
   const baseDir = ctx.baseDir ?? ctx.cwd;
   // An unreadable es_password_file has been reported already.
   if (username && password === undefined && get('es_password_file') === undefined) {
-    problems.push({ file, line: line('es_username'), field: 'es_password', message: 'es_username is set but no password (es_password, es_password_file or ES_PASSWORD)' });
+    problems.push({
+      file,
+      line: line('es_username'),
+      field: 'es_password',
+      message: 'es_username is set but no password (es_password, es_password_file or ES_PASSWORD)',
+    });
   }
   return {
     url,
@@ -326,7 +363,8 @@ function esHostSettings(get: <T>(key: string) => T | undefined, env: NodeJS.Proc
   let port = get<number>('es_port') ?? 9200;
   if (envPort !== undefined) {
     if (/^\d+$/.test(envPort) && Number(envPort) >= 1 && Number(envPort) <= 65535) port = Number(envPort);
-    else problems.push({ file: '(environment)', field: 'ES_PORT', message: `expected a port number 1-65535, got ${JSON.stringify(envPort)}` });
+    else
+      problems.push({ file: '(environment)', field: 'ES_PORT', message: `expected a port number 1-65535, got ${JSON.stringify(envPort)}` });
   }
   const envSsl = envValue(env, 'ES_USE_SSL');
   let ssl = get<boolean>('use_ssl') ?? false;
@@ -337,7 +375,13 @@ function esHostSettings(get: <T>(key: string) => T | undefined, env: NodeJS.Proc
     else problems.push({ file: '(environment)', field: 'ES_USE_SSL', message: `expected true or false, got ${JSON.stringify(envSsl)}` });
   }
   const envHosts = envValue(env, 'ES_HOSTS');
-  const hosts = envHosts !== undefined ? envHosts.split(',').map((h) => h.trim()).filter(Boolean) : (get<string[]>('es_hosts') ?? []);
+  const hosts =
+    envHosts !== undefined
+      ? envHosts
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean)
+      : (get<string[]>('es_hosts') ?? []);
   const rawPrefix = envValue(env, 'ES_URL_PREFIX') ?? get<string>('es_url_prefix') ?? '';
   const prefix = rawPrefix.replace(/^\/?/, '/').replace(/\/$/, '');
   // ElastAlert2 connects to es_hosts alone when es_host is not set.

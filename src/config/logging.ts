@@ -13,7 +13,14 @@ export interface LoggingSettings {
 }
 
 const LEVELS: Readonly<Record<string, string>> = {
-  NOTSET: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal', FATAL: 'fatal',
+  NOTSET: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  WARNING: 'warn',
+  ERROR: 'error',
+  CRITICAL: 'fatal',
+  FATAL: 'fatal',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -24,10 +31,14 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * lost. Formatters cannot apply to JSON lines: that is noted, not refused, so a stock ElastAlert2
  * config still starts.
  */
-export function loggingSettings(raw: unknown, baseDir: string, report: (field: string, message: string) => void): LoggingSettings | undefined {
+export function loggingSettings(
+  raw: unknown,
+  baseDir: string,
+  report: (field: string, message: string) => void,
+): LoggingSettings | undefined {
   if (raw === undefined) return undefined;
   if (!isObject(raw)) {
-    report('logging', 'expected a mapping as Python\'s logging.config.dictConfig takes');
+    report('logging', "expected a mapping as Python's logging.config.dictConfig takes");
     return undefined;
   }
   const notes: string[] = [];
@@ -44,13 +55,18 @@ export function loggingSettings(raw: unknown, baseDir: string, report: (field: s
     if (cls === 'logging.StreamHandler') {
       if (String(handler.stream ?? '').includes('stdout')) stdout = true;
     } else if (cls === 'logging.FileHandler') {
-      if (typeof handler.filename !== 'string' || handler.filename === '') report(`${field}.filename`, 'is required by logging.FileHandler');
+      if (typeof handler.filename !== 'string' || handler.filename === '')
+        report(`${field}.filename`, 'is required by logging.FileHandler');
       else files.push(path.resolve(baseDir, handler.filename));
     } else {
-      report(`${field}.class`, `${JSON.stringify(cls)} is not supported: LogWarden writes log lines to stderr (logging.StreamHandler) and to files (logging.FileHandler); rotate files with logrotate (copytruncate)`);
+      report(
+        `${field}.class`,
+        `${JSON.stringify(cls)} is not supported: LogWarden writes log lines to stderr (logging.StreamHandler) and to files (logging.FileHandler); rotate files with logrotate (copytruncate)`,
+      );
     }
   }
-  if (raw.formatters !== undefined) notes.push('logging.formatters: LogWarden writes JSON lines (pretty lines on a terminal); Python format strings are not used');
+  if (raw.formatters !== undefined)
+    notes.push('logging.formatters: LogWarden writes JSON lines (pretty lines on a terminal); Python format strings are not used');
   const loggers = isObject(raw.loggers) ? raw.loggers : {};
   const levelOf = (where: string, logger: unknown): string | undefined => {
     if (!isObject(logger) || logger.level === undefined) return undefined;
@@ -58,6 +74,9 @@ export function loggingSettings(raw: unknown, baseDir: string, report: (field: s
     if (!level) report(`${where}.level`, `expected one of ${Object.keys(LEVELS).join(', ')}, got ${JSON.stringify(logger.level)}`);
     return level;
   };
-  const level = levelOf('logging.loggers.elastalert', loggers.elastalert) ?? levelOf('logging.root', raw.root) ?? levelOf('logging.loggers.', loggers['']);
+  const level =
+    levelOf('logging.loggers.elastalert', loggers.elastalert) ??
+    levelOf('logging.root', raw.root) ??
+    levelOf('logging.loggers.', loggers['']);
   return { level, files, stdout, notes };
 }

@@ -19,7 +19,11 @@ export const REFUSED_CONFIG_KEYS: Readonly<Record<string, { reason: string; when
 };
 
 /** Refused keys present in a parsed config.yaml, rule options given as defaults included. */
-export function refusedConfigProblems(config: Readonly<Record<string, unknown>>, file: string, source: YamlSource | undefined): ConfigProblem[] {
+export function refusedConfigProblems(
+  config: Readonly<Record<string, unknown>>,
+  file: string,
+  source: YamlSource | undefined,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const [key, value] of Object.entries(config)) {
     const own = Object.hasOwn(REFUSED_CONFIG_KEYS, key) ? REFUSED_CONFIG_KEYS[key] : undefined;

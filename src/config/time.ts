@@ -9,6 +9,10 @@ export function parseTime(text: string, nowMs: number): number {
     return nowMs - Number(rel[1]) * unit;
   }
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new EsError('bad_request', `cannot read the time ${JSON.stringify(text)}: use ISO 8601 (2026-01-02T03:04:05Z), a date, "now" or "-2h"`);
+  if (Number.isNaN(ms))
+    throw new EsError(
+      'bad_request',
+      `cannot read the time ${JSON.stringify(text)}: use ISO 8601 (2026-01-02T03:04:05Z), a date, "now" or "-2h"`,
+    );
   return ms;
 }

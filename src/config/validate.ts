@@ -88,7 +88,11 @@ export function describe(schema: Schema): string {
     }
     if (t === 'string') {
       // status_page_token needs 16: "a non-empty string" would not say so.
-      const text = !schema.minLength ? 'a string' : schema.minLength === 1 ? 'a non-empty string' : `a string of at least ${schema.minLength} characters`;
+      const text = !schema.minLength
+        ? 'a string'
+        : schema.minLength === 1
+          ? 'a non-empty string'
+          : `a string of at least ${schema.minLength} characters`;
       return schema.pattern !== undefined ? `${text} matching ${schema.pattern}` : text;
     }
     if (t === 'boolean') return 'true or false';
@@ -99,11 +103,16 @@ export function describe(schema: Schema): string {
 
 function plural(schema: Schema): string {
   // "a non-empty string" → "non-empty strings": the article goes, the noun takes the plural.
-  return describe(schema).replace(/^an? /, '').replace(/\b(string|integer|number|mapping|list)\b/, '$1s');
+  return describe(schema)
+    .replace(/^an? /, '')
+    .replace(/\b(string|integer|number|mapping|list)\b/, '$1s');
 }
 
 function fieldOf(instancePath: string): { field: string; path: string[] } {
-  const path = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const field = path.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
   return { field, path };
 }
@@ -142,7 +151,8 @@ export function validate(schema: Schema, value: unknown, ctx: ValidateContext): 
   }
   const problems: ConfigProblem[] = [];
   const at = (path: string[]): number | undefined => ctx.source?.lineOf([...base, ...path]);
-  const name = (field: string): string => [...base, field].filter(Boolean).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+  const name = (field: string): string =>
+    [...base, field].filter(Boolean).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 
   for (const [instancePath, list] of byPath) {
     const { field, path } = fieldOf(instancePath);
@@ -152,10 +162,22 @@ export function validate(schema: Schema, value: unknown, ctx: ValidateContext): 
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
         const known = Object.keys((error.parentSchema as Schema | undefined)?.properties ?? {});
         const guess = suggest(key, known);
-        problems.push({ file: ctx.file, line: at([...path, key]), rule: ctx.rule, field: name(field ? `${field}.${key}` : key), message: `unknown option${guess ? `; did you mean "${guess}"?` : ''}` });
+        problems.push({
+          file: ctx.file,
+          line: at([...path, key]),
+          rule: ctx.rule,
+          field: name(field ? `${field}.${key}` : key),
+          message: `unknown option${guess ? `; did you mean "${guess}"?` : ''}`,
+        });
       } else if (error.keyword === 'required') {
         const key = String((error.params as { missingProperty: string }).missingProperty);
-        problems.push({ file: ctx.file, line: at(path), rule: ctx.rule, field: name(field ? `${field}.${key}` : key), message: 'is required' });
+        problems.push({
+          file: ctx.file,
+          line: at(path),
+          rule: ctx.rule,
+          field: name(field ? `${field}.${key}` : key),
+          message: 'is required',
+        });
       }
     }
     // An `if` error only says its `then` failed; the `then` errors themselves are reported.

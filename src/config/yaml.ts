@@ -1,5 +1,15 @@
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
-import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, load, mergeTag, parseEvents, YAMLException, type Event } from 'js-yaml';
+import {
+  constructFromEvents,
+  CORE_SCHEMA,
+  EVENT_ID,
+  getScalarValue,
+  load,
+  mergeTag,
+  parseEvents,
+  YAMLException,
+  type Event,
+} from 'js-yaml';
 import { exceededLimit, RULE_YAML_LIMITS, type YamlLimits } from './yaml-limits.ts';
 
 // ElastAlert2 reads rules with PyYAML, which merges `<<: *defaults`; js-yaml's core schema does not.
@@ -36,7 +46,13 @@ export function describeYamlError(error: YamlSyntaxError): string {
 export function describeReadError(error: unknown): { message: string; line: number | undefined } {
   if (error instanceof YamlSyntaxError) return { message: describeYamlError(error), line: error.line };
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return { message: code !== undefined ? `cannot read the file (${code})` : `cannot read the file (${error instanceof Error ? error.message : String(error)})`, line: undefined };
+  return {
+    message:
+      code !== undefined
+        ? `cannot read the file (${code})`
+        : `cannot read the file (${error instanceof Error ? error.message : String(error)})`,
+    line: undefined,
+  };
 }
 
 const MIB = 1024 * 1024;
@@ -64,11 +80,10 @@ export function readTextFile(abs: string, maxBytes: number): string {
   }
 }
 
-const tooLarge = (bytes: number, maxBytes: number): YamlLimitError => new YamlLimitError(`the file is ${size(bytes)}; at most ${size(maxBytes)} is read`, undefined);
+const tooLarge = (bytes: number, maxBytes: number): YamlLimitError =>
+  new YamlLimitError(`the file is ${size(bytes)}; at most ${size(maxBytes)} is read`, undefined);
 
-type Frame =
-  | { kind: 'map'; path: string[]; key: string | undefined }
-  | { kind: 'seq'; path: string[]; index: number };
+type Frame = { kind: 'map'; path: string[]; key: string | undefined } | { kind: 'seq'; path: string[]; index: number };
 
 /**
  * Parses one YAML document and remembers where each key sits, so that a schema error about

@@ -10,13 +10,29 @@ interface AggregateMember {
 }
 
 /** Text of a recorded alert for one medium: one match, an aggregation (summary table + matches), or a digest. */
-function renderRecord(rule: RuleDefinition, record: AlertRecord, matchString: string, escape: (s: string) => string): { subject: string; text: string } {
+function renderRecord(
+  rule: RuleDefinition,
+  record: AlertRecord,
+  matchString: string,
+  escape: (s: string) => string,
+): { subject: string; text: string } {
   const info = record.alertInfo;
-  if (info.kind === 'flood_digest') return { subject: escape(record.alertSubject), text: typeof info.text === 'string' ? info.text : record.alertText };
+  if (info.kind === 'flood_digest')
+    return { subject: escape(record.alertSubject), text: typeof info.text === 'string' ? info.text : record.alertText };
   const single = buildAlertText(rule, record.matchBody, matchString, { escape });
   if (info.kind !== 'aggregate' || !Array.isArray(info.members)) return { subject: single.subject, text: single.body };
   const members = info.members as AggregateMember[];
-  const text = summaryTable(rule, members.map((m) => m.fields), escape) + alertBody(rule, members.map((m) => ({ fields: m.fields, matchString: m.match_string })), { escape });
+  const text =
+    summaryTable(
+      rule,
+      members.map((m) => m.fields),
+      escape,
+    ) +
+    alertBody(
+      rule,
+      members.map((m) => ({ fields: m.fields, matchString: m.match_string })),
+      { escape },
+    );
   return { subject: single.subject, text };
 }
 

@@ -40,17 +40,22 @@ export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendConte
   const alerterCount = alerterCountOf(record?.alertInfo);
   const which = { id: d.alertId, key: record?.queryKey, matchTimeMs: record?.matchTimeMs };
   const fail = async (reason: string): Promise<DeliveryStatus> => {
-    ctx.log.error({ alert_id: d.alertId, alerter: d.alerter }, `delivery of an alert of rule "${d.ruleName}" through ${d.alerter} failed for good: ${reason}`);
+    ctx.log.error(
+      { alert_id: d.alertId, alerter: d.alerter },
+      `delivery of an alert of rule "${d.ruleName}" through ${d.alerter} failed for good: ${reason}`,
+    );
     await ctx.stores.outbox.complete(d, { status: 'failed', error: reason, retryable: false }, nowMs);
     ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'failed', which);
     if (record) await settleAlert(d.alertId, alerterCount, nowMs, ctx);
     return 'failed';
   };
   if (!record) return fail('the alert record is missing');
-  if (nowMs - record.alertTimeMs > ctx.alertTimeLimitMs) return fail(`not delivered within alert_time_limit; last error: ${d.lastError ?? 'none'}`);
+  if (nowMs - record.alertTimeMs > ctx.alertTimeLimitMs)
+    return fail(`not delivered within alert_time_limit; last error: ${d.lastError ?? 'none'}`);
   const current = ctx.lookup(d.ruleName);
   const alerter = current?.alerters[d.alerterIndex];
-  if (!current || !alerter || alerter.type !== d.alerter) return fail(`rule "${d.ruleName}" no longer has alerter #${d.alerterIndex} (${d.alerter})`);
+  if (!current || !alerter || alerter.type !== d.alerter)
+    return fail(`rule "${d.ruleName}" no longer has alerter #${d.alerterIndex} (${d.alerter})`);
 
   try {
     await alerter.send(payloadFor(current.rule, record));
@@ -59,7 +64,10 @@ export async function attemptDelivery(d: Delivery, nowMs: number, ctx: SendConte
     const message = error instanceof Error ? error.message : String(error);
     if (!retryable) return fail(message);
     const next = nextAttemptMs(d.attempts + 1, nowMs, error instanceof AlerterError ? error.retryAfterMs : undefined, ctx.random);
-    ctx.log.warn({ alert_id: d.alertId, alerter: d.alerter, attempt: d.attempts + 1, next_attempt: new Date(next).toISOString() }, `delivery through ${d.alerter} failed, will retry: ${message}`);
+    ctx.log.warn(
+      { alert_id: d.alertId, alerter: d.alerter, attempt: d.attempts + 1, next_attempt: new Date(next).toISOString() },
+      `delivery through ${d.alerter} failed, will retry: ${message}`,
+    );
     await ctx.stores.outbox.complete(d, { status: 'pending', nextAttemptMs: next, error: message, retryable: true }, nowMs);
     ctx.observer?.deliveryAttempt?.(d.ruleName, d.alerter, 'retry', which);
     return 'pending';
@@ -83,12 +91,22 @@ export function alerterCountOf(alertInfo: Record<string, unknown> | undefined): 
  * ElastAlert2's alert_sent: true once every alerter delivered; failures are listed in
  * alert_exception. Nothing while a delivery is still pending. true when the alert was settled.
  */
-export async function settleAlert(alertId: string, alerterCount: number, nowMs: number, ctx: Pick<SendContext, 'stores'>): Promise<boolean> {
+export async function settleAlert(
+  alertId: string,
+  alerterCount: number,
+  nowMs: number,
+  ctx: Pick<SendContext, 'stores'>,
+): Promise<boolean> {
   return settleFrom(alertId, await ctx.stores.outbox.byAlert(alertId, alerterCount), nowMs, ctx);
 }
 
 /** settleAlert with the alert's deliveries already read. */
-export async function settleFrom(alertId: string, all: readonly Delivery[], nowMs: number, ctx: Pick<SendContext, 'stores'>): Promise<boolean> {
+export async function settleFrom(
+  alertId: string,
+  all: readonly Delivery[],
+  nowMs: number,
+  ctx: Pick<SendContext, 'stores'>,
+): Promise<boolean> {
   if (all.some((x) => x.status === 'pending')) return false;
   const failed = all.filter((x) => x.status === 'failed');
   const exception = failed.map((x) => `${x.alerter}: ${x.lastError ?? 'failed'}`).join('; ') || undefined;

@@ -45,8 +45,16 @@ export async function settleLeftovers(nowMs: number, ctx: Pick<SendContext, 'sto
     const count = alerterCountOf(alert.alertInfo);
     const deliveries: Delivery[] = await ctx.stores.outbox.byAlert(alert.id, count);
     if (deliveries.length < count) {
-      ctx.log.warn({ alert_id: alert.id }, `alert of rule "${alert.ruleName}" has lost ${count - deliveries.length} of its ${count} deliveries; marking it failed`);
-      await ctx.stores.alerts.settle(alert.id, false, `${count - deliveries.length} of ${count} deliveries are missing from the outbox`, nowMs);
+      ctx.log.warn(
+        { alert_id: alert.id },
+        `alert of rule "${alert.ruleName}" has lost ${count - deliveries.length} of its ${count} deliveries; marking it failed`,
+      );
+      await ctx.stores.alerts.settle(
+        alert.id,
+        false,
+        `${count - deliveries.length} of ${count} deliveries are missing from the outbox`,
+        nowMs,
+      );
       settled++;
       continue;
     }

@@ -65,7 +65,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const range = { fromMs: now - (opts.historyMs ?? 120 * MIN), toMs: now };
     const seed = opts.seed ?? 42;
     const generation = generate({ range, seed, benignOnly: opts.benignOnly ?? false });
-    opts.say(`Generating ${formatHours(range.toMs - range.fromMs)} of Kubernetes audit, auth, CloudTrail, proxy and Falco logs (seed ${seed})${opts.benignOnly ? ', benign only' : `, with ${generation.scenarios.length} attack scenarios`}`);
+    opts.say(
+      `Generating ${formatHours(range.toMs - range.fromMs)} of Kubernetes audit, auth, CloudTrail, proxy and Falco logs (seed ${seed})${opts.benignOnly ? ', benign only' : `, with ${generation.scenarios.length} attack scenarios`}`,
+    );
     await installTemplates(es);
     const loaded = await loadEvents(es, generation.events(), { onProgress: process.stderr.isTTY ? ttyProgress() : () => undefined });
     opts.say(`Loaded ${loaded.counts.total} events into ${loaded.indices.length} indices in ${loaded.seconds.toFixed(1)} s`);
@@ -133,7 +135,8 @@ async function alertsByRuleId(engine: Engine, es: EsHandle, writebackIndex: stri
     if (!rule) continue;
     const ruleId = path.basename(rule.file).replace(/\.ya?ml$/, '');
     // Matches held for an aggregation count as caught: the summary alert follows when the period ends.
-    for (const a of await store.ofRule(name)) if (a.alertInfo.kind !== 'aggregate' && a.alertInfo.kind !== 'flood_digest') alerts.push({ ruleId, key: a.queryKey });
+    for (const a of await store.ofRule(name))
+      if (a.alertInfo.kind !== 'aggregate' && a.alertInfo.kind !== 'flood_digest') alerts.push({ ruleId, key: a.queryKey });
   }
   return alerts;
 }

@@ -35,7 +35,14 @@ export function summarise(manifest: Pick<Manifest, 'scenarios'>, alerts: readonl
 
 /** The closing table a person reads at the end of the demo. */
 export function formatSummary(summary: DemoSummary, rulesRun: number, seconds: number): string {
-  const lines = ['', '═'.repeat(72), `Demo summary: ${rulesRun} rules run in ${seconds.toFixed(1)} s`, '═'.repeat(72), '', 'Injected attack scenarios:'];
+  const lines = [
+    '',
+    '═'.repeat(72),
+    `Demo summary: ${rulesRun} rules run in ${seconds.toFixed(1)} s`,
+    '═'.repeat(72),
+    '',
+    'Injected attack scenarios:',
+  ];
   for (const s of summary.scenarios) {
     for (const e of s.expected) lines.push(`  ${e.caught ? '✓ caught ' : '✗ MISSED '} ${s.scenario.padEnd(28)} → ${e.rule} (${e.key})`);
   }
@@ -43,7 +50,10 @@ export function formatSummary(summary: DemoSummary, rulesRun: number, seconds: n
   const ranked = Object.entries(summary.alertsPerRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   for (const [rule, n] of ranked) lines.push(`  ${String(n).padStart(4)}  ${rule}`);
   if (ranked.length === 0) lines.push('  (none)');
-  lines.push('', summary.unexpected.length === 0 ? 'No alert on the benign background.' : `Alerts no scenario explains (${summary.unexpected.length}):`);
+  lines.push(
+    '',
+    summary.unexpected.length === 0 ? 'No alert on the benign background.' : `Alerts no scenario explains (${summary.unexpected.length}):`,
+  );
   for (const u of summary.unexpected) lines.push(`  ${u.ruleId} (${u.key ?? 'no key'})`);
   const missed = summary.scenarios.flatMap((s) => s.expected).filter((e) => !e.caught).length;
   lines.push('', missed === 0 ? 'Every injected scenario was caught.' : `${missed} expected detections were missed.`);

@@ -96,7 +96,9 @@ export async function esCall<T>(handle: EsHandle, what: string, call: (client: C
 
 /** The version of the node we talk to. `GET /` is not used: minimal distributions lack it. */
 export async function clusterVersion(handle: EsHandle): Promise<string> {
-  const info = await esCall(handle, 'reading the cluster version', (c) => c.nodes.info({ node_id: '_local', metric: '_none', filter_path: 'nodes.*.version' }));
+  const info = await esCall(handle, 'reading the cluster version', (c) =>
+    c.nodes.info({ node_id: '_local', metric: '_none', filter_path: 'nodes.*.version' }),
+  );
   const nodes = (info as { nodes?: Record<string, { version?: string }> }).nodes ?? {};
   return Object.values(nodes)[0]?.version ?? 'unknown';
 }

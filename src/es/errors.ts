@@ -39,7 +39,9 @@ export class EsError extends Error {
 }
 
 interface EsErrorBody {
-  error?: { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[]; caused_by?: { type?: string; reason?: string } } | string;
+  error?:
+    | { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[]; caused_by?: { type?: string; reason?: string } }
+    | string;
   status?: number;
 }
 
@@ -104,7 +106,11 @@ export function classifyEsError(error: unknown, what: string, secrets: readonly 
  * tried again, a mapping error (400) cannot until the index is fixed, and saying "retryable" about
  * it would hide a rule that can never record its alert again (issue #16).
  */
-export function bulkItemError(what: string, item: { status: number; error?: { type?: string | null; reason?: string | null } | undefined }, secrets: readonly (string | undefined)[] = []): EsError {
+export function bulkItemError(
+  what: string,
+  item: { status: number; error?: { type?: string | null; reason?: string | null } | undefined },
+  secrets: readonly (string | undefined)[] = [],
+): EsError {
   const type = item.error?.type ?? undefined;
   const detail = `HTTP ${item.status}${type ? ` ${type}` : ''}${item.error?.reason ? `: ${item.error.reason}` : ''}`;
   return new EsError(kindForStatus(item.status), redact(`${what}: ${detail}`, secrets), item.status, type);

@@ -43,7 +43,12 @@ function firings(timing: Timing, rng: Random, startMs: number, endMs: number): n
  * Every actor's events over the range, slice by slice, each slice in time order. An event an
  * actor places outside the range (a session running past its end) is dropped.
  */
-export function* runActors<E extends { ts: number }>(actors: readonly Actor<E>[], range: TimeRange, rng: Random, sliceMs = MIN): Generator<E> {
+export function* runActors<E extends { ts: number }>(
+  actors: readonly Actor<E>[],
+  range: TimeRange,
+  rng: Random,
+  sliceMs = MIN,
+): Generator<E> {
   for (let start = range.fromMs; start < range.toMs; start += sliceMs) {
     const end = Math.min(range.toMs, start + sliceMs);
     const slice: E[] = [];

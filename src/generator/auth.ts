@@ -84,7 +84,15 @@ export const CI_IP = '10.0.5.20';
 export const SCANNER_USERS = ['test', 'oracle', 'pi', 'guest', 'ftpuser', 'postgres', 'user', 'support', 'hadoop', 'minecraft'] as const;
 
 /** Addresses the scenarios use; background scanners never pick these. */
-export const RESERVED_ATTACKER_IPS = new Set(['203.0.113.50', '203.0.113.23', '198.51.100.77', '203.0.113.99', '203.0.113.200', '203.0.113.77', '203.0.113.201']);
+export const RESERVED_ATTACKER_IPS = new Set([
+  '203.0.113.50',
+  '203.0.113.23',
+  '198.51.100.77',
+  '203.0.113.99',
+  '203.0.113.200',
+  '203.0.113.77',
+  '203.0.113.201',
+]);
 
 export function hostByName(name: string): AuthHost {
   const host = AUTH_HOSTS.find((h) => h.name === name);
@@ -108,10 +116,24 @@ function base(rng: Random, ts: number, host: AuthHost, processName: string, mess
 }
 
 /** sshd accepted a login. */
-export function sshAccepted(rng: Random, ts: number, host: AuthHost, user: string, ip: string, method: 'publickey' | 'password' = 'publickey'): AuthEvent {
+export function sshAccepted(
+  rng: Random,
+  ts: number,
+  host: AuthHost,
+  user: string,
+  ip: string,
+  method: 'publickey' | 'password' = 'publickey',
+): AuthEvent {
   const port = rng.int(32768, 60999);
-  const signature = method === 'publickey' ? `ED25519 SHA256:${rng.upperAlnum(8)}${rng.hex(12)}${rng.upperAlnum(12)}${rng.hex(11)}` : undefined;
-  const doc = base(rng, ts, host, 'sshd', `Accepted ${method} for ${user} from ${ip} port ${port} ssh2${signature ? `: ${signature}` : ''}`);
+  const signature =
+    method === 'publickey' ? `ED25519 SHA256:${rng.upperAlnum(8)}${rng.hex(12)}${rng.upperAlnum(12)}${rng.hex(11)}` : undefined;
+  const doc = base(
+    rng,
+    ts,
+    host,
+    'sshd',
+    `Accepted ${method} for ${user} from ${ip} port ${port} ssh2${signature ? `: ${signature}` : ''}`,
+  );
   doc.event = { ...doc.event, category: ['authentication', 'session'], type: ['info', 'start'], action: 'ssh_login', outcome: 'success' };
   doc.user = { name: user };
   doc.source = { ip, port, address: ip };
@@ -159,7 +181,13 @@ export function sudoRefused(rng: Random, ts: number, host: AuthHost, user: strin
 
 /** useradd's "new user" line. */
 export function useradd(rng: Random, ts: number, host: AuthHost, name: string, uid: number): AuthEvent {
-  const doc = base(rng, ts, host, 'useradd', `new user: name=${name}, UID=${uid}, GID=${uid}, home=/home/${name}, shell=/bin/bash, from=/dev/pts/1`);
+  const doc = base(
+    rng,
+    ts,
+    host,
+    'useradd',
+    `new user: name=${name}, UID=${uid}, GID=${uid}, home=/home/${name}, shell=/bin/bash, from=/dev/pts/1`,
+  );
   doc.event = { ...doc.event, category: ['iam'], type: ['user', 'creation'] };
   doc.user = { name, id: String(uid) };
   doc.group = { id: String(uid) };
@@ -172,7 +200,13 @@ export function useradd(rng: Random, ts: number, host: AuthHost, name: string, u
 export function cronSession(rng: Random, ts: number, host: AuthHost): AuthEvent[] {
   const pid = rng.int(1000, 65000);
   const make = (t: number, what: 'opened' | 'closed'): AuthEvent => {
-    const doc = base(rng, t, host, 'CRON', `pam_unix(cron:session): session ${what} for user ${host.cronUser}${what === 'opened' ? `(uid=${host.cronUid}) by (uid=0)` : ''}`);
+    const doc = base(
+      rng,
+      t,
+      host,
+      'CRON',
+      `pam_unix(cron:session): session ${what} for user ${host.cronUser}${what === 'opened' ? `(uid=${host.cronUid}) by (uid=0)` : ''}`,
+    );
     doc.process.pid = pid;
     doc.event = { ...doc.event, category: ['session'], type: [what === 'opened' ? 'start' : 'end'] };
     doc.user = { name: host.cronUser, id: String(host.cronUid) };
@@ -182,7 +216,13 @@ export function cronSession(rng: Random, ts: number, host: AuthHost): AuthEvent[
   return [make(ts, 'opened'), make(ts + rng.int(200, 2500), 'closed')];
 }
 
-const ADMIN_COMMANDS = ['/usr/bin/systemctl restart nginx', '/usr/bin/journalctl -u app --since today', '/usr/bin/apt-get update', '/usr/bin/tail -n 200 /var/log/syslog', '/usr/bin/systemctl status postgresql'];
+const ADMIN_COMMANDS = [
+  '/usr/bin/systemctl restart nginx',
+  '/usr/bin/journalctl -u app --since today',
+  '/usr/bin/apt-get update',
+  '/usr/bin/tail -n 200 /var/log/syslog',
+  '/usr/bin/systemctl status postgresql',
+];
 const INTERNAL_HOSTS = AUTH_HOSTS.filter((h) => h.name !== BASTION);
 
 /** An admin's working session: onto the bastion, then on to one or two servers, maybe sudo. */
@@ -201,14 +241,18 @@ function adminSession(rng: Random, ts: number, admin: Admin, fromIp: string, hop
     t += rng.int(20 * SEC, 4 * MIN);
     const target = rng.pick(INTERNAL_HOSTS);
     out.push(sshAccepted(rng, t, target, admin.name, bastion.ip));
-    if (admin.sudoRoot && rng.chance(0.5)) out.push(sudo(rng, t + rng.int(10 * SEC, 2 * MIN), target, admin.name, 'root', rng.pick(ADMIN_COMMANDS)));
+    if (admin.sudoRoot && rng.chance(0.5))
+      out.push(sudo(rng, t + rng.int(10 * SEC, 2 * MIN), target, admin.name, 'root', rng.pick(ADMIN_COMMANDS)));
   }
   return out;
 }
 
 function deployRun(rng: Random, ts: number): AuthEvent[] {
   const target = rng.pick(INTERNAL_HOSTS.filter((h) => h.name.startsWith('web') || h.name.startsWith('app')));
-  return [sshAccepted(rng, ts, target, DEPLOY_USER, CI_IP), sudo(rng, ts + rng.int(2 * SEC, 8 * SEC), target, DEPLOY_USER, target.cronUser, '/usr/local/bin/deploy-release')];
+  return [
+    sshAccepted(rng, ts, target, DEPLOY_USER, CI_IP),
+    sudo(rng, ts + rng.int(2 * SEC, 8 * SEC), target, DEPLOY_USER, target.cronUser, '/usr/local/bin/deploy-release'),
+  ];
 }
 
 /** A scanner from the internet tries one or two made-up accounts on the bastion. */
@@ -228,13 +272,18 @@ function scannerProbe(rng: Random, ts: number): AuthEvent[] {
 export function authActors(range: TimeRange, rng: Random): Actor<AuthEvent>[] {
   const actors: Actor<AuthEvent>[] = [];
   for (const host of AUTH_HOSTS) {
-    actors.push({ timing: { kind: 'every', periodMs: CRON_PERIOD_MS, phaseMs: 0, jitterMs: 1500 }, emit: (r, t) => cronSession(r, t, host) });
+    actors.push({
+      timing: { kind: 'every', periodMs: CRON_PERIOD_MS, phaseMs: 0, jitterMs: 1500 },
+      emit: (r, t) => cronSession(r, t, host),
+    });
   }
   for (const admin of ADMINS) {
     actors.push({ timing: { kind: 'poisson', perSec: 1 / 3600 }, emit: (r, t) => adminSession(r, t, admin, r.pick(admin.ips), true) });
     // Warm-up: every address of every admin, and a hop (and sudo for those who do) early on.
     const times = warmupTimes(rng, range, admin.ips.length + 1);
-    admin.ips.forEach((ip, i) => actors.push({ timing: { kind: 'at', times: [times[i] ?? range.fromMs] }, emit: (r, t) => adminSession(r, t, admin, ip, false) }));
+    admin.ips.forEach((ip, i) =>
+      actors.push({ timing: { kind: 'at', times: [times[i] ?? range.fromMs] }, emit: (r, t) => adminSession(r, t, admin, ip, false) }),
+    );
     actors.push({
       timing: { kind: 'at', times: [times[admin.ips.length] ?? range.fromMs] },
       emit: (r, t) => {

@@ -45,7 +45,9 @@ export interface FalcoAlert {
 
 export function falcoEvent(ts: number, hostname: string, alert: FalcoAlert): FalcoEvent {
   const time = nanos(ts);
-  const list = Object.entries(alert.fields).map(([k, v]) => `${k.replace(/\./g, '_')}=${String(v)}`).join(' ');
+  const list = Object.entries(alert.fields)
+    .map(([k, v]) => `${k.replace(/\./g, '_')}=${String(v)}`)
+    .join(' ');
   const doc: FalcoDoc = {
     '@timestamp': iso(ts),
     time,
@@ -63,7 +65,14 @@ export function falcoEvent(ts: number, hostname: string, alert: FalcoAlert): Fal
 /** The container fields Falco adds for a pod (container.*, k8s.*). */
 export function podFields(ns: string, pod: string, image: string, containerId: string): Record<string, Json> {
   const [repository, tag] = image.split(':');
-  return { 'container.id': containerId, 'container.name': 'app', 'container.image.repository': repository ?? image, 'container.image.tag': tag ?? 'latest', 'k8s.ns.name': ns, 'k8s.pod.name': pod };
+  return {
+    'container.id': containerId,
+    'container.name': 'app',
+    'container.image.repository': repository ?? image,
+    'container.image.tag': tag ?? 'latest',
+    'k8s.ns.name': ns,
+    'k8s.pod.name': pod,
+  };
 }
 
 const containerId = (rng: Random): string => rng.hex(12);
@@ -75,8 +84,27 @@ export function falcoActors(rng: Random): Actor<FalcoEvent>[] {
   const actors: Actor<FalcoEvent>[] = [];
   FALCO_HOSTS.forEach((host, i) => {
     actors.push({
-      timing: { kind: 'every', periodMs: METRICS_PERIOD_MS, phaseMs: (i * 41_000 + rng.int(0, 30_000)) % METRICS_PERIOD_MS, jitterMs: 2 * SEC },
-      emit: (r, t) => [falcoEvent(t, host, { rule: METRICS_RULE, priority: 'Informational', tags: [], text: 'Falco metrics snapshot', fields: { 'evt.source': 'syscall', 'falco.version': FALCO_VERSION, 'falco.host_num_cpus': 8, 'scap.n_evts': r.int(1_000_000, 90_000_000), 'scap.n_drops': 0 } })],
+      timing: {
+        kind: 'every',
+        periodMs: METRICS_PERIOD_MS,
+        phaseMs: (i * 41_000 + rng.int(0, 30_000)) % METRICS_PERIOD_MS,
+        jitterMs: 2 * SEC,
+      },
+      emit: (r, t) => [
+        falcoEvent(t, host, {
+          rule: METRICS_RULE,
+          priority: 'Informational',
+          tags: [],
+          text: 'Falco metrics snapshot',
+          fields: {
+            'evt.source': 'syscall',
+            'falco.version': FALCO_VERSION,
+            'falco.host_num_cpus': 8,
+            'scap.n_evts': r.int(1_000_000, 90_000_000),
+            'scap.n_drops': 0,
+          },
+        }),
+      ],
     });
   });
   const pod = (r: Random): [string, string, string] => {
@@ -90,7 +118,20 @@ export function falcoActors(rng: Random): Actor<FalcoEvent>[] {
     emit: (r, t) => {
       const app = r.pick(['prometheus', 'grafana']);
       const p = podName(app, r.int(0, 1));
-      return [falcoEvent(t, r.pick(FALCO_HOSTS), { rule: 'Contact K8S API Server From Container', priority: 'Notice', tags: ['maturity_stable', 'container', 'network', 'k8s', 'mitre_discovery', 'T1565'], text: 'Unexpected connection to K8s API Server from container', fields: { ...podFields('monitoring', p, `registry.example.com/monitoring/${app}:2.3.${app.length % 7}`, containerId(r)), 'fd.name': '10.244.1.31:48212->10.96.0.1:443', 'proc.cmdline': app, 'user.name': 'nobody' } })];
+      return [
+        falcoEvent(t, r.pick(FALCO_HOSTS), {
+          rule: 'Contact K8S API Server From Container',
+          priority: 'Notice',
+          tags: ['maturity_stable', 'container', 'network', 'k8s', 'mitre_discovery', 'T1565'],
+          text: 'Unexpected connection to K8s API Server from container',
+          fields: {
+            ...podFields('monitoring', p, `registry.example.com/monitoring/${app}:2.3.${app.length % 7}`, containerId(r)),
+            'fd.name': '10.244.1.31:48212->10.96.0.1:443',
+            'proc.cmdline': app,
+            'user.name': 'nobody',
+          },
+        }),
+      ];
     },
   });
   // An engineer's kubectl debug session now and then: a shell in a container, Notice.
@@ -98,7 +139,15 @@ export function falcoActors(rng: Random): Actor<FalcoEvent>[] {
     timing: { kind: 'poisson', perSec: 1 / 900 },
     emit: (r, t) => {
       const [ns, p, image] = pod(r);
-      return [falcoEvent(t, r.pick(FALCO_HOSTS), { rule: 'Terminal shell in container', priority: 'Notice', tags: ['maturity_stable', 'container', 'shell', 'mitre_execution', 'T1059'], text: 'A shell was spawned in a container with an attached terminal', fields: { ...podFields(ns, p, image, containerId(r)), 'proc.cmdline': 'sh', 'proc.pname': 'runc', 'user.name': 'root' } })];
+      return [
+        falcoEvent(t, r.pick(FALCO_HOSTS), {
+          rule: 'Terminal shell in container',
+          priority: 'Notice',
+          tags: ['maturity_stable', 'container', 'shell', 'mitre_execution', 'T1059'],
+          text: 'A shell was spawned in a container with an attached terminal',
+          fields: { ...podFields(ns, p, image, containerId(r)), 'proc.cmdline': 'sh', 'proc.pname': 'runc', 'user.name': 'root' },
+        }),
+      ];
     },
   });
   // A rare Warning, never two from one pod within 10 minutes.
@@ -106,7 +155,20 @@ export function falcoActors(rng: Random): Actor<FalcoEvent>[] {
     timing: { kind: 'poisson', perSec: 1 / 1800 },
     emit: (r, t) => {
       const [ns, p, image] = pod(r);
-      return [falcoEvent(t, r.pick(FALCO_HOSTS), { rule: 'Read sensitive file untrusted', priority: 'Warning', tags: ['maturity_stable', 'host', 'container', 'filesystem', 'mitre_credential_access', 'T1555'], text: 'Sensitive file opened for reading by non-trusted program', fields: { ...podFields(ns, p, image, containerId(r)), 'fd.name': '/etc/shadow', 'proc.cmdline': 'python3 healthcheck.py', 'user.name': 'root' } })];
+      return [
+        falcoEvent(t, r.pick(FALCO_HOSTS), {
+          rule: 'Read sensitive file untrusted',
+          priority: 'Warning',
+          tags: ['maturity_stable', 'host', 'container', 'filesystem', 'mitre_credential_access', 'T1555'],
+          text: 'Sensitive file opened for reading by non-trusted program',
+          fields: {
+            ...podFields(ns, p, image, containerId(r)),
+            'fd.name': '/etc/shadow',
+            'proc.cmdline': 'python3 healthcheck.py',
+            'user.name': 'root',
+          },
+        }),
+      ];
     },
   });
   return actors;

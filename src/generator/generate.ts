@@ -7,7 +7,16 @@ import { indexName, indexPattern } from './indices.ts';
 import { k8sBackground } from './k8s-audit.ts';
 import { proxyBackground } from './proxy.ts';
 import { Random } from './random.ts';
-import { BACKGROUND_INVARIANTS, defaultTimes, injectScenario, scenarioByName, SCENARIOS, type InjectedScenario, type Invariant, type RuleExpectation } from './scenarios.ts';
+import {
+  BACKGROUND_INVARIANTS,
+  defaultTimes,
+  injectScenario,
+  scenarioByName,
+  SCENARIOS,
+  type InjectedScenario,
+  type Invariant,
+  type RuleExpectation,
+} from './scenarios.ts';
 import { iso, SOURCES, type GeneratedEvent, type Silence, type SourceName, type TimeRange } from './types.ts';
 
 export interface ScenarioRequest {
@@ -75,7 +84,13 @@ export interface Generation {
 }
 
 /** A source's background over the range, without what the silences omit. */
-export function* backgroundEvents(source: SourceName, range: TimeRange, seed: string | number, rate = 1, silences: readonly Silence[] = []): Generator<GeneratedEvent> {
+export function* backgroundEvents(
+  source: SourceName,
+  range: TimeRange,
+  seed: string | number,
+  rate = 1,
+  silences: readonly Silence[] = [],
+): Generator<GeneratedEvent> {
   const rng = new Random(`${seed}/background/${source}`);
   const stream: Generator<GeneratedEvent> =
     source === 'k8s-audit'

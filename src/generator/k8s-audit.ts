@@ -142,14 +142,20 @@ export function k8sEvent(rng: Random, ts: number, req: K8sRequest): K8sEvent {
           code,
           status: 'Failure',
           reason: code === 403 ? 'Forbidden' : 'Unauthorized',
-          message: code === 403 ? `${what} is forbidden: User "${id.username}" cannot ${req.verb} resource "${what}" in API group "${objectRef?.apiGroup ?? ''}" ${scope}` : 'Unauthorized',
+          message:
+            code === 403
+              ? `${what} is forbidden: User "${id.username}" cannot ${req.verb} resource "${what}" in API group "${objectRef?.apiGroup ?? ''}" ${scope}`
+              : 'Unauthorized',
         }
       : { metadata: {}, code },
     ...(req.requestObject && req.level && req.level !== 'Metadata' ? { requestObject: req.requestObject } : {}),
     ...(req.requestObject && req.level === 'RequestResponse' && !denied ? { responseObject: req.requestObject } : {}),
     requestReceivedTimestamp: micros(ts, rng),
     stageTimestamp: micros(ts + latencyMs, rng),
-    annotations: { 'authorization.k8s.io/decision': denied ? 'forbid' : 'allow', 'authorization.k8s.io/reason': denied ? '' : id.allowedBy },
+    annotations: {
+      'authorization.k8s.io/decision': denied ? 'forbid' : 'allow',
+      'authorization.k8s.io/reason': denied ? '' : id.allowedBy,
+    },
   };
   return { source: 'k8s-audit', ts, doc };
 }
@@ -235,21 +241,61 @@ function uidFor(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export const KCM: K8sIdentity = { username: 'system:kube-controller-manager', groups: ['system:authenticated'], userAgent: KCM_UA, sourceIP: CONTROL_PLANE_IP, allowedBy: crb('system:kube-controller-manager', 'system:kube-controller-manager', 'User', 'system:kube-controller-manager') };
-export const SCHEDULER: K8sIdentity = { username: 'system:kube-scheduler', groups: ['system:authenticated'], userAgent: `${clientUa('kube-scheduler')}/leader-election`, sourceIP: CONTROL_PLANE_IP, allowedBy: crb('system:kube-scheduler', 'system:kube-scheduler', 'User', 'system:kube-scheduler') };
+export const KCM: K8sIdentity = {
+  username: 'system:kube-controller-manager',
+  groups: ['system:authenticated'],
+  userAgent: KCM_UA,
+  sourceIP: CONTROL_PLANE_IP,
+  allowedBy: crb('system:kube-controller-manager', 'system:kube-controller-manager', 'User', 'system:kube-controller-manager'),
+};
+export const SCHEDULER: K8sIdentity = {
+  username: 'system:kube-scheduler',
+  groups: ['system:authenticated'],
+  userAgent: `${clientUa('kube-scheduler')}/leader-election`,
+  sourceIP: CONTROL_PLANE_IP,
+  allowedBy: crb('system:kube-scheduler', 'system:kube-scheduler', 'User', 'system:kube-scheduler'),
+};
 
 export const SA = {
   payments: appSa('payments', 'payments-api', 'payments-api/v2.3.1 (linux/amd64) kubernetes/$Format', '10.244.3.17', 'payments-api'),
   grafana: appSa('monitoring', 'grafana', 'OpenAPI-Generator/29.0.0/python', '10.244.1.40', 'grafana-sidecar'),
-  prometheus: { ...appSa('monitoring', 'prometheus', 'Prometheus/2.53.0', '10.244.1.31', 'prometheus'), allowedBy: crb('prometheus', 'prometheus', 'ServiceAccount', 'prometheus/monitoring') },
-  argocd: { ...appSa('argocd', 'argocd-application-controller', 'argocd-application-controller/v2.11.3+436da8f (linux/amd64)', '10.244.2.12', 'argocd-application-controller'), allowedBy: crb('argocd-application-controller', 'argocd-application-controller', 'ServiceAccount', 'argocd-application-controller/argocd') },
-  coredns: { ...appSa('kube-system', 'coredns', 'coredns/v1.11.3 (linux/amd64) kubernetes/a7ed346', '10.244.0.5', 'system:coredns'), allowedBy: crb('system:coredns', 'system:coredns', 'ServiceAccount', 'coredns/kube-system') },
-  ciDeployer: { ...appSa('ci', 'deployer', KUBECTL_LINUX, '10.0.5.20', 'deployer'), allowedBy: crb('ci-deployer', 'deployer', 'ServiceAccount', 'deployer/ci') },
+  prometheus: {
+    ...appSa('monitoring', 'prometheus', 'Prometheus/2.53.0', '10.244.1.31', 'prometheus'),
+    allowedBy: crb('prometheus', 'prometheus', 'ServiceAccount', 'prometheus/monitoring'),
+  },
+  argocd: {
+    ...appSa(
+      'argocd',
+      'argocd-application-controller',
+      'argocd-application-controller/v2.11.3+436da8f (linux/amd64)',
+      '10.244.2.12',
+      'argocd-application-controller',
+    ),
+    allowedBy: crb(
+      'argocd-application-controller',
+      'argocd-application-controller',
+      'ServiceAccount',
+      'argocd-application-controller/argocd',
+    ),
+  },
+  coredns: {
+    ...appSa('kube-system', 'coredns', 'coredns/v1.11.3 (linux/amd64) kubernetes/a7ed346', '10.244.0.5', 'system:coredns'),
+    allowedBy: crb('system:coredns', 'system:coredns', 'ServiceAccount', 'coredns/kube-system'),
+  },
+  ciDeployer: {
+    ...appSa('ci', 'deployer', KUBECTL_LINUX, '10.0.5.20', 'deployer'),
+    allowedBy: crb('ci-deployer', 'deployer', 'ServiceAccount', 'deployer/ci'),
+  },
 } as const;
 
 /** Every service account of the background and the one user agent each of them ever uses. */
 export const K8S_SERVICE_ACCOUNT_AGENTS: ReadonlyMap<string, string> = new Map(
-  [...Object.values(SA), ...['replicaset-controller', 'deployment-controller', 'endpointslice-controller', 'generic-garbage-collector', 'job-controller'].map(controllerSa)].map((i) => [i.username, i.userAgent]),
+  [
+    ...Object.values(SA),
+    ...['replicaset-controller', 'deployment-controller', 'endpointslice-controller', 'generic-garbage-collector', 'job-controller'].map(
+      controllerSa,
+    ),
+  ].map((i) => [i.username, i.userAgent]),
 );
 
 export const human = (email: string, group: 'sre' | 'developers', vpnIp: string, mac: boolean): K8sIdentity => ({
@@ -257,7 +303,10 @@ export const human = (email: string, group: 'sre' | 'developers', vpnIp: string,
   groups: [`oidc:${group}`, 'system:authenticated'],
   userAgent: mac ? KUBECTL_MAC : KUBECTL_LINUX,
   sourceIP: vpnIp,
-  allowedBy: group === 'sre' ? crb('oidc-sre-admin', 'cluster-admin', 'Group', 'oidc:sre') : crb('oidc-developers-view', 'view', 'Group', 'oidc:developers'),
+  allowedBy:
+    group === 'sre'
+      ? crb('oidc-sre-admin', 'cluster-admin', 'Group', 'oidc:sre')
+      : crb('oidc-developers-view', 'view', 'Group', 'oidc:developers'),
 });
 
 export const K8S_PEOPLE = {
@@ -274,7 +323,9 @@ export const K8S_PEOPLE = {
 
 /** Identities whose reads of secrets are normal: the control plane, its controllers and the kubelets. */
 export function isControllerIdentity(username: string): boolean {
-  return username.startsWith('system:node:') || username.startsWith('system:kube-') || username.startsWith('system:serviceaccount:kube-system:');
+  return (
+    username.startsWith('system:node:') || username.startsWith('system:kube-') || username.startsWith('system:serviceaccount:kube-system:')
+  );
 }
 
 const watchQuery = (rng: Random, extra = ''): string => {
@@ -293,7 +344,12 @@ const podSpec = (ns: string, app: string): JsonObject => ({
         name: 'app',
         image: `registry.example.com/${ns}/${app}:2.3.${app.length % 7}`,
         ports: [{ containerPort: 8080, protocol: 'TCP' }],
-        securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          runAsNonRoot: true,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        },
       },
     ],
   },
@@ -311,7 +367,18 @@ function kubectlSession(identity: K8sIdentity, namespaces: readonly string[], rn
     const r = rng.weighted<K8sRequest>([
       [{ identity, verb: 'list', resource: 'pods', namespace: ns, query: 'limit=500' }, 5],
       [{ identity, verb: 'get', resource: 'pods', namespace: ns, name: podName(app, rng.int(0, 2)) }, 3],
-      [{ identity, verb: 'get', resource: 'pods', namespace: ns, name: podName(app, rng.int(0, 2)), subresource: 'log', query: 'container=app&tailLines=200' }, 3],
+      [
+        {
+          identity,
+          verb: 'get',
+          resource: 'pods',
+          namespace: ns,
+          name: podName(app, rng.int(0, 2)),
+          subresource: 'log',
+          query: 'container=app&tailLines=200',
+        },
+        3,
+      ],
       [{ identity, verb: 'list', resource: 'deployments', namespace: ns, query: 'limit=500' }, 2],
       [{ identity, verb: 'get', resource: 'deployments', namespace: ns, name: app }, 2],
       [{ identity, verb: 'list', resource: 'events', namespace: ns, query: `fieldSelector=involvedObject.name%3D${app}&limit=500` }, 2],
@@ -329,35 +396,95 @@ function kubectlSession(identity: K8sIdentity, namespaces: readonly string[], rn
 /** The cluster's normal traffic. `rate` scales the high-volume controller traffic only. */
 export function k8sActors(range: TimeRange, rng: Random, rate: number): Actor<K8sEvent>[] {
   const actors: Actor<K8sEvent>[] = [];
-  const every = (periodMs: number, emit: Actor<K8sEvent>['emit'], jitterMs = SEC): Actor<K8sEvent> => ({ timing: { kind: 'every', periodMs: periodMs / rate, phaseMs: rng.int(0, Math.floor(periodMs / rate) - 1), jitterMs }, emit });
+  const every = (periodMs: number, emit: Actor<K8sEvent>['emit'], jitterMs = SEC): Actor<K8sEvent> => ({
+    timing: { kind: 'every', periodMs: periodMs / rate, phaseMs: rng.int(0, Math.floor(periodMs / rate) - 1), jitterMs },
+    emit,
+  });
   const poisson = (perSec: number, emit: Actor<K8sEvent>['emit']): Actor<K8sEvent> => ({ timing: { kind: 'poisson', perSec }, emit });
   const appNs = K8S_APP_NAMESPACES;
 
   // Leader election of the control plane: a lease renewal every two seconds each.
-  actors.push(every(2 * SEC, (r, t) => [k8sEvent(r, t, { identity: KCM, verb: 'update', resource: 'leases', namespace: 'kube-system', name: 'kube-controller-manager' })], 200));
-  actors.push(every(2 * SEC, (r, t) => [k8sEvent(r, t, { identity: SCHEDULER, verb: 'update', resource: 'leases', namespace: 'kube-system', name: 'kube-scheduler' })], 200));
+  actors.push(
+    every(
+      2 * SEC,
+      (r, t) => [
+        k8sEvent(r, t, { identity: KCM, verb: 'update', resource: 'leases', namespace: 'kube-system', name: 'kube-controller-manager' }),
+      ],
+      200,
+    ),
+  );
+  actors.push(
+    every(
+      2 * SEC,
+      (r, t) => [
+        k8sEvent(r, t, { identity: SCHEDULER, verb: 'update', resource: 'leases', namespace: 'kube-system', name: 'kube-scheduler' }),
+      ],
+      200,
+    ),
+  );
   // The controller manager re-lists and watches secrets cluster-wide (token and TLS controllers).
-  actors.push({ timing: { kind: 'poisson', perSec: 1 / 420 }, emit: (r, t) => [k8sEvent(r, t, { identity: KCM, verb: 'watch', resource: 'secrets', query: watchQuery(r) })] });
+  actors.push({
+    timing: { kind: 'poisson', perSec: 1 / 420 },
+    emit: (r, t) => [k8sEvent(r, t, { identity: KCM, verb: 'watch', resource: 'secrets', query: watchQuery(r) })],
+  });
 
   // Kubelets: a node lease every 10 s (never skipped, so a node never looks silent), node status,
   // pod status, and the config maps and secrets their pods mount, each watched by name.
   K8S_NODES.forEach((node, i) => {
     const identity = nodeIdentity(node, i);
-    actors.push({ timing: { kind: 'every', periodMs: 10 * SEC, phaseMs: rng.int(0, 9_999), jitterMs: 500 }, emit: (r, t) => [k8sEvent(r, t, { identity, verb: 'update', resource: 'leases', namespace: 'kube-node-lease', name: node })] });
-    actors.push(poisson((1 / 60) * rate, (r, t) => [k8sEvent(r, t, { identity, verb: 'patch', resource: 'nodes', name: node, subresource: 'status' })]));
-    actors.push(poisson((1 / 45) * rate, (r, t) => {
-      const ns = r.pick(appNs);
-      return [k8sEvent(r, t, { identity, verb: 'patch', resource: 'pods', namespace: ns, name: podName(r.pick(K8S_WORKLOADS[ns] ?? ['app']), r.int(0, 2)), subresource: 'status' })];
-    }));
-    actors.push(poisson((1 / 90) * rate, (r, t) => {
-      const ns = r.pick(appNs);
-      return [k8sEvent(r, t, { identity, verb: 'watch', resource: 'configmaps', namespace: ns, query: watchQuery(r, `&fieldSelector=metadata.name%3D${r.pick(K8S_WORKLOADS[ns] ?? ['app'])}-config`) })];
-    }));
+    actors.push({
+      timing: { kind: 'every', periodMs: 10 * SEC, phaseMs: rng.int(0, 9_999), jitterMs: 500 },
+      emit: (r, t) => [k8sEvent(r, t, { identity, verb: 'update', resource: 'leases', namespace: 'kube-node-lease', name: node })],
+    });
+    actors.push(
+      poisson((1 / 60) * rate, (r, t) => [
+        k8sEvent(r, t, { identity, verb: 'patch', resource: 'nodes', name: node, subresource: 'status' }),
+      ]),
+    );
+    actors.push(
+      poisson((1 / 45) * rate, (r, t) => {
+        const ns = r.pick(appNs);
+        return [
+          k8sEvent(r, t, {
+            identity,
+            verb: 'patch',
+            resource: 'pods',
+            namespace: ns,
+            name: podName(r.pick(K8S_WORKLOADS[ns] ?? ['app']), r.int(0, 2)),
+            subresource: 'status',
+          }),
+        ];
+      }),
+    );
+    actors.push(
+      poisson((1 / 90) * rate, (r, t) => {
+        const ns = r.pick(appNs);
+        return [
+          k8sEvent(r, t, {
+            identity,
+            verb: 'watch',
+            resource: 'configmaps',
+            namespace: ns,
+            query: watchQuery(r, `&fieldSelector=metadata.name%3D${r.pick(K8S_WORKLOADS[ns] ?? ['app'])}-config`),
+          }),
+        ];
+      }),
+    );
     // Not scaled by rate: per-identity reads of secrets stay few whatever the volume.
-    actors.push(poisson(1 / 600, (r, t) => {
-      const ns = r.pick(appNs);
-      return [k8sEvent(r, t, { identity, verb: 'watch', resource: 'secrets', namespace: ns, query: watchQuery(r, `&fieldSelector=metadata.name%3D${r.pick(K8S_WORKLOADS[ns] ?? ['app'])}-credentials`) })];
-    }));
+    actors.push(
+      poisson(1 / 600, (r, t) => {
+        const ns = r.pick(appNs);
+        return [
+          k8sEvent(r, t, {
+            identity,
+            verb: 'watch',
+            resource: 'secrets',
+            namespace: ns,
+            query: watchQuery(r, `&fieldSelector=metadata.name%3D${r.pick(K8S_WORKLOADS[ns] ?? ['app'])}-credentials`),
+          }),
+        ];
+      }),
+    );
   });
 
   // Controllers in kube-system keep workloads in shape.
@@ -370,55 +497,180 @@ export function k8sActors(range: TimeRange, rng: Random, rate: number): Actor<K8
     const ns = r.pick(appNs);
     return [ns, r.pick(K8S_WORKLOADS[ns] ?? ['app'])];
   };
-  actors.push(poisson((1 / 20) * rate, (r, t) => {
-    const [ns, app] = wl(r);
-    return [k8sEvent(r, t, { identity: rs, verb: 'update', resource: 'replicasets', namespace: ns, name: replicaSetName(app), subresource: 'status' })];
-  }));
-  actors.push(poisson((1 / 240) * rate, (r, t) => {
-    const [ns, app] = wl(r);
-    return [k8sEvent(r, t, { identity: rs, verb: 'create', resource: 'pods', namespace: ns, level: 'Request', requestObject: podSpec(ns, app) })];
-  }));
-  actors.push(poisson((1 / 30) * rate, (r, t) => {
-    const [ns, app] = wl(r);
-    return [k8sEvent(r, t, { identity: deploy, verb: 'update', resource: 'deployments', namespace: ns, name: app, subresource: 'status' })];
-  }));
-  actors.push(poisson((1 / 8) * rate, (r, t) => {
-    const [ns, app] = wl(r);
-    return [k8sEvent(r, t, { identity: eps, verb: 'update', resource: 'endpointslices', namespace: ns, name: `${app}-${r.pick(['x7k2p', 'q9m4t', 'b2v8n'])}` })];
-  }));
-  actors.push(poisson((1 / 25) * rate, (r, t) => [k8sEvent(r, t, { identity: gc, verb: r.pick(['list', 'watch'] as const), resource: r.pick(['pods', 'replicasets', 'deployments', 'endpointslices', 'jobs']), query: r.chance(0.5) ? 'limit=500&resourceVersion=0' : watchQuery(r) })]));
-  actors.push(poisson((1 / 300) * rate, (r, t) => [k8sEvent(r, t, { identity: job, verb: 'create', resource: 'pods', namespace: 'catalog', level: 'Request', requestObject: podSpec('catalog', 'catalog-reindex') })]));
+  actors.push(
+    poisson((1 / 20) * rate, (r, t) => {
+      const [ns, app] = wl(r);
+      return [
+        k8sEvent(r, t, {
+          identity: rs,
+          verb: 'update',
+          resource: 'replicasets',
+          namespace: ns,
+          name: replicaSetName(app),
+          subresource: 'status',
+        }),
+      ];
+    }),
+  );
+  actors.push(
+    poisson((1 / 240) * rate, (r, t) => {
+      const [ns, app] = wl(r);
+      return [
+        k8sEvent(r, t, {
+          identity: rs,
+          verb: 'create',
+          resource: 'pods',
+          namespace: ns,
+          level: 'Request',
+          requestObject: podSpec(ns, app),
+        }),
+      ];
+    }),
+  );
+  actors.push(
+    poisson((1 / 30) * rate, (r, t) => {
+      const [ns, app] = wl(r);
+      return [
+        k8sEvent(r, t, { identity: deploy, verb: 'update', resource: 'deployments', namespace: ns, name: app, subresource: 'status' }),
+      ];
+    }),
+  );
+  actors.push(
+    poisson((1 / 8) * rate, (r, t) => {
+      const [ns, app] = wl(r);
+      return [
+        k8sEvent(r, t, {
+          identity: eps,
+          verb: 'update',
+          resource: 'endpointslices',
+          namespace: ns,
+          name: `${app}-${r.pick(['x7k2p', 'q9m4t', 'b2v8n'])}`,
+        }),
+      ];
+    }),
+  );
+  actors.push(
+    poisson((1 / 25) * rate, (r, t) => [
+      k8sEvent(r, t, {
+        identity: gc,
+        verb: r.pick(['list', 'watch'] as const),
+        resource: r.pick(['pods', 'replicasets', 'deployments', 'endpointslices', 'jobs']),
+        query: r.chance(0.5) ? 'limit=500&resourceVersion=0' : watchQuery(r),
+      }),
+    ]),
+  );
+  actors.push(
+    poisson((1 / 300) * rate, (r, t) => [
+      k8sEvent(r, t, {
+        identity: job,
+        verb: 'create',
+        resource: 'pods',
+        namespace: 'catalog',
+        level: 'Request',
+        requestObject: podSpec('catalog', 'catalog-reindex'),
+      }),
+    ]),
+  );
 
   // Add-ons and applications, each with the one user agent it always has.
-  actors.push(poisson((1 / 40) * rate, (r, t) => [k8sEvent(r, t, { identity: SA.coredns, verb: 'watch', resource: r.pick(['endpointslices', 'services', 'namespaces']), query: watchQuery(r) })]));
+  actors.push(
+    poisson((1 / 40) * rate, (r, t) => [
+      k8sEvent(r, t, {
+        identity: SA.coredns,
+        verb: 'watch',
+        resource: r.pick(['endpointslices', 'services', 'namespaces']),
+        query: watchQuery(r),
+      }),
+    ]),
+  );
   actors.push(every(15 * SEC, (r, t) => [k8sEvent(r, t, { identity: SA.prometheus, verb: 'get', path: '/metrics' })]));
-  actors.push(poisson((1 / 30) * rate, (r, t) => [k8sEvent(r, t, { identity: SA.prometheus, verb: r.pick(['list', 'watch'] as const), resource: r.pick(['pods', 'endpoints', 'services', 'nodes']), query: watchQuery(r) })]));
-  actors.push(every(60 * SEC, (r, t) => [k8sEvent(r, t, { identity: SA.grafana, verb: 'list', resource: 'configmaps', namespace: 'monitoring', query: 'labelSelector=grafana_dashboard%3D1' })]));
-  actors.push(every(5 * SEC, (r, t) => [k8sEvent(r, t, { identity: SA.payments, verb: 'update', resource: 'leases', namespace: 'payments', name: 'payments-worker-leader' })], 500));
-  actors.push(poisson((1 / 60) * rate, (r, t) => [k8sEvent(r, t, { identity: SA.payments, verb: 'get', resource: 'configmaps', namespace: 'payments', name: 'payments-api-config' })]));
-  actors.push(every(3 * MIN, (r, t) => {
-    // Argo CD refreshes every application: a burst of reads, one per managed object.
-    const out: K8sEvent[] = [];
-    for (const ns of appNs) {
-      out.push(k8sEvent(r, t, { identity: SA.argocd, verb: 'get', resource: 'applications', namespace: 'argocd', name: ns }));
-      for (const app of K8S_WORKLOADS[ns] ?? []) {
-        out.push(k8sEvent(r, t + r.int(10, 900), { identity: SA.argocd, verb: 'get', resource: 'deployments', namespace: ns, name: app }));
-        out.push(k8sEvent(r, t + r.int(10, 900), { identity: SA.argocd, verb: 'get', resource: 'services', namespace: ns, name: app }));
-      }
-    }
-    return out;
-  }, 5 * SEC));
+  actors.push(
+    poisson((1 / 30) * rate, (r, t) => [
+      k8sEvent(r, t, {
+        identity: SA.prometheus,
+        verb: r.pick(['list', 'watch'] as const),
+        resource: r.pick(['pods', 'endpoints', 'services', 'nodes']),
+        query: watchQuery(r),
+      }),
+    ]),
+  );
+  actors.push(
+    every(60 * SEC, (r, t) => [
+      k8sEvent(r, t, {
+        identity: SA.grafana,
+        verb: 'list',
+        resource: 'configmaps',
+        namespace: 'monitoring',
+        query: 'labelSelector=grafana_dashboard%3D1',
+      }),
+    ]),
+  );
+  actors.push(
+    every(
+      5 * SEC,
+      (r, t) => [
+        k8sEvent(r, t, {
+          identity: SA.payments,
+          verb: 'update',
+          resource: 'leases',
+          namespace: 'payments',
+          name: 'payments-worker-leader',
+        }),
+      ],
+      500,
+    ),
+  );
+  actors.push(
+    poisson((1 / 60) * rate, (r, t) => [
+      k8sEvent(r, t, { identity: SA.payments, verb: 'get', resource: 'configmaps', namespace: 'payments', name: 'payments-api-config' }),
+    ]),
+  );
+  actors.push(
+    every(
+      3 * MIN,
+      (r, t) => {
+        // Argo CD refreshes every application: a burst of reads, one per managed object.
+        const out: K8sEvent[] = [];
+        for (const ns of appNs) {
+          out.push(k8sEvent(r, t, { identity: SA.argocd, verb: 'get', resource: 'applications', namespace: 'argocd', name: ns }));
+          for (const app of K8S_WORKLOADS[ns] ?? []) {
+            out.push(
+              k8sEvent(r, t + r.int(10, 900), { identity: SA.argocd, verb: 'get', resource: 'deployments', namespace: ns, name: app }),
+            );
+            out.push(k8sEvent(r, t + r.int(10, 900), { identity: SA.argocd, verb: 'get', resource: 'services', namespace: ns, name: app }));
+          }
+        }
+        return out;
+      },
+      5 * SEC,
+    ),
+  );
 
   // CI deploys now and then: apply, then watch the rollout.
-  actors.push(poisson(1 / 2400, (r, t) => {
-    const [ns, app] = wl(r);
-    const id = SA.ciDeployer;
-    return [
-      k8sEvent(r, t, { identity: id, verb: 'get', resource: 'deployments', namespace: ns, name: app }),
-      k8sEvent(r, t + 400, { identity: id, verb: 'patch', resource: 'deployments', namespace: ns, name: app, query: 'fieldManager=kubectl-client-side-apply&fieldValidation=Strict' }),
-      k8sEvent(r, t + 900, { identity: id, verb: 'watch', resource: 'deployments', namespace: ns, query: watchQuery(r, `&fieldSelector=metadata.name%3D${app}`) }),
-    ];
-  }));
+  actors.push(
+    poisson(1 / 2400, (r, t) => {
+      const [ns, app] = wl(r);
+      const id = SA.ciDeployer;
+      return [
+        k8sEvent(r, t, { identity: id, verb: 'get', resource: 'deployments', namespace: ns, name: app }),
+        k8sEvent(r, t + 400, {
+          identity: id,
+          verb: 'patch',
+          resource: 'deployments',
+          namespace: ns,
+          name: app,
+          query: 'fieldManager=kubectl-client-side-apply&fieldValidation=Strict',
+        }),
+        k8sEvent(r, t + 900, {
+          identity: id,
+          verb: 'watch',
+          resource: 'deployments',
+          namespace: ns,
+          query: watchQuery(r, `&fieldSelector=metadata.name%3D${app}`),
+        }),
+      ];
+    }),
+  );
 
   // People, in sessions; not scaled, so refusals stay rare per person.
   for (const identity of Object.values(K8S_PEOPLE)) {
@@ -431,7 +683,10 @@ export function k8sActors(range: TimeRange, rng: Random, rate: number): Actor<K8
   const saIdentities = [SA.payments, SA.grafana, SA.prometheus, SA.argocd, SA.coredns, SA.ciDeployer, rs, deploy, eps, gc, job];
   const times = warmupTimes(rng, range, saIdentities.length);
   saIdentities.forEach((identity, i) => {
-    actors.push({ timing: { kind: 'at', times: [times[i] ?? range.fromMs] }, emit: (r, t) => [k8sEvent(r, t, { identity, verb: 'get', path: '/api' })] });
+    actors.push({
+      timing: { kind: 'at', times: [times[i] ?? range.fromMs] },
+      emit: (r, t) => [k8sEvent(r, t, { identity, verb: 'get', path: '/api' })],
+    });
   });
   return actors;
 }

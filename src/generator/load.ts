@@ -40,9 +40,11 @@ export async function installTemplates(es: EsHandle, prefix = ''): Promise<strin
 /** Removes the templates installTemplates made (tests clean up after themselves). */
 export async function removeTemplates(es: EsHandle, prefix = ''): Promise<void> {
   for (const t of indexTemplates(prefix)) {
-    await esCall(es, `deleting index template ${t.name}`, (c) => c.indices.deleteIndexTemplate({ name: t.name })).catch((error: unknown) => {
-      if (!(error instanceof EsError && error.kind === 'not_found')) throw error;
-    });
+    await esCall(es, `deleting index template ${t.name}`, (c) => c.indices.deleteIndexTemplate({ name: t.name })).catch(
+      (error: unknown) => {
+        if (!(error instanceof EsError && error.kind === 'not_found')) throw error;
+      },
+    );
   }
 }
 
@@ -95,7 +97,9 @@ export async function loadEvents(es: EsHandle, events: Iterable<GeneratedEvent>,
     let pending = operations;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const body = pending;
-      const res = await esCall(es, `bulk indexing ${body.length / 2} events`, (c) => c.bulk({ operations: body }, { requestTimeout: 120_000 }));
+      const res = await esCall(es, `bulk indexing ${body.length / 2} events`, (c) =>
+        c.bulk({ operations: body }, { requestTimeout: 120_000 }),
+      );
       if (!res.errors) break;
       const retry: unknown[] = [];
       const failures: string[] = [];
@@ -105,8 +109,13 @@ export async function loadEvents(es: EsHandle, events: Iterable<GeneratedEvent>,
         if (result.status === 429) retry.push(body[i * 2], body[i * 2 + 1]);
         else failures.push(`${result.error.type ?? 'error'}: ${result.error.reason ?? ''}`);
       });
-      if (failures.length > 0) throw new EsError('bad_request', `bulk indexing: ${failures.length} events rejected, e.g. ${failures.slice(0, 3).join('; ')}`);
-      if (attempt >= MAX_RETRIES) throw new EsError('rate_limited', `bulk indexing: ${retry.length / 2} events still rejected as overloaded after ${MAX_RETRIES} retries`);
+      if (failures.length > 0)
+        throw new EsError('bad_request', `bulk indexing: ${failures.length} events rejected, e.g. ${failures.slice(0, 3).join('; ')}`);
+      if (attempt >= MAX_RETRIES)
+        throw new EsError(
+          'rate_limited',
+          `bulk indexing: ${retry.length / 2} events still rejected as overloaded after ${MAX_RETRIES} retries`,
+        );
       await sleep(systemClock, 250 * 2 ** attempt);
       pending = retry;
     }

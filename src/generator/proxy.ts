@@ -11,7 +11,15 @@ export type ProxyEvent = EventOf<'proxy'>;
 export interface ProxyDoc {
   '@timestamp': string;
   data_stream: { type: 'logs'; dataset: 'proxy'; namespace: 'default' };
-  event: { kind: 'event'; category: string[]; type: string[]; dataset: 'proxy'; action: string; outcome: 'success' | 'failure'; duration: number };
+  event: {
+    kind: 'event';
+    category: string[];
+    type: string[];
+    dataset: 'proxy';
+    action: string;
+    outcome: 'success' | 'failure';
+    duration: number;
+  };
   observer: { name: string; type: 'proxy'; vendor: string };
   host: { name: string };
   source: { ip: string; bytes: number };
@@ -32,7 +40,28 @@ export interface ProxyHost {
   kind: 'workstation' | 'build';
 }
 
-const PEOPLE = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kim', 'leo', 'maya', 'nina', 'omar', 'pia', 'raj', 'sara', 'tom', 'uma'];
+const PEOPLE = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'kim',
+  'leo',
+  'maya',
+  'nina',
+  'omar',
+  'pia',
+  'raj',
+  'sara',
+  'tom',
+  'uma',
+];
 const BROWSERS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
@@ -130,7 +159,9 @@ function browse(rng: Random, ts: number, host: ProxyHost): ProxyEvent[] {
   const domain = rng.weighted(BROWSING);
   // Uploads (attachments, shared files) are rare; everything else sends little and receives more.
   const upload = (domain === 'files.example.org' || domain === 'mail.example.com') && rng.chance(0.05);
-  const bytesOut = Math.round(upload ? Math.min(MAX_NORMAL_UPLOAD_BYTES, rng.logNormal(600_000, 1.0)) : Math.min(200_000, rng.logNormal(2_500, 0.9)));
+  const bytesOut = Math.round(
+    upload ? Math.min(MAX_NORMAL_UPLOAD_BYTES, rng.logNormal(600_000, 1.0)) : Math.min(200_000, rng.logNormal(2_500, 0.9)),
+  );
   const bytesIn = Math.round(Math.min(40_000_000, rng.logNormal(45_000, 1.4)));
   const status = domain === 'news.example.org' && rng.chance(0.1) ? 403 : 200;
   return [proxyEvent(rng, ts, { host, domain, method: 'CONNECT', bytesOut, bytesIn: status === 403 ? 0 : bytesIn, status })];
@@ -159,10 +190,15 @@ function fetchPackages(rng: Random, ts: number, host: ProxyHost): ProxyEvent[] {
 export function proxyActors(rate: number): Actor<ProxyEvent>[] {
   const actors: Actor<ProxyEvent>[] = [];
   proxyHosts(rate).forEach((host, i) => {
-    actors.push({ timing: { kind: 'poisson', perSec: host.kind === 'build' ? 1 / 10 : 1 / 20 }, emit: (r, t) => (host.kind === 'build' ? fetchPackages(r, t, host) : browse(r, t, host)) });
+    actors.push({
+      timing: { kind: 'poisson', perSec: host.kind === 'build' ? 1 / 10 : 1 / 20 },
+      emit: (r, t) => (host.kind === 'build' ? fetchPackages(r, t, host) : browse(r, t, host)),
+    });
     actors.push({
       timing: { kind: 'every', periodMs: 3 * MIN, phaseMs: (i * 7919) % (3 * MIN), jitterMs: 10 * SEC },
-      emit: (r, t) => [proxyEvent(r, t, { host, domain: TELEMETRY_DOMAIN, method: 'CONNECT', bytesOut: r.int(900, 1600), bytesIn: r.int(400, 900) })],
+      emit: (r, t) => [
+        proxyEvent(r, t, { host, domain: TELEMETRY_DOMAIN, method: 'CONNECT', bytesOut: r.int(900, 1600), bytesIn: r.int(400, 900) }),
+      ],
     });
   });
   return actors;

@@ -3,7 +3,21 @@
 // that a good rule pack fires on the scenarios and on nothing else.
 import { WARMUP_MS } from './actors.ts';
 import { ADMINS, BASTION, hostByName, sshAccepted, sshFailed, sudo, type AuthEvent } from './auth.ts';
-import { assumedRole, AWS_ACCOUNT_ID, AWS_CALLERS, AWS_REGION, cloudTrailEvent, getSecretValue, iamUser, REPORTS_BUCKET, rootCaller, s3GetObject, type AwsCall, type AwsCaller, type CloudTrailEvent } from './cloudtrail.ts';
+import {
+  assumedRole,
+  AWS_ACCOUNT_ID,
+  AWS_CALLERS,
+  AWS_REGION,
+  cloudTrailEvent,
+  getSecretValue,
+  iamUser,
+  REPORTS_BUCKET,
+  rootCaller,
+  s3GetObject,
+  type AwsCall,
+  type AwsCaller,
+  type CloudTrailEvent,
+} from './cloudtrail.ts';
 import { indexPattern } from './indices.ts';
 import { controllerSa, K8S_PEOPLE, K8S_WORKLOADS, k8sEvent, podName, SA, type K8sEvent, type K8sIdentity } from './k8s-audit.ts';
 import { persistenceScenarios } from './scenarios-persistence.ts';
@@ -24,56 +38,221 @@ import { MIN, SEC, type GeneratedEvent, type Silence, type SourceName, type Time
 export const PRIVILEGED_POD_KEY = 'objectRef.namespace,requestObject.metadata.generateName,requestObject.metadata.name';
 
 export const EXPECTED_RULES = {
-  'k8s-pod-exec': { source: 'k8s-audit', field: 'user.username', detects: 'an exec into a pod: objectRef.subresource exec (verb create over SPDY, get over WebSocket)' },
-  'k8s-port-forward': { source: 'k8s-audit', field: 'user.username', detects: 'a port-forward to a pod: objectRef.subresource portforward' },
-  'k8s-privileged-pod': { source: 'k8s-audit', field: PRIVILEGED_POD_KEY, detects: 'a pod created privileged, with hostPID/hostNetwork or a hostPath volume of /, per namespace and owning workload' },
-  'k8s-nodeport-service': { source: 'k8s-audit', field: 'objectRef.namespace,objectRef.name', detects: 'a Service created as, or changed to, type NodePort, per service' },
-  'k8s-cluster-admin-binding': { source: 'k8s-audit', field: 'user.username', detects: 'a (Cluster)RoleBinding created or changed with roleRef cluster-admin' },
-  'k8s-wildcard-role': { source: 'k8s-audit', field: 'user.username', detects: "a Role or ClusterRole written with '*' verbs/resources or granting pods/exec" },
-  'k8s-rbac-binding-change': { source: 'k8s-audit', field: 'user.username', detects: 'a RoleBinding or ClusterRoleBinding created, updated, patched or deleted' },
-  'k8s-secrets-list': { source: 'k8s-audit', field: 'user.username', detects: 'secrets listed (list or watch) by an identity that is not the control plane, a kube-system controller or a node' },
-  'k8s-secrets-mass-read': { source: 'k8s-audit', field: 'user.username', detects: '20 or more secret reads (get) by one identity within 5 minutes' },
+  'k8s-pod-exec': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: 'an exec into a pod: objectRef.subresource exec (verb create over SPDY, get over WebSocket)',
+  },
+  'k8s-port-forward': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: 'a port-forward to a pod: objectRef.subresource portforward',
+  },
+  'k8s-privileged-pod': {
+    source: 'k8s-audit',
+    field: PRIVILEGED_POD_KEY,
+    detects: 'a pod created privileged, with hostPID/hostNetwork or a hostPath volume of /, per namespace and owning workload',
+  },
+  'k8s-nodeport-service': {
+    source: 'k8s-audit',
+    field: 'objectRef.namespace,objectRef.name',
+    detects: 'a Service created as, or changed to, type NodePort, per service',
+  },
+  'k8s-cluster-admin-binding': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: 'a (Cluster)RoleBinding created or changed with roleRef cluster-admin',
+  },
+  'k8s-wildcard-role': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: "a Role or ClusterRole written with '*' verbs/resources or granting pods/exec",
+  },
+  'k8s-rbac-binding-change': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: 'a RoleBinding or ClusterRoleBinding created, updated, patched or deleted',
+  },
+  'k8s-secrets-list': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: 'secrets listed (list or watch) by an identity that is not the control plane, a kube-system controller or a node',
+  },
+  'k8s-secrets-mass-read': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: '20 or more secret reads (get) by one identity within 5 minutes',
+  },
   'k8s-anonymous-allowed': { source: 'k8s-audit', field: 'sourceIPs', detects: 'a request by system:anonymous that was allowed' },
-  'k8s-forbidden-burst': { source: 'k8s-audit', field: 'user.username', detects: '10 or more 401/403 responses for one identity within 5 minutes' },
-  'k8s-sa-new-user-agent': { source: 'k8s-audit', field: 'user.username', detects: 'a service account using a user agent it never used before (new_term on userAgent per account)' },
+  'k8s-forbidden-burst': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: '10 or more 401/403 responses for one identity within 5 minutes',
+  },
+  'k8s-sa-new-user-agent': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: 'a service account using a user agent it never used before (new_term on userAgent per account)',
+  },
   'ssh-bruteforce': { source: 'auth', field: 'source.ip', detects: '20 or more failed logins from one address within 5 minutes' },
-  'ssh-privileged-user-failures': { source: 'auth', field: 'source.ip', detects: 'failed logins as root or admin (3 or more from one address within 10 minutes)' },
-  'ssh-password-spray': { source: 'auth', field: 'source.ip', detects: 'failed logins for 10 or more distinct users from one address within 15 minutes' },
-  'ssh-login-new-source': { source: 'auth', field: 'user.name', detects: 'a successful login of a user from an address never seen for that user' },
+  'ssh-privileged-user-failures': {
+    source: 'auth',
+    field: 'source.ip',
+    detects: 'failed logins as root or admin (3 or more from one address within 10 minutes)',
+  },
+  'ssh-password-spray': {
+    source: 'auth',
+    field: 'source.ip',
+    detects: 'failed logins for 10 or more distinct users from one address within 15 minutes',
+  },
+  'ssh-login-new-source': {
+    source: 'auth',
+    field: 'user.name',
+    detects: 'a successful login of a user from an address never seen for that user',
+  },
   'root-login': { source: 'auth', field: 'host.name', detects: 'a successful login as root' },
   'sudo-root-new-user': { source: 'auth', field: 'user.name', detects: 'sudo to root by a user never seen doing it' },
   'auth-log-silent': { source: 'auth', field: 'host.name', detects: "a host's auth log stops (flatline per host.name)" },
-  'aws-root-account-usage': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'any call by the account root user (userIdentity.type Root)' },
-  'aws-cloudtrail-tampering': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors' },
-  'aws-kms-key-deletion': { source: 'cloudtrail', field: 'responseElements.keyId', detects: 'ScheduleKeyDeletion of a KMS key that succeeded, per key' },
-  'aws-security-monitoring-disabled': { source: 'cloudtrail', field: 'eventSource,awsRegion', detects: 'GuardDuty detector deleted, suspended or detached, or an AWS Config recorder or delivery channel stopped or deleted, per service and region' },
-  'aws-console-login-without-mfa': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'a successful console sign-in of an IAM user or root without MFA' },
-  'aws-admin-policy-attached': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'AttachUserPolicy/AttachRolePolicy/AttachGroupPolicy with AdministratorAccess' },
-  'aws-access-key-for-other-user': { source: 'cloudtrail', field: 'userIdentity.arn', detects: "CreateAccessKey whose requestParameters.userName is not the caller's own" },
-  'aws-secrets-burst': { source: 'cloudtrail', field: 'userIdentity.arn', detects: '20 or more GetSecretValue by one identity within 5 minutes' },
-  'aws-s3-getobject-spike': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'a spike of S3 GetObject per identity (3x and over 100 in 10 minutes)' },
-  'proxy-bytes-out-spike': { source: 'proxy', field: 'host.name', detects: 'a spike of bytes out (source.bytes) per host: over 500 MB in 10 minutes' },
-  'k8s-kube-system-sa-created': { source: 'k8s-audit', field: 'objectRef.namespace,objectRef.name', detects: 'a service account created in kube-system or kube-public by a non-system identity, per account' },
-  'k8s-sa-token-created': { source: 'k8s-audit', field: 'user.username', detects: 'a TokenRequest (serviceaccounts/token) or a service-account-token Secret created by a non-system identity' },
-  'k8s-sensitive-role-write': { source: 'k8s-audit', field: 'user.username', detects: "a Role/ClusterRole written with write verbs on secrets, RBAC, tokens, nodes or webhooks (not '*' or pods/exec)" },
-  'k8s-kube-system-pod-created': { source: 'k8s-audit', field: 'user.username', detects: 'a pod created in kube-system or kube-public by a non-system identity' },
-  'k8s-system-clusterrole-modified': { source: 'k8s-audit', field: 'objectRef.resource,objectRef.name', detects: 'a system:* ClusterRole or ClusterRoleBinding updated, patched or deleted by someone other than the API server' },
-  'k8s-image-registry-not-allowed': { source: 'k8s-audit', field: PRIVILEGED_POD_KEY, detects: 'a pod with a container image outside registry.example.com/, registry.k8s.io/ and quay.io/prometheus/, per workload' },
-  'k8s-namespace-not-allowed': { source: 'k8s-audit', field: 'objectRef.name', detects: 'a namespace created that rules/lists/k8s-allowed-namespaces.txt does not list' },
-  'k8s-configmap-credentials': { source: 'k8s-audit', field: 'objectRef.namespace,objectRef.name', detects: 'a ConfigMap written with a credential-named key or a key/PEM value, per ConfigMap' },
-  'ssh-login-after-failures': { source: 'auth', field: 'source.ip', detects: 'an address with failures and a password login (at least 6 logins) within 10 minutes' },
+  'aws-root-account-usage': {
+    source: 'cloudtrail',
+    field: 'userIdentity.arn',
+    detects: 'any call by the account root user (userIdentity.type Root)',
+  },
+  'aws-cloudtrail-tampering': {
+    source: 'cloudtrail',
+    field: 'userIdentity.arn',
+    detects: 'StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors',
+  },
+  'aws-kms-key-deletion': {
+    source: 'cloudtrail',
+    field: 'responseElements.keyId',
+    detects: 'ScheduleKeyDeletion of a KMS key that succeeded, per key',
+  },
+  'aws-security-monitoring-disabled': {
+    source: 'cloudtrail',
+    field: 'eventSource,awsRegion',
+    detects:
+      'GuardDuty detector deleted, suspended or detached, or an AWS Config recorder or delivery channel stopped or deleted, per service and region',
+  },
+  'aws-console-login-without-mfa': {
+    source: 'cloudtrail',
+    field: 'userIdentity.arn',
+    detects: 'a successful console sign-in of an IAM user or root without MFA',
+  },
+  'aws-admin-policy-attached': {
+    source: 'cloudtrail',
+    field: 'userIdentity.arn',
+    detects: 'AttachUserPolicy/AttachRolePolicy/AttachGroupPolicy with AdministratorAccess',
+  },
+  'aws-access-key-for-other-user': {
+    source: 'cloudtrail',
+    field: 'userIdentity.arn',
+    detects: "CreateAccessKey whose requestParameters.userName is not the caller's own",
+  },
+  'aws-secrets-burst': {
+    source: 'cloudtrail',
+    field: 'userIdentity.arn',
+    detects: '20 or more GetSecretValue by one identity within 5 minutes',
+  },
+  'aws-s3-getobject-spike': {
+    source: 'cloudtrail',
+    field: 'userIdentity.arn',
+    detects: 'a spike of S3 GetObject per identity (3x and over 100 in 10 minutes)',
+  },
+  'proxy-bytes-out-spike': {
+    source: 'proxy',
+    field: 'host.name',
+    detects: 'a spike of bytes out (source.bytes) per host: over 500 MB in 10 minutes',
+  },
+  'k8s-kube-system-sa-created': {
+    source: 'k8s-audit',
+    field: 'objectRef.namespace,objectRef.name',
+    detects: 'a service account created in kube-system or kube-public by a non-system identity, per account',
+  },
+  'k8s-sa-token-created': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: 'a TokenRequest (serviceaccounts/token) or a service-account-token Secret created by a non-system identity',
+  },
+  'k8s-sensitive-role-write': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: "a Role/ClusterRole written with write verbs on secrets, RBAC, tokens, nodes or webhooks (not '*' or pods/exec)",
+  },
+  'k8s-kube-system-pod-created': {
+    source: 'k8s-audit',
+    field: 'user.username',
+    detects: 'a pod created in kube-system or kube-public by a non-system identity',
+  },
+  'k8s-system-clusterrole-modified': {
+    source: 'k8s-audit',
+    field: 'objectRef.resource,objectRef.name',
+    detects: 'a system:* ClusterRole or ClusterRoleBinding updated, patched or deleted by someone other than the API server',
+  },
+  'k8s-image-registry-not-allowed': {
+    source: 'k8s-audit',
+    field: PRIVILEGED_POD_KEY,
+    detects: 'a pod with a container image outside registry.example.com/, registry.k8s.io/ and quay.io/prometheus/, per workload',
+  },
+  'k8s-namespace-not-allowed': {
+    source: 'k8s-audit',
+    field: 'objectRef.name',
+    detects: 'a namespace created that rules/lists/k8s-allowed-namespaces.txt does not list',
+  },
+  'k8s-configmap-credentials': {
+    source: 'k8s-audit',
+    field: 'objectRef.namespace,objectRef.name',
+    detects: 'a ConfigMap written with a credential-named key or a key/PEM value, per ConfigMap',
+  },
+  'ssh-login-after-failures': {
+    source: 'auth',
+    field: 'source.ip',
+    detects: 'an address with failures and a password login (at least 6 logins) within 10 minutes',
+  },
   'sudo-refused': { source: 'auth', field: 'host.name,user.name', detects: 'sudo refusing a user (system.auth.sudo.error)' },
   'linux-user-created': { source: 'auth', field: 'host.name,user.name', detects: 'a local user created with a login shell (useradd)' },
   'aws-iam-user-created': { source: 'cloudtrail', field: 'requestParameters.userName', detects: 'CreateUser that succeeded, per new user' },
-  'aws-iam-login-profile-changed': { source: 'cloudtrail', field: 'requestParameters.userName', detects: 'CreateLoginProfile or UpdateLoginProfile that succeeded, per user' },
-  'aws-access-key-self-created': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'CreateAccessKey by an IAM user without a userName (a key for itself)' },
-  'aws-security-group-open-to-world': { source: 'cloudtrail', field: 'requestParameters.groupId,requestParameters.ModifySecurityGroupRulesRequest.GroupId', detects: 'an ingress rule from 0.0.0.0/0 or ::/0 added or changed, per group' },
-  'aws-s3-bucket-made-public': { source: 'cloudtrail', field: 'requestParameters.bucketName', detects: 'a public ACL or a removed/disabled Block Public Access on a bucket' },
-  'aws-ebs-snapshot-shared': { source: 'cloudtrail', field: 'requestParameters.snapshotId', detects: 'ModifySnapshotAttribute adding a create-volume permission for an account or all' },
+  'aws-iam-login-profile-changed': {
+    source: 'cloudtrail',
+    field: 'requestParameters.userName',
+    detects: 'CreateLoginProfile or UpdateLoginProfile that succeeded, per user',
+  },
+  'aws-access-key-self-created': {
+    source: 'cloudtrail',
+    field: 'userIdentity.arn',
+    detects: 'CreateAccessKey by an IAM user without a userName (a key for itself)',
+  },
+  'aws-security-group-open-to-world': {
+    source: 'cloudtrail',
+    field: 'requestParameters.groupId,requestParameters.ModifySecurityGroupRulesRequest.GroupId',
+    detects: 'an ingress rule from 0.0.0.0/0 or ::/0 added or changed, per group',
+  },
+  'aws-s3-bucket-made-public': {
+    source: 'cloudtrail',
+    field: 'requestParameters.bucketName',
+    detects: 'a public ACL or a removed/disabled Block Public Access on a bucket',
+  },
+  'aws-ebs-snapshot-shared': {
+    source: 'cloudtrail',
+    field: 'requestParameters.snapshotId',
+    detects: 'ModifySnapshotAttribute adding a create-volume permission for an account or all',
+  },
   'aws-vpc-flow-logs-deleted': { source: 'cloudtrail', field: 'userIdentity.arn', detects: 'DeleteFlowLogs that succeeded' },
-  'aws-mfa-device-removed': { source: 'cloudtrail', field: 'requestParameters.serialNumber', detects: 'DeactivateMFADevice or DeleteVirtualMFADevice that succeeded, per device' },
-  'falco-critical-alert': { source: 'falco', field: 'hostname,rule,output_fields.container.id', detects: 'a Falco alert of priority Critical or above, per rule and container' },
-  'falco-pod-warning-burst': { source: 'falco', field: 'output_fields.k8s.ns.name,output_fields.k8s.pod.name', detects: '10 or more Falco Warning/Error alerts from one pod within 10 minutes' },
+  'aws-mfa-device-removed': {
+    source: 'cloudtrail',
+    field: 'requestParameters.serialNumber',
+    detects: 'DeactivateMFADevice or DeleteVirtualMFADevice that succeeded, per device',
+  },
+  'falco-critical-alert': {
+    source: 'falco',
+    field: 'hostname,rule,output_fields.container.id',
+    detects: 'a Falco alert of priority Critical or above, per rule and container',
+  },
+  'falco-pod-warning-burst': {
+    source: 'falco',
+    field: 'output_fields.k8s.ns.name,output_fields.k8s.pod.name',
+    detects: '10 or more Falco Warning/Error alerts from one pod within 10 minutes',
+  },
   'falco-silent': { source: 'falco', field: 'hostname', detects: "a node's Falco sends nothing for 15 minutes (flatline per hostname)" },
 } as const satisfies Record<string, { source: SourceName; field: string; detects: string }>;
 export type RuleId = keyof typeof EXPECTED_RULES;
@@ -151,8 +330,15 @@ const podSpecPrivileged = (name: string) => ({
 const podSpecPrivilegedOwned = (ns: string, replicaSet: string) => ({
   kind: 'Pod',
   apiVersion: 'v1',
-  metadata: { generateName: `${replicaSet}-`, namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, controller: true, blockOwnerDeletion: true }] },
-  spec: { hostPID: true, containers: [{ name: 'agent', image: 'registry.example.com/monitoring/host-agent:1.4.0', securityContext: { privileged: true } }] },
+  metadata: {
+    generateName: `${replicaSet}-`,
+    namespace: ns,
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, controller: true, blockOwnerDeletion: true }],
+  },
+  spec: {
+    hostPID: true,
+    containers: [{ name: 'agent', image: 'registry.example.com/monitoring/host-agent:1.4.0', securityContext: { privileged: true } }],
+  },
 });
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -161,7 +347,8 @@ const k8sScenarios: ScenarioDefinition[] = [
   {
     name: 'k8s-pod-exec',
     source: 'k8s-audit',
-    description: 'jordan@example.com opens a shell in a payments-api pod twice: once with an older kubectl (SPDY, verb create) and once with a current one (WebSocket, verb get).',
+    description:
+      'jordan@example.com opens a shell in a payments-api pod twice: once with an older kubectl (SPDY, verb create) and once with a current one (WebSocket, verb get).',
     durationMs: 3 * MIN,
     expect: [expectRule('k8s-pod-exec', P.jordan.username)],
     alsoMayFire: [],
@@ -169,8 +356,26 @@ const k8sScenarios: ScenarioDefinition[] = [
       const pod = podName('payments-api', 1);
       return events([
         k8sEvent(rng, atMs, { identity: P.jordan, verb: 'get', resource: 'pods', namespace: 'payments', name: pod }),
-        k8sEvent(rng, atMs + 2 * SEC, { identity: P.jordan, verb: 'create', resource: 'pods', namespace: 'payments', name: pod, subresource: 'exec', query: 'command=sh&container=app&stdin=true&stdout=true&tty=true', code: 101 }),
-        k8sEvent(rng, atMs + 2 * MIN, { identity: P.jordan, verb: 'get', resource: 'pods', namespace: 'payments', name: pod, subresource: 'exec', query: 'command=%2Fbin%2Fbash&container=app&stdin=true&stdout=true&tty=true', code: 101 }),
+        k8sEvent(rng, atMs + 2 * SEC, {
+          identity: P.jordan,
+          verb: 'create',
+          resource: 'pods',
+          namespace: 'payments',
+          name: pod,
+          subresource: 'exec',
+          query: 'command=sh&container=app&stdin=true&stdout=true&tty=true',
+          code: 101,
+        }),
+        k8sEvent(rng, atMs + 2 * MIN, {
+          identity: P.jordan,
+          verb: 'get',
+          resource: 'pods',
+          namespace: 'payments',
+          name: pod,
+          subresource: 'exec',
+          query: 'command=%2Fbin%2Fbash&container=app&stdin=true&stdout=true&tty=true',
+          code: 101,
+        }),
       ]);
     },
   },
@@ -185,7 +390,15 @@ const k8sScenarios: ScenarioDefinition[] = [
       const pod = podName('catalog-search', 0);
       return events([
         k8sEvent(rng, atMs, { identity: P.casey, verb: 'get', resource: 'pods', namespace: 'catalog', name: pod }),
-        k8sEvent(rng, atMs + 1500, { identity: P.casey, verb: 'create', resource: 'pods', namespace: 'catalog', name: pod, subresource: 'portforward', code: 101 }),
+        k8sEvent(rng, atMs + 1500, {
+          identity: P.casey,
+          verb: 'create',
+          resource: 'pods',
+          namespace: 'catalog',
+          name: pod,
+          subresource: 'portforward',
+          code: 101,
+        }),
       ]);
     },
   },
@@ -196,14 +409,34 @@ const k8sScenarios: ScenarioDefinition[] = [
       "The CI deployer service account creates a privileged pod in default with hostPID, hostNetwork and the node's / mounted (a node escape), and a privileged Deployment in monitoring whose pods the replicaset-controller creates: two workloads, two alerts.",
     durationMs: 2 * MIN,
     // The node shell's image comes from Docker Hub; the agent's from the organisation's registry.
-    expect: [expectRule('k8s-privileged-pod', 'default, None, node-shell'), expectRule('k8s-privileged-pod', 'monitoring, host-agent-6c9f7d-, None'), expectRule('k8s-image-registry-not-allowed', 'default, None, node-shell')],
+    expect: [
+      expectRule('k8s-privileged-pod', 'default, None, node-shell'),
+      expectRule('k8s-privileged-pod', 'monitoring, host-agent-6c9f7d-, None'),
+      expectRule('k8s-image-registry-not-allowed', 'default, None, node-shell'),
+    ],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
       const name = 'node-shell';
       const rs = controllerSa('replicaset-controller');
-      const agentPod = (i: number): K8sEvent => k8sEvent(rng, atMs + MIN + i * SEC, { identity: rs, verb: 'create', resource: 'pods', namespace: 'monitoring', level: 'Request', requestObject: podSpecPrivilegedOwned('monitoring', 'host-agent-6c9f7d') });
+      const agentPod = (i: number): K8sEvent =>
+        k8sEvent(rng, atMs + MIN + i * SEC, {
+          identity: rs,
+          verb: 'create',
+          resource: 'pods',
+          namespace: 'monitoring',
+          level: 'Request',
+          requestObject: podSpecPrivilegedOwned('monitoring', 'host-agent-6c9f7d'),
+        });
       return events([
-        k8sEvent(rng, atMs, { identity: SA.ciDeployer, verb: 'create', resource: 'pods', namespace: 'default', level: 'Request', requestObject: podSpecPrivileged(name), query: 'fieldManager=kubectl-run' }),
+        k8sEvent(rng, atMs, {
+          identity: SA.ciDeployer,
+          verb: 'create',
+          resource: 'pods',
+          namespace: 'default',
+          level: 'Request',
+          requestObject: podSpecPrivileged(name),
+          query: 'fieldManager=kubectl-run',
+        }),
         k8sEvent(rng, atMs + 3 * SEC, { identity: SA.ciDeployer, verb: 'get', resource: 'pods', namespace: 'default', name }),
         agentPod(0),
         agentPod(1),
@@ -229,7 +462,16 @@ const k8sScenarios: ScenarioDefinition[] = [
           name: 'catalog-debug',
           level: 'Request',
           query: 'fieldManager=kubectl-client-side-apply',
-          requestObject: { kind: 'Service', apiVersion: 'v1', metadata: { name: 'catalog-debug', namespace: 'catalog' }, spec: { type: 'NodePort', selector: { app: 'catalog-search' }, ports: [{ port: 9200, targetPort: 9200, nodePort: 30920, protocol: 'TCP' }] } },
+          requestObject: {
+            kind: 'Service',
+            apiVersion: 'v1',
+            metadata: { name: 'catalog-debug', namespace: 'catalog' },
+            spec: {
+              type: 'NodePort',
+              selector: { app: 'catalog-search' },
+              ports: [{ port: 9200, targetPort: 9200, nodePort: 30920, protocol: 'TCP' }],
+            },
+          },
         }),
       ]),
   },
@@ -272,7 +514,12 @@ const k8sScenarios: ScenarioDefinition[] = [
           verb: 'create',
           resource: 'clusterroles',
           level: 'RequestResponse',
-          requestObject: { kind: 'ClusterRole', apiVersion: `${rbacGroup}/v1`, metadata: { name: 'ops-superuser' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
+          requestObject: {
+            kind: 'ClusterRole',
+            apiVersion: `${rbacGroup}/v1`,
+            metadata: { name: 'ops-superuser' },
+            rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+          },
         }),
         k8sEvent(rng, atMs + 70 * SEC, {
           identity: P.morgan,
@@ -292,14 +539,21 @@ const k8sScenarios: ScenarioDefinition[] = [
   {
     name: 'k8s-rbac-binding-change',
     source: 'k8s-audit',
-    description: 'taylor@example.com adds an outside contractor to the payments developers RoleBinding and creates an edit RoleBinding for them in checkout.',
+    description:
+      'taylor@example.com adds an outside contractor to the payments developers RoleBinding and creates an edit RoleBinding for them in checkout.',
     durationMs: 2 * MIN,
     expect: [expectRule('k8s-rbac-binding-change', P.taylor.username)],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
       const contractor = { apiGroup: rbacGroup, kind: 'User', name: 'contractor@example.net' };
       return events([
-        k8sEvent(rng, atMs, { identity: P.taylor, verb: 'get', resource: 'rolebindings', namespace: 'payments', name: 'payments-developers' }),
+        k8sEvent(rng, atMs, {
+          identity: P.taylor,
+          verb: 'get',
+          resource: 'rolebindings',
+          namespace: 'payments',
+          name: 'payments-developers',
+        }),
         k8sEvent(rng, atMs + 20 * SEC, {
           identity: P.taylor,
           verb: 'patch',
@@ -315,7 +569,13 @@ const k8sScenarios: ScenarioDefinition[] = [
           resource: 'rolebindings',
           namespace: 'checkout',
           level: 'RequestResponse',
-          requestObject: { kind: 'RoleBinding', apiVersion: `${rbacGroup}/v1`, metadata: { name: 'contractor-edit', namespace: 'checkout' }, roleRef: { apiGroup: rbacGroup, kind: 'ClusterRole', name: 'edit' }, subjects: [contractor] },
+          requestObject: {
+            kind: 'RoleBinding',
+            apiVersion: `${rbacGroup}/v1`,
+            metadata: { name: 'contractor-edit', namespace: 'checkout' },
+            roleRef: { apiGroup: rbacGroup, kind: 'ClusterRole', name: 'edit' },
+            subjects: [contractor],
+          },
         }),
       ]);
     },
@@ -323,14 +583,23 @@ const k8sScenarios: ScenarioDefinition[] = [
   {
     name: 'k8s-secrets-list',
     source: 'k8s-audit',
-    description: "Grafana's service account, which normally only lists dashboard config maps, lists secrets across the cluster and then namespace by namespace.",
+    description:
+      "Grafana's service account, which normally only lists dashboard config maps, lists secrets across the cluster and then namespace by namespace.",
     durationMs: 2 * MIN,
     expect: [expectRule('k8s-secrets-list', SA.grafana.username)],
     alsoMayFire: [],
     build: ({ atMs, rng }) =>
       events([
         k8sEvent(rng, atMs, { identity: SA.grafana, verb: 'list', resource: 'secrets', query: 'limit=500' }),
-        ...['payments', 'checkout', 'kube-system'].map((ns, i) => k8sEvent(rng, atMs + (i + 1) * 20 * SEC, { identity: SA.grafana, verb: 'list', resource: 'secrets', namespace: ns, query: 'limit=500' })),
+        ...['payments', 'checkout', 'kube-system'].map((ns, i) =>
+          k8sEvent(rng, atMs + (i + 1) * 20 * SEC, {
+            identity: SA.grafana,
+            verb: 'list',
+            resource: 'secrets',
+            namespace: ns,
+            query: 'limit=500',
+          }),
+        ),
       ]),
   },
   {
@@ -342,22 +611,43 @@ const k8sScenarios: ScenarioDefinition[] = [
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
       const names: [string, string][] = [];
-      for (const [ns, apps] of Object.entries(K8S_WORKLOADS)) for (const app of apps) for (const suffix of ['credentials', 'tls', 'db', 'api-key', 'config-secret']) names.push([ns, `${app}-${suffix}`]);
+      for (const [ns, apps] of Object.entries(K8S_WORKLOADS))
+        for (const app of apps)
+          for (const suffix of ['credentials', 'tls', 'db', 'api-key', 'config-secret']) names.push([ns, `${app}-${suffix}`]);
       const times = spread(rng, atMs, 4 * MIN, names.length);
-      return events(names.map(([ns, name], i) => k8sEvent(rng, times[i] ?? atMs, { identity: P.quinn, verb: 'get', resource: 'secrets', namespace: ns, name })));
+      return events(
+        names.map(([ns, name], i) =>
+          k8sEvent(rng, times[i] ?? atMs, { identity: P.quinn, verb: 'get', resource: 'secrets', namespace: ns, name }),
+        ),
+      );
     },
   },
   {
     name: 'k8s-anonymous-allowed',
     source: 'k8s-audit',
-    description: 'An unauthenticated client from 203.0.113.77 is allowed to read the API version and list pods: anonymous access bound to a role by mistake.',
+    description:
+      'An unauthenticated client from 203.0.113.77 is allowed to read the API version and list pods: anonymous access bound to a role by mistake.',
     durationMs: 1 * MIN,
     expect: [expectRule('k8s-anonymous-allowed', '203.0.113.77')],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
-      const anonymous: K8sIdentity = { username: 'system:anonymous', groups: ['system:unauthenticated'], userAgent: 'python-requests/2.32.3', sourceIP: '203.0.113.77', allowedBy: 'RBAC: allowed by ClusterRoleBinding "anonymous-view" of ClusterRole "view" to User "system:anonymous"' };
+      const anonymous: K8sIdentity = {
+        username: 'system:anonymous',
+        groups: ['system:unauthenticated'],
+        userAgent: 'python-requests/2.32.3',
+        sourceIP: '203.0.113.77',
+        allowedBy: 'RBAC: allowed by ClusterRoleBinding "anonymous-view" of ClusterRole "view" to User "system:anonymous"',
+      };
       return events([
-        k8sEvent(rng, atMs, { identity: { ...anonymous, allowedBy: 'RBAC: allowed by ClusterRoleBinding "system:public-info-viewer" of ClusterRole "system:public-info-viewer" to Group "system:unauthenticated"' }, verb: 'get', path: '/version' }),
+        k8sEvent(rng, atMs, {
+          identity: {
+            ...anonymous,
+            allowedBy:
+              'RBAC: allowed by ClusterRoleBinding "system:public-info-viewer" of ClusterRole "system:public-info-viewer" to Group "system:unauthenticated"',
+          },
+          verb: 'get',
+          path: '/version',
+        }),
         k8sEvent(rng, atMs + 4 * SEC, { identity: anonymous, verb: 'list', resource: 'pods', namespace: 'default', query: 'limit=500' }),
         k8sEvent(rng, atMs + 9 * SEC, { identity: anonymous, verb: 'list', resource: 'pods', namespace: 'payments', query: 'limit=500' }),
       ]);
@@ -419,16 +709,19 @@ const authScenarios: ScenarioDefinition[] = [
   {
     name: 'ssh-bruteforce',
     source: 'auth',
-    description: '203.0.113.50 guesses passwords on the bastion: 40 failures in 4 minutes over five common account names (8 each, under a per-account threshold of 10).',
+    description:
+      '203.0.113.50 guesses passwords on the bastion: 40 failures in 4 minutes over five common account names (8 each, under a per-account threshold of 10).',
     durationMs: 4 * MIN,
     expect: [expectRule('ssh-bruteforce', '203.0.113.50')],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
       const users = ['ubuntu', 'ec2-user', 'centos', 'deploy', 'git'];
-      return events(spread(rng, atMs, 4 * MIN, 40).map((t, i): AuthEvent => {
-        const user = users[i % users.length] ?? 'ubuntu';
-        return sshFailed(rng, t, bastion, user, '203.0.113.50', user !== 'deploy');
-      }));
+      return events(
+        spread(rng, atMs, 4 * MIN, 40).map((t, i): AuthEvent => {
+          const user = users[i % users.length] ?? 'ubuntu';
+          return sshFailed(rng, t, bastion, user, '203.0.113.50', user !== 'deploy');
+        }),
+      );
     },
   },
   {
@@ -438,20 +731,54 @@ const authScenarios: ScenarioDefinition[] = [
     durationMs: 5 * MIN,
     expect: [expectRule('ssh-privileged-user-failures', '203.0.113.23')],
     alsoMayFire: [],
-    build: ({ atMs, rng }) => events(spread(rng, atMs, 5 * MIN, 10).map((t, i) => sshFailed(rng, t, bastion, i % 5 < 3 ? 'root' : 'admin', '203.0.113.23', i % 5 >= 3))),
+    build: ({ atMs, rng }) =>
+      events(
+        spread(rng, atMs, 5 * MIN, 10).map((t, i) => sshFailed(rng, t, bastion, i % 5 < 3 ? 'root' : 'admin', '203.0.113.23', i % 5 >= 3)),
+      ),
   },
   {
     name: 'ssh-password-spray',
     source: 'auth',
-    description: '198.51.100.77 tries one password against 25 accounts (a second try on five), one attempt every 30 s for 15 minutes: at most 10 failures in any 5 minutes and 2 per account.',
+    description:
+      '198.51.100.77 tries one password against 25 accounts (a second try on five), one attempt every 30 s for 15 minutes: at most 10 failures in any 5 minutes and 2 per account.',
     durationMs: 15 * MIN,
     expect: [expectRule('ssh-password-spray', '198.51.100.77')],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
       const known = new Set(ADMINS.map((a) => a.name));
-      const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'kim', 'leo', 'maya', 'nina', 'omar', 'pia', 'raj', 'sara', 'tom', 'uma', 'victor', 'wendy', 'xavier', 'yara', 'zoe'];
+      const users = [
+        'alice',
+        'bob',
+        'carol',
+        'dave',
+        'erin',
+        'frank',
+        'grace',
+        'heidi',
+        'ivan',
+        'judy',
+        'kim',
+        'leo',
+        'maya',
+        'nina',
+        'omar',
+        'pia',
+        'raj',
+        'sara',
+        'tom',
+        'uma',
+        'victor',
+        'wendy',
+        'xavier',
+        'yara',
+        'zoe',
+      ];
       const attempts = [...users, ...users.slice(0, 5)];
-      return events(attempts.map((user, i) => sshFailed(rng, atMs + i * 30 * SEC + rng.int(0, 2 * SEC), bastion, user, '198.51.100.77', !known.has(user))));
+      return events(
+        attempts.map((user, i) =>
+          sshFailed(rng, atMs + i * 30 * SEC + rng.int(0, 2 * SEC), bastion, user, '198.51.100.77', !known.has(user)),
+        ),
+      );
     },
   },
   {
@@ -482,7 +809,11 @@ const authScenarios: ScenarioDefinition[] = [
     build: ({ atMs, rng }) => {
       const web02 = hostByName('web-02');
       const erin = adminNamed('erin');
-      return events([sshAccepted(rng, atMs, bastion, erin.name, erin.ips[0] ?? '10.8.0.15'), sshAccepted(rng, atMs + 40 * SEC, web02, erin.name, bastion.ip), sudo(rng, atMs + 75 * SEC, web02, erin.name, 'root', '/bin/bash')]);
+      return events([
+        sshAccepted(rng, atMs, bastion, erin.name, erin.ips[0] ?? '10.8.0.15'),
+        sshAccepted(rng, atMs + 40 * SEC, web02, erin.name, bastion.ip),
+        sudo(rng, atMs + 75 * SEC, web02, erin.name, 'root', '/bin/bash'),
+      ]);
     },
   },
   {
@@ -501,13 +832,25 @@ const authScenarios: ScenarioDefinition[] = [
 // CloudTrail
 
 const CONSOLE_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
-const cliUa = (command: string): string => `aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.8.0-1008-aws md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off md/command#${command}`;
-const call = (rng: Random, t: number, caller: AwsCaller, eventSource: string, eventName: string, readOnly: boolean, extra: Partial<AwsCall> = {}): CloudTrailEvent =>
-  cloudTrailEvent(rng, t, { caller, eventSource, eventName, readOnly, ...extra });
+const cliUa = (command: string): string =>
+  `aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.8.0-1008-aws md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off md/command#${command}`;
+const call = (
+  rng: Random,
+  t: number,
+  caller: AwsCaller,
+  eventSource: string,
+  eventName: string,
+  readOnly: boolean,
+  extra: Partial<AwsCall> = {},
+): CloudTrailEvent => cloudTrailEvent(rng, t, { caller, eventSource, eventName, readOnly, ...extra });
 
 const opsTemp = iamUser('ops-temp', '198.51.100.201', cliUa('cloudtrail.stop-logging'));
 const ciDeployerIam = iamUser('ci-deployer', '192.0.2.10', cliUa('iam.attach-user-policy'));
-const frankAdmin = assumedRole('AWSReservedSSO_AdministratorAccess_9a8b7c6d5e4f3a21', 'frank@example.com', '198.51.100.52', CONSOLE_UA, { console: true, rolePath: 'aws-reserved/sso.amazonaws.com/eu-west-1/', mfa: true });
+const frankAdmin = assumedRole('AWSReservedSSO_AdministratorAccess_9a8b7c6d5e4f3a21', 'frank@example.com', '198.51.100.52', CONSOLE_UA, {
+  console: true,
+  rolePath: 'aws-reserved/sso.amazonaws.com/eu-west-1/',
+  mfa: true,
+});
 /** A successful console sign-in with a password and no MFA, as CloudTrail records it. */
 const passwordOnlyConsoleLogin = (rng: Random, t: number, caller: AwsCaller): CloudTrailEvent =>
   call(rng, t, caller, 'signin.amazonaws.com', 'ConsoleLogin', false, {
@@ -554,13 +897,22 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
       events([
         call(rng, atMs, opsTemp, 'cloudtrail.amazonaws.com', 'DescribeTrails', true),
         call(rng, atMs + 20 * SEC, opsTemp, 'cloudtrail.amazonaws.com', 'StopLogging', false, { requestParameters: { name: TRAIL_ARN } }),
-        call(rng, atMs + 80 * SEC, { ...opsTemp, userAgent: cliUa('cloudtrail.delete-trail') }, 'cloudtrail.amazonaws.com', 'DeleteTrail', false, { requestParameters: { name: TRAIL_ARN } }),
+        call(
+          rng,
+          atMs + 80 * SEC,
+          { ...opsTemp, userAgent: cliUa('cloudtrail.delete-trail') },
+          'cloudtrail.amazonaws.com',
+          'DeleteTrail',
+          false,
+          { requestParameters: { name: TRAIL_ARN } },
+        ),
       ]),
   },
   {
     name: 'aws-console-login-without-mfa',
     source: 'cloudtrail',
-    description: 'The old IAM user svc-legacy, which has a console password and no MFA device, signs in to the console from an unknown address and lists users.',
+    description:
+      'The old IAM user svc-legacy, which has a console password and no MFA device, signs in to the console from an unknown address and lists users.',
     durationMs: 2 * MIN,
     expect: [expectRule('aws-console-login-without-mfa', svcLegacy.arn)],
     alsoMayFire: [],
@@ -573,7 +925,8 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
   {
     name: 'aws-kms-key-deletion',
     source: 'cloudtrail',
-    description: 'The IAM user contractor-x lists the KMS keys and schedules two of them for deletion with the shortest waiting period: data held to ransom.',
+    description:
+      'The IAM user contractor-x lists the KMS keys and schedules two of them for deletion with the shortest waiting period: data held to ransom.',
     durationMs: 2 * MIN,
     expect: [expectRule('aws-kms-key-deletion', kmsKeyArn(PAYMENTS_KEY)), expectRule('aws-kms-key-deletion', kmsKeyArn(REPORTS_KEY))],
     alsoMayFire: [],
@@ -583,7 +936,12 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
         ...[PAYMENTS_KEY, REPORTS_KEY].map((key, i) =>
           call(rng, atMs + (30 + 20 * i) * SEC, contractorX, 'kms.amazonaws.com', 'ScheduleKeyDeletion', false, {
             requestParameters: { keyId: key, pendingWindowInDays: 7 },
-            responseElements: { keyId: kmsKeyArn(key), deletionDate: 'May 11, 2026, 12:00:00 AM', keyState: 'PendingDeletion', pendingWindowInDays: 7 },
+            responseElements: {
+              keyId: kmsKeyArn(key),
+              deletionDate: 'May 11, 2026, 12:00:00 AM',
+              keyState: 'PendingDeletion',
+              pendingWindowInDays: 7,
+            },
             resources: [{ accountId: AWS_ACCOUNT_ID, type: 'AWS::KMS::Key', ARN: kmsKeyArn(key) }],
           }),
         ),
@@ -594,14 +952,23 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
     source: 'cloudtrail',
     description: 'The IAM user contractor-x suspends the GuardDuty detector, then deletes it, and stops the AWS Config recorder.',
     durationMs: 2 * MIN,
-    expect: [expectRule('aws-security-monitoring-disabled', `guardduty.amazonaws.com, ${AWS_REGION}`), expectRule('aws-security-monitoring-disabled', `config.amazonaws.com, ${AWS_REGION}`)],
+    expect: [
+      expectRule('aws-security-monitoring-disabled', `guardduty.amazonaws.com, ${AWS_REGION}`),
+      expectRule('aws-security-monitoring-disabled', `config.amazonaws.com, ${AWS_REGION}`),
+    ],
     alsoMayFire: [],
     build: ({ atMs, rng }) =>
       events([
         call(rng, atMs, contractorX, 'guardduty.amazonaws.com', 'ListDetectors', true),
-        call(rng, atMs + 15 * SEC, contractorX, 'guardduty.amazonaws.com', 'UpdateDetector', false, { requestParameters: { detectorId: GUARDDUTY_DETECTOR, enable: false } }),
-        call(rng, atMs + 45 * SEC, contractorX, 'guardduty.amazonaws.com', 'DeleteDetector', false, { requestParameters: { detectorId: GUARDDUTY_DETECTOR } }),
-        call(rng, atMs + 90 * SEC, contractorX, 'config.amazonaws.com', 'StopConfigurationRecorder', false, { requestParameters: { configurationRecorderName: 'default' } }),
+        call(rng, atMs + 15 * SEC, contractorX, 'guardduty.amazonaws.com', 'UpdateDetector', false, {
+          requestParameters: { detectorId: GUARDDUTY_DETECTOR, enable: false },
+        }),
+        call(rng, atMs + 45 * SEC, contractorX, 'guardduty.amazonaws.com', 'DeleteDetector', false, {
+          requestParameters: { detectorId: GUARDDUTY_DETECTOR },
+        }),
+        call(rng, atMs + 90 * SEC, contractorX, 'config.amazonaws.com', 'StopConfigurationRecorder', false, {
+          requestParameters: { configurationRecorderName: 'default' },
+        }),
       ]),
   },
   {
@@ -613,14 +980,19 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
     alsoMayFire: [],
     build: ({ atMs, rng }) =>
       events([
-        call(rng, atMs, ciDeployerIam, 'iam.amazonaws.com', 'ListAttachedUserPolicies', true, { requestParameters: { userName: 'svc-legacy' } }),
-        call(rng, atMs + 10 * SEC, ciDeployerIam, 'iam.amazonaws.com', 'AttachUserPolicy', false, { requestParameters: { userName: 'svc-legacy', policyArn: ADMIN_POLICY } }),
+        call(rng, atMs, ciDeployerIam, 'iam.amazonaws.com', 'ListAttachedUserPolicies', true, {
+          requestParameters: { userName: 'svc-legacy' },
+        }),
+        call(rng, atMs + 10 * SEC, ciDeployerIam, 'iam.amazonaws.com', 'AttachUserPolicy', false, {
+          requestParameters: { userName: 'svc-legacy', policyArn: ADMIN_POLICY },
+        }),
       ]),
   },
   {
     name: 'aws-access-key-other-user',
     source: 'cloudtrail',
-    description: "frank@example.com, through the SSO administrator role, creates an access key for the IAM user report-generator: someone else's long-lived credentials.",
+    description:
+      "frank@example.com, through the SSO administrator role, creates an access key for the IAM user report-generator: someone else's long-lived credentials.",
     durationMs: 1 * MIN,
     expect: [expectRule('aws-access-key-for-other-user', frankAdmin.arn)],
     alsoMayFire: [],
@@ -629,25 +1001,43 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
         call(rng, atMs, frankAdmin, 'iam.amazonaws.com', 'ListAccessKeys', true, { requestParameters: { userName: 'report-generator' } }),
         call(rng, atMs + 25 * SEC, frankAdmin, 'iam.amazonaws.com', 'CreateAccessKey', false, {
           requestParameters: { userName: 'report-generator' },
-          responseElements: { accessKey: { userName: 'report-generator', accessKeyId: `AKIA${rng.upperAlnum(16)}`, status: 'Active', createDate: new Date(atMs + 25 * SEC).toISOString().replace(/\.\d{3}Z$/, 'Z') } },
+          responseElements: {
+            accessKey: {
+              userName: 'report-generator',
+              accessKeyId: `AKIA${rng.upperAlnum(16)}`,
+              status: 'Active',
+              createDate: new Date(atMs + 25 * SEC).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            },
+          },
         }),
       ]),
   },
   {
     name: 'aws-secrets-burst',
     source: 'cloudtrail',
-    description: "The build-runner role, which reads a couple of CI secrets an hour, reads 60 secrets in 3 minutes, some of which it may not (AccessDeniedException).",
+    description:
+      'The build-runner role, which reads a couple of CI secrets an hour, reads 60 secrets in 3 minutes, some of which it may not (AccessDeniedException).',
     durationMs: 3 * MIN,
     expect: [expectRule('aws-secrets-burst', AWS_CALLERS.buildRunner.arn)],
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
-      const ids = Array.from({ length: 60 }, (_, i) => `${rng.pick(['prod', 'staging', 'ci'])}/${rng.pick(['payments', 'checkout', 'catalog', 'reports', 'vpn', 'ldap'])}/${rng.pick(['db', 'api-key', 'token', 'cert'])}-${i}`);
+      const ids = Array.from(
+        { length: 60 },
+        (_, i) =>
+          `${rng.pick(['prod', 'staging', 'ci'])}/${rng.pick(['payments', 'checkout', 'catalog', 'reports', 'vpn', 'ldap'])}/${rng.pick(['db', 'api-key', 'token', 'cert'])}-${i}`,
+      );
       return events(
         spread(rng, atMs, 3 * MIN, ids.length).map((t, i) => {
           const denied = i % 4 === 3;
           return cloudTrailEvent(rng, t, {
             ...getSecretValue(AWS_CALLERS.buildRunner, ids[i] ?? 'prod/x'),
-            ...(denied ? { errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform: secretsmanager:GetSecretValue because no identity-based policy allows it' } : {}),
+            ...(denied
+              ? {
+                  errorCode: 'AccessDenied',
+                  errorMessage:
+                    'User is not authorized to perform: secretsmanager:GetSecretValue because no identity-based policy allows it',
+                }
+              : {}),
           });
         }),
       );
@@ -662,7 +1052,20 @@ const cloudTrailScenarios: ScenarioDefinition[] = [
     alsoMayFire: [],
     build: ({ atMs, rng }) => {
       const thief = { ...AWS_CALLERS.reportGenerator, sourceIPAddress: '203.0.113.150', userAgent: 'rclone/v1.67.0' };
-      return events(spread(rng, atMs, 10 * MIN, 600).map((t, i) => cloudTrailEvent(rng, t, s3GetObject(thief, REPORTS_BUCKET, `archive/${2020 + (i % 5)}/customers-${String(i).padStart(4, '0')}.csv.gz`, rng.int(1_000_000, 20_000_000)))));
+      return events(
+        spread(rng, atMs, 10 * MIN, 600).map((t, i) =>
+          cloudTrailEvent(
+            rng,
+            t,
+            s3GetObject(
+              thief,
+              REPORTS_BUCKET,
+              `archive/${2020 + (i % 5)}/customers-${String(i).padStart(4, '0')}.csv.gz`,
+              rng.int(1_000_000, 20_000_000),
+            ),
+          ),
+        ),
+      );
     },
   },
 ];
@@ -682,15 +1085,28 @@ const proxyScenarios: ScenarioDefinition[] = [
       const host = proxyHosts(1).find((h) => h.name === EXFIL_HOST);
       if (!host) throw new Error(`no proxy host ${EXFIL_HOST}`);
       return events(
-        spread(rng, atMs, 12 * MIN, 60).map(
-          (t): ProxyEvent => proxyEvent(rng, t, { host, domain: EXFIL_DOMAIN, method: 'CONNECT', bytesOut: rng.int(38_000_000, 42_000_000), bytesIn: rng.int(2_000, 6_000), userAgent: 'rclone/v1.67.0' }),
+        spread(rng, atMs, 12 * MIN, 60).map((t): ProxyEvent =>
+          proxyEvent(rng, t, {
+            host,
+            domain: EXFIL_DOMAIN,
+            method: 'CONNECT',
+            bytesOut: rng.int(38_000_000, 42_000_000),
+            bytesIn: rng.int(2_000, 6_000),
+            userAgent: 'rclone/v1.67.0',
+          }),
         ),
       );
     },
   },
 ];
 
-export const SCENARIOS: readonly ScenarioDefinition[] = [...k8sScenarios, ...authScenarios, ...cloudTrailScenarios, ...proxyScenarios, ...persistenceScenarios(expectRule)];
+export const SCENARIOS: readonly ScenarioDefinition[] = [
+  ...k8sScenarios,
+  ...authScenarios,
+  ...cloudTrailScenarios,
+  ...proxyScenarios,
+  ...persistenceScenarios(expectRule),
+];
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
 
 export function scenarioByName(name: string): ScenarioDefinition {
@@ -727,7 +1143,10 @@ export const MIN_SCENARIO_RANGE_MS = 60 * MIN;
  */
 export function defaultTimes(range: TimeRange, scenarios: readonly ScenarioDefinition[]): Map<string, number> {
   const span = range.toMs - range.fromMs;
-  if (span < MIN_SCENARIO_RANGE_MS) throw new Error(`the range is ${Math.round(span / MIN)} minutes; scenarios need at least ${MIN_SCENARIO_RANGE_MS / MIN} (or use --benign-only)`);
+  if (span < MIN_SCENARIO_RANGE_MS)
+    throw new Error(
+      `the range is ${Math.round(span / MIN)} minutes; scenarios need at least ${MIN_SCENARIO_RANGE_MS / MIN} (or use --benign-only)`,
+    );
   const times = new Map<string, number>();
   const placed = scenarios.filter((s) => !s.atEnd);
   for (const s of scenarios.filter((x) => x.atEnd)) times.set(s.name, range.toMs - s.durationMs);
@@ -743,11 +1162,24 @@ export function defaultTimes(range: TimeRange, scenarios: readonly ScenarioDefin
 export function injectScenario(name: string, atMs: number, range: TimeRange, seed: string | number, prefix = ''): InjectedScenario {
   const def = scenarioByName(name);
   if (atMs < range.fromMs || atMs + def.durationMs > range.toMs) {
-    throw new Error(`scenario ${name} at ${new Date(atMs).toISOString()} lasts ${def.durationMs / MIN} minutes and does not fit in ${new Date(range.fromMs).toISOString()} .. ${new Date(range.toMs).toISOString()}`);
+    throw new Error(
+      `scenario ${name} at ${new Date(atMs).toISOString()} lasts ${def.durationMs / MIN} minutes and does not fit in ${new Date(range.fromMs).toISOString()} .. ${new Date(range.toMs).toISOString()}`,
+    );
   }
   const out = def.build({ atMs, range, rng: new Random(`${seed}/scenario/${name}`) });
   const last = Math.max(atMs, ...out.events.map((e) => e.ts), ...out.silences.map((s) => s.toMs));
-  return { name, source: def.source, description: def.description, atMs, endMs: last, index: indexPattern(def.source, prefix), events: out.events, silences: out.silences, expect: def.expect, alsoMayFire: def.alsoMayFire };
+  return {
+    name,
+    source: def.source,
+    description: def.description,
+    atMs,
+    endMs: last,
+    index: indexPattern(def.source, prefix),
+    events: out.events,
+    silences: out.silences,
+    expect: def.expect,
+    alsoMayFire: def.alsoMayFire,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -789,32 +1221,116 @@ export const BACKGROUND_LIMITS = {
 
 export const BACKGROUND_INVARIANTS: readonly Invariant[] = [
   { id: 'k8s-no-exec', source: 'k8s-audit', text: 'No pods/exec, pods/attach or pods/portforward request.' },
-  { id: 'k8s-no-privileged', source: 'k8s-audit', text: 'Every pod created is unprivileged: no privileged container, hostPID, hostNetwork, hostIPC or hostPath volume.' },
-  { id: 'k8s-no-rbac-writes', source: 'k8s-audit', text: 'No create, update, patch or delete of roles, clusterroles, rolebindings or clusterrolebindings (so no cluster-admin binding and no wildcard role).' },
-  { id: 'k8s-secrets-controllers-only', source: 'k8s-audit', text: 'Secrets are listed or watched only by the control plane (system:kube-*), kube-system service accounts and nodes (system:node:*); people and application service accounts never read secrets.' },
-  { id: 'k8s-secret-reads-few', source: 'k8s-audit', text: `At most ${BACKGROUND_LIMITS.k8sSecretGetsPerIdentityPer5Min} secret reads per identity in any 5 minutes.` },
-  { id: 'k8s-no-kube-system-writes', source: 'k8s-audit', text: 'Only kube-system controllers, nodes and the control plane create pods, service accounts or tokens; no namespace is created; no ConfigMap is written.' },
+  {
+    id: 'k8s-no-privileged',
+    source: 'k8s-audit',
+    text: 'Every pod created is unprivileged: no privileged container, hostPID, hostNetwork, hostIPC or hostPath volume.',
+  },
+  {
+    id: 'k8s-no-rbac-writes',
+    source: 'k8s-audit',
+    text: 'No create, update, patch or delete of roles, clusterroles, rolebindings or clusterrolebindings (so no cluster-admin binding and no wildcard role).',
+  },
+  {
+    id: 'k8s-secrets-controllers-only',
+    source: 'k8s-audit',
+    text: 'Secrets are listed or watched only by the control plane (system:kube-*), kube-system service accounts and nodes (system:node:*); people and application service accounts never read secrets.',
+  },
+  {
+    id: 'k8s-secret-reads-few',
+    source: 'k8s-audit',
+    text: `At most ${BACKGROUND_LIMITS.k8sSecretGetsPerIdentityPer5Min} secret reads per identity in any 5 minutes.`,
+  },
+  {
+    id: 'k8s-no-kube-system-writes',
+    source: 'k8s-audit',
+    text: 'Only kube-system controllers, nodes and the control plane create pods, service accounts or tokens; no namespace is created; no ConfigMap is written.',
+  },
   { id: 'k8s-no-anonymous', source: 'k8s-audit', text: 'No request by system:anonymous (allowed or not).' },
-  { id: 'k8s-denials-rare', source: 'k8s-audit', text: `At most ${BACKGROUND_LIMITS.k8sDeniedPerIdentityPer5Min} 401/403 per identity in any 5 minutes (a developer occasionally refused one list of nodes).` },
-  { id: 'k8s-sa-one-agent', source: 'k8s-audit', text: 'Each service account always uses the same user agent, and every one appears in the first 15 minutes (warm-up).' },
-  { id: 'k8s-kubelets-alive', source: 'k8s-audit', text: `Every kubelet renews its lease at most ${BACKGROUND_LIMITS.kubeletMaxGapMs / 1000} s apart.` },
-  { id: 'auth-failures-sparse', source: 'auth', text: `At most ${BACKGROUND_LIMITS.sshFailuresPerIpPer5Min} failed logins per address in any 5 minutes, ${BACKGROUND_LIMITS.sshDistinctUsersPerIpPer15Min} distinct failing users per address in any 15 minutes, ${BACKGROUND_LIMITS.sshFailuresPerUserHostPer10Min} failures per account and host in any 10 minutes (admins mistype once; scanners try one or two made-up names).` },
+  {
+    id: 'k8s-denials-rare',
+    source: 'k8s-audit',
+    text: `At most ${BACKGROUND_LIMITS.k8sDeniedPerIdentityPer5Min} 401/403 per identity in any 5 minutes (a developer occasionally refused one list of nodes).`,
+  },
+  {
+    id: 'k8s-sa-one-agent',
+    source: 'k8s-audit',
+    text: 'Each service account always uses the same user agent, and every one appears in the first 15 minutes (warm-up).',
+  },
+  {
+    id: 'k8s-kubelets-alive',
+    source: 'k8s-audit',
+    text: `Every kubelet renews its lease at most ${BACKGROUND_LIMITS.kubeletMaxGapMs / 1000} s apart.`,
+  },
+  {
+    id: 'auth-failures-sparse',
+    source: 'auth',
+    text: `At most ${BACKGROUND_LIMITS.sshFailuresPerIpPer5Min} failed logins per address in any 5 minutes, ${BACKGROUND_LIMITS.sshDistinctUsersPerIpPer15Min} distinct failing users per address in any 15 minutes, ${BACKGROUND_LIMITS.sshFailuresPerUserHostPer10Min} failures per account and host in any 10 minutes (admins mistype once; scanners try one or two made-up names).`,
+  },
   { id: 'auth-no-privileged-failures', source: 'auth', text: 'No failed login as root or admin.' },
-  { id: 'auth-no-password-logins', source: 'auth', text: 'Every successful login uses a key (publickey); no sudo is refused and no user is created.' },
+  {
+    id: 'auth-no-password-logins',
+    source: 'auth',
+    text: 'Every successful login uses a key (publickey); no sudo is refused and no user is created.',
+  },
   { id: 'auth-no-root-login', source: 'auth', text: 'No successful login as root.' },
-  { id: 'auth-known-sources', source: 'auth', text: 'Every successful login is by a known user from one of their known addresses, and every (user, address) pair appears in the first 15 minutes (warm-up).' },
-  { id: 'auth-sudo-root-known', source: 'auth', text: 'Only alice, bob and dave sudo to root, and each of them does it in the first 15 minutes; deploy only sudoes to service accounts.' },
-  { id: 'auth-hosts-alive', source: 'auth', text: `Every host logs (a cron session every 2 minutes) at most ${BACKGROUND_LIMITS.authHostMaxGapMs / MIN} minutes apart, from the start of the range to its end.` },
+  {
+    id: 'auth-known-sources',
+    source: 'auth',
+    text: 'Every successful login is by a known user from one of their known addresses, and every (user, address) pair appears in the first 15 minutes (warm-up).',
+  },
+  {
+    id: 'auth-sudo-root-known',
+    source: 'auth',
+    text: 'Only alice, bob and dave sudo to root, and each of them does it in the first 15 minutes; deploy only sudoes to service accounts.',
+  },
+  {
+    id: 'auth-hosts-alive',
+    source: 'auth',
+    text: `Every host logs (a cron session every 2 minutes) at most ${BACKGROUND_LIMITS.authHostMaxGapMs / MIN} minutes apart, from the start of the range to its end.`,
+  },
   { id: 'cloudtrail-no-root', source: 'cloudtrail', text: 'No call by the root user.' },
   { id: 'cloudtrail-no-tampering', source: 'cloudtrail', text: 'No StopLogging, DeleteTrail, UpdateTrail or PutEventSelectors.' },
-  { id: 'cloudtrail-no-iam-writes', source: 'cloudtrail', text: 'No IAM write at all: no Attach*Policy, no CreateAccessKey, no CreateUser, no login profile or MFA change.' },
-  { id: 'cloudtrail-no-exposure', source: 'cloudtrail', text: 'No security group, S3 ACL or public access block change, no snapshot sharing, no flow log deletion.' },
-  { id: 'cloudtrail-secrets-few', source: 'cloudtrail', text: `At most ${BACKGROUND_LIMITS.getSecretValuePerIdentityPer5Min} GetSecretValue per identity in any 5 minutes.` },
-  { id: 'cloudtrail-getobject-steady', source: 'cloudtrail', text: `S3 GetObject only by report-generator, steadily (~1.5 a minute), at most ${BACKGROUND_LIMITS.getObjectPerIdentityPer10Min} in any 10 minutes.` },
-  { id: 'cloudtrail-alive', source: 'cloudtrail', text: `The account logs at least every ${BACKGROUND_LIMITS.cloudTrailMaxGapMs / MIN} minutes (AWS Config every 2 minutes).` },
-  { id: 'proxy-bytes-bounded', source: 'proxy', text: `Every host sends at most ${BACKGROUND_LIMITS.proxyBytesOutPerHostPer10Min / 1024 / 1024} MB (source.bytes) in any 10 minutes; single uploads are at most 8 MB.` },
-  { id: 'proxy-hosts-alive', source: 'proxy', text: `Every host logs at most ${BACKGROUND_LIMITS.proxyHostMaxGapMs / MIN} minutes apart (telemetry every 3 minutes).` },
-  { id: 'falco-quiet', source: 'falco', text: 'Falco raises nothing above Warning, and at most one Warning per pod in any 10 minutes (Notice noise from monitoring pods and debug shells).' },
+  {
+    id: 'cloudtrail-no-iam-writes',
+    source: 'cloudtrail',
+    text: 'No IAM write at all: no Attach*Policy, no CreateAccessKey, no CreateUser, no login profile or MFA change.',
+  },
+  {
+    id: 'cloudtrail-no-exposure',
+    source: 'cloudtrail',
+    text: 'No security group, S3 ACL or public access block change, no snapshot sharing, no flow log deletion.',
+  },
+  {
+    id: 'cloudtrail-secrets-few',
+    source: 'cloudtrail',
+    text: `At most ${BACKGROUND_LIMITS.getSecretValuePerIdentityPer5Min} GetSecretValue per identity in any 5 minutes.`,
+  },
+  {
+    id: 'cloudtrail-getobject-steady',
+    source: 'cloudtrail',
+    text: `S3 GetObject only by report-generator, steadily (~1.5 a minute), at most ${BACKGROUND_LIMITS.getObjectPerIdentityPer10Min} in any 10 minutes.`,
+  },
+  {
+    id: 'cloudtrail-alive',
+    source: 'cloudtrail',
+    text: `The account logs at least every ${BACKGROUND_LIMITS.cloudTrailMaxGapMs / MIN} minutes (AWS Config every 2 minutes).`,
+  },
+  {
+    id: 'proxy-bytes-bounded',
+    source: 'proxy',
+    text: `Every host sends at most ${BACKGROUND_LIMITS.proxyBytesOutPerHostPer10Min / 1024 / 1024} MB (source.bytes) in any 10 minutes; single uploads are at most 8 MB.`,
+  },
+  {
+    id: 'proxy-hosts-alive',
+    source: 'proxy',
+    text: `Every host logs at most ${BACKGROUND_LIMITS.proxyHostMaxGapMs / MIN} minutes apart (telemetry every 3 minutes).`,
+  },
+  {
+    id: 'falco-quiet',
+    source: 'falco',
+    text: 'Falco raises nothing above Warning, and at most one Warning per pod in any 10 minutes (Notice noise from monitoring pods and debug shells).',
+  },
   { id: 'falco-alive', source: 'falco', text: 'Every node sends its Falco metrics snapshot every 5 minutes.' },
   { id: 'proxy-no-exfil-domain', source: 'proxy', text: 'No request to transfer.example.net.' },
   { id: 'all-in-range', source: 'all', text: 'Every event, background or scenario, has its @timestamp inside the requested range.' },

@@ -6,7 +6,15 @@ import { VERSION } from '../version.ts';
 import { backgroundClock, type Clock } from '../schedule/clock.ts';
 
 /** Every match outcome, so a rule's series exist at 0 before the first alert (rate() needs two samples). */
-export const ALERT_OUTCOMES: readonly MatchOutcome[] = ['sent', 'failed', 'suppressed_realert', 'suppressed_silence', 'aggregated', 'suppressed_flood', 'duplicate'];
+export const ALERT_OUTCOMES: readonly MatchOutcome[] = [
+  'sent',
+  'failed',
+  'suppressed_realert',
+  'suppressed_silence',
+  'aggregated',
+  'suppressed_flood',
+  'duplicate',
+];
 
 /** What the pending-deliveries gauge reads on scrape. */
 export type PendingSource = () => Promise<number>;
@@ -51,36 +59,109 @@ export class Metrics implements EngineObserver {
   private readonly opts: Required<Omit<MetricsOptions, 'defaultMetrics'>>;
 
   constructor(options: MetricsOptions = {}) {
-    this.opts = { pendingCacheMs: options.pendingCacheMs ?? 10_000, pendingWaitMs: options.pendingWaitMs ?? 2_000, clock: options.clock ?? backgroundClock };
+    this.opts = {
+      pendingCacheMs: options.pendingCacheMs ?? 10_000,
+      pendingWaitMs: options.pendingWaitMs ?? 2_000,
+      clock: options.clock ?? backgroundClock,
+    };
     const registers = [this.registry];
-    this.runs = new Counter({ name: 'logwarden_rule_runs_total', help: 'Rule runs by outcome (success or error).', labelNames: ['rule', 'outcome'], registers });
-    this.runErrors = new Counter({ name: 'logwarden_rule_run_errors_total', help: 'Failed rule runs by error kind (connection, timeout, bad_request, internal, ...).', labelNames: ['rule', 'kind'], registers });
+    this.runs = new Counter({
+      name: 'logwarden_rule_runs_total',
+      help: 'Rule runs by outcome (success or error).',
+      labelNames: ['rule', 'outcome'],
+      registers,
+    });
+    this.runErrors = new Counter({
+      name: 'logwarden_rule_run_errors_total',
+      help: 'Failed rule runs by error kind (connection, timeout, bad_request, internal, ...).',
+      labelNames: ['rule', 'kind'],
+      registers,
+    });
     this.runDuration = new Histogram({
-      name: 'logwarden_rule_run_duration_seconds', help: 'Wall time of one rule run, queries and alerting included.', labelNames: ['rule'], registers,
+      name: 'logwarden_rule_run_duration_seconds',
+      help: 'Wall time of one rule run, queries and alerting included.',
+      labelNames: ['rule'],
+      registers,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     });
     this.scheduleLag = new Histogram({
-      name: 'logwarden_rule_schedule_lag_seconds', help: 'How late a scheduled run started against its due time (first runs are due at a stable offset spread over the interval, up to 60 s; the offset is not counted as lag).', labelNames: ['rule'], registers,
+      name: 'logwarden_rule_schedule_lag_seconds',
+      help: 'How late a scheduled run started against its due time (first runs are due at a stable offset spread over the interval, up to 60 s; the offset is not counted as lag).',
+      labelNames: ['rule'],
+      registers,
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
     });
-    this.hits = new Counter({ name: 'logwarden_rule_hits_total', help: 'Documents (or counted events) a rule read.', labelNames: ['rule'], registers });
-    this.matches = new Counter({ name: 'logwarden_rule_matches_total', help: 'Matches a rule produced, before suppression.', labelNames: ['rule'], registers });
-    this.alerts = new Counter({ name: 'logwarden_alerts_total', help: 'What became of each match: sent, failed, suppressed_realert, suppressed_silence, aggregated, suppressed_flood, duplicate.', labelNames: ['rule', 'outcome'], registers });
-    this.deliveries = new Counter({ name: 'logwarden_deliveries_total', help: 'Delivery attempts (alert x alerter) by result: sent, retry, failed.', labelNames: ['rule', 'alerter', 'status'], registers });
-    this.esErrors = new Counter({ name: 'logwarden_elasticsearch_request_errors_total', help: 'Elasticsearch requests that failed, by kind (connection, timeout, rate_limited, unavailable, auth, forbidden, ...).', labelNames: ['kind'], registers });
-    this.rulesLoadedGauge = new Gauge({ name: 'logwarden_rules_loaded', help: 'Enabled rules currently scheduled.', registers });
-    this.rulesInvalidGauge = new Gauge({ name: 'logwarden_rules_invalid', help: 'Rule files that failed validation at the last (re)load.', registers });
-    this.ticksSkipped = new Counter({ name: 'logwarden_ticks_skipped_total', help: 'Scheduled runs dropped because the previous run of the rule was still going.', labelNames: ['rule'], registers });
-    this.writebackProblems = new Gauge({ name: 'logwarden_writeback_problems', help: 'Writeback indices missing or wrongly mapped at the last check (0: all fine).', registers });
-    this.writebackRecreatedTotal = new Counter({ name: 'logwarden_writeback_recreated_total', help: 'Writeback indices found deleted while running and re-created.', labelNames: ['index'], registers });
-    this.indexMissing = new Gauge({
-      name: 'logwarden_rule_index_missing', help: '1 while the rule\'s index matches no index, alias or data stream (checked after runs with zero hits): a typo reads as a quiet rule.', labelNames: ['rule'], registers,
+    this.hits = new Counter({
+      name: 'logwarden_rule_hits_total',
+      help: 'Documents (or counted events) a rule read.',
+      labelNames: ['rule'],
+      registers,
     });
-    new Gauge({ name: 'logwarden_build_info', help: 'Always 1; the version label says which LogWarden runs.', labelNames: ['version'], registers }).set({ version: VERSION }, 1);
+    this.matches = new Counter({
+      name: 'logwarden_rule_matches_total',
+      help: 'Matches a rule produced, before suppression.',
+      labelNames: ['rule'],
+      registers,
+    });
+    this.alerts = new Counter({
+      name: 'logwarden_alerts_total',
+      help: 'What became of each match: sent, failed, suppressed_realert, suppressed_silence, aggregated, suppressed_flood, duplicate.',
+      labelNames: ['rule', 'outcome'],
+      registers,
+    });
+    this.deliveries = new Counter({
+      name: 'logwarden_deliveries_total',
+      help: 'Delivery attempts (alert x alerter) by result: sent, retry, failed.',
+      labelNames: ['rule', 'alerter', 'status'],
+      registers,
+    });
+    this.esErrors = new Counter({
+      name: 'logwarden_elasticsearch_request_errors_total',
+      help: 'Elasticsearch requests that failed, by kind (connection, timeout, rate_limited, unavailable, auth, forbidden, ...).',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.rulesLoadedGauge = new Gauge({ name: 'logwarden_rules_loaded', help: 'Enabled rules currently scheduled.', registers });
+    this.rulesInvalidGauge = new Gauge({
+      name: 'logwarden_rules_invalid',
+      help: 'Rule files that failed validation at the last (re)load.',
+      registers,
+    });
+    this.ticksSkipped = new Counter({
+      name: 'logwarden_ticks_skipped_total',
+      help: 'Scheduled runs dropped because the previous run of the rule was still going.',
+      labelNames: ['rule'],
+      registers,
+    });
+    this.writebackProblems = new Gauge({
+      name: 'logwarden_writeback_problems',
+      help: 'Writeback indices missing or wrongly mapped at the last check (0: all fine).',
+      registers,
+    });
+    this.writebackRecreatedTotal = new Counter({
+      name: 'logwarden_writeback_recreated_total',
+      help: 'Writeback indices found deleted while running and re-created.',
+      labelNames: ['index'],
+      registers,
+    });
+    this.indexMissing = new Gauge({
+      name: 'logwarden_rule_index_missing',
+      help: "1 while the rule's index matches no index, alias or data stream (checked after runs with zero hits): a typo reads as a quiet rule.",
+      labelNames: ['rule'],
+      registers,
+    });
+    new Gauge({
+      name: 'logwarden_build_info',
+      help: 'Always 1; the version label says which LogWarden runs.',
+      labelNames: ['version'],
+      registers,
+    }).set({ version: VERSION }, 1);
     // Arrow functions lose `this` of the gauge; prom-client calls collect with the gauge as this.
     const self = this;
     new Gauge({
-      name: 'logwarden_pending_deliveries', help: 'Deliveries waiting in the outbox (not yet sent or given up), read from Elasticsearch on scrape.', registers,
+      name: 'logwarden_pending_deliveries',
+      help: 'Deliveries waiting in the outbox (not yet sent or given up), read from Elasticsearch on scrape.',
+      registers,
       async collect() {
         const value = await self.pendingDeliveries();
         if (value !== undefined) this.set(value);

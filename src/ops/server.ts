@@ -53,7 +53,8 @@ const DEFAULT_SILENCE_REASON = 'silenced from the status page';
  * inline code), no framing, no form posts (the script sends writes with fetch), no plugins.
  */
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
@@ -155,19 +156,23 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
     }
     if (segments.length === 2 && segments[0] === 'rules' && segments[1]) {
       const name = segments[1];
-      return only(read, res, () => page(async () => {
-        const detail = await data.rule(name, now());
-        return detail ? rulePage(detail, ctx()).value : undefined;
-      }));
+      return only(read, res, () =>
+        page(async () => {
+          const detail = await data.rule(name, now());
+          return detail ? rulePage(detail, ctx()).value : undefined;
+        }),
+      );
     }
     if (path === '/api/rules') return only(read, res, () => api(async () => ({ body: { rules: await data.rules(now()) } })));
     if (segments.length === 3 && segments[0] === 'api' && segments[1] === 'rules' && segments[2]) {
       const name = segments[2];
-      return only(read, res, () => api(async () => {
-        const detail = await data.rule(name, now());
-        if (!detail) throw new HttpError(404, 'no such rule is loaded');
-        return { body: detail };
-      }));
+      return only(read, res, () =>
+        api(async () => {
+          const detail = await data.rule(name, now());
+          if (!detail) throw new HttpError(404, 'no such rule is loaded');
+          return { body: detail };
+        }),
+      );
     }
     if (path === '/api/silences') {
       if (read) return api(async () => ({ body: { silences: await data.silences(now()) } }));
@@ -207,9 +212,11 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
     const definition = opts.engine.ruleDefinition(rule);
     if (!definition) throw new HttpError(404, `rule: no such rule is loaded`);
     const key = input['key'];
-    if (key !== undefined && (typeof key !== 'string' || key === '' || key.length > 512)) throw new HttpError(400, 'key: a non-empty text of up to 512 characters, or absent for the whole rule');
+    if (key !== undefined && (typeof key !== 'string' || key === '' || key.length > 512))
+      throw new HttpError(400, 'key: a non-empty text of up to 512 characters, or absent for the whole rule');
     const reasonIn = input['reason'];
-    if (reasonIn !== undefined && (typeof reasonIn !== 'string' || reasonIn.length > 500)) throw new HttpError(400, 'reason: a text of up to 500 characters');
+    if (reasonIn !== undefined && (typeof reasonIn !== 'string' || reasonIn.length > 500))
+      throw new HttpError(400, 'reason: a text of up to 500 characters');
     const duration = parseDuration(input['duration'] ?? '1h');
     if (typeof duration !== 'number') throw new HttpError(400, `duration: ${duration.error}`);
     if (duration <= 0 || duration > MAX_SILENCE_MS) throw new HttpError(400, `duration: between 1s and ${formatDuration(MAX_SILENCE_MS)}`);
@@ -219,7 +226,10 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
     const reason = typeof reasonIn === 'string' && reasonIn.trim() !== '' ? reasonIn : DEFAULT_SILENCE_REASON;
     const at = now();
     await opts.engine.stores.silences.set({ key: silence, untilMs: at + duration, exponent: 0, reason }, at, true);
-    opts.log.info({ silence, until: new Date(at + duration).toISOString(), remote: req.socket.remoteAddress }, `silence set from the status page: ${silence}`);
+    opts.log.info(
+      { silence, until: new Date(at + duration).toISOString(), remote: req.socket.remoteAddress },
+      `silence set from the status page: ${silence}`,
+    );
     return { key: silence, until: new Date(at + duration).toISOString(), reason };
   }
 

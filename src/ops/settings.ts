@@ -42,7 +42,8 @@ export type WriteAuth = { ok: true } | { ok: false; status: 401 | 403; reason: s
  * by itself (no cookie), so another site cannot make a visitor's browser send a write (CSRF).
  */
 export function authorizeWrite(settings: Pick<OpsSettings, 'actions' | 'token'>, authorization: string | undefined): WriteAuth {
-  if (!settings.actions || settings.token === undefined) return { ok: false, status: 403, reason: 'write actions are disabled (status_page_actions)' };
+  if (!settings.actions || settings.token === undefined)
+    return { ok: false, status: 403, reason: 'write actions are disabled (status_page_actions)' };
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) return { ok: false, status: 401, reason: 'a bearer token is required' };
   if (!tokenMatches(match[1], settings.token)) return { ok: false, status: 401, reason: 'the bearer token is wrong' };

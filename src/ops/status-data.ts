@@ -67,7 +67,6 @@ export interface RuleDetail {
   pendingDeliveries: DeliveryRow[];
 }
 
-
 /**
  * What the status page shows, read from the writeback indices (so it is right across restarts and
  * instances) plus the lag this process measured. Read-only; every search tolerates a missing index.
@@ -111,7 +110,10 @@ export class StatusData {
       return d ? [d] : [];
     });
     if (definitions.length === 0) return [];
-    const stats = await this.engine.stores.status.stats(definitions.map((d) => d.name), nowMs);
+    const stats = await this.engine.stores.status.stats(
+      definitions.map((d) => d.name),
+      nowMs,
+    );
     return definitions.map((d) => this.summary(d, stats.get(d.name)));
   }
 
@@ -145,16 +147,34 @@ export class StatusData {
     const rk = realertKey(d.name, d.options);
     return {
       summary,
-      definition: { queryKey: d.queryKey, realertMs: d.realertMs, alerters: d.alert.map((a) => a.type), realertKey: rk, wholeRuleSilenceKey: ruleSilenceKey(d.name) },
+      definition: {
+        queryKey: d.queryKey,
+        realertMs: d.realertMs,
+        alerters: d.alert.map((a) => a.type),
+        realertKey: rk,
+        wholeRuleSilenceKey: ruleSilenceKey(d.name),
+      },
       runs,
       alerts: alerts.map((a) => ({
-        id: a.id, alertTime: iso(a.alertTimeMs), matchTime: iso(a.matchTimeMs), queryKey: a.queryKey, subject: a.alertSubject, text: a.alertText,
-        sent: a.alertSent, exception: a.alertException,
+        id: a.id,
+        alertTime: iso(a.alertTimeMs),
+        matchTime: iso(a.matchTimeMs),
+        queryKey: a.queryKey,
+        subject: a.alertSubject,
+        text: a.alertText,
+        sent: a.alertSent,
+        exception: a.alertException,
       })),
       // Keys under the realert key (what the engine checks, matchSilenceKey) or the rule's name (the whole-rule
       // silence, and keys older versions of `logwarden silence --key` wrote for rules with realert_key).
       silences: silences.filter((s) => [rk, d.name].some((prefix) => s.key === prefix || s.key.startsWith(`${prefix}.`))),
-      pendingDeliveries: deliveries.map((x) => ({ id: x.id, alerter: x.alerter, attempts: x.attempts, nextAttempt: iso(x.nextAttemptMs), lastError: x.lastError })),
+      pendingDeliveries: deliveries.map((x) => ({
+        id: x.id,
+        alerter: x.alerter,
+        attempts: x.attempts,
+        nextAttempt: iso(x.nextAttemptMs),
+        lastError: x.lastError,
+      })),
     };
   }
 

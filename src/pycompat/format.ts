@@ -42,7 +42,11 @@ export function formatPython(
 }
 
 /** formatPython's output as parts, for callers that cut or escape it themselves. */
-export function formatPythonParts(template: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>> = {}): FormatPart[] {
+export function formatPythonParts(
+  template: string,
+  args: readonly unknown[],
+  kwargs: Readonly<Record<string, unknown>> = {},
+): FormatPart[] {
   return render(template, args, kwargs, { mode: 'none', next: 0 }, 2);
 }
 
@@ -74,7 +78,13 @@ export function truncateParts(parts: readonly FormatPart[], maxChars: number): F
   return out;
 }
 
-function render(template: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, numbering: Numbering, depth: number): FormatPart[] {
+function render(
+  template: string,
+  args: readonly unknown[],
+  kwargs: Readonly<Record<string, unknown>>,
+  numbering: Numbering,
+  depth: number,
+): FormatPart[] {
   if (depth === 0) throw new FormatError('Max string recursion exceeded');
   const parts: FormatPart[] = [];
   let literal = '';
@@ -127,7 +137,13 @@ function findFieldEnd(template: string, from: number): number {
   throw new FormatError(level > 1 ? "unmatched '{' in format spec" : "expected '}' before end of string");
 }
 
-function replaceField(field: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, numbering: Numbering, depth: number): string {
+function replaceField(
+  field: string,
+  args: readonly unknown[],
+  kwargs: Readonly<Record<string, unknown>>,
+  numbering: Numbering,
+  depth: number,
+): string {
   let nameEnd = 0;
   while (nameEnd < field.length && field[nameEnd] !== ':' && field[nameEnd] !== '!') {
     if (field[nameEnd] === '[') {
@@ -145,7 +161,7 @@ function replaceField(field: string, args: readonly unknown[], kwargs: Readonly<
     conversion = rest[1];
     rest = rest.slice(2);
     if (conversion === undefined || (rest !== '' && !rest.startsWith(':'))) {
-      throw new FormatError('expected \':\' after conversion specifier');
+      throw new FormatError("expected ':' after conversion specifier");
     }
   }
   if (rest.startsWith(':')) spec = rest.slice(1);

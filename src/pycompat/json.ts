@@ -10,7 +10,8 @@ import { pyStr } from './str.ts';
 export function pyJsonDumps(value: unknown, options: { sortKeys?: boolean; compact?: boolean } = {}): string {
   const itemSep = options.compact ? ',' : ', ';
   const keySep = options.compact ? ':' : ': ';
-  const str = (s: string): string => JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const str = (s: string): string =>
+    JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const dump = (v: unknown): string => {
     if (v === null || v === undefined) return 'null';
     if (typeof v === 'boolean') return v ? 'true' : 'false';

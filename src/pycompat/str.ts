@@ -28,9 +28,12 @@ export function pyReprString(text: string, asciiOnly = false): string {
     else if (ch === '\t') out += '\\t';
     else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0');
     else if (asciiOnly && code > 0x7f) {
-      out += code <= 0xff ? '\\x' + code.toString(16).padStart(2, '0')
-        : code <= 0xffff ? '\\u' + code.toString(16).padStart(4, '0')
-        : '\\U' + code.toString(16).padStart(8, '0');
+      out +=
+        code <= 0xff
+          ? '\\x' + code.toString(16).padStart(2, '0')
+          : code <= 0xffff
+            ? '\\u' + code.toString(16).padStart(4, '0')
+            : '\\U' + code.toString(16).padStart(8, '0');
     } else out += ch;
   }
   return out + quote;
@@ -41,7 +44,13 @@ export function pyRepr(value: unknown, asciiOnly = false): string {
   if (typeof value === 'string') return pyReprString(value, asciiOnly);
   if (Array.isArray(value)) return '[' + value.map((v) => pyRepr(v, asciiOnly)).join(', ') + ']';
   if (isPlainObject(value)) {
-    return '{' + Object.entries(value).map(([k, v]) => `${pyReprString(k, asciiOnly)}: ${pyRepr(v, asciiOnly)}`).join(', ') + '}';
+    return (
+      '{' +
+      Object.entries(value)
+        .map(([k, v]) => `${pyReprString(k, asciiOnly)}: ${pyRepr(v, asciiOnly)}`)
+        .join(', ') +
+      '}'
+    );
   }
   return pyStr(value);
 }

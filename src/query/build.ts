@@ -26,7 +26,10 @@ export function timestampValue(rule: TimestampSpec, ms: number): string | number
 }
 
 /** Event time of a document in ms, or undefined when the field is missing or unreadable. */
-export function eventTimeMs(rule: TimestampSpec & Pick<RuleDefinition, 'timestampField'>, source: Record<string, unknown>): number | undefined {
+export function eventTimeMs(
+  rule: TimestampSpec & Pick<RuleDefinition, 'timestampField'>,
+  source: Record<string, unknown>,
+): number | undefined {
   const raw = lookupField(source, rule.timestampField);
   if (raw === undefined || raw === null) return undefined;
   if (rule.timestampType === 'custom') {
@@ -75,7 +78,11 @@ function normaliseFilter(entry: Record<string, unknown>): estypes.QueryDslQueryC
  * finest time token of the pattern. With search_extra_index one more period on the early side is
  * searched, as ElastAlert2 does for indices named after another time than timestamp_field.
  */
-export function indexFor(rule: Pick<RuleDefinition, 'index' | 'useStrftimeIndex'> & { options?: Readonly<Record<string, unknown>> }, startMs: number, endMs: number): string {
+export function indexFor(
+  rule: Pick<RuleDefinition, 'index' | 'useStrftimeIndex'> & { options?: Readonly<Record<string, unknown>> },
+  startMs: number,
+  endMs: number,
+): string {
   if (!rule.useStrftimeIndex) return rule.index;
   const stepMs = strftimeStepMs(rule.index);
   if (stepMs === undefined) return strftime(rule.index, new Date(endMs));

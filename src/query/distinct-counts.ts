@@ -46,11 +46,21 @@ export async function countDistinct(
   const rangeAggs = Object.fromEntries(req.ranges.map((r, i) => [`r${i}`, { filter: rangeQuery(rule, r) }]));
   const sources = (names: readonly string[]): Record<string, estypes.AggregationsCompositeAggregationSource>[] =>
     names.map((field, i) => ({ [`k${i}`]: { terms: { field } } }));
-  const page = async (names: readonly string[], aggs: Record<string, estypes.AggregationsAggregationContainer>, after: Record<string, estypes.FieldValue> | undefined): Promise<estypes.AggregationsCompositeAggregate | undefined> => {
-    const body = await esCall(es, what, (c) => c.search({
-      index, size: 0, query, ignore_unavailable: true, allow_no_indices: true,
-      aggs: { groups: { composite: { size: pageSize, sources: sources(names), ...(after ? { after } : {}) }, aggs } },
-    }));
+  const page = async (
+    names: readonly string[],
+    aggs: Record<string, estypes.AggregationsAggregationContainer>,
+    after: Record<string, estypes.FieldValue> | undefined,
+  ): Promise<estypes.AggregationsCompositeAggregate | undefined> => {
+    const body = await esCall(es, what, (c) =>
+      c.search({
+        index,
+        size: 0,
+        query,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        aggs: { groups: { composite: { size: pageSize, sources: sources(names), ...(after ? { after } : {}) }, aggs } },
+      }),
+    );
     return body.aggregations?.groups as estypes.AggregationsCompositeAggregate | undefined;
   };
 
@@ -86,7 +96,9 @@ export async function countDistinct(
     // Without group fields there is one group: the composite needs a source, the distinct field's
     // cardinality over all documents is then read from a plain filter aggregation instead.
     if (fields.length === 0) {
-      const body = await esCall(es, what, (c) => c.search({ index, size: 0, query, ignore_unavailable: true, allow_no_indices: true, aggs: approxAggs }));
+      const body = await esCall(es, what, (c) =>
+        c.search({ index, size: 0, query, ignore_unavailable: true, allow_no_indices: true, aggs: approxAggs }),
+      );
       groups.push({ values: [], counts: readApprox(req, (body.aggregations ?? {}) as Record<string, unknown>) });
       break;
     }

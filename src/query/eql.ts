@@ -22,19 +22,38 @@ function otherFilters(rule: RuleDefinition): RuleDefinition {
 
 /** A cluster without the module answers "no handler" (400), 404 or 405: say so in words. */
 function unsupported(error: unknown, endpoint: string, what: string): unknown {
-  if (error instanceof EsError && (error.status === 404 || error.status === 405 || (error.status === 400 && /no handler found/i.test(error.message)))) {
-    return new EsError('bad_request', `this cluster has no ${what} endpoint (${endpoint}): the rule's ${what === 'EQL' ? 'eql' : 'esql'} filter cannot run here; use a cluster with the ${what} module, or write the condition as query DSL`, error.status, error.esType);
+  if (
+    error instanceof EsError &&
+    (error.status === 404 || error.status === 405 || (error.status === 400 && /no handler found/i.test(error.message)))
+  ) {
+    return new EsError(
+      'bad_request',
+      `this cluster has no ${what} endpoint (${endpoint}): the rule's ${what === 'EQL' ? 'eql' : 'esql'} filter cannot run here; use a cluster with the ${what} module, or write the condition as query DSL`,
+      error.status,
+      error.esType,
+    );
   }
   return error;
 }
 
-function toEvents(rule: RuleDefinition, docs: readonly { id: string; index: string; source: Record<string, unknown> }[], truncated: boolean): FetchResult {
+function toEvents(
+  rule: RuleDefinition,
+  docs: readonly { id: string; index: string; source: Record<string, unknown> }[],
+  truncated: boolean,
+): FetchResult {
   const events: RuleEvent[] = [];
   let unreadable = 0;
   for (const d of docs) {
     const ts = eventTimeMs(rule, d.source);
     if (ts === undefined) unreadable++;
-    else events.push({ id: d.id, index: d.index, timestampMs: ts, key: rule.queryKey ? queryKeyValue(d.source, rule.queryKey) : undefined, source: d.source });
+    else
+      events.push({
+        id: d.id,
+        index: d.index,
+        timestampMs: ts,
+        key: rule.queryKey ? queryKeyValue(d.source, rule.queryKey) : undefined,
+        source: d.source,
+      });
   }
   events.sort((a, b) => a.timestampMs - b.timestampMs);
   return { events, hits: docs.length, unreadableTimestamps: unreadable, truncated };
@@ -57,17 +76,31 @@ export async function fetchPiped(es: EsHandle, rule: RuleDefinition, startMs: nu
     let res: estypes.EqlSearchResponse<Record<string, unknown>>;
     try {
       res = await esCall(es, `running the EQL query of rule "${rule.name}" on ${index}`, (c) =>
-        c.eql.search<Record<string, unknown>>({ index, query: piped.query, filter, size: rule.maxQuerySize, timestamp_field: rule.timestampField, allow_no_indices: true, ignore_unavailable: true }),
+        c.eql.search<Record<string, unknown>>({
+          index,
+          query: piped.query,
+          filter,
+          size: rule.maxQuerySize,
+          timestamp_field: rule.timestampField,
+          allow_no_indices: true,
+          ignore_unavailable: true,
+        }),
       );
     } catch (error) {
       throw unsupported(error, '_eql/search', 'EQL');
     }
     const hits = res.hits.events ?? [];
-    return toEvents(rest, hits.map((h) => ({ id: h._id, index: h._index, source: h._source ?? {} })), hits.length >= rule.maxQuerySize);
+    return toEvents(
+      rest,
+      hits.map((h) => ({ id: h._id, index: h._index, source: h._source ?? {} })),
+      hits.length >= rule.maxQuerySize,
+    );
   }
   let res: { columns?: { name: string }[]; values?: unknown[][] };
   try {
-    res = (await esCall(es, `running the ES|QL query of rule "${rule.name}"`, (c) => c.esql.query({ query: piped.query, filter }))) as unknown as typeof res;
+    res = (await esCall(es, `running the ES|QL query of rule "${rule.name}"`, (c) =>
+      c.esql.query({ query: piped.query, filter }),
+    )) as unknown as typeof res;
   } catch (error) {
     throw unsupported(error, '_query', 'ES|QL');
   }

@@ -33,7 +33,13 @@ function pageHits(res: { hits?: { hits?: estypes.SearchHit<Record<string, unknow
  * search; a larger one is re-read a page at a time through a point in time, so pages stay
  * consistent while logs keep arriving. Never unbounded: stops at `maxDocs`.
  */
-export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number, maxDocs = maxDocsOf(rule)): Promise<FetchResult> {
+export async function fetchDocuments(
+  es: EsHandle,
+  rule: RuleDefinition,
+  startMs: number,
+  endMs: number,
+  maxDocs = maxDocsOf(rule),
+): Promise<FetchResult> {
   // eql:/esql: filter entries go to their own endpoints (ElastAlert2 2.31).
   if (pipedQuery(rule)) return fetchPiped(es, rule, startMs, endMs);
   const index = indexFor(rule, startMs, endMs);
@@ -44,7 +50,16 @@ export async function fetchDocuments(es: EsHandle, rule: RuleDefinition, startMs
   const sort: estypes.Sort = [{ [rule.timestampField]: { order: 'asc', unmapped_type: 'date' } }];
   // Most windows fit in one page: one plain search, no point in time to open and close.
   const first = await esCall(es, `searching ${index} for rule "${rule.name}"`, (c) =>
-    c.search<Record<string, unknown>>({ index, size: pageSize, query, sort, track_total_hits: false, ...source, ...SEARCH_OPTIONS, filter_path: DOCUMENT_FILTER_PATH }),
+    c.search<Record<string, unknown>>({
+      index,
+      size: pageSize,
+      query,
+      sort,
+      track_total_hits: false,
+      ...source,
+      ...SEARCH_OPTIONS,
+      filter_path: DOCUMENT_FILTER_PATH,
+    }),
   );
   const firstHits = pageHits(first);
   if (firstHits.length < pageSize) return collect(rule, firstHits, false);
@@ -104,10 +119,15 @@ export function maxDocsOf(rule: Pick<RuleDefinition, 'maxQuerySize' | 'maxScroll
 export function sourceFilter(rule: Pick<RuleDefinition, 'options' | 'timestampField' | 'queryKey'>): { _source?: string[] } {
   const include = rule.options['include'];
   if (!Array.isArray(include) || include.length === 0 || include.includes('*')) return {};
-  const asList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const asList = (v: unknown): string[] =>
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   const fields = new Set<string>([
-    ...asList(include), rule.timestampField, ...(rule.queryKey ?? []), ...asList(rule.options['compare_key']),
-    ...asList(rule.options['top_count_keys']), ...asList(rule.options['aggregation_key']),
+    ...asList(include),
+    rule.timestampField,
+    ...(rule.queryKey ?? []),
+    ...asList(rule.options['compare_key']),
+    ...asList(rule.options['top_count_keys']),
+    ...asList(rule.options['aggregation_key']),
   ]);
   return { _source: [...fields] };
 }
@@ -119,7 +139,14 @@ function collect(rule: RuleDefinition, hitsIn: readonly estypes.SearchHit<Record
     const source = hit._source ?? {};
     const ts = eventTimeMs(rule, source);
     if (ts === undefined) unreadable++;
-    else events.push({ id: hit._id ?? '', index: hit._index, timestampMs: ts, key: rule.queryKey ? queryKeyValue(source, rule.queryKey) : undefined, source });
+    else
+      events.push({
+        id: hit._id ?? '',
+        index: hit._index,
+        timestampMs: ts,
+        key: rule.queryKey ? queryKeyValue(source, rule.queryKey) : undefined,
+        source,
+      });
   }
   return { events, hits: hitsIn.length, unreadableTimestamps: unreadable, truncated };
 }
@@ -127,7 +154,9 @@ function collect(rule: RuleDefinition, hitsIn: readonly estypes.SearchHit<Record
 /** Counts a window in Elasticsearch (ElastAlert2's use_count_query): one number, no documents. */
 export async function countWindow(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number): Promise<number> {
   const index = indexFor(rule, startMs, endMs);
-  const res = await esCall(es, `counting ${index} for rule "${rule.name}"`, (c) => c.count({ index, query: windowQuery(rule, startMs, endMs), ...SEARCH_OPTIONS }));
+  const res = await esCall(es, `counting ${index} for rule "${rule.name}"`, (c) =>
+    c.count({ index, query: windowQuery(rule, startMs, endMs), ...SEARCH_OPTIONS }),
+  );
   return res.count;
 }
 
@@ -135,7 +164,13 @@ export async function countWindow(es: EsHandle, rule: RuleDefinition, startMs: n
  * Counts a window per query_key value (ElastAlert2's use_terms_query), paging a composite
  * aggregation so every key is counted, not only the top `terms_size` ElastAlert2 asks for.
  */
-export async function countPerKey(es: EsHandle, rule: RuleDefinition, startMs: number, endMs: number, pageSize = 1000): Promise<CountEntry[]> {
+export async function countPerKey(
+  es: EsHandle,
+  rule: RuleDefinition,
+  startMs: number,
+  endMs: number,
+  pageSize = 1000,
+): Promise<CountEntry[]> {
   const fields = rule.queryKey ?? [];
   if (fields.length === 0) throw new EsError('bad_request', `rule "${rule.name}": use_terms_query needs query_key`);
   const index = indexFor(rule, startMs, endMs);

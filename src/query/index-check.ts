@@ -16,7 +16,12 @@ export async function indicesMatched(es: EsHandle, index: string): Promise<strin
 }
 
 /** The warning for a rule whose index matches nothing, or undefined when it matches something. */
-export async function indexWarning(es: EsHandle, rule: Pick<RuleDefinition, 'index' | 'useStrftimeIndex'>, startMs: number, endMs: number): Promise<string | undefined> {
+export async function indexWarning(
+  es: EsHandle,
+  rule: Pick<RuleDefinition, 'index' | 'useStrftimeIndex'>,
+  startMs: number,
+  endMs: number,
+): Promise<string | undefined> {
   const index = indexFor(rule, startMs, endMs);
   if ((await indicesMatched(es, index)).length > 0) return undefined;
   return indexMissingMessage(index);
@@ -40,7 +45,12 @@ export class IndexWatch {
     this.ttlMs = ttlMs;
   }
 
-  async check(rule: Pick<RuleDefinition, 'index' | 'useStrftimeIndex'>, startMs: number, endMs: number, nowMs: number): Promise<string | undefined> {
+  async check(
+    rule: Pick<RuleDefinition, 'index' | 'useStrftimeIndex'>,
+    startMs: number,
+    endMs: number,
+    nowMs: number,
+  ): Promise<string | undefined> {
     const index = indexFor(rule, startMs, endMs);
     const cached = this.known.get(index);
     if (cached && nowMs - cached.atMs < this.ttlMs) return cached.warning;

@@ -67,9 +67,15 @@ export async function countByKeyAndRange(
     return esCall(es, what, (c) => c.search({ index, size: 0, query, ignore_unavailable: true, allow_no_indices: true, ...body }));
   };
 
-  const missingAgg: Record<string, estypes.AggregationsAggregationContainer> = req.countMissing && fields.length > 0
-    ? { missing: { filter: { bool: { should: fields.map((f) => ({ bool: { must_not: { exists: { field: f } } } })), minimum_should_match: 1 } }, aggs: rangeAggs(rule, { ...req, value: undefined, metric: undefined }) } }
-    : {};
+  const missingAgg: Record<string, estypes.AggregationsAggregationContainer> =
+    req.countMissing && fields.length > 0
+      ? {
+          missing: {
+            filter: { bool: { should: fields.map((f) => ({ bool: { must_not: { exists: { field: f } } } })), minimum_should_match: 1 } },
+            aggs: rangeAggs(rule, { ...req, value: undefined, metric: undefined }),
+          },
+        }
+      : {};
 
   if (fields.length === 0) {
     const body = await search({ aggs: { ...rangeAggs(rule, req), ...missingAgg } });
@@ -96,11 +102,14 @@ export async function countByKeyAndRange(
       },
     });
     const aggs = (body.aggregations ?? {}) as Record<string, unknown>;
-    if (page === 0 && req.countMissing) missing = readRanges({ ...req, value: undefined, metric: undefined }, (aggs.missing ?? {}) as Record<string, unknown>);
+    if (page === 0 && req.countMissing)
+      missing = readRanges({ ...req, value: undefined, metric: undefined }, (aggs.missing ?? {}) as Record<string, unknown>);
     const composite = aggs.groups as estypes.AggregationsCompositeAggregate | undefined;
     const buckets = Array.isArray(composite?.buckets) ? composite.buckets : [];
     for (const bucket of buckets) {
-      const values = fields.map((_f, i) => bucket.key[`k${i}`]).filter((v): v is string | number | boolean => v !== null && v !== undefined);
+      const values = fields
+        .map((_f, i) => bucket.key[`k${i}`])
+        .filter((v): v is string | number | boolean => v !== null && v !== undefined);
       groups.push(readGroup(req, values, bucket as unknown as Record<string, unknown>));
     }
     if (!composite?.after_key || buckets.length < size) break;

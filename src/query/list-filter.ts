@@ -38,7 +38,8 @@ export async function listTarget(es: EsHandle, index: string, field: string): Pr
     return caps.length > 0 && caps.every((cap) => EXACT_TYPES.has(cap.type) && cap.searchable && cap.metadata_field !== true);
   };
   if (exact(field)) return { kind: 'keyword', field };
-  if (copy !== undefined && exact(copy) && types(field).every((cap) => cap.type === 'text' && cap.searchable)) return { kind: 'keyword-copy', field, copy };
+  if (copy !== undefined && exact(copy) && types(field).every((cap) => cap.type === 'text' && cap.searchable))
+    return { kind: 'keyword-copy', field, copy };
   return { kind: 'none' };
 }
 
@@ -82,7 +83,12 @@ function gapsBetween(field: string, values: readonly string[]): estypes.QueryDsl
 }
 
 /** The rule with its list test added to its filters, for the windows of one run. */
-export async function withListFilter(es: EsHandle, rule: RuleDefinition, index: string, push: ListPushDown | undefined): Promise<RuleDefinition> {
+export async function withListFilter(
+  es: EsHandle,
+  rule: RuleDefinition,
+  index: string,
+  push: ListPushDown | undefined,
+): Promise<RuleDefinition> {
   if (push === undefined) return rule;
   const clause = listFilter(push, await listTarget(es, index, push.field));
   return clause === undefined ? rule : { ...rule, filter: [...rule.filter, clause as Record<string, unknown>] };

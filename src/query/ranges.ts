@@ -93,8 +93,14 @@ const fieldCapsCache = new FieldCapsCache();
  * cardinality_field, which ElastAlert2 read from documents and so never needed the sub-field named.
  * Without either kind of field no request is made.
  */
-export async function resolveAggregatableFields(es: EsHandle, index: string, fields: readonly string[], textFallback: readonly string[] = []): Promise<string[]> {
-  const other = (f: string): string | undefined => (f.endsWith(KEYWORD) ? f.slice(0, -KEYWORD.length) : textFallback.includes(f) ? f + KEYWORD : undefined);
+export async function resolveAggregatableFields(
+  es: EsHandle,
+  index: string,
+  fields: readonly string[],
+  textFallback: readonly string[] = [],
+): Promise<string[]> {
+  const other = (f: string): string | undefined =>
+    f.endsWith(KEYWORD) ? f.slice(0, -KEYWORD.length) : textFallback.includes(f) ? f + KEYWORD : undefined;
   if (!fields.some((f) => other(f) !== undefined)) return [...fields];
   const candidates = [...new Set(fields.flatMap((f) => [f, other(f) ?? []].flat()))];
   const caps = await fieldCapsCache.get(es, index, candidates);

@@ -40,7 +40,10 @@ const cache = new Map<string, Compiled>();
 /** Directives the parser does not know, so lint can name them. */
 export function unknownDirectives(format: string): string[] {
   const expanded = format.replace(/%([TF])/g, (_m, c: string) => ALIASES[c] ?? '');
-  return [...expanded.matchAll(/%(.)/g)].map((m) => m[1] ?? '').filter((c) => !Object.hasOwn(PARTS, c)).map((c) => `%${c}`);
+  return [...expanded.matchAll(/%(.)/g)]
+    .map((m) => m[1] ?? '')
+    .filter((c) => !Object.hasOwn(PARTS, c))
+    .map((c) => `%${c}`);
 }
 
 function compile(format: string): Compiled {

@@ -87,7 +87,9 @@ export function loadRuleFiles(files: readonly string[], config: LogWardenConfig,
 }
 
 /** Loads one rule file with its imports, whatever its name. */
-export function loadRuleFile(file: string, config: LogWardenConfig, env: NodeJS.ProcessEnv, options: LoadRulesOptions = {}): { rule: RuleDefinition | undefined; problems: ConfigProblem[] } {
+type LoadedRuleFile = { rule: RuleDefinition | undefined; problems: ConfigProblem[] };
+
+export function loadRuleFile(file: string, config: LogWardenConfig, env: NodeJS.ProcessEnv, options: LoadRulesOptions = {}): LoadedRuleFile {
   const cache = new FileCache(env, displayFor(options.displayRoot ?? config.rulesFolder));
   const { rule, problems } = loadOne(path.resolve(file), cache, config);
   return { rule, problems: dedupe(problems) };

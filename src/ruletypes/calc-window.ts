@@ -39,9 +39,16 @@ export function calcWindowOf(rule: RuleDefinition, fail: Fail): CalcWindow {
     // As ElastAlert2 refuses: the window must hold whole buckets.
     if (windowMs % bucketMs !== 0) throw fail('bucket_interval', `${windowName} must be a multiple of bucket_interval`);
     // Each bucket is a sub-aggregation per key in every evaluation's search.
-    if (windowMs / bucketMs > MAX_BUCKETS) throw fail('bucket_interval', `at most ${MAX_BUCKETS} buckets per ${windowName}, got ${windowMs / bucketMs}`);
+    if (windowMs / bucketMs > MAX_BUCKETS)
+      throw fail('bucket_interval', `at most ${MAX_BUCKETS} buckets per ${windowName}, got ${windowMs / bucketMs}`);
   }
-  return { windowMs, runEveryMs: rule.runEveryMs, bucketMs, sync: pyTruthy(rule.options['sync_bucket_interval']), overlap: pyTruthy(rule.options['allow_buffer_time_overlap']) };
+  return {
+    windowMs,
+    runEveryMs: rule.runEveryMs,
+    bucketMs,
+    sync: pyTruthy(rule.options['sync_bucket_interval']),
+    overlap: pyTruthy(rule.options['allow_buffer_time_overlap']),
+  };
 }
 
 /**
@@ -56,7 +63,8 @@ export function calcRanges(w: CalcWindow, endMs: number): CalcRange[] {
   const step = w.bucketMs;
   const first = w.sync ? Math.floor(startMs / step) * step : startMs;
   const ranges: CalcRange[] = [];
-  for (let s = first, i = 0; s < endMs; s += step, i++) ranges.push({ name: `b${i}`, startMs: s, endMs: Math.min(s + step, endMs), matchTimeMs: s });
+  for (let s = first, i = 0; s < endMs; s += step, i++)
+    ranges.push({ name: `b${i}`, startMs: s, endMs: Math.min(s + step, endMs), matchTimeMs: s });
   return ranges;
 }
 
@@ -85,7 +93,8 @@ export function pickCalcSegments(w: CalcWindow, segments: readonly TimeRangeSpec
 /** The one result an aggregation rule type asked for, or an error naming the rule. */
 export function resultOf(rule: RuleDefinition, results: readonly KeyCountResult[], id: string): KeyCountResult {
   const result = results[0];
-  if (result === undefined || result.id !== id) throw new Error(`rule "${rule.name}" (${rule.file}): ${rule.type} expected the result of request "${id}"`);
+  if (result === undefined || result.id !== id)
+    throw new Error(`rule "${rule.name}" (${rule.file}): ${rule.type} expected the result of request "${id}"`);
   return result;
 }
 

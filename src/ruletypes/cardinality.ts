@@ -91,15 +91,17 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
   plan(state: CardinalityState, at: EvaluationPoint): KeyCountRequest[] {
     const windowStartMs = at.endMs - this.#timeframeMs;
     const freshStartMs = state.evaluatedMs === undefined ? windowStartMs : Math.min(state.evaluatedMs, at.startMs);
-    return [{
-      id: REQUEST_ID,
-      fields: [...(this.#rule.queryKey ?? [])],
-      ranges: [
-        { name: WINDOW, startMs: windowStartMs, endMs: at.endMs },
-        ...(this.#bounds.max !== undefined ? [{ name: FRESH, startMs: freshStartMs, endMs: at.endMs }] : []),
-      ],
-      distinct: this.#field,
-    }];
+    return [
+      {
+        id: REQUEST_ID,
+        fields: [...(this.#rule.queryKey ?? [])],
+        ranges: [
+          { name: WINDOW, startMs: windowStartMs, endMs: at.endMs },
+          ...(this.#bounds.max !== undefined ? [{ name: FRESH, startMs: freshStartMs, endMs: at.endMs }] : []),
+        ],
+        distinct: this.#field,
+      },
+    ];
   }
 
   evaluate(state: CardinalityState, results: readonly KeyCountResult[], at: EvaluationPoint): StepResult<CardinalityState> {
@@ -112,7 +114,8 @@ export class CardinalityRule implements AggregatingRuleType<CardinalityState> {
       const n = group.counts[WINDOW] ?? 0;
       if (n === 0) continue;
       const id = JSON.stringify(group.values);
-      if (this.#bounds.max !== undefined && n > this.#bounds.max && (group.counts[FRESH] ?? 0) > 0) matches.push(this.#match(group.values, n, approximate, at));
+      if (this.#bounds.max !== undefined && n > this.#bounds.max && (group.counts[FRESH] ?? 0) > 0)
+        matches.push(this.#match(group.values, n, approximate, at));
       if (this.#bounds.min === undefined) continue;
       const key = remembered.get(id) ?? { values: [...group.values], sinceMs: at.endMs };
       remembered.delete(id);

@@ -150,14 +150,16 @@ export class FlatlineRule implements AggregatingRuleType<FlatlineState> {
   plan(given: FlatlineState, at: EvaluationPoint): KeyCountRequest[] {
     const state = this.#current(given);
     const end = at.endMs;
-    const requests: KeyCountRequest[] = [{
-      id: COUNTS_ID,
-      fields: this.#fields,
-      ranges: [
-        { name: WINDOW, startMs: end - this.#timeframeMs, endMs: end },
-        { name: SEGMENT, startMs: at.startMs, endMs: end },
-      ],
-    }];
+    const requests: KeyCountRequest[] = [
+      {
+        id: COUNTS_ID,
+        fields: this.#fields,
+        ranges: [
+          { name: WINDOW, startMs: end - this.#timeframeMs, endMs: end },
+          { name: SEGMENT, startMs: at.startMs, endMs: end },
+        ],
+      },
+    ];
     if (!state.seeded) requests.push({ id: SEED_ID, fields: this.#fields, ranges: this.#seedRanges(end) });
     return requests;
   }
@@ -231,11 +233,15 @@ export class FlatlineRule implements AggregatingRuleType<FlatlineState> {
     const subject = match.key === undefined ? '' : ` for ${this.#fields.join(', ')} = ${match.key}`;
     const count = pyStr(match.body['count']);
     if (match.body['recovered'] === true) {
-      return `Events${subject} are back to normal around ${end}.\n` +
-        `Between ${start} and ${end} there were ${count} events, at least the threshold of ${this.#threshold}.`;
+      return (
+        `Events${subject} are back to normal around ${end}.\n` +
+        `Between ${start} and ${end} there were ${count} events, at least the threshold of ${this.#threshold}.`
+      );
     }
-    return `An abnormally low number of events occurred${subject} around ${end}.\n` +
-      `Between ${start} and ${end} there were fewer than ${this.#threshold} events (${count} counted).`;
+    return (
+      `An abnormally low number of events occurred${subject} around ${end}.\n` +
+      `Between ${start} and ${end} there were fewer than ${this.#threshold} events (${count} counted).`
+    );
   }
 
   /** The state as given, or a fresh one when it was made for other query_key fields (or is not a flatline state). */
@@ -263,7 +269,8 @@ export class FlatlineRule implements AggregatingRuleType<FlatlineState> {
 
   #result(results: readonly KeyCountResult[], id: string): KeyCountResult {
     const found = results.find((r) => r.id === id);
-    if (!found) throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): flatline evaluation is missing the "${id}" counts it planned`);
+    if (!found)
+      throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): flatline evaluation is missing the "${id}" counts it planned`);
     return found;
   }
 

@@ -1,14 +1,7 @@
 import type { CountEntry, RuleDefinition, RuleEvent, RuleMatch } from '../rules/types.ts';
 import { formatEsTimestamp, pyTruthy } from '../pycompat/index.ts';
 import { ruleOptionError } from '../rules/problem.ts';
-import {
-  documentBody,
-  durationOptionMs,
-  positiveIntegerOption,
-  queryKeyField,
-  type RuleType,
-  type StepResult,
-} from './rule-type.ts';
+import { documentBody, durationOptionMs, positiveIntegerOption, queryKeyField, type RuleType, type StepResult } from './rule-type.ts';
 
 /** One window entry: an event (count 1) or a count-query result at the run's end time. */
 export interface FrequencyEntry {
@@ -73,7 +66,9 @@ export class FrequencyRule implements RuleType<FrequencyState> {
     // Without attach_related every other entry would drop it at the next append.
     const pending = new Map<FrequencyEntry, RuleEvent>();
     const items = events.map((e) => {
-      const entry: FrequencyEntry = this.#attachRelated ? { ts: e.timestampMs, count: 1, body: documentBody(this.#rule, e) } : { ts: e.timestampMs, count: 1 };
+      const entry: FrequencyEntry = this.#attachRelated
+        ? { ts: e.timestampMs, count: 1, body: documentBody(this.#rule, e) }
+        : { ts: e.timestampMs, count: 1 };
       if (!this.#attachRelated) pending.set(entry, e);
       // ElastAlert2 keys a document without the query_key field under None; here null.
       return { key: hasQueryKey ? (e.key ?? null) : null, entry };
@@ -84,12 +79,15 @@ export class FrequencyRule implements RuleType<FrequencyState> {
   addCounts(state: FrequencyState, entries: readonly CountEntry[], _nowMs?: number): StepResult<FrequencyState> {
     const tsField = this.#rule.timestampField;
     const qkField = queryKeyField(this.#rule);
-    return this.#addAll(state, entries.map((c) => {
-      // ElastAlert2's count match body is just the time; a terms match adds the bucket key.
-      const body: Record<string, unknown> = { [tsField]: formatEsTimestamp(c.timestampMs) };
-      if (c.key !== undefined && qkField !== undefined) body[qkField] = c.key;
-      return { key: c.key ?? null, entry: { ts: c.timestampMs, count: c.count, body } };
-    }));
+    return this.#addAll(
+      state,
+      entries.map((c) => {
+        // ElastAlert2's count match body is just the time; a terms match adds the bucket key.
+        const body: Record<string, unknown> = { [tsField]: formatEsTimestamp(c.timestampMs) };
+        if (c.key !== undefined && qkField !== undefined) body[qkField] = c.key;
+        return { key: c.key ?? null, entry: { ts: c.timestampMs, count: c.count, body } };
+      }),
+    );
   }
 
   garbageCollect(state: FrequencyState, nowMs: number): FrequencyState {
@@ -106,7 +104,11 @@ export class FrequencyRule implements RuleType<FrequencyState> {
     return `At least ${this.#numEvents} events occurred between ${start} and ${end}`;
   }
 
-  #addAll(state: FrequencyState, items: readonly { key: string | null; entry: FrequencyEntry }[], pending?: ReadonlyMap<FrequencyEntry, RuleEvent>): StepResult<FrequencyState> {
+  #addAll(
+    state: FrequencyState,
+    items: readonly { key: string | null; entry: FrequencyEntry }[],
+    pending?: ReadonlyMap<FrequencyEntry, RuleEvent>,
+  ): StepResult<FrequencyState> {
     // Windows touched in this call get private copies; untouched ones are shared with `state`,
     // which is therefore never modified.
     const windows = new Map<string, FrequencyWindow | Work>();
@@ -123,7 +125,9 @@ export class FrequencyRule implements RuleType<FrequencyState> {
         windows.delete(id);
       }
     }
-    const out = [...windows.values()].map((w) => ('head' in w ? { key: w.key, entries: this.#withBodies(w.entries.slice(w.head), pending) } : w));
+    const out = [...windows.values()].map((w) =>
+      'head' in w ? { key: w.key, entries: this.#withBodies(w.entries.slice(w.head), pending) } : w,
+    );
     return { state: { windows: out }, matches };
   }
 
@@ -156,7 +160,10 @@ export class FrequencyRule implements RuleType<FrequencyState> {
   }
 
   /** The body of an entry: kept on it, or made now from its pending document. */
-  #body(entry: FrequencyEntry | undefined, pending: ReadonlyMap<FrequencyEntry, RuleEvent> | undefined): Record<string, unknown> | undefined {
+  #body(
+    entry: FrequencyEntry | undefined,
+    pending: ReadonlyMap<FrequencyEntry, RuleEvent> | undefined,
+  ): Record<string, unknown> | undefined {
     if (entry === undefined || entry.body !== undefined) return entry?.body;
     const event = pending?.get(entry);
     return event === undefined ? undefined : documentBody(this.#rule, event);

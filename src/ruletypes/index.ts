@@ -23,20 +23,21 @@ export interface RuleTypeSettings {
   newTerm?: NewTermLimits;
 }
 
-const IMPLEMENTED: Record<string, (rule: RuleDefinition, settings: RuleTypeSettings) => RuleType<unknown> | AggregatingRuleType<unknown>> = {
-  any: (rule) => new AnyRule(rule),
-  frequency: (rule) => new FrequencyRule(rule),
-  spike: (rule) => new SpikeRule(rule),
-  flatline: (rule) => new FlatlineRule(rule),
-  new_term: (rule, settings) => new NewTermRule(rule, settings.newTerm),
-  blacklist: (rule) => new ListRule(rule, 'blacklist'),
-  whitelist: (rule) => new ListRule(rule, 'whitelist'),
-  change: (rule) => new ChangeRule(rule),
-  cardinality: (rule) => new CardinalityRule(rule),
-  metric_aggregation: (rule) => new MetricAggregationRule(rule),
-  spike_aggregation: (rule) => createSpikeAggregationRule(rule),
-  percentage_match: (rule) => new PercentageMatchRule(rule),
-};
+const IMPLEMENTED: Record<string, (rule: RuleDefinition, settings: RuleTypeSettings) => RuleType<unknown> | AggregatingRuleType<unknown>> =
+  {
+    any: (rule) => new AnyRule(rule),
+    frequency: (rule) => new FrequencyRule(rule),
+    spike: (rule) => new SpikeRule(rule),
+    flatline: (rule) => new FlatlineRule(rule),
+    new_term: (rule, settings) => new NewTermRule(rule, settings.newTerm),
+    blacklist: (rule) => new ListRule(rule, 'blacklist'),
+    whitelist: (rule) => new ListRule(rule, 'whitelist'),
+    change: (rule) => new ChangeRule(rule),
+    cardinality: (rule) => new CardinalityRule(rule),
+    metric_aggregation: (rule) => new MetricAggregationRule(rule),
+    spike_aggregation: (rule) => createSpikeAggregationRule(rule),
+    percentage_match: (rule) => new PercentageMatchRule(rule),
+  };
 
 /** Why LogWarden cannot run a rule type, or undefined when it can. */
 export function unimplementedTypeReason(type: string): string | undefined {

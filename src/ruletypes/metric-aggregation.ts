@@ -2,7 +2,19 @@ import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
 import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpecLike } from './aggregating.ts';
 import { calcMatch, calcRanges, calcWindowOf, pickCalcSegments, resultOf, type CalcRange, type CalcWindow } from './calc-window.ts';
 import { pyStr } from '../pycompat/index.ts';
-import { boundsOption, failFor, formatOption, metricIsInteger, metricOption, minDocCountOption, numberOption, outOfBounds, pyFloat, type Bounds, type NamedMetric } from './metric-options.ts';
+import {
+  boundsOption,
+  failFor,
+  formatOption,
+  metricIsInteger,
+  metricOption,
+  minDocCountOption,
+  numberOption,
+  outOfBounds,
+  pyFloat,
+  type Bounds,
+  type NamedMetric,
+} from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'metric';
@@ -77,7 +89,8 @@ export class MetricAggregationRule implements AggregatingRuleType<MetricAggregat
 
   describeMatch(match: RuleMatch): string {
     const value = match.body[this.#metric.name];
-    const shown = this.#format && typeof value === 'number' ? this.#format(value) : metricIsInteger(this.#metric.type) ? pyStr(value) : pyFloat(value);
+    const shown =
+      this.#format && typeof value === 'number' ? this.#format(value) : metricIsInteger(this.#metric.type) ? pyStr(value) : pyFloat(value);
     return `Threshold violation, ${this.#metric.type}:${this.#metric.field} ${shown} (min: ${pyStr(this.#bounds.min)} max : ${pyStr(this.#bounds.max)})`;
   }
 

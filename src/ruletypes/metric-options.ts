@@ -12,7 +12,7 @@ export function failFor(rule: RuleDefinition): Fail {
 
 /** JSON.stringify would show NaN and Infinity as null. */
 export function show(value: unknown): string {
-  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }
 
 function isMetricType(value: unknown): value is MetricType {
@@ -34,7 +34,8 @@ export function metricOption(rule: RuleDefinition, fail: Fail): NamedMetric {
   const script = rule.options['metric_agg_script'];
   if (script !== undefined) {
     // ElastAlert2 also takes a bare script text for percentiles; a mapping says the same unambiguously.
-    if (!isPlainObject(script)) throw fail('metric_agg_script', `expected a mapping such as {script: "doc['a'].value * 2"}, got ${show(script)}`);
+    if (!isPlainObject(script))
+      throw fail('metric_agg_script', `expected a mapping such as {script: "doc['a'].value * 2"}, got ${show(script)}`);
     metric.script = script;
   }
   if (type === 'percentiles') {
@@ -79,7 +80,8 @@ export function boundsOption(
   fail: Fail,
 ): Bounds {
   const bounds = { max: read(rule, names.max, fail), min: read(rule, names.min, fail) };
-  if (bounds.max === undefined && bounds.min === undefined) throw fail(names.max, `${names.type} needs ${names.max} or ${names.min} (or both)`);
+  if (bounds.max === undefined && bounds.min === undefined)
+    throw fail(names.max, `${names.type} needs ${names.max} or ${names.min} (or both)`);
   return bounds;
 }
 
@@ -92,7 +94,8 @@ export function outOfBounds(bounds: Bounds, value: number): boolean {
 export function minDocCountOption(rule: RuleDefinition, fail: Fail): number {
   const value = rule.options['min_doc_count'];
   if (value === undefined) return 1;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw fail('min_doc_count', `expected an integer >= 1, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw fail('min_doc_count', `expected an integer >= 1, got ${show(value)}`);
   return value;
 }
 
@@ -120,25 +123,28 @@ export function formatOption(rule: RuleDefinition, name: string, fail: Fail): ((
  */
 export function percentFormat(format: string, value: number): string {
   let used = false;
-  return format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([diouxXeEfFgGcrsa%])?/g, (whole, flags: string, width: string, precision: string | undefined, type: string | undefined) => {
-    if (type === undefined) throw new FormatError(`incomplete format in ${JSON.stringify(format)}`);
-    if (type === '%' && whole === '%%') return '%';
-    if (used) throw new FormatError('not enough arguments for format string');
-    used = true;
-    if (type === 's' || type === 'r' || type === 'a') {
-      const text = pyStr(value);
-      const w = Number(width || 0);
-      return flags.includes('-') ? text.padEnd(w) : text.padStart(w);
-    }
-    const align = flags.includes('-') ? '<' : '';
-    const sign = flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-    const zero = flags.includes('0') && !flags.includes('-') ? '0' : '';
-    const alternate = flags.includes('#') ? '#' : '';
-    const integer = 'diu'.includes(type);
-    const specType = integer ? 'd' : type === 'F' ? 'F' : type;
-    const spec = `${align}${sign}${alternate}${zero}${width}${precision !== undefined && !integer ? `.${precision}` : ''}${specType}`;
-    return formatWithSpec(integer ? Math.trunc(value) : value, spec);
-  });
+  return format.replace(
+    /%([-+ 0#]*)(\d*)(?:\.(\d+))?([diouxXeEfFgGcrsa%])?/g,
+    (whole, flags: string, width: string, precision: string | undefined, type: string | undefined) => {
+      if (type === undefined) throw new FormatError(`incomplete format in ${JSON.stringify(format)}`);
+      if (type === '%' && whole === '%%') return '%';
+      if (used) throw new FormatError('not enough arguments for format string');
+      used = true;
+      if (type === 's' || type === 'r' || type === 'a') {
+        const text = pyStr(value);
+        const w = Number(width || 0);
+        return flags.includes('-') ? text.padEnd(w) : text.padStart(w);
+      }
+      const align = flags.includes('-') ? '<' : '';
+      const sign = flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+      const zero = flags.includes('0') && !flags.includes('-') ? '0' : '';
+      const alternate = flags.includes('#') ? '#' : '';
+      const integer = 'diu'.includes(type);
+      const specType = integer ? 'd' : type === 'F' ? 'F' : type;
+      const spec = `${align}${sign}${alternate}${zero}${width}${precision !== undefined && !integer ? `.${precision}` : ''}${specType}`;
+      return formatWithSpec(integer ? Math.trunc(value) : value, spec);
+    },
+  );
 }
 
 /**
@@ -147,7 +153,10 @@ export function percentFormat(format: string, value: number): string {
  * compound key as each field's raw value under its own name plus the values joined with ","
  * under the joined name "a,b". Returns the entries and the key as realert sees it.
  */
-export function queryKeyEntries(rule: RuleDefinition, values: readonly (string | number | boolean)[]): { body: Record<string, unknown>; key: string | undefined; fields: Record<string, string | number | boolean> } {
+export function queryKeyEntries(
+  rule: RuleDefinition,
+  values: readonly (string | number | boolean)[],
+): { body: Record<string, unknown>; key: string | undefined; fields: Record<string, string | number | boolean> } {
   const queryKey = rule.queryKey;
   const body: Record<string, unknown> = {};
   const fields: Record<string, string | number | boolean> = {};

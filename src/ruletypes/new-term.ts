@@ -133,7 +133,8 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
     for (const parsed of parseEntries(rule, fail)) {
       const id = JSON.stringify(parsed.names);
       // Two entries would share one state and report every new term twice.
-      if (this.#entries.some((e) => e.id === id)) throw fail('fields', `lists ${parsed.names.length === 1 ? JSON.stringify(parsed.names[0]) : id} twice`, true);
+      if (this.#entries.some((e) => e.id === id))
+        throw fail('fields', `lists ${parsed.names.length === 1 ? JSON.stringify(parsed.names[0]) : id} twice`, true);
       const requestFields = parsed.names.map((f) => (keywordPostfix ? withKeyword(f) : f));
       this.#entries.push({ fields: parsed.names, requestFields, composite: parsed.composite, id });
     }
@@ -143,7 +144,8 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
     // use_terms_query and terms_size are accepted and have no effect: every value is always counted.
     this.#maxTerms = limitOption(limits.maxTermsPerEntry, DEFAULT_MAX_TERMS_PER_ENTRY, 'maxTermsPerEntry', fail);
     this.#maxSteps = limitOption(limits.maxBaselineSteps, DEFAULT_MAX_BASELINE_STEPS, 'maxBaselineSteps', fail);
-    if (limits.firstBaselineMs !== undefined && !(limits.firstBaselineMs >= 0)) throw fail('firstBaselineMs', `expected a duration >= 0, got ${limits.firstBaselineMs}`);
+    if (limits.firstBaselineMs !== undefined && !(limits.firstBaselineMs >= 0))
+      throw fail('firstBaselineMs', `expected a duration >= 0, got ${limits.firstBaselineMs}`);
     this.#firstBaselineMs = limits.firstBaselineMs;
   }
 
@@ -159,7 +161,9 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
     const planned = this.#plan(state, at);
     if (results.length !== planned.length || planned.some((p, i) => results[i]?.id !== p.request.id)) {
       const ids = (list: readonly { id: string }[]): string => list.map((r) => r.id).join(', ');
-      throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): new_term got results [${ids(results)}] for requests [${ids(planned.map((p) => p.request))}]`);
+      throw new Error(
+        `rule "${this.#rule.name}" (${this.#rule.file}): new_term got results [${ids(results)}] for requests [${ids(planned.map((p) => p.request))}]`,
+      );
     }
     // Seen at or before this, a term was not seen within terms_window_size before E: forgotten.
     const cutoffMs = at.endMs - this.#windowMs;
@@ -228,7 +232,12 @@ export class NewTermRule implements AggregatingRuleType<NewTermState> {
       const knownThroughMs = typeof through === 'number' && Number.isFinite(through) ? through : -Infinity;
       const firstFrom = through === undefined && this.#firstBaselineMs !== undefined ? at.startMs - this.#firstBaselineMs : -Infinity;
       this.#baselineSteps(Math.max(at.endMs - this.#windowMs, knownThroughMs, firstFrom), at.startMs).forEach((range, j) => {
-        out.push({ entry: i, kind: 'baseline', range, request: { id: `new_term:${i}:baseline:${j}`, fields: entry.requestFields, ranges: [range] } });
+        out.push({
+          entry: i,
+          kind: 'baseline',
+          range,
+          request: { id: `new_term:${i}:baseline:${j}`, fields: entry.requestFields, ranges: [range] },
+        });
       });
       const range: TimeRangeSpec = { name: 'new', startMs: at.startMs, endMs: at.endMs };
       const request: KeyCountRequest = { id: `new_term:${i}:new`, fields: entry.requestFields, ranges: [range] };

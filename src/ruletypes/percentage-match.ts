@@ -1,8 +1,26 @@
 import type { RuleDefinition, RuleMatch } from '../rules/types.ts';
-import type { AggregatingRuleType, EvaluationPoint, KeyCountRequest, KeyCountResult, KeyCounts, TimeRangeSpec, TimeRangeSpecLike } from './aggregating.ts';
+import type {
+  AggregatingRuleType,
+  EvaluationPoint,
+  KeyCountRequest,
+  KeyCountResult,
+  KeyCounts,
+  TimeRangeSpec,
+  TimeRangeSpecLike,
+} from './aggregating.ts';
 import { calcMatch, calcRanges, calcWindowOf, pickCalcSegments, resultOf, type CalcRange, type CalcWindow } from './calc-window.ts';
 import { isPlainObject, pyStr } from '../pycompat/index.ts';
-import { boundsOption, failFor, formatOption, minDocCountOption, numberOption, outOfBounds, pyFloat, show, type Bounds } from './metric-options.ts';
+import {
+  boundsOption,
+  failFor,
+  formatOption,
+  minDocCountOption,
+  numberOption,
+  outOfBounds,
+  pyFloat,
+  show,
+  type Bounds,
+} from './metric-options.ts';
 import type { StepResult } from './rule-type.ts';
 
 const REQUEST_ID = 'percentage';

@@ -162,7 +162,9 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
   evaluate(state: SpikeState, results: readonly KeyCountResult[], at: EvaluationPoint): StepResult<SpikeState> {
     const result = results[0];
     if (result === undefined || result.id !== REQUEST_ID) {
-      throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): spike expected the counts of request "${REQUEST_ID}", got ${result === undefined ? 'none' : JSON.stringify(result.id)}`);
+      throw new Error(
+        `rule "${this.#rule.name}" (${this.#rule.file}): spike expected the counts of request "${REQUEST_ID}", got ${result === undefined ? 'none' : JSON.stringify(result.id)}`,
+      );
     }
     const refStartMs = at.endMs - 2 * this.#timeframeMs;
     const remembered = new Map(state.keys.map((k) => [JSON.stringify(k.values), k]));
@@ -185,7 +187,10 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
         lastAlertMs: null,
       };
       remembered.delete(id);
-      const direction = refValue !== null && curValue !== null && counted && this.#isReady(key, refStartMs) ? this.#direction(refValue, curValue) : undefined;
+      const direction =
+        refValue !== null && curValue !== null && counted && this.#isReady(key, refStartMs)
+          ? this.#direction(refValue, curValue)
+          : undefined;
       if (direction !== undefined && refValue !== null && curValue !== null) {
         matches.push(this.#match(group, refValue, curValue, direction, at));
         key = { ...key, lastAlertMs: at.endMs };
@@ -208,7 +213,8 @@ export class SpikeRule implements AggregatingRuleType<SpikeState> {
     const forKey = match.key === undefined ? '' : ` for ${match.key}`;
     if (this.#metric !== undefined) {
       const what = `${this.#metric.type} of ${this.#metric.field}`;
-      const round = (v: unknown): string => (typeof v !== 'number' ? pyStr(v) : metricIsInteger(this.#metric?.type ?? 'sum') ? pyStr(v) : pyFloat(Math.round(v * 100) / 100));
+      const round = (v: unknown): string =>
+        typeof v !== 'number' ? pyStr(v) : metricIsInteger(this.#metric?.type ?? 'sum') ? pyStr(v) : pyFloat(Math.round(v * 100) / 100);
       return `An abnormal ${what} (${round(match.body['spike_count'])}) occurred in the ${tf} up to ${time}${forKey}.\nIn the ${tf} before that, the ${what} was (${round(match.body['reference_count'])}).`;
     }
     if (this.#fieldValue === undefined) {
@@ -276,5 +282,5 @@ function thresholdOption(rule: RuleDefinition, name: string, fail: Fail): number
 
 /** JSON.stringify would show NaN and Infinity as null. */
 function show(value: unknown): string {
-  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }

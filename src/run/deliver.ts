@@ -25,10 +25,23 @@ export type DeliveryResult = MatchOutcome;
  * re-run finds the alert recorded and still writes the realert silence (the crash may have come
  * before it), so the next alert of the key is held back as it would have been.
  */
-export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, match: RuleMatch, nowMs: number, ctx: SendContext, log: Logger): Promise<DeliveryResult> {
+export async function deliverMatch(
+  rule: RuleDefinition,
+  ruleType: AnyRuleType,
+  match: RuleMatch,
+  nowMs: number,
+  ctx: SendContext,
+  log: Logger,
+): Promise<DeliveryResult> {
   const key = matchSilenceKey(rule.name, rule.options, match.key);
   let built: AlertRecord | undefined;
-  const pending: PendingAlert = { rule, key, nowMs, matchTimeMs: match.timestampMs, record: () => (built ??= alertRecord(rule, ruleType, match, nowMs)) };
+  const pending: PendingAlert = {
+    rule,
+    key,
+    nowMs,
+    matchTimeMs: match.timestampMs,
+    record: () => (built ??= alertRecord(rule, ruleType, match, nowMs)),
+  };
   // Silences and realert, aggregation, flood guard (src/suppress): each may hold the match back.
   const held = await suppress(pending, ctx);
   if (held !== undefined) {
@@ -37,7 +50,11 @@ export async function deliverMatch(rule: RuleDefinition, ruleType: AnyRuleType, 
   }
   const record = pending.record();
   const keySilence = pending.silence;
-  const deliveries = await ctx.stores.alerts.record(record, rule.alert.map((a) => a.type), nowMs);
+  const deliveries = await ctx.stores.alerts.record(
+    record,
+    rule.alert.map((a) => a.type),
+    nowMs,
+  );
   if (!deliveries) {
     // Not silenced (checked above) yet recorded before: a crash came between the record and the
     // realert silence, or the silence ended. Either way the realert it would set is set now.
@@ -66,7 +83,10 @@ function alertRecord(rule: RuleDefinition, ruleType: AnyRuleType, match: RuleMat
     queryKey: match.key,
     matchBody: fields,
     alertInfo: {
-      type: rule.type, file: rule.file, alerters: rule.alert.map((a) => a.type), match_string: matchString,
+      type: rule.type,
+      file: rule.file,
+      alerters: rule.alert.map((a) => a.type),
+      match_string: matchString,
       ...(kibana ? { kibana_discover_url: kibana } : {}),
     },
     alertText: text.body,

@@ -40,24 +40,34 @@ export async function evaluateEvents(
   // blacklist/whitelist: documents that cannot match are left in Elasticsearch (one field caps request a run).
   const first = segments[0];
   const last = segments[segments.length - 1];
-  const fetchRule = ruleType.pushDown && first && last ? await withListFilter(es, rule, indexFor(rule, first.startMs, last.endMs), ruleType.pushDown) : rule;
+  const fetchRule =
+    ruleType.pushDown && first && last
+      ? await withListFilter(es, rule, indexFor(rule, first.startMs, last.endMs), ruleType.pushDown)
+      : rule;
   for (const segment of segments) {
     let step;
     if (ruleType.needs === 'documents') {
       const fetched = await fetchDocuments(es, fetchRule, segment.startMs, segment.endMs);
       hits += fetched.hits;
       if (fetched.unreadableTimestamps > 0) {
-        log.warn({ field: rule.timestampField, count: fetched.unreadableTimestamps }, `${rule.file}: rule "${rule.name}": ${fetched.unreadableTimestamps} documents have no readable ${rule.timestampField} and were skipped`);
+        log.warn(
+          { field: rule.timestampField, count: fetched.unreadableTimestamps },
+          `${rule.file}: rule "${rule.name}": ${fetched.unreadableTimestamps} documents have no readable ${rule.timestampField} and were skipped`,
+        );
       }
-      if (fetched.truncated) log.warn(`${rule.file}: rule "${rule.name}": more documents than max_query_size allows in one window; the rest were not read (set use_count_query or narrow the filter)`);
+      if (fetched.truncated)
+        log.warn(
+          `${rule.file}: rule "${rule.name}": more documents than max_query_size allows in one window; the rest were not read (set use_count_query or narrow the filter)`,
+        );
       // buffer_time makes windows overlap on purpose; an event already counted is not counted again.
       const unseen = fetched.events.filter((e) => !(e.id in seen));
       for (const e of unseen) seen[e.id] = e.timestampMs;
       step = ruleType.addEvents(state, unseen, segment.endMs);
     } else {
-      const entries: CountEntry[] = ruleType.needs === 'count'
-        ? [{ key: undefined, count: await countWindow(es, rule, segment.startMs, segment.endMs), timestampMs: segment.endMs }]
-        : await countPerKey(es, rule, segment.startMs, segment.endMs);
+      const entries: CountEntry[] =
+        ruleType.needs === 'count'
+          ? [{ key: undefined, count: await countWindow(es, rule, segment.startMs, segment.endMs), timestampMs: segment.endMs }]
+          : await countPerKey(es, rule, segment.startMs, segment.endMs);
       hits += entries.reduce((n, e) => n + e.count, 0);
       step = ruleType.addCounts(state, entries, segment.endMs);
     }

@@ -5,7 +5,8 @@ import { EsError } from '../es/errors.ts';
 import type { Logger } from '../log.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 
-const asList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const asList = (v: unknown): string[] =>
+  typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** Sends one mail about a failed run; never throws (a failed notice is logged). */
 export type ErrorNotifier = (rule: RuleDefinition, error: Error, disabled: boolean) => Promise<void>;
@@ -28,7 +29,24 @@ export function errorNotifier(config: LogWardenConfig, log: Logger, env: NodeJS.
     const to = [...new Set([...recipients, ...asList(rule.options['notify_email'])])];
     try {
       const opts = parseEmailOptions(
-        { smtp_host: 'localhost', ...pick(d, ['smtp_host', 'smtp_port', 'smtp_ssl', 'smtp_auth_file', 'smtp_cert_file', 'smtp_key_file', 'smtp_starttls', 'smtp_ca_certs', 'smtp_verify_certs', 'smtp_timeout', 'from_addr', 'email_reply_to']), email: to },
+        {
+          smtp_host: 'localhost',
+          ...pick(d, [
+            'smtp_host',
+            'smtp_port',
+            'smtp_ssl',
+            'smtp_auth_file',
+            'smtp_cert_file',
+            'smtp_key_file',
+            'smtp_starttls',
+            'smtp_ca_certs',
+            'smtp_verify_certs',
+            'smtp_timeout',
+            'from_addr',
+            'email_reply_to',
+          ]),
+          email: to,
+        },
         { env },
         (option, message) => new Error(`${option}: ${message}`),
       );
@@ -36,15 +54,21 @@ export function errorNotifier(config: LogWardenConfig, log: Logger, env: NodeJS.
         `Rule "${rule.name}" (${rule.file}) failed: ${error.message}`,
         disabled ? 'The rule is disabled until its file changes (disable_rules_on_error).' : 'The rule keeps its schedule.',
       ].join('\n\n');
-      await sendOnce(opts.smtp, {
-        from: opts.from,
-        to: to.join(', '),
-        replyTo: opts.replyTo ?? to.join(', '),
-        subject: `LogWarden: rule ${rule.name} failed`,
-        text,
-      }, opts.smtp.timeoutMs);
+      await sendOnce(
+        opts.smtp,
+        {
+          from: opts.from,
+          to: to.join(', '),
+          replyTo: opts.replyTo ?? to.join(', '),
+          subject: `LogWarden: rule ${rule.name} failed`,
+          text,
+        },
+        opts.smtp.timeoutMs,
+      );
     } catch (sendError) {
-      log.warn(`could not mail notify_email about rule "${rule.name}": ${sendError instanceof Error ? sendError.message : String(sendError)}`);
+      log.warn(
+        `could not mail notify_email about rule "${rule.name}": ${sendError instanceof Error ? sendError.message : String(sendError)}`,
+      );
     }
   };
 }

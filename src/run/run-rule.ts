@@ -73,14 +73,29 @@ export async function runRule(
   const runId = randomUUID();
   const log = ctx.log.child({ rule: rule.name, run_id: runId });
   const started = performance.now();
-  const outcome: RunOutcome = { ruleName: rule.name, runId, startMs: 0, endMs: 0, hits: 0, matches: 0, alertsSent: 0, suppressed: 0, outcomes: {}, error: undefined };
+  const outcome: RunOutcome = {
+    ruleName: rule.name,
+    runId,
+    startMs: 0,
+    endMs: 0,
+    hits: 0,
+    matches: 0,
+    alertsSent: 0,
+    suppressed: 0,
+    outcomes: {},
+    error: undefined,
+  };
   try {
     const persisted = await ctx.stores.ruleState.load(rule.name);
     const fresh = !persisted || persisted.ruleType !== rule.type;
     const state: RunState = fresh ? { type: ruleType.initialState(), seen: {} } : (persisted.typeState as RunState);
     // An explicit window (backfill, --start/--end) is split like any other; segment size as ElastAlert2.
     const window: RunWindow = explicit
-      ? { ...explicit, segments: splitRange(explicit.startMs, explicit.endMs, ruleType.needs === 'documents' ? rule.bufferTimeMs : rule.runEveryMs), previousEndExpired: false }
+      ? {
+          ...explicit,
+          segments: splitRange(explicit.startMs, explicit.endMs, ruleType.needs === 'documents' ? rule.bufferTimeMs : rule.runEveryMs),
+          previousEndExpired: false,
+        }
       : computeRunWindow({
           nowMs,
           queryDelayMs: rule.queryDelayMs,
@@ -92,16 +107,20 @@ export async function runRule(
           previousEndMs: fresh ? undefined : persisted.lastEndMs,
           scanTimeframeMs: scanTimeframeMs(rule),
         });
-    if (window.previousEndExpired) log.warn(`${rule.file}: rule "${rule.name}": last run ended more than old_query_limit ago; the gap is not queried`);
+    if (window.previousEndExpired)
+      log.warn(`${rule.file}: rule "${rule.name}": last run ended more than old_query_limit ago; the gap is not queried`);
     outcome.startMs = window.startMs;
     outcome.endMs = window.endMs;
 
     const seen = { ...state.seen };
-    const evaluation = ruleType.needs === 'aggregations'
-      ? await evaluateAggregations(ctx.es, rule, ruleType, state.type, window.segments)
-      : await evaluateEvents(ctx.es, rule, ruleType, state.type, window.segments, seen, log);
+    const evaluation =
+      ruleType.needs === 'aggregations'
+        ? await evaluateAggregations(ctx.es, rule, ruleType, state.type, window.segments)
+        : await evaluateEvents(ctx.es, rule, ruleType, state.type, window.segments, seen, log);
     const typeState = evaluation.typeState;
-    const matches = await Promise.all(evaluation.matches.map(async (m) => attachTopCounts(ctx.es, rule, await attachSample(ctx.es, rule, m))));
+    const matches = await Promise.all(
+      evaluation.matches.map(async (m) => attachTopCounts(ctx.es, rule, await attachSample(ctx.es, rule, m))),
+    );
     outcome.hits = evaluation.hits;
     outcome.matches = matches.length;
     if (evaluation.hits === 0 && ctx.indexWatch) {
@@ -123,23 +142,52 @@ export async function runRule(
     for (const [id, ts] of Object.entries(seen)) if (ts <= keepAfter) delete seen[id];
     // Never move the end backwards (a backfill of an older window, a clock step back): counts would repeat.
     const lastEndMs = Math.max(window.endMs, fresh ? 0 : persisted.lastEndMs);
-    await ctx.stores.ruleState.save(rule.name, { lastEndMs, ruleType: rule.type, typeState: { type: typeState, seen } satisfies RunState }, nowMs);
+    await ctx.stores.ruleState.save(
+      rule.name,
+      { lastEndMs, ruleType: rule.type, typeState: { type: typeState, seen } satisfies RunState },
+      nowMs,
+    );
   } catch (error) {
     outcome.error = error instanceof Error ? error : new Error(String(error));
     const retry = error instanceof EsError && error.retryable ? 'will retry next run' : 'needs a fix';
-    log.error({ err_kind: error instanceof EsError ? error.kind : 'internal' }, `${rule.file}: rule "${rule.name}": run failed (${retry}): ${outcome.error.message}`);
+    log.error(
+      { err_kind: error instanceof EsError ? error.kind : 'internal' },
+      `${rule.file}: rule "${rule.name}": run failed (${retry}): ${outcome.error.message}`,
+    );
     await ctx.stores.status.writeError(rule.name, outcome.error, nowMs, { run_id: runId }).catch(() => undefined);
   }
   const timeTakenMs = performance.now() - started;
   await ctx.stores.status
-    .writeStatus({ ruleName: rule.name, runId, startMs: outcome.startMs, endMs: outcome.endMs, hits: outcome.hits, matches: outcome.matches, outcomes: outcome.outcomes, timeTakenMs, error: outcome.error?.message, warning: outcome.warning, atMs: nowMs })
+    .writeStatus({
+      ruleName: rule.name,
+      runId,
+      startMs: outcome.startMs,
+      endMs: outcome.endMs,
+      hits: outcome.hits,
+      matches: outcome.matches,
+      outcomes: outcome.outcomes,
+      timeTakenMs,
+      error: outcome.error?.message,
+      warning: outcome.warning,
+      atMs: nowMs,
+    })
     .catch((e: unknown) => log.warn(`could not write run status: ${e instanceof Error ? e.message : String(e)}`));
   ctx.observer?.ruleRun?.({
-    rule: rule.name, type: rule.type, runId, startedMs: nowMs, durationMs: timeTakenMs, lagMs: ctx.dueMs === undefined ? undefined : Math.max(0, nowMs - ctx.dueMs),
-    hits: outcome.hits, matches: outcome.matches, indexMissing: outcome.error ? undefined : outcome.warning !== undefined,
-    errorKind: outcome.error ? (outcome.error instanceof EsError ? outcome.error.kind : 'internal') : undefined, error: outcome.error?.message,
+    rule: rule.name,
+    type: rule.type,
+    runId,
+    startedMs: nowMs,
+    durationMs: timeTakenMs,
+    lagMs: ctx.dueMs === undefined ? undefined : Math.max(0, nowMs - ctx.dueMs),
+    hits: outcome.hits,
+    matches: outcome.matches,
+    indexMissing: outcome.error ? undefined : outcome.warning !== undefined,
+    errorKind: outcome.error ? (outcome.error instanceof EsError ? outcome.error.kind : 'internal') : undefined,
+    error: outcome.error?.message,
   });
-  log.info({ hits: outcome.hits, matches: outcome.matches, sent: outcome.alertsSent, suppressed: outcome.suppressed, ms: Math.round(timeTakenMs) }, `ran ${rule.name}`);
+  log.info(
+    { hits: outcome.hits, matches: outcome.matches, sent: outcome.alertsSent, suppressed: outcome.suppressed, ms: Math.round(timeTakenMs) },
+    `ran ${rule.name}`,
+  );
   return outcome;
 }
-

@@ -51,4 +51,3 @@ function mergeFields(sample: Record<string, unknown>, own: Readonly<Record<strin
   }
   return out;
 }
-

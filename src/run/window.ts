@@ -58,13 +58,11 @@ export interface RunWindow extends TimeRange {
 export function computeRunWindow(input: RunWindowInput): RunWindow {
   const { nowMs, needs } = input;
   const endMs = nowMs - input.queryDelayMs;
-  const fresh = (ms: number | undefined): number | undefined =>
-    ms !== undefined && nowMs - ms < input.oldQueryLimitMs ? ms : undefined;
+  const fresh = (ms: number | undefined): number | undefined => (ms !== undefined && nowMs - ms < input.oldQueryLimitMs ? ms : undefined);
   const previousEnd = fresh(input.previousEndMs);
   const minimumStart = fresh(input.minimumStartMs);
   const previousEndExpired =
-    (input.previousEndMs !== undefined && previousEnd === undefined) ||
-    (input.minimumStartMs !== undefined && minimumStart === undefined);
+    (input.previousEndMs !== undefined && previousEnd === undefined) || (input.minimumStartMs !== undefined && minimumStart === undefined);
 
   let startMs: number;
   let segmentMs: number;

@@ -22,7 +22,10 @@ export type AlertHeadline = Omit<AlertRecord, 'matchBody' | 'alertInfo'>;
 
 /** A stable id for a match, so that re-running a window after a crash finds the alert already recorded. */
 export function alertId(ruleName: string, key: string | undefined, matchTimeMs: number, documentId: string | undefined): string {
-  return createHash('sha256').update(JSON.stringify([ruleName, key ?? null, matchTimeMs, documentId ?? null])).digest('base64url').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([ruleName, key ?? null, matchTimeMs, documentId ?? null]))
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 /**

@@ -20,7 +20,13 @@ export const aggregate: SuppressStage = async (alert, ctx) => {
   const spec = aggregationOf(alert.rule);
   if (!spec) return undefined;
   const { rule } = alert;
-  const held = await holdForAggregation(rule, spec, alert.record(), rule.options.aggregate_by_match_time === true ? alert.matchTimeMs : alert.nowMs, ctx);
+  const held = await holdForAggregation(
+    rule,
+    spec,
+    alert.record(),
+    rule.options.aggregate_by_match_time === true ? alert.matchTimeMs : alert.nowMs,
+    ctx,
+  );
   if (rule.realertMs > 0) await setRealert(rule, alert.key, alert.silence, alert.nowMs, ctx);
   return held;
 };
@@ -31,7 +37,13 @@ export const aggregate: SuppressStage = async (alert, ctx) => {
  * after `tMs`. The match is recorded with the group's id and sent with the group when it ends.
  * Open groups are kept in the writeback store, so a restart inside a period still sends one alert.
  */
-export async function holdForAggregation(rule: RuleDefinition, spec: AggregationSpec, record: AlertRecord, tMs: number, ctx: SendContext): Promise<'aggregated' | 'duplicate'> {
+export async function holdForAggregation(
+  rule: RuleDefinition,
+  spec: AggregationSpec,
+  record: AlertRecord,
+  tMs: number,
+  ctx: SendContext,
+): Promise<'aggregated' | 'duplicate'> {
   const key = aggregationKeyValue(rule, record.matchBody);
   const id = `aggregation:${rule.name}`;
   let group: { id: string; endMs: number } | undefined;
@@ -47,7 +59,14 @@ export async function holdForAggregation(rule: RuleDefinition, spec: Aggregation
     // Drop groups that ended long ago, so the document stays small.
     for (const [k, g] of Object.entries(groups)) if (g.endMs < tMs - 24 * HOUR_MS) delete groups[k];
     const endMs = Math.min(...Object.values(groups).map((g) => g.endMs));
-    if (await ctx.stores.control.put({ id, kind: 'aggregation', ruleName: rule.name, endMs, data: { groups } }, tMs, doc ? { seqNo: doc.seqNo, primaryTerm: doc.primaryTerm } : 'absent')) group = fresh;
+    if (
+      await ctx.stores.control.put(
+        { id, kind: 'aggregation', ruleName: rule.name, endMs, data: { groups } },
+        tMs,
+        doc ? { seqNo: doc.seqNo, primaryTerm: doc.primaryTerm } : 'absent',
+      )
+    )
+      group = fresh;
   }
   if (!group) throw new Error(`rule "${rule.name}": could not open an aggregation group (concurrent updates)`);
   const created = await ctx.stores.alerts.record({ ...record, aggregateId: group.id, alertTimeMs: group.endMs }, [], tMs);

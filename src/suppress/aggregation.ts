@@ -17,7 +17,10 @@ export function aggregationOf(rule: RuleDefinition): AggregationSpec | undefined
     try {
       schedule = cronSchedule(cron);
     } catch (error) {
-      throw new OptionError('aggregation', `schedule ${JSON.stringify(cron)} is not a cron expression (${error instanceof Error ? error.message : String(error)})`);
+      throw new OptionError(
+        'aggregation',
+        `schedule ${JSON.stringify(cron)} is not a cron expression (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     return { kind: 'schedule', cron, schedule };
   }

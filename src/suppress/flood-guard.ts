@@ -22,7 +22,11 @@ export function floodCap(rule: RuleDefinition): number | undefined {
 export const floodGuard: SuppressStage = async (alert, ctx) => {
   const cap = floodCap(alert.rule);
   if (cap === undefined || (await passFloodGuard(alert.rule, cap, alert.nowMs, ctx))) return undefined;
-  const created = await ctx.stores.alerts.record({ ...alert.record(), alertException: `held back by the flood guard (max_alerts_per_hour: ${cap})` }, [], alert.nowMs);
+  const created = await ctx.stores.alerts.record(
+    { ...alert.record(), alertException: `held back by the flood guard (max_alerts_per_hour: ${cap})` },
+    [],
+    alert.nowMs,
+  );
   return created ? 'suppressed_flood' : 'duplicate';
 };
 
@@ -39,7 +43,13 @@ export async function passFloodGuard(rule: RuleDefinition, cap: number, tMs: num
     const counter = doc?.data ?? { sent: 0, suppressed: 0, cap };
     const allowed = counter.sent < cap;
     const next = allowed ? { ...counter, sent: counter.sent + 1 } : { ...counter, suppressed: counter.suppressed + 1 };
-    if (await ctx.stores.control.put({ id, kind: 'flood_guard', ruleName: rule.name, endMs: hourStart + HOUR_MS, data: next }, tMs, doc ? { seqNo: doc.seqNo, primaryTerm: doc.primaryTerm } : 'absent')) {
+    if (
+      await ctx.stores.control.put(
+        { id, kind: 'flood_guard', ruleName: rule.name, endMs: hourStart + HOUR_MS, data: next },
+        tMs,
+        doc ? { seqNo: doc.seqNo, primaryTerm: doc.primaryTerm } : 'absent',
+      )
+    ) {
       return allowed;
     }
   }

@@ -31,17 +31,34 @@ export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promi
       queryKey: first.queryKey,
       matchBody: { ...first.matchBody, num_matches: members.length },
       alertInfo: {
-        type: rule.type, file: rule.file, alerters: rule.alert.map((a) => a.type), kind: 'aggregate',
-        members: members.map((m) => ({ fields: m.matchBody, match_string: typeof m.alertInfo.match_string === 'string' ? m.alertInfo.match_string : '' })),
+        type: rule.type,
+        file: rule.file,
+        alerters: rule.alert.map((a) => a.type),
+        kind: 'aggregate',
+        members: members.map((m) => ({
+          fields: m.matchBody,
+          match_string: typeof m.alertInfo.match_string === 'string' ? m.alertInfo.match_string : '',
+        })),
       },
-      alertText: summaryTable(rule, bodies) + alertBody(rule, members.map((m) => ({ fields: m.matchBody, matchString: typeof m.alertInfo.match_string === 'string' ? m.alertInfo.match_string : '' }))),
+      alertText:
+        summaryTable(rule, bodies) +
+        alertBody(
+          rule,
+          members.map((m) => ({
+            fields: m.matchBody,
+            matchString: typeof m.alertInfo.match_string === 'string' ? m.alertInfo.match_string : '',
+          })),
+        ),
       alertSubject: first.alertSubject,
       matchTimeMs: first.matchTimeMs,
       alertTimeMs: nowMs,
       alertSent: false,
     };
     sent += await recordAndSend(rule, summary, nowMs, ctx);
-    await ctx.stores.alerts.markSent(members.map((m) => m.id), nowMs);
+    await ctx.stores.alerts.markSent(
+      members.map((m) => m.id),
+      nowMs,
+    );
   }
   for (const counter of await ctx.stores.control.due<FloodCounter>('flood_guard', nowMs)) {
     const current = ctx.lookup(counter.ruleName);
@@ -51,11 +68,16 @@ export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promi
       const to = new Date(counter.endMs).toISOString();
       const text = `${counter.data.suppressed} more matches of rule "${rule.name}" were held back between ${from} and ${to}: the rule already sent its ${counter.data.cap} alerts for that hour (max_alerts_per_hour). Every match is recorded in the writeback index.\n`;
       const digest: AlertRecord = {
-        id: stableId('flood-digest', rule.name, counter.endMs), ruleName: rule.name, queryKey: undefined,
+        id: stableId('flood-digest', rule.name, counter.endMs),
+        ruleName: rule.name,
+        queryKey: undefined,
         matchBody: { suppressed_matches: counter.data.suppressed, max_alerts_per_hour: counter.data.cap, from, to },
         alertInfo: { type: rule.type, file: rule.file, alerters: rule.alert.map((a) => a.type), kind: 'flood_digest', text },
-        alertText: text, alertSubject: `${rule.name}: ${counter.data.suppressed} more matches held back`,
-        matchTimeMs: counter.endMs, alertTimeMs: nowMs, alertSent: false,
+        alertText: text,
+        alertSubject: `${rule.name}: ${counter.data.suppressed} more matches held back`,
+        matchTimeMs: counter.endMs,
+        alertTimeMs: nowMs,
+        alertSent: false,
       };
       sent += await recordAndSend(rule, digest, nowMs, ctx);
     }
@@ -65,7 +87,11 @@ export async function flushNoiseControls(nowMs: number, ctx: SendContext): Promi
 }
 
 async function recordAndSend(rule: RuleDefinition, record: AlertRecord, nowMs: number, ctx: SendContext): Promise<number> {
-  const deliveries = await ctx.stores.alerts.record(record, rule.alert.map((a) => a.type), nowMs);
+  const deliveries = await ctx.stores.alerts.record(
+    record,
+    rule.alert.map((a) => a.type),
+    nowMs,
+  );
   if (!deliveries) return 0;
   let sent = 0;
   for (const d of deliveries) if ((await attemptDelivery(d, nowMs, ctx)) === 'sent') sent++;

@@ -13,7 +13,11 @@ import type { PendingAlert, SuppressStage } from './stage.ts';
 export const SUPPRESS_STAGES: readonly SuppressStage[] = [silenced, aggregate, floodGuard];
 
 /** Runs the stages in order; the first that holds the match back says what became of it. */
-export async function suppress(alert: PendingAlert, ctx: SendContext, stages: readonly SuppressStage[] = SUPPRESS_STAGES): Promise<MatchOutcome | undefined> {
+export async function suppress(
+  alert: PendingAlert,
+  ctx: SendContext,
+  stages: readonly SuppressStage[] = SUPPRESS_STAGES,
+): Promise<MatchOutcome | undefined> {
   for (const stage of stages) {
     const outcome = await stage(alert, ctx);
     if (outcome !== undefined) return outcome;

@@ -33,12 +33,20 @@ export function ruleSilenceKey(ruleName: string): string {
  * silences under another key is silenced where the engine looks. `options` is undefined for a
  * rule not in the rules folder (`silence --force`): its own name is then the realert key.
  */
-export function matchSilenceKey(ruleName: string, options: Readonly<Record<string, unknown>> | undefined, value: string | undefined): string {
+export function matchSilenceKey(
+  ruleName: string,
+  options: Readonly<Record<string, unknown>> | undefined,
+  value: string | undefined,
+): string {
   return silenceKey(realertKey(ruleName, options ?? {}), value);
 }
 
 /** A silence a person asks for: the whole rule without a key value, else that value's (CLI and status page). */
-export function requestedSilenceKey(ruleName: string, options: Readonly<Record<string, unknown>> | undefined, value: string | undefined): string {
+export function requestedSilenceKey(
+  ruleName: string,
+  options: Readonly<Record<string, unknown>> | undefined,
+  value: string | undefined,
+): string {
   return value === undefined ? ruleSilenceKey(ruleName) : matchSilenceKey(ruleName, options, value);
 }
 

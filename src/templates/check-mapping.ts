@@ -38,7 +38,8 @@ export interface Resolved {
 export function resolveField(mapping: unknown, field: string): Resolved {
   let node: unknown = mapping;
   let dynamicRoot: string | undefined;
-  let inheritedDynamic = !isObject(mapping) || mapping.dynamic === undefined ? true : mapping.dynamic !== false && mapping.dynamic !== 'false';
+  let inheritedDynamic =
+    !isObject(mapping) || mapping.dynamic === undefined ? true : mapping.dynamic !== false && mapping.dynamic !== 'false';
   const parts = field.split('.');
   for (let i = 0; i < parts.length; i++) {
     const props = isObject(node) && isObject(node.properties) ? node.properties : undefined;
@@ -77,7 +78,11 @@ export interface MappingWarning {
  *    and Elasticsearch refuses each event whose shape disagrees with the first;
  *  - a field mapped in none of the indices (the filter matches nothing until it is).
  */
-export function mappingWarnings(filter: unknown, indexMappings: Readonly<Record<string, unknown>>, packMapping?: unknown): MappingWarning[] {
+export function mappingWarnings(
+  filter: unknown,
+  indexMappings: Readonly<Record<string, unknown>>,
+  packMapping?: unknown,
+): MappingWarning[] {
   const warnings: MappingWarning[] = [];
   const indices = Object.keys(indexMappings).sort();
   if (indices.length === 0) return warnings;
@@ -85,17 +90,29 @@ export function mappingWarnings(filter: unknown, indexMappings: Readonly<Record<
     const resolved = indices.map((index) => ({ index, ...resolveField(indexMappings[index], field) }));
     const text = resolved.filter((r) => r.type === 'text');
     if (use === 'exact' && text.length > 0) {
-      warnings.push({ field, message: `is mapped as text in ${names(text)}: a term query only finds its lowercased words; map it as keyword (logwarden templates install) or filter on ${field}.keyword` });
+      warnings.push({
+        field,
+        message: `is mapped as text in ${names(text)}: a term query only finds its lowercased words; map it as keyword (logwarden templates install) or filter on ${field}.keyword`,
+      });
     }
     if (packMapping !== undefined) {
       const root = resolvedPackRoot(packMapping, field);
-      const dynamic = root === undefined ? [] : resolved.filter((r) => r.dynamicRoot !== undefined && (r.dynamicRoot === root || root.startsWith(`${r.dynamicRoot}.`)));
+      const dynamic =
+        root === undefined
+          ? []
+          : resolved.filter((r) => r.dynamicRoot !== undefined && (r.dynamicRoot === root || root.startsWith(`${r.dynamicRoot}.`)));
       if (root !== undefined && dynamic.length > 0) {
-        warnings.push({ field, message: `${root} is mapped dynamically in ${names(dynamic)}: its shape differs between events and Elasticsearch refuses every event that disagrees with the first; install the pack's index templates (logwarden templates install)` });
+        warnings.push({
+          field,
+          message: `${root} is mapped dynamically in ${names(dynamic)}: its shape differs between events and Elasticsearch refuses every event that disagrees with the first; install the pack's index templates (logwarden templates install)`,
+        });
       }
     }
     if (resolved.every((r) => r.type === undefined) && use !== 'exists') {
-      warnings.push({ field, message: `is not mapped in ${names(resolved)}: the filter matches nothing until it is (indexed? spelled as in the documents?)` });
+      warnings.push({
+        field,
+        message: `is not mapped in ${names(resolved)}: the filter matches nothing until it is (indexed? spelled as in the documents?)`,
+      });
     }
   }
   return warnings;

@@ -21,7 +21,8 @@ export async function templatesInstallCommand(opts: TemplatesInstallOptions, io:
   const { es } = openEs(opts.config, io);
   try {
     io.out(`Connected to Elasticsearch ${await clusterVersion(es)} at ${es.url}`);
-    for (const r of await installPackTemplates(es, templates)) io.out(`  ${r.name.padEnd(24)} ${r.action.padEnd(10)} ${r.patterns.join(', ')}`);
+    for (const r of await installPackTemplates(es, templates))
+      io.out(`  ${r.name.padEnd(24)} ${r.action.padEnd(10)} ${r.patterns.join(', ')}`);
     io.out('Index templates apply to indices created from now on; a daily index gets them at the next rollover.');
     return 0;
   } finally {

@@ -70,5 +70,9 @@ export function packMappings(source: TemplateSource, dir = bundledTemplatesDir()
 
 /** The same templates under a name and pattern prefix (tests and sample data load side by side). */
 export function withPrefix(templates: readonly PackTemplate[], prefix: string): PackTemplate[] {
-  return templates.map((t) => ({ ...t, name: `${prefix}${t.name}`, body: { ...t.body, index_patterns: t.body.index_patterns.map((p) => `${prefix}${p}`) } }));
+  return templates.map((t) => ({
+    ...t,
+    name: `${prefix}${t.name}`,
+    body: { ...t.body, index_patterns: t.body.index_patterns.map((p) => `${prefix}${p}`) },
+  }));
 }

@@ -28,7 +28,9 @@ export async function installPackTemplates(es: EsHandle, templates: readonly Pac
   const results: InstallResult[] = [];
   for (const t of templates) {
     // One name per request: the API refuses lists, and a wildcard would also match writeback templates.
-    const got = await esCall(es, `reading index template ${t.name}`, (c) => c.indices.getIndexTemplate({ name: t.name }, { ignore: [404] }));
+    const got = await esCall(es, `reading index template ${t.name}`, (c) =>
+      c.indices.getIndexTemplate({ name: t.name }, { ignore: [404] }),
+    );
     const had = got.index_templates?.find((x) => x.name === t.name)?.index_template;
     if (had !== undefined && sameTemplate(had, t)) {
       results.push({ name: t.name, patterns: t.body.index_patterns, action: 'unchanged' });
@@ -43,5 +45,8 @@ export async function installPackTemplates(es: EsHandle, templates: readonly Pac
 /** Elasticsearch returns the stored template with the same fields; compare those the pack sets. */
 function sameTemplate(stored: unknown, t: PackTemplate): boolean {
   const s = stored as { index_patterns?: unknown; priority?: unknown; template?: { mappings?: unknown }; _meta?: unknown };
-  return canonical({ p: s.index_patterns, r: s.priority, m: s.template?.mappings, meta: s._meta }) === canonical({ p: t.body.index_patterns, r: t.body.priority, m: t.body.template.mappings, meta: t.body._meta });
+  return (
+    canonical({ p: s.index_patterns, r: s.priority, m: s.template?.mappings, meta: s._meta }) ===
+    canonical({ p: t.body.index_patterns, r: t.body.priority, m: t.body.template.mappings, meta: t.body._meta })
+  );
 }

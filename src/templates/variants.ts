@@ -18,7 +18,12 @@ export interface LegacyTemplateBody {
 }
 
 export function legacyTemplate(body: IndexTemplateBody): LegacyTemplateBody {
-  return { index_patterns: body.index_patterns, order: body.priority, ...(body.template.settings ? { settings: body.template.settings } : {}), mappings: body.template.mappings };
+  return {
+    index_patterns: body.index_patterns,
+    order: body.priority,
+    ...(body.template.settings ? { settings: body.template.settings } : {}),
+    mappings: body.template.mappings,
+  };
 }
 
 export function mappingsOnly(body: IndexTemplateBody): Record<string, unknown> {

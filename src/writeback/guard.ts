@@ -43,7 +43,9 @@ export class WritebackGuard {
     this.inFlight ??= this.check()
       .catch((error: unknown) => {
         this.health = undefined;
-        this.opts.log.debug(`writeback check failed: ${error instanceof EsError || error instanceof Error ? error.message : String(error)}`);
+        this.opts.log.debug(
+          `writeback check failed: ${error instanceof EsError || error instanceof Error ? error.message : String(error)}`,
+        );
       })
       .finally(() => {
         this.inFlight = undefined;

@@ -12,7 +12,9 @@ export interface WritebackHealth {
 export function describeHealth(h: WritebackHealth): string[] {
   return [
     ...(h.missing.length > 0 ? [`writeback indices missing: ${h.missing.join(', ')} (run logwarden init)`] : []),
-    ...h.wrong.map((w) => `writeback index ${w.index} is wrongly mapped or blocked: ${w.problems.join('; ')} (run logwarden init for details)`),
+    ...h.wrong.map(
+      (w) => `writeback index ${w.index} is wrongly mapped or blocked: ${w.problems.join('; ')} (run logwarden init for details)`,
+    ),
   ];
 }
 
@@ -21,11 +23,17 @@ export function describeHealth(h: WritebackHealth): string[] {
  * have mappings or settings LogWarden cannot write to safely. Throws a classified EsError when
  * Elasticsearch does not answer.
  */
-export async function checkWriteback(es: EsHandle, base: string, transport: { requestTimeout?: number; maxRetries?: number } = {}): Promise<WritebackHealth> {
+export async function checkWriteback(
+  es: EsHandle,
+  base: string,
+  transport: { requestTimeout?: number; maxRetries?: number } = {},
+): Promise<WritebackHealth> {
   const names = WRITEBACK_KINDS.map((kind) => writebackIndexName(base, kind));
   const options = { index: names, ignore_unavailable: true, allow_no_indices: true };
   const mappings = await esCall(es, 'checking the writeback indices', (c) => c.indices.getMapping(options, transport));
-  const settings = await esCall(es, 'checking the writeback index settings', (c) => c.indices.getSettings({ ...options, flat_settings: true }, transport));
+  const settings = await esCall(es, 'checking the writeback index settings', (c) =>
+    c.indices.getSettings({ ...options, flat_settings: true }, transport),
+  );
   const health: WritebackHealth = { missing: [], wrong: [] };
   for (const kind of WRITEBACK_KINDS) {
     const index = writebackIndexName(base, kind);
@@ -35,7 +43,10 @@ export async function checkWriteback(es: EsHandle, base: string, transport: { re
       if (!(await esCall(es, `checking ${index}`, (c) => c.indices.exists({ index }, transport)))) health.missing.push(index);
       continue;
     }
-    const problems = [...mappingProblems(WRITEBACK_MAPPINGS[kind], mapping.mappings), ...settingsProblems(settings[index]?.settings as Record<string, unknown> | undefined)];
+    const problems = [
+      ...mappingProblems(WRITEBACK_MAPPINGS[kind], mapping.mappings),
+      ...settingsProblems(settings[index]?.settings as Record<string, unknown> | undefined),
+    ];
     if (problems.length > 0) health.wrong.push({ index, problems });
   }
   return health;

@@ -1,6 +1,14 @@
 import { esCall, type EsHandle } from '../es/client.ts';
 import { EsError } from '../es/errors.ts';
-import { WRITEBACK_KINDS, WRITEBACK_MAPPINGS, WRITEBACK_SETTINGS, writebackIndexName, writebackTemplate, writebackTemplateName, type WritebackKind } from './mappings.ts';
+import {
+  WRITEBACK_KINDS,
+  WRITEBACK_MAPPINGS,
+  WRITEBACK_SETTINGS,
+  writebackIndexName,
+  writebackTemplate,
+  writebackTemplateName,
+  type WritebackKind,
+} from './mappings.ts';
 import { migrateControlDocuments } from './migrate-control.ts';
 import { mappingProblems, missingFields, settingsProblems } from './verify.ts';
 
@@ -68,7 +76,10 @@ export async function initWriteback(es: EsHandle, base: string, options: InitOpt
   const usable = (kind: WritebackKind): boolean => results.some((r) => r.kind === kind && r.action !== 'wrong');
   if (usable('state') && usable('control') && !results.some((r) => r.kind === 'state' && r.action === 'created')) {
     const moved = await migrateControlDocuments(es, base);
-    if (moved > 0) options.warnings?.push(`moved ${moved} control documents (open aggregations, flood-guard counters) from ${writebackIndexName(base, 'state')} to ${writebackIndexName(base, 'control')}`);
+    if (moved > 0)
+      options.warnings?.push(
+        `moved ${moved} control documents (open aggregations, flood-guard counters) from ${writebackIndexName(base, 'state')} to ${writebackIndexName(base, 'control')}`,
+      );
   }
   if (templateProblem) options.warnings?.push(templateProblem);
   return results;
@@ -81,7 +92,9 @@ export async function initWriteback(es: EsHandle, base: string, options: InitOpt
  */
 async function installTemplates(es: EsHandle, base: string): Promise<string | undefined> {
   try {
-    const res = await esCall(es, 'reading the writeback index templates', (c) => c.indices.getIndexTemplate({ name: `${writebackTemplateName(base, 'alerts')}*` }, { ignore: [404] }));
+    const res = await esCall(es, 'reading the writeback index templates', (c) =>
+      c.indices.getIndexTemplate({ name: `${writebackTemplateName(base, 'alerts')}*` }, { ignore: [404] }),
+    );
     const have = new Map((res.index_templates ?? []).map((t) => [t.name, t.index_template._meta?.template_hash]));
     for (const kind of WRITEBACK_KINDS) {
       const name = writebackTemplateName(base, kind);

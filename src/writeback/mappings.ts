@@ -147,7 +147,11 @@ export interface WritebackTemplate {
 }
 
 export function writebackTemplate(base: string, kind: WritebackKind): WritebackTemplate {
-  const body = { index_patterns: [writebackIndexName(base, kind)], priority: WRITEBACK_TEMPLATE_PRIORITY, template: { settings: WRITEBACK_SETTINGS, mappings: WRITEBACK_MAPPINGS[kind] } };
+  const body = {
+    index_patterns: [writebackIndexName(base, kind)],
+    priority: WRITEBACK_TEMPLATE_PRIORITY,
+    template: { settings: WRITEBACK_SETTINGS, mappings: WRITEBACK_MAPPINGS[kind] },
+  };
   const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
   return { ...body, _meta: { managed_by: 'logwarden', writeback_kind: kind, template_hash: hash } };
 }

@@ -6,7 +6,13 @@ import { writebackIndexName } from './mappings.ts';
 /** The kinds of control documents older versions kept in `<wb>_state`, under rule-state fields. */
 const OLD_CONTROL_KINDS = ['aggregation', 'flood_guard'];
 
-interface OldStateDoc { rule_name: string; rule_type: string; last_end: string; state: unknown; '@timestamp': string }
+interface OldStateDoc {
+  rule_name: string;
+  rule_type: string;
+  last_end: string;
+  state: unknown;
+  '@timestamp': string;
+}
 
 /**
  * Moves control documents (open aggregation groups, flood-guard counters) an older LogWarden kept
@@ -25,7 +31,13 @@ export async function migrateControlDocuments(es: EsHandle, base: string): Promi
   const hits = res.hits.hits.flatMap((h) => (h._source && h._id ? [{ id: h._id, doc: h._source }] : []));
   if (hits.length === 0) return 0;
   const operations = hits.flatMap(({ id, doc }) => {
-    const moved: ControlSource = { kind: doc.rule_type, rule_name: doc.rule_name, end: doc.last_end, data: doc.state, '@timestamp': doc['@timestamp'] };
+    const moved: ControlSource = {
+      kind: doc.rule_type,
+      rule_name: doc.rule_name,
+      end: doc.last_end,
+      data: doc.state,
+      '@timestamp': doc['@timestamp'],
+    };
     return [{ create: { _index: control, _id: id } }, moved];
   });
   const copied = await esCall(es, `copying control documents to ${control}`, (c) => c.bulk({ refresh: 'wait_for', operations }));

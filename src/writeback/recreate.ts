@@ -47,7 +47,13 @@ export async function copyWriteback(es: EsHandle, oldBase: string, base: string,
       let after: estypes.SortResults | undefined;
       for (;;) {
         const page = await esCall(es, `reading ${from}`, (c) =>
-          c.search<Record<string, unknown>>({ size: pageSize, pit: { id: pit, keep_alive: '1m' }, sort: [{ _shard_doc: 'asc' }], track_total_hits: false, ...(after ? { search_after: after } : {}) }),
+          c.search<Record<string, unknown>>({
+            size: pageSize,
+            pit: { id: pit, keep_alive: '1m' },
+            sort: [{ _shard_doc: 'asc' }],
+            track_total_hits: false,
+            ...(after ? { search_after: after } : {}),
+          }),
         );
         if (page.pit_id) pit = page.pit_id;
         const hits = page.hits.hits;

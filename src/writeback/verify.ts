@@ -10,7 +10,9 @@ export function mappingProblems(expected: estypes.MappingTypeMapping, actual: es
   if (!actual) return ['no mapping'];
   const problems: string[] = [];
   if (expected.dynamic !== undefined && String(actual.dynamic ?? 'true') !== String(expected.dynamic)) {
-    problems.push(`dynamic is ${String(actual.dynamic ?? 'true')}, must be ${String(expected.dynamic)} (an unknown field must be refused, not guessed)`);
+    problems.push(
+      `dynamic is ${String(actual.dynamic ?? 'true')}, must be ${String(expected.dynamic)} (an unknown field must be refused, not guessed)`,
+    );
   }
   const have = actual.properties ?? {};
   for (const [field, want] of Object.entries(expected.properties ?? {})) {
@@ -48,5 +50,7 @@ const BLOCKS = ['index.blocks.write', 'index.blocks.read_only', 'index.blocks.re
 
 /** Settings that stop LogWarden from writing: a write block (set by hand, or by the disk flood-stage watermark). */
 export function settingsProblems(settings: Record<string, unknown> | undefined): string[] {
-  return BLOCKS.filter((name) => String(settings?.[name]) === 'true').map((name) => `${name} is true: nothing can be recorded (disk full? remove the block when fixed)`);
+  return BLOCKS.filter((name) => String(settings?.[name]) === 'true').map(
+    (name) => `${name} is true: nothing can be recorded (disk full? remove the block when fixed)`,
+  );
 }

@@ -32,23 +32,58 @@ const wb = writeback('wb-aggtypes');
 /** A minimal rule for the query functions. */
 function rule(queryKey?: string[]): RuleDefinition {
   return {
-    name: 'q', file: 'q.yaml', type: 'cardinality', index, useStrftimeIndex: false, filter: [], timestampField: '@timestamp', timestampType: 'iso',
-    queryKey, runEveryMs: MIN, bufferTimeMs: 10 * MIN, queryDelayMs: 0, realertMs: 0, exponentialRealertMs: undefined, maxQuerySize: 1000,
-    isEnabled: true, alert: [], options: {},
+    name: 'q',
+    file: 'q.yaml',
+    type: 'cardinality',
+    index,
+    useStrftimeIndex: false,
+    filter: [],
+    timestampField: '@timestamp',
+    timestampType: 'iso',
+    queryKey,
+    runEveryMs: MIN,
+    bufferTimeMs: 10 * MIN,
+    queryDelayMs: 0,
+    realertMs: 0,
+    exponentialRealertMs: undefined,
+    maxQuerySize: 1000,
+    isEnabled: true,
+    alert: [],
+    options: {},
   };
 }
 
 const doc = (ms: number, ip: string, user: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  '@timestamp': new Date(ms).toISOString(), source: { ip }, user: { name: user }, ...extra,
+  '@timestamp': new Date(ms).toISOString(),
+  source: { ip },
+  user: { name: user },
+  ...extra,
 });
 
 beforeAll(async () => {
   // user.name is text with a .keyword sub-field (dynamic mapping): the queries fall back as ElastAlert2's users expect.
-  await es.client.indices.create({ index, settings: { number_of_replicas: 0 }, mappings: { properties: { '@timestamp': { type: 'date' }, source: { properties: { ip: { type: 'ip' }, bytes: { type: 'long' } } }, status: { type: 'integer' } } } });
+  await es.client.indices.create({
+    index,
+    settings: { number_of_replicas: 0 },
+    mappings: {
+      properties: {
+        '@timestamp': { type: 'date' },
+        source: { properties: { ip: { type: 'ip' }, bytes: { type: 'long' } } },
+        status: { type: 'integer' },
+      },
+    },
+  });
   const docs: Record<string, unknown>[] = [];
   // 203.0.113.7 sprays 12 users in the last 10 minutes; 10.0.0.5 fails 30 times for 2 users.
-  for (let i = 0; i < 12; i++) docs.push(doc(T - 9 * MIN + i * 30_000, '203.0.113.7', `user${i}`, { source: { ip: '203.0.113.7', bytes: 1000 }, status: 401 }));
-  for (let i = 0; i < 30; i++) docs.push(doc(T - 9 * MIN + i * 10_000, '10.0.0.5', i % 2 ? 'alice' : 'bob', { source: { ip: '10.0.0.5', bytes: 10 }, status: i < 3 ? 500 : 200 }));
+  for (let i = 0; i < 12; i++)
+    docs.push(doc(T - 9 * MIN + i * 30_000, '203.0.113.7', `user${i}`, { source: { ip: '203.0.113.7', bytes: 1000 }, status: 401 }));
+  for (let i = 0; i < 30; i++)
+    docs.push(
+      doc(T - 9 * MIN + i * 10_000, '10.0.0.5', i % 2 ? 'alice' : 'bob', {
+        source: { ip: '10.0.0.5', bytes: 10 },
+        status: i < 3 ? 500 : 200,
+      }),
+    );
   // Older than the windows below: never counted.
   docs.push(doc(T - 30 * MIN, '10.0.0.5', 'carol'));
   await indexDocs(es, index, docs);
@@ -60,13 +95,19 @@ describe('distinct counts in Elasticsearch', () => {
   it('counts distinct values per key exactly from (key, value) pairs', async () => {
     const result = await countByKeyAndRange(es, rule(['source.ip']), req);
     expect(result.approximate).toBe(false);
-    expect(result.groups.map((g) => [g.values[0], g.counts['w']]).sort()).toEqual([['10.0.0.5', 2], ['203.0.113.7', 12]]);
+    expect(result.groups.map((g) => [g.values[0], g.counts['w']]).sort()).toEqual([
+      ['10.0.0.5', 2],
+      ['203.0.113.7', 12],
+    ]);
   });
 
   it('falls back to the cardinality aggregation past the pair limit, with the same answer for small counts', async () => {
     const result = await countDistinct(es, rule(['source.ip']), req, 5, 5);
     expect(result.approximate).toBe(true);
-    expect(result.groups.map((g) => [g.values[0], g.counts['w']]).sort()).toEqual([['10.0.0.5', 2], ['203.0.113.7', 12]]);
+    expect(result.groups.map((g) => [g.values[0], g.counts['w']]).sort()).toEqual([
+      ['10.0.0.5', 2],
+      ['203.0.113.7', 12],
+    ]);
     const all = await countDistinct(es, rule(), { ...req, fields: [] }, 5, 5);
     expect(all.groups).toEqual([{ values: [], counts: { w: 14 } }]);
   });
@@ -79,13 +120,28 @@ describe('metrics and range filters in Elasticsearch', () => {
       { name: 'w', startMs: T - 10 * MIN, endMs: T },
       { name: 'w:5xx', startMs: T - 10 * MIN, endMs: T, filter: [{ range: { status: { gte: 500 } } }] },
     ];
-    const sum = await countByKeyAndRange(es, rule(['source.ip']), { id: 's', fields: ['source.ip'], ranges, metric: { type: 'sum', field: 'source.bytes' } });
+    const sum = await countByKeyAndRange(es, rule(['source.ip']), {
+      id: 's',
+      fields: ['source.ip'],
+      ranges,
+      metric: { type: 'sum', field: 'source.bytes' },
+    });
     const byKey = Object.fromEntries(sum.groups.map((g) => [String(g.values[0]), g]));
     expect(byKey['203.0.113.7']?.metrics).toEqual({ old: 0, w: 12_000, 'w:5xx': 0 });
     expect(byKey['10.0.0.5']?.counts).toEqual({ old: 1, w: 30, 'w:5xx': 3 });
-    const avg = await countByKeyAndRange(es, rule(), { id: 'a', fields: [], ranges: ranges.slice(0, 2), metric: { type: 'avg', field: 'source.bytes' } });
+    const avg = await countByKeyAndRange(es, rule(), {
+      id: 'a',
+      fields: [],
+      ranges: ranges.slice(0, 2),
+      metric: { type: 'avg', field: 'source.bytes' },
+    });
     expect(avg.groups[0]?.metrics).toEqual({ old: null, w: (12 * 1000 + 30 * 10) / 42 });
-    const p = await countByKeyAndRange(es, rule(), { id: 'p', fields: [], ranges: ranges.slice(1, 2), metric: { type: 'percentiles', field: 'source.bytes', percent: 50 } });
+    const p = await countByKeyAndRange(es, rule(), {
+      id: 'p',
+      fields: [],
+      ranges: ranges.slice(1, 2),
+      metric: { type: 'percentiles', field: 'source.bytes', percent: 50 },
+    });
     expect(p.groups[0]?.metrics?.['w']).toBe(10);
   });
 });
@@ -110,11 +166,19 @@ describe('the aggregation rule types in the engine', () => {
     // The key is nested as ElastAlert2 writes it; the example document's other source fields stay.
     const bytes = await store.ofRule('Bytes');
     expect(bytes.map((a) => a.queryKey)).toEqual(['203.0.113.7']);
-    expect(bytes[0]?.matchBody).toMatchObject({ 'metric_source.bytes_sum': 12_000, metric_agg_value: 12_000, metric_agg_value_formatted: '12,000', source: { ip: '203.0.113.7', bytes: 1000 } });
+    expect(bytes[0]?.matchBody).toMatchObject({
+      'metric_source.bytes_sum': 12_000,
+      metric_agg_value: 12_000,
+      metric_agg_value_formatted: '12,000',
+      source: { ip: '203.0.113.7', bytes: 1000 },
+    });
     const errors = await store.ofRule('Errors');
     expect(errors.map((a) => [a.queryKey, a.matchBody['percentage'], a.matchBody['denominator']])).toEqual([['10.0.0.5', 10, 30]]);
     const grow = await store.ofRule('Grow');
-    expect(grow.map((a) => [a.queryKey, a.matchBody['spike_count'], a.matchBody['reference_count']]).sort()).toEqual([['10.0.0.5', 300, 0], ['203.0.113.7', 12_000, 0]]);
+    expect(grow.map((a) => [a.queryKey, a.matchBody['spike_count'], a.matchBody['reference_count']]).sort()).toEqual([
+      ['10.0.0.5', 300, 0],
+      ['203.0.113.7', 12_000, 0],
+    ]);
     const text = printed.join('\n');
     // The example document fills in the newest user; the rule type's line follows ElastAlert2's.
     expect(text).toContain('203.0.113.7 tried 12 users, last user11');
@@ -125,7 +189,11 @@ describe('the aggregation rule types in the engine', () => {
   it('catches up in non-overlapping windows unless allow_buffer_time_overlap', async () => {
     const rule = (name: string, overlap: boolean): string =>
       `name: ${name}\ntype: metric_aggregation\nindex: ${index}\nmetric_agg_key: source.bytes\nmetric_agg_type: sum\nmax_threshold: 5000\nallow_buffer_time_overlap: ${overlap}\nrealert: {minutes: 0}\nrun_every: {minutes: 1}\nbuffer_time: {minutes: 10}\nalert: [debug]\n`;
-    const { engine, clock } = await testEngine(es, testConfig(rulesFolder({ 'a.yaml': rule('Overlap', true), 'b.yaml': rule('Tiles', false) }), wb), T - 8 * MIN);
+    const { engine, clock } = await testEngine(
+      es,
+      testConfig(rulesFolder({ 'a.yaml': rule('Overlap', true), 'b.yaml': rule('Tiles', false) }), wb),
+      T - 8 * MIN,
+    );
     for (const name of ['Overlap', 'Tiles']) await engine.runOne(name);
     // Twelve minutes later: a catch-up of 12 points. The spray's 12,000 bytes (T-9m..T-3.5m) are
     // over the limit in every window ending from T-7m to T+4m.
@@ -139,4 +207,3 @@ describe('the aggregation rule types in the engine', () => {
     expect(tiles.matches).toBe(2);
   });
 });
-

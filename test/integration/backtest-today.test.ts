@@ -24,7 +24,19 @@ describe('backtest on the data a new user has', () => {
     await es.client.indices.create({ index, mappings: { properties: { '@timestamp': { type: 'date' }, user: { type: 'keyword' } } } });
     // z long before; a, b and c within terms_window_size (2h) before the last two hours; a and b
     // again, and d (the one new user), within them. Times keep clear of 30-minute segment ends.
-    await indexDocs(es, index, [[4.1, 'z'], [3.05, 'a'], [2.85, 'b'], [2.55, 'c'], [1.7, 'a'], [1.2, 'b'], [0.45, 'd']].map(([h, user]) => ({ '@timestamp': at(h as number), user })));
+    await indexDocs(
+      es,
+      index,
+      [
+        [4.1, 'z'],
+        [3.05, 'a'],
+        [2.85, 'b'],
+        [2.55, 'c'],
+        [1.7, 'a'],
+        [1.2, 'b'],
+        [0.45, 'd'],
+      ].map(([h, user]) => ({ '@timestamp': at(h as number), user })),
+    );
     folder = rulesFolder({
       'new-user.yaml': `name: New user\ntype: new_term\nindex: ${index}\nfields: [user]\nterms_window_size: {hours: 2}\nrun_every: {minutes: 30}\nrealert: {minutes: 0}\nalert: [stdout]\n`,
     });
@@ -38,7 +50,12 @@ describe('backtest on the data a new user has', () => {
   async function backtest(...args: string[]): Promise<{ code: number; report: BacktestReport }> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['backtest', folder ?? '', '--json', ...args], { env: process.env, out: (l) => out.push(l), err: (l) => err.push(l), onStop: () => undefined });
+    const code = await runCli(['backtest', folder ?? '', '--json', ...args], {
+      env: process.env,
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      onStop: () => undefined,
+    });
     if (out.length === 0) throw new Error(`backtest printed nothing: ${err.join('\n')}`);
     return { code, report: JSON.parse(out.join('\n')) as BacktestReport };
   }
@@ -72,12 +89,22 @@ describe('backtest on the data a new user has', () => {
 
   it('test-rule says the same of a new_term rule replayed from where its data starts', async () => {
     const out: string[] = [];
-    const code = await runCli(['test-rule', `${folder ?? ''}/new-user.yaml`, '--start', at(5), '--end', at(0), '--count-only'], { env: process.env, out: (l) => out.push(l), err: () => undefined, onStop: () => undefined });
+    const code = await runCli(['test-rule', `${folder ?? ''}/new-user.yaml`, '--start', at(5), '--end', at(0), '--count-only'], {
+      env: process.env,
+      out: (l) => out.push(l),
+      err: () => undefined,
+      onStop: () => undefined,
+    });
     expect(code).toBe(0);
     // --count-only runs no rule: no baseline to speak of.
     expect(out.join('\n')).not.toContain('short baseline');
     const full: string[] = [];
-    await runCli(['test-rule', `${folder ?? ''}/new-user.yaml`, '--start', at(5), '--end', at(0)], { env: process.env, out: (l) => full.push(l), err: () => undefined, onStop: () => undefined });
+    await runCli(['test-rule', `${folder ?? ''}/new-user.yaml`, '--start', at(5), '--end', at(0)], {
+      env: process.env,
+      out: (l) => full.push(l),
+      err: () => undefined,
+      onStop: () => undefined,
+    });
     expect(full.join('\n')).toMatch(/warning: rule "New user" \(new_term\): short baseline: 0s of history before the range, 2h wanted/);
   });
 });

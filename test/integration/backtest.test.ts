@@ -66,7 +66,11 @@ describe('logwarden backtest', () => {
     ]);
     const ssh = report.rules[1];
     expect(ssh).toMatchObject({ hits: 20, matches: 6, suppressed: 1 });
-    expect(ssh?.firstAlerts.map((a) => a.subject)).toEqual(['Brute force against alice', 'Brute force against alice', 'Brute force against carol']);
+    expect(ssh?.firstAlerts.map((a) => a.subject)).toEqual([
+      'Brute force against alice',
+      'Brute force against alice',
+      'Brute force against carol',
+    ]);
     expect(report.totals).toEqual({ alerts: 28, alertsPerDay: [15, 2, 11] });
     expect(report.failed.map((f) => [f.rule, f.day])).toEqual([
       ['Invalid', null],
@@ -104,21 +108,35 @@ describe('logwarden backtest', () => {
     const stderr: string[] = [];
     const progress: string[] = [];
     const code = await backtestCommand(
-      { paths: ['ssh.yaml', 'every.yaml', 'quiet.yaml'].map((f) => path.join(folder, f)), start: '2026-01-01T00:00:00Z', end: '2026-01-04T00:00:00Z', noisy: 5 },
-      { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: realWriteback }, out: (l) => stdout.push(l), err: (l) => stderr.push(l), onStop: () => undefined },
+      {
+        paths: ['ssh.yaml', 'every.yaml', 'quiet.yaml'].map((f) => path.join(folder, f)),
+        start: '2026-01-01T00:00:00Z',
+        end: '2026-01-04T00:00:00Z',
+        noisy: 5,
+      },
+      {
+        env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: realWriteback },
+        out: (l) => stdout.push(l),
+        err: (l) => stderr.push(l),
+        onStop: () => undefined,
+      },
       { progress: (p) => progress.push(p) },
     );
     const run = { code, out: stdout.join('\n'), err: stderr.join('\n') };
     expect(run.code).toBe(0);
-    expect(progress.filter((p) => p !== '')).toEqual([1, 2, 3].flatMap((r) => [1, 2, 3].map((d) => expect.stringMatching(new RegExp(`^rule ${r}/3: .+ day ${d}/3$`)))));
+    expect(progress.filter((p) => p !== '')).toEqual(
+      [1, 2, 3].flatMap((r) => [1, 2, 3].map((d) => expect.stringMatching(new RegExp(`^rule ${r}/3: .+ day ${d}/3$`)))),
+    );
     expect(progress[progress.length - 1]).toBe('');
-    expect(run.out).toContain([
-      '   rule                                          01-01  01-02  01-03  total',
-      '!  <script>alert("rule")</script> every failure     13      1      6     20',
-      '   SSH brute force                                   2      1      2      5',
-      '   Quiet                                             0      0      0      0',
-      '   all rules                                        15      2      8     25',
-    ].join('\n'));
+    expect(run.out).toContain(
+      [
+        '   rule                                          01-01  01-02  01-03  total',
+        '!  <script>alert("rule")</script> every failure     13      1      6     20',
+        '   SSH brute force                                   2      1      2      5',
+        '   Quiet                                             0      0      0      0',
+        '   all rules                                        15      2      8     25',
+      ].join('\n'),
+    );
     expect(run.out).toContain('! = more than 5 alerts on some day');
     expect(run.err).toBe('');
   });

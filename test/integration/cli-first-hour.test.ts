@@ -27,8 +27,15 @@ describe('run --once, silence: the first hour', () => {
     // The engine's logger reads the process environment; the commands' output is what is tested.
     process.env.LOGWARDEN_LOG_LEVEL = 'silent';
     es = testEs();
-    await es.client.indices.create({ index, mappings: { properties: { '@timestamp': { type: 'date' }, user: { type: 'keyword' }, message: { type: 'text' } } } });
-    await indexDocs(es, index, [0, 10, 20].map((m) => ({ '@timestamp': at(m), user: 'alice', event: 'failed' })));
+    await es.client.indices.create({
+      index,
+      mappings: { properties: { '@timestamp': { type: 'date' }, user: { type: 'keyword' }, message: { type: 'text' } } },
+    });
+    await indexDocs(
+      es,
+      index,
+      [0, 10, 20].map((m) => ({ '@timestamp': at(m), user: 'alice', event: 'failed' })),
+    );
   });
   afterAll(async () => {
     if (logLevel === undefined) delete process.env.LOGWARDEN_LOG_LEVEL;
@@ -41,7 +48,10 @@ describe('run --once, silence: the first hour', () => {
   });
 
   /** The command line in-process (as bin/logwarden.js runs it), with its output captured. */
-  function cli(rules: Record<string, string>, writeback: string): (...args: string[]) => Promise<{ status: number; stdout: string; stderr: string }> {
+  function cli(
+    rules: Record<string, string>,
+    writeback: string,
+  ): (...args: string[]) => Promise<{ status: number; stdout: string; stderr: string }> {
     const folder = rulesFolder(rules);
     folders.push(folder);
     writebacks.push(writeback);
@@ -69,7 +79,9 @@ describe('run --once, silence: the first hour', () => {
   it('warns when the index matches nothing: on stderr, in --json and in the status record', async () => {
     const wb = uniqueName('fh-wb');
     const run = cli({ 'r.yaml': 'name: Misspelt\ntype: any\nindex: myauht-*\nalert: [stdout]\n' }, wb);
-    expect((await run('run', '--once', '--rule', 'Mispelt')).stderr).toBe('run: --rule: no enabled rule named "Mispelt"; did you mean "Misspelt"?');
+    expect((await run('run', '--once', '--rule', 'Mispelt')).stderr).toBe(
+      'run: --rule: no enabled rule named "Mispelt"; did you mean "Misspelt"?',
+    );
     const plain = await run('run', '--once');
     expect(plain.status).toBe(0);
     expect(plain.stderr).toContain('warning: rule "Misspelt": index "myauht-*" matches no index, alias or data stream');
@@ -83,10 +95,16 @@ describe('run --once, silence: the first hour', () => {
   });
 
   it('a backfill keeps repeats beyond realert (event time), lists every alert in --json and gates CI with --fail-on-alerts', async () => {
-    const run = cli({ 'r.yaml': `name: Failures\ntype: any\nindex: ${index}\nquery_key: user\nrealert: {minutes: 5}\nalert: [stdout]\n` }, uniqueName('fh-wb'));
+    const run = cli(
+      { 'r.yaml': `name: Failures\ntype: any\nindex: ${index}\nquery_key: user\nrealert: {minutes: 5}\nalert: [stdout]\n` },
+      uniqueName('fh-wb'),
+    );
     const res = await run('run', '--once', '--start', at(-1), '--end', at(30), '--json', '--fail-on-alerts');
     expect(res.status).toBe(5);
-    const report = JSON.parse(res.stdout) as { realert: string; alerts: { rule: string; key: string; matchTime: string; alertId: string; sent: Record<string, string> }[] };
+    const report = JSON.parse(res.stdout) as {
+      realert: string;
+      alerts: { rule: string; key: string; matchTime: string; alertId: string; sent: Record<string, string> }[];
+    };
     expect(report.realert).toBe('event-time');
     expect(report.alerts.map((a) => a.matchTime)).toEqual([at(0), at(10), at(20)]);
     expect(report.alerts.every((a) => a.rule === 'Failures' && a.key === 'alice' && a.alertId.length > 10)).toBe(true);
@@ -126,29 +144,43 @@ describe('run --once, silence: the first hour', () => {
     expect(typo.stdout).toContain('warning: index "myauht-*" matches no index, alias or data stream');
     const res = await run('test-rule', `${folder}/ok.yaml`, '--start', at(-1), '--end', at(30), '--json', '--fail-on-alerts');
     expect(res.status).toBe(5);
-    const report = JSON.parse(res.stdout) as { alerts: { total: number; all: { queryKey: string; matchTime: string; alertId: string; sent: Record<string, string> }[] } };
+    const report = JSON.parse(res.stdout) as {
+      alerts: { total: number; all: { queryKey: string; matchTime: string; alertId: string; sent: Record<string, string> }[] };
+    };
     expect(report.alerts.total).toBe(3);
-    expect(report.alerts.all.map((a) => [a.queryKey, a.matchTime, a.sent])).toEqual([0, 10, 20].map((m) => ['alice', at(m), { stdout: 'captured' }]));
+    expect(report.alerts.all.map((a) => [a.queryKey, a.matchTime, a.sent])).toEqual(
+      [0, 10, 20].map((m) => ['alice', at(m), { stdout: 'captured' }]),
+    );
   });
 
   it('lint --check-es finds what only the cluster knows, with did-you-mean', async () => {
-    const run = cli({
-      'typo-index.yaml': 'name: Typo index\ntype: any\nindex: myauht-*\nalert: [stdout]\n',
-      'typo-key.yaml': `name: Typo key\ntype: frequency\nindex: ${index}\nquery_key: usr\nnum_events: 3\ntimeframe: {minutes: 5}\nfilter:\n  - term:\n      evnt: failed\nalert: [stdout]\n`,
-      'text-term.yaml': `name: Text term\ntype: new_term\nindex: ${index}\nfields: [message]\nalert: [stdout]\n`,
-      'good.yaml': `name: Good\ntype: new_term\nindex: ${index}\nfields: [user, event]\nfilter:\n  - term:\n      event: failed\nalert: [stdout]\n`,
-    }, uniqueName('fh-wb'));
+    const run = cli(
+      {
+        'typo-index.yaml': 'name: Typo index\ntype: any\nindex: myauht-*\nalert: [stdout]\n',
+        'typo-key.yaml': `name: Typo key\ntype: frequency\nindex: ${index}\nquery_key: usr\nnum_events: 3\ntimeframe: {minutes: 5}\nfilter:\n  - term:\n      evnt: failed\nalert: [stdout]\n`,
+        'text-term.yaml': `name: Text term\ntype: new_term\nindex: ${index}\nfields: [message]\nalert: [stdout]\n`,
+        'good.yaml': `name: Good\ntype: new_term\nindex: ${index}\nfields: [user, event]\nfilter:\n  - term:\n      event: failed\nalert: [stdout]\n`,
+      },
+      uniqueName('fh-wb'),
+    );
     expect((await run('lint')).status).toBe(0);
     const res = await run('lint', '--check-es');
     expect(res.status).toBe(1);
     // Files are shown relative to the working folder; the temp folder's path is not the point.
-    expect(res.stdout.split('\n').map((l) => l.replace(/^.*lw-rules-[^/]+\//, '')).sort()).toEqual([
-      `good.yaml: rule "Good": event is mapped as text in ${index}: a term query only finds its lowercased words; map it as keyword (logwarden templates install) or filter on event.keyword`,
-      `text-term.yaml: rule "Text term": fields: "message" cannot be aggregated in the mapping of ${index} (a text field without a keyword sub-field?): Elasticsearch counts by it for this rule type; map it as keyword`,
-      'typo-index.yaml: rule "Typo index": index: index "myauht-*" matches no index, alias or data stream: the rule reads nothing (a typo in index?)',
-      `typo-key.yaml: rule "Typo key": filter: "evnt" is not in the mapping of ${index}; did you mean "event"?`,
-      `typo-key.yaml: rule "Typo key": query_key: "usr" is not in the mapping of ${index}; did you mean "user"?`,
-      '1 rule OK, 3 files with 4 problems',
-    ].sort());
+    expect(
+      res.stdout
+        .split('\n')
+        .map((l) => l.replace(/^.*lw-rules-[^/]+\//, ''))
+        .sort(),
+    ).toEqual(
+      [
+        `good.yaml: rule "Good": event is mapped as text in ${index}: a term query only finds its lowercased words; map it as keyword (logwarden templates install) or filter on event.keyword`,
+        `text-term.yaml: rule "Text term": fields: "message" cannot be aggregated in the mapping of ${index} (a text field without a keyword sub-field?): Elasticsearch counts by it for this rule type; map it as keyword`,
+        'typo-index.yaml: rule "Typo index": index: index "myauht-*" matches no index, alias or data stream: the rule reads nothing (a typo in index?)',
+        `typo-key.yaml: rule "Typo key": filter: "evnt" is not in the mapping of ${index}; did you mean "event"?`,
+        `typo-key.yaml: rule "Typo key": query_key: "usr" is not in the mapping of ${index}; did you mean "user"?`,
+        '1 rule OK, 3 files with 4 problems',
+      ].sort(),
+    );
   });
 });

@@ -41,22 +41,32 @@ describe('logwarden init --recreate and --old-index', () => {
   it('--old-index copies an older writeback into the new one; --recreate empties it', async () => {
     const oldBase = uniqueName('cli-old');
     const base = uniqueName('cli-new');
-    const run = (args: string[], wb: string): { status: number | null; stdout: string } => spawnSync(process.execPath, [bin, 'init', ...args], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb }, encoding: 'utf8' });
+    const run = (args: string[], wb: string): { status: number | null; stdout: string } =>
+      spawnSync(process.execPath, [bin, 'init', ...args], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb }, encoding: 'utf8' });
     expect(run([], oldBase).status).toBe(0);
     // A silence in the old writeback: silences must survive a rename of writeback_index.
-    const silence = spawnSync(process.execPath, [bin, 'silence', '--rule', 'R', '--for', '1h', '--force'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: oldBase }, encoding: 'utf8' });
+    const silence = spawnSync(process.execPath, [bin, 'silence', '--rule', 'R', '--for', '1h', '--force'], {
+      env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: oldBase },
+      encoding: 'utf8',
+    });
     expect(silence.status).toBe(0);
     const copied = run(['--old-index', oldBase], base);
     expect(copied.status).toBe(0);
     expect(copied.stdout).toContain(`${base}_silence`);
     expect(copied.stdout).toMatch(/1 copied from \S+_silence/);
-    const listed = spawnSync(process.execPath, [bin, 'silences'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: base }, encoding: 'utf8' });
+    const listed = spawnSync(process.execPath, [bin, 'silences'], {
+      env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: base },
+      encoding: 'utf8',
+    });
     expect(listed.stdout).toContain('R');
     const recreated = run(['--recreate'], base);
     expect(recreated.status).toBe(0);
     expect(recreated.stdout).toContain(`${base}_silence`.padEnd(32) + ' deleted');
     expect(recreated.stdout.match(/ created$/gm)).toHaveLength(7);
-    const after = spawnSync(process.execPath, [bin, 'silences', '--json'], { env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: base }, encoding: 'utf8' });
+    const after = spawnSync(process.execPath, [bin, 'silences', '--json'], {
+      env: { ...process.env, LOGWARDEN_WRITEBACK_INDEX: base },
+      encoding: 'utf8',
+    });
     expect(after.stdout).not.toContain('"R"');
     const es = testEs();
     await dropIndices(es, [oldBase, base]);

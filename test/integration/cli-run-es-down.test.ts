@@ -45,11 +45,22 @@ describe('logwarden run with Elasticsearch down at start (issue #16, item 3)', (
     const target = new URL(process.env.ES_URL ?? '');
     const port = await freePort();
     const wb = uniqueName('wb-down');
-    const rules = rulesFolder({ 'root.yaml': 'name: Root login\ntype: any\nindex: nothing-here-*\nrun_every: {seconds: 1}\nalert: [stdout]\n' });
-    const env = { ...process.env, ES_URL: `${target.protocol}//127.0.0.1:${port}`, LOGWARDEN_RULES_FOLDER: rules, LOGWARDEN_WRITEBACK_INDEX: wb, LOGWARDEN_OPS_PORT: '0', LOGWARDEN_LOG_LEVEL: 'info' };
+    const rules = rulesFolder({
+      'root.yaml': 'name: Root login\ntype: any\nindex: nothing-here-*\nrun_every: {seconds: 1}\nalert: [stdout]\n',
+    });
+    const env = {
+      ...process.env,
+      ES_URL: `${target.protocol}//127.0.0.1:${port}`,
+      LOGWARDEN_RULES_FOLDER: rules,
+      LOGWARDEN_WRITEBACK_INDEX: wb,
+      LOGWARDEN_OPS_PORT: '0',
+      LOGWARDEN_LOG_LEVEL: 'info',
+    };
     const child = spawn(process.execPath, [bin, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let proxy: net.Server | undefined;
     const es = testEs();
@@ -69,10 +80,17 @@ describe('logwarden run with Elasticsearch down at start (issue #16, item 3)', (
 
       // Then a cluster that accepts connections and never answers (the old behaviour: exit 1 after 22 s).
       const sockets = new Set<net.Socket>();
-      const blackHole = net.createServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); });
+      const blackHole = net.createServer((socket) => {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+      });
       await new Promise<void>((resolve) => blackHole.listen(port, '127.0.0.1', resolve));
       const attempts = (stderr.match(/attempt \d+/g) ?? []).length;
-      await until('an attempt that times out', async () => (/request timed out/.test(stderr.split('\n').slice(-5).join('\n')) && (stderr.match(/attempt \d+/g) ?? []).length > attempts ? true : undefined));
+      await until('an attempt that times out', async () =>
+        /request timed out/.test(stderr.split('\n').slice(-5).join('\n')) && (stderr.match(/attempt \d+/g) ?? []).length > attempts
+          ? true
+          : undefined,
+      );
       expect(child.exitCode).toBeNull();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => blackHole.close(() => resolve()));
@@ -99,7 +117,16 @@ describe('logwarden run with Elasticsearch down at start (issue #16, item 3)', (
     const port = await freePort();
     const rules = rulesFolder({ 'root.yaml': 'name: Root login\ntype: any\nindex: nothing-here-*\nalert: [stdout]\n' });
     const started = Date.now();
-    const run = spawnSync(process.execPath, [bin, 'run', '--once'], { env: { ...process.env, ES_URL: `http://127.0.0.1:${port}`, LOGWARDEN_RULES_FOLDER: rules, LOGWARDEN_WRITEBACK_INDEX: uniqueName('wb-once') }, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [bin, 'run', '--once'], {
+      env: {
+        ...process.env,
+        ES_URL: `http://127.0.0.1:${port}`,
+        LOGWARDEN_RULES_FOLDER: rules,
+        LOGWARDEN_WRITEBACK_INDEX: uniqueName('wb-once'),
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).not.toBe(0);
     expect(run.status).not.toBeNull();
     expect(Date.now() - started).toBeLessThan(20_000);

@@ -30,7 +30,9 @@ describe('logwarden run flags as ElastAlert2 has them', () => {
     const env = { ...process.env, LOGWARDEN_RULES_FOLDER: rules, LOGWARDEN_WRITEBACK_INDEX: wb, LOGWARDEN_OPS_PORT: '0' };
     const child = spawn(process.execPath, [bin, 'run', '--rule', 'Rule A', '--start', '-1h'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       for (let i = 0; i < 100 && !stderr.includes('now running continuously'); i++) await delay(200);
@@ -38,7 +40,9 @@ describe('logwarden run flags as ElastAlert2 has them', () => {
       // The catch-up run and at least one scheduled run, all of Rule A.
       let runs: string[] = [];
       for (let i = 0; i < 100; i++) {
-        const res = await es.client.search<{ rule_name: string }>({ index: `${wb}_status`, size: 50, ignore_unavailable: true }).catch(() => undefined);
+        const res = await es.client
+          .search<{ rule_name: string }>({ index: `${wb}_status`, size: 50, ignore_unavailable: true })
+          .catch(() => undefined);
         runs = (res?.hits.hits ?? []).map((h) => h._source?.rule_name ?? '');
         if (runs.length >= 2) break;
         await delay(200);
@@ -54,7 +58,10 @@ describe('logwarden run flags as ElastAlert2 has them', () => {
 
   it('skip_invalid: false refuses to start while a rule file is invalid', () => {
     const wb = wbName('flags-skip');
-    const rules = rulesFolder({ 'a.yaml': ruleYaml('Rule A'), 'bad.yaml': 'name: Bad\ntype: any\nindex: x\nalert: [stdout]\nmatch_enhancements: [my.Enh]\n' });
+    const rules = rulesFolder({
+      'a.yaml': ruleYaml('Rule A'),
+      'bad.yaml': 'name: Bad\ntype: any\nindex: x\nalert: [stdout]\nmatch_enhancements: [my.Enh]\n',
+    });
     // Not *.yaml, so the rules folder does not take it for a rule.
     const config = path.join(rules, 'config.conf');
     writeFileSync(config, `rules_folder: ${rules}\nwriteback_index: ${wb}\nskip_invalid: false\n`);
@@ -79,7 +86,10 @@ describe('disable_rules_on_error', () => {
     // An index must exist: Elasticsearch parses a query only on the shards it searches.
     const index = uniqueName('flags-logs');
     await es.client.index({ index, refresh: true, document: { '@timestamp': new Date().toISOString() } });
-    const rules = rulesFolder({ 'bad.yaml': `name: Bad query\ntype: any\nindex: ${index}\nfilter:\n  - query_string:\n      query: "user.name:(("\nalert: [stdout]\n`, 'good.yaml': ruleYaml('Good') });
+    const rules = rulesFolder({
+      'bad.yaml': `name: Bad query\ntype: any\nindex: ${index}\nfilter:\n  - query_string:\n      query: "user.name:(("\nalert: [stdout]\n`,
+      'good.yaml': ruleYaml('Good'),
+    });
     const on = await testEngine(es, testConfig(rules, wbName('flags-dis'), { disable_rules_on_error: true }), Date.now());
     expect((await on.engine.runOne('Bad query')).error).toBeDefined();
     expect(on.engine.ruleNames()).toEqual(['Good']);

@@ -20,8 +20,18 @@ afterAll(async () => {
 describe('logwarden run --once', () => {
   it('sends the digest of an aggregation period that ended before it exits', async () => {
     const at = new Date(Date.now() - 20 * 60_000).toISOString();
-    await es.client.bulk({ refresh: true, operations: [{ index: { _index: index } }, { '@timestamp': at, msg: 'first' }, { index: { _index: index } }, { '@timestamp': at, msg: 'second' }] });
-    const rules = rulesFolder({ 'agg.yaml': `name: Digest\ntype: any\nindex: ${index}\naggregation: {minutes: 2}\naggregate_by_match_time: true\nalert: [stdout]\nalert_text: "digest of msg"\n` });
+    await es.client.bulk({
+      refresh: true,
+      operations: [
+        { index: { _index: index } },
+        { '@timestamp': at, msg: 'first' },
+        { index: { _index: index } },
+        { '@timestamp': at, msg: 'second' },
+      ],
+    });
+    const rules = rulesFolder({
+      'agg.yaml': `name: Digest\ntype: any\nindex: ${index}\naggregation: {minutes: 2}\naggregate_by_match_time: true\nalert: [stdout]\nalert_text: "digest of msg"\n`,
+    });
     const env = { ...process.env, LOGWARDEN_RULES_FOLDER: rules, LOGWARDEN_WRITEBACK_INDEX: wb, LOGWARDEN_LOG_LEVEL: 'warn' };
     const run = spawnSync(process.execPath, [bin, 'run', '--once', '--start', '-30m'], { env, encoding: 'utf8' });
     expect(run.stderr).toContain('1 rules run, 1 alerts sent, 0 failed');

@@ -25,14 +25,24 @@ describe('a running logwarden whose writeback indices are deleted (issue #16, it
     const rules = rulesFolder({
       'every.yaml': `name: Every event\ntype: any\nindex: ${logs}\nrun_every: {seconds: 1}\nbuffer_time: {minutes: 10}\nrealert: {minutes: 0}\nalert_text: "LWEVENT-{0}"\nalert_text_args: [n]\nalert_text_type: alert_text_only\nalert: [stdout]\n`,
     });
-    const env = { ...process.env, LOGWARDEN_RULES_FOLDER: rules, LOGWARDEN_WRITEBACK_INDEX: wb, LOGWARDEN_OPS_PORT: '0', LOGWARDEN_LOG_LEVEL: 'warn' };
+    const env = {
+      ...process.env,
+      LOGWARDEN_RULES_FOLDER: rules,
+      LOGWARDEN_WRITEBACK_INDEX: wb,
+      LOGWARDEN_OPS_PORT: '0',
+      LOGWARDEN_LOG_LEVEL: 'warn',
+    };
     const es = testEs();
     const event = (n: number): Record<string, unknown> => ({ '@timestamp': new Date(Date.now() - 1_000).toISOString(), n });
     const child = spawn(process.execPath, [bin, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const delivered = (): string[] => [...stdout.matchAll(/LWEVENT-(\d+)/g)].map((m) => m[1] ?? '');
     try {

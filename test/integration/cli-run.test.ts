@@ -12,7 +12,12 @@ const bin = fileURLToPath(new URL('../../bin/logwarden.js', import.meta.url));
 describe('logwarden run', () => {
   it('runs every rule once with --once and reports it', () => {
     const rules = rulesFolder({ 'root.yaml': 'name: Root login\ntype: any\nindex: nothing-here-*\nalert: [stdout]\n' });
-    const env = { ...process.env, LOGWARDEN_RULES_FOLDER: rules, LOGWARDEN_WRITEBACK_INDEX: uniqueName('cli-run'), LOGWARDEN_LOG_LEVEL: 'warn' };
+    const env = {
+      ...process.env,
+      LOGWARDEN_RULES_FOLDER: rules,
+      LOGWARDEN_WRITEBACK_INDEX: uniqueName('cli-run'),
+      LOGWARDEN_LOG_LEVEL: 'warn',
+    };
     const run = spawnSync(process.execPath, [bin, 'run', '--once'], { env, encoding: 'utf8' });
     expect(run.stderr).toContain('1 rules run, 0 alerts sent, 0 failed');
     expect(run.status).toBe(0);
@@ -27,11 +32,15 @@ describe('logwarden run', () => {
       holder.listen(DEFAULT_OPS_PORT, '127.0.0.1', () => resolve());
     });
     const wb = uniqueName('cli-term');
-    const rules = rulesFolder({ 'root.yaml': 'name: Root login\ntype: any\nindex: nothing-here-*\nrun_every: {seconds: 1}\nalert: [stdout]\n' });
+    const rules = rulesFolder({
+      'root.yaml': 'name: Root login\ntype: any\nindex: nothing-here-*\nrun_every: {seconds: 1}\nalert: [stdout]\n',
+    });
     const env = { ...process.env, LOGWARDEN_RULES_FOLDER: rules, LOGWARDEN_WRITEBACK_INDEX: wb };
     const child = spawn(process.execPath, [bin, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const es = testEs();
     try {

@@ -21,11 +21,26 @@ const MIN = 60_000;
 
 /** Documents covering what a list test must get right: arrays, missing and null values, numbers, long values. */
 const VALUES: unknown[] = [
-  'root', 'alice', 'bob', 'mallory', ['alice', 'mallory'], ['alice', 'bob'], [], null, undefined, 'Root', `${'x'.repeat(300)}`, 'alice smith',
+  'root',
+  'alice',
+  'bob',
+  'mallory',
+  ['alice', 'mallory'],
+  ['alice', 'bob'],
+  [],
+  null,
+  undefined,
+  'Root',
+  `${'x'.repeat(300)}`,
+  'alice smith',
   // Ordered differently by UTF-16 (JavaScript) and UTF-8 (Elasticsearch's keyword terms).
-  '\uFF01', '\u{1F600}', ['\uFF01', '\u{1F600}'], '\uFF02',
+  '\uFF01',
+  '\u{1F600}',
+  ['\uFF01', '\u{1F600}'],
+  '\uFF02',
   // Indexed as "true" and "42" in a keyword or text field.
-  true, 42,
+  true,
+  42,
 ];
 
 describe('the list test in Elasticsearch keeps every candidate and, on keyword fields, only those', () => {
@@ -33,7 +48,11 @@ describe('the list test in Elasticsearch keeps every candidate and, on keyword f
   const dynamicIndex = uniqueName('logs-list-dyn');
   created.push(keywordIndex, dynamicIndex);
   const t0 = Date.now() - 30 * MIN;
-  const docs = VALUES.map((v, i) => ({ '@timestamp': new Date(t0 + i * 1000).toISOString(), n: i, ...(v === undefined ? {} : { user: v }) }));
+  const docs = VALUES.map((v, i) => ({
+    '@timestamp': new Date(t0 + i * 1000).toISOString(),
+    n: i,
+    ...(v === undefined ? {} : { user: v }),
+  }));
 
   beforeAll(async () => {
     await es.client.indices.create({ index: keywordIndex, mappings: { properties: { user: { type: 'keyword' } } } });
@@ -51,24 +70,34 @@ describe('the list test in Elasticsearch keeps every candidate and, on keyword f
     { kind: 'whitelist', list: ['true', '42', 'root'], ignoreNull: true },
   ];
   for (const index of [keywordIndex, dynamicIndex]) {
-    it.each(cases)(`${index.includes('kw') ? 'keyword' : 'dynamic'} field: $kind $list ignore_null=$ignoreNull`, async ({ kind, list, ignoreNull }) => {
-      const rule = new ListRule(makeRule({ type: kind }, { compare_key: 'user', [kind]: list, ignore_null: ignoreNull }), kind);
-      const expected = docs.filter((d) => rule.compare(d)).map((d) => d.n).sort((a, b) => a - b);
-      const target = await listTarget(es, index, 'user');
-      const clause = listFilter(rule.pushDown!, target);
-      const res = await es.client.search<{ n: number }>({ index, size: 100, query: clause ? { bool: { filter: [clause] } } : { match_all: {} } });
-      const fetched = res.hits.hits.map((h) => h._source!.n).sort((a, b) => a - b);
-      // Never loses a match...
-      expect(fetched).toEqual(expect.arrayContaining(expected));
-      if (index === keywordIndex) {
-        // ...and on a keyword field downloads nothing else.
-        expect(target.kind).toBe('keyword');
-        expect(fetched).toEqual(expected);
-      } else {
-        expect(target.kind).toBe('keyword-copy');
-        if (kind === 'blacklist') expect(fetched.length).toBeLessThan(docs.length);
-      }
-    });
+    it.each(cases)(
+      `${index.includes('kw') ? 'keyword' : 'dynamic'} field: $kind $list ignore_null=$ignoreNull`,
+      async ({ kind, list, ignoreNull }) => {
+        const rule = new ListRule(makeRule({ type: kind }, { compare_key: 'user', [kind]: list, ignore_null: ignoreNull }), kind);
+        const expected = docs
+          .filter((d) => rule.compare(d))
+          .map((d) => d.n)
+          .sort((a, b) => a - b);
+        const target = await listTarget(es, index, 'user');
+        const clause = listFilter(rule.pushDown!, target);
+        const res = await es.client.search<{ n: number }>({
+          index,
+          size: 100,
+          query: clause ? { bool: { filter: [clause] } } : { match_all: {} },
+        });
+        const fetched = res.hits.hits.map((h) => h._source!.n).sort((a, b) => a - b);
+        // Never loses a match...
+        expect(fetched).toEqual(expect.arrayContaining(expected));
+        if (index === keywordIndex) {
+          // ...and on a keyword field downloads nothing else.
+          expect(target.kind).toBe('keyword');
+          expect(fetched).toEqual(expected);
+        } else {
+          expect(target.kind).toBe('keyword-copy');
+          if (kind === 'blacklist') expect(fetched.length).toBeLessThan(docs.length);
+        }
+      },
+    );
   }
 
   it('leaves the query alone where the field is not mapped or mapped as something else', async () => {
@@ -95,7 +124,10 @@ describe('blacklist, whitelist and change rules in the engine', () => {
   const at = (m: number): string => new Date(t0 + m * MIN).toISOString();
 
   beforeAll(async () => {
-    await es.client.indices.create({ index, mappings: { properties: { user: { type: 'keyword' }, tool: { type: 'keyword' }, country: { type: 'keyword' } } } });
+    await es.client.indices.create({
+      index,
+      mappings: { properties: { user: { type: 'keyword' }, tool: { type: 'keyword' }, country: { type: 'keyword' } } },
+    });
     const docs: Record<string, unknown>[] = [];
     for (let i = 0; i < 40; i++) docs.push({ '@timestamp': at(i * 0.5), user: i % 2 ? 'alice' : 'bob', tool: 'bash', country: 'FR' });
     docs.push({ '@timestamp': at(3), user: 'mallory', tool: 'nc', country: 'FR' });
@@ -117,7 +149,10 @@ describe('blacklist, whitelist and change rules in the engine', () => {
     expect((await esStores(es, wb).alerts.ofRule('Forbidden tool')).map((a) => a.queryKey).sort()).toEqual(['carol', 'mallory']);
     // alice FR -> KP at minute 5, and back to FR with her next document at 5.5.
     const change = (await esStores(es, wb).alerts.ofRule('Country change')).sort((a, b) => a.matchTimeMs - b.matchTimeMs);
-    expect(change.map((a) => [a.queryKey, a.matchBody['old_value'], a.matchBody['new_value']])).toEqual([['alice', ['FR'], ['KP']], ['alice', ['KP'], ['FR']]]);
+    expect(change.map((a) => [a.queryKey, a.matchBody['old_value'], a.matchBody['new_value']])).toEqual([
+      ['alice', ['FR'], ['KP']],
+      ['alice', ['KP'], ['FR']],
+    ]);
     expect(printed.length).toBe(5);
   });
 
@@ -135,7 +170,12 @@ describe('blacklist, whitelist and change rules in the engine', () => {
   });
 
   it('a missing !file list is a load problem naming the rule and the entry', () => {
-    writeFileSync(path.join(rules, 'broken.yaml'), `name: Broken list\ntype: blacklist\nindex: ${index}\ncompare_key: user\nblacklist: ["!file nowhere.txt"]\nalert: [stdout]\n`);
-    return expect(testEngine(es, config, now)).rejects.toThrow(/broken\.yaml.*Broken list.*blacklist\[0\].*cannot read the list file nowhere\.txt/s);
+    writeFileSync(
+      path.join(rules, 'broken.yaml'),
+      `name: Broken list\ntype: blacklist\nindex: ${index}\ncompare_key: user\nblacklist: ["!file nowhere.txt"]\nalert: [stdout]\n`,
+    );
+    return expect(testEngine(es, config, now)).rejects.toThrow(
+      /broken\.yaml.*Broken list.*blacklist\[0\].*cannot read the list file nowhere\.txt/s,
+    );
   });
 });

@@ -22,7 +22,11 @@ const deliveries = (stdout: string): number => stdout.split(SUBJECT).length - 1;
 describe('a LogWarden process killed while delivering', () => {
   // Each row: where the process dies, and how many times the alert may reach the peer in total.
   const rows = [
-    { crashAt: 'afterAlertRecorded', why: 'recorded, nothing sent, realert not written: the worker sends it after the claim expires, the re-run writes realert', expected: 1 },
+    {
+      crashAt: 'afterAlertRecorded',
+      why: 'recorded, nothing sent, realert not written: the worker sends it after the claim expires, the re-run writes realert',
+      expected: 1,
+    },
     { crashAt: 'afterPeerAccepted', why: 'the peer has it but we never wrote "sent": the one documented duplicate', expected: 2 },
     { crashAt: 'afterDeliveryMarked', why: 'sent and marked, the alert not settled: the next delivery pass settles it', expected: 1 },
     { crashAt: 'afterRun', why: 'everything done before the kill: nothing is sent again', expected: 1 },
@@ -32,7 +36,9 @@ describe('a LogWarden process killed while delivering', () => {
     const wb = uniqueName('wb-crash');
     const now = Date.now();
     await indexDocs(es, index, [{ '@timestamp': new Date(now - 60_000).toISOString(), user: { name: 'root' }, host: { name: 'bastion' } }]);
-    const rules = rulesFolder({ 'root.yaml': `name: Root login\ntype: any\nindex: ${index}\nalert_subject: "${SUBJECT}"\nrealert: {hours: 1}\nalert: [stdout]\n` });
+    const rules = rulesFolder({
+      'root.yaml': `name: Root login\ntype: any\nindex: ${index}\nalert_subject: "${SUBJECT}"\nrealert: {hours: 1}\nalert: [stdout]\n`,
+    });
     const base = { RULES: rules, WB: wb };
 
     const crashed = runChild({ ...base, NOW: String(now), CRASH_AT: crashAt });

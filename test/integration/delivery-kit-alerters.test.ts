@@ -56,37 +56,77 @@ const CASES: { type: string; ok: number; okBody?: string; busy?: Reply; refused?
     type: 'telegram',
     ok: 200,
     okBody: '{"ok":true,"result":{"message_id":1}}',
-    busy: { status: 429, body: '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 30","parameters":{"retry_after":30}}' },
+    busy: {
+      status: 429,
+      body: '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 30","parameters":{"retry_after":30}}',
+    },
     refused: /^telegram: telegram: sendMessage failed: HTTP 404: /,
     options: (url) => `telegram_bot_token: "123456:AbCdEf-token"\ntelegram_room_id: "-1001"\ntelegram_api_url: "${url}"`,
   },
-  { type: 'victorops', ok: 200, okBody: '{"result":"success","entity_id":"e"}', options: (url) => `victorops_api_key: "vo-key-0123"\nvictorops_routing_key: soc\nvictorops_message_type: CRITICAL\nvictorops_api_url: "${url}/integrations/generic/20131114/alert"` },
-  { type: 'ms_power_automate', ok: 202, options: (url) => `ms_power_automate_webhook_url: "${url}/workflows/1/triggers/manual/paths/invoke?sig=s1g"` },
+  {
+    type: 'victorops',
+    ok: 200,
+    okBody: '{"result":"success","entity_id":"e"}',
+    options: (url) =>
+      `victorops_api_key: "vo-key-0123"\nvictorops_routing_key: soc\nvictorops_message_type: CRITICAL\nvictorops_api_url: "${url}/integrations/generic/20131114/alert"`,
+  },
+  {
+    type: 'ms_power_automate',
+    ok: 202,
+    options: (url) => `ms_power_automate_webhook_url: "${url}/workflows/1/triggers/manual/paths/invoke?sig=s1g"`,
+  },
   { type: 'gelf', ok: 202, options: (url) => `gelf_type: http\ngelf_endpoint: "${url}/gelf"` },
-  { type: 'datadog', ok: 202, okBody: '{"status":"ok"}', options: (url) => `datadog_api_key: "dd-api-0123"\ndatadog_app_key: "dd-app-0123"\ndatadog_api_url: "${url}/api/v1/events"` },
+  {
+    type: 'datadog',
+    ok: 202,
+    okBody: '{"status":"ok"}',
+    options: (url) => `datadog_api_key: "dd-api-0123"\ndatadog_app_key: "dd-app-0123"\ndatadog_api_url: "${url}/api/v1/events"`,
+  },
   // One per way the newer alerters send besides the webhook kit above: an error code in a 200
   // answer, a retry key per alert, a signed URL per send, a form body.
   { type: 'workwechat', ok: 200, options: (url) => `work_wechat_bot_id: "bot-1234"\nwork_wechat_api_url: "${url}/cgi-bin/webhook/send"` },
   { type: 'line', ok: 200, options: (url) => `line_channel_access_token: "tok-1234"\nline_to: "U1"\nline_api_url: "${url}"` },
-  { type: 'dingtalk', ok: 200, options: (url) => `dingtalk_access_token: "tok-1234"\ndingtalk_sign: "SEC1234"\ndingtalk_api_url: "${url}/robot/send"` },
+  {
+    type: 'dingtalk',
+    ok: 200,
+    options: (url) => `dingtalk_access_token: "tok-1234"\ndingtalk_sign: "SEC1234"\ndingtalk_api_url: "${url}/robot/send"`,
+  },
   { type: 'chatwork', ok: 200, options: (url) => `chatwork_apikey: "key-1234"\nchatwork_room_id: 1\nchatwork_api_url: "${url}"` },
 ];
 
 /** The rule names of this file; each is also the user name of its one log document. */
 const NAMES = [
   ...CASES.flatMap((c) => [`${c.type}_busy`, `${c.type}_refused`]),
-  'command_failing', 'command_missing', 'gelf_tcp', 'zabbix_dropped', 'zabbix_unknown',
+  'command_failing',
+  'command_missing',
+  'gelf_tcp',
+  'zabbix_dropped',
+  'zabbix_unknown',
 ];
 
 beforeAll(async () => {
   await initWriteback(es, WB);
-  await indexDocs(es, LOGS, NAMES.map((name) => ({ '@timestamp': new Date(NOW - 60_000).toISOString(), user: { name } })));
+  await indexDocs(
+    es,
+    LOGS,
+    NAMES.map((name) => ({ '@timestamp': new Date(NOW - 60_000).toISOString(), user: { name } })),
+  );
 });
 
 /** A rule `name` alerting through `type` on its own document, recording in the file's writeback. */
-async function setup(type: string, options: string, name: string): Promise<{ run: (at: number) => Promise<unknown>; ctx: RunContext; store: AlertLog; outbox: Outbox; now: number }> {
+async function setup(
+  type: string,
+  options: string,
+  name: string,
+): Promise<{ run: (at: number) => Promise<unknown>; ctx: RunContext; store: AlertLog; outbox: Outbox; now: number }> {
   if (!NAMES.includes(name)) throw new Error(`${name} has no document: add it to NAMES`);
-  const config = testConfig(rulesFolder({ 'r.yaml': `name: ${name}\ntype: any\nindex: ${LOGS}\nfilter:\n  - term: {user.name.keyword: ${name}}\nalert: [${type}]\n${options}\n` }), WB, { buffer_time: { minutes: 30 } });
+  const config = testConfig(
+    rulesFolder({
+      'r.yaml': `name: ${name}\ntype: any\nindex: ${LOGS}\nfilter:\n  - term: {user.name.keyword: ${name}}\nalert: [${type}]\n${options}\n`,
+    }),
+    WB,
+    { buffer_time: { minutes: 30 } },
+  );
   const { rules, problems } = loadRules(config, {});
   const rule = rules[0];
   if (!rule) throw new Error(`rule not loaded: ${JSON.stringify(problems)}`);
@@ -94,7 +134,15 @@ async function setup(type: string, options: string, name: string): Promise<{ run
   const stores = esStores(es, WB);
   const store = stores.alerts;
   const outbox = stores.outbox;
-  const ctx: RunContext = { es, stores, lookup: (ruleName) => registry.get(ruleName), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };
+  const ctx: RunContext = {
+    es,
+    stores,
+    lookup: (ruleName) => registry.get(ruleName),
+    log: silentLogger(),
+    alertTimeLimitMs: 2 * 86_400_000,
+    oldQueryLimitMs: 7 * 86_400_000,
+    random: () => 0.5,
+  };
   return { ctx, store, outbox, now: NOW, run: (at) => runRule(rule, createRuleType(rule), at, ctx) };
 }
 
@@ -163,9 +211,15 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
       const out = path.join(dir, 'out');
       // The first run leaves a marker and fails; the next one records the alert.
       const script = 'if [ -f "$1" ]; then echo sent >> "$2"; else : > "$1"; exit 3; fi';
-      await retriedOnce('command', `command: ${JSON.stringify(['sh', '-c', script, 'sh', marker, out])}\nfail_on_non_zero_exit: true`, 'command_failing');
+      await retriedOnce(
+        'command',
+        `command: ${JSON.stringify(['sh', '-c', script, 'sh', marker, out])}\nfail_on_non_zero_exit: true`,
+        'command_failing',
+      );
       expect(readFileSync(out, 'utf8')).toBe('sent\n');
-      expect(await refusedFor('command', `command: ${JSON.stringify([path.join(dir, 'no-such-program')])}`, 'command_missing')).toMatch(/^command: command: cannot run ".*no-such-program": ENOENT/);
+      expect(await refusedFor('command', `command: ${JSON.stringify([path.join(dir, 'no-such-program')])}`, 'command_missing')).toMatch(
+        /^command: command: cannot run ".*no-such-program": ENOENT/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -173,7 +227,9 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
 
   it('gelf (tcp): no listener is retried, and the message arrives once when it listens', async () => {
     const messages: string[] = [];
-    const server = net.createServer((socket) => socket.on('data', (chunk: Buffer) => messages.push(...chunk.toString('utf8').split('\0').filter(Boolean))));
+    const server = net.createServer((socket) =>
+      socket.on('data', (chunk: Buffer) => messages.push(...chunk.toString('utf8').split('\0').filter(Boolean))),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -198,10 +254,13 @@ describe('command, gelf (tcp) and zabbix through the outbox', () => {
   it('zabbix: a dropped connection is retried and the value sent once; an item Zabbix does not process is not retried', async () => {
     const zabbix = await startZabbixServer((host) => host !== 'unknown-host', 1);
     try {
-      const options = (host: string): string => `zbx_sender_host: 127.0.0.1\nzbx_sender_port: ${zabbix.port}\nzbx_host: ${host}\nzbx_key: sec.alert`;
+      const options = (host: string): string =>
+        `zbx_sender_host: 127.0.0.1\nzbx_sender_port: ${zabbix.port}\nzbx_host: ${host}\nzbx_key: sec.alert`;
       await retriedOnce('zabbix', options('soc-host'), 'zabbix_dropped');
       expect(zabbix.requests).toHaveLength(1);
-      expect(await refusedFor('zabbix', options('unknown-host'), 'zabbix_unknown')).toMatch(/^zabbix: zabbix: 127\.0\.0\.1:\d+ did not process the value for host "unknown-host"/);
+      expect(await refusedFor('zabbix', options('unknown-host'), 'zabbix_unknown')).toMatch(
+        /^zabbix: zabbix: 127\.0\.0\.1:\d+ did not process the value for host "unknown-host"/,
+      );
       expect(zabbix.requests).toHaveLength(2);
     } finally {
       await zabbix.close();

@@ -24,28 +24,45 @@ function fake(type: string, failures: number, retryable = true): Alerter & { del
     calls: 0,
     async send(alert: AlertPayload): Promise<void> {
       a.calls++;
-      if (left-- > 0) throw new AlerterError(type, retryable ? 'peer answered 503' : 'channel_not_found', retryable, retryable ? 2_000 : undefined);
+      if (left-- > 0)
+        throw new AlerterError(type, retryable ? 'peer answered 503' : 'channel_not_found', retryable, retryable ? 2_000 : undefined);
       a.delivered.push(alert);
     },
   };
   return a;
 }
 
-async function setup(alerters: Alerter[]): Promise<{ ctx: RunContext; run: (now: number) => Promise<unknown>; store: AlertLog; outbox: Outbox; now: number }> {
+async function setup(
+  alerters: Alerter[],
+): Promise<{ ctx: RunContext; run: (now: number) => Promise<unknown>; store: AlertLog; outbox: Outbox; now: number }> {
   const index = uniqueName('logs-root');
   const wb = uniqueName('wb-deliver');
   const types = alerters.map((a) => a.type).join(', ');
-  const config = testConfig(rulesFolder({ 'root.yaml': `name: Root login\ntype: any\nindex: ${index}\nfilter:\n  - term: {user.name: root}\nalert: [${types}]\n` }), wb, { buffer_time: { minutes: 30 } });
+  const config = testConfig(
+    rulesFolder({ 'root.yaml': `name: Root login\ntype: any\nindex: ${index}\nfilter:\n  - term: {user.name: root}\nalert: [${types}]\n` }),
+    wb,
+    { buffer_time: { minutes: 30 } },
+  );
   await initWriteback(es, wb);
   const now = Date.now();
-  await indexDocs(es, index, [{ '@timestamp': new Date(now - 60_000).toISOString(), user: { name: 'root' }, source: { ip: '192.0.2.10' } }]);
+  await indexDocs(es, index, [
+    { '@timestamp': new Date(now - 60_000).toISOString(), user: { name: 'root' }, source: { ip: '192.0.2.10' } },
+  ]);
   const { rules } = loadRules(config, {});
   const rule = rules[0];
   if (!rule) throw new Error('rule not loaded');
   const stores = esStores(es, wb);
   const store = stores.alerts;
   const outbox = stores.outbox;
-  const ctx: RunContext = { es, stores, lookup: () => ({ rule, alerters }), log: silentLogger(), alertTimeLimitMs: 2 * 86_400_000, oldQueryLimitMs: 7 * 86_400_000, random: () => 0.5 };
+  const ctx: RunContext = {
+    es,
+    stores,
+    lookup: () => ({ rule, alerters }),
+    log: silentLogger(),
+    alertTimeLimitMs: 2 * 86_400_000,
+    oldQueryLimitMs: 7 * 86_400_000,
+    random: () => 0.5,
+  };
   return { ctx, store, outbox, now, run: (at) => runRule(rule, createRuleType(rule), at, ctx) };
 }
 

@@ -18,7 +18,8 @@ afterAll(async () => {
     const found = await es.client.indices.get({ index: `${w}*`, ignore_unavailable: true, allow_no_indices: true }).catch(() => ({}));
     for (const name of Object.keys(found)) created.add(name);
   }
-  if (created.size > 0) await es.client.indices.delete({ index: [...created], ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+  if (created.size > 0)
+    await es.client.indices.delete({ index: [...created], ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
   await es.close();
 });
 /** Every index the demo can write for a range ending at `nowMs` (known before it runs, so a failed load is cleaned up too). */
@@ -37,10 +38,19 @@ describe('the bundled rule pack over generated logs (the demo, end to end)', () 
     const now = Date.now();
     remember(now, 2 * 3_600_000, writebackIndex);
     const result = await runDemo({
-      env: {}, log: silentLogger(), say: () => undefined, out: (t) => printed.push(t), rulesFolder, es,
-      clock: new ManualClock(now), liveMs: 0, writebackIndex,
+      env: {},
+      log: silentLogger(),
+      say: () => undefined,
+      out: (t) => printed.push(t),
+      rulesFolder,
+      es,
+      clock: new ManualClock(now),
+      liveMs: 0,
+      writebackIndex,
     });
-    const missed = result.summary.scenarios.flatMap((s) => s.expected.filter((e) => !e.caught).map((e) => `${s.scenario} → ${e.rule} (${e.key})`));
+    const missed = result.summary.scenarios.flatMap((s) =>
+      s.expected.filter((e) => !e.caught).map((e) => `${s.scenario} → ${e.rule} (${e.key})`),
+    );
     expect(missed).toEqual([]);
     expect(result.summary.unexpected).toEqual([]);
     expect(result.rulesRun).toBeGreaterThanOrEqual(45);
@@ -52,9 +62,18 @@ describe('the bundled rule pack over generated logs (the demo, end to end)', () 
     const now = Date.now() - 3 * DAY;
     remember(now, 5 * 3_600_000, writebackIndex);
     const result = await runDemo({
-      env: {}, log: silentLogger(), say: () => undefined, out: () => undefined, rulesFolder, es,
+      env: {},
+      log: silentLogger(),
+      say: () => undefined,
+      out: () => undefined,
+      rulesFolder,
+      es,
       // Days before the other case's data, so the two datasets never meet in a rule's window.
-      clock: new ManualClock(now), historyMs: 5 * 3_600_000, liveMs: 0, benignOnly: true, writebackIndex,
+      clock: new ManualClock(now),
+      historyMs: 5 * 3_600_000,
+      liveMs: 0,
+      benignOnly: true,
+      writebackIndex,
     });
     expect(result.summary.alertsPerRule).toEqual({});
   });

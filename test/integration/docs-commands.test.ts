@@ -18,14 +18,19 @@ const ELSEWHERE: Record<string, { file: string; runs: string[] } | { cannotRun: 
   // One case by name: the same script as above, which .ci/run runs over every case.
   'node scripts/conformance.ts change-basic': { file: '.ci/run', runs: ['node scripts/conformance.ts'] },
   'node scripts/conformance.ts cardinality-max': { file: '.ci/run', runs: ['node scripts/conformance.ts'] },
-  'npm run es:start': { cannotRun: 'keeps a cluster running until Ctrl-C; the provisioning it calls is what test/integration/provision.test.ts and every integration run use' },
+  'npm run es:start': {
+    cannotRun:
+      'keeps a cluster running until Ctrl-C; the provisioning it calls is what test/integration/provision.test.ts and every integration run use',
+  },
   'npm run test:integration -- test/integration/cli-run.test.ts': { file: 'package.json', runs: ['"test:integration"'] },
   'logwarden test rules/': { file: 'test/integration/rule-tests.test.ts', runs: ["'test', 'rules/'"] },
   // Installing into the shared test cluster would change how every later test's indices are mapped.
   'logwarden templates install': { file: 'test/integration/pack-templates.test.ts', runs: ['installPackTemplates(es, templates)'] },
   'kubectl create secret generic logwarden-es --from-literal=api-key=<encoded API key>': { cannotRun: 'needs a Kubernetes cluster' },
-  'helm install logwarden deploy/helm/logwarden --set elasticsearch.url=https://elasticsearch:9200 --set elasticsearch.apiKeySecret.name=logwarden-es --set serviceMonitor.enabled=true --set-file rules.files.ssh-bruteforce\\\\.yaml=rules/ssh-bruteforce.yaml': { cannotRun: 'needs a Kubernetes cluster' },
-  'jq \'{name: "logwarden", role_descriptors: {logwarden: .}, metadata: {application: "logwarden"}}\' deploy/elasticsearch-role.json | curl -sS -u admin -H \'Content-Type: application/json\' -X POST https://es.example.com:9200/_security/api_key -d @- | jq -r .encoded': { cannotRun: 'the test distribution cannot store API keys (docs/elasticsearch.md)' },
+  'helm install logwarden deploy/helm/logwarden --set elasticsearch.url=https://elasticsearch:9200 --set elasticsearch.apiKeySecret.name=logwarden-es --set serviceMonitor.enabled=true --set-file rules.files.ssh-bruteforce\\\\.yaml=rules/ssh-bruteforce.yaml':
+    { cannotRun: 'needs a Kubernetes cluster' },
+  'jq \'{name: "logwarden", role_descriptors: {logwarden: .}, metadata: {application: "logwarden"}}\' deploy/elasticsearch-role.json | curl -sS -u admin -H \'Content-Type: application/json\' -X POST https://es.example.com:9200/_security/api_key -d @- | jq -r .encoded':
+    { cannotRun: 'the test distribution cannot store API keys (docs/elasticsearch.md)' },
 };
 
 /**
@@ -41,7 +46,9 @@ const PROGRAM = [/^logwarden\s/, /^npx logwarden\s/, /^node bin\/logwarden\.js\s
 const bin = path.join(REPO_ROOT, 'bin/logwarden.js');
 const commands: DocCommand[] = docPages().flatMap((p) => shellCommands(p));
 const workdirs: string[] = [];
-afterAll(() => { for (const d of workdirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of workdirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A working directory like a user's checkout: the bundled rules, nothing else. */
 function workdir(): string {
@@ -71,43 +78,49 @@ describe('commands shown in the README and docs/', () => {
   });
 
   const runnable = commands.filter((c) => programArgs(c.text) && !(c.text in ELSEWHERE));
-  it.each(runnable.map((c) => [`${c.page}:${c.line} ${c.text}`, c] as const))('%s', async (_title, command) => {
-    const args = programArgs(command.text) ?? [];
-    const cwd = workdir();
-    const wb = uniqueName('docs-cmd');
-    const env = { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb, LOGWARDEN_OPS_PORT: '0', LOGWARDEN_LOG_LEVEL: 'warn' };
-    const continuous = args[0] === 'run' && !args.some((a) => ['--once', '--start', '--end'].includes(a));
-    if (!continuous) {
-      const res = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 240_000 });
-      const expected = EXPECTED[command.text];
-      if (expected) {
-        expect([0, 1]).toContain(res.status);
-        const problems = res.stdout.split('\n').filter((l) => /^\S+\.ya?ml(:\d+)?: rule /.test(l));
-        expect(problems.filter((l) => !l.includes(expected.only))).toEqual([]);
-        expect(res.status === 1).toBe(problems.length > 0);
+  it.each(runnable.map((c) => [`${c.page}:${c.line} ${c.text}`, c] as const))(
+    '%s',
+    async (_title, command) => {
+      const args = programArgs(command.text) ?? [];
+      const cwd = workdir();
+      const wb = uniqueName('docs-cmd');
+      const env = { ...process.env, LOGWARDEN_WRITEBACK_INDEX: wb, LOGWARDEN_OPS_PORT: '0', LOGWARDEN_LOG_LEVEL: 'warn' };
+      const continuous = args[0] === 'run' && !args.some((a) => ['--once', '--start', '--end'].includes(a));
+      if (!continuous) {
+        const res = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 240_000 });
+        const expected = EXPECTED[command.text];
+        if (expected) {
+          expect([0, 1]).toContain(res.status);
+          const problems = res.stdout.split('\n').filter((l) => /^\S+\.ya?ml(:\d+)?: rule /.test(l));
+          expect(problems.filter((l) => !l.includes(expected.only))).toEqual([]);
+          expect(res.status === 1).toBe(problems.length > 0);
+          return;
+        }
+        expect({ status: res.status, stderr: res.status === 0 ? '' : res.stderr.slice(-2000) }).toEqual({ status: 0, stderr: '' });
         return;
       }
-      expect({ status: res.status, stderr: res.status === 0 ? '' : res.stderr.slice(-2000) }).toEqual({ status: 0, stderr: '' });
-      return;
-    }
-    // `run` keeps going: it must start, record runs, and stop cleanly on SIGTERM.
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const es = testEs();
-    try {
-      let runs = 0;
-      for (let i = 0; i < 300 && runs === 0; i++) {
-        runs = (await es.client.count({ index: `${wb}_status`, ignore_unavailable: true }).catch(() => ({ count: 0 }))).count;
-        if (runs === 0) await delay(200);
+      // `run` keeps going: it must start, record runs, and stop cleanly on SIGTERM.
+      const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const es = testEs();
+      try {
+        let runs = 0;
+        for (let i = 0; i < 300 && runs === 0; i++) {
+          runs = (await es.client.count({ index: `${wb}_status`, ignore_unavailable: true }).catch(() => ({ count: 0 }))).count;
+          if (runs === 0) await delay(200);
+        }
+        expect(runs).toBeGreaterThan(0);
+        child.kill('SIGTERM');
+        expect({ code: await exited, stderr: stderr.includes('"level":50') ? stderr.slice(-2000) : '' }).toEqual({ code: 0, stderr: '' });
+      } finally {
+        child.kill('SIGKILL');
+        await es.close();
       }
-      expect(runs).toBeGreaterThan(0);
-      child.kill('SIGTERM');
-      expect({ code: await exited, stderr: stderr.includes('"level":50') ? stderr.slice(-2000) : '' }).toEqual({ code: 0, stderr: '' });
-    } finally {
-      child.kill('SIGKILL');
-      await es.close();
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 });

@@ -16,7 +16,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('an ElastAlert2 config.yaml, unchanged', () => {
   const prefix = uniqueName('parity');
   const logFile = path.join(tmp, 'elastalert.log');
-  const env = { ...process.env, PARITY_INDEX: prefix, PARITY_WRITEBACK: uniqueName('parity-wb'), PARITY_LOG_FILE: logFile, LOGWARDEN_LOG_LEVEL: '' };
+  const env = {
+    ...process.env,
+    PARITY_INDEX: prefix,
+    PARITY_WRITEBACK: uniqueName('parity-wb'),
+    PARITY_LOG_FILE: logFile,
+    LOGWARDEN_LOG_LEVEL: '',
+  };
 
   it('lints clean', () => {
     const lint = spawnSync(process.execPath, [bin, 'lint', '--config', config], { env, encoding: 'utf8' });
@@ -29,7 +35,16 @@ describe('an ElastAlert2 config.yaml, unchanged', () => {
     const now = new Date();
     const index = strftime(`${prefix}-%Y.%m.%d.%H`, now);
     try {
-      await es.client.index({ index, refresh: true, document: { '@timestamp': new Date(now.getTime() - 1000).toISOString(), user: { name: 'root' }, event: { action: 'ssh-login' }, secret_field: 'not-read' } });
+      await es.client.index({
+        index,
+        refresh: true,
+        document: {
+          '@timestamp': new Date(now.getTime() - 1000).toISOString(),
+          user: { name: 'root' },
+          event: { action: 'ssh-login' },
+          secret_field: 'not-read',
+        },
+      });
       const run = spawnSync(process.execPath, [bin, 'run', '--once', '--config', config], { env, encoding: 'utf8' });
       expect(run.stderr).toContain('1 rules run, 1 alerts sent, 0 failed');
       expect(run.status).toBe(0);

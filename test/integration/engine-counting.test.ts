@@ -9,10 +9,20 @@ afterAll(() => es.close());
 const MIN = 60_000;
 
 async function keywordIndex(index: string): Promise<void> {
-  await es.client.indices.create({ index, mappings: { dynamic_templates: [{ s: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }], properties: { '@timestamp': { type: 'date' } } } });
+  await es.client.indices.create({
+    index,
+    mappings: {
+      dynamic_templates: [{ s: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }],
+      properties: { '@timestamp': { type: 'date' } },
+    },
+  });
 }
 
-const at = (ms: number, host: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ '@timestamp': new Date(ms).toISOString(), host: { name: host }, ...extra });
+const at = (ms: number, host: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  '@timestamp': new Date(ms).toISOString(),
+  host: { name: host },
+  ...extra,
+});
 
 describe('spike on real data', () => {
   it('alerts once for the spiking host across a restart, never for the steady one', async () => {
@@ -62,7 +72,8 @@ describe('flatline on real data', () => {
     await indexDocs(es, index, docs);
     return { index, T };
   };
-  const rule = (index: string): string => `name: Log source silent\ntype: flatline\nindex: ${index}\nquery_key: host.name\ntimeframe: {minutes: 10}\nthreshold: 1\nrun_every: {minutes: 1}\nalert: [stdout]\n`;
+  const rule = (index: string): string =>
+    `name: Log source silent\ntype: flatline\nindex: ${index}\nquery_key: host.name\ntimeframe: {minutes: 10}\nthreshold: 1\nrun_every: {minutes: 1}\nalert: [stdout]\n`;
 
   it('reports a host that went silent while LogWarden was down', async () => {
     const { index, T } = await build();

@@ -41,7 +41,13 @@ const failure = (ip: string, atMs: number, user = 'root'): Record<string, unknow
 async function createLogIndex(index: string): Promise<void> {
   await es.client.indices.create({
     index,
-    mappings: { properties: { '@timestamp': { type: 'date' }, source: { properties: { ip: { type: 'keyword' } } }, event: { properties: { outcome: { type: 'keyword' }, category: { type: 'keyword' } } } } },
+    mappings: {
+      properties: {
+        '@timestamp': { type: 'date' },
+        source: { properties: { ip: { type: 'keyword' } } },
+        event: { properties: { outcome: { type: 'keyword' }, category: { type: 'keyword' } } },
+      },
+    },
   });
 }
 
@@ -60,7 +66,8 @@ describe('a frequency rule for SSH brute force on real data', () => {
     for (let i = 0; i < 45; i++) docs.push(failure('10.0.0.2', t0 + 10 * MIN + i * 5_000)); // two windows' worth: fires once (realert)
     for (let i = 0; i < 19; i++) docs.push(failure('10.0.0.3', t0 + 20 * MIN + i * 10_000)); // one short: silent
     for (let i = 0; i < 20; i++) docs.push(failure('10.0.0.4', t0 + 30 * MIN + i * 18_000)); // 20 spread over 5.7 min: silent
-    for (let i = 0; i < 30; i++) docs.push({ ...failure('10.0.0.9', t0 + i * 1_000), event: { category: 'authentication', outcome: 'success' } }); // successes: filtered out
+    for (let i = 0; i < 30; i++)
+      docs.push({ ...failure('10.0.0.9', t0 + i * 1_000), event: { category: 'authentication', outcome: 'success' } }); // successes: filtered out
     await indexDocs(es, index, docs);
   });
 
@@ -94,14 +101,22 @@ describe('restarting in the middle of an attack', () => {
     await createLogIndex(index);
     const config = testConfig(rulesFolder({ 'ssh.yaml': ssh(index) }), wb, { buffer_time: { minutes: 15 }, run_every: { minutes: 1 } });
     const start = Date.now() - 10 * MIN;
-    await indexDocs(es, index, Array.from({ length: 12 }, (_, i) => failure('10.1.0.5', start + i * 5_000)));
+    await indexDocs(
+      es,
+      index,
+      Array.from({ length: 12 }, (_, i) => failure('10.1.0.5', start + i * 5_000)),
+    );
 
     const first = await testEngine(es, config, start + 2 * MIN);
     await first.engine.runOne('SSH brute force');
     expect(first.printed).toEqual([]);
 
     // A new engine instance, as after a process restart: only the writeback index remembers.
-    await indexDocs(es, index, Array.from({ length: 10 }, (_, i) => failure('10.1.0.5', start + 2 * MIN + 1_000 + i * 5_000)));
+    await indexDocs(
+      es,
+      index,
+      Array.from({ length: 10 }, (_, i) => failure('10.1.0.5', start + 2 * MIN + 1_000 + i * 5_000)),
+    );
     const second = await testEngine(es, config, start + 4 * MIN);
     await second.engine.runOne('SSH brute force');
     await second.engine.runOne('SSH brute force');
@@ -118,10 +133,21 @@ describe('an unreachable cluster', () => {
     await createLogIndex(index);
     const config = testConfig(rulesFolder({ 'ssh.yaml': ssh(index) }), wb, { buffer_time: { minutes: 15 } });
     const start = Date.now() - 10 * MIN;
-    await indexDocs(es, index, Array.from({ length: 20 }, (_, i) => failure('10.2.0.7', start + i * 3_000)));
+    await indexDocs(
+      es,
+      index,
+      Array.from({ length: 20 }, (_, i) => failure('10.2.0.7', start + i * 3_000)),
+    );
 
     const dead = createEsClient({ url: 'http://127.0.0.1:1', verifyCerts: true, requestTimeoutMs: 1000 });
-    const broken = new Engine({ config, es: dead, log: silentLogger(), clock: new ManualClock(start + 3 * MIN), env: {}, out: () => undefined });
+    const broken = new Engine({
+      config,
+      es: dead,
+      log: silentLogger(),
+      clock: new ManualClock(start + 3 * MIN),
+      env: {},
+      out: () => undefined,
+    });
     broken.loadRules();
     const failed = await broken.runOne('SSH brute force');
     await dead.close();

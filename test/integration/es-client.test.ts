@@ -25,10 +25,12 @@ describe('the Elasticsearch client module against a real cluster', () => {
     expect(await clusterVersion(es)).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it('classifies a malformed query as permanent and quotes Elasticsearch\'s reason', async () => {
+  it("classifies a malformed query as permanent and quotes Elasticsearch's reason", async () => {
     const index = uniqueName('client-bad');
     await es.client.indices.create({ index });
-    const error = await esCall(es, `searching ${index}`, (c) => c.search({ index, query: { no_such_query: {} } as never })).catch((e: unknown) => e);
+    const error = await esCall(es, `searching ${index}`, (c) => c.search({ index, query: { no_such_query: {} } as never })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(EsError);
     const e = error as EsError;
     expect(e.retryable).toBe(false);
@@ -40,7 +42,12 @@ describe('the Elasticsearch client module against a real cluster', () => {
   it('rejects wrong credentials as a permanent auth error without showing the password', async () => {
     if (!process.env.ES_USERNAME) {
       // A cluster given through ES_URL with an API key: use a bogus key instead.
-      const bad = createEsClient({ url: process.env.ES_URL ?? '', apiKey: 'bm90LWEta2V5OmJvZ3VzLXNlY3JldC12YWx1ZQ==', verifyCerts: true, requestTimeoutMs: 5000 });
+      const bad = createEsClient({
+        url: process.env.ES_URL ?? '',
+        apiKey: 'bm90LWEta2V5OmJvZ3VzLXNlY3JldC12YWx1ZQ==',
+        verifyCerts: true,
+        requestTimeoutMs: 5000,
+      });
       const error = (await clusterVersion(bad).catch((x: unknown) => x)) as EsError;
       expect(error.kind).toBe('auth');
       expect(error.message).not.toContain('bm90LWEta2V5OmJvZ3VzLXNlY3JldC12YWx1ZQ==');
@@ -48,7 +55,13 @@ describe('the Elasticsearch client module against a real cluster', () => {
       return;
     }
     const password = 'Wrong-Secret-Password-123';
-    const bad = createEsClient({ url: process.env.ES_URL ?? '', username: process.env.ES_USERNAME, password, verifyCerts: true, requestTimeoutMs: 5000 });
+    const bad = createEsClient({
+      url: process.env.ES_URL ?? '',
+      username: process.env.ES_USERNAME,
+      password,
+      verifyCerts: true,
+      requestTimeoutMs: 5000,
+    });
     const error = (await clusterVersion(bad).catch((x: unknown) => x)) as EsError;
     await bad.close();
     expect(error).toBeInstanceOf(EsError);
@@ -60,7 +73,13 @@ describe('the Elasticsearch client module against a real cluster', () => {
   });
 
   it('classifies a refused connection as retryable', async () => {
-    const dead = createEsClient({ url: 'http://127.0.0.1:1', username: 'u', password: 'Sup3rSecretValue', verifyCerts: true, requestTimeoutMs: 2000 });
+    const dead = createEsClient({
+      url: 'http://127.0.0.1:1',
+      username: 'u',
+      password: 'Sup3rSecretValue',
+      verifyCerts: true,
+      requestTimeoutMs: 2000,
+    });
     const error = (await clusterVersion(dead).catch((x: unknown) => x)) as EsError;
     await dead.close();
     expect(error.kind).toBe('connection');

@@ -16,11 +16,19 @@ async function fieldCapsRequests(fn: () => Promise<unknown>, handle: EsHandle = 
 describe('field capabilities of a rule run', () => {
   it('are asked once per index and fields while fresh, and again after the TTL', async () => {
     const index = uniqueName('caps');
-    await es.client.indices.create({ index, mappings: { properties: { user: { type: 'text', fields: { keyword: { type: 'keyword' } } }, ip: { type: 'keyword' } } } });
+    await es.client.indices.create({
+      index,
+      mappings: { properties: { user: { type: 'text', fields: { keyword: { type: 'keyword' } } }, ip: { type: 'keyword' } } },
+    });
     let now = 0;
     const cache = new FieldCapsCache(60_000, () => now);
     const ask = (): Promise<unknown> => cache.get(es, index, ['ip', 'user', 'user.keyword']);
-    expect(await fieldCapsRequests(async () => { await ask(); await ask(); })).toBe(1);
+    expect(
+      await fieldCapsRequests(async () => {
+        await ask();
+        await ask();
+      }),
+    ).toBe(1);
     now = 59_999;
     expect(await fieldCapsRequests(ask)).toBe(0);
     now = 60_000;
@@ -45,7 +53,11 @@ describe('field capabilities of a rule run', () => {
   it('a failed request is not kept: the next call asks again', async () => {
     const cache = new FieldCapsCache(60_000, () => 0);
     // Wrong credentials: the cluster refuses the request.
-    const refused = createEsClient({ ...settingsFromConnection(connectionFromEnv(process.env) as EsConnection), username: 'nobody', password: 'wrong' });
+    const refused = createEsClient({
+      ...settingsFromConnection(connectionFromEnv(process.env) as EsConnection),
+      username: 'nobody',
+      password: 'wrong',
+    });
     try {
       await expect(cache.get(refused, 'logs', ['x'])).rejects.toThrow();
       expect(await fieldCapsRequests(() => cache.get(refused, 'logs', ['x']).catch(() => undefined), refused)).toBe(1);
@@ -56,7 +68,10 @@ describe('field capabilities of a rule run', () => {
 
   it('resolves cardinality_field to its .keyword copy, with one request for repeated steps', async () => {
     const index = uniqueName('caps-text');
-    await es.client.indices.create({ index, mappings: { properties: { user: { type: 'text', fields: { keyword: { type: 'keyword' } } }, host: { type: 'keyword' } } } });
+    await es.client.indices.create({
+      index,
+      mappings: { properties: { user: { type: 'text', fields: { keyword: { type: 'keyword' } } }, host: { type: 'keyword' } } },
+    });
     let resolved: string[] = [];
     const requests = await fieldCapsRequests(async () => {
       for (let step = 0; step < 5; step++) resolved = await resolveAggregatableFields(es, index, ['host', 'user'], ['user']);

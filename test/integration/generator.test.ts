@@ -37,24 +37,60 @@ describe('the sample log generator against Elasticsearch', () => {
   it('loads about 100k events, every one of them into the index it names', async () => {
     await installTemplates(es, prefix);
     loaded = await loadEvents(es, generation.events(), { prefix, onProgress: () => undefined });
-    process.stderr.write(`\n[generator] loaded ${loaded.counts.total} events into ${loaded.indices.length} indices in ${loaded.seconds.toFixed(1)} s (${loaded.perSecond}/s)\n`);
+    process.stderr.write(
+      `\n[generator] loaded ${loaded.counts.total} events into ${loaded.indices.length} indices in ${loaded.seconds.toFixed(1)} s (${loaded.perSecond}/s)\n`,
+    );
     expect(loaded.counts.total).toBeGreaterThanOrEqual(100_000);
     expect(loaded.indices).toEqual(Object.keys(loaded.counts.byIndex).sort());
     expect(loaded.indices).toHaveLength(9);
     for (const index of loaded.indices) expect(await count(index)).toBe(loaded.counts.byIndex[index]);
     // Refresh is back to the index default once loaded.
-    const settings = await esCall(es, 'reading settings', (c) => c.indices.getSettings({ index: loaded?.indices ?? [], name: 'index.refresh_interval' }));
+    const settings = await esCall(es, 'reading settings', (c) =>
+      c.indices.getSettings({ index: loaded?.indices ?? [], name: 'index.refresh_interval' }),
+    );
     for (const s of Object.values(settings)) expect(s.settings?.index?.refresh_interval).toBeUndefined();
   });
 
   it('applies the templates: dates, addresses, keywords, longs and the indexed parts of bodies', async () => {
     expect(loaded).toBeDefined();
     const expected: Record<string, Record<string, string>> = {
-      'k8s-audit': { '@timestamp': 'date', stageTimestamp: 'date', sourceIPs: 'ip', 'user.username': 'keyword', 'objectRef.subresource': 'keyword', 'responseStatus.code': 'integer', 'requestObject.spec.hostPID': 'boolean', 'requestObject.roleRef.name': 'keyword' },
-      auth: { '@timestamp': 'date', 'source.ip': 'ip', 'user.name': 'keyword', 'event.outcome': 'keyword', 'host.name': 'keyword', message: 'text', 'process.pid': 'long' },
-      cloudtrail: { '@timestamp': 'date', eventTime: 'date', eventName: 'keyword', sourceIPAddress: 'keyword', 'userIdentity.arn': 'keyword', 'requestParameters.policyArn': 'keyword', readOnly: 'boolean' },
+      'k8s-audit': {
+        '@timestamp': 'date',
+        stageTimestamp: 'date',
+        sourceIPs: 'ip',
+        'user.username': 'keyword',
+        'objectRef.subresource': 'keyword',
+        'responseStatus.code': 'integer',
+        'requestObject.spec.hostPID': 'boolean',
+        'requestObject.roleRef.name': 'keyword',
+      },
+      auth: {
+        '@timestamp': 'date',
+        'source.ip': 'ip',
+        'user.name': 'keyword',
+        'event.outcome': 'keyword',
+        'host.name': 'keyword',
+        message: 'text',
+        'process.pid': 'long',
+      },
+      cloudtrail: {
+        '@timestamp': 'date',
+        eventTime: 'date',
+        eventName: 'keyword',
+        sourceIPAddress: 'keyword',
+        'userIdentity.arn': 'keyword',
+        'requestParameters.policyArn': 'keyword',
+        readOnly: 'boolean',
+      },
       proxy: { '@timestamp': 'date', 'source.bytes': 'long', 'source.ip': 'ip', 'host.name': 'keyword', 'destination.domain': 'keyword' },
-      falco: { '@timestamp': 'date', time: 'date_nanos', rule: 'keyword', priority: 'keyword', hostname: 'keyword', output_fields: 'flattened' },
+      falco: {
+        '@timestamp': 'date',
+        time: 'date_nanos',
+        rule: 'keyword',
+        priority: 'keyword',
+        hostname: 'keyword',
+        output_fields: 'flattened',
+      },
     };
     for (const [source, fields] of Object.entries(expected)) {
       const mappings = await esCall(es, 'reading mappings', (c) => c.indices.getMapping({ index: indexPattern(source as 'auth', prefix) }));
@@ -73,10 +109,30 @@ describe('the sample log generator against Elasticsearch', () => {
   it('makes the scenarios findable the way rules search', async () => {
     expect(loaded).toBeDefined();
     const auth = indexPattern('auth', prefix);
-    expect(await count(auth, { bool: { filter: [{ term: { 'event.category': 'authentication' } }, { term: { 'event.outcome': 'failure' } }, { term: { 'source.ip': '203.0.113.50' } }] } })).toBe(40);
+    expect(
+      await count(auth, {
+        bool: {
+          filter: [
+            { term: { 'event.category': 'authentication' } },
+            { term: { 'event.outcome': 'failure' } },
+            { term: { 'source.ip': '203.0.113.50' } },
+          ],
+        },
+      }),
+    ).toBe(40);
     expect(await count(auth, { bool: { filter: [{ term: { 'user.name': 'root' } }, { term: { 'event.outcome': 'success' } }] } })).toBe(1);
     // An ip field answers CIDR queries: the documentation range the attackers come from.
-    expect(await count(auth, { bool: { filter: [{ term: { 'source.ip': '198.51.100.0/24' } }, { term: { 'event.outcome': 'failure' } }, { term: { 'user.name': 'zoe' } }] } })).toBe(1);
+    expect(
+      await count(auth, {
+        bool: {
+          filter: [
+            { term: { 'source.ip': '198.51.100.0/24' } },
+            { term: { 'event.outcome': 'failure' } },
+            { term: { 'user.name': 'zoe' } },
+          ],
+        },
+      }),
+    ).toBe(1);
     const k8s = indexPattern('k8s-audit', prefix);
     // The node-shell pod and three pods of the privileged host-agent Deployment.
     expect(await count(k8s, { term: { 'requestObject.spec.hostPID': true } })).toBe(4);
@@ -84,7 +140,17 @@ describe('the sample log generator against Elasticsearch', () => {
     expect(await count(k8s, { term: { 'objectRef.subresource': 'exec' } })).toBe(2);
     const ct = indexPattern('cloudtrail', prefix);
     expect(await count(ct, { term: { 'userIdentity.type': 'Root' } })).toBe(4);
-    expect(await count(ct, { bool: { filter: [{ term: { eventName: 'GetObject' } }, { term: { 'userIdentity.arn': AWS_CALLERS.reportGenerator.arn } }, { term: { sourceIPAddress: '203.0.113.150' } }] } })).toBe(600);
+    expect(
+      await count(ct, {
+        bool: {
+          filter: [
+            { term: { eventName: 'GetObject' } },
+            { term: { 'userIdentity.arn': AWS_CALLERS.reportGenerator.arn } },
+            { term: { sourceIPAddress: '203.0.113.150' } },
+          ],
+        },
+      }),
+    ).toBe(600);
     // Bytes out sum per host: a long, so gigabytes add up without overflow.
     const proxy = indexPattern('proxy', prefix);
     const res = await esCall(es, 'summing bytes', (c) =>
@@ -93,7 +159,25 @@ describe('the sample log generator against Elasticsearch', () => {
     const out = (res.aggregations?.out as { value: number } | undefined)?.value ?? 0;
     expect(out).toBeGreaterThan(2_000_000_000);
     // The silent host logged nothing in the last 30 minutes.
-    expect(await count(auth, { bool: { filter: [{ term: { 'host.name': 'web-03' } }, { range: { '@timestamp': { gte: new Date(range.toMs - 30 * 60_000).toISOString() } } }] } })).toBe(0);
-    expect(await count(auth, { bool: { filter: [{ term: { 'host.name': 'web-02' } }, { range: { '@timestamp': { gte: new Date(range.toMs - 30 * 60_000).toISOString() } } }] } })).toBeGreaterThan(20);
+    expect(
+      await count(auth, {
+        bool: {
+          filter: [
+            { term: { 'host.name': 'web-03' } },
+            { range: { '@timestamp': { gte: new Date(range.toMs - 30 * 60_000).toISOString() } } },
+          ],
+        },
+      }),
+    ).toBe(0);
+    expect(
+      await count(auth, {
+        bool: {
+          filter: [
+            { term: { 'host.name': 'web-02' } },
+            { range: { '@timestamp': { gte: new Date(range.toMs - 30 * 60_000).toISOString() } } },
+          ],
+        },
+      }),
+    ).toBeGreaterThan(20);
   });
 });

@@ -20,7 +20,11 @@ describe('aggregation', () => {
     const wb = uniqueName('wb-agg');
     const T = Date.now() - 30 * MIN;
     const users = ['alice', 'bob', 'alice', 'carol', 'alice'];
-    await indexDocs(es, index, users.map((u, i) => ({ '@timestamp': new Date(T - 5 * MIN + i * 10_000).toISOString(), user: u })));
+    await indexDocs(
+      es,
+      index,
+      users.map((u, i) => ({ '@timestamp': new Date(T - 5 * MIN + i * 10_000).toISOString(), user: u })),
+    );
     const rule = `name: Sudo to root\ntype: any\nindex: ${index}\naggregation: {minutes: 10}\nsummary_table_fields: [user]\nsummary_table_type: ${type}\nalert_subject: "sudo by {0}"\nalert_subject_args: [user]\nalert: [stdout]\n`;
     const config = testConfig(rulesFolder({ 'sudo.yaml': rule }), wb, { buffer_time: { minutes: 30 } });
 
@@ -55,7 +59,11 @@ describe('the flood guard', () => {
     const wb = uniqueName('wb-flood');
     const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
     const now = hour + 59 * MIN;
-    await indexDocs(es, index, Array.from({ length: 500 }, (_, i) => ({ '@timestamp': new Date(hour + 30 * MIN + i * 1000).toISOString(), n: i })));
+    await indexDocs(
+      es,
+      index,
+      Array.from({ length: 500 }, (_, i) => ({ '@timestamp': new Date(hour + 30 * MIN + i * 1000).toISOString(), n: i })),
+    );
     const rule = `name: Noisy rule\ntype: any\nindex: ${index}\nrealert: {minutes: 0}\nmax_alerts_per_hour: 10\nalert_subject: "event {0}"\nalert_subject_args: [n]\nalert: [stdout]\n`;
     const config = testConfig(rulesFolder({ 'noisy.yaml': rule }), wb, { buffer_time: { hours: 1 } });
     const live = await testEngine(es, config, now);

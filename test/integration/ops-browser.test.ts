@@ -53,7 +53,13 @@ beforeAll(async () => {
     { '@timestamp': new Date(t + 1000).toISOString(), event: { outcome: 'failure' }, user: { name: 'alice' }, message: 'again' },
     { '@timestamp': new Date(t + 2000).toISOString(), event: { outcome: 'failure' }, user: { name: EVIL_USER }, message: HOSTILE[1] },
     // The shared corpus, every value in a field of its own (the alert text lists all fields, as JSON).
-    { '@timestamp': new Date(t + 3000).toISOString(), event: { outcome: 'weird' }, user: { name: 'mallory' }, message: HOSTILE[3], corpus: Object.fromEntries(HOSTILE_VALUES.map((h) => [h.name, h.value])) },
+    {
+      '@timestamp': new Date(t + 3000).toISOString(),
+      event: { outcome: 'weird' },
+      user: { name: 'mallory' },
+      message: HOSTILE[3],
+      corpus: Object.fromEntries(HOSTILE_VALUES.map((h) => [h.name, h.value])),
+    },
   ]);
   fx = await opsFixture(es, { rules, writeback: wb, nowMs: now, settings: { actions: true, token: TOKEN } });
   for (const name of fx.engine.ruleNames()) {
@@ -68,7 +74,16 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   // Records what would betray an injection: CSP blocking something means escaping let it through.
   // (Browser code as strings: the test's TypeScript has no DOM types.)
@@ -125,7 +140,9 @@ describe('the status page in a headless browser', () => {
     const { page, dialogs, errors } = await open(`${fx.server.url}/`);
     const rows = page.locator('#rules tbody tr');
     expect(await rows.count()).toBe(3);
-    expect(await page.locator('#rules td.name a').allTextContents()).toEqual(expect.arrayContaining(['Failed login', 'Quiet rule', EVIL_RULE]));
+    expect(await page.locator('#rules td.name a').allTextContents()).toEqual(
+      expect.arrayContaining(['Failed login', 'Quiet rule', EVIL_RULE]),
+    );
     const failed = page.locator('#rules tbody tr', { has: page.getByRole('link', { name: 'Failed login', exact: true }) });
     expect(await failed.locator('td.hits').textContent()).toBe('3');
     expect(await failed.locator('td.matches').textContent()).toBe('3');
@@ -139,7 +156,7 @@ describe('the status page in a headless browser', () => {
     await page.close();
   });
 
-  it('shows a rule\'s alerts with hostile log content as text', async () => {
+  it("shows a rule's alerts with hostile log content as text", async () => {
     const { page, dialogs, errors } = await open(`${fx.server.url}/`);
     await page.getByRole('link', { name: 'Failed login', exact: true }).click();
     await page.waitForURL(/\/rules\/Failed%20login$/);
@@ -148,7 +165,9 @@ describe('the status page in a headless browser', () => {
     expect(texts).toHaveLength(2);
     expect(texts.join('\n')).toContain(`User alice: ${HOSTILE_ALL}`);
     expect(texts.join('\n')).toContain(`User ${EVIL_USER}: ${HOSTILE[1] ?? ''}`);
-    expect(await page.locator('.silences code').allTextContents()).toEqual(expect.arrayContaining(['Failed login.alice', `Failed login.${EVIL_USER}`]));
+    expect(await page.locator('.silences code').allTextContents()).toEqual(
+      expect.arrayContaining(['Failed login.alice', `Failed login.${EVIL_USER}`]),
+    );
     expect(await page.locator('#runs tbody tr').count()).toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'ops-status-rule.png'), fullPage: true });
     await expectNothingRan(page, dialogs, errors);
@@ -229,7 +248,11 @@ describe('the status page in a headless browser', () => {
       expect(await page.locator('#silence-form, #token, button[data-unsilence]').count()).toBe(0);
       // A hand-made request from the page itself, with the right token.
       const status = await page.evaluate(async (token) => {
-        const res = await fetch('/api/silences', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ rule: 'Failed login', key: 'carol', duration: '1h' }) });
+        const res = await fetch('/api/silences', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ rule: 'Failed login', key: 'carol', duration: '1h' }),
+        });
         return res.status;
       }, TOKEN);
       expect(status).toBe(403);

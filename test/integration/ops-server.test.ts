@@ -14,7 +14,10 @@ const MIN = 60_000;
 const bin = fileURLToPath(new URL('../../bin/logwarden.js', import.meta.url));
 
 const login = (atMs: number, user: string, outcome: string): Record<string, unknown> => ({
-  '@timestamp': new Date(atMs).toISOString(), event: { category: 'authentication', outcome }, user: { name: user }, host: { name: 'bastion-1' },
+  '@timestamp': new Date(atMs).toISOString(),
+  event: { category: 'authentication', outcome },
+  user: { name: user },
+  host: { name: 'bastion-1' },
 });
 
 const rules = (index: string): Record<string, string> => ({
@@ -35,9 +38,14 @@ describe('metrics and the JSON API after real rule runs', () => {
     await keywordIndex(es, index);
     const t = now - 5 * MIN;
     await indexDocs(es, index, [
-      login(t, 'alice', 'failure'), login(t + 1000, 'alice', 'failure'), login(t + 2000, 'alice', 'failure'),
-      login(t + 3000, 'bob', 'failure'), login(t + 4000, 'bob', 'failure'),
-      login(t + 5000, 'carol', 'success'), login(t + 6000, 'carol', 'success'), login(t + 7000, 'carol', 'success'),
+      login(t, 'alice', 'failure'),
+      login(t + 1000, 'alice', 'failure'),
+      login(t + 2000, 'alice', 'failure'),
+      login(t + 3000, 'bob', 'failure'),
+      login(t + 4000, 'bob', 'failure'),
+      login(t + 5000, 'carol', 'success'),
+      login(t + 6000, 'carol', 'success'),
+      login(t + 7000, 'carol', 'success'),
     ]);
     const wb = uniqueName('wb-ops');
     fx = await opsFixture(es, { rules: rules(index), writeback: wb, nowMs: now });
@@ -76,7 +84,15 @@ describe('metrics and the JSON API after real rule runs', () => {
   it('serves the 24 h numbers per rule from the status index', async () => {
     const res = await fetch(`${fx.server.url}/api/rules`);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    const { rules: list } = (await res.json()) as { rules: { name: string; day: Record<string, number>; matchesPerHour: number[]; lastError?: { message: string }; lagSeconds?: number }[] };
+    const { rules: list } = (await res.json()) as {
+      rules: {
+        name: string;
+        day: Record<string, number>;
+        matchesPerHour: number[];
+        lastError?: { message: string };
+        lagSeconds?: number;
+      }[];
+    };
     const byName = new Map(list.map((r) => [r.name, r]));
     expect(byName.get('Failed login')?.day).toEqual({ runs: 1, hits: 5, matches: 5, alertsSent: 2, alertsFailed: 0, errors: 0 });
     expect(byName.get('Failed login')?.matchesPerHour.reduce((a, b) => a + b, 0)).toBe(5);
@@ -87,12 +103,23 @@ describe('metrics and the JSON API after real rule runs', () => {
     expect(byName.get('Broken query')?.lastError?.message).toContain('HTTP 400');
   });
 
-  it('serves a rule\'s runs, alerts and silences', async () => {
+  it("serves a rule's runs, alerts and silences", async () => {
     const res = await fetch(`${fx.server.url}/api/rules/${encodeURIComponent('Failed login')}`);
-    const detail = (await res.json()) as { runs: unknown[]; alerts: { queryKey: string; sent: boolean }[]; silences: { key: string; manual: boolean }[]; pendingDeliveries: unknown[] };
+    const detail = (await res.json()) as {
+      runs: unknown[];
+      alerts: { queryKey: string; sent: boolean }[];
+      silences: { key: string; manual: boolean }[];
+      pendingDeliveries: unknown[];
+    };
     expect(detail.runs).toHaveLength(1);
-    expect(detail.alerts.map((a) => [a.queryKey, a.sent]).sort()).toEqual([['alice', true], ['bob', true]]);
-    expect(detail.silences.map((s) => [s.key, s.manual]).sort()).toEqual([['Failed login.alice', false], ['Failed login.bob', false]]);
+    expect(detail.alerts.map((a) => [a.queryKey, a.sent]).sort()).toEqual([
+      ['alice', true],
+      ['bob', true],
+    ]);
+    expect(detail.silences.map((s) => [s.key, s.manual]).sort()).toEqual([
+      ['Failed login.alice', false],
+      ['Failed login.bob', false],
+    ]);
     expect(detail.pendingDeliveries).toEqual([]);
     expect((await fetch(`${fx.server.url}/api/rules/nope`)).status).toBe(404);
     const silences = (await (await fetch(`${fx.server.url}/api/silences`)).json()) as { silences: { key: string }[] };
@@ -124,10 +151,17 @@ describe('/readyz', () => {
       expect(res.status).toBe(503);
       const body = (await res.json()) as { ready: boolean; reasons: string[]; checks: Record<string, unknown> };
       expect(body.checks).toEqual({ elasticsearch: 'unreachable', writeback: 'unknown', rules: 1 });
-      expect(body.reasons).toEqual([expect.stringMatching(/^Elasticsearch: checking the writeback indices: (cannot connect|no Elasticsearch node is reachable)/)]);
+      expect(body.reasons).toEqual([
+        expect.stringMatching(/^Elasticsearch: checking the writeback indices: (cannot connect|no Elasticsearch node is reachable)/),
+      ]);
       expect((await fetch(`${fx.server.url}/healthz`)).status).toBe(200);
       // The failed request is counted by kind.
-      expect(metricValue(await (await fetch(`${fx.server.url}/metrics`)).text(), 'logwarden_elasticsearch_request_errors_total{kind="connection"}')).toBeGreaterThanOrEqual(1);
+      expect(
+        metricValue(
+          await (await fetch(`${fx.server.url}/metrics`)).text(),
+          'logwarden_elasticsearch_request_errors_total{kind="connection"}',
+        ),
+      ).toBeGreaterThanOrEqual(1);
     } finally {
       await fx.close();
       await dead.close();
@@ -141,10 +175,16 @@ describe('/readyz', () => {
     try {
       const a = await fetch(`${missing.server.url}/readyz`);
       expect(a.status).toBe(503);
-      expect(((await a.json()) as { reasons: string[] }).reasons).toEqual([`writeback indices missing: ${wb}, ${wb}_status, ${wb}_silence, ${wb}_error, ${wb}_state, ${wb}_delivery, ${wb}_control (run logwarden init)`]);
+      expect(((await a.json()) as { reasons: string[] }).reasons).toEqual([
+        `writeback indices missing: ${wb}, ${wb}_status, ${wb}_silence, ${wb}_error, ${wb}_state, ${wb}_delivery, ${wb}_control (run logwarden init)`,
+      ]);
       const b = await fetch(`${empty.server.url}/readyz`);
       expect(b.status).toBe(503);
-      expect(await b.json()).toEqual({ ready: false, reasons: ['no rules loaded'], checks: { elasticsearch: 'ok', writeback: 'ok', rules: 0 } });
+      expect(await b.json()).toEqual({
+        ready: false,
+        reasons: ['no rules loaded'],
+        checks: { elasticsearch: 'ok', writeback: 'ok', rules: 0 },
+      });
     } finally {
       await missing.close();
       await empty.close();
@@ -156,7 +196,13 @@ describe('logwarden run', () => {
   it('starts the ops server, serves metrics while running, and stops it on SIGTERM', async () => {
     const wb = uniqueName('cli-ops');
     const dir = rulesFolder({ 'r.yaml': 'name: Root login\ntype: any\nindex: nothing-here-*\nrun_every: {seconds: 1}\nalert: [stdout]\n' });
-    const env = { ...process.env, LOGWARDEN_RULES_FOLDER: dir, LOGWARDEN_WRITEBACK_INDEX: wb, LOGWARDEN_OPS_PORT: '0', LOGWARDEN_LOG_LEVEL: 'info' };
+    const env = {
+      ...process.env,
+      LOGWARDEN_RULES_FOLDER: dir,
+      LOGWARDEN_WRITEBACK_INDEX: wb,
+      LOGWARDEN_OPS_PORT: '0',
+      LOGWARDEN_LOG_LEVEL: 'info',
+    };
     const child = spawn(process.execPath, [bin, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -192,8 +238,14 @@ describe('logwarden run', () => {
 
 describe('deploy/elasticsearch-role.json', () => {
   it('names only privileges this Elasticsearch knows (has_privileges rejects unknown names)', async () => {
-    const role = JSON.parse(readFileSync(new URL('../../deploy/elasticsearch-role.json', import.meta.url), 'utf8')) as { cluster: string[]; indices: { names: string[]; privileges: string[] }[] };
-    const res = await es.client.security.hasPrivileges({ cluster: role.cluster, index: role.indices.map((i) => ({ names: i.names, privileges: i.privileges })) });
+    const role = JSON.parse(readFileSync(new URL('../../deploy/elasticsearch-role.json', import.meta.url), 'utf8')) as {
+      cluster: string[];
+      indices: { names: string[]; privileges: string[] }[];
+    };
+    const res = await es.client.security.hasPrivileges({
+      cluster: role.cluster,
+      index: role.indices.map((i) => ({ names: i.names, privileges: i.privileges })),
+    });
     // The test user is a superuser: it has them all. What matters is that none was refused as unknown.
     expect(res.has_all_requested).toBe(true);
     await expect(es.client.security.hasPrivileges({ index: [{ names: ['logwarden*'], privileges: ['reed'] }] })).rejects.toThrow(/reed/);

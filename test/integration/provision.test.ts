@@ -36,7 +36,9 @@ describe('local Elasticsearch provisioning', () => {
       expect(cluster.connection.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(logs.some((l) => l.startsWith('Downloading'))).toBe(false);
       const health = await fetch(`${cluster.connection.url}/_cluster/health`, {
-        headers: { authorization: 'Basic ' + Buffer.from(`${cluster.connection.username}:${cluster.connection.password}`).toString('base64') },
+        headers: {
+          authorization: 'Basic ' + Buffer.from(`${cluster.connection.username}:${cluster.connection.password}`).toString('base64'),
+        },
       });
       expect(health.status).toBe(200);
       expect(processesUsing(folder).length).toBeGreaterThan(0);
@@ -54,7 +56,18 @@ describe('local Elasticsearch provisioning', () => {
       if (process.getuid?.() === 0) {
         // Run as an unprivileged user, which must not be able to change the distribution.
         expect(statSync(path.join(home, 'lib')).uid).toBe(0);
-        expect(spawnSync('setpriv', ['--reuid', 'logwarden-es', '--regid', 'logwarden-es', '--clear-groups', 'test', '-w', path.join(home, 'lib')]).status).not.toBe(0);
+        expect(
+          spawnSync('setpriv', [
+            '--reuid',
+            'logwarden-es',
+            '--regid',
+            'logwarden-es',
+            '--clear-groups',
+            'test',
+            '-w',
+            path.join(home, 'lib'),
+          ]).status,
+        ).not.toBe(0);
       }
     } finally {
       await cluster.stop();

@@ -12,8 +12,16 @@ describe('queries a rule run makes', () => {
   it('reads a window larger than one page completely, through a point in time', async () => {
     const index = uniqueName('logs-paging');
     const now = Date.now();
-    await indexDocs(es, index, Array.from({ length: 23 }, (_, i) => ({ '@timestamp': new Date(now - 10 * MIN + i * 1000).toISOString(), n: i })));
-    const config = testConfig(rulesFolder({ 'any.yaml': `name: Every event\ntype: any\nindex: ${index}\nmax_query_size: 5\nalert: [debug]\n` }), uniqueName('wb-paging'), { buffer_time: { minutes: 30 } });
+    await indexDocs(
+      es,
+      index,
+      Array.from({ length: 23 }, (_, i) => ({ '@timestamp': new Date(now - 10 * MIN + i * 1000).toISOString(), n: i })),
+    );
+    const config = testConfig(
+      rulesFolder({ 'any.yaml': `name: Every event\ntype: any\nindex: ${index}\nmax_query_size: 5\nalert: [debug]\n` }),
+      uniqueName('wb-paging'),
+      { buffer_time: { minutes: 30 } },
+    );
     const { engine } = await testEngine(es, config, now);
     const outcome = await engine.runOne('Every event');
     expect(outcome.error).toBeUndefined();
@@ -30,7 +38,11 @@ describe('queries a rule run makes', () => {
     await indexDocs(es, `${prefix}-${day(now)}`, [{ ts: Math.floor((now - 5 * MIN) / 1000), action: 'login' }]);
     await indexDocs(es, `${prefix}-${day(now - 3 * DAY)}`, [{ ts: Math.floor((now - 3 * DAY) / 1000), action: 'login' }]);
     const rule = `name: Daily logins\ntype: any\nindex: ${prefix}-%Y.%m.%d\nuse_strftime_index: true\ntimestamp_field: ts\ntimestamp_type: unix\nalert: [debug]\n`;
-    const { engine } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), uniqueName('wb-strf'), { buffer_time: { hours: 1 } }), now);
+    const { engine } = await testEngine(
+      es,
+      testConfig(rulesFolder({ 'r.yaml': rule }), uniqueName('wb-strf'), { buffer_time: { hours: 1 } }),
+      now,
+    );
     const outcome = await engine.runOne('Daily logins');
     expect(outcome.error).toBeUndefined();
     expect(outcome.hits).toBe(2);
@@ -39,14 +51,21 @@ describe('queries a rule run makes', () => {
   it('counts per compound key in Elasticsearch with use_terms_query', async () => {
     const index = uniqueName('logs-terms');
     const now = Date.now();
-    await es.client.indices.create({ index, mappings: { dynamic_templates: [{ s: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }] } });
+    await es.client.indices.create({
+      index,
+      mappings: { dynamic_templates: [{ s: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }] },
+    });
     const docs = [
       ...Array.from({ length: 6 }, () => ({ '@timestamp': new Date(now - 2 * MIN).toISOString(), user: 'alice', ip: '198.51.100.1' })),
       ...Array.from({ length: 5 }, () => ({ '@timestamp': new Date(now - 2 * MIN).toISOString(), user: 'alice', ip: '198.51.100.2' })),
     ];
     await indexDocs(es, index, docs);
     const rule = `name: Per user and IP\ntype: frequency\nindex: ${index}\nuse_terms_query: true\nquery_key: [user, ip]\nnum_events: 6\ntimeframe: {minutes: 10}\nalert: [stdout]\n`;
-    const { engine, printed } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), uniqueName('wb-terms'), { run_every: { minutes: 5 } }), now);
+    const { engine, printed } = await testEngine(
+      es,
+      testConfig(rulesFolder({ 'r.yaml': rule }), uniqueName('wb-terms'), { run_every: { minutes: 5 } }),
+      now,
+    );
     const outcome = await engine.runOne('Per user and IP');
     expect(outcome.error).toBeUndefined();
     expect(outcome.hits).toBe(11);

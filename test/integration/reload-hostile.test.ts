@@ -43,7 +43,13 @@ describe('a "billion laughs" file dropped into the rules folder of a running log
   it('is refused naming the file, while the other rules keep running on schedule and /healthz keeps answering', async () => {
     const dir = rulesFolder({ 'root.yaml': RULE });
     dirs.push(dir);
-    const env = { ...process.env, LOGWARDEN_RULES_FOLDER: dir, LOGWARDEN_WRITEBACK_INDEX: writeback('reload-bomb'), LOGWARDEN_OPS_PORT: '0', LOGWARDEN_LOG_LEVEL: 'info' };
+    const env = {
+      ...process.env,
+      LOGWARDEN_RULES_FOLDER: dir,
+      LOGWARDEN_WRITEBACK_INDEX: writeback('reload-bomb'),
+      LOGWARDEN_OPS_PORT: '0',
+      LOGWARDEN_LOG_LEVEL: 'info',
+    };
     const child = spawn(process.execPath, [bin, 'run'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
@@ -56,7 +62,8 @@ describe('a "billion laughs" file dropped into the rules folder of a running log
         resolve(code);
       }),
     );
-    const runs = async (url: string): Promise<number> => metricValue(await (await fetch(`${url}/metrics`)).text(), 'logwarden_rule_runs_total{rule="Root login",outcome="success"}') ?? 0;
+    const runs = async (url: string): Promise<number> =>
+      metricValue(await (await fetch(`${url}/metrics`)).text(), 'logwarden_rule_runs_total{rule="Root login",outcome="success"}') ?? 0;
     try {
       // Deadlines are generous: CI machines are slow and shared. Before the limits, a probe never answered at all.
       await until(() => gone || /"ops_url":"(http:\/\/127\.0\.0\.1:\d+)"/.test(stderr), 60_000);
@@ -91,7 +98,10 @@ describe('a "billion laughs" file dropped into the rules folder of a running log
 });
 
 describe('Engine.reloadRules', () => {
-  function engineWith(files: Record<string, string>, reloadLimits?: { timeLimitMs: number; maxMemoryMb: number }): { engine: Engine; dir: string; lines: string[] } {
+  function engineWith(
+    files: Record<string, string>,
+    reloadLimits?: { timeLimitMs: number; maxMemoryMb: number },
+  ): { engine: Engine; dir: string; lines: string[] } {
     const dir = rulesFolder(files);
     dirs.push(dir);
     // Loading rules touches no index: no writeback indices are created (the shared cluster has a shard limit).

@@ -20,14 +20,24 @@ function wbName(prefix: string): string {
 const MIN = 60_000;
 
 describe('top_count_keys', () => {
-  it('adds the most frequent values of each key, for the match\'s query_key, to the alert text', async () => {
+  it("adds the most frequent values of each key, for the match's query_key, to the alert text", async () => {
     const index = uniqueName('logs-top');
     const now = Date.now();
-    const doc = (host: string, user: string, i: number): Record<string, unknown> => ({ '@timestamp': new Date(now - 5 * MIN + i * 1000).toISOString(), host: { name: host }, user: { name: user }, event: { outcome: 'failure' } });
+    const doc = (host: string, user: string, i: number): Record<string, unknown> => ({
+      '@timestamp': new Date(now - 5 * MIN + i * 1000).toISOString(),
+      host: { name: host },
+      user: { name: user },
+      event: { outcome: 'failure' },
+    });
     // Dynamic mapping: user.name is text with a .keyword sub-field, as raw_count_keys expects.
     await indexDocs(es, index, [
-      doc('web-1', 'root', 0), doc('web-1', 'root', 1), doc('web-1', 'admin', 2), doc('web-1', 'guest', 3), doc('web-1', 'root', 4),
-      doc('db-1', 'oracle', 5), doc('db-1', 'oracle', 6),
+      doc('web-1', 'root', 0),
+      doc('web-1', 'root', 1),
+      doc('web-1', 'admin', 2),
+      doc('web-1', 'guest', 3),
+      doc('web-1', 'root', 4),
+      doc('db-1', 'oracle', 5),
+      doc('db-1', 'oracle', 6),
     ]);
     const rule = `name: Failures per host
 type: frequency
@@ -56,7 +66,11 @@ describe('scan_entire_timeframe', () => {
   it('a run reads the whole timeframe back rather than buffer_time', async () => {
     const index = uniqueName('logs-scan');
     const now = Date.now();
-    await indexDocs(es, index, Array.from({ length: 3 }, (_, i) => ({ '@timestamp': new Date(now - 40 * MIN + i * 1000).toISOString(), user: { name: 'root' } })));
+    await indexDocs(
+      es,
+      index,
+      Array.from({ length: 3 }, (_, i) => ({ '@timestamp': new Date(now - 40 * MIN + i * 1000).toISOString(), user: { name: 'root' } })),
+    );
     const rule = (scan: boolean): string => `name: Root thrice
 type: frequency
 index: ${index}
@@ -66,9 +80,17 @@ scan_entire_timeframe: ${scan}
 alert: [stdout]
 `;
     // buffer_time 5 minutes: without scan_entire_timeframe the events 40 minutes ago are not read.
-    const without = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule(false) }), wbName('wb-scan'), { buffer_time: { minutes: 5 } }), now);
+    const without = await testEngine(
+      es,
+      testConfig(rulesFolder({ 'r.yaml': rule(false) }), wbName('wb-scan'), { buffer_time: { minutes: 5 } }),
+      now,
+    );
     expect((await without.engine.runOne('Root thrice')).hits).toBe(0);
-    const withScan = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule(true) }), wbName('wb-scan'), { buffer_time: { minutes: 5 } }), now);
+    const withScan = await testEngine(
+      es,
+      testConfig(rulesFolder({ 'r.yaml': rule(true) }), wbName('wb-scan'), { buffer_time: { minutes: 5 } }),
+      now,
+    );
     const outcome = await withScan.engine.runOne('Root thrice');
     expect(outcome.hits).toBe(3);
     expect(withScan.printed).toHaveLength(1);
@@ -89,7 +111,11 @@ describe('timestamp_type: custom', () => {
     // Written as Istanbul wall time (UTC+3 all year), as query_timezone says. One inside the window,
     // one before it: the range query must compare them as times, in the same zone.
     const istanbul = (ms: number): string => fmt(ms + 3 * 60 * MIN);
-    await indexDocs(es, index, [{ ts: istanbul(now - 2 * MIN), user: 'in' }, { ts: istanbul(now - 90 * MIN), user: 'out' }, { ts: fmt(now - 2 * MIN - 4 * 60 * MIN), user: 'utc-wall-time-4h-ago' }]);
+    await indexDocs(es, index, [
+      { ts: istanbul(now - 2 * MIN), user: 'in' },
+      { ts: istanbul(now - 90 * MIN), user: 'out' },
+      { ts: fmt(now - 2 * MIN - 4 * 60 * MIN), user: 'utc-wall-time-4h-ago' },
+    ]);
     const rule = `name: Custom ts
 type: any
 index: ${index}
@@ -99,7 +125,11 @@ timestamp_format: "%Y/%m/%d %H:%M:%S"
 query_timezone: Europe/Istanbul
 alert: [stdout]
 `;
-    const { engine, printed } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), wbName('wb-ts'), { buffer_time: { minutes: 30 } }), now);
+    const { engine, printed } = await testEngine(
+      es,
+      testConfig(rulesFolder({ 'r.yaml': rule }), wbName('wb-ts'), { buffer_time: { minutes: 30 } }),
+      now,
+    );
     const outcome = await engine.runOne('Custom ts');
     expect(outcome.error).toBeUndefined();
     expect(outcome.hits).toBe(1);
@@ -119,10 +149,20 @@ describe('eql and esql filter entries', () => {
   ])('%s: the query goes to its endpoint, never into _search', async (kind, query, missing) => {
     const index = uniqueName(`logs-${kind}`);
     const now = Date.now();
-    await es.client.indices.create({ index, mappings: { properties: { '@timestamp': { type: 'date' }, user: { properties: { name: { type: 'keyword' } } } } } });
-    await indexDocs(es, index, [{ '@timestamp': new Date(now - MIN).toISOString(), user: { name: 'root' } }, { '@timestamp': new Date(now - MIN).toISOString(), user: { name: 'alice' } }]);
+    await es.client.indices.create({
+      index,
+      mappings: { properties: { '@timestamp': { type: 'date' }, user: { properties: { name: { type: 'keyword' } } } } },
+    });
+    await indexDocs(es, index, [
+      { '@timestamp': new Date(now - MIN).toISOString(), user: { name: 'root' } },
+      { '@timestamp': new Date(now - MIN).toISOString(), user: { name: 'alice' } },
+    ]);
     const rule = `name: Piped\ntype: any\nindex: ${index}\nfilter:\n  - ${kind}: '${query.replace('INDEX', index)}'\nalert: [stdout]\n`;
-    const { engine, printed } = await testEngine(es, testConfig(rulesFolder({ 'r.yaml': rule }), wbName('wb-piped'), { buffer_time: { minutes: 30 } }), now);
+    const { engine, printed } = await testEngine(
+      es,
+      testConfig(rulesFolder({ 'r.yaml': rule }), wbName('wb-piped'), { buffer_time: { minutes: 30 } }),
+      now,
+    );
     const outcome = await engine.runOne('Piped');
     if (outcome.error) {
       expect(outcome.error.message).toContain(missing);

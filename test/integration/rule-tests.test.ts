@@ -96,11 +96,22 @@ describe('logwarden test', () => {
     const a = JSON.parse(first.stdout.join('\n')) as TestReport;
     const b = JSON.parse(later.stdout.join('\n')) as TestReport;
     const outcome = (r: TestReport): unknown =>
-      r.files.flatMap((f) => f.cases.map((c) => ({ name: c.name, status: c.status, keys: c.actual?.keys, offsets: c.actual?.sent.map((s) => s.offset), hits: c.actual?.hits })));
+      r.files.flatMap((f) =>
+        f.cases.map((c) => ({
+          name: c.name,
+          status: c.status,
+          keys: c.actual?.keys,
+          offsets: c.actual?.sent.map((s) => s.offset),
+          hits: c.actual?.hits,
+        })),
+      );
     expect(outcome(a)).toEqual(outcome(b));
     expect(a.passed).toBe(3);
     // ... while every absolute time moved by exactly that minute.
-    const firstCase = (r: TestReport): { start: string; matchTime: string | undefined } => ({ start: r.files[0]?.cases[0]?.window.start ?? '', matchTime: r.files[0]?.cases[0]?.actual?.sent[0]?.matchTime });
+    const firstCase = (r: TestReport): { start: string; matchTime: string | undefined } => ({
+      start: r.files[0]?.cases[0]?.window.start ?? '',
+      matchTime: r.files[0]?.cases[0]?.actual?.sent[0]?.matchTime,
+    });
     expect(Date.parse(firstCase(b).start) - Date.parse(firstCase(a).start)).toBe(60_000);
     expect(Date.parse(firstCase(b).matchTime ?? '') - Date.parse(firstCase(a).matchTime ?? '')).toBe(60_000);
     expect(firstCase(a).start).toBe(new Date(t - (40_000 + 120_000 + 60_000)).toISOString());
@@ -116,14 +127,25 @@ describe('logwarden test', () => {
     expect(report.elasticsearch?.method).toBe('env');
 
     const xml = readFileSync(junit, 'utf8');
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="logwarden test" tests="6" failures="4" errors="0" ')).toBe(true);
-    const suites = [...xml.matchAll(/<testsuite name="([^"]*)" file="([^"]*)" tests="(\d+)" failures="(\d+)" errors="(\d+)"/g)].map((m) => m.slice(1));
+    expect(
+      xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="logwarden test" tests="6" failures="4" errors="0" '),
+    ).toBe(true);
+    const suites = [...xml.matchAll(/<testsuite name="([^"]*)" file="([^"]*)" tests="(\d+)" failures="(\d+)" errors="(\d+)"/g)].map((m) =>
+      m.slice(1),
+    );
     expect(suites).toEqual([
       ['Fixture brute force', 'test/fixtures/rule-tests/failing/brute.test.yaml', '4', '3', '0'],
       ['Fixture admin login', 'test/fixtures/rule-tests/failing/unmapped.test.yaml', '2', '1', '0'],
     ]);
     const cases = [...xml.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1]);
-    expect(cases).toEqual(['right', 'wrong count and keys', 'wrong field', 'benign &lt;that&gt; fires &amp; &quot;quotes&quot;', 'Administrator logs in', 'someone else logs in']);
+    expect(cases).toEqual([
+      'right',
+      'wrong count and keys',
+      'wrong field',
+      'benign &lt;that&gt; fires &amp; &quot;quotes&quot;',
+      'Administrator logs in',
+      'someone else logs in',
+    ]);
     expect(xml).toContain(
       '<failure message="alerts: expected 1, got 2" type="expectation">alerts: expected 1, got 2\nkeys: expected [&quot;203.0.113.7&quot;], got [&quot;203.0.113.5&quot;, &quot;203.0.113.6&quot;]; missing &quot;203.0.113.7&quot;; unexpected &quot;203.0.113.5&quot;, &quot;203.0.113.6&quot;\n',
     );
@@ -136,7 +158,8 @@ describe('logwarden test', () => {
   it('an invalid test file is reported and fails the run; the valid ones still run', async () => {
     const dir = tempFolder({
       'ok.yaml': 'name: OK\ntype: any\nindex: x\nfilter: [{term: {user.name: root}}]\nalert: [debug]\n',
-      'ok.test.yaml': 'cases:\n  - {name: root, events: [{at: 1s, doc: {user: {name: root}}}], expect: {alerts: 1}}\n  - {name: alice, events: [{at: 1s, doc: {user: {name: alice}}}], expect: {alerts: 0}}\n',
+      'ok.test.yaml':
+        'cases:\n  - {name: root, events: [{at: 1s, doc: {user: {name: root}}}], expect: {alerts: 1}}\n  - {name: alice, events: [{at: 1s, doc: {user: {name: alice}}}], expect: {alerts: 0}}\n',
       'other.yaml': 'name: Other\ntype: any\nindex: x\nalert: [debug]\n',
       'other.test.yaml': 'cases:\n  - {name: only firing, events: [{at: 1s, doc: {}}], expect: {alerts: 1}}\n',
     });
@@ -154,7 +177,11 @@ describe('logwarden test', () => {
   });
 
   it('the bundled rules pass their fixtures, through the real binary', () => {
-    const res = spawnSync(process.execPath, [bin, 'test', 'rules/'], { cwd: REPO_ROOT, env: { ...env(), LOGWARDEN_LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [bin, 'test', 'rules/'], {
+      cwd: REPO_ROOT,
+      env: { ...env(), LOGWARDEN_LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
     const lines = res.stdout.trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('  FAIL'))).toEqual([]);
     expect(lines[lines.length - 1]).toMatch(/^\d+ passed, 0 failed$/);
@@ -162,7 +189,11 @@ describe('logwarden test', () => {
   });
 
   it('through the real binary, a failing set exits 1 with the summary alone on the last line', () => {
-    const res = spawnSync(process.execPath, [bin, 'test', 'test/fixtures/rule-tests/failing/unmapped.test.yaml'], { cwd: REPO_ROOT, env: env(), encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [bin, 'test', 'test/fixtures/rule-tests/failing/unmapped.test.yaml'], {
+      cwd: REPO_ROOT,
+      env: env(),
+      encoding: 'utf8',
+    });
     expect(res.stdout.trimEnd().split('\n').pop()).toBe('1 passed, 1 failed');
     expect(res.status).toBe(1);
   });

@@ -72,8 +72,19 @@ describe('logwarden test-rule against Elasticsearch', () => {
     expect(report.source).toBe('elasticsearch');
     expect(report.delivery).toBe('captured');
     expect(report.range).toEqual({ start: '2026-01-01T00:00:00.000Z', end: '2026-01-04T00:00:00.000Z', days: 3 });
-    expect(report.days.map(({ day, hits, matches, alerts, suppressed }) => ({ day, hits, matches, alerts, suppressed }))).toEqual(EXPECTED_DAYS);
-    expect(report.totals).toMatchObject({ hits: 20, matches: 6, alerts: 5, suppressed: 1, aggregated: 0, duplicates: 0, failed: 0, outcomes: { sent: 5, suppressed_realert: 1 } });
+    expect(report.days.map(({ day, hits, matches, alerts, suppressed }) => ({ day, hits, matches, alerts, suppressed }))).toEqual(
+      EXPECTED_DAYS,
+    );
+    expect(report.totals).toMatchObject({
+      hits: 20,
+      matches: 6,
+      alerts: 5,
+      suppressed: 1,
+      aggregated: 0,
+      duplicates: 0,
+      failed: 0,
+      outcomes: { sent: 5, suppressed_realert: 1 },
+    });
     expect(report.topQueryKeys).toEqual([
       { value: 'alice', matches: 4, alerts: 3 },
       { value: 'carol', matches: 1, alerts: 1 },
@@ -88,7 +99,22 @@ describe('logwarden test-rule against Elasticsearch', () => {
     expect(report.alerts.first[0]?.text).toContain('At least 3 events occurred between');
     expect(report.error).toBeNull();
     expect(report.warnings).toEqual([]);
-    expect(Object.keys(report).sort()).toEqual(['alerts', 'countOnly', 'days', 'delivery', 'error', 'range', 'rule', 'schema', 'source', 'timing', 'topQueryKeys', 'totals', 'warnings', 'writeback']);
+    expect(Object.keys(report).sort()).toEqual([
+      'alerts',
+      'countOnly',
+      'days',
+      'delivery',
+      'error',
+      'range',
+      'rule',
+      'schema',
+      'source',
+      'timing',
+      'topQueryKeys',
+      'totals',
+      'warnings',
+      'writeback',
+    ]);
   });
 
   it('used a throwaway writeback that is gone afterwards, and never created the real one', async () => {
@@ -101,13 +127,15 @@ describe('logwarden test-rule against Elasticsearch', () => {
   it('prints the per-day table, top query_key values and the first 3 alerts for a person, terminal-safe; nothing is sent', async () => {
     const run = await testRule([rule, ...RANGE]);
     expect(run.code).toBe(0);
-    expect(run.out).toContain([
-      'day         hits  matches  alerts  suppressed',
-      '2026-01-01    13        3       2           1',
-      '2026-01-02     1        1       1           0',
-      '2026-01-03     6        2       2           0',
-      'total         20        6       5           1',
-    ].join('\n'));
+    expect(run.out).toContain(
+      [
+        'day         hits  matches  alerts  suppressed',
+        '2026-01-01    13        3       2           1',
+        '2026-01-02     1        1       1           0',
+        '2026-01-03     6        2       2           0',
+        'total         20        6       5           1',
+      ].join('\n'),
+    );
     expect(run.out).toContain('Top query_key values (user.name):');
     expect(run.out).toMatch(/ {7}4 {7}3 {2}alice/);
     expect(run.out).toContain('First 3 of 5 alerts');
@@ -119,7 +147,7 @@ describe('logwarden test-rule against Elasticsearch', () => {
     expect(run.out).toContain('mallory<img src=x onerror=alert(1)>');
   });
 
-  it('--alert sends through the rule\'s real alerters (stdout here), with realert applied', async () => {
+  it("--alert sends through the rule's real alerters (stdout here), with realert applied", async () => {
     const run = await testRule([rule, ...RANGE, '--alert']);
     expect(run.code).toBe(0);
     expect(run.out.split('─'.repeat(72)).length - 1).toBe(5 * 2);
@@ -135,7 +163,9 @@ describe('logwarden test-rule against Elasticsearch', () => {
       await es.client.indices.refresh({ index: kept });
       expect((await es.client.count({ index: kept })).count).toBe(5);
     } finally {
-      await es.client.indices.delete({ index: WRITEBACK_KINDS.map((k) => writebackIndexName(kept, k)), ignore_unavailable: true }).catch(() => undefined);
+      await es.client.indices
+        .delete({ index: WRITEBACK_KINDS.map((k) => writebackIndexName(kept, k)), ignore_unavailable: true })
+        .catch(() => undefined);
     }
   });
 
@@ -145,7 +175,11 @@ describe('logwarden test-rule against Elasticsearch', () => {
     const counted = JSON.parse(run.out) as TestRuleReport;
     expect(counted.countOnly).toBe(true);
     expect(counted.writeback).toBeNull();
-    expect(counted.days.map((d) => [d.day, d.hits, d.matches])).toEqual([['2026-01-01', 13, null], ['2026-01-02', 1, null], ['2026-01-03', 6, null]]);
+    expect(counted.days.map((d) => [d.day, d.hits, d.matches])).toEqual([
+      ['2026-01-01', 13, null],
+      ['2026-01-02', 1, null],
+      ['2026-01-03', 6, null],
+    ]);
     expect(counted.totals.hits).toBe(20);
     const text = await testRule([rule, ...RANGE, '--count-only']);
     expect(text.out).toContain('day         hits\n2026-01-01    13\n2026-01-02     1\n2026-01-03     6\ntotal         20');
@@ -160,7 +194,14 @@ describe('logwarden test-rule against Elasticsearch', () => {
   const perDay = (r: TestRuleReport): unknown[] => r.days.map((d) => [d.day, d.hits, d.matches, d.alerts, d.suppressed, d.aggregated]);
 
   it('applies aggregation as if live: one alert per group, sent when the group ends; a group open at the end counts on the last day', async () => {
-    const run = await testRule([path.join(folder, 'aggregated.yaml'), '--start', '2026-01-01T00:00:00Z', '--end', '2026-01-03T09:45:00Z', '--formatted-output']);
+    const run = await testRule([
+      path.join(folder, 'aggregated.yaml'),
+      '--start',
+      '2026-01-01T00:00:00Z',
+      '--end',
+      '2026-01-03T09:45:00Z',
+      '--formatted-output',
+    ]);
     expect(run.code).toBe(0);
     const r = JSON.parse(run.out) as TestRuleReport;
     // Day 1: groups from 10:00, 12:00 and 14:00; carol's group from 23:58 takes 00:01 too and is sent on day 2.
@@ -169,7 +210,9 @@ describe('logwarden test-rule against Elasticsearch', () => {
       ['2026-01-02', 1, 1, 1, 0, 1],
       ['2026-01-03', 6, 6, 1, 0, 6],
     ]);
-    expect(r.warnings.map((w) => w.message)).toEqual([expect.stringContaining('1 alert was still held by an aggregation or the flood guard at the end of the range; counted on 2026-01-03')]);
+    expect(r.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('1 alert was still held by an aggregation or the flood guard at the end of the range; counted on 2026-01-03'),
+    ]);
     expect(r.alerts.total).toBe(5);
     expect(await writebackExists(es, r.writeback?.index ?? '')).toBe(false);
   });
@@ -228,7 +271,12 @@ describe('logwarden test-rule without Elasticsearch', () => {
 describe('logwarden test-rule --data', () => {
   it('runs the rule, filter included, over an NDJSON file put in a throwaway index, day by day, through a throwaway writeback', async () => {
     const file = path.join(folder, 'events.ndjson');
-    writeFileSync(file, `${knownEvents().map((d) => JSON.stringify(d)).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `${knownEvents()
+        .map((d) => JSON.stringify(d))
+        .join('\n')}\n`,
+    );
     const run = await testRule([rule, '--data', file, '--formatted-output']);
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
@@ -237,7 +285,9 @@ describe('logwarden test-rule --data', () => {
     // From the first document to the last, as ElastAlert2.
     expect(report.range).toEqual({ start: '2026-01-01T09:59:59.999Z', end: '2026-01-03T09:32:00.000Z', days: 3 });
     // The rule's filter applies (dave's success is not a hit), as against the live index.
-    expect(report.days.map(({ day, hits, matches, alerts, suppressed }) => ({ day, hits, matches, alerts, suppressed }))).toEqual(EXPECTED_DAYS);
+    expect(report.days.map(({ day, hits, matches, alerts, suppressed }) => ({ day, hits, matches, alerts, suppressed }))).toEqual(
+      EXPECTED_DAYS,
+    );
     expect(report.days.map((d) => d.partial)).toEqual([true, false, true]);
     expect(await writebackExists(es, report.writeback?.index ?? '')).toBe(false);
     expect(await writebackExists(es, realWriteback)).toBe(false);
@@ -260,7 +310,8 @@ describe('logwarden test-rule --data', () => {
     const saved = await testRule([rule, ...RANGE, '--save-json', file, '--use-downloaded', '--stop-error', '--formatted-output']);
     expect(saved.code).toBe(0);
     expect(saved.err).toContain(`20 documents saved to ${file}`);
-    const count = (out: string): unknown => (JSON.parse(out) as TestRuleReport).days.map(({ hits, matches, alerts }) => ({ hits, matches, alerts }));
+    const count = (out: string): unknown =>
+      (JSON.parse(out) as TestRuleReport).days.map(({ hits, matches, alerts }) => ({ hits, matches, alerts }));
     expect(count(saved.out)).toEqual(count(live.out));
     expect(await testRule([rule, '--use-downloaded'])).toMatchObject({ code: 2, err: expect.stringContaining('give --save-json FILE') });
   });

@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 const MIN = 60_000;
-const event = (atMs: number, code: unknown, n: number): Record<string, unknown> => ({ '@timestamp': new Date(atMs).toISOString(), code, n, message: `event ${n}` });
+const event = (atMs: number, code: unknown, n: number): Record<string, unknown> => ({
+  '@timestamp': new Date(atMs).toISOString(),
+  code,
+  n,
+  message: `event ${n}`,
+});
 
 describe('writeback indices deleted while running (issue #16, item 2)', () => {
   it('re-creates them at once and sends no alert twice and none lost, whatever the shape of the logs', async () => {
@@ -35,7 +40,9 @@ describe('writeback indices deleted while running (issue #16, item 2)', () => {
     const wb = uniqueName('wb-del');
     bases.push(wb);
     logIndices.push(logs);
-    const rules = rulesFolder({ 'any.yaml': `name: Every event\ntype: any\nindex: ${logs}-*\nrealert: {minutes: 0}\nalert_text: "event {0}"\nalert_text_args: [n]\nalert_text_type: alert_text_only\nalert: [stdout]\n` });
+    const rules = rulesFolder({
+      'any.yaml': `name: Every event\ntype: any\nindex: ${logs}-*\nrealert: {minutes: 0}\nalert_text: "event {0}"\nalert_text_args: [n]\nalert_text_type: alert_text_only\nalert: [stdout]\n`,
+    });
     const config = testConfig(rules, wb, { run_every: { minutes: 1 }, buffer_time: { minutes: 15 } });
     await initWriteback(es, wb);
     const start = Date.now();
@@ -82,8 +89,16 @@ describe('writeback indices deleted while running (issue #16, item 2)', () => {
     await initWriteback(es, wb);
     await es.client.indices.delete({ index: wb });
     // A write after the deletion auto-creates the index: the template decides its mapping.
-    await es.client.index({ index: wb, id: 'a', document: { rule_name: 'r', match_body: { code: 5 }, '@timestamp': new Date().toISOString() } });
-    await es.client.index({ index: wb, id: 'b', document: { rule_name: 'r', match_body: { code: 'abc', code2: { deep: [1, 'x'] } }, '@timestamp': new Date().toISOString() } });
+    await es.client.index({
+      index: wb,
+      id: 'a',
+      document: { rule_name: 'r', match_body: { code: 5 }, '@timestamp': new Date().toISOString() },
+    });
+    await es.client.index({
+      index: wb,
+      id: 'b',
+      document: { rule_name: 'r', match_body: { code: 'abc', code2: { deep: [1, 'x'] } }, '@timestamp': new Date().toISOString() },
+    });
     const mapping = await esCall(es, 'mapping', (c) => c.indices.getMapping({ index: wb }));
     expect(mapping[wb]?.mappings.dynamic).toBe('strict');
     expect(mapping[wb]?.mappings.properties?.match_body).toEqual({ type: 'object', enabled: false });
@@ -98,11 +113,13 @@ describe('writeback indices deleted while running (issue #16, item 2)', () => {
     const results = await initWriteback(es, wb);
     const state = results.find((r) => r.kind === 'state');
     expect(state?.action).toBe('wrong');
-    expect(state?.problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^dynamic is true, must be strict/),
-      'last_end: is long, must be date',
-      'state: is object, must be object with enabled: false',
-    ]));
+    expect(state?.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^dynamic is true, must be strict/),
+        'last_end: is long, must be date',
+        'state: is object, must be object with enabled: false',
+      ]),
+    );
     expect(results.filter((r) => r.kind !== 'state').every((r) => r.action === 'created')).toBe(true);
     const health = await checkWriteback(es, wb);
     expect(health.missing).toEqual([]);

@@ -38,15 +38,34 @@ describe('initWriteback', () => {
     await initWriteback(es, base);
     // As an older LogWarden left them: rule-state fields, no control index yet.
     const end = '2026-01-01T01:00:00.000Z';
-    await es.client.index({ index: `${base}_state`, id: 'aggregation:Spray', document: { rule_name: 'Spray', rule_type: 'aggregation', last_end: end, state: { groups: { all: { id: 'g1', endMs: 5 } } }, '@timestamp': end } });
-    await es.client.index({ index: `${base}_state`, id: 'Spray', document: { rule_name: 'Spray', rule_type: 'any', last_end: end, state: {}, '@timestamp': end } });
+    await es.client.index({
+      index: `${base}_state`,
+      id: 'aggregation:Spray',
+      document: {
+        rule_name: 'Spray',
+        rule_type: 'aggregation',
+        last_end: end,
+        state: { groups: { all: { id: 'g1', endMs: 5 } } },
+        '@timestamp': end,
+      },
+    });
+    await es.client.index({
+      index: `${base}_state`,
+      id: 'Spray',
+      document: { rule_name: 'Spray', rule_type: 'any', last_end: end, state: {}, '@timestamp': end },
+    });
     await es.client.indices.delete({ index: `${base}_control` });
     const warnings: string[] = [];
     const results = await initWriteback(es, base, { warnings });
     expect(results.find((r) => r.kind === 'control')?.action).toBe('created');
     expect(warnings).toContain(`moved 1 control documents (open aggregations, flood-guard counters) from ${base}_state to ${base}_control`);
     const moved = await esStores(es, base).control.get<{ groups: Record<string, unknown> }>('aggregation:Spray');
-    expect(moved).toMatchObject({ kind: 'aggregation', ruleName: 'Spray', endMs: Date.parse(end), data: { groups: { all: { id: 'g1', endMs: 5 } } } });
+    expect(moved).toMatchObject({
+      kind: 'aggregation',
+      ruleName: 'Spray',
+      endMs: Date.parse(end),
+      data: { groups: { all: { id: 'g1', endMs: 5 } } },
+    });
     expect((await es.client.get({ index: `${base}_state`, id: 'aggregation:Spray' }, { ignore: [404] })).found).toBe(false);
     // The rule's own state stays.
     expect(await esStores(es, base).ruleState.load('Spray')).toMatchObject({ ruleType: 'any', lastEndMs: Date.parse(end) });
@@ -65,7 +84,10 @@ describe('initWriteback', () => {
   it('adds fields a newer version needs to an index created by an older one', async () => {
     const base = uniqueName('wb');
     const index = writebackIndexName(base, 'silence');
-    await es.client.indices.create({ index, mappings: { dynamic: 'strict', properties: { rule_name: { type: 'keyword' }, until: { type: 'date' } } } });
+    await es.client.indices.create({
+      index,
+      mappings: { dynamic: 'strict', properties: { rule_name: { type: 'keyword' }, until: { type: 'date' } } },
+    });
     const results = await initWriteback(es, base);
     expect(results.find((r) => r.kind === 'silence')?.action).toBe('updated');
     const mapping = await esCall(es, 'mapping', (c) => c.indices.getMapping({ index }));

@@ -28,21 +28,54 @@ describe('alerta against an Alerta API peer', () => {
     expect(p.requests[0]?.path).toBe('/api/alert');
     expect(alertaProblems(p.requests[0]!)).toEqual([]);
     expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({
-      resource: 'elastalert', severity: 'warning', timeout: 86400, createTime: new Date(NOW).toISOString(), type: 'elastalert', environment: 'Production',
-      origin: 'elastalert', group: '', event: 'elastalert', text: 'elastalert', value: '', service: ['elastalert'], tags: [], correlate: [], attributes: {},
+      resource: 'elastalert',
+      severity: 'warning',
+      timeout: 86400,
+      createTime: new Date(NOW).toISOString(),
+      type: 'elastalert',
+      environment: 'Production',
+      origin: 'elastalert',
+      group: '',
+      event: 'elastalert',
+      text: 'elastalert',
+      value: '',
+      service: ['elastalert'],
+      tags: [],
+      correlate: [],
+      attributes: {},
       rawData: 'SSH brute force\n\nuser: bob\n',
     });
   });
 
   it('fills {field} and %(field)s from the match, once; the match time and query key when asked', async () => {
     const p = await peer();
-    await kit.alerter({
-      alerta_api_url: `${p.url}/api/alert`, alerta_api_key: KEY, alerta_resource: 'host-{user.name}', alerta_severity: '%(severity)s', alerta_event: '', alerta_text: '',
-      alerta_tags: ['user:{user.name}'], alerta_attributes_keys: ['who', 'port'], alerta_attributes_values: ['{user.name}', '{source.port}'], alerta_use_match_timestamp: true, alerta_timeout: 300,
-    }, NOW).send(alertOf({ ...MATCH, user: { name: '{severity} \u202Eroot' } }, { queryKey: 'bob' }));
+    await kit
+      .alerter(
+        {
+          alerta_api_url: `${p.url}/api/alert`,
+          alerta_api_key: KEY,
+          alerta_resource: 'host-{user.name}',
+          alerta_severity: '%(severity)s',
+          alerta_event: '',
+          alerta_text: '',
+          alerta_tags: ['user:{user.name}'],
+          alerta_attributes_keys: ['who', 'port'],
+          alerta_attributes_values: ['{user.name}', '{source.port}'],
+          alerta_use_match_timestamp: true,
+          alerta_timeout: 300,
+        },
+        NOW,
+      )
+      .send(alertOf({ ...MATCH, user: { name: '{severity} \u202Eroot' } }, { queryKey: 'bob' }));
     expect(JSON.parse(p.requests[0]?.body ?? '')).toMatchObject({
-      resource: 'host-{severity} root', severity: '<MISSING VALUE>', event: 'SSH brute force.bob', text: 'SSH brute force\n\nuser: bob\n',
-      tags: ['user:{severity} root'], attributes: { who: '{severity} root', port: '22' }, createTime: '2024-05-01T12:00:00.000Z', timeout: 300,
+      resource: 'host-{severity} root',
+      severity: '<MISSING VALUE>',
+      event: 'SSH brute force.bob',
+      text: 'SSH brute force\n\nuser: bob\n',
+      tags: ['user:{severity} root'],
+      attributes: { who: '{severity} root', port: '22' },
+      createTime: '2024-05-01T12:00:00.000Z',
+      timeout: 300,
     });
   });
 
@@ -62,6 +95,8 @@ describe('alerta against an Alerta API peer', () => {
   });
 
   it('refuses a template that cannot be filled, by option', () => {
-    expect(() => kit.alerter({ alerta_api_url: 'http://alerta/api/alert', alerta_tags: ['ok', 'bad {'] })).toThrow('alerta_tags[1]: cannot be filled from the match');
+    expect(() => kit.alerter({ alerta_api_url: 'http://alerta/api/alert', alerta_tags: ['ok', 'bad {'] })).toThrow(
+      'alerta_tags[1]: cannot be filled from the match',
+    );
   });
 });

@@ -27,9 +27,10 @@ export function alertmanagerProblems(req: Received): string[] {
       if (!LABEL.test(name)) problems.push(`invalid annotation name ${JSON.stringify(name)}`);
       if (typeof value !== 'string') problems.push(`annotation ${name} is not a string`);
     }
-    for (const t of ['startsAt', 'endsAt'] as const) if (alert[t] !== undefined && !RFC3339.test(String(alert[t]))) problems.push(`${t} is not RFC 3339`);
-    for (const key of Object.keys(alert)) if (!['labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'].includes(key)) problems.push(`unknown field ${key}`);
+    for (const t of ['startsAt', 'endsAt'] as const)
+      if (alert[t] !== undefined && !RFC3339.test(String(alert[t]))) problems.push(`${t} is not RFC 3339`);
+    for (const key of Object.keys(alert))
+      if (!['labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL'].includes(key)) problems.push(`unknown field ${key}`);
   }
   return problems;
 }
-

@@ -38,7 +38,16 @@ describe('alertmanager against an Alertmanager v2 API peer', () => {
     expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`logwarden:${PASSWORD}`).toString('base64')}`);
     expect(JSON.parse(req.body)).toEqual([
       {
-        labels: { severity: 'page', user: 'bob', source: '10.0.0.1', hits: '7', who: 'bob', tags: '["a", "b"]', alertname: 'SSH brute force', elastalert_rule: 'SSH brute force' },
+        labels: {
+          severity: 'page',
+          user: 'bob',
+          source: '10.0.0.1',
+          hits: '7',
+          who: 'bob',
+          tags: '["a", "b"]',
+          alertname: 'SSH brute force',
+          elastalert_rule: 'SSH brute force',
+        },
         annotations: { runbook: 'https://wiki.example/ssh', summary: 'SSH brute force', description: 'SSH brute force\n\nuser: bob\n' },
         startsAt: new Date(T0).toISOString(),
         endsAt: new Date(NOW + 300_000).toISOString(),
@@ -49,7 +58,13 @@ describe('alertmanager against an Alertmanager v2 API peer', () => {
 
   it('api v1 when asked (same body), alertname and label names for subject/text as configured', async () => {
     const p = await peer();
-    await alerter({ alertmanager_hosts: [p.url], alertmanager_api_version: 'v1', alertmanager_alertname: 'SSHBrute', alertmanager_alert_subject_labelname: 'title', alertmanager_alert_text_labelname: 'body' }).send(alertOf(MATCH));
+    await alerter({
+      alertmanager_hosts: [p.url],
+      alertmanager_api_version: 'v1',
+      alertmanager_alertname: 'SSHBrute',
+      alertmanager_alert_subject_labelname: 'title',
+      alertmanager_alert_text_labelname: 'body',
+    }).send(alertOf(MATCH));
     const [req] = p.requests as [Received];
     expect(req.path).toBe('/api/v1/alerts');
     const [sent] = JSON.parse(req.body) as [{ labels: Record<string, string>; annotations: Record<string, string> }];
@@ -59,7 +74,9 @@ describe('alertmanager against an Alertmanager v2 API peer', () => {
 
   it('a document value is data in a label template, never template code', async () => {
     const p = await peer();
-    await alerter({ alertmanager_hosts: [p.url], alertmanager_labels: { user: '{{ user.name }}' } }).send(alertOf({ user: { name: '{{7*7}}{% raw %}' } }));
+    await alerter({ alertmanager_hosts: [p.url], alertmanager_labels: { user: '{{ user.name }}' } }).send(
+      alertOf({ user: { name: '{{7*7}}{% raw %}' } }),
+    );
     const [sent] = JSON.parse(p.requests[0]?.body ?? '') as [{ labels: Record<string, string> }];
     expect(sent.labels['user']).toBe('{{7*7}}{% raw %}');
   });
@@ -80,7 +97,11 @@ describe('alertmanager against an Alertmanager v2 API peer', () => {
   it('400 (Alertmanager refused the alert) is permanent and quotes its message without the password', async () => {
     const p = await peer();
     p.replies.push({ status: 400, body: `{"code":400,"message":"bad alert from logwarden:${PASSWORD}"}` });
-    const error = await thrown(() => alerter({ alertmanager_hosts: [p.url], alertmanager_basic_auth_login: 'logwarden', alertmanager_basic_auth_password: PASSWORD }).send(alertOf(MATCH)));
+    const error = await thrown(() =>
+      alerter({ alertmanager_hosts: [p.url], alertmanager_basic_auth_login: 'logwarden', alertmanager_basic_auth_password: PASSWORD }).send(
+        alertOf(MATCH),
+      ),
+    );
     expect(error.retryable).toBe(false);
     expect(error.message).toContain('alertmanager: POST to');
     expect(error.message).toContain('HTTP 400');
@@ -88,8 +109,12 @@ describe('alertmanager against an Alertmanager v2 API peer', () => {
   });
 
   it('refuses at load, by option, what Alertmanager would refuse for every alert', () => {
-    expect(() => alerter({ alertmanager_hosts: ['http://am:9093'], alertmanager_labels: { 'bad-name': 'x' } })).toThrow('ssh.yaml: rule "SSH brute force": alertmanager_labels: "bad-name" is not a valid Alertmanager label name');
-    expect(() => alerter({ alertmanager_hosts: ['http://am:9093'], alertmanager_labels: { a: '{{ unclosed' } })).toThrow('alertmanager_labels.a: ');
+    expect(() => alerter({ alertmanager_hosts: ['http://am:9093'], alertmanager_labels: { 'bad-name': 'x' } })).toThrow(
+      'ssh.yaml: rule "SSH brute force": alertmanager_labels: "bad-name" is not a valid Alertmanager label name',
+    );
+    expect(() => alerter({ alertmanager_hosts: ['http://am:9093'], alertmanager_labels: { a: '{{ unclosed' } })).toThrow(
+      'alertmanager_labels.a: ',
+    );
     expect(() => alerter({ alertmanager_hosts: [] })).toThrow('alertmanager_hosts: ');
     expect(() => alerter({ alertmanager_hosts: ['ftp://am'] })).toThrow('alertmanager_hosts[0]: must be an http:// or https:// URL');
     expect(() => alerter({ alertmanager_hosts: ['http://am:9093'], alertmanager_api_version: 'v3' })).toThrow('alertmanager_api_version: ');

@@ -45,8 +45,11 @@ function make(factory: AlerterFactory, type: string, options: Record<string, unk
 }
 
 async function queue(name: string): Promise<{ url: string; arn: string }> {
-  const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, ...(name.endsWith('.fifo') ? { Attributes: { FifoQueue: 'true' } } : {}) }))).QueueUrl ?? '';
-  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'] ?? '';
+  const url =
+    (await sqs.send(new CreateQueueCommand({ QueueName: name, ...(name.endsWith('.fifo') ? { Attributes: { FifoQueue: 'true' } } : {}) })))
+      .QueueUrl ?? '';
+  const arn =
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'] ?? '';
   return { url, arn };
 }
 async function received(url: string): Promise<string[]> {
@@ -74,10 +77,22 @@ describe('sns against moto', () => {
     const topic = (await sns.send(new CreateTopicCommand({ Name: 'big' }))).TopicArn ?? '';
     const q = await queue('big-sink');
     await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: q.arn }));
-    await make(createSnsAlerter, 'sns', { sns_topic_arn: topic, sns_endpoint_url: moto.url, sns_aws_access_key_id: KEY_ID, sns_aws_secret_access_key: SECRET }).send(alertWith('b'.repeat(1024 * 1024)));
+    await make(createSnsAlerter, 'sns', {
+      sns_topic_arn: topic,
+      sns_endpoint_url: moto.url,
+      sns_aws_access_key_id: KEY_ID,
+      sns_aws_secret_access_key: SECRET,
+    }).send(alertWith('b'.repeat(1024 * 1024)));
     const [body] = await received(q.url);
     expect((JSON.parse(body ?? '{}') as { Message: string }).Message).toMatch(/\[… truncated: \d+ more characters not shown\]$/);
-    const missing = await thrown(() => make(createSnsAlerter, 'sns', { sns_topic_arn: 'arn:aws:sns:us-east-1:123456789012:nope', sns_endpoint_url: moto.url, sns_aws_access_key_id: KEY_ID, sns_aws_secret_access_key: SECRET }).send(alertOf(MATCH)));
+    const missing = await thrown(() =>
+      make(createSnsAlerter, 'sns', {
+        sns_topic_arn: 'arn:aws:sns:us-east-1:123456789012:nope',
+        sns_endpoint_url: moto.url,
+        sns_aws_access_key_id: KEY_ID,
+        sns_aws_secret_access_key: SECRET,
+      }).send(alertOf(MATCH)),
+    );
     expect(missing.retryable).toBe(false);
     expect(missing.message).toMatch(/^sns: HTTP 404: NotFound/);
   });
@@ -86,23 +101,42 @@ describe('sns against moto', () => {
 describe('sqs against moto', () => {
   it("sends ElastAlert2's JSON body; a document value stays data", async () => {
     const q = await queue('alerts');
-    const a = make(createSqsAlerter, 'sqs', { sqs_queue_url: q.url, sqs_endpoint_url: moto.url, sqs_aws_access_key_id: KEY_ID, sqs_aws_secret_access_key: SECRET });
+    const a = make(createSqsAlerter, 'sqs', {
+      sqs_queue_url: q.url,
+      sqs_endpoint_url: moto.url,
+      sqs_aws_access_key_id: KEY_ID,
+      sqs_aws_secret_access_key: SECRET,
+    });
     await a.send(alertOf(MATCH));
     const value = '"}],"x":"\u0000\ufffe\u202E{{7*7}}';
     await a.send(alertWith(value, { user: value }));
-    const [first, second] = (await received(q.url)).map((b) => JSON.parse(b) as { rule_name: string; matches: Record<string, unknown>[]; text: string });
+    const [first, second] = (await received(q.url)).map(
+      (b) => JSON.parse(b) as { rule_name: string; matches: Record<string, unknown>[]; text: string },
+    );
     expect(first).toEqual({ rule_name: 'SSH brute force', matches: [MATCH], text: 'SSH brute force\n\nuser: bob\n' });
     expect(second?.matches[0]?.['user']).toBe(value);
   });
 
   it('a 1 MB document keeps the body under 256 KB; a FIFO queue gets group and deduplication ids, so a retry is one message', async () => {
     const q = await queue('big');
-    await make(createSqsAlerter, 'sqs', { sqs_queue_url: q.url, sqs_endpoint_url: moto.url, sqs_aws_access_key_id: KEY_ID, sqs_aws_secret_access_key: SECRET }).send(alertWith('q'.repeat(1024 * 1024)));
+    await make(createSqsAlerter, 'sqs', {
+      sqs_queue_url: q.url,
+      sqs_endpoint_url: moto.url,
+      sqs_aws_access_key_id: KEY_ID,
+      sqs_aws_secret_access_key: SECRET,
+    }).send(alertWith('q'.repeat(1024 * 1024)));
     const [big] = await received(q.url);
     expect(Buffer.byteLength(big ?? '')).toBeLessThanOrEqual(256_000);
-    expect((JSON.parse(big ?? '{}') as { matches: unknown[] }).matches).toEqual([{ note: 'match omitted: larger than the SQS message size limit' }]);
+    expect((JSON.parse(big ?? '{}') as { matches: unknown[] }).matches).toEqual([
+      { note: 'match omitted: larger than the SQS message size limit' },
+    ]);
     const fifo = await queue('alerts.fifo');
-    const a = make(createSqsAlerter, 'sqs', { sqs_queue_url: fifo.url, sqs_endpoint_url: moto.url, sqs_aws_access_key_id: KEY_ID, sqs_aws_secret_access_key: SECRET });
+    const a = make(createSqsAlerter, 'sqs', {
+      sqs_queue_url: fifo.url,
+      sqs_endpoint_url: moto.url,
+      sqs_aws_access_key_id: KEY_ID,
+      sqs_aws_secret_access_key: SECRET,
+    });
     await a.send(alertOf(MATCH));
     await a.send(alertOf(MATCH));
     expect(await received(fifo.url)).toHaveLength(1);
@@ -112,7 +146,13 @@ describe('sqs against moto', () => {
 describe('ses against moto', () => {
   type Sent = { source: string; destinations: Record<string, string[]>; subject: string; body: string };
   const sent = async (): Promise<Sent[]> => ((await moto.get('/moto-api/data.json')) as { ses: { Message: Sent[] } }).ses.Message;
-  const base = () => ({ ses_email: 'soc@example.com', ses_from_addr: 'LogWarden <alerts@example.com>', ses_endpoint_url: moto.url, ses_aws_access_key_id: KEY_ID, ses_aws_secret_access_key: SECRET });
+  const base = () => ({
+    ses_email: 'soc@example.com',
+    ses_from_addr: 'LogWarden <alerts@example.com>',
+    ses_endpoint_url: moto.url,
+    ses_aws_access_key_id: KEY_ID,
+    ses_aws_secret_access_key: SECRET,
+  });
 
   it("sends ElastAlert2's mail: from, to, cc, bcc, the default subject with the query key, the alert text", async () => {
     const ses = new SESClient({ region: 'us-east-1', endpoint: moto.url, credentials: creds });
@@ -126,26 +166,39 @@ describe('ses against moto', () => {
     await a.send(alertOf(MATCH));
     const [mail] = (await sent()).slice(before);
     expect(mail).toMatchObject({
-      source: 'LogWarden <alerts@example.com>', subject: 'ElastAlert 2: SSH brute force - bob', body: 'SSH brute force\n\nuser: bob\n',
+      source: 'LogWarden <alerts@example.com>',
+      subject: 'ElastAlert 2: SSH brute force - bob',
+      body: 'SSH brute force\n\nuser: bob\n',
       destinations: { ToAddresses: ['soc@example.com'], CcAddresses: ['ir@example.com'], BccAddresses: ['audit@example.com'] },
     });
   });
 
   it('a document value cannot add a header or a recipient; ses_email_from_field names only <user>@<domain>', async () => {
     const before = (await sent()).length;
-    const a = make(createSesAlerter, 'ses', { ...base(), alert_subject: 'x', ses_email_from_field: 'owner', ses_email_add_domain: 'example.com' });
+    const a = make(createSesAlerter, 'ses', {
+      ...base(),
+      alert_subject: 'x',
+      ses_email_from_field: 'owner',
+      ses_email_add_domain: 'example.com',
+    });
     await a.send(alertWith('x\r\nBcc: victim@evil.example\u202E', { owner: 'victim@evil.example' }));
     await a.send(alertWith('y', { owner: 'alice' }));
     const [first, second] = (await sent()).slice(before);
     expect(first?.subject).toBe('Login by x Bcc: victim@evil.example');
     expect(first?.destinations).toEqual({ ToAddresses: ['soc@example.com'], CcAddresses: [], BccAddresses: [] });
     expect(second?.destinations).toEqual({ ToAddresses: ['alice@example.com'], CcAddresses: [], BccAddresses: [] });
-    expect(() => make(createSesAlerter, 'ses', { ...base(), ses_email_from_field: 'owner' })).toThrow('ses_email_from_field: needs ses_email_add_domain');
-    expect(() => make(createSesAlerter, 'ses', { ...base(), ses_cc: 'not an address' })).toThrow('ses_cc: "not an address" is not an email address');
+    expect(() => make(createSesAlerter, 'ses', { ...base(), ses_email_from_field: 'owner' })).toThrow(
+      'ses_email_from_field: needs ses_email_add_domain',
+    );
+    expect(() => make(createSesAlerter, 'ses', { ...base(), ses_cc: 'not an address' })).toThrow(
+      'ses_cc: "not an address" is not an email address',
+    );
   });
 
   it('an unverified sender is refused for good; the secret never shows', async () => {
-    const denied = await thrown(() => make(createSesAlerter, 'ses', { ...base(), ses_from_addr: 'nobody@example.org' }).send(alertOf(MATCH)));
+    const denied = await thrown(() =>
+      make(createSesAlerter, 'ses', { ...base(), ses_from_addr: 'nobody@example.org' }).send(alertOf(MATCH)),
+    );
     expect(denied.retryable).toBe(false);
     expect(denied.message).toMatch(/^ses: HTTP 400: MessageRejected/);
     expect(denied.message).not.toContain(SECRET);
@@ -154,11 +207,27 @@ describe('ses against moto', () => {
 
 describe('AWS errors', () => {
   it('throttling and an unreachable endpoint are retryable; a refused signature is permanent and the secret never shows', async () => {
-    const peer = await startPeer({ fallback: { status: 400, headers: { 'Content-Type': 'text/xml' }, body: '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>' } });
+    const peer = await startPeer({
+      fallback: {
+        status: 400,
+        headers: { 'Content-Type': 'text/xml' },
+        body: '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+      },
+    });
     try {
-      const options = { sns_topic_arn: 'arn:aws:sns:us-east-1:123456789012:t', sns_endpoint_url: peer.url, sns_aws_access_key_id: KEY_ID, sns_aws_secret_access_key: SECRET, sns_timeout: 2 };
+      const options = {
+        sns_topic_arn: 'arn:aws:sns:us-east-1:123456789012:t',
+        sns_endpoint_url: peer.url,
+        sns_aws_access_key_id: KEY_ID,
+        sns_aws_secret_access_key: SECRET,
+        sns_timeout: 2,
+      };
       expect(await thrown(() => make(createSnsAlerter, 'sns', options).send(alertOf(MATCH)))).toMatchObject({ retryable: true });
-      peer.fallback = { status: 403, headers: { 'Content-Type': 'text/xml' }, body: `<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>expected ${SECRET}</Message></Error></ErrorResponse>` };
+      peer.fallback = {
+        status: 403,
+        headers: { 'Content-Type': 'text/xml' },
+        body: `<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>expected ${SECRET}</Message></Error></ErrorResponse>`,
+      };
       const denied = await thrown(() => make(createSnsAlerter, 'sns', options).send(alertOf(MATCH)));
       expect(denied.retryable).toBe(false);
       expect(denied.message).toContain('SignatureDoesNotMatch');
@@ -166,7 +235,14 @@ describe('AWS errors', () => {
     } finally {
       await peer.close();
     }
-    const gone = await thrown(() => make(createSqsAlerter, 'sqs', { sqs_queue_url: 'http://127.0.0.1:9/1/q', sqs_endpoint_url: 'http://127.0.0.1:9', sqs_aws_access_key_id: KEY_ID, sqs_aws_secret_access_key: SECRET }).send(alertOf(MATCH)));
+    const gone = await thrown(() =>
+      make(createSqsAlerter, 'sqs', {
+        sqs_queue_url: 'http://127.0.0.1:9/1/q',
+        sqs_endpoint_url: 'http://127.0.0.1:9',
+        sqs_aws_access_key_id: KEY_ID,
+        sqs_aws_secret_access_key: SECRET,
+      }).send(alertOf(MATCH)),
+    );
     expect(gone.retryable).toBe(true);
   });
 });

@@ -9,7 +9,9 @@ function json(req: Received): Record<string, unknown> | string {
   if (!/^application\/json/.test(req.headers['content-type'] ?? '')) return 'content-type is not application/json';
   try {
     const body: unknown = JSON.parse(req.body);
-    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : 'body is not a JSON object';
+    return body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : 'body is not a JSON object';
   } catch {
     return 'body is not JSON';
   }
@@ -38,7 +40,8 @@ export function discordProblems(req: Received): string[] {
       total += footer.length;
     }
     const color = e['color'];
-    if (color !== undefined && (!Number.isInteger(color) || (color as number) < 0 || (color as number) > 0xffffff)) problems.push('color is not 0..0xFFFFFF');
+    if (color !== undefined && (!Number.isInteger(color) || (color as number) < 0 || (color as number) > 0xffffff))
+      problems.push('color is not 0..0xFFFFFF');
   }
   if (total > 6000) problems.push(`embeds: ${total} characters > 6000`);
   return problems;
@@ -51,7 +54,8 @@ export function mattermostProblems(req: Received): string[] {
   const problems: string[] = [];
   const text = body['text'];
   const attachments = (body['attachments'] as Record<string, unknown>[] | undefined) ?? [];
-  if ((typeof text !== 'string' || text === '') && attachments.length === 0) problems.push('Unable to parse incoming data: text or attachments required');
+  if ((typeof text !== 'string' || text === '') && attachments.length === 0)
+    problems.push('Unable to parse incoming data: text or attachments required');
   if (typeof text === 'string' && Array.from(text).length > 16383) problems.push(`text: ${Array.from(text).length} > 16383`);
   for (const a of attachments) {
     for (const key of ['text', 'title', 'fallback', 'pretext']) {
@@ -59,7 +63,8 @@ export function mattermostProblems(req: Received): string[] {
       if (v !== undefined && typeof v !== 'string') problems.push(`attachment ${key} is not text`);
       if (typeof v === 'string' && Array.from(v).length > 16383) problems.push(`attachment ${key}: too long`);
     }
-    for (const f of (a['fields'] as Record<string, unknown>[] | undefined) ?? []) if (typeof f['title'] !== 'string' && f['title'] !== undefined) problems.push('field title is not text');
+    for (const f of (a['fields'] as Record<string, unknown>[] | undefined) ?? [])
+      if (typeof f['title'] !== 'string' && f['title'] !== undefined) problems.push('field title is not text');
   }
   return problems;
 }
@@ -89,12 +94,33 @@ export function opsgenieProblems(req: Received, key: string): string[] {
   text('source', 100);
   text('user', 100);
   const tags = body['tags'];
-  if (tags !== undefined && (!Array.isArray(tags) || tags.length > 20 || tags.some((t) => typeof t !== 'string' || t.length > 50))) problems.push('tags: at most 20 of at most 50 characters');
+  if (tags !== undefined && (!Array.isArray(tags) || tags.length > 20 || tags.some((t) => typeof t !== 'string' || t.length > 50)))
+    problems.push('tags: at most 20 of at most 50 characters');
   for (const r of (body['responders'] as Record<string, unknown>[] | undefined) ?? []) {
-    if (!(r['type'] === 'user' && typeof r['username'] === 'string') && !(r['type'] === 'team' && typeof r['name'] === 'string')) problems.push(`responder ${JSON.stringify(r)} is not a user or team`);
+    if (!(r['type'] === 'user' && typeof r['username'] === 'string') && !(r['type'] === 'team' && typeof r['name'] === 'string'))
+      problems.push(`responder ${JSON.stringify(r)} is not a user or team`);
   }
-  if (body['priority'] !== undefined && !['P1', 'P2', 'P3', 'P4', 'P5'].includes(String(body['priority']))) problems.push('priority must be P1-P5');
-  for (const k of Object.keys(body)) if (!['message', 'alias', 'description', 'responders', 'visibleTo', 'actions', 'tags', 'details', 'entity', 'source', 'priority', 'user', 'note'].includes(k)) problems.push(`unknown field ${k}`);
+  if (body['priority'] !== undefined && !['P1', 'P2', 'P3', 'P4', 'P5'].includes(String(body['priority'])))
+    problems.push('priority must be P1-P5');
+  for (const k of Object.keys(body))
+    if (
+      ![
+        'message',
+        'alias',
+        'description',
+        'responders',
+        'visibleTo',
+        'actions',
+        'tags',
+        'details',
+        'entity',
+        'source',
+        'priority',
+        'user',
+        'note',
+      ].includes(k)
+    )
+      problems.push(`unknown field ${k}`);
   return problems;
 }
 
@@ -110,9 +136,11 @@ export function powerAutomateProblems(req: Received): string[] {
   if (Buffer.byteLength(req.body) > 28 * 1024) problems.push(`message is ${Buffer.byteLength(req.body)} bytes > 28 KB`);
   if (body['type'] !== 'message') problems.push('type is not "message"');
   const attachments = (body['attachments'] as Record<string, unknown>[] | undefined) ?? [];
-  if (attachments.length !== 1 || attachments[0]?.['contentType'] !== 'application/vnd.microsoft.card.adaptive') problems.push('not one Adaptive Card attachment');
+  if (attachments.length !== 1 || attachments[0]?.['contentType'] !== 'application/vnd.microsoft.card.adaptive')
+    problems.push('not one Adaptive Card attachment');
   const card = (attachments[0]?.['content'] ?? {}) as Record<string, unknown>;
-  if (card['type'] !== 'AdaptiveCard' || typeof card['version'] !== 'string') problems.push('content is not an AdaptiveCard with a version');
+  if (card['type'] !== 'AdaptiveCard' || typeof card['version'] !== 'string')
+    problems.push('content is not an AdaptiveCard with a version');
   if (JSON.stringify(card).includes('"TextBlock"')) problems.push('a TextBlock (Markdown) holds text');
   if ((card['msteams'] as { entities?: unknown } | undefined)?.entities !== undefined) problems.push('mention entities were sent');
   return problems;

@@ -29,7 +29,10 @@ describe('chatwork against a Chatwork API peer', () => {
     const p = await peer();
     const a = kit.alerter(options(p));
     await a.send(alertWith('[toall][To:123][info]x[/info]&self_unread=1\u202E'));
-    expect(Object.fromEntries(formOf(p))).toEqual({ self_unread: '0', body: 'user: [\u2060toall][\u2060To:123][\u2060info]x[\u2060/info]&self_unread=1\n' });
+    expect(Object.fromEntries(formOf(p))).toEqual({
+      self_unread: '0',
+      body: 'user: [\u2060toall][\u2060To:123][\u2060info]x[\u2060/info]&self_unread=1\n',
+    });
     await a.send(alertWith('c'.repeat(1024 * 1024)));
     const body = formOf(p, 1).get('body') ?? '';
     expect(body.length).toBeLessThanOrEqual(2047);

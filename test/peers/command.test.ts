@@ -18,7 +18,10 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'logwarden-command-'));
   recorder = path.join(dir, 'record.cjs');
   // Writes {argv, stdin} to the file named by its first argument; exits with its second.
-  writeFileSync(recorder, `const fs = require('fs'); let input = ''; process.stdin.on('data', (c) => (input += c)); process.stdin.on('end', () => { fs.writeFileSync(process.argv[2], JSON.stringify({ argv: process.argv.slice(3), stdin: input })); process.stderr.write('recorder says hi\\n'); process.exit(Number(process.env.EXIT_CODE ?? 0) || Number(process.argv[3] === 'fail' ? 3 : 0)); });`);
+  writeFileSync(
+    recorder,
+    `const fs = require('fs'); let input = ''; process.stdin.on('data', (c) => (input += c)); process.stdin.on('end', () => { fs.writeFileSync(process.argv[2], JSON.stringify({ argv: process.argv.slice(3), stdin: input })); process.stderr.write('recorder says hi\\n'); process.exit(Number(process.env.EXIT_CODE ?? 0) || Number(process.argv[3] === 'fail' ? 3 : 0)); });`,
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -30,12 +33,15 @@ function run(options: Record<string, unknown>): { alerter: Alerter; out: string 
   const rule = httpRule('command', { ...options, command });
   return { alerter: createCommandAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined }), out };
 }
-const recorded = (out: string): { argv: string[]; stdin: string } => JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; stdin: string };
+const recorded = (out: string): { argv: string[]; stdin: string } =>
+  JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; stdin: string };
 
 describe('command', () => {
   it('passes values as separate arguments, never through a shell, each parsed once', async () => {
     const value = '$(id) `id`; rm -rf / # {0} %(user.name)s {{x}} \u0000end';
-    const { alerter, out } = run({ command: [process.execPath, recorder, 'OUT', 'user=%(user.name)s', '{source.ip}', '100%% {{literal}}', '%(nope)s'] });
+    const { alerter, out } = run({
+      command: [process.execPath, recorder, 'OUT', 'user=%(user.name)s', '{source.ip}', '100%% {{literal}}', '%(nope)s'],
+    });
     await alerter.send(alertOf({ ...MATCH, user: { name: value } }));
     expect(recorded(out).argv).toEqual([`user=${value.replace('\u0000', '')}`, '10.0.0.1', '100% {literal}', '<MISSING VALUE>']);
     expect(recorded(out).stdin).toBe('');
@@ -52,7 +58,9 @@ describe('command', () => {
 
   it('a non-zero exit fails (retryable) only with fail_on_non_zero_exit, quoting stderr', async () => {
     await run({ command: [process.execPath, recorder, 'OUT', 'fail'] }).alerter.send(alertOf(MATCH));
-    const error = await thrown(() => run({ command: [process.execPath, recorder, 'OUT', 'fail'], fail_on_non_zero_exit: true }).alerter.send(alertOf(MATCH)));
+    const error = await thrown(() =>
+      run({ command: [process.execPath, recorder, 'OUT', 'fail'], fail_on_non_zero_exit: true }).alerter.send(alertOf(MATCH)),
+    );
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/^command: ".*" exited with 3; stderr: recorder says hi$/);
   });
@@ -61,7 +69,9 @@ describe('command', () => {
     const missing = await thrown(() => run({ command: [path.join(dir, 'no-such-program')] }).alerter.send(alertOf(MATCH)));
     expect(missing.retryable).toBe(false);
     expect(missing.message).toContain('ENOENT');
-    const hang = await thrown(() => run({ command: [process.execPath, '-e', 'setTimeout(() => {{}}, 60000)'], command_timeout: 0.3 }).alerter.send(alertOf(MATCH)));
+    const hang = await thrown(() =>
+      run({ command: [process.execPath, '-e', 'setTimeout(() => {{}}, 60000)'], command_timeout: 0.3 }).alerter.send(alertOf(MATCH)),
+    );
     expect(hang.retryable).toBe(true);
     expect(hang.message).toContain('did not finish within 0.3s and was killed');
   });

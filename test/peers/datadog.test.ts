@@ -24,7 +24,10 @@ describe('datadog against an Events API peer', () => {
 
   it('a document value notifies nobody, cannot switch on Markdown, and is cut to 100 / 4,000 characters', async () => {
     const p = await peer();
-    const fill = (escape: (s: string) => string) => ({ subject: escape('@pagerduty-oncall'), text: `${escape('%%%\n[x](https://evil.example) @slack-soc')}${'w'.repeat(10_000)}` });
+    const fill = (escape: (s: string) => string) => ({
+      subject: escape('@pagerduty-oncall'),
+      text: `${escape('%%%\n[x](https://evil.example) @slack-soc')}${'w'.repeat(10_000)}`,
+    });
     await alerter(p).send(alertOf({}, { ...fill((s) => s), render: fill }));
     const body = JSON.parse(p.requests[0]?.body ?? '') as { title: string; text: string };
     expect(body.title).toBe('@\u2060pagerduty-oncall');

@@ -15,7 +15,11 @@ const TOKEN = 'dInGtAlKaCcEsStOkEn0123456789';
 const SECRET = 'SECd1n9t4lk5e6r7e8t9';
 const kit = kitHarness('dingtalk', createDingTalkAlerter);
 const peer = (): Promise<Peer> => kit.peer({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' });
-const options = (p: Peer, more: Record<string, unknown> = {}) => ({ dingtalk_access_token: TOKEN, dingtalk_api_url: `${p.url}/robot/send`, ...more });
+const options = (p: Peer, more: Record<string, unknown> = {}) => ({
+  dingtalk_access_token: TOKEN,
+  dingtalk_api_url: `${p.url}/robot/send`,
+  ...more,
+});
 
 /** DingTalk's check of a signed request, computed independently of the alerter. */
 function signProblems(req: Received, now: number): string[] {
@@ -38,16 +42,34 @@ describe('dingtalk against a DingTalk robot peer', () => {
     expect(new URL(p.requests[1]?.path ?? '', 'http://x').searchParams.get('timestamp')).toBe(String(T0));
   });
 
-  it("markdown and both action cards as ElastAlert2 builds them; values escaped", async () => {
+  it('markdown and both action cards as ElastAlert2 builds them; values escaped', async () => {
     const p = await peer();
     const btns = [{ title: 'Kibana', actionURL: 'https://kibana.example' }];
     await kit.alerter(options(p, { dingtalk_msgtype: 'markdown' })).send(alertWith('[x](https://evil.example)'));
-    await kit.alerter(options(p, { dingtalk_msgtype: 'single_action_card', dingtalk_single_url: 'https://kibana.example' })).send(alertOf(MATCH));
-    await kit.alerter(options(p, { dingtalk_msgtype: 'action_card', dingtalk_btn_orientation: '1', dingtalk_btns: btns })).send(alertOf(MATCH));
+    await kit
+      .alerter(options(p, { dingtalk_msgtype: 'single_action_card', dingtalk_single_url: 'https://kibana.example' }))
+      .send(alertOf(MATCH));
+    await kit
+      .alerter(options(p, { dingtalk_msgtype: 'action_card', dingtalk_btn_orientation: '1', dingtalk_btns: btns }))
+      .send(alertOf(MATCH));
     const [md, single, card] = p.requests.map((r) => JSON.parse(r.body) as unknown);
-    expect(md).toEqual({ msgtype: 'markdown', markdown: { title: 'Login by [x](https://evil.example)', text: 'user: \\[x\\]\\(https://evil\\.example\\)\n' } });
-    expect(single).toEqual({ msgtype: 'actionCard', actionCard: { title: 'SSH brute force', text: 'SSH brute force\n\nuser: bob\n', singleTitle: 'elastalert', singleURL: 'https://kibana.example' } });
-    expect(card).toEqual({ msgtype: 'actionCard', actionCard: { title: 'SSH brute force', text: 'SSH brute force\n\nuser: bob\n', btnOrientation: '1', btns } });
+    expect(md).toEqual({
+      msgtype: 'markdown',
+      markdown: { title: 'Login by [x](https://evil.example)', text: 'user: \\[x\\]\\(https://evil\\.example\\)\n' },
+    });
+    expect(single).toEqual({
+      msgtype: 'actionCard',
+      actionCard: {
+        title: 'SSH brute force',
+        text: 'SSH brute force\n\nuser: bob\n',
+        singleTitle: 'elastalert',
+        singleURL: 'https://kibana.example',
+      },
+    });
+    expect(card).toEqual({
+      msgtype: 'actionCard',
+      actionCard: { title: 'SSH brute force', text: 'SSH brute force\n\nuser: bob\n', btnOrientation: '1', btns },
+    });
   });
 
   it('a 1 MB value is cut to 20,000 bytes; controls removed', async () => {

@@ -18,13 +18,25 @@ const alerter = (options: Record<string, unknown>): Alerter => kit.alerter(optio
 describe('discord against a Discord webhook peer', () => {
   it("sends ElastAlert2's message (emoji title, embed with colour and footer) with no mentions allowed", async () => {
     const p = await peer();
-    await alerter({ discord_webhook_url: `${p.url}${HOOK}`, discord_emoji_title: ':rotating_light:', discord_embed_color: 0xff0000, discord_embed_footer: 'LogWarden', discord_embed_icon_url: 'https://example.com/i.png' }).send(alertOf(MATCH));
+    await alerter({
+      discord_webhook_url: `${p.url}${HOOK}`,
+      discord_emoji_title: ':rotating_light:',
+      discord_embed_color: 0xff0000,
+      discord_embed_footer: 'LogWarden',
+      discord_embed_icon_url: 'https://example.com/i.png',
+    }).send(alertOf(MATCH));
     const [req] = p.requests;
     expect(req?.path).toBe(HOOK);
     expect(discordProblems(req!)).toEqual([]);
     expect(JSON.parse(req?.body ?? '')).toEqual({
       content: ':rotating_light: SSH brute force :rotating_light:',
-      embeds: [{ description: 'SSH brute force\n\nuser: bob\n', color: 0xff0000, footer: { text: 'LogWarden', icon_url: 'https://example.com/i.png' } }],
+      embeds: [
+        {
+          description: 'SSH brute force\n\nuser: bob\n',
+          color: 0xff0000,
+          footer: { text: 'LogWarden', icon_url: 'https://example.com/i.png' },
+        },
+      ],
       allowed_mentions: { parse: [] },
     });
   });
@@ -52,7 +64,11 @@ describe('discord against a Discord webhook peer', () => {
   it('429 with Retry-After is retryable after that time; 404 Unknown Webhook is permanent; the token never shows', async () => {
     const p = await peer();
     const d = alerter({ discord_webhook_url: `${p.url}${HOOK}` });
-    p.replies.push({ status: 429, headers: { 'Retry-After': '3' }, body: '{"message": "You are being rate limited.", "retry_after": 2.5, "global": false}' });
+    p.replies.push({
+      status: 429,
+      headers: { 'Retry-After': '3' },
+      body: '{"message": "You are being rate limited.", "retry_after": 2.5, "global": false}',
+    });
     const limited = await thrown(() => d.send(alertOf(MATCH)));
     expect(limited.retryable).toBe(true);
     expect(limited.retryAfterMs).toBe(3000);
@@ -67,6 +83,8 @@ describe('discord against a Discord webhook peer', () => {
     const p = await peer(true);
     await alerter({ discord_webhook_url: `${p.url}${HOOK}`, discord_ca_certs: TEST_CA_FILE }).send(alertOf(MATCH));
     expect(p.requests).toHaveLength(1);
-    expect(() => alerter({ discord_webhook_url: `${p.url}${HOOK}`, discord_embed_color: 'red' })).toThrow('ssh.yaml: rule "SSH brute force": discord_embed_color: ');
+    expect(() => alerter({ discord_webhook_url: `${p.url}${HOOK}`, discord_embed_color: 'red' })).toThrow(
+      'ssh.yaml: rule "SSH brute force": discord_embed_color: ',
+    );
   });
 });

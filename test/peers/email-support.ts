@@ -110,14 +110,65 @@ export function makeTestPki(): TestPki {
     execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  run('req', '-x509', '-new', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=LogWarden test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
+  run(
+    'req',
+    '-x509',
+    '-new',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=LogWarden test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
+  writeFileSync(
+    path.join(dir, 'server.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n',
+  );
   run('req', '-new', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'server.ext',
+  );
   writeFileSync(path.join(dir, 'client.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n');
   run('req', '-new', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=logwarden-client');
-  run('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2', '-extfile', 'client.ext');
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'client.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'client.ext',
+  );
   const read = (f: string): string => readFileSync(path.join(dir, f), 'utf8');
   return {
     dir,
@@ -186,7 +237,10 @@ export function parseMime(raw: string): MimePart {
   const split = raw.indexOf('\r\n\r\n');
   const head = split < 0 ? raw : raw.slice(0, split);
   const rest = split < 0 ? '' : raw.slice(split + 4);
-  const headerLines = head.replace(/\r\n[ \t]+/g, ' ').split('\r\n').filter((l) => l !== '');
+  const headerLines = head
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n')
+    .filter((l) => l !== '');
   const headers = new Map<string, string[]>();
   for (const line of headerLines) {
     const colon = line.indexOf(':');
@@ -265,8 +319,12 @@ export interface PayloadSpec {
 
 /** A payload whose render(escape) passes exactly the document values through `escape`, as the contract says. */
 export function makePayload(spec: PayloadSpec): AlertPayload {
-  const fill = (template: string, escape: (v: string) => string): string => template.replace(/\{(\d+)\}/g, (_, i: string) => escape(spec.values[Number(i)] ?? ''));
-  const render = (escape: (value: string) => string): { subject: string; text: string } => ({ subject: fill(spec.subject, escape), text: fill(spec.text, escape) });
+  const fill = (template: string, escape: (v: string) => string): string =>
+    template.replace(/\{(\d+)\}/g, (_, i: string) => escape(spec.values[Number(i)] ?? ''));
+  const render = (escape: (value: string) => string): { subject: string; text: string } => ({
+    subject: fill(spec.subject, escape),
+    text: fill(spec.text, escape),
+  });
   const plain = render((v) => v);
   return {
     alertId: spec.alertId ?? 'kq1VgHc0m3oXz3sO7y7c8Q',

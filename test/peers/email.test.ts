@@ -78,7 +78,13 @@ describe('email alerter against a plain SMTP server', () => {
     smtp.received.length = 0;
     const alert = simple();
     await sendWith(
-      { ...base(), email: ['soc@example.com', 'oncall@example.com'], cc: 'ir@example.com', bcc: ['audit@example.com'], from_addr: 'LogWarden <alerts@example.com>' },
+      {
+        ...base(),
+        email: ['soc@example.com', 'oncall@example.com'],
+        cc: 'ir@example.com',
+        bcc: ['audit@example.com'],
+        from_addr: 'LogWarden <alerts@example.com>',
+      },
       alert,
       undefined,
       { queryKey: ['host'] },
@@ -101,7 +107,9 @@ describe('email alerter against a plain SMTP server', () => {
     expect(header(msg, 'Content-Type')).toMatch(/^multipart\/alternative/);
     expect(textOf(got?.raw ?? '')).toBe(alert.text);
     const html = htmlOf(got?.raw ?? '');
-    expect(html).toContain('<th style="padding:3px 10px 3px 0;vertical-align:top;text-align:left">Severity</th><td style="padding:3px 10px 3px 0;vertical-align:top;text-align:left">high</td>');
+    expect(html).toContain(
+      '<th style="padding:3px 10px 3px 0;vertical-align:top;text-align:left">Severity</th><td style="padding:3px 10px 3px 0;vertical-align:top;text-align:left">high</td>',
+    );
     expect(html).toContain('Query key (host)');
     expect(html).toContain('2025-01-02T03:04:05.000Z');
     expect(html).toContain('source.ip');
@@ -111,7 +119,10 @@ describe('email alerter against a plain SMTP server', () => {
   it('caps a 1 MB field at the documented size, with a visible truncation mark in both parts', async () => {
     smtp.received.length = 0;
     const big = `start-${'Z'.repeat(1024 * 1024)}-end`;
-    await sendWith({ ...base(), email: 'soc@example.com' }, makePayload({ subject: 'Big', text: 'value: {0}\n', values: [big], match: { big }, queryKey: undefined }));
+    await sendWith(
+      { ...base(), email: 'soc@example.com' },
+      makePayload({ subject: 'Big', text: 'value: {0}\n', values: [big], match: { big }, queryKey: undefined }),
+    );
     const raw = smtp.received[0]?.raw ?? '';
     // 256 KiB of text and 512 KiB of HTML at most, before transfer encoding (issue #16: 4.3 MB before).
     expect(Buffer.byteLength(raw)).toBeLessThan(1_100_000);
@@ -196,7 +207,11 @@ describe('email alerter against a plain SMTP server', () => {
 
     it('email_format html keeps the rule author\u2019s markup and escapes every document value', async () => {
       smtp.received.length = 0;
-      const alert = makePayload({ subject: 's', text: '<h1>Root login</h1><p>User: <b>{0}</b> from <a href="https://siem.example/?q={1}">{1}</a></p>', values: [hostile[0] ?? '', hostile[1] ?? ''] });
+      const alert = makePayload({
+        subject: 's',
+        text: '<h1>Root login</h1><p>User: <b>{0}</b> from <a href="https://siem.example/?q={1}">{1}</a></p>',
+        values: [hostile[0] ?? '', hostile[1] ?? ''],
+      });
       await sendWith({ ...base(), email: 'soc@example.com', email_format: 'html', alert_text: '<h1>...' }, alert);
       const html = htmlOf(smtp.received[0]?.raw ?? '');
       expect(html).toContain('<h1>Root login</h1><p>User: <b>&lt;script&gt;alert(1)&lt;/script&gt;</b>');
@@ -210,17 +225,33 @@ describe('email alerter against a plain SMTP server', () => {
     smtp.received.length = 0;
     const rule = emailRule(
       {
-        ...base(), email: 'soc@example.com', email_format: 'html',
-        alert_subject: 'Root login by {0}', alert_subject_args: ['user.name'],
-        alert_text: '<h2>Root login</h2><p>User <b>{0}</b> from {1}</p>', alert_text_args: ['user.name', 'source.ip'],
+        ...base(),
+        email: 'soc@example.com',
+        email_format: 'html',
+        alert_subject: 'Root login by {0}',
+        alert_subject_args: ['user.name'],
+        alert_text: '<h2>Root login</h2><p>User <b>{0}</b> from {1}</p>',
+        alert_text_args: ['user.name', 'source.ip'],
       },
       { queryKey: ['user.name'] },
     );
-    const match = { '@timestamp': '2025-01-02T03:04:05Z', user: { name: '<script>alert(1)</script>\r\nBcc: victim@example.com' }, source: { ip: '"><img src=x onerror=alert(1)>' } };
+    const match = {
+      '@timestamp': '2025-01-02T03:04:05Z',
+      user: { name: '<script>alert(1)</script>\r\nBcc: victim@example.com' },
+      source: { ip: '"><img src=x onerror=alert(1)>' },
+    };
     const text = buildAlertText(rule, match, 'A match');
     const record: AlertRecord = {
-      id: 'e2e-alert-1', ruleName: rule.name, queryKey: String(match.user.name), matchBody: match, alertInfo: { match_string: 'A match' },
-      alertText: text.body, alertSubject: text.subject, matchTimeMs: Date.UTC(2025, 0, 2, 3, 4, 5), alertTimeMs: Date.UTC(2025, 0, 2, 3, 4, 6), alertSent: false,
+      id: 'e2e-alert-1',
+      ruleName: rule.name,
+      queryKey: String(match.user.name),
+      matchBody: match,
+      alertInfo: { match_string: 'A match' },
+      alertText: text.body,
+      alertSubject: text.subject,
+      matchTimeMs: Date.UTC(2025, 0, 2, 3, 4, 5),
+      alertTimeMs: Date.UTC(2025, 0, 2, 3, 4, 6),
+      alertSent: false,
     };
     await createEmailAlerter({ type: 'email', options: {} }, rule, capture()).send(payloadFor(rule, record));
     const got = smtp.received[0];
@@ -241,7 +272,17 @@ describe('email alerter against a plain SMTP server', () => {
     const assets = mkdtempSync(path.join(tmpdir(), 'logwarden-email-assets-'));
     writeFileSync(path.join(assets, 'logo.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
     const alert = makePayload({ subject: 's', text: '<img src="cid:logo"><p>{0}</p>', values: ['bob'] });
-    await sendWith({ ...base(), email: 'soc@example.com', email_format: 'html', assets_dir: assets, email_image_keys: ['logo'], email_image_values: ['logo.png'] }, alert);
+    await sendWith(
+      {
+        ...base(),
+        email: 'soc@example.com',
+        email_format: 'html',
+        assets_dir: assets,
+        email_image_keys: ['logo'],
+        email_image_values: ['logo.png'],
+      },
+      alert,
+    );
     const msg = parseMime(smtp.received[0]?.raw ?? '');
     const image = partOfType(msg, 'image/png');
     expect(image?.headers.get('content-id')?.[0]).toBe('<logo>');
@@ -249,7 +290,13 @@ describe('email alerter against a plain SMTP server', () => {
   });
 
   describe('email_from_field', () => {
-    const opts = (): Record<string, unknown> => ({ ...base(), email: 'soc@example.com', bcc: 'audit@example.com', email_from_field: 'user.name', email_add_domain: 'example.com' });
+    const opts = (): Record<string, unknown> => ({
+      ...base(),
+      email: 'soc@example.com',
+      bcc: 'audit@example.com',
+      email_from_field: 'user.name',
+      email_add_domain: 'example.com',
+    });
     const withUser = (user: unknown): AlertPayload => makePayload({ subject: 's', text: 't', values: [], match: { user: { name: user } } });
 
     it('mails <user>@<email_add_domain> instead of email (plus bcc)', async () => {
@@ -265,7 +312,14 @@ describe('email alerter against a plain SMTP server', () => {
     it('refuses attacker-chosen addresses and falls back to the rule\u2019s own recipients', async () => {
       smtp.received.length = 0;
       const deps = capture();
-      for (const value of ['mallory@attacker.example', 'victim%attacker.example', 'a@example.com, b@attacker.example', 'x\r\nBcc: v@attacker.example', 'a!b', Array.from({ length: 11 }, (_, i) => `u${i}`)]) {
+      for (const value of [
+        'mallory@attacker.example',
+        'victim%attacker.example',
+        'a@example.com, b@attacker.example',
+        'x\r\nBcc: v@attacker.example',
+        'a!b',
+        Array.from({ length: 11 }, (_, i) => `u${i}`),
+      ]) {
         await sendWith(opts(), withUser(value), deps);
       }
       expect(smtp.received.map((m) => m.rcptTo)).toEqual(Array.from({ length: 6 }, () => ['soc@example.com', 'audit@example.com']));
@@ -287,7 +341,13 @@ describe('email alerter: SMTP failures', () => {
     servers.push(s);
     return s;
   };
-  const opts = (port: number): Record<string, unknown> => ({ smtp_host: '127.0.0.1', smtp_port: port, smtp_starttls: false, smtp_timeout: 5, email: ['soc@example.com'] });
+  const opts = (port: number): Record<string, unknown> => ({
+    smtp_host: '127.0.0.1',
+    smtp_port: port,
+    smtp_starttls: false,
+    smtp_timeout: 5,
+    email: ['soc@example.com'],
+  });
 
   it('550 for the recipient is permanent, with the server\u2019s reason', async () => {
     const s = await start({
@@ -304,7 +364,12 @@ describe('email alerter: SMTP failures', () => {
     const s1 = await start({ onMailFrom: (_a, _s, cb) => cb(Object.assign(new Error('Sender address rejected'), { responseCode: 553 })) });
     const e1 = await failure(sendWith(opts(s1.port), simple()));
     expect([e1.retryable, /rejected the sender: 553/.test(e1.message)]).toEqual([false, true]);
-    const s2 = await start({ onData: (stream, _s, cb) => { stream.resume(); stream.on('end', () => cb(Object.assign(new Error('Message rejected as spam'), { responseCode: 554 }))); } });
+    const s2 = await start({
+      onData: (stream, _s, cb) => {
+        stream.resume();
+        stream.on('end', () => cb(Object.assign(new Error('Message rejected as spam'), { responseCode: 554 })));
+      },
+    });
     const e2 = await failure(sendWith(opts(s2.port), simple()));
     expect([e2.retryable, /rejected the message: 554/.test(e2.message)]).toEqual([false, true]);
   });
@@ -389,7 +454,13 @@ describeTls('email alerter with TLS (a CA made for this run)', () => {
     await implicit.close();
     await noStarttls.close();
   });
-  const opts = (port: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ smtp_host: '127.0.0.1', smtp_port: port, smtp_timeout: 5, email: 'soc@example.com', ...extra });
+  const opts = (port: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    smtp_host: '127.0.0.1',
+    smtp_port: port,
+    smtp_timeout: 5,
+    email: 'soc@example.com',
+    ...extra,
+  });
 
   it('STARTTLS (required by default) with the certificate verified against smtp_ca_certs', async () => {
     starttls.received.length = 0;
@@ -436,13 +507,19 @@ describeTls('email alerter with TLS (a CA made for this run)', () => {
   it('logs in with smtp_auth_file (ElastAlert2 format) and with SMTP_USERNAME/SMTP_PASSWORD', async () => {
     starttls.received.length = 0;
     await sendWith(opts(starttls.port, { smtp_ca_certs: pki.caFile, smtp_auth_file: path.join(authDir, 'good.yaml') }), simple());
-    await sendWith(opts(starttls.port, { smtp_ca_certs: pki.caFile }), simple(), capture({ SMTP_USERNAME: 'alerts', SMTP_PASSWORD: PASSWORD }));
+    await sendWith(
+      opts(starttls.port, { smtp_ca_certs: pki.caFile }),
+      simple(),
+      capture({ SMTP_USERNAME: 'alerts', SMTP_PASSWORD: PASSWORD }),
+    );
     expect(starttls.received.map((m) => m.user)).toEqual(['alerts', 'alerts']);
   });
 
   it('a wrong password is permanent, with the server\u2019s reason and without the password', async () => {
     const deps = capture();
-    const err = await failure(sendWith(opts(starttls.port, { smtp_ca_certs: pki.caFile, smtp_auth_file: path.join(authDir, 'bad.yaml') }), simple(), deps));
+    const err = await failure(
+      sendWith(opts(starttls.port, { smtp_ca_certs: pki.caFile, smtp_auth_file: path.join(authDir, 'bad.yaml') }), simple(), deps),
+    );
     expect(err.retryable).toBe(false);
     expect(err.message).toMatch(/refused the login as "alerts" .*535 5\.7\.8 Authentication credentials invalid/);
     expect(starttls.logins.at(-1)?.password).toBe(`wrong-${PASSWORD}`);
@@ -454,7 +531,10 @@ describeTls('email alerter with TLS (a CA made for this run)', () => {
   it('presents a client certificate (smtp_cert_file / smtp_key_file)', async () => {
     const mtls = await startSmtp({ key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: true });
     try {
-      await sendWith(opts(mtls.port, { smtp_ca_certs: pki.caFile, smtp_cert_file: pki.clientCertFile, smtp_key_file: pki.clientKeyFile }), simple());
+      await sendWith(
+        opts(mtls.port, { smtp_ca_certs: pki.caFile, smtp_cert_file: pki.clientCertFile, smtp_key_file: pki.clientKeyFile }),
+        simple(),
+      );
       expect(mtls.received).toHaveLength(1);
       const err = await failure(sendWith(opts(mtls.port, { smtp_ca_certs: pki.caFile }), simple()));
       expect(err.retryable).toBe(false);

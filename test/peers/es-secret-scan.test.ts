@@ -31,20 +31,40 @@ afterAll(async () => {
 });
 
 const cases: { name: string; settings: () => EsSettings; secrets: string[] }[] = [
-  { name: 'es_username / es_password', settings: () => ({ url: peer.url, username: USER, password: PASSWORD, verifyCerts: true, requestTimeoutMs: 5_000 }), secrets: forms(USER, PASSWORD) },
   {
-    name: 'user:pass@ in es_url',
-    settings: () => ({ url: `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${peer.port}`, verifyCerts: true, requestTimeoutMs: 5_000 }),
+    name: 'es_username / es_password',
+    settings: () => ({ url: peer.url, username: USER, password: PASSWORD, verifyCerts: true, requestTimeoutMs: 5_000 }),
     secrets: forms(USER, PASSWORD),
   },
-  { name: 'API key', settings: () => ({ url: peer.url, apiKey: API_KEY, verifyCerts: true, requestTimeoutMs: 5_000 }), secrets: [API_KEY, 'super-secret-key', encodeURIComponent('lw_key:super-secret-key')] },
+  {
+    name: 'user:pass@ in es_url',
+    settings: () => ({
+      url: `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${peer.port}`,
+      verifyCerts: true,
+      requestTimeoutMs: 5_000,
+    }),
+    secrets: forms(USER, PASSWORD),
+  },
+  {
+    name: 'API key',
+    settings: () => ({ url: peer.url, apiKey: API_KEY, verifyCerts: true, requestTimeoutMs: 5_000 }),
+    secrets: [API_KEY, 'super-secret-key', encodeURIComponent('lw_key:super-secret-key')],
+  },
 ];
 
 describe('credentials never leave in errors, logs or writeback records (issue #16, item 4)', () => {
   it.each(cases)('redacts every encoding of the credential: $name', async ({ settings, secrets }) => {
     const es = createEsClient(settings());
     const logged: string[] = [];
-    const log = pino({ level: 'debug' }, new Writable({ write(chunk: Buffer, _enc, done) { logged.push(chunk.toString()); done(); } }));
+    const log = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          logged.push(chunk.toString());
+          done();
+        },
+      }),
+    );
     const from = peer.requests.length;
     const echoedFrom = peer.echoed.length;
     const config = testConfig(rules, 'wb-secret-scan');
@@ -64,7 +84,10 @@ describe('credentials never leave in errors, logs or writeback records (issue #1
       const offered = peer.echoed.slice(echoedFrom).join('\n');
       for (const secret of secrets) expect(offered).toContain(secret);
 
-      const written = peer.requests.slice(from).filter((r) => r.method !== 'GET' && r.method !== 'HEAD').map((r) => r.body);
+      const written = peer.requests
+        .slice(from)
+        .filter((r) => r.method !== 'GET' && r.method !== 'HEAD')
+        .map((r) => r.body);
       // Status and error records of the failed runs were written, with the redacted message.
       expect(written.some((b) => b.includes('"message"') && b.includes('***'))).toBe(true);
       expect(written.some((b) => b.includes('"error"') && b.includes('run_id'))).toBe(true);

@@ -13,7 +13,14 @@ const SID = 'logwarden1';
 const TOKEN = 'eXoTeLtOkEn-9876543210';
 const kit = kitHarness('exotel', createExotelAlerter);
 const peer = (): Promise<Peer> => kit.peer({ status: 200, body: '<TwilioResponse><SMSMessage><Sid>1</Sid></SMSMessage></TwilioResponse>' });
-const options = (p: Peer, more: Record<string, unknown> = {}) => ({ exotel_account_sid: SID, exotel_auth_token: TOKEN, exotel_to_number: '09999999999', exotel_from_number: 'LOGWDN', exotel_api_url: p.url, ...more });
+const options = (p: Peer, more: Record<string, unknown> = {}) => ({
+  exotel_account_sid: SID,
+  exotel_auth_token: TOKEN,
+  exotel_to_number: '09999999999',
+  exotel_from_number: 'LOGWDN',
+  exotel_api_url: p.url,
+  ...more,
+});
 
 describe('exotel against an SMS API peer', () => {
   it("sends ElastAlert2's SMS: the rule name and exotel_message_body; no document value", async () => {
@@ -21,7 +28,11 @@ describe('exotel against an SMS API peer', () => {
     await kit.alerter(options(p, { exotel_message_body: ': check the SIEM' })).send(alertWith('&Body=pwned'));
     expect(p.requests[0]?.path).toBe(`/v1/Accounts/${SID}/Sms/send`);
     expect(p.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`);
-    expect(Object.fromEntries(new URLSearchParams(p.requests[0]?.body))).toEqual({ From: 'LOGWDN', To: '09999999999', Body: 'SSH brute force: check the SIEM' });
+    expect(Object.fromEntries(new URLSearchParams(p.requests[0]?.body))).toEqual({
+      From: 'LOGWDN',
+      To: '09999999999',
+      Body: 'SSH brute force: check the SIEM',
+    });
   });
 
   it('a long message body is cut at 2,000 characters', async () => {

@@ -17,13 +17,29 @@ const url = (p: Peer): string => `${p.url}/event/push/alert/standard?integration
 describe('flashduty against a standard alert event peer', () => {
   it("posts ElastAlert2's body; labels that are not set are left out; the alert key defaults to rule and query key", async () => {
     const p = await peer();
-    await kit.alerter({ flashduty_url: url(p), flashduty_title: 'SSH', flashduty_event_status: 'Critical', flashduty_service: 'sshd', flashduty_env: 'prod' }).send(alertOf(MATCH, { queryKey: 'bob' }));
+    await kit
+      .alerter({
+        flashduty_url: url(p),
+        flashduty_title: 'SSH',
+        flashduty_event_status: 'Critical',
+        flashduty_service: 'sshd',
+        flashduty_env: 'prod',
+      })
+      .send(alertOf(MATCH, { queryKey: 'bob' }));
     expect(p.requests[0]?.path).toBe(`/event/push/alert/standard?integration_key=${KEY}`);
     expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({
-      title: 'SSH', event_status: 'Critical', alert_key: 'SSH brute force:bob', labels: { service: 'sshd', env: 'prod', information: 'SSH brute force\n\nuser: bob\n' },
+      title: 'SSH',
+      event_status: 'Critical',
+      alert_key: 'SSH brute force:bob',
+      labels: { service: 'sshd', env: 'prod', information: 'SSH brute force\n\nuser: bob\n' },
     });
     await kit.alerter({ flashduty_url: url(p), flashduty_alert_key: 'fixed', flashduty_description: 'd' }).send(alertOf(MATCH));
-    expect(JSON.parse(p.requests[1]?.body ?? '')).toMatchObject({ title: 'ElastAlert Alert', description: 'd', event_status: 'Info', alert_key: 'fixed' });
+    expect(JSON.parse(p.requests[1]?.body ?? '')).toMatchObject({
+      title: 'ElastAlert Alert',
+      description: 'd',
+      event_status: 'Info',
+      alert_key: 'fixed',
+    });
   });
 
   it('information loses controls and is cut at 2,048 characters', async () => {
@@ -37,7 +53,10 @@ describe('flashduty against a standard alert event peer', () => {
   it('an {"error"} answer fails (retryable only when too frequent); HTTP 5xx retryable; the key never shows', async () => {
     const p = await peer();
     const a = kit.alerter({ flashduty_url: url(p) });
-    p.replies.push({ status: 200, body: `{"request_id":"r2","error":{"code":"InvalidParameter","message":"integration_key ${KEY} not found"}}` });
+    p.replies.push({
+      status: 200,
+      body: `{"request_id":"r2","error":{"code":"InvalidParameter","message":"integration_key ${KEY} not found"}}`,
+    });
     const bad = await thrown(() => a.send(alertOf(MATCH, { alertId: 'a1' })));
     expect(bad.retryable).toBe(false);
     expect(bad.message).toContain('InvalidParameter');

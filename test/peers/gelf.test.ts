@@ -34,7 +34,12 @@ async function tcpInput(secure = false): Promise<{ port: number; messages: Recor
     });
   };
   const fixtures = new URL('./fixtures/http-tls/', import.meta.url);
-  const server = secure ? tls.createServer({ cert: readFileSync(new URL('server.pem', fixtures)), key: readFileSync(new URL('server-key.pem', fixtures)) }, onSocket) : net.createServer(onSocket);
+  const server = secure
+    ? tls.createServer(
+        { cert: readFileSync(new URL('server.pem', fixtures)), key: readFileSync(new URL('server-key.pem', fixtures)) },
+        onSocket,
+      )
+    : net.createServer(onSocket);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
   return { port: (server.address() as AddressInfo).port, messages };
@@ -55,7 +60,8 @@ async function udpInput(): Promise<{ port: number; messages: Record<string, unkn
     const parts = chunks.get(id) ?? [];
     parts[d[10] ?? 0] = d.subarray(12);
     chunks.set(id, parts);
-    if (parts.filter(Boolean).length === d[11]) input.messages.push(JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>);
+    if (parts.filter(Boolean).length === d[11])
+      input.messages.push(JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   input.port = socket.address().port;
@@ -72,14 +78,23 @@ const EXPECTED_SHORT = '{"Title": "SSH brute force", "who": "bob", "ip": "10.0.0
 describe('gelf against GELF inputs', () => {
   it("TCP: ElastAlert2's message, NUL-framed", async () => {
     const input = await tcpInput();
-    await kit.alerter({ gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: input.port, gelf_payload: { who: 'user.name', ip: 'source.ip', none: 'nope' } }).send(alertOf(MATCH));
+    await kit
+      .alerter({
+        gelf_type: 'tcp',
+        gelf_host: '127.0.0.1',
+        gelf_port: input.port,
+        gelf_payload: { who: 'user.name', ip: 'source.ip', none: 'nope' },
+      })
+      .send(alertOf(MATCH));
     await until(() => input.messages.length === 1);
     expect(input.messages).toEqual([{ version: '1.1', host: os.hostname(), short_message: EXPECTED_SHORT, level: 5 }]);
   });
 
   it('TCP with gelf_ca_cert: TLS, the server verified', async () => {
     const input = await tcpInput(true);
-    await kit.alerter({ gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: input.port, gelf_ca_cert: TEST_CA_FILE, gelf_log_level: 2 }).send(alertOf(MATCH));
+    await kit
+      .alerter({ gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: input.port, gelf_ca_cert: TEST_CA_FILE, gelf_log_level: 2 })
+      .send(alertOf(MATCH));
     await until(() => input.messages.length === 1);
     expect(input.messages[0]).toMatchObject({ level: 2, short_message: '{"Title": "SSH brute force"}' });
   });
@@ -97,9 +112,15 @@ describe('gelf against GELF inputs', () => {
 
   it('HTTP: posted as JSON, certificates verified; a closed TCP port is a retryable failure', async () => {
     const peer = await kit.peer({ status: 202, body: '' });
-    await kit.alerter({ gelf_type: 'http', gelf_endpoint: `${peer.url}/gelf`, gelf_http_headers: { 'X-Token': 'gElFtOkEn' } }).send(alertOf(MATCH));
+    await kit
+      .alerter({ gelf_type: 'http', gelf_endpoint: `${peer.url}/gelf`, gelf_http_headers: { 'X-Token': 'gElFtOkEn' } })
+      .send(alertOf(MATCH));
     expect(peer.requests[0]?.headers['x-token']).toBe('gElFtOkEn');
-    expect(JSON.parse(peer.requests[0]?.body ?? '')).toMatchObject({ version: '1.1', level: 5, short_message: '{"Title": "SSH brute force"}' });
+    expect(JSON.parse(peer.requests[0]?.body ?? '')).toMatchObject({
+      version: '1.1',
+      level: 5,
+      short_message: '{"Title": "SSH brute force"}',
+    });
     // Port 1: nothing listens there, and no test can bind it.
     const error = await thrown(async () => {
       const a = kit.alerter({ gelf_type: 'tcp', gelf_host: '127.0.0.1', gelf_port: 1 });
@@ -112,7 +133,9 @@ describe('gelf against GELF inputs', () => {
   it('refuses at load what cannot work', () => {
     expect(() => kit.alerter({ gelf_type: 'http' })).toThrow('gelf_endpoint: is required with gelf_type: http');
     expect(() => kit.alerter({ gelf_type: 'tcp', gelf_host: 'graylog' })).toThrow('gelf_port: is required with gelf_type: tcp');
-    expect(() => kit.alerter({ gelf_type: 'udp', gelf_host: 'graylog', gelf_port: 12201, gelf_ca_cert: TEST_CA_FILE })).toThrow('gelf_ca_cert: applies to http and tcp');
+    expect(() => kit.alerter({ gelf_type: 'udp', gelf_host: 'graylog', gelf_port: 12201, gelf_ca_cert: TEST_CA_FILE })).toThrow(
+      'gelf_ca_cert: applies to http and tcp',
+    );
     expect(() => kit.alerter({ gelf_type: 'amqp' })).toThrow('gelf_type: ');
   });
 });

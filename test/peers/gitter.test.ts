@@ -25,7 +25,9 @@ describe('gitter against an activity webhook peer', () => {
     const p = await peer();
     const a = kit.alerter({ gitter_webhook_url: `${p.url}${PATH}` });
     await a.send(alertWith('@/all [x](https://evil.example) **b**\u202E'));
-    expect((JSON.parse(p.requests[0]?.body ?? '') as { message: string }).message).toBe('user: @\u2060/all \\[x\\]\\(https://evil\\.example\\) \\*\\*b\\*\\*\n');
+    expect((JSON.parse(p.requests[0]?.body ?? '') as { message: string }).message).toBe(
+      'user: @\u2060/all \\[x\\]\\(https://evil\\.example\\) \\*\\*b\\*\\*\n',
+    );
     await a.send(alertWith('g'.repeat(1024 * 1024)));
     const { message } = JSON.parse(p.requests[1]?.body ?? '') as { message: string };
     expect(message.length).toBeLessThanOrEqual(4096);

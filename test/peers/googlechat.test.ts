@@ -41,17 +41,30 @@ describe('googlechat against a Google Chat webhook peer', () => {
 
   it("card: ElastAlert2's card with header, paragraph and Kibana button; values entity-escaped", async () => {
     const p = await peer();
-    const options = { googlechat_webhook_url: `${p.url}${HOOK}`, googlechat_format: 'card', googlechat_header_title: 'LogWarden', googlechat_header_subtitle: 'SOC', googlechat_header_image: 'https://example.com/i.png', googlechat_footer_kibanalink: 'https://kibana.example/app' };
+    const options = {
+      googlechat_webhook_url: `${p.url}${HOOK}`,
+      googlechat_format: 'card',
+      googlechat_header_title: 'LogWarden',
+      googlechat_header_subtitle: 'SOC',
+      googlechat_header_image: 'https://example.com/i.png',
+      googlechat_footer_kibanalink: 'https://kibana.example/app',
+    };
     await kit.alerter(options).send(alertWith('<a href="https://evil.example">x</a> & \u202Eq'));
     expect(chatProblems(p.requests[0]!)).toEqual([]);
     expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({
-      cards: [{
-        header: { title: 'LogWarden', subtitle: 'SOC', imageUrl: 'https://example.com/i.png' },
-        sections: [
-          { widgets: [{ textParagraph: { text: 'user: &lt;a href=&quot;https://evil.example&quot;&gt;x&lt;/a&gt; &amp; q\n' } }] },
-          { widgets: [{ buttons: [{ textButton: { text: 'VISIT KIBANA', onClick: { openLink: { url: 'https://kibana.example/app' } } } }] }] },
-        ],
-      }],
+      cards: [
+        {
+          header: { title: 'LogWarden', subtitle: 'SOC', imageUrl: 'https://example.com/i.png' },
+          sections: [
+            { widgets: [{ textParagraph: { text: 'user: &lt;a href=&quot;https://evil.example&quot;&gt;x&lt;/a&gt; &amp; q\n' } }] },
+            {
+              widgets: [
+                { buttons: [{ textButton: { text: 'VISIT KIBANA', onClick: { openLink: { url: 'https://kibana.example/app' } } } }] },
+              ],
+            },
+          ],
+        },
+      ],
     });
   });
 
@@ -90,6 +103,8 @@ describe('googlechat against a Google Chat webhook peer', () => {
     const p = await peer(true);
     await kit.alerter({ googlechat_webhook_url: `${p.url}${HOOK}`, googlechat_ca_certs: TEST_CA_FILE }).send(alertOf(MATCH));
     expect(p.requests).toHaveLength(1);
-    expect(() => kit.alerter({ googlechat_webhook_url: `${p.url}${HOOK}`, googlechat_format: 'html' })).toThrow('ssh.yaml: rule "SSH brute force": googlechat_format: ');
+    expect(() => kit.alerter({ googlechat_webhook_url: `${p.url}${HOOK}`, googlechat_format: 'html' })).toThrow(
+      'ssh.yaml: rule "SSH brute force": googlechat_format: ',
+    );
   });
 });

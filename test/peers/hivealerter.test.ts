@@ -8,7 +8,11 @@ import { ManualClock } from '../../src/schedule/clock.ts';
 
 const APIKEY = 'hive-API-key-0123456789abcdef';
 const CREATED = { status: 201, body: '{"_id":"~123","status":"New"}' };
-const MATCH = { source: { ip: '203.0.113.9' }, file: { hash: { sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } }, user: 'bob' };
+const MATCH = {
+  source: { ip: '203.0.113.9' },
+  file: { hash: { sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } },
+  user: 'bob',
+};
 
 const peers: Peer[] = [];
 const alerters: Alerter[] = [];
@@ -17,7 +21,11 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));
 });
 
-async function hive(options: Record<string, unknown> = {}, connection: Record<string, unknown> = {}, peerOptions: Parameters<typeof startPeer>[0] = {}): Promise<{ peer: Peer; alerter: Alerter }> {
+async function hive(
+  options: Record<string, unknown> = {},
+  connection: Record<string, unknown> = {},
+  peerOptions: Parameters<typeof startPeer>[0] = {},
+): Promise<{ peer: Peer; alerter: Alerter }> {
   const peer = await startPeer({ fallback: CREATED, ...peerOptions });
   peers.push(peer);
   const url = new URL(peer.url);
@@ -76,13 +84,37 @@ describe('hivealerter against a local TheHive API', () => {
     peer.replies.push({ status: 400, body: '{"type":"CreateError","message":"Alert already exists"}' });
     const error = await thrown(() => alerter.send(alertOf(MATCH)));
     expect(error.retryable).toBe(false);
-    expect(error.message).toBe(`hivealerter: POST to ${peer.url} failed: HTTP 400 Bad Request: {"type":"CreateError","message":"Alert already exists"}`);
+    expect(error.message).toBe(
+      `hivealerter: POST to ${peer.url} failed: HTTP 400 Bad Request: {"type":"CreateError","message":"Alert already exists"}`,
+    );
   });
 
-  const failures: { why: string; reply: { status: number; headers?: Record<string, string>; body?: string }; retryable: boolean; retryAfterMs?: number; message: string }[] = [
-    { why: '401 (bad key, echoed): permanent, key removed', reply: { status: 401, body: `{"type":"AuthenticationError","message":"Authentication failure for Bearer ${APIKEY}"}` }, retryable: false, message: 'HTTP 401 Unauthorized: {"type":"AuthenticationError","message":"Authentication failure for Bearer ***"}' },
-    { why: '400 invalid attribute: permanent', reply: { status: 400, body: '{"type":"AttributeCheckingError","message":"tlp: invalid"}' }, retryable: false, message: 'HTTP 400 Bad Request: {"type":"AttributeCheckingError","message":"tlp: invalid"}' },
-    { why: '429 with Retry-After', reply: { status: 429, headers: { 'Retry-After': '3' } }, retryable: true, retryAfterMs: 3000, message: 'HTTP 429 Too Many Requests' },
+  const failures: {
+    why: string;
+    reply: { status: number; headers?: Record<string, string>; body?: string };
+    retryable: boolean;
+    retryAfterMs?: number;
+    message: string;
+  }[] = [
+    {
+      why: '401 (bad key, echoed): permanent, key removed',
+      reply: { status: 401, body: `{"type":"AuthenticationError","message":"Authentication failure for Bearer ${APIKEY}"}` },
+      retryable: false,
+      message: 'HTTP 401 Unauthorized: {"type":"AuthenticationError","message":"Authentication failure for Bearer ***"}',
+    },
+    {
+      why: '400 invalid attribute: permanent',
+      reply: { status: 400, body: '{"type":"AttributeCheckingError","message":"tlp: invalid"}' },
+      retryable: false,
+      message: 'HTTP 400 Bad Request: {"type":"AttributeCheckingError","message":"tlp: invalid"}',
+    },
+    {
+      why: '429 with Retry-After',
+      reply: { status: 429, headers: { 'Retry-After': '3' } },
+      retryable: true,
+      retryAfterMs: 3000,
+      message: 'HTTP 429 Too Many Requests',
+    },
     { why: '500: retryable', reply: { status: 500 }, retryable: true, message: 'HTTP 500 Internal Server Error' },
   ];
   it.each(failures)('$why', async ({ reply, retryable, retryAfterMs, message }) => {

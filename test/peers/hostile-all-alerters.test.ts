@@ -31,7 +31,14 @@ import { HOSTILE_VALUES, htmlActiveMarkup, slackActiveMarkup, type HostileValue 
 import { FakeClock, T0 } from '../unit/alerters/slack-fixtures.ts';
 import { decodeWords, header, leaves, parseMime, partOfType, startSmtp, type TestSmtp } from './email-support.ts';
 import { alertmanagerProblems } from './alertmanager-peer.ts';
-import { cardTexts, discordProblems, mattermostMentions, mattermostProblems, opsgenieProblems, powerAutomateProblems } from './chat-peers.ts';
+import {
+  cardTexts,
+  discordProblems,
+  mattermostMentions,
+  mattermostProblems,
+  opsgenieProblems,
+  powerAutomateProblems,
+} from './chat-peers.ts';
 import { startPeer, type Peer } from './http-peer.ts';
 import { awsRows, closeAwsPeers } from './hostile-aws-rows.ts';
 import { kitRows } from './hostile-kit-rows.ts';
@@ -74,18 +81,22 @@ function ruleFor(type: string, options: Record<string, unknown>, alertText = PLA
     isEnabled: true,
     alert: [{ type, options: {} }],
     // An option given as undefined is left out (a row that drops one of the defaults).
-    options: Object.freeze(Object.fromEntries(Object.entries({
-      alert_subject: 'Root login by {0}',
-      alert_subject_args: ['user.name'],
-      alert_text: alertText,
-      alert_text_args: ['user.name', 'host'],
-      severity: 'high',
-      generate_kibana_discover_url: true,
-      kibana_discover_app_url: 'https://kibana.example/app/discover#/',
-      kibana_discover_version: '8.12',
-      kibana_discover_index_pattern_id: 'logs-pattern',
-      ...options,
-    }).filter(([, value]) => value !== undefined))),
+    options: Object.freeze(
+      Object.fromEntries(
+        Object.entries({
+          alert_subject: 'Root login by {0}',
+          alert_subject_args: ['user.name'],
+          alert_text: alertText,
+          alert_text_args: ['user.name', 'host'],
+          severity: 'high',
+          generate_kibana_discover_url: true,
+          kibana_discover_app_url: 'https://kibana.example/app/discover#/',
+          kibana_discover_version: '8.12',
+          kibana_discover_index_pattern_id: 'logs-pattern',
+          ...options,
+        }).filter(([, value]) => value !== undefined),
+      ),
+    ),
   };
 }
 
@@ -95,7 +106,12 @@ function hostileKey(hv: HostileValue): string {
 }
 
 function matchFor(hv: HostileValue): Record<string, unknown> {
-  const match: Record<string, unknown> = { '@timestamp': '2024-05-01T12:00:00Z', user: { name: hv.value }, source: { ip: '192.0.2.10' }, host: 'web-1' };
+  const match: Record<string, unknown> = {
+    '@timestamp': '2024-05-01T12:00:00Z',
+    user: { name: hv.value },
+    source: { ip: '192.0.2.10' },
+    host: 'web-1',
+  };
   // An own property even for "__proto__", as JSON.parse gives it for a document.
   Object.defineProperty(match, hostileKey(hv), { value: 'probe', enumerable: true, writable: true, configurable: true });
   return match;
@@ -114,7 +130,13 @@ function recordFor(rule: RuleDefinition, hv: HostileValue): AlertRecord {
     ruleName: rule.name,
     queryKey: hv.value,
     matchBody: match,
-    alertInfo: { type: rule.type, file: rule.file, alerters: rule.alert.map((a) => a.type), match_string: matchString, ...(kibana ? { kibana_discover_url: kibana } : {}) },
+    alertInfo: {
+      type: rule.type,
+      file: rule.file,
+      alerters: rule.alert.map((a) => a.type),
+      match_string: matchString,
+      ...(kibana ? { kibana_discover_url: kibana } : {}),
+    },
     alertText: text.body,
     alertSubject: text.subject,
     matchTimeMs: T0,
@@ -154,7 +176,9 @@ function exact(where: string, got: unknown, want: string): string[] {
   if (got === want) return [];
   let i = 0;
   while (i < got.length && got[i] === want[i]) i++;
-  return [`${where}: not byte-exact (length ${got.length}, expected ${want.length}; first difference at ${i}: ${show(got.slice(i))} instead of ${show(want.slice(i))})`];
+  return [
+    `${where}: not byte-exact (length ${got.length}, expected ${want.length}; first difference at ${i}: ${show(got.slice(i))} instead of ${show(want.slice(i))})`,
+  ];
 }
 
 /** An own property of an object (never one inherited through a prototype). */
@@ -170,7 +194,8 @@ function own(value: unknown, ...path: string[]): unknown {
 function parseJson(body: string): { ok: true; value: Record<string, unknown> } | { ok: false; problem: string } {
   try {
     const value: unknown = JSON.parse(body);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: 'the body is JSON but not an object' };
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      return { ok: false, problem: 'the body is JSON but not an object' };
     return { ok: true, value: value as Record<string, unknown> };
   } catch (error) {
     return { ok: false, problem: `the body is not JSON: ${(error as Error).message}` };
@@ -233,24 +258,21 @@ async function stdoutHarness(): Promise<Harness> {
   const out: string[] = [];
   const rule = ruleFor('stdout', {});
   const alerter = alerterOf(rule, { log: memoryLog().log, out: (text) => out.push(text) });
-  return localHarness(
-    rule,
-    async (hv, payload) => {
-      const before = out.length;
-      await alerter.send(payload);
-      const written = out.slice(before);
-      if (written.length !== 1) return [`expected one block on stdout, got ${written.length}`];
-      const text = written[0] ?? '';
-      const problems: string[] = [];
-      const control = TERMINAL_CONTROL.exec(text);
-      if (text.includes('\u001b')) problems.push('an ESC character reached the terminal');
-      if (control) problems.push(`control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} reached the terminal`);
-      const bidi = BIDI.exec(text);
-      if (bidi) problems.push(`bidirectional control U+${bidi[0].charCodeAt(0).toString(16)} reached the terminal`);
-      if (!text.includes(`${SUBJECT_PREFIX}`)) problems.push('the subject is missing');
-      return [...problems, ...templateLiteral(hv, text)];
-    },
-  );
+  return localHarness(rule, async (hv, payload) => {
+    const before = out.length;
+    await alerter.send(payload);
+    const written = out.slice(before);
+    if (written.length !== 1) return [`expected one block on stdout, got ${written.length}`];
+    const text = written[0] ?? '';
+    const problems: string[] = [];
+    const control = TERMINAL_CONTROL.exec(text);
+    if (text.includes('\u001b')) problems.push('an ESC character reached the terminal');
+    if (control) problems.push(`control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} reached the terminal`);
+    const bidi = BIDI.exec(text);
+    if (bidi) problems.push(`bidirectional control U+${bidi[0].charCodeAt(0).toString(16)} reached the terminal`);
+    if (!text.includes(`${SUBJECT_PREFIX}`)) problems.push('the subject is missing');
+    return [...problems, ...templateLiteral(hv, text)];
+  });
 }
 
 // --- debug ------------------------------------------------------------------------------------
@@ -259,26 +281,24 @@ async function debugHarness(): Promise<Harness> {
   const { log, lines } = memoryLog();
   const rule = ruleFor('debug', {});
   const alerter = alerterOf(rule, { log, out: () => undefined });
-  return localHarness(
-    rule,
-    async (_hv, payload) => {
-      const before = lines.length;
-      await alerter.send(payload);
-      const written = lines.slice(before);
-      if (written.length !== 1) return [`expected one log line, got ${written.length}`];
-      const line = written[0] ?? '';
-      if (!line.endsWith('\n') || line.slice(0, -1).includes('\n')) return ['the log entry is not exactly one line'];
-      const parsed = parseJson(line);
-      if (!parsed.ok) return [`log line: ${parsed.problem}`];
-      const problems: string[] = [];
-      // pino writes short top-level strings without JSON.stringify: a lone surrogate, which UTF-8
-      // cannot carry, arrives as U+FFFD. Nested values (the match) are escaped and arrive exactly.
-      problems.push(...exact('subject', own(parsed.value, 'subject'), payload.subject.toWellFormed()));
-      if (JSON.stringify(own(parsed.value, 'match')) !== JSON.stringify(payload.match)) problems.push('match: not the recorded match, byte for byte');
-      problems.push(...exact('alert_id', own(parsed.value, 'alert_id'), payload.alertId));
-      return problems;
-    },
-  );
+  return localHarness(rule, async (_hv, payload) => {
+    const before = lines.length;
+    await alerter.send(payload);
+    const written = lines.slice(before);
+    if (written.length !== 1) return [`expected one log line, got ${written.length}`];
+    const line = written[0] ?? '';
+    if (!line.endsWith('\n') || line.slice(0, -1).includes('\n')) return ['the log entry is not exactly one line'];
+    const parsed = parseJson(line);
+    if (!parsed.ok) return [`log line: ${parsed.problem}`];
+    const problems: string[] = [];
+    // pino writes short top-level strings without JSON.stringify: a lone surrogate, which UTF-8
+    // cannot carry, arrives as U+FFFD. Nested values (the match) are escaped and arrive exactly.
+    problems.push(...exact('subject', own(parsed.value, 'subject'), payload.subject.toWellFormed()));
+    if (JSON.stringify(own(parsed.value, 'match')) !== JSON.stringify(payload.match))
+      problems.push('match: not the recorded match, byte for byte');
+    problems.push(...exact('alert_id', own(parsed.value, 'alert_id'), payload.alertId));
+    return problems;
+  });
 }
 
 // --- command ----------------------------------------------------------------------------------
@@ -287,7 +307,10 @@ async function commandHarness(): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'logwarden-hostile-command-'));
   const recorder = path.join(dir, 'record.cjs');
   const out = path.join(dir, 'out.json');
-  writeFileSync(recorder, "let i = ''; process.stdin.on('data', (c) => (i += c)); process.stdin.on('end', () => require('fs').writeFileSync(process.argv[2], JSON.stringify({ argv: process.argv.slice(3), stdin: i })));");
+  writeFileSync(
+    recorder,
+    "let i = ''; process.stdin.on('data', (c) => (i += c)); process.stdin.on('end', () => require('fs').writeFileSync(process.argv[2], JSON.stringify({ argv: process.argv.slice(3), stdin: i })));",
+  );
   const rule = ruleFor('command', { command: [process.execPath, recorder, out, '--user=%(user.name)s', '{host}'], pipe_match_json: true });
   const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
   return localHarness(
@@ -297,12 +320,16 @@ async function commandHarness(): Promise<Harness> {
       await alerter.send(payload);
       const got = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; stdin: string };
       // The only changes: NUL, which no argument can carry, is dropped; a lone surrogate, which UTF-8 cannot carry, is U+FFFD.
-      const problems = [...exact('argv[1] (%(user.name)s)', got.argv[0], `--user=${hv.value.replace(/\u0000/g, '').toWellFormed()}`), ...exact('argv[2] ({host})', got.argv[1], 'web-1')];
+      const problems = [
+        ...exact('argv[1] (%(user.name)s)', got.argv[0], `--user=${hv.value.replace(/\u0000/g, '').toWellFormed()}`),
+        ...exact('argv[2] ({host})', got.argv[1], 'web-1'),
+      ];
       if (got.argv.length !== 2) problems.push(`${got.argv.length} arguments instead of 2`);
       const parsed: unknown = JSON.parse(got.stdin);
       if (JSON.stringify(parsed) !== JSON.stringify([payload.match])) problems.push('stdin is not the match list, byte for byte');
       return problems;
-    }, async () => rmSync(dir, { recursive: true, force: true }),
+    },
+    async () => rmSync(dir, { recursive: true, force: true }),
   );
 }
 
@@ -346,7 +373,12 @@ async function gelfHarness(): Promise<Harness> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return gelfListenerHarness('tcp', (server.address() as net.AddressInfo).port, messages, () => new Promise<void>((resolve) => server.close(() => resolve())));
+  return gelfListenerHarness(
+    'tcp',
+    (server.address() as net.AddressInfo).port,
+    messages,
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
 }
 
 /** GELF over UDP (ours): whole datagrams or chunks reassembled by message id, as Graylog does. */
@@ -372,7 +404,12 @@ async function gelfUdpHarness(): Promise<Harness> {
 /** GELF over HTTP: one JSON POST; a header value (gelf_http_headers) is the secret. */
 async function gelfHttpHarness(): Promise<Harness> {
   const peer = await startPeer({ fallback: { status: 202, body: '' } });
-  const rule = ruleFor('gelf', { gelf_type: 'http', gelf_endpoint: `${peer.url}/gelf`, gelf_http_headers: { 'X-Api-Key': API_KEY }, gelf_payload: { user: 'user.name' } });
+  const rule = ruleFor('gelf', {
+    gelf_type: 'http',
+    gelf_endpoint: `${peer.url}/gelf`,
+    gelf_http_headers: { 'X-Api-Key': API_KEY },
+    gelf_payload: { user: 'user.name' },
+  });
   return jsonHarness(peer, rule, [API_KEY], (hv, _payload, body) => {
     const short = parseJson(String(own(body, 'short_message')));
     if (!short.ok) return [`short_message: ${short.problem}`];
@@ -385,7 +422,13 @@ async function gelfHttpHarness(): Promise<Harness> {
 async function zabbixHarness(): Promise<Harness> {
   const server = await startZabbixServer();
   const hosts = (): string[] => server.requests.flatMap((r) => r.data.map((d) => String(d['host'])));
-  const rule = ruleFor('zabbix', { zbx_sender_host: '127.0.0.1', zbx_sender_port: server.port, zbx_host_from_field: true, zbx_host: 'user.name', zbx_key: 'logwarden.alert' });
+  const rule = ruleFor('zabbix', {
+    zbx_sender_host: '127.0.0.1',
+    zbx_sender_port: server.port,
+    zbx_host_from_field: true,
+    zbx_host: 'user.name',
+    zbx_key: 'logwarden.alert',
+  });
   const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined });
   return localHarness(
     rule,
@@ -429,7 +472,8 @@ function slackProblems(hv: HostileValue, body: Record<string, unknown>): string[
   const texts = slackTexts(body, undefined, []);
   const here = count(texts.join('\n'), '<!here>');
   if (here !== 1) problems.push(`the author's <!here> should be there exactly once, found ${here}`);
-  if (!texts.some((t) => t.startsWith(`<!here> ${SUBJECT_PREFIX}`))) problems.push("the author's text (<!here> Root login by …) is not intact");
+  if (!texts.some((t) => t.startsWith(`<!here> ${SUBJECT_PREFIX}`)))
+    problems.push("the author's text (<!here> Root login by …) is not intact");
   const inert = texts.map((t) => t.split('<!here>').join('').replace(SLACK_DATE_TOKEN, ''));
   for (const text of inert) for (const found of slackActiveMarkup(text)) problems.push(`active Slack markup at ${found}`);
   if (/[<>&]/.test(hv.value) && inert.some((t) => t.includes(hv.value))) problems.push('the value reached Slack unescaped');
@@ -445,7 +489,11 @@ async function slackHarness(transport: 'webapi' | 'webhook'): Promise<Harness> {
   const options: Record<string, unknown> =
     transport === 'webapi'
       ? { slack_token: peer.token, slack_channel_override: '#soc', slack_api_url: peer.apiUrl }
-      : { slack_webhook_url: `${peer.url}${hookPath}`, slack_attach_kibana_discover_url: true, slack_alert_fields: [{ title: 'User', value: 'user.name', short: true }] };
+      : {
+          slack_webhook_url: `${peer.url}${hookPath}`,
+          slack_attach_kibana_discover_url: true,
+          slack_alert_fields: [{ title: 'User', value: 'user.name', short: true }],
+        };
   const rule = ruleFor('slack', options, SLACK_TEXT);
   const alerter = alerterOf(rule, { log: memoryLog('debug').log, out: () => undefined, clock: clock, env: {} });
   const fail = (reply: () => { status?: number; body: string | Record<string, unknown> }) => () => {
@@ -459,12 +507,28 @@ async function slackHarness(transport: 'webapi' | 'webhook'): Promise<Harness> {
     failures:
       transport === 'webapi'
         ? [
-            { what: 'HTTP 500 whose body quotes the token', arrange: fail(() => ({ status: 500, body: `upstream failed for Bearer ${peer.token}` })), retryable: true },
-            { what: 'an error code that is the token itself', arrange: fail(() => ({ body: { ok: false, error: peer.token } })), retryable: false },
+            {
+              what: 'HTTP 500 whose body quotes the token',
+              arrange: fail(() => ({ status: 500, body: `upstream failed for Bearer ${peer.token}` })),
+              retryable: true,
+            },
+            {
+              what: 'an error code that is the token itself',
+              arrange: fail(() => ({ body: { ok: false, error: peer.token } })),
+              retryable: false,
+            },
           ]
         : [
-            { what: 'HTTP 500 whose body quotes the webhook path', arrange: fail(() => ({ status: 500, body: `<html>POST ${hookPath} failed</html>` })), retryable: true },
-            { what: 'HTTP 404 whose body quotes the webhook URL', arrange: fail(() => ({ status: 404, body: `no_service ${peer.url}${hookPath}` })), retryable: false },
+            {
+              what: 'HTTP 500 whose body quotes the webhook path',
+              arrange: fail(() => ({ status: 500, body: `<html>POST ${hookPath} failed</html>` })),
+              retryable: true,
+            },
+            {
+              what: 'HTTP 404 whose body quotes the webhook URL',
+              arrange: fail(() => ({ status: 404, body: `no_service ${peer.url}${hookPath}` })),
+              retryable: false,
+            },
           ],
     async deliver(hv, payload) {
       const before = peer.requests.length;
@@ -484,7 +548,8 @@ const SMTP_PASSWORD = 'SmTp-pA55w0rd-9f8e7d';
 const RECIPIENTS = ['soc@example.com', 'ir@example.com', 'audit@example.com'];
 
 /** Tags our own HTML template writes (and the author's <b>); anything else in the HTML part is suspect. */
-const TEMPLATE_TAG = /<!DOCTYPE html>|<meta charset="utf-8">|<\/?(?:html|head|title|body|table|tr|th|td|div|pre|b)(?: style="[^"<>]*")?>|<a href="[^"<>]*">|<\/a>/g;
+const TEMPLATE_TAG =
+  /<!DOCTYPE html>|<meta charset="utf-8">|<\/?(?:html|head|title|body|table|tr|th|td|div|pre|b)(?: style="[^"<>]*")?>|<a href="[^"<>]*">|<\/a>/g;
 // eslint-disable-next-line no-control-regex
 const HEADER_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
@@ -511,11 +576,13 @@ function mailShape(raw: string): MailShape {
 
 function emailProblems(hv: HostileValue, received: TestSmtp['received'][number], baseline: MailShape, format: 'text' | 'html'): string[] {
   const problems: string[] = [];
-  if ([...received.rcptTo].sort().join(',') !== [...RECIPIENTS].sort().join(',')) problems.push(`SMTP envelope recipients are ${JSON.stringify(received.rcptTo)}, not exactly the configured ones`);
+  if ([...received.rcptTo].sort().join(',') !== [...RECIPIENTS].sort().join(','))
+    problems.push(`SMTP envelope recipients are ${JSON.stringify(received.rcptTo)}, not exactly the configured ones`);
   if (received.mailFrom !== 'alerts@example.com') problems.push(`envelope sender is ${JSON.stringify(received.mailFrom)}`);
   const msg = parseMime(received.raw);
   const shape = mailShape(received.raw);
-  if (shape.headerNames.join(',') !== baseline.headerNames.join(',')) problems.push(`headers differ from a benign alert's: ${JSON.stringify(shape.headerNames)}`);
+  if (shape.headerNames.join(',') !== baseline.headerNames.join(','))
+    problems.push(`headers differ from a benign alert's: ${JSON.stringify(shape.headerNames)}`);
   for (const name of ['to', 'cc', 'replyTo', 'from', 'parts'] as const) {
     if (shape[name] !== baseline[name]) problems.push(`${name} differs from a benign alert's: ${JSON.stringify(shape[name])}`);
   }
@@ -531,10 +598,12 @@ function emailProblems(hv: HostileValue, received: TestSmtp['received'][number],
   const html = partOfType(msg, 'text/html')?.body ?? '';
   const text = (partOfType(msg, 'text/plain')?.body ?? '').replace(/\r\n/g, '\n');
   for (const found of htmlActiveMarkup(html.replace(TEMPLATE_TAG, ''))) problems.push(`active HTML markup at ${found}`);
-  for (const m of html.matchAll(/<a href="([^"]*)">/g)) if (!/^https:\/\/kibana\.example\//.test(m[1] ?? '')) problems.push(`a link to ${show(m[1] ?? '')}`);
+  for (const m of html.matchAll(/<a href="([^"]*)">/g))
+    if (!/^https:\/\/kibana\.example\//.test(m[1] ?? '')) problems.push(`a link to ${show(m[1] ?? '')}`);
   if (/[<>&"']/.test(hv.value) && html.includes(hv.value)) problems.push('the value reached the HTML part unescaped');
   if (format === 'html') {
-    if (count(html, '<b>Root login</b> by ') !== 1 || count(html, '<b>') !== 1) problems.push("the author's <b> is not intact (exactly once) in the HTML part");
+    if (count(html, '<b>Root login</b> by ') !== 1 || count(html, '<b>') !== 1)
+      problems.push("the author's <b> is not intact (exactly once) in the HTML part");
   } else if (!html.includes('&lt;b&gt;Root login&lt;/b&gt; by ')) {
     problems.push("email_format text: the rule's text is not shown as text in the HTML part");
   }
@@ -588,7 +657,11 @@ async function emailHarness(format: 'text' | 'html', jinja = false): Promise<Har
   const baseline = mailShape(first.raw);
   return {
     rule,
-    secrets: [SMTP_PASSWORD, Buffer.from(SMTP_PASSWORD).toString('base64'), Buffer.from(`\u0000${SMTP_USER}\u0000${SMTP_PASSWORD}`).toString('base64')],
+    secrets: [
+      SMTP_PASSWORD,
+      Buffer.from(SMTP_PASSWORD).toString('base64'),
+      Buffer.from(`\u0000${SMTP_USER}\u0000${SMTP_PASSWORD}`).toString('base64'),
+    ],
     failures: [{ what: '535 that quotes the password', arrange: () => (refuseLogin = true), retryable: false }],
     async deliver(hv, payload) {
       const before = smtp.received.length;
@@ -611,7 +684,11 @@ function echoFailures(peer: Peer, secrets: readonly string[]): Harness['failures
   const echo = `request for ${secrets.join(' and ')} refused`;
   return [
     { what: 'HTTP 503 whose body quotes the secrets', arrange: () => peer.replies.push({ status: 503, body: echo }), retryable: true },
-    { what: 'HTTP 401 whose body quotes the secrets', arrange: () => peer.replies.push({ status: 401, body: `{"error":${JSON.stringify(echo)}}` }), retryable: false },
+    {
+      what: 'HTTP 401 whose body quotes the secrets',
+      arrange: () => peer.replies.push({ status: 401, body: `{"error":${JSON.stringify(echo)}}` }),
+      retryable: false,
+    },
   ];
 }
 
@@ -648,7 +725,8 @@ async function jsonHarness(
 /** The hostile field NAME arrived as a key, with its value, in `object`. */
 function keyArrived(where: string, object: unknown, hv: HostileValue): string[] {
   const key = hostileKey(hv);
-  if (object === null || typeof object !== 'object' || !Object.hasOwn(object, key)) return [`${where}: the field named ${show(key)} is missing`];
+  if (object === null || typeof object !== 'object' || !Object.hasOwn(object, key))
+    return [`${where}: the field named ${show(key)} is missing`];
   return exact(`${where}[${show(key)}]`, (object as Record<string, unknown>)[key], 'probe');
 }
 
@@ -675,7 +753,8 @@ async function post2Harness(): Promise<Harness> {
     http_post2_url: `${peer.url}/hook/${URL_TOKEN}`,
     http_post2_headers: { 'X-Api-Key': API_KEY },
     // In quotes a value becomes text; outside quotes it stands for the value itself.
-    http_post2_payload: '{"who": "{{ user.name }}", "raw": {{ user.name }}, "line": "login by {{ _data[\'user\'][\'name\'] }} on {{ host }}"}',
+    http_post2_payload:
+      '{"who": "{{ user.name }}", "raw": {{ user.name }}, "line": "login by {{ _data[\'user\'][\'name\'] }} on {{ host }}"}',
     http_post2_raw_fields: { raw_user: 'user.name' },
     http_post2_all_values: true,
   });
@@ -709,22 +788,34 @@ async function pagerdutyHarness(): Promise<Harness> {
     // Documented: summary at most 1,024 characters, dedup_key at most 255 (cut, plus a hash).
     const summary = own(body, 'payload', 'summary');
     if (payload.subject.length <= 1024) problems.push(...exact('payload.summary', summary, payload.subject));
-    else if (typeof summary !== 'string' || summary.length > 1024 || summary.length < 1023 || !payload.subject.startsWith(summary)) problems.push('payload.summary is not the subject cut at 1,024 characters');
+    else if (typeof summary !== 'string' || summary.length > 1024 || summary.length < 1023 || !payload.subject.startsWith(summary))
+      problems.push('payload.summary is not the subject cut at 1,024 characters');
     const key = `${rule.name}:${hv.value}`;
     const dedup = own(body, 'dedup_key');
     if (key.length <= 255) problems.push(...exact('dedup_key', dedup, key));
-    else if (typeof dedup !== 'string' || dedup.length > 255 || !key.startsWith(dedup.slice(0, 200))) problems.push('dedup_key is not the key cut to 255 characters');
+    else if (typeof dedup !== 'string' || dedup.length > 255 || !key.startsWith(dedup.slice(0, 200)))
+      problems.push('dedup_key is not the key cut to 255 characters');
     // Documented: an event over 512 KB loses the match data first, then the text is shortened.
     const match = own(details, 'match');
     const info = own(details, 'information');
     if (match !== undefined) {
-      if (JSON.stringify(match) !== JSON.stringify(payload.match)) problems.push('custom_details.match is not the recorded match, byte for byte');
+      if (JSON.stringify(match) !== JSON.stringify(payload.match))
+        problems.push('custom_details.match is not the recorded match, byte for byte');
       problems.push(...keyArrived('custom_details.match', match, hv));
       problems.push(...exact('custom_details.information', info, payload.text));
     } else {
-      const whole = JSON.stringify({ ...body, payload: { ...(body.payload as object), custom_details: { ...(details as object), information: payload.text, match: payload.match } } });
+      const whole = JSON.stringify({
+        ...body,
+        payload: {
+          ...(body.payload as object),
+          custom_details: { ...(details as object), information: payload.text, match: payload.match },
+        },
+      });
       if (Buffer.byteLength(whole) <= PD_EVENT_ROOM) problems.push('custom_details.match was dropped from an event that fits');
-      if (typeof info !== 'string' || !(info === payload.text || (info.endsWith('\n[truncated]') && payload.text.startsWith(info.slice(0, -'\n[truncated]'.length))))) {
+      if (
+        typeof info !== 'string' ||
+        !(info === payload.text || (info.endsWith('\n[truncated]') && payload.text.startsWith(info.slice(0, -'\n[truncated]'.length))))
+      ) {
         problems.push('custom_details.information is neither the text nor its documented cut');
       }
     }
@@ -761,7 +852,9 @@ async function hiveHarness(): Promise<Harness> {
     if (hv.value === '') {
       if (other.length !== 0) problems.push('an observable was made from an empty value');
     } else {
-      problems.push(...(other.length === 1 ? exact('observable "other"', other[0]?.data, hv.value) : [`${other.length} "other" observables`]));
+      problems.push(
+        ...(other.length === 1 ? exact('observable "other"', other[0]?.data, hv.value) : [`${other.length} "other" observables`]),
+      );
     }
     problems.push(...exact('observable "ip"', artifacts.find((a) => a.dataType === 'ip')?.data, '192.0.2.10'));
     return problems;
@@ -777,20 +870,27 @@ async function alertmanagerHarness(): Promise<Harness> {
     alertmanager_basic_auth_login: 'logwarden',
     alertmanager_basic_auth_password: API_KEY,
   });
-  return jsonHarness(peer, rule, [API_KEY], (hv, payload, body) => {
-    const problems = alertmanagerProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
-    const shown = displayText(hv.value);
-    problems.push(
-      ...exact('labels.user (template)', own(body, 'labels', 'user'), shown),
-      ...exact('labels.who (alertmanager_fields)', own(body, 'labels', 'who'), shown),
-      ...exact('annotations.summary', own(body, 'annotations', 'summary'), displayText(payload.subject)),
-      ...exact('annotations.description', own(body, 'annotations', 'description'), capBytes(displayText(payload.text), 64 * 1024)),
-    );
-    for (const part of ['labels', 'annotations']) {
-      for (const [name, value] of Object.entries((own(body, part) as Record<string, string> | undefined) ?? {})) problems.push(...invisibleControls(`${part}.${name}`, value));
-    }
-    return [...problems, ...templateLiteral(hv, String(own(body, 'labels', 'user')))];
-  }, true);
+  return jsonHarness(
+    peer,
+    rule,
+    [API_KEY],
+    (hv, payload, body) => {
+      const problems = alertmanagerProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
+      const shown = displayText(hv.value);
+      problems.push(
+        ...exact('labels.user (template)', own(body, 'labels', 'user'), shown),
+        ...exact('labels.who (alertmanager_fields)', own(body, 'labels', 'who'), shown),
+        ...exact('annotations.summary', own(body, 'annotations', 'summary'), displayText(payload.subject)),
+        ...exact('annotations.description', own(body, 'annotations', 'description'), capBytes(displayText(payload.text), 64 * 1024)),
+      );
+      for (const part of ['labels', 'annotations']) {
+        for (const [name, value] of Object.entries((own(body, part) as Record<string, string> | undefined) ?? {}))
+          problems.push(...invisibleControls(`${part}.${name}`, value));
+      }
+      return [...problems, ...templateLiteral(hv, String(own(body, 'labels', 'user')))];
+    },
+    true,
+  );
 }
 
 // --- Markdown chat media (Discord, Mattermost, Telegram) ----------------------------------------
@@ -806,7 +906,8 @@ function markdownActive(text: string, active: RegExp): string[] {
       i++;
       continue;
     }
-    if (active.test(plain[i] ?? '')) found.push(`unescaped ${JSON.stringify(plain[i])} at ${i}: ${show(plain.slice(Math.max(0, i - 20), i + 20))}`);
+    if (active.test(plain[i] ?? ''))
+      found.push(`unescaped ${JSON.stringify(plain[i])} at ${i}: ${show(plain.slice(Math.max(0, i - 20), i + 20))}`);
   }
   return found;
 }
@@ -827,7 +928,10 @@ async function discordHarness(): Promise<Harness> {
     const content = String(own(body, 'content'));
     const description = String((own(body, 'embeds') as Record<string, unknown>[] | undefined)?.[0]?.['description']);
     if (JSON.stringify(own(body, 'allowed_mentions')) !== '{"parse":[]}') problems.push('allowed_mentions does not forbid every mention');
-    for (const [where, text] of [['content', content], ['description', description]] as const) {
+    for (const [where, text] of [
+      ['content', content],
+      ['description', description],
+    ] as const) {
       problems.push(...markdownActive(text, /[`*_[\]()#|~<>]/).map((p) => `${where}: ${p}`), ...invisibleControls(where, text));
     }
     problems.push(...readable('description', description, hv, unbackslash));
@@ -841,12 +945,21 @@ async function mattermostHarness(): Promise<Harness> {
     mattermost_webhook_url: `${peer.url}/hooks/${URL_TOKEN}`,
     mattermost_msg_fields: [{ title: 'User', value: 'user {0}', args: ['user.name'] }],
   });
-  const unescape = (t: string): string => unbackslash(t.replace(/@\u2060/g, '@')).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (t: string): string =>
+    unbackslash(t.replace(/@\u2060/g, '@'))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   return jsonHarness(peer, rule, [URL_TOKEN], (hv, _payload, body) => {
     const problems = mattermostProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
     const attachment = (own(body, 'attachments') as Record<string, unknown>[] | undefined)?.[0] ?? {};
     const field = String((attachment['fields'] as Record<string, unknown>[] | undefined)?.[0]?.['value']);
-    const texts: [string, string][] = [['text', String(own(body, 'text'))], ['title', String(attachment['title'])], ['fallback', String(attachment['fallback'])], ['field', field]];
+    const texts: [string, string][] = [
+      ['text', String(own(body, 'text'))],
+      ['title', String(attachment['title'])],
+      ['fallback', String(attachment['fallback'])],
+      ['field', field],
+    ];
     for (const [where, text] of texts) {
       problems.push(...markdownActive(text, /[`*_[\]()#|~<>]/).map((p) => `${where}: ${p}`), ...invisibleControls(where, text));
       for (const m of mattermostMentions(text)) problems.push(`${where}: mention ${JSON.stringify(m)}`);
@@ -859,7 +972,13 @@ async function mattermostHarness(): Promise<Harness> {
 
 async function opsgenieHarness(): Promise<Harness> {
   const peer = await startPeer({ fallback: { status: 202, body: '{"result":"Request will be processed"}' } });
-  const rule = ruleFor('opsgenie', { opsgenie_key: API_KEY, opsgenie_addr: `${peer.url}/v2/alerts`, opsgenie_message: 'Root login by {user[name]}', opsgenie_alias: 'root-{user[name]}', opsgenie_details: { user: { field: 'user.name' } } });
+  const rule = ruleFor('opsgenie', {
+    opsgenie_key: API_KEY,
+    opsgenie_addr: `${peer.url}/v2/alerts`,
+    opsgenie_message: 'Root login by {user[name]}',
+    opsgenie_alias: 'root-{user[name]}',
+    opsgenie_details: { user: { field: 'user.name' } },
+  });
   return jsonHarness(peer, rule, [API_KEY], (hv, payload, body) => {
     const problems = opsgenieProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' }, API_KEY);
     const shown = displayText(hv.value);
@@ -875,7 +994,12 @@ async function opsgenieHarness(): Promise<Harness> {
 
 async function victoropsHarness(): Promise<Harness> {
   const peer = await startPeer({ fallback: { status: 200, body: '{"result":"success"}' } });
-  const rule = ruleFor('victorops', { victorops_api_key: URL_TOKEN, victorops_routing_key: 'soc', victorops_message_type: 'CRITICAL', victorops_api_url: `${peer.url}/alert` });
+  const rule = ruleFor('victorops', {
+    victorops_api_key: URL_TOKEN,
+    victorops_routing_key: 'soc',
+    victorops_message_type: 'CRITICAL',
+    victorops_api_url: `${peer.url}/alert`,
+  });
   return jsonHarness(peer, rule, [URL_TOKEN], (hv, payload, body) => {
     const problems = [
       ...exact('state_message', own(body, 'state_message'), capBytes(displayText(payload.text), 64 * 1024)),
@@ -888,7 +1012,10 @@ async function victoropsHarness(): Promise<Harness> {
 
 async function powerAutomateHarness(): Promise<Harness> {
   const peer = await startPeer({ fallback: { status: 202, body: '' } });
-  const rule = ruleFor('ms_power_automate', { ms_power_automate_webhook_url: `${peer.url}/workflows/1/invoke?sig=${URL_TOKEN}`, ms_power_automate_alert_facts: [{ name: 'User', value: 'user.name' }] });
+  const rule = ruleFor('ms_power_automate', {
+    ms_power_automate_webhook_url: `${peer.url}/workflows/1/invoke?sig=${URL_TOKEN}`,
+    ms_power_automate_alert_facts: [{ name: 'User', value: 'user.name' }],
+  });
   return jsonHarness(peer, rule, [URL_TOKEN], (hv, payload, body) => {
     const problems = powerAutomateProblems(peer.requests.at(-1) ?? { method: '', path: '', headers: {}, body: '' });
     const texts = cardTexts(body);
@@ -909,7 +1036,8 @@ async function datadogHarness(): Promise<Harness> {
       const text = String(own(body, key));
       problems.push(...invisibleControls(key, text));
       // "@name" notifies in Datadog; a value's "@" must carry the word joiner.
-      if (/@(?!\u2060)/.test(text.replace(/^Root login by /, '').replace(/user: /, ''))) problems.push(`${key}: an @ from a value can notify`);
+      if (/@(?!\u2060)/.test(text.replace(/^Root login by /, '').replace(/user: /, '')))
+        problems.push(`${key}: an @ from a value can notify`);
     }
     if (String(own(body, 'text')).startsWith('%%%')) problems.push('text starts with %%% (Markdown)');
     if (String(own(body, 'title')).length > 100 || String(own(body, 'text')).length > 4000) problems.push('over Datadog limits');
@@ -919,15 +1047,28 @@ async function datadogHarness(): Promise<Harness> {
 
 async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promise<Harness> {
   const peer = await startTelegramPeer();
-  const rule = ruleFor('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, telegram_parse_mode: mode });
+  const rule = ruleFor('telegram', {
+    telegram_bot_token: peer.token,
+    telegram_room_id: peer.chatId,
+    telegram_api_url: peer.url,
+    telegram_parse_mode: mode,
+  });
   const alerter = alerterOf(rule, { log: memoryLog().log, out: () => undefined, clock: new ManualClock(T0), env: {} });
   const echo = `refused for bot${peer.token}`;
   return {
     rule,
     secrets: [peer.token],
     failures: [
-      { what: 'HTTP 502 whose description quotes the token', arrange: () => peer.override.push({ status: 502, body: { ok: false, error_code: 502, description: echo } }), retryable: true },
-      { what: 'HTTP 403 whose description quotes the token', arrange: () => peer.override.push({ status: 403, body: { ok: false, error_code: 403, description: echo } }), retryable: false },
+      {
+        what: 'HTTP 502 whose description quotes the token',
+        arrange: () => peer.override.push({ status: 502, body: { ok: false, error_code: 502, description: echo } }),
+        retryable: true,
+      },
+      {
+        what: 'HTTP 403 whose description quotes the token',
+        arrange: () => peer.override.push({ status: 403, body: { ok: false, error_code: 403, description: echo } }),
+        retryable: false,
+      },
     ],
     async deliver(hv, payload) {
       const before = peer.attempts.length;
@@ -937,10 +1078,13 @@ async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promis
       const d = peer.delivered.at(-1);
       if (!d) return ['nothing delivered'];
       const problems = [...invisibleControls('message', d.shown)];
-      const expected = mode === 'html' || (mode === 'markdown' && (hv.name === 'big' || /[_*`[\\]/.test(displayText(hv.value)))) ? [] : ['bold'];
-      if (JSON.stringify(d.entities) !== JSON.stringify(expected)) problems.push(`entities ${JSON.stringify(d.entities)}, expected ${JSON.stringify(expected)} (the title's bold only)`);
+      const expected =
+        mode === 'html' || (mode === 'markdown' && (hv.name === 'big' || /[_*`[\\]/.test(displayText(hv.value)))) ? [] : ['bold'];
+      if (JSON.stringify(d.entities) !== JSON.stringify(expected))
+        problems.push(`entities ${JSON.stringify(d.entities)}, expected ${JSON.stringify(expected)} (the title's bold only)`);
       if (d.shown.length > 4096) problems.push(`${d.shown.length} characters > 4096`);
-      if (hv.name !== 'big' && !d.shown.includes(`Root login by ${displayText(hv.value)}`)) problems.push('the value is not shown as written');
+      if (hv.name !== 'big' && !d.shown.includes(`Root login by ${displayText(hv.value)}`))
+        problems.push('the value is not shown as written');
       return [...problems, ...templateLiteral(hv, d.shown)];
     },
     close: () => peer.close(),
@@ -952,30 +1096,145 @@ async function telegramHarness(mode: 'markdown' | 'markdownV2' | 'html'): Promis
 const ROWS: readonly Row[] = [
   { alerter: 'stdout', why: 'a terminal acts on ESC sequences, C0/C1 controls and bidi overrides', secret: false, start: stdoutHarness },
   { alerter: 'debug', why: 'the JSON log line must stay one valid line whatever the values', secret: false, start: debugHarness },
-  { alerter: 'command', why: 'argv without a shell: $(id), ; and quotes stay one argument, placeholders parsed once', secret: false, start: commandHarness },
-  { alerter: 'gelf (tcp)', why: 'NUL-framed GELF: a value with NUL or quotes stays inside one JSON message, byte for byte', secret: false, start: gelfHarness },
-  { alerter: 'gelf (udp)', why: 'chunked GELF datagrams: a value with NUL or quotes, or of 100 kB, arrives as the same JSON string', secret: false, start: gelfUdpHarness },
-  { alerter: 'gelf (http)', why: 'GELF over HTTP: the value stays one JSON string inside short_message; the header key never shows', secret: true, start: gelfHttpHarness },
-  { alerter: 'zabbix', why: 'sender protocol: a host name from a document stays one framed JSON value, without controls', secret: false, start: zabbixHarness },
-  { alerter: 'slack (Web API)', why: 'Block Kit mrkdwn: <!channel>, <@U…> and <url|label> from a log line must not notify or link', secret: true, start: () => slackHarness('webapi') },
-  { alerter: 'slack (webhook)', why: "ElastAlert2's attachments through an incoming webhook, same mrkdwn rules; the URL is the secret", secret: true, start: () => slackHarness('webhook') },
-  { alerter: 'email (email_format: text)', why: 'headers (CR/LF, encoded words) and the HTML part built from plain text', secret: true, start: () => emailHarness('text') },
-  { alerter: 'email (email_format: html)', why: "the rule's HTML is kept, every document value entity-escaped", secret: true, start: () => emailHarness('html') },
-  { alerter: 'email (html, alert_text_jinja)', why: 'Jinja templates are the rule\'s only: values are data, "{{7*7}}" stays text', secret: true, start: () => emailHarness('html', true) },
+  {
+    alerter: 'command',
+    why: 'argv without a shell: $(id), ; and quotes stay one argument, placeholders parsed once',
+    secret: false,
+    start: commandHarness,
+  },
+  {
+    alerter: 'gelf (tcp)',
+    why: 'NUL-framed GELF: a value with NUL or quotes stays inside one JSON message, byte for byte',
+    secret: false,
+    start: gelfHarness,
+  },
+  {
+    alerter: 'gelf (udp)',
+    why: 'chunked GELF datagrams: a value with NUL or quotes, or of 100 kB, arrives as the same JSON string',
+    secret: false,
+    start: gelfUdpHarness,
+  },
+  {
+    alerter: 'gelf (http)',
+    why: 'GELF over HTTP: the value stays one JSON string inside short_message; the header key never shows',
+    secret: true,
+    start: gelfHttpHarness,
+  },
+  {
+    alerter: 'zabbix',
+    why: 'sender protocol: a host name from a document stays one framed JSON value, without controls',
+    secret: false,
+    start: zabbixHarness,
+  },
+  {
+    alerter: 'slack (Web API)',
+    why: 'Block Kit mrkdwn: <!channel>, <@U…> and <url|label> from a log line must not notify or link',
+    secret: true,
+    start: () => slackHarness('webapi'),
+  },
+  {
+    alerter: 'slack (webhook)',
+    why: "ElastAlert2's attachments through an incoming webhook, same mrkdwn rules; the URL is the secret",
+    secret: true,
+    start: () => slackHarness('webhook'),
+  },
+  {
+    alerter: 'email (email_format: text)',
+    why: 'headers (CR/LF, encoded words) and the HTML part built from plain text',
+    secret: true,
+    start: () => emailHarness('text'),
+  },
+  {
+    alerter: 'email (email_format: html)',
+    why: "the rule's HTML is kept, every document value entity-escaped",
+    secret: true,
+    start: () => emailHarness('html'),
+  },
+  {
+    alerter: 'email (html, alert_text_jinja)',
+    why: 'Jinja templates are the rule\'s only: values are data, "{{7*7}}" stays text',
+    secret: true,
+    start: () => emailHarness('html', true),
+  },
   { alerter: 'post', why: 'the match as JSON: values and field names must arrive as the same strings', secret: true, start: postHarness },
-  { alerter: 'post2', why: 'http_post2_payload placeholders: a value is inserted once, never parsed as JSON or template', secret: true, start: post2Harness },
-  { alerter: 'pagerduty', why: 'Events API v2: summary, dedup_key, custom_details carry values exactly (within documented limits)', secret: true, start: pagerdutyHarness },
-  { alerter: 'alertmanager', why: 'labels rendered from the rule\'s Jinja templates carry values as data, annotations as text without controls', secret: true, start: alertmanagerHarness },
-  { alerter: 'discord', why: 'Discord Markdown: no mention (@everyone, <@id>), masked link or formatting from a log line; 2,000 / 4,096 limits', secret: true, start: discordHarness },
-  { alerter: 'mattermost', why: 'Mattermost: Markdown, @channel/@all/@user and Slack-style <!here> from a log line must not format or notify', secret: true, start: mattermostHarness },
-  { alerter: 'opsgenie', why: 'Alert API v2: message, alias (dedup), details carry values as text within documented limits; {…} in a value is not formatted again', secret: true, start: opsgenieHarness },
-  { alerter: 'victorops', why: 'REST endpoint: the state message and entity id carry values as text; the key in the URL never shows', secret: true, start: victoropsHarness },
-  { alerter: 'ms_power_automate', why: 'Teams Adaptive Card: values only in TextRuns (no Markdown), no mention entities, under 28 KB', secret: true, start: powerAutomateHarness },
-  { alerter: 'datadog', why: 'Events API: @mentions in a value must not notify, %%% must not switch on Markdown; 100 / 4,000 characters', secret: true, start: datadogHarness },
-  { alerter: 'telegram (markdown)', why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters', secret: true, start: () => telegramHarness('markdown') },
-  { alerter: 'telegram (markdownV2)', why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message', secret: true, start: () => telegramHarness('markdownV2') },
-  { alerter: 'telegram (html)', why: 'HTML: < > & from a log line are entities, never tags', secret: true, start: () => telegramHarness('html') },
-  { alerter: 'hivealerter', why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly', secret: true, start: hiveHarness },
+  {
+    alerter: 'post2',
+    why: 'http_post2_payload placeholders: a value is inserted once, never parsed as JSON or template',
+    secret: true,
+    start: post2Harness,
+  },
+  {
+    alerter: 'pagerduty',
+    why: 'Events API v2: summary, dedup_key, custom_details carry values exactly (within documented limits)',
+    secret: true,
+    start: pagerdutyHarness,
+  },
+  {
+    alerter: 'alertmanager',
+    why: "labels rendered from the rule's Jinja templates carry values as data, annotations as text without controls",
+    secret: true,
+    start: alertmanagerHarness,
+  },
+  {
+    alerter: 'discord',
+    why: 'Discord Markdown: no mention (@everyone, <@id>), masked link or formatting from a log line; 2,000 / 4,096 limits',
+    secret: true,
+    start: discordHarness,
+  },
+  {
+    alerter: 'mattermost',
+    why: 'Mattermost: Markdown, @channel/@all/@user and Slack-style <!here> from a log line must not format or notify',
+    secret: true,
+    start: mattermostHarness,
+  },
+  {
+    alerter: 'opsgenie',
+    why: 'Alert API v2: message, alias (dedup), details carry values as text within documented limits; {…} in a value is not formatted again',
+    secret: true,
+    start: opsgenieHarness,
+  },
+  {
+    alerter: 'victorops',
+    why: 'REST endpoint: the state message and entity id carry values as text; the key in the URL never shows',
+    secret: true,
+    start: victoropsHarness,
+  },
+  {
+    alerter: 'ms_power_automate',
+    why: 'Teams Adaptive Card: values only in TextRuns (no Markdown), no mention entities, under 28 KB',
+    secret: true,
+    start: powerAutomateHarness,
+  },
+  {
+    alerter: 'datadog',
+    why: 'Events API: @mentions in a value must not notify, %%% must not switch on Markdown; 100 / 4,000 characters',
+    secret: true,
+    start: datadogHarness,
+  },
+  {
+    alerter: 'telegram (markdown)',
+    why: 'legacy Markdown: _ * ` [ from a log line escaped, never an entity; 4,096 characters',
+    secret: true,
+    start: () => telegramHarness('markdown'),
+  },
+  {
+    alerter: 'telegram (markdownV2)',
+    why: 'MarkdownV2: every reserved character escaped, or Telegram refuses the message',
+    secret: true,
+    start: () => telegramHarness('markdownV2'),
+  },
+  {
+    alerter: 'telegram (html)',
+    why: 'HTML: < > & from a log line are entities, never tags',
+    secret: true,
+    start: () => telegramHarness('html'),
+  },
+  {
+    alerter: 'hivealerter',
+    why: 'TheHive alert: title args, tags, custom fields and observables carry values exactly',
+    secret: true,
+    start: hiveHarness,
+  },
   ...kitRows({ ruleFor, invisibleControls, templateLiteral, readable, markdownActive }),
   ...awsRows({ ruleFor, invisibleControls, templateLiteral, readable, markdownActive, exact }),
 ];
@@ -1029,8 +1288,10 @@ describe.each(ROWS)('hostile corpus through $alerter', (row) => {
         continue;
       }
       outcomes.push(error.message);
-      for (const secret of harness.secrets) if (error.message.includes(secret)) problems.push(`${failure.what}: the message shows a secret: ${error.message}`);
-      if (error.retryable !== failure.retryable) problems.push(`${failure.what}: retryable is ${error.retryable}, expected ${failure.retryable} (${error.message})`);
+      for (const secret of harness.secrets)
+        if (error.message.includes(secret)) problems.push(`${failure.what}: the message shows a secret: ${error.message}`);
+      if (error.retryable !== failure.retryable)
+        problems.push(`${failure.what}: retryable is ${error.retryable}, expected ${failure.retryable} (${error.message})`);
     }
     expect(problems).toEqual([]);
     expect(outcomes).toHaveLength(harness.failures.length);

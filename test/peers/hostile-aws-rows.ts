@@ -68,7 +68,9 @@ const HEADER_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u206
 function parseObject(where: string, text: string): Record<string, unknown> | string {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : `${where}: JSON but not an object`;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : `${where}: JSON but not an object`;
   } catch (error) {
     return `${where}: not JSON: ${(error as Error).message}`;
   }
@@ -134,8 +136,12 @@ function awsRow(tools: AwsSuiteTools, alerter: string, why: string, prefix: stri
 /** A queue on moto that keeps what it received out of sight once read (no redelivery within a run). */
 async function sinkQueue(sqs: SQSClient, name: string): Promise<{ url: string; arn: string; read(): Promise<string[]> }> {
   const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '43200' } }))).QueueUrl ?? '';
-  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'] ?? '';
-  const read = async (): Promise<string[]> => ((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))).Messages ?? []).map((x) => x.Body ?? '');
+  const arn =
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'] ?? '';
+  const read = async (): Promise<string[]> =>
+    ((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))).Messages ?? []).map(
+      (x) => x.Body ?? '',
+    );
   return { url, arn, read };
 }
 
@@ -151,100 +157,132 @@ function textChecks(tools: AwsSuiteTools, where: string, hv: HostileValue, got: 
 }
 
 function sns(tools: AwsSuiteTools): Row {
-  return awsRow(tools, 'sns', 'SNS notification: one line of ASCII as subject, the text without controls, the envelope stays JSON for every subscriber', 'sns', async (m) => {
-    const client = new SNSClient({ region: REGION, endpoint: m.url, credentials });
-    const sqs = new SQSClient({ region: REGION, endpoint: m.url, credentials });
-    const topic = (await client.send(new CreateTopicCommand({ Name: 'hostile-sns' }))).TopicArn ?? '';
-    const q = await sinkQueue(sqs, 'hostile-sns-sink');
-    await client.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: q.arn }));
-    return {
-      options: { sns_topic_arn: topic },
-      read: q.read,
-      check(hv, payload, stored) {
-        const envelope = parseObject('notification', stored);
-        if (typeof envelope === 'string') return [envelope];
-        const problems: string[] = [];
-        if (envelope['TopicArn'] !== topic || envelope['Type'] !== 'Notification') problems.push('not a notification of the topic');
-        const subject = String(envelope['Subject']);
-        if (!/^[\x20-\x7e]{1,100}$/.test(subject)) problems.push(`Subject is not one line of at most 100 ASCII characters: ${JSON.stringify(subject.slice(0, 60))}`);
-        if (!subject.startsWith('Root login by')) problems.push(`Subject lost the rule's text: ${JSON.stringify(subject.slice(0, 60))}`);
-        return [...problems, ...textChecks(tools, 'Message', hv, envelope['Message'], capBytes(displayText(payload.text), 250 * 1024))];
-      },
-      async close() {
-        client.destroy();
-        sqs.destroy();
-      },
-    };
-  });
+  return awsRow(
+    tools,
+    'sns',
+    'SNS notification: one line of ASCII as subject, the text without controls, the envelope stays JSON for every subscriber',
+    'sns',
+    async (m) => {
+      const client = new SNSClient({ region: REGION, endpoint: m.url, credentials });
+      const sqs = new SQSClient({ region: REGION, endpoint: m.url, credentials });
+      const topic = (await client.send(new CreateTopicCommand({ Name: 'hostile-sns' }))).TopicArn ?? '';
+      const q = await sinkQueue(sqs, 'hostile-sns-sink');
+      await client.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: q.arn }));
+      return {
+        options: { sns_topic_arn: topic },
+        read: q.read,
+        check(hv, payload, stored) {
+          const envelope = parseObject('notification', stored);
+          if (typeof envelope === 'string') return [envelope];
+          const problems: string[] = [];
+          if (envelope['TopicArn'] !== topic || envelope['Type'] !== 'Notification') problems.push('not a notification of the topic');
+          const subject = String(envelope['Subject']);
+          if (!/^[\x20-\x7e]{1,100}$/.test(subject))
+            problems.push(`Subject is not one line of at most 100 ASCII characters: ${JSON.stringify(subject.slice(0, 60))}`);
+          if (!subject.startsWith('Root login by')) problems.push(`Subject lost the rule's text: ${JSON.stringify(subject.slice(0, 60))}`);
+          return [...problems, ...textChecks(tools, 'Message', hv, envelope['Message'], capBytes(displayText(payload.text), 250 * 1024))];
+        },
+        async close() {
+          client.destroy();
+          sqs.destroy();
+        },
+      };
+    },
+  );
 }
 
 const CROPPED = '\n*message was cropped according to SQS limits!*';
 const TEXT_OMITTED = 'Text message omitted due to SQS size limit.';
 
 function sqs(tools: AwsSuiteTools): Row {
-  return awsRow(tools, 'sqs', "ElastAlert2's JSON body: the match arrives as the same JSON, values and field names byte for byte, within 256 KB", 'sqs', async (m) => {
-    const client = new SQSClient({ region: REGION, endpoint: m.url, credentials });
-    const q = await sinkQueue(client, 'hostile-sqs');
-    return {
-      options: { sqs_queue_url: q.url },
-      read: q.read,
-      check(_hv, payload, stored) {
-        const body = parseObject('message body', stored);
-        if (typeof body === 'string') return [body];
-        const problems: string[] = [];
-        if (Object.keys(body).join() !== 'rule_name,matches,text') problems.push(`keys ${JSON.stringify(Object.keys(body))}, not rule_name, matches, text`);
-        problems.push(...tools.exact('rule_name', body['rule_name'], 'Root login'));
-        if (JSON.stringify(body['matches']) !== JSON.stringify([payload.match])) problems.push('matches: not the recorded match, byte for byte');
-        // ElastAlert2's size rules: the text is cropped at 128,000 characters, and left out when the body would pass 256 KB.
-        const text = payload.text.length > 128_000 ? `${payload.text.slice(0, 128_000)}${CROPPED}` : payload.text;
-        const fits = Buffer.byteLength(JSON.stringify({ rule_name: 'Root login', matches: [payload.match], text })) <= 256_000;
-        problems.push(...tools.exact('text', body['text'], fits ? text : TEXT_OMITTED));
-        if (Buffer.byteLength(stored) > 256_000) problems.push(`${Buffer.byteLength(stored)} bytes > 256 KB`);
-        return problems;
-      },
-      async close() {
-        client.destroy();
-      },
-    };
-  });
+  return awsRow(
+    tools,
+    'sqs',
+    "ElastAlert2's JSON body: the match arrives as the same JSON, values and field names byte for byte, within 256 KB",
+    'sqs',
+    async (m) => {
+      const client = new SQSClient({ region: REGION, endpoint: m.url, credentials });
+      const q = await sinkQueue(client, 'hostile-sqs');
+      return {
+        options: { sqs_queue_url: q.url },
+        read: q.read,
+        check(_hv, payload, stored) {
+          const body = parseObject('message body', stored);
+          if (typeof body === 'string') return [body];
+          const problems: string[] = [];
+          if (Object.keys(body).join() !== 'rule_name,matches,text')
+            problems.push(`keys ${JSON.stringify(Object.keys(body))}, not rule_name, matches, text`);
+          problems.push(...tools.exact('rule_name', body['rule_name'], 'Root login'));
+          if (JSON.stringify(body['matches']) !== JSON.stringify([payload.match]))
+            problems.push('matches: not the recorded match, byte for byte');
+          // ElastAlert2's size rules: the text is cropped at 128,000 characters, and left out when the body would pass 256 KB.
+          const text = payload.text.length > 128_000 ? `${payload.text.slice(0, 128_000)}${CROPPED}` : payload.text;
+          const fits = Buffer.byteLength(JSON.stringify({ rule_name: 'Root login', matches: [payload.match], text })) <= 256_000;
+          problems.push(...tools.exact('text', body['text'], fits ? text : TEXT_OMITTED));
+          if (Buffer.byteLength(stored) > 256_000) problems.push(`${Buffer.byteLength(stored)} bytes > 256 KB`);
+          return problems;
+        },
+        async close() {
+          client.destroy();
+        },
+      };
+    },
+  );
 }
 
 const SES_TO = 'soc@example.com';
 const SES_FROM = 'LogWarden <alerts@example.com>';
 
 function ses(tools: AwsSuiteTools): Row {
-  return awsRow(tools, 'ses', 'SES mail: no CR/LF, control or bidi character in the subject, no recipient but the configured ones or <user>@<domain>', 'ses', async (m) => {
-    const client = new SESClient({ region: REGION, endpoint: m.url, credentials });
-    await client.send(new VerifyEmailIdentityCommand({ EmailAddress: 'alerts@example.com' }));
-    client.destroy();
-    type Sent = { source: string; destinations: Record<string, string[]>; subject: string; body: string };
-    const all = async (): Promise<Sent[]> => ((await m.get('/moto-api/data.json')) as { ses?: { Message?: Sent[] } }).ses?.Message ?? [];
-    let seen = (await all()).length;
-    return {
-      options: { ses_email: SES_TO, ses_from_addr: SES_FROM, ses_cc: 'ir@example.com', ses_bcc: 'audit@example.com', ses_email_reply_to: 'soc-lead@example.com', ses_email_from_field: 'user.name', ses_email_add_domain: 'example.com' },
-      async read() {
-        const sent = await all();
-        const fresh = sent.slice(seen);
-        seen = sent.length;
-        return fresh.map((s) => JSON.stringify(s));
-      },
-      check(hv, payload, stored) {
-        const mail = JSON.parse(stored) as Sent;
-        const problems: string[] = [];
-        if (mail.source !== SES_FROM) problems.push(`source is ${JSON.stringify(mail.source)}`);
-        const to = PLAIN_USER.test(hv.value) && hv.value.length <= 64 ? `${hv.value}@example.com` : SES_TO;
-        const want = { ToAddresses: [to], CcAddresses: ['ir@example.com'], BccAddresses: ['audit@example.com'] };
-        if (JSON.stringify(mail.destinations) !== JSON.stringify(want)) problems.push(`recipients ${JSON.stringify(mail.destinations)}, expected ${JSON.stringify(want)}`);
-        const subject = String(mail.subject);
-        if (HEADER_UNSAFE.test(subject)) problems.push(`the subject holds a line break, control or bidi character: ${JSON.stringify(subject.slice(0, 60))}`);
-        if (!subject.startsWith('Root login by') || subject.length > 2048) problems.push(`the subject is not the rule's, within 2,048 characters: ${JSON.stringify(subject.slice(0, 60))}`);
-        return [...problems, ...textChecks(tools, 'body', hv, mail.body, capBytes(displayText(payload.text), 256 * 1024))];
-      },
-      async close() {
-        return undefined;
-      },
-    };
-  });
+  return awsRow(
+    tools,
+    'ses',
+    'SES mail: no CR/LF, control or bidi character in the subject, no recipient but the configured ones or <user>@<domain>',
+    'ses',
+    async (m) => {
+      const client = new SESClient({ region: REGION, endpoint: m.url, credentials });
+      await client.send(new VerifyEmailIdentityCommand({ EmailAddress: 'alerts@example.com' }));
+      client.destroy();
+      type Sent = { source: string; destinations: Record<string, string[]>; subject: string; body: string };
+      const all = async (): Promise<Sent[]> => ((await m.get('/moto-api/data.json')) as { ses?: { Message?: Sent[] } }).ses?.Message ?? [];
+      let seen = (await all()).length;
+      return {
+        options: {
+          ses_email: SES_TO,
+          ses_from_addr: SES_FROM,
+          ses_cc: 'ir@example.com',
+          ses_bcc: 'audit@example.com',
+          ses_email_reply_to: 'soc-lead@example.com',
+          ses_email_from_field: 'user.name',
+          ses_email_add_domain: 'example.com',
+        },
+        async read() {
+          const sent = await all();
+          const fresh = sent.slice(seen);
+          seen = sent.length;
+          return fresh.map((s) => JSON.stringify(s));
+        },
+        check(hv, payload, stored) {
+          const mail = JSON.parse(stored) as Sent;
+          const problems: string[] = [];
+          if (mail.source !== SES_FROM) problems.push(`source is ${JSON.stringify(mail.source)}`);
+          const to = PLAIN_USER.test(hv.value) && hv.value.length <= 64 ? `${hv.value}@example.com` : SES_TO;
+          const want = { ToAddresses: [to], CcAddresses: ['ir@example.com'], BccAddresses: ['audit@example.com'] };
+          if (JSON.stringify(mail.destinations) !== JSON.stringify(want))
+            problems.push(`recipients ${JSON.stringify(mail.destinations)}, expected ${JSON.stringify(want)}`);
+          const subject = String(mail.subject);
+          if (HEADER_UNSAFE.test(subject))
+            problems.push(`the subject holds a line break, control or bidi character: ${JSON.stringify(subject.slice(0, 60))}`);
+          if (!subject.startsWith('Root login by') || subject.length > 2048)
+            problems.push(`the subject is not the rule's, within 2,048 characters: ${JSON.stringify(subject.slice(0, 60))}`);
+          return [...problems, ...textChecks(tools, 'body', hv, mail.body, capBytes(displayText(payload.text), 256 * 1024))];
+        },
+        async close() {
+          return undefined;
+        },
+      };
+    },
+  );
 }
 
 /** The headers a SEND carries; no value from a document is among them, so none can add one. */
@@ -258,7 +296,13 @@ function stomp(tools: AwsSuiteTools): Row {
     async start() {
       const broker = await startBroker();
       // A SEND whose receipt header a value had split would wait for its receipt: 2 s, not 10.
-      const rule = tools.ruleFor('stomp', { stomp_hostname: '127.0.0.1', stomp_hostport: String(broker.port), stomp_login: STOMP_LOGIN, stomp_password: STOMP_PASSWORD, stomp_timeout: 2 });
+      const rule = tools.ruleFor('stomp', {
+        stomp_hostname: '127.0.0.1',
+        stomp_hostport: String(broker.port),
+        stomp_login: STOMP_LOGIN,
+        stomp_password: STOMP_PASSWORD,
+        stomp_timeout: 2,
+      });
       const [alerter] = createAlerters(rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(T0), env: {} });
       if (!alerter) throw new Error('no alerter');
       return {
@@ -276,17 +320,28 @@ function stomp(tools: AwsSuiteTools): Row {
           const frames = connections[0] ?? [];
           // DISCONNECT is written as the connection closes: it may or may not be read.
           const commands = frames.map((f) => f.command).join(' ');
-          if (commands !== 'CONNECT SEND' && commands !== 'CONNECT SEND DISCONNECT') return [`frames ${JSON.stringify(commands.slice(0, 80))}, not CONNECT, SEND (, DISCONNECT)`];
+          if (commands !== 'CONNECT SEND' && commands !== 'CONNECT SEND DISCONNECT')
+            return [`frames ${JSON.stringify(commands.slice(0, 80))}, not CONNECT, SEND (, DISCONNECT)`];
           const send = frames[1];
           if (!send) return ['no SEND'];
           const problems: string[] = [];
-          const want: Record<string, string> = { destination: '/queue/ALERT', 'content-type': 'application/json;charset=utf-8', receipt: `logwarden-${payload.alertId}`, 'content-length': String(Buffer.byteLength(send.body)) };
-          if (JSON.stringify(Object.keys(send.headers)) !== JSON.stringify(SEND_HEADERS)) problems.push(`SEND headers ${JSON.stringify(Object.keys(send.headers)).slice(0, 120)}, not ${JSON.stringify(SEND_HEADERS)}`);
+          const want: Record<string, string> = {
+            destination: '/queue/ALERT',
+            'content-type': 'application/json;charset=utf-8',
+            receipt: `logwarden-${payload.alertId}`,
+            'content-length': String(Buffer.byteLength(send.body)),
+          };
+          if (JSON.stringify(Object.keys(send.headers)) !== JSON.stringify(SEND_HEADERS))
+            problems.push(`SEND headers ${JSON.stringify(Object.keys(send.headers)).slice(0, 120)}, not ${JSON.stringify(SEND_HEADERS)}`);
           for (const name of SEND_HEADERS) problems.push(...tools.exact(`header ${name}`, send.headers[name], want[name] ?? ''));
           const body = parseObject('SEND body', send.body);
           if (typeof body === 'string') return [...problems, body];
-          if (JSON.stringify(body['matches']) !== JSON.stringify([payload.match])) problems.push('matches: not the recorded match, byte for byte');
-          problems.push(...tools.exact('match (the query key)', body['match'], hv.value), ...tools.exact('body', body['body'], payload.text));
+          if (JSON.stringify(body['matches']) !== JSON.stringify([payload.match]))
+            problems.push('matches: not the recorded match, byte for byte');
+          problems.push(
+            ...tools.exact('match (the query key)', body['match'], hv.value),
+            ...tools.exact('body', body['body'], payload.text),
+          );
           return problems;
         },
         async close() {

@@ -61,7 +61,10 @@ export async function startPeer(options: { tls?: boolean; fallback?: Reply | 'ha
     });
   };
   const server = options.tls
-    ? https.createServer({ cert: readFileSync(new URL('server.pem', TLS_DIR)), key: readFileSync(new URL('server-key.pem', TLS_DIR)) }, handler)
+    ? https.createServer(
+        { cert: readFileSync(new URL('server.pem', TLS_DIR)), key: readFileSync(new URL('server-key.pem', TLS_DIR)) },
+        handler,
+      )
     : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -12,7 +12,12 @@ import { alertWith, kitHarness } from './kit-support.ts';
 const TOKEN = 'iRiS-aPi-ToKeN-B0a1c2d3e4f5';
 const kit = kitHarness('iris', createIrisAlerter);
 const peer = (): Promise<Peer> => kit.peer({ status: 200, body: '{"status":"success","data":{"alert_id":1}}' }, true);
-const options = (p: Peer, more: Record<string, unknown> = {}) => ({ iris_host: new URL(p.url).host, iris_api_token: TOKEN, iris_ca_cert: TEST_CA_FILE, ...more });
+const options = (p: Peer, more: Record<string, unknown> = {}) => ({
+  iris_host: new URL(p.url).host,
+  iris_api_token: TOKEN,
+  iris_ca_cert: TEST_CA_FILE,
+  ...more,
+});
 
 describe('iris against a DFIR-IRIS peer', () => {
   it("adds ElastAlert2's alert over HTTPS with the token, defaults and event time", async () => {
@@ -21,20 +26,40 @@ describe('iris against a DFIR-IRIS peer', () => {
     expect(p.requests[0]?.path).toBe('/alerts/add');
     expect(p.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({
-      alert_title: 'SSH brute force', alert_description: 'SSH brute force\n\nuser: bob\n', alert_source: 'ElastAlert2', alert_severity_id: 1, alert_status_id: 2,
-      alert_source_event_time: '2024-05-01T12:00:00', alert_note: null, alert_tags: null, alert_customer_id: 1,
+      alert_title: 'SSH brute force',
+      alert_description: 'SSH brute force\n\nuser: bob\n',
+      alert_source: 'ElastAlert2',
+      alert_severity_id: 1,
+      alert_status_id: 2,
+      alert_source_event_time: '2024-05-01T12:00:00',
+      alert_note: null,
+      alert_tags: null,
+      alert_customer_id: 1,
     });
   });
 
   it('IOCs from document fields (missing ones left out), context from fields or rule options, match timestamp', async () => {
     const p = await peer();
-    await kit.alerter(options(p, {
-      iris_overwrite_timestamp: true, iris_alert_source_link: 'https://kibana.example', iris_alert_tags: 'ssh,brute', iris_customer_id: 3,
-      iris_iocs: [{ ioc_value: 'source.ip', ioc_type_id: 79, ioc_tlp_id: 2, ioc_description: 'attacker' }, { ioc_value: 'missing.field', ioc_type_id: 1 }],
-      iris_alert_context: { user: 'user.name', index: 'index', none: 'nothing.here' },
-    })).send(alertOf(MATCH));
+    await kit
+      .alerter(
+        options(p, {
+          iris_overwrite_timestamp: true,
+          iris_alert_source_link: 'https://kibana.example',
+          iris_alert_tags: 'ssh,brute',
+          iris_customer_id: 3,
+          iris_iocs: [
+            { ioc_value: 'source.ip', ioc_type_id: 79, ioc_tlp_id: 2, ioc_description: 'attacker' },
+            { ioc_value: 'missing.field', ioc_type_id: 1 },
+          ],
+          iris_alert_context: { user: 'user.name', index: 'index', none: 'nothing.here' },
+        }),
+      )
+      .send(alertOf(MATCH));
     expect(JSON.parse(p.requests[0]?.body ?? '')).toMatchObject({
-      alert_source_event_time: '2024-05-01T12:00:00Z', alert_source_link: 'https://kibana.example', alert_tags: 'ssh,brute', alert_customer_id: 3,
+      alert_source_event_time: '2024-05-01T12:00:00Z',
+      alert_source_link: 'https://kibana.example',
+      alert_tags: 'ssh,brute',
+      alert_customer_id: 3,
       alert_iocs: [{ ioc_value: '10.0.0.1', ioc_type_id: 79, ioc_tlp_id: 2, ioc_description: 'attacker' }],
       alert_context: { user: 'bob', index: 'logs-*', none: '' },
     });

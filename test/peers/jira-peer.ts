@@ -30,12 +30,28 @@ export const JIRA_USER = 'alerts@example.com';
 export const JIRA_PASSWORD = 'jIrA-pA55-w0rd';
 export const FIELDS = [
   { id: 'summary', name: 'Summary', schema: { type: 'string' } },
-  { id: 'customfield_10010', name: 'Affected host', schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' } },
-  { id: 'customfield_10011', name: 'Severity level', schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' } },
-  { id: 'customfield_10012', name: 'Teams', schema: { type: 'array', items: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:multiselect' } },
+  {
+    id: 'customfield_10010',
+    name: 'Affected host',
+    schema: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' },
+  },
+  {
+    id: 'customfield_10011',
+    name: 'Severity level',
+    schema: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
+  },
+  {
+    id: 'customfield_10012',
+    name: 'Teams',
+    schema: { type: 'array', items: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:multiselect' },
+  },
   { id: 'customfield_10013', name: 'Score', schema: { type: 'number' } },
 ];
-const PRIORITIES = [{ id: '1', name: 'Highest' }, { id: '2', name: 'High' }, { id: '3', name: 'Medium' }];
+const PRIORITIES = [
+  { id: '1', name: 'Highest' },
+  { id: '2', name: 'High' },
+  { id: '3', name: 'Medium' },
+];
 const USERS = new Set(['alice', 'bob']);
 
 export async function startJira(): Promise<JiraPeer> {
@@ -54,7 +70,8 @@ export async function startJira(): Promise<JiraPeer> {
         res.end(value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
       };
       const error = (status: number, ...messages: string[]): void => send(status, { errorMessages: messages, errors: {} });
-      if (req.headers.authorization !== auth) return error(401, 'You are not authenticated. Authentication required to perform this operation.');
+      if (req.headers.authorization !== auth)
+        return error(401, 'You are not authenticated. Authentication required to perform this operation.');
       for (const [prefix, reply] of peer.failNext) {
         if (p.startsWith(prefix)) {
           peer.failNext.delete(prefix);
@@ -68,14 +85,21 @@ export async function startJira(): Promise<JiraPeer> {
         const jql = url.searchParams.get('jql') ?? '';
         const m = /summary~"([^"]*)"/.exec(jql);
         const words = (m?.[1] ?? '').toLowerCase().split(' ').filter(Boolean);
-        const statusNotIn = /status not in \(([^)]*)\)/.exec(jql)?.[1]?.split(',').map((s) => s.replace(/"/g, ''));
-        const hit = peer.issues.find((i) => words.every((w) => String(i.fields['summary']).toLowerCase().includes(w)) && !(statusNotIn ?? []).includes(i.status));
+        const statusNotIn = /status not in \(([^)]*)\)/
+          .exec(jql)?.[1]
+          ?.split(',')
+          .map((s) => s.replace(/"/g, ''));
+        const hit = peer.issues.find(
+          (i) => words.every((w) => String(i.fields['summary']).toLowerCase().includes(w)) && !(statusNotIn ?? []).includes(i.status),
+        );
         return send(200, { issues: hit ? [{ id: '1', key: hit.key, fields: { updated: hit.updated } }] : [] });
       }
       if (req.method === 'POST' && p === 'issue') {
         const fields = (JSON.parse(body) as { fields: Record<string, unknown> }).fields;
-        if (!fields['summary'] || String(fields['summary']).length > 255) return send(400, { errorMessages: [], errors: { summary: 'Summary must be less than 255 characters.' } });
-        if ((fields['project'] as { key?: string } | undefined)?.key !== 'SEC') return send(400, { errorMessages: [], errors: { project: 'valid project is required' } });
+        if (!fields['summary'] || String(fields['summary']).length > 255)
+          return send(400, { errorMessages: [], errors: { summary: 'Summary must be less than 255 characters.' } });
+        if ((fields['project'] as { key?: string } | undefined)?.key !== 'SEC')
+          return send(400, { errorMessages: [], errors: { project: 'valid project is required' } });
         const key = `SEC-${peer.issues.length + 1}`;
         peer.issues.push({ key, fields, updated: new Date().toISOString(), comments: [], watchers: [], status: 'Open' });
         return send(201, { id: String(peer.issues.length), key, self: `${peer.url}/rest/api/2/issue/${key}` });
@@ -98,7 +122,13 @@ export async function startJira(): Promise<JiraPeer> {
         issue.comments.push((JSON.parse(body) as { body: string }).body);
         return send(201, { id: String(issue.comments.length) });
       }
-      if (req.method === 'GET' && rest === 'transitions') return send(200, { transitions: [{ id: '21', name: 'In Progress' }, { id: '31', name: 'Done' }] });
+      if (req.method === 'GET' && rest === 'transitions')
+        return send(200, {
+          transitions: [
+            { id: '21', name: 'In Progress' },
+            { id: '31', name: 'Done' },
+          ],
+        });
       if (req.method === 'POST' && rest === 'transitions') {
         const id = (JSON.parse(body) as { transition: { id: string } }).transition.id;
         issue.status = id === '21' ? 'In Progress' : 'Done';
@@ -109,9 +139,10 @@ export async function startJira(): Promise<JiraPeer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   peer.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  peer.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  peer.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return peer;
 }

@@ -19,7 +19,10 @@ describe('lark against a Lark custom bot peer', () => {
     const p = await peer();
     await kit.alerter(options(p)).send(alertOf(MATCH));
     expect(p.requests[0]?.path).toBe(`/open-apis/bot/v2/hook/${BOT}`);
-    expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({ msg_type: 'text', content: { title: 'SSH brute force', text: 'SSH brute force\n\nuser: bob\n' } });
+    expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({
+      msg_type: 'text',
+      content: { title: 'SSH brute force', text: 'SSH brute force\n\nuser: bob\n' },
+    });
   });
 
   it('a value cannot form an <at> tag; controls go; 1 MB keeps the request under 20 KB', async () => {

@@ -29,7 +29,10 @@ describe('line against a Messaging API peer', () => {
     await kit.alerter(options(p)).send(alertOf(MATCH));
     expect(p.requests[0]?.path).toBe('/v2/bot/message/push');
     expect(lineProblems(p.requests[0]!)).toEqual([]);
-    expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({ to: 'U4af4980629', messages: [{ type: 'text', text: 'SSH brute force\n\nuser: bob\n' }] });
+    expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({
+      to: 'U4af4980629',
+      messages: [{ type: 'text', text: 'SSH brute force\n\nuser: bob\n' }],
+    });
   });
 
   it('a retry of one alert carries the same retry key, and 409 (already accepted) counts as sent', async () => {
@@ -38,9 +41,16 @@ describe('line against a Messaging API peer', () => {
     p.replies.push('hang');
     const lost = kit.alerter({ ...options(p), line_timeout: 0.2 });
     await thrown(() => lost.send(alertOf(MATCH)));
-    p.replies.push({ status: 409, headers: { 'x-line-accepted-request-id': 'r1' }, body: '{"message":"The retry key is already accepted"}' });
+    p.replies.push({
+      status: 409,
+      headers: { 'x-line-accepted-request-id': 'r1' },
+      body: '{"message":"The retry key is already accepted"}',
+    });
     await a.send(alertOf(MATCH));
-    expect(p.requests.map((r) => r.headers['x-line-retry-key'])).toEqual([retryKey(alertOf(MATCH).alertId), retryKey(alertOf(MATCH).alertId)]);
+    expect(p.requests.map((r) => r.headers['x-line-retry-key'])).toEqual([
+      retryKey(alertOf(MATCH).alertId),
+      retryKey(alertOf(MATCH).alertId),
+    ]);
     await a.send(alertOf(MATCH, { alertId: 'other' }));
     expect(p.requests[2]?.headers['x-line-retry-key']).not.toBe(p.requests[0]?.headers['x-line-retry-key']);
   });

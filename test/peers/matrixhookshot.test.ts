@@ -16,7 +16,9 @@ describe('matrixhookshot against a hookshot webhook peer', () => {
   it("posts ElastAlert2's {text, username, html}; matrixhookshot_text replaces the alert text", async () => {
     const p = await peer();
     await kit.alerter({ matrixhookshot_webhook_url: `${p.url}${HOOK}`, matrixhookshot_username: 'LogWarden' }).send(alertOf(MATCH));
-    await kit.alerter({ matrixhookshot_webhook_url: [`${p.url}${HOOK}`], matrixhookshot_text: 'Alert!', matrixhookshot_html: '<b>Alert!</b>' }).send(alertOf(MATCH));
+    await kit
+      .alerter({ matrixhookshot_webhook_url: [`${p.url}${HOOK}`], matrixhookshot_text: 'Alert!', matrixhookshot_html: '<b>Alert!</b>' })
+      .send(alertOf(MATCH));
     expect(p.requests[0]?.path).toBe(HOOK);
     expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({ text: 'SSH brute force\n\nuser: bob\n', username: 'LogWarden' });
     expect(JSON.parse(p.requests[1]?.body ?? '')).toEqual({ text: 'Alert!', html: '<b>Alert!</b>' });
@@ -26,7 +28,9 @@ describe('matrixhookshot against a hookshot webhook peer', () => {
     const p = await peer();
     const a = kit.alerter({ matrixhookshot_webhook_url: `${p.url}${HOOK}` });
     await a.send(alertWith('@room <img src=x> [x](https://evil.example) **b**'));
-    expect((JSON.parse(p.requests[0]?.body ?? '') as { text: string }).text).toBe('user: @\u2060room \\<img src=x\\> \\[x\\]\\(https://evil\\.example\\) \\*\\*b\\*\\*\n');
+    expect((JSON.parse(p.requests[0]?.body ?? '') as { text: string }).text).toBe(
+      'user: @\u2060room \\<img src=x\\> \\[x\\]\\(https://evil\\.example\\) \\*\\*b\\*\\*\n',
+    );
     await a.send(alertWith('z'.repeat(1024 * 1024), { user: 'z' }));
     const text = (JSON.parse(p.requests[1]?.body ?? '') as { text: string }).text;
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(32 * 1024);

@@ -21,7 +21,10 @@ describe('mattermost against a Mattermost webhook peer', () => {
       mattermost_webhook_url: `${p.url}${HOOK}`,
       mattermost_channel_override: ['soc', 'ir'],
       mattermost_msg_pretext: 'LogWarden',
-      mattermost_msg_fields: [{ title: 'User', value: '{0} on {1}', args: ['user.name', 'host'], short: true }, { title: 'Missing', args: ['nope'] }],
+      mattermost_msg_fields: [
+        { title: 'User', value: '{0} on {1}', args: ['user.name', 'host'], short: true },
+        { title: 'Missing', args: ['nope'] },
+      ],
       mattermost_title_link: 'https://runbooks.example/ssh',
       mattermost_attach_kibana_discover_url: true,
     }).send(alertWith('bob'));
@@ -52,7 +55,11 @@ describe('mattermost against a Mattermost webhook peer', () => {
 
   it('alert_text_only puts the text in the attachment; the Kibana link is its own attachment', async () => {
     const p = await peer();
-    await alerter({ mattermost_webhook_url: `${p.url}${HOOK}`, mattermost_attach_kibana_discover_url: true, alert_text_type: 'alert_text_only' }).send(alertOf(MATCH, { kibanaDiscoverUrl: 'https://kibana.example/d' }));
+    await alerter({
+      mattermost_webhook_url: `${p.url}${HOOK}`,
+      mattermost_attach_kibana_discover_url: true,
+      alert_text_type: 'alert_text_only',
+    }).send(alertOf(MATCH, { kibanaDiscoverUrl: 'https://kibana.example/d' }));
     const body = JSON.parse(p.requests[0]?.body ?? '') as { text?: string; attachments: Record<string, unknown>[] };
     expect(body.text).toBeUndefined();
     expect(body.attachments[0]?.['text']).toBe('SSH brute force\n\nuser: bob\n');
@@ -61,7 +68,9 @@ describe('mattermost against a Mattermost webhook peer', () => {
 
   it('a document value mentions nobody and formats nothing', async () => {
     const p = await peer();
-    await alerter({ mattermost_webhook_url: `${p.url}${HOOK}` }).send(alertWith('@channel @all <!here> @alice **x** [c](https://evil.example)'));
+    await alerter({ mattermost_webhook_url: `${p.url}${HOOK}` }).send(
+      alertWith('@channel @all <!here> @alice **x** [c](https://evil.example)'),
+    );
     const body = JSON.parse(p.requests[0]?.body ?? '') as { text: string; attachments: { title: string }[] };
     expect(mattermostMentions(body.text)).toEqual([]);
     expect(mattermostMentions(body.attachments[0]?.title ?? '')).toEqual([]);
@@ -72,7 +81,10 @@ describe('mattermost against a Mattermost webhook peer', () => {
   it('400 and 404 are permanent, 429 and 5xx retryable, and the webhook path never shows', async () => {
     const p = await peer();
     const m = alerter({ mattermost_webhook_url: `${p.url}${HOOK}` });
-    p.replies.push({ status: 404, body: `{"id":"web.incoming_webhook.invalid.app_error","message":"Invalid webhook ${HOOK}","status_code":404}` });
+    p.replies.push({
+      status: 404,
+      body: `{"id":"web.incoming_webhook.invalid.app_error","message":"Invalid webhook ${HOOK}","status_code":404}`,
+    });
     const gone = await thrown(() => m.send(alertOf(MATCH, { alertId: 'a1' })));
     expect(gone.retryable).toBe(false);
     expect(gone.message).not.toContain('mAtTeRmOsThOoKsEcReT');
@@ -83,7 +95,14 @@ describe('mattermost against a Mattermost webhook peer', () => {
   });
 
   it('refuses by option: a field whose value cannot take its args, an unknown field key', () => {
-    expect(() => alerter({ mattermost_webhook_url: 'https://mm.example/hooks/x', mattermost_msg_fields: [{ title: 'T', value: '{0} {1}', args: ['a'] }] })).toThrow('mattermost_msg_fields[0].value: cannot be formatted with 1 value(s)');
-    expect(() => alerter({ mattermost_webhook_url: 'https://mm.example/hooks/x', mattermost_msg_fields: [{ title: 'T', colour: 'x' }] })).toThrow('mattermost_msg_fields');
+    expect(() =>
+      alerter({
+        mattermost_webhook_url: 'https://mm.example/hooks/x',
+        mattermost_msg_fields: [{ title: 'T', value: '{0} {1}', args: ['a'] }],
+      }),
+    ).toThrow('mattermost_msg_fields[0].value: cannot be formatted with 1 value(s)');
+    expect(() =>
+      alerter({ mattermost_webhook_url: 'https://mm.example/hooks/x', mattermost_msg_fields: [{ title: 'T', colour: 'x' }] }),
+    ).toThrow('mattermost_msg_fields');
   });
 });

@@ -16,7 +16,10 @@ describe('ms_power_automate against a Teams workflow peer', () => {
     await kit
       .alerter({
         ms_power_automate_webhook_url: `${p.url}${FLOW}`,
-        ms_power_automate_alert_facts: [{ name: 'User', value: 'user.name' }, { name: 'Team', value: 'SOC' }],
+        ms_power_automate_alert_facts: [
+          { name: 'User', value: 'user.name' },
+          { name: 'Team', value: 'SOC' },
+        ],
         ms_power_automate_kibana_discover_attach_url: true,
         ms_power_automate_teams_card_width_full: true,
         ms_power_automate_body_text_size: 'small',
@@ -27,16 +30,22 @@ describe('ms_power_automate against a Teams workflow peer', () => {
     const body = JSON.parse(p.requests[0]?.body ?? '') as { attachments: { content: Record<string, unknown> }[] };
     const card = body.attachments[0]?.content ?? {};
     expect(cardTexts(card)).toEqual(['SSH brute force', 'SSH brute force\n\nuser: bob\n', 'User: ', 'bob', '\nTeam: ', 'SOC']);
-    expect(card['actions']).toEqual([{ type: 'Action.OpenUrl', title: 'Discover in Kibana', url: 'https://kibana.example/d', style: 'default' }]);
+    expect(card['actions']).toEqual([
+      { type: 'Action.OpenUrl', title: 'Discover in Kibana', url: 'https://kibana.example/d', style: 'default' },
+    ]);
     expect(card['msteams']).toEqual({ width: 'Full' });
   });
 
   it('a 1 MB value stays text and the card stays under 28 KB', async () => {
     const p = await peer();
-    await kit.alerter({ ms_power_automate_webhook_url: `${p.url}${FLOW}` }).send(alertWith(`[x](https://evil.example) **b** <at>All</at> ${'z'.repeat(1024 * 1024)}`));
+    await kit
+      .alerter({ ms_power_automate_webhook_url: `${p.url}${FLOW}` })
+      .send(alertWith(`[x](https://evil.example) **b** <at>All</at> ${'z'.repeat(1024 * 1024)}`));
     expect(powerAutomateProblems(p.requests[0]!)).toEqual([]);
     const texts = cardTexts(JSON.parse(p.requests[0]?.body ?? ''));
-    expect(texts[1]).toMatch(/^user: \[x\]\(https:\/\/evil\.example\) \*\*b\*\* <at>All<\/at> z+\n\[… truncated: \d+ more characters not shown\]$/);
+    expect(texts[1]).toMatch(
+      /^user: \[x\]\(https:\/\/evil\.example\) \*\*b\*\* <at>All<\/at> z+\n\[… truncated: \d+ more characters not shown\]$/,
+    );
   });
 
   it('429 with Retry-After is retryable; 400 permanent; the signature never shows', async () => {
@@ -52,7 +61,11 @@ describe('ms_power_automate against a Teams workflow peer', () => {
   });
 
   it('refuses by name a URL taken from the document, and OpenSearch options', () => {
-    expect(() => kit.alerter({ ms_power_automate_webhook_url: 'https://flow.example/x', ms_power_automate_webhook_url_from_field: 'hook' })).toThrow('ms_power_automate_webhook_url_from_field: is refused: a log document must never choose where an alert is sent');
-    expect(() => kit.alerter({ ms_power_automate_webhook_url: 'https://flow.example/x', ms_power_automate_opensearch_discover_attach_url: true })).toThrow('ms_power_automate_opensearch_discover_attach_url: is refused');
+    expect(() =>
+      kit.alerter({ ms_power_automate_webhook_url: 'https://flow.example/x', ms_power_automate_webhook_url_from_field: 'hook' }),
+    ).toThrow('ms_power_automate_webhook_url_from_field: is refused: a log document must never choose where an alert is sent');
+    expect(() =>
+      kit.alerter({ ms_power_automate_webhook_url: 'https://flow.example/x', ms_power_automate_opensearch_discover_attach_url: true }),
+    ).toThrow('ms_power_automate_opensearch_discover_attach_url: is refused');
   });
 });

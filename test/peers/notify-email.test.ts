@@ -17,14 +17,24 @@ afterAll(() => smtp.close());
 const rule = { name: 'Root login', file: 'root.yaml', options: { notify_email: 'owner@example.com' } } as unknown as RuleDefinition;
 
 function notifier(extra: Record<string, unknown> = {}) {
-  const config = resolveConfig({ notify_email: ['secops@example.com'], smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_starttls: false, from_addr: 'logwarden@example.com', ...extra }, { file: undefined, env: {}, cwd: '/srv' });
+  const config = resolveConfig(
+    {
+      notify_email: ['secops@example.com'],
+      smtp_host: '127.0.0.1',
+      smtp_port: smtp.port,
+      smtp_starttls: false,
+      from_addr: 'logwarden@example.com',
+      ...extra,
+    },
+    { file: undefined, env: {}, cwd: '/srv' },
+  );
   const notify = errorNotifier(config, { warn: (m: string) => warnings.push(m) } as unknown as ReturnType<typeof silentLogger>, {});
   if (!notify) throw new Error('expected a notifier');
   return notify;
 }
 
 describe('notify_email', () => {
-  it('mails config.yaml\'s and the rule\'s recipients when a run fails', async () => {
+  it("mails config.yaml's and the rule's recipients when a run fails", async () => {
     smtp.received.length = 0;
     await notifier()(rule, new Error('parsing_exception: bad query'), true);
     expect(warnings).toEqual([]);

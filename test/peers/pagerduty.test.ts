@@ -16,11 +16,23 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.close()));
 });
 
-async function pagerduty(options: Record<string, unknown> = {}, peerOptions: Parameters<typeof startPeer>[0] = {}): Promise<{ peer: Peer; alerter: Alerter }> {
+async function pagerduty(
+  options: Record<string, unknown> = {},
+  peerOptions: Parameters<typeof startPeer>[0] = {},
+): Promise<{ peer: Peer; alerter: Alerter }> {
   const peer = await startPeer({ fallback: ACCEPTED, ...peerOptions });
   peers.push(peer);
-  const rule = httpRule('pagerduty', { pagerduty_service_key: KEY, pagerduty_client_name: 'LogWarden', pagerduty_api_url: peer.url, ...options });
-  const alerter = createPagerDutyAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(Date.parse('2024-05-01T12:00:00Z')) });
+  const rule = httpRule('pagerduty', {
+    pagerduty_service_key: KEY,
+    pagerduty_client_name: 'LogWarden',
+    pagerduty_api_url: peer.url,
+    ...options,
+  });
+  const alerter = createPagerDutyAlerter(refOf(rule), rule, {
+    log: silentLogger(),
+    out: () => undefined,
+    clock: new ManualClock(Date.parse('2024-05-01T12:00:00Z')),
+  });
   alerters.push(alerter);
   return { peer, alerter };
 }
@@ -61,15 +73,37 @@ describe('pagerduty against a local Events API v2', () => {
     expect(parsed.payload.custom_details.match['long']).toBe(hostile['long']);
   });
 
-  const failures: { why: string; reply: { status: number; headers?: Record<string, string>; body?: string }; retryable: boolean; retryAfterMs?: number; message: string }[] = [
+  const failures: {
+    why: string;
+    reply: { status: number; headers?: Record<string, string>; body?: string };
+    retryable: boolean;
+    retryAfterMs?: number;
+    message: string;
+  }[] = [
     {
       why: '400 invalid event: permanent, the key removed from the quoted answer',
-      reply: { status: 400, body: `{"status":"invalid event","message":"Event object is invalid","errors":["routing_key ${KEY} is not valid"]}` },
+      reply: {
+        status: 400,
+        body: `{"status":"invalid event","message":"Event object is invalid","errors":["routing_key ${KEY} is not valid"]}`,
+      },
       retryable: false,
-      message: 'HTTP 400 Bad Request: {"status":"invalid event","message":"Event object is invalid","errors":["routing_key *** is not valid"]}',
+      message:
+        'HTTP 400 Bad Request: {"status":"invalid event","message":"Event object is invalid","errors":["routing_key *** is not valid"]}',
     },
-    { why: '429 without Retry-After: PagerDuty\'s advised 30 s', reply: { status: 429, body: 'Request Limit Exceeded' }, retryable: true, retryAfterMs: 30_000, message: 'HTTP 429 Too Many Requests: Request Limit Exceeded' },
-    { why: '429 with Retry-After', reply: { status: 429, headers: { 'Retry-After': '7' } }, retryable: true, retryAfterMs: 7000, message: 'HTTP 429 Too Many Requests' },
+    {
+      why: "429 without Retry-After: PagerDuty's advised 30 s",
+      reply: { status: 429, body: 'Request Limit Exceeded' },
+      retryable: true,
+      retryAfterMs: 30_000,
+      message: 'HTTP 429 Too Many Requests: Request Limit Exceeded',
+    },
+    {
+      why: '429 with Retry-After',
+      reply: { status: 429, headers: { 'Retry-After': '7' } },
+      retryable: true,
+      retryAfterMs: 7000,
+      message: 'HTTP 429 Too Many Requests',
+    },
     { why: '500: retryable', reply: { status: 500 }, retryable: true, message: 'HTTP 500 Internal Server Error' },
     { why: '502: retryable', reply: { status: 502 }, retryable: true, message: 'HTTP 502 Bad Gateway' },
     { why: '403: permanent', reply: { status: 403 }, retryable: false, message: 'HTTP 403 Forbidden' },

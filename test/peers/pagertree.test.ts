@@ -17,7 +17,9 @@ describe('pagertree against an integration peer', () => {
     await thrown(() => a.send(alertOf(MATCH)));
     await a.send(alertOf(MATCH));
     expect(p.requests.map((r) => r.path)).toEqual([PATH, PATH]);
-    expect(p.requests.map((r) => JSON.parse(r.body) as unknown)).toEqual([0, 1].map(() => ({ event_type: 'create', Id: ALERT_ID, Title: 'SSH brute force', Description: 'SSH brute force\n\nuser: bob\n' })));
+    expect(p.requests.map((r) => JSON.parse(r.body) as unknown)).toEqual(
+      [0, 1].map(() => ({ event_type: 'create', Id: ALERT_ID, Title: 'SSH brute force', Description: 'SSH brute force\n\nuser: bob\n' })),
+    );
   });
 
   it('values lose controls; a 1 MB value is cut to 64 KiB with a mark', async () => {

@@ -38,9 +38,11 @@ function expectNoSecrets(message: string): void {
 }
 
 describe('post against a real HTTP server', () => {
-  it('sends the whole match as JSON with ElastAlert2\'s headers plus the rule\'s, to the URL as given', async () => {
+  it("sends the whole match as JSON with ElastAlert2's headers plus the rule's, to the URL as given", async () => {
     const p = await peer();
-    await alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}?a=1`, http_post_headers: { 'X-Api-Key': 'X-API-KEY-VALUE' } }).send(alertOf(MATCH));
+    await alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}?a=1`, http_post_headers: { 'X-Api-Key': 'X-API-KEY-VALUE' } }).send(
+      alertOf(MATCH),
+    );
     expect(p.requests).toHaveLength(1);
     const [req] = p.requests;
     expect(req?.method).toBe('POST');
@@ -81,7 +83,11 @@ describe('post against a real HTTP server', () => {
 
   it('a document value that would inject a header line is refused, and nothing is sent', async () => {
     const p = await peer();
-    const error = await thrown(() => alerter('post2', { http_post2_url: `${p.url}/hook/${TOKEN}`, http_post2_headers: { 'X-User': '{{ user }}' } }).send(alertOf({ user: 'bob\r\nX-Evil: 1' })));
+    const error = await thrown(() =>
+      alerter('post2', { http_post2_url: `${p.url}/hook/${TOKEN}`, http_post2_headers: { 'X-User': '{{ user }}' } }).send(
+        alertOf({ user: 'bob\r\nX-Evil: 1' }),
+      ),
+    );
     expect(error.retryable).toBe(false);
     expect(error.message).toBe(`post2: not sent to ${p.url}: a header has a value with a line break, control or non-Latin-1 character`);
     expect(p.requests).toHaveLength(0);
@@ -89,7 +95,13 @@ describe('post against a real HTTP server', () => {
 });
 
 describe('post: answers and failures', () => {
-  const rows: { why: string; reply: { status: number; headers?: Record<string, string>; body?: string }; retryable: boolean; retryAfterMs?: number; message: string }[] = [
+  const rows: {
+    why: string;
+    reply: { status: number; headers?: Record<string, string>; body?: string };
+    retryable: boolean;
+    retryAfterMs?: number;
+    message: string;
+  }[] = [
     { why: '201 is accepted', reply: { status: 201 }, retryable: false, message: '' },
     { why: '204 is accepted', reply: { status: 204 }, retryable: false, message: '' },
     {
@@ -100,13 +112,41 @@ describe('post: answers and failures', () => {
     },
     { why: '401: permanent', reply: { status: 401, body: 'nope' }, retryable: false, message: 'HTTP 401 Unauthorized: nope' },
     { why: '404: permanent', reply: { status: 404 }, retryable: false, message: 'HTTP 404 Not Found' },
-    { why: '429 with Retry-After seconds', reply: { status: 429, headers: { 'Retry-After': '17' } }, retryable: true, retryAfterMs: 17_000, message: 'HTTP 429 Too Many Requests' },
-    { why: '429 with Retry-After as an HTTP date', reply: { status: 429, headers: { 'Retry-After': 'Wed, 01 May 2024 12:01:00 GMT' } }, retryable: true, retryAfterMs: 60_000, message: 'HTTP 429' },
+    {
+      why: '429 with Retry-After seconds',
+      reply: { status: 429, headers: { 'Retry-After': '17' } },
+      retryable: true,
+      retryAfterMs: 17_000,
+      message: 'HTTP 429 Too Many Requests',
+    },
+    {
+      why: '429 with Retry-After as an HTTP date',
+      reply: { status: 429, headers: { 'Retry-After': 'Wed, 01 May 2024 12:01:00 GMT' } },
+      retryable: true,
+      retryAfterMs: 60_000,
+      message: 'HTTP 429',
+    },
     { why: '429 without Retry-After', reply: { status: 429 }, retryable: true, message: 'HTTP 429' },
     { why: '408: retryable', reply: { status: 408 }, retryable: true, message: 'HTTP 408 Request Timeout' },
-    { why: '500: retryable', reply: { status: 500, body: '<html>oops</html>' }, retryable: true, message: 'HTTP 500 Internal Server Error: <html>oops</html>' },
-    { why: '503 with Retry-After', reply: { status: 503, headers: { 'Retry-After': '5' } }, retryable: true, retryAfterMs: 5000, message: 'HTTP 503 Service Unavailable' },
-    { why: '302: permanent, redirects are not followed', reply: { status: 302, headers: { Location: 'http://elsewhere.example/' } }, retryable: false, message: 'HTTP 302 Found (redirects are not followed: configure the final address)' },
+    {
+      why: '500: retryable',
+      reply: { status: 500, body: '<html>oops</html>' },
+      retryable: true,
+      message: 'HTTP 500 Internal Server Error: <html>oops</html>',
+    },
+    {
+      why: '503 with Retry-After',
+      reply: { status: 503, headers: { 'Retry-After': '5' } },
+      retryable: true,
+      retryAfterMs: 5000,
+      message: 'HTTP 503 Service Unavailable',
+    },
+    {
+      why: '302: permanent, redirects are not followed',
+      reply: { status: 302, headers: { Location: 'http://elsewhere.example/' } },
+      retryable: false,
+      message: 'HTTP 302 Found (redirects are not followed: configure the final address)',
+    },
   ];
   it.each(rows)('$why', async ({ reply, retryable, retryAfterMs, message }) => {
     const p = await peer();
@@ -135,7 +175,9 @@ describe('post: answers and failures', () => {
   it('a peer that never answers times out (retryable) after http_post_timeout', async () => {
     const p = await peer({ fallback: 'hang' });
     const started = Date.now();
-    const error = await thrown(() => alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_timeout: 0.3 }).send(alertOf(MATCH)));
+    const error = await thrown(() =>
+      alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_timeout: 0.3 }).send(alertOf(MATCH)),
+    );
     expect(error.retryable).toBe(true);
     expect(error.message).toBe(`post: POST to ${p.url} timed out after 0.3s`);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -209,13 +251,19 @@ describe('post through http_post_proxy (a real CONNECT proxy)', () => {
     const proxy = await startProxy({ credentials: `ops:${PROXY_PASSWORD}` });
     try {
       const proxyUrl = proxy.url.replace('http://', `http://ops:${PROXY_PASSWORD}@`);
-      await alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_ca_certs: TEST_CA_FILE, http_post_proxy: proxyUrl }).send(alertOf(MATCH));
+      await alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_ca_certs: TEST_CA_FILE, http_post_proxy: proxyUrl }).send(
+        alertOf(MATCH),
+      );
       expect(p.requests).toHaveLength(1);
       expect(p.requests[0]?.body).toBe(JSON.stringify(MATCH));
-      expect(proxy.seen).toEqual([{ target: new URL(p.url).host, proxyAuthorization: `Basic ${Buffer.from(`ops:${PROXY_PASSWORD}`).toString('base64')}` }]);
+      expect(proxy.seen).toEqual([
+        { target: new URL(p.url).host, proxyAuthorization: `Basic ${Buffer.from(`ops:${PROXY_PASSWORD}`).toString('base64')}` },
+      ]);
 
       // Through the tunnel the peer's certificate is still checked: without the CA it fails.
-      const untrusted = await thrown(() => alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_proxy: proxyUrl }).send(alertOf(MATCH)));
+      const untrusted = await thrown(() =>
+        alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_proxy: proxyUrl }).send(alertOf(MATCH)),
+      );
       expect(untrusted.retryable).toBe(true);
       expect(untrusted.message).toContain('certificate not trusted');
       expect(untrusted.message).not.toContain(PROXY_PASSWORD);
@@ -229,7 +277,11 @@ describe('post through http_post_proxy (a real CONNECT proxy)', () => {
     const proxy = await startProxy({ credentials: 'ops:right' });
     try {
       const proxyUrl = proxy.url.replace('http://', `http://ops:${PROXY_PASSWORD}@`);
-      const error = await thrown(() => alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_ca_certs: TEST_CA_FILE, http_post_proxy: proxyUrl }).send(alertOf(MATCH)));
+      const error = await thrown(() =>
+        alerter('post', { http_post_url: `${p.url}/hook/${TOKEN}`, http_post_ca_certs: TEST_CA_FILE, http_post_proxy: proxyUrl }).send(
+          alertOf(MATCH),
+        ),
+      );
       expect(error.retryable).toBe(false);
       expect(error.message).toContain('HTTP 407 Proxy Authentication Required');
       expect(error.message).toContain('the proxy refused');

@@ -41,7 +41,9 @@ export async function startProxy(options: { credentials?: string } = {}): Promis
       const expected = options.credentials ? `Basic ${Buffer.from(options.credentials).toString('base64')}` : undefined;
       if (expected && auth !== expected) {
         const body = `bad proxy credentials: ${auth ?? 'none'}`;
-        client.end(`HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+        client.end(
+          `HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+        );
         return;
       }
       const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];

@@ -13,8 +13,17 @@ const PASSWORD = 'sNoW-pA55-w0rd!';
 const kit = kitHarness('servicenow', createServiceNowAlerter);
 const peer = (): Promise<Peer> => kit.peer({ status: 201, body: '{"result":{"sys_id":"abc","number":"INC0010001"}}' });
 const options = (p: Peer, more: Record<string, unknown> = {}) => ({
-  servicenow_rest_url: `${p.url}/api/now/table/incident`, username: 'logwarden', password: PASSWORD, short_description: 'SSH brute force', comments: 'From LogWarden',
-  assignment_group: 'SOC', category: 'security', subcategory: 'intrusion', cmdb_ci: 'bastion', caller_id: 'logwarden', ...more,
+  servicenow_rest_url: `${p.url}/api/now/table/incident`,
+  username: 'logwarden',
+  password: PASSWORD,
+  short_description: 'SSH brute force',
+  comments: 'From LogWarden',
+  assignment_group: 'SOC',
+  category: 'security',
+  subcategory: 'intrusion',
+  cmdb_ci: 'bastion',
+  caller_id: 'logwarden',
+  ...more,
 });
 
 /** ServiceNow's checks: basic auth for the integration user, JSON. */
@@ -27,12 +36,24 @@ function snowProblems(req: Received): string[] {
 describe('servicenow against a Table API peer', () => {
   it("creates an incident with ElastAlert2's fields, impact, urgency and servicenow_arg_ fields", async () => {
     const p = await peer();
-    await kit.alerter(options(p, { servicenow_impact: 1, servicenow_urgency: 2, servicenow_arg_u_source: 'siem', servicenow_arg_priority: 1 })).send(alertOf(MATCH));
+    await kit
+      .alerter(options(p, { servicenow_impact: 1, servicenow_urgency: 2, servicenow_arg_u_source: 'siem', servicenow_arg_priority: 1 }))
+      .send(alertOf(MATCH));
     expect(p.requests[0]?.path).toBe('/api/now/table/incident');
     expect(snowProblems(p.requests[0]!)).toEqual([]);
     expect(JSON.parse(p.requests[0]?.body ?? '')).toEqual({
-      description: 'SSH brute force\n\nuser: bob\n', short_description: 'SSH brute force', comments: 'From LogWarden', assignment_group: 'SOC', category: 'security',
-      subcategory: 'intrusion', cmdb_ci: 'bastion', caller_id: 'logwarden', impact: 1, urgency: 2, u_source: 'siem', priority: 1,
+      description: 'SSH brute force\n\nuser: bob\n',
+      short_description: 'SSH brute force',
+      comments: 'From LogWarden',
+      assignment_group: 'SOC',
+      category: 'security',
+      subcategory: 'intrusion',
+      cmdb_ci: 'bastion',
+      caller_id: 'logwarden',
+      impact: 1,
+      urgency: 2,
+      u_source: 'siem',
+      priority: 1,
     });
   });
 
@@ -49,7 +70,10 @@ describe('servicenow against a Table API peer', () => {
     const p = await peer();
     const a = kit.alerter(options(p));
     const basic = Buffer.from(`logwarden:${PASSWORD}`).toString('base64');
-    p.replies.push({ status: 401, body: `{"error":{"message":"User Not Authenticated","detail":"Basic ${basic} / ${PASSWORD}"},"status":"failure"}` });
+    p.replies.push({
+      status: 401,
+      body: `{"error":{"message":"User Not Authenticated","detail":"Basic ${basic} / ${PASSWORD}"},"status":"failure"}`,
+    });
     const denied = await thrown(() => a.send(alertOf(MATCH, { alertId: 'a1' })));
     expect(denied.retryable).toBe(false);
     expect(denied.message).toContain('User Not Authenticated');

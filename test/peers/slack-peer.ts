@@ -73,7 +73,13 @@ export class SlackPeer {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const request: PeerRequest = { path: req.url ?? '', headers: req.headers, body: parseBody(req.headers['content-type'] ?? '', raw), raw, atMs: this.#now() };
+      const request: PeerRequest = {
+        path: req.url ?? '',
+        headers: req.headers,
+        body: parseBody(req.headers['content-type'] ?? '', raw),
+        raw,
+        atMs: this.#now(),
+      };
       this.requests.push(request);
       if (this.hang) {
         this.#hanging.push(res);
@@ -95,7 +101,9 @@ export class SlackPeer {
       const channel = String(request.body.channel ?? '');
       if (channel === '') return { body: { ok: false, error: 'channel_not_found' } };
       const id = /^[CDG][A-Z0-9]+$/.test(channel) ? channel : `C${channel.replace(/[^a-z0-9]/gi, '').toUpperCase()}`;
-      return { body: { ok: true, channel: id, ts: `1714564800.${String(++this.#ts).padStart(6, '0')}`, message: { text: request.body.text } } };
+      return {
+        body: { ok: true, channel: id, ts: `1714564800.${String(++this.#ts).padStart(6, '0')}`, message: { text: request.body.text } },
+      };
     }
     if (request.path.startsWith('/services/')) return this.reply(request) ?? { body: 'ok' };
     return { status: 404, body: 'not_found' };
@@ -107,7 +115,7 @@ function parseBody(contentType: string, raw: string): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
     // WebClient sends objects and arrays as JSON inside form fields.
-    body[key] = (key === 'blocks' || key === 'attachments' || key === 'metadata') ? JSON.parse(value) : value;
+    body[key] = key === 'blocks' || key === 'attachments' || key === 'metadata' ? JSON.parse(value) : value;
   }
   return body;
 }

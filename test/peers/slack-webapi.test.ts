@@ -8,7 +8,17 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createSlackAlerter } from '../../alerters/slack/index.ts';
 import { AlerterError, type Alerter, type AlertPayload } from '../../alerters/types.ts';
-import { capturingLogger, FakeClock, HOSTILE, HOSTILE_ESCAPED, KIBANA_URL, slackAlert, slackRule, T0, until } from '../unit/alerters/slack-fixtures.ts';
+import {
+  capturingLogger,
+  FakeClock,
+  HOSTILE,
+  HOSTILE_ESCAPED,
+  KIBANA_URL,
+  slackAlert,
+  slackRule,
+  T0,
+  until,
+} from '../unit/alerters/slack-fixtures.ts';
 import { buildAlertText } from '../../src/alert/text.ts';
 import { payloadFor } from '../../src/deliver/payload.ts';
 import { startPeer, TEST_CA_FILE } from './http-peer.ts';
@@ -97,7 +107,17 @@ describe('Slack Web API (chat.postMessage)', () => {
                 { type: 'mrkdwn', text: '*Time:* <!date^1714564800^{date_num} {time_secs}|2024-05-01T12:00:00.000Z>', verbatim: true },
               ],
             },
-            { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Discover in Kibana' }, url: KIBANA_URL, action_id: 'logwarden_kibana_discover' }] },
+            {
+              type: 'actions',
+              elements: [
+                {
+                  type: 'button',
+                  text: { type: 'plain_text', text: 'Discover in Kibana' },
+                  url: KIBANA_URL,
+                  action_id: 'logwarden_kibana_discover',
+                },
+              ],
+            },
           ],
         },
       ],
@@ -111,12 +131,26 @@ describe('Slack Web API (chat.postMessage)', () => {
 
   it('escapes document values end to end, through the payload the delivery layer builds', async () => {
     const s = await setup();
-    const rule = slackRule({ slack_token: s.peer.token, slack_channel: '#e2e', slack_api_url: s.peer.apiUrl }, { alert_text_type: undefined });
+    const rule = slackRule(
+      { slack_token: s.peer.token, slack_channel: '#e2e', slack_api_url: s.peer.apiUrl },
+      { alert_text_type: undefined },
+    );
     const ref = rule.alert[0];
     if (!ref) throw new Error('no alerter');
     const match = { '@timestamp': '2024-05-01T12:00:00Z', user: { name: HOSTILE }, source: { ip: '<!subteam^S1>' } };
     const text = buildAlertText(rule, match, '');
-    const payload = payloadFor(rule, { id: 'a1', ruleName: rule.name, queryKey: HOSTILE, matchBody: match, alertInfo: { match_string: '' }, alertText: text.body, alertSubject: text.subject, matchTimeMs: T0, alertTimeMs: T0, alertSent: false });
+    const payload = payloadFor(rule, {
+      id: 'a1',
+      ruleName: rule.name,
+      queryKey: HOSTILE,
+      matchBody: match,
+      alertInfo: { match_string: '' },
+      alertText: text.body,
+      alertSubject: text.subject,
+      matchTimeMs: T0,
+      alertTimeMs: T0,
+      alertSent: false,
+    });
     const alerter = createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, clock: s.clock, env: {} });
     await s.clock.runUntil(alerter.send(payload));
     const sent = JSON.stringify(s.peer.requests[0]?.body);
@@ -239,7 +273,10 @@ describe('Slack Web API (chat.postMessage)', () => {
     const a = await setupChannel(s, '#a');
     const b = await setupChannel(s, '#b');
     const sends = [a(), a(), a(), b(), b(), b()].map((p) => p.catch((e: unknown) => e));
-    const arrived = (n: number): (() => boolean) => () => s.peer.requests.length >= n;
+    const arrived =
+      (n: number): (() => boolean) =>
+      () =>
+        s.peer.requests.length >= n;
     for (const [step, count] of [0, 2, 4].entries()) {
       await until(arrived(count + 2), `${count + 2} requests`);
       if (step < 2) {
@@ -254,14 +291,20 @@ describe('Slack Web API (chat.postMessage)', () => {
   });
 });
 
-describe('Slack Web API over TLS and through slack_proxy (the kit\'s HTTP client)', () => {
+describe("Slack Web API over TLS and through slack_proxy (the kit's HTTP client)", () => {
   it('trusts slack_ca_certs, tunnels through slack_proxy with its credentials, and says which option to change when untrusted', async () => {
     const TOKEN = 'xoxb-proxied-sEcReT-0001';
     const api = await startPeer({ tls: true, fallback: { status: 200, body: '{"ok":true,"channel":"C0SEC","ts":"1700000000.000100"}' } });
     const proxy = await startProxy({ credentials: 'relay:pr0xy-pAss' });
     const proxyUrl = proxy.url.replace('http://', 'http://relay:pr0xy-pAss@');
     const make = (options: Record<string, unknown>): Alerter => {
-      const rule = slackRule({ slack_token: TOKEN, slack_channel_override: '#sec', slack_api_url: `${api.url}/api/`, slack_proxy: proxyUrl, ...options });
+      const rule = slackRule({
+        slack_token: TOKEN,
+        slack_channel_override: '#sec',
+        slack_api_url: `${api.url}/api/`,
+        slack_proxy: proxyUrl,
+        ...options,
+      });
       const ref = rule.alert[0];
       if (!ref) throw new Error('no alerter');
       return createSlackAlerter(ref, rule, { log: capturingLogger().log, out: () => undefined, env: {} });
@@ -274,7 +317,9 @@ describe('Slack Web API over TLS and through slack_proxy (the kit\'s HTTP client
       expect(api.requests[0]?.path).toBe('/api/chat.postMessage');
       expect(api.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
       // Through the proxy, once, with the credentials from slack_proxy.
-      expect(proxy.seen).toEqual([{ target: new URL(api.url).host, proxyAuthorization: `Basic ${Buffer.from('relay:pr0xy-pAss').toString('base64')}` }]);
+      expect(proxy.seen).toEqual([
+        { target: new URL(api.url).host, proxyAuthorization: `Basic ${Buffer.from('relay:pr0xy-pAss').toString('base64')}` },
+      ]);
 
       const insecure = make({ slack_ignore_ssl_errors: true });
       await insecure.send(slackAlert(slackRule({})));
@@ -284,7 +329,10 @@ describe('Slack Web API over TLS and through slack_proxy (the kit\'s HTTP client
       const untrusted = make({});
       const error = await rejection(untrusted.send(slackAlert(slackRule({}))));
       await untrusted.close?.();
-      expect(error).toMatchObject({ retryable: true, message: 'slack: channel #sec: connection failed (certificate not trusted: see slack_ca_certs / slack_ignore_ssl_errors)' });
+      expect(error).toMatchObject({
+        retryable: true,
+        message: 'slack: channel #sec: connection failed (certificate not trusted: see slack_ca_certs / slack_ignore_ssl_errors)',
+      });
       expect(api.requests).toHaveLength(2);
       expect(proxy.seen).toHaveLength(3);
       for (const secret of [TOKEN, 'pr0xy-pAss']) expect(error.message).not.toContain(secret);

@@ -20,7 +20,14 @@ afterEach(async () => {
   peer = undefined;
 });
 
-async function setup(slackOptions: Record<string, unknown> = {}): Promise<{ peer: SlackPeer; url: string; alerter: Alerter; logLines: string[]; send: (alert?: AlertPayload) => Promise<void>; alert: () => AlertPayload }> {
+async function setup(slackOptions: Record<string, unknown> = {}): Promise<{
+  peer: SlackPeer;
+  url: string;
+  alerter: Alerter;
+  logLines: string[];
+  send: (alert?: AlertPayload) => Promise<void>;
+  alert: () => AlertPayload;
+}> {
   const clock = new FakeClock();
   const p = await SlackPeer.start({ now: () => clock.now() - T0 });
   peer = p;
@@ -30,7 +37,14 @@ async function setup(slackOptions: Record<string, unknown> = {}): Promise<{ peer
   if (!ref) throw new Error('no alerter');
   const { log, lines } = capturingLogger();
   const alerter = createSlackAlerter(ref, rule, { log, out: () => undefined, clock: clock, env: {} });
-  return { peer: p, url, alerter, logLines: lines, alert: () => slackAlert(rule), send: (alert = slackAlert(rule)) => clock.runUntil(alerter.send(alert)) };
+  return {
+    peer: p,
+    url,
+    alerter,
+    logLines: lines,
+    alert: () => slackAlert(rule),
+    send: (alert = slackAlert(rule)) => clock.runUntil(alerter.send(alert)),
+  };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AlerterError> {
@@ -112,7 +126,12 @@ describe('Slack incoming webhooks', () => {
       expect(error.retryable).toBe(false);
       messages.push(error.message);
     }
-    expect(messages).toEqual(['slack: webhook 1: HTTP 400 invalid_payload', 'slack: webhook 1: HTTP 404 channel_not_found', 'slack: webhook 1: HTTP 403 action_prohibited', 'slack: webhook 1: HTTP 404']);
+    expect(messages).toEqual([
+      'slack: webhook 1: HTTP 400 invalid_payload',
+      'slack: webhook 1: HTTP 404 channel_not_found',
+      'slack: webhook 1: HTTP 403 action_prohibited',
+      'slack: webhook 1: HTTP 404',
+    ]);
     expectNoSecret([...messages, ...s.logLines], s.url);
   });
 
@@ -152,7 +171,7 @@ describe('Slack incoming webhooks', () => {
   });
 });
 
-describe('slack webhooks over TLS and through slack_proxy (the kit\'s HTTP client)', () => {
+describe("slack webhooks over TLS and through slack_proxy (the kit's HTTP client)", () => {
   it('verifies the certificate with slack_ca_certs, tunnels through the proxy, and says which option to change when untrusted', async () => {
     const peer = await startPeer({ tls: true, fallback: { status: 200, body: 'ok' } });
     const proxy = await startProxy();
@@ -174,7 +193,10 @@ describe('slack webhooks over TLS and through slack_proxy (the kit\'s HTTP clien
       const untrusted = make({});
       const error = await rejection(untrusted.send(slackAlert(slackRule({}))));
       await untrusted.close?.();
-      expect(error).toMatchObject({ retryable: true, message: 'slack: webhook 1: connection failed (certificate not trusted: see slack_ca_certs / slack_ignore_ssl_errors)' });
+      expect(error).toMatchObject({
+        retryable: true,
+        message: 'slack: webhook 1: connection failed (certificate not trusted: see slack_ca_certs / slack_ignore_ssl_errors)',
+      });
       expectNoSecret([error.message], webhook);
     } finally {
       await proxy.close();

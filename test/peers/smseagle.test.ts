@@ -16,9 +16,21 @@ const peer = (): Promise<Peer> => kit.peer({ status: 200, body: '[{"message":"OK
 describe('smseagle against an SMSEagle API v2 peer', () => {
   it('sms, ring, tts and tts_adv go to their endpoints with the recipients, duration and voice', async () => {
     const p = await peer();
-    const base = { smseagle_url: `${p.url}/`, smseagle_token: TOKEN, smseagle_to: ['+48123'], smseagle_contacts: [5], smseagle_groups: [2] };
-    for (const t of ['sms', 'ring', 'tts', 'tts_adv']) await kit.alerter({ ...base, smseagle_message_type: t, smseagle_voice_id: 3 }).send(alertOf(MATCH, { alertId: t }));
-    expect(p.requests.map((r) => r.path)).toEqual(['/api/v2/messages/sms', '/api/v2/calls/ring', '/api/v2/calls/tts', '/api/v2/calls/tts_advanced']);
+    const base = {
+      smseagle_url: `${p.url}/`,
+      smseagle_token: TOKEN,
+      smseagle_to: ['+48123'],
+      smseagle_contacts: [5],
+      smseagle_groups: [2],
+    };
+    for (const t of ['sms', 'ring', 'tts', 'tts_adv'])
+      await kit.alerter({ ...base, smseagle_message_type: t, smseagle_voice_id: 3 }).send(alertOf(MATCH, { alertId: t }));
+    expect(p.requests.map((r) => r.path)).toEqual([
+      '/api/v2/messages/sms',
+      '/api/v2/calls/ring',
+      '/api/v2/calls/tts',
+      '/api/v2/calls/tts_advanced',
+    ]);
     expect(p.requests.every((r) => r.headers['access-token'] === TOKEN)).toBe(true);
     const bodies = p.requests.map((r) => JSON.parse(r.body) as unknown);
     const who = { text: 'SSH brute force\n\nuser: bob\n', to: ['+48123'], contacts: [5], groups: [2] };
@@ -45,6 +57,8 @@ describe('smseagle against an SMSEagle API v2 peer', () => {
     expect(denied.message).not.toContain(TOKEN);
     p.replies.push({ status: 503, headers: { 'Retry-After': '8' }, body: '' });
     expect(await thrown(() => a.send(alertOf(MATCH, { alertId: 'a2' })))).toMatchObject({ retryable: true, retryAfterMs: 8000 });
-    expect(() => kit.alerter({ smseagle_url: p.url, smseagle_token: TOKEN, smseagle_message_type: 'sms' })).toThrow('smseagle_to: no recipient');
+    expect(() => kit.alerter({ smseagle_url: p.url, smseagle_token: TOKEN, smseagle_message_type: 'sms' })).toThrow(
+      'smseagle_to: no recipient',
+    );
   });
 });

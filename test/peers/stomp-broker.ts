@@ -39,12 +39,21 @@ export async function startBroker(secure = false): Promise<Broker> {
         received.push(f);
         if (f.command === 'CONNECT' || f.command === 'STOMP') {
           if (f.headers['login'] !== STOMP_LOGIN || f.headers['passcode'] !== STOMP_PASSWORD) {
-            reply({ command: 'ERROR', headers: { message: `Authentication failed for ${f.headers['passcode'] ?? ''}` }, body: 'bad login' });
+            reply({
+              command: 'ERROR',
+              headers: { message: `Authentication failed for ${f.headers['passcode'] ?? ''}` },
+              body: 'bad login',
+            });
             socket.end();
           } else reply({ command: 'CONNECTED', headers: { version: '1.2', 'heart-beat': '0,0' }, body: '' });
         } else if (f.command === 'SEND') {
           const what = b.next.shift();
-          if (what === 'error') reply({ command: 'ERROR', headers: { message: `User ${STOMP_LOGIN} (${STOMP_PASSWORD}) is not authorized to write to: queue://ALERT` }, body: '' });
+          if (what === 'error')
+            reply({
+              command: 'ERROR',
+              headers: { message: `User ${STOMP_LOGIN} (${STOMP_PASSWORD}) is not authorized to write to: queue://ALERT` },
+              body: '',
+            });
           else if (what === 'drop') socket.destroy();
           else if (what !== 'silent') {
             b.sent.push(f);
@@ -57,12 +66,15 @@ export async function startBroker(secure = false): Promise<Broker> {
     socket.on('close', () => sockets.delete(socket));
   };
   const dir = new URL('./fixtures/http-tls/', import.meta.url);
-  const server = secure ? tls.createServer({ cert: readFileSync(new URL('server.pem', dir)), key: readFileSync(new URL('server-key.pem', dir)) }, onSocket) : net.createServer(onSocket);
+  const server = secure
+    ? tls.createServer({ cert: readFileSync(new URL('server.pem', dir)), key: readFileSync(new URL('server-key.pem', dir)) }, onSocket)
+    : net.createServer(onSocket);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   b.port = (server.address() as net.AddressInfo).port;
-  b.close = () => new Promise((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  });
+  b.close = () =>
+    new Promise((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
   return b;
 }

@@ -24,7 +24,13 @@ async function start(secure = false): Promise<Broker> {
   return b;
 }
 function alerter(b: Broker, more: Record<string, unknown> = {}): Alerter {
-  const rule = httpRule('stomp', { stomp_hostname: '127.0.0.1', stomp_hostport: String(b.port), stomp_login: STOMP_LOGIN, stomp_password: STOMP_PASSWORD, ...more });
+  const rule = httpRule('stomp', {
+    stomp_hostname: '127.0.0.1',
+    stomp_hostport: String(b.port),
+    stomp_login: STOMP_LOGIN,
+    stomp_password: STOMP_PASSWORD,
+    ...more,
+  });
   const a = createStompAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(T0) });
   open.alerters.push(a);
   return a;
@@ -37,8 +43,14 @@ describe('stomp against a STOMP 1.2 broker', () => {
     const [f] = b.sent;
     expect(f?.headers['destination']).toBe('/queue/ALERT');
     expect(JSON.parse(f?.body ?? '')).toEqual({
-      match: 'bob', alerts: ['Alert for SSH brute force, bob at 2024-05-01T12:00:00Z:'], rule: 'SSH brute force', rule_file: 'ssh.yaml',
-      matching: 'SSH brute force\n\nuser: bob\n', alertDate: '2024-05-01T12:00:00.000Z', body: 'SSH brute force\n\nuser: bob\n', matches: [MATCH],
+      match: 'bob',
+      alerts: ['Alert for SSH brute force, bob at 2024-05-01T12:00:00Z:'],
+      rule: 'SSH brute force',
+      rule_file: 'ssh.yaml',
+      matching: 'SSH brute force\n\nuser: bob\n',
+      alertDate: '2024-05-01T12:00:00.000Z',
+      body: 'SSH brute force\n\nuser: bob\n',
+      matches: [MATCH],
     });
   });
 
@@ -67,11 +79,17 @@ describe('stomp against a STOMP 1.2 broker', () => {
     expect(refused.retryable).toBe(false);
     expect(refused.message).not.toContain('wrong-pass');
     b.next.push('error');
-    expect(await thrown(() => alerter(b).send(alertOf(MATCH)))).toMatchObject({ retryable: false, message: expect.stringContaining('not authorized to write') });
+    expect(await thrown(() => alerter(b).send(alertOf(MATCH)))).toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('not authorized to write'),
+    });
     b.next.push('drop');
     expect(await thrown(() => alerter(b).send(alertOf(MATCH)))).toMatchObject({ retryable: true });
     b.next.push('silent');
-    expect(await thrown(() => alerter(b, { stomp_timeout: 0.3 }).send(alertOf(MATCH)))).toMatchObject({ retryable: true, message: expect.stringContaining('no receipt') });
+    expect(await thrown(() => alerter(b, { stomp_timeout: 0.3 }).send(alertOf(MATCH)))).toMatchObject({
+      retryable: true,
+      message: expect.stringContaining('no receipt'),
+    });
     expect(await thrown(() => alerter({ ...b, port: 9 }).send(alertOf(MATCH)))).toMatchObject({ retryable: true });
   });
 });

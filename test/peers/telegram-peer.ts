@@ -70,7 +70,23 @@ function parseMarkdown(text: string, v2: boolean): { shown: string; entities: st
   return { shown, entities };
 }
 
-const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'code', 'pre', 'a', 'tg-spoiler', 'blockquote', 'span']);
+const HTML_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'code',
+  'pre',
+  'a',
+  'tg-spoiler',
+  'blockquote',
+  'span',
+]);
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
 function parseHtml(text: string): { shown: string; entities: string[] } {
@@ -96,7 +112,15 @@ function parseHtml(text: string): { shown: string; entities: string[] } {
 }
 
 export async function startTelegramPeer(): Promise<TelegramPeer> {
-  const peer: TelegramPeer = { url: '', token: '123456:AAH-tElEgRaMtOkEn_sEcReT', chatId: '-1001234567890', delivered: [], attempts: [], override: [], close: async () => undefined };
+  const peer: TelegramPeer = {
+    url: '',
+    token: '123456:AAH-tElEgRaMtOkEn_sEcReT',
+    chatId: '-1001234567890',
+    delivered: [],
+    attempts: [],
+    override: [],
+    close: async () => undefined,
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -124,7 +148,14 @@ export async function startTelegramPeer(): Promise<TelegramPeer> {
       const mode = body['parse_mode'] as string | undefined;
       let parsed: { shown: string; entities: string[] };
       try {
-        parsed = mode === 'HTML' ? parseHtml(text) : mode === 'Markdown' ? parseMarkdown(text, false) : mode === 'MarkdownV2' ? parseMarkdown(text, true) : { shown: text, entities: [] };
+        parsed =
+          mode === 'HTML'
+            ? parseHtml(text)
+            : mode === 'Markdown'
+              ? parseMarkdown(text, false)
+              : mode === 'MarkdownV2'
+                ? parseMarkdown(text, true)
+                : { shown: text, entities: [] };
       } catch (error) {
         return fail(400, `Bad Request: can't parse entities: ${(error as Error).message}`);
       }

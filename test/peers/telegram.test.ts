@@ -20,7 +20,12 @@ afterEach(async () => {
 });
 
 function alerter(options: Record<string, unknown> = {}): Alerter {
-  const rule = httpRule('telegram', { telegram_bot_token: peer.token, telegram_room_id: peer.chatId, telegram_api_url: peer.url, ...options });
+  const rule = httpRule('telegram', {
+    telegram_bot_token: peer.token,
+    telegram_room_id: peer.chatId,
+    telegram_api_url: peer.url,
+    ...options,
+  });
   const a = createTelegramAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined, clock: new ManualClock(0) });
   alerters.push(a);
   return a;
@@ -33,20 +38,28 @@ describe('telegram against a Bot API peer', () => {
     await alerter().send(alertOf(MATCH));
     expect(peer.delivered).toHaveLength(1);
     const [d] = peer.delivered;
-    expect(d?.raw).toEqual({ chat_id: peer.chatId, disable_web_page_preview: true, text: '⚠ *SSH brute force* ⚠ \nSSH brute force\n\nuser: bob\n ', parse_mode: 'Markdown' });
+    expect(d?.raw).toEqual({
+      chat_id: peer.chatId,
+      disable_web_page_preview: true,
+      text: '⚠ *SSH brute force* ⚠ \nSSH brute force\n\nuser: bob\n ',
+      parse_mode: 'Markdown',
+    });
     expect(d?.entities).toEqual(['bold']);
   });
 
-  it.each(['markdown', 'markdownV2', 'html'] as const)('%s: a document value is shown exactly as written and makes no entity', async (mode) => {
-    await alerter({ telegram_parse_mode: mode }).send(alertWith(NASTY));
-    expect(peer.attempts).toHaveLength(1);
-    const [d] = peer.delivered;
-    expect(d?.shown).toContain(`user: ${NASTY}\n`);
-    // Only the title's bold (not in html, and not in legacy Markdown when the title holds an escape).
-    expect(d?.entities).toEqual(mode === 'markdownV2' ? ['bold'] : []);
-  });
+  it.each(['markdown', 'markdownV2', 'html'] as const)(
+    '%s: a document value is shown exactly as written and makes no entity',
+    async (mode) => {
+      await alerter({ telegram_parse_mode: mode }).send(alertWith(NASTY));
+      expect(peer.attempts).toHaveLength(1);
+      const [d] = peer.delivered;
+      expect(d?.shown).toContain(`user: ${NASTY}\n`);
+      // Only the title's bold (not in html, and not in legacy Markdown when the title holds an escape).
+      expect(d?.entities).toEqual(mode === 'markdownV2' ? ['bold'] : []);
+    },
+  );
 
-  it("a rule text Telegram cannot parse is sent again as plain text, not lost", async () => {
+  it('a rule text Telegram cannot parse is sent again as plain text, not lost', async () => {
     const text = 'Unbalanced *bold from the rule author\n';
     await alerter({ telegram_parse_mode: 'markdown' }).send(alertOf(MATCH, { text, render: () => ({ subject: 'S', text }) }));
     expect(peer.attempts).toHaveLength(2);
@@ -66,7 +79,10 @@ describe('telegram against a Bot API peer', () => {
   });
 
   it('429 waits parameters.retry_after; chat not found and a bad token are permanent; the token never shows', async () => {
-    peer.override.push({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 17', parameters: { retry_after: 17 } } });
+    peer.override.push({
+      status: 429,
+      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 17', parameters: { retry_after: 17 } },
+    });
     const limited = await thrown(() => alerter().send(alertOf(MATCH)));
     expect(limited.retryable).toBe(true);
     expect(limited.retryAfterMs).toBe(17_000);
@@ -77,8 +93,14 @@ describe('telegram against a Bot API peer', () => {
     const upstream = await thrown(() => alerter().send(alertOf(MATCH)));
     expect(upstream.retryable).toBe(true);
     expect(upstream.message).not.toContain(peer.token);
-    const rule = httpRule('telegram', { telegram_bot_token: '999:wrong-token-value', telegram_room_id: peer.chatId, telegram_api_url: peer.url });
-    const bad = await thrown(() => createTelegramAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined }).send(alertOf(MATCH)));
+    const rule = httpRule('telegram', {
+      telegram_bot_token: '999:wrong-token-value',
+      telegram_room_id: peer.chatId,
+      telegram_api_url: peer.url,
+    });
+    const bad = await thrown(() =>
+      createTelegramAlerter(refOf(rule), rule, { log: silentLogger(), out: () => undefined }).send(alertOf(MATCH)),
+    );
     expect(bad.retryable).toBe(false);
     expect(bad.message).toContain('HTTP 401: Unauthorized');
     expect(bad.message).not.toContain('wrong-token-value');

@@ -13,11 +13,21 @@ import { kitHarness } from './kit-support.ts';
 const ID = 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE';
 const KEY = 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLEkey';
 const kit = kitHarness('tencent_sms', createTencentSmsAlerter);
-const ok = (numbers: string[]): string => JSON.stringify({ Response: { SendStatusSet: numbers.map((n) => ({ PhoneNumber: n, Code: 'Ok', Message: 'send success' })), RequestId: 'r1' } });
+const ok = (numbers: string[]): string =>
+  JSON.stringify({
+    Response: { SendStatusSet: numbers.map((n) => ({ PhoneNumber: n, Code: 'Ok', Message: 'send success' })), RequestId: 'r1' },
+  });
 const peer = (): Promise<Peer> => kit.peer({ status: 200, body: ok(['+8613711112222']) });
 const options = (p: Peer, more: Record<string, unknown> = {}) => ({
-  tencent_sms_secret_id: ID, tencent_sms_secret_key: KEY, tencent_sms_sdk_appid: '1400006666', tencent_sms_to_number: ['+8613711112222'], tencent_sms_sign_name: 'LogWarden',
-  tencent_sms_template_id: '449739', tencent_sms_template_parm: ['/user/name', '/source.ip', '/missing'], tencent_sms_api_url: `${p.url}/`, ...more,
+  tencent_sms_secret_id: ID,
+  tencent_sms_secret_key: KEY,
+  tencent_sms_sdk_appid: '1400006666',
+  tencent_sms_to_number: ['+8613711112222'],
+  tencent_sms_sign_name: 'LogWarden',
+  tencent_sms_template_id: '449739',
+  tencent_sms_template_parm: ['/user/name', '/source.ip', '/missing'],
+  tencent_sms_api_url: `${p.url}/`,
+  ...more,
 });
 
 /** Tencent's signature check, written from its documentation. */
@@ -48,30 +58,59 @@ describe('tencent_sms against an SMS API peer', () => {
     expect(signatureProblems(req!, T0)).toEqual([]);
     expect(req?.headers['x-tc-region']).toBe('ap-singapore');
     expect(JSON.parse(req?.body ?? '')).toEqual({
-      PhoneNumberSet: ['+8613711112222'], SmsSdkAppId: '1400006666', SignName: 'LogWarden', TemplateId: '449739', TemplateParamSet: ['bob', '10.0.0.1', '<MISSING VALUE>'], ExtendCode: '',
+      PhoneNumberSet: ['+8613711112222'],
+      SmsSdkAppId: '1400006666',
+      SignName: 'LogWarden',
+      TemplateId: '449739',
+      TemplateParamSet: ['bob', '10.0.0.1', '<MISSING VALUE>'],
+      ExtendCode: '',
     });
   });
 
   it('a partial failure is retried only for the numbers that did not get the SMS', async () => {
     const p = await peer();
     const a = kit.alerter(options(p, { tencent_sms_to_number: ['+8613711112222', '+8613711113333'] }), T0);
-    p.replies.push({ status: 200, body: JSON.stringify({ Response: { SendStatusSet: [{ PhoneNumber: '+8613711112222', Code: 'Ok' }, { PhoneNumber: '+8613711113333', Code: 'LimitExceeded.PhoneNumberThirtySecondLimit', Message: 'too often' }], RequestId: 'r' } }) });
+    p.replies.push({
+      status: 200,
+      body: JSON.stringify({
+        Response: {
+          SendStatusSet: [
+            { PhoneNumber: '+8613711112222', Code: 'Ok' },
+            { PhoneNumber: '+8613711113333', Code: 'LimitExceeded.PhoneNumberThirtySecondLimit', Message: 'too often' },
+          ],
+          RequestId: 'r',
+        },
+      }),
+    });
     expect(await thrown(() => a.send(alertOf(MATCH)))).toMatchObject({ retryable: true });
     p.replies.push({ status: 200, body: ok(['+8613711113333']) });
     await a.send(alertOf(MATCH));
-    expect(p.requests.map((r) => (JSON.parse(r.body) as { PhoneNumberSet: string[] }).PhoneNumberSet)).toEqual([['+8613711112222', '+8613711113333'], ['+8613711113333']]);
+    expect(p.requests.map((r) => (JSON.parse(r.body) as { PhoneNumberSet: string[] }).PhoneNumberSet)).toEqual([
+      ['+8613711112222', '+8613711113333'],
+      ['+8613711113333'],
+    ]);
   });
 
   it('Response.Error: AuthFailure is permanent, RequestLimitExceeded retryable; the secret key never shows; a bad pointer is refused at load', async () => {
     const p = await peer();
     const a = kit.alerter(options(p), T0);
-    p.replies.push({ status: 200, body: JSON.stringify({ Response: { Error: { Code: 'AuthFailure.SecretIdNotFound', Message: `key ${KEY} unknown` }, RequestId: 'r' } }) });
+    p.replies.push({
+      status: 200,
+      body: JSON.stringify({
+        Response: { Error: { Code: 'AuthFailure.SecretIdNotFound', Message: `key ${KEY} unknown` }, RequestId: 'r' },
+      }),
+    });
     const denied = await thrown(() => a.send(alertOf(MATCH, { alertId: 'a1' })));
     expect(denied.retryable).toBe(false);
     expect(denied.message).toContain('AuthFailure.SecretIdNotFound');
     expect(denied.message).not.toContain(KEY);
-    p.replies.push({ status: 200, body: JSON.stringify({ Response: { Error: { Code: 'RequestLimitExceeded', Message: 'slow down' }, RequestId: 'r' } }) });
+    p.replies.push({
+      status: 200,
+      body: JSON.stringify({ Response: { Error: { Code: 'RequestLimitExceeded', Message: 'slow down' }, RequestId: 'r' } }),
+    });
     expect(await thrown(() => a.send(alertOf(MATCH, { alertId: 'a2' })))).toMatchObject({ retryable: true });
-    expect(() => kit.alerter(options(p, { tencent_sms_template_parm: ['user.name'] }))).toThrow('tencent_sms_template_parm[0]: must be a JSON pointer');
+    expect(() => kit.alerter(options(p, { tencent_sms_template_parm: ['user.name'] }))).toThrow(
+      'tencent_sms_template_parm[0]: must be a JSON pointer',
+    );
   });
 });

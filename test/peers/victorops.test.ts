@@ -53,6 +53,8 @@ describe('victorops against a REST endpoint peer', () => {
   });
 
   it('refuses an unknown message type by option', () => {
-    expect(() => kit.alerter({ victorops_api_key: KEY, victorops_routing_key: 'soc', victorops_message_type: 'PANIC' })).toThrow('victorops_message_type: ');
+    expect(() => kit.alerter({ victorops_api_key: KEY, victorops_routing_key: 'soc', victorops_message_type: 'PANIC' })).toThrow(
+      'victorops_message_type: ',
+    );
   });
 });

@@ -12,7 +12,11 @@ import { alertWith, kitHarness } from './kit-support.ts';
 const ID = 'Y2lzY29zcGFyazovL3VzL1dFQkhPT0svd2ViZXhzZWNyZXQ';
 const kit = kitHarness('webex_webhook', createWebexWebhookAlerter);
 const peer = (): Promise<Peer> => kit.peer({ status: 204 });
-const options = (p: Peer, more: Record<string, unknown> = {}) => ({ webex_webhook_id: ID, webex_webhook_api_url: `${p.url}/v1/webhooks/incoming`, ...more });
+const options = (p: Peer, more: Record<string, unknown> = {}) => ({
+  webex_webhook_id: ID,
+  webex_webhook_api_url: `${p.url}/v1/webhooks/incoming`,
+  ...more,
+});
 
 describe('webex_webhook against a Webex incoming webhook peer', () => {
   it('posts {text} (default) or {markdown} to <base>/<id>', async () => {
@@ -30,7 +34,9 @@ describe('webex_webhook against a Webex incoming webhook peer', () => {
     const value = '<@all> [x](https://evil.example) **b** \u202Eq\r\n';
     await kit.alerter(options(p, { webex_webhook_msgtype: 'markdown' })).send(alertWith(value));
     await kit.alerter(options(p)).send(alertWith(value));
-    expect((JSON.parse(p.requests[0]?.body ?? '') as { markdown: string }).markdown).toBe('user: \\<@all\\> \\[x\\]\\(https://evil\\.example\\) \\*\\*b\\*\\* q\n\n');
+    expect((JSON.parse(p.requests[0]?.body ?? '') as { markdown: string }).markdown).toBe(
+      'user: \\<@all\\> \\[x\\]\\(https://evil\\.example\\) \\*\\*b\\*\\* q\n\n',
+    );
     expect((JSON.parse(p.requests[1]?.body ?? '') as { text: string }).text).toBe('user: <@all> [x](https://evil.example) **b** q\n\n');
   });
 

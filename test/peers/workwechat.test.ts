@@ -14,7 +14,11 @@ const KEY = '693axxx6-7aoc-4bc4-97a0-0ec2sifa5aaa';
 const OK = { status: 200, body: '{"errcode":0,"errmsg":"ok"}' };
 const kit = kitHarness('workwechat', createWorkWechatAlerter);
 const peer = (): Promise<Peer> => kit.peer(OK);
-const options = (p: Peer, more: Record<string, unknown> = {}) => ({ work_wechat_bot_id: KEY, work_wechat_api_url: `${p.url}/cgi-bin/webhook/send`, ...more });
+const options = (p: Peer, more: Record<string, unknown> = {}) => ({
+  work_wechat_bot_id: KEY,
+  work_wechat_api_url: `${p.url}/cgi-bin/webhook/send`,
+  ...more,
+});
 
 /** WeCom's checks on a robot message; empty when it would accept it. */
 function wecomProblems(req: Received): string[] {
@@ -38,7 +42,9 @@ describe('workwechat against a WeCom robot peer', () => {
 
   it('markdown: a value cannot mention, link, colour or format; 1 MB is cut to the documented bytes', async () => {
     const p = await peer();
-    await kit.alerter(options(p, { work_wechat_msgtype: 'markdown' })).send(alertWith('<@zhangsan> <font color="warning">x</font> [a](https://evil.example) **b**'));
+    await kit
+      .alerter(options(p, { work_wechat_msgtype: 'markdown' }))
+      .send(alertWith('<@zhangsan> <font color="warning">x</font> [a](https://evil.example) **b**'));
     expect((JSON.parse(p.requests[0]?.body ?? '') as { markdown: { content: string } }).markdown.content).toBe(
       'user: \\<@zhangsan\\> \\<font color="warning"\\>x\\</font\\> \\[a\\]\\(https://evil\\.example\\) \\*\\*b\\*\\*\n',
     );

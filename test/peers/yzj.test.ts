@@ -12,7 +12,12 @@ import { alertWith, kitHarness } from './kit-support.ts';
 const TOKEN = 'yZjToKeN-5f4e3d2c1b';
 const kit = kitHarness('yzj', createYzjAlerter);
 const peer = (): Promise<Peer> => kit.peer({ status: 200, body: '{"success":true,"errorCode":0,"error":null}' }, true);
-const options = (p: Peer, more: Record<string, unknown> = {}) => ({ yzj_token: TOKEN, yzj_custom_loc: new URL(p.url).host, yzj_ca_certs: TEST_CA_FILE, ...more });
+const options = (p: Peer, more: Record<string, unknown> = {}) => ({
+  yzj_token: TOKEN,
+  yzj_custom_loc: new URL(p.url).host,
+  yzj_ca_certs: TEST_CA_FILE,
+  ...more,
+});
 
 describe('yzj against a Yunzhijia robot peer', () => {
   it('posts {content} over HTTPS to the custom location with type and token in the query', async () => {

@@ -30,7 +30,14 @@ export async function startZabbixServer(known: (host: string, key: string) => bo
       requests.push(request);
       const ok = request.data.filter((d) => known(String(d['host']), String(d['key']))).length;
       const total = request.data.length;
-      socket.end(frame(JSON.stringify({ response: 'success', info: `processed: ${ok}; failed: ${total - ok}; total: ${total}; seconds spent: 0.000050` })));
+      socket.end(
+        frame(
+          JSON.stringify({
+            response: 'success',
+            info: `processed: ${ok}; failed: ${total - ok}; total: ${total}; seconds spent: 0.000050`,
+          }),
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -27,12 +27,20 @@ describe('zabbix against a Zabbix sender-protocol server', () => {
   it('sends value "1" for the host and item with the match time as clock', async () => {
     const z = await zabbixServer();
     await kit.alerter({ zbx_sender_host: '127.0.0.1', zbx_sender_port: z.port, zbx_host: 'web-1', zbx_key: 'known' }).send(alertOf(MATCH));
-    expect(z.requests).toEqual([{ request: 'sender data', data: [{ host: 'web-1', key: 'known', value: '1', clock: Math.floor(T0 / 1000) }] }]);
+    expect(z.requests).toEqual([
+      { request: 'sender data', data: [{ host: 'web-1', key: 'known', value: '1', clock: Math.floor(T0 / 1000) }] },
+    ]);
   });
 
   it('zbx_host_from_field takes the host from the document; a missing field or an unknown host fails for good', async () => {
     const z = await zabbixServer();
-    const a = kit.alerter({ zbx_sender_host: '127.0.0.1', zbx_sender_port: z.port, zbx_host_from_field: true, zbx_host: 'user.name', zbx_key: 'known' });
+    const a = kit.alerter({
+      zbx_sender_host: '127.0.0.1',
+      zbx_sender_port: z.port,
+      zbx_host_from_field: true,
+      zbx_host: 'user.name',
+      zbx_key: 'known',
+    });
     await a.send(alertOf(MATCH));
     expect(z.requests[0]?.data[0]?.['host']).toBe('bob');
     const unknown = await thrown(() => a.send(alertOf({ user: { name: 'mallory' } })));
@@ -43,7 +51,9 @@ describe('zabbix against a Zabbix sender-protocol server', () => {
   });
 
   it('a server that cannot be reached is a retryable failure', async () => {
-    const error = await thrown(() => kit.alerter({ zbx_sender_host: '127.0.0.1', zbx_sender_port: 1, zbx_host: 'web-1', zbx_key: 'known' }).send(alertOf(MATCH)));
+    const error = await thrown(() =>
+      kit.alerter({ zbx_sender_host: '127.0.0.1', zbx_sender_port: 1, zbx_host: 'web-1', zbx_key: 'known' }).send(alertOf(MATCH)),
+    );
     expect(error).toMatchObject({ retryable: true, message: 'zabbix: sending to 127.0.0.1:1 failed: ECONNREFUSED' });
   });
 });

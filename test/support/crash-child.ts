@@ -12,15 +12,26 @@ const env = process.env;
 const connection = connectionFromEnv(env);
 if (!connection) throw new Error('ES_URL is not set');
 const es = createEsClient(settingsFromConnection(connection));
-const config = resolveConfig({ rules_folder: env.RULES ?? '', writeback_index: env.WB ?? '', buffer_time: { minutes: 30 } }, { file: undefined, env: {}, cwd: process.cwd() });
+const config = resolveConfig(
+  { rules_folder: env.RULES ?? '', writeback_index: env.WB ?? '', buffer_time: { minutes: 30 } },
+  { file: undefined, env: {}, cwd: process.cwd() },
+);
 await initWriteback(es, config.writebackIndex);
 const die = (step: string) => (): void => {
   if (env.CRASH_AT === step) process.kill(process.pid, 'SIGKILL');
 };
 const engine = new Engine({
-  config, es, log: silentLogger(), clock: new ManualClock(Number(env.NOW)), env: {},
+  config,
+  es,
+  log: silentLogger(),
+  clock: new ManualClock(Number(env.NOW)),
+  env: {},
   out: (text) => process.stdout.write(`${text}\n`),
-  hooks: { afterAlertRecorded: die('afterAlertRecorded'), afterPeerAccepted: die('afterPeerAccepted'), afterDeliveryMarked: die('afterDeliveryMarked') },
+  hooks: {
+    afterAlertRecorded: die('afterAlertRecorded'),
+    afterPeerAccepted: die('afterPeerAccepted'),
+    afterDeliveryMarked: die('afterDeliveryMarked'),
+  },
 });
 engine.loadRules();
 await engine.runAllOnce();

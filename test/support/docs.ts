@@ -9,7 +9,10 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** README.md and every Markdown page under docs/, as repository-relative paths. */
 export function docPages(): string[] {
-  const docs = readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`);
+  const docs = readdirSync(path.join(REPO_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`);
   return ['README.md', ...docs];
 }
 
@@ -95,7 +98,11 @@ export function headingAnchors(page: string): Set<string> {
   const text = readPage(page).replace(/```[\s\S]*?```/g, '');
   const anchors = new Set<string>();
   for (const m of text.matchAll(/^#{1,6}\s+(.+)$/gm)) {
-    const slug = (m[1] ?? '').trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const slug = (m[1] ?? '')
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     anchors.add(slug);
   }
   return anchors;

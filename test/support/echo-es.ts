@@ -56,7 +56,10 @@ export async function startEchoEs(mappingFor: (index: string) => unknown = () =>
           res.end(`Bad gateway from proxy: ${echo}`);
           return;
         }
-        json(shape === 0 ? 500 : 401, { error: { type: 'proxy_exception', reason: `upstream failed: ${echo}`, root_cause: [{ type: 'x', reason: echo }] }, status: 500 });
+        json(shape === 0 ? 500 : 401, {
+          error: { type: 'proxy_exception', reason: `upstream failed: ${echo}`, root_cause: [{ type: 'x', reason: echo }] },
+          status: 500,
+        });
         return;
       }
       if (method === 'HEAD') return json(200, {});
@@ -71,7 +74,8 @@ export async function startEchoEs(mappingFor: (index: string) => unknown = () =>
         res.end(stored.get(path));
         return;
       }
-      if (/\/_(doc|create)/.test(path)) return json(201, { _index: path.split('/')[1], _id: 'x', result: 'created', _seq_no: 0, _primary_term: 1 });
+      if (/\/_(doc|create)/.test(path))
+        return json(201, { _index: path.split('/')[1], _id: 'x', result: 'created', _seq_no: 0, _primary_term: 1 });
       if (path.endsWith('/_bulk')) return json(200, { errors: false, items: [] });
       if (path.startsWith('/_nodes')) return json(200, { nodes: { n: { version: '8.19.21' } } });
       json(200, { acknowledged: true });
@@ -84,9 +88,10 @@ export async function startEchoEs(mappingFor: (index: string) => unknown = () =>
     port,
     requests,
     echoed,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

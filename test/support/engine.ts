@@ -19,7 +19,10 @@ export function rulesFolder(files: Record<string, string>): string {
 }
 
 export function testConfig(rules: string, writebackIndex: string, extra: Record<string, unknown> = {}): LogWardenConfig {
-  return resolveConfig({ rules_folder: rules, writeback_index: writebackIndex, ...extra }, { file: undefined, env: {}, cwd: process.cwd() });
+  return resolveConfig(
+    { rules_folder: rules, writeback_index: writebackIndex, ...extra },
+    { file: undefined, env: {}, cwd: process.cwd() },
+  );
 }
 
 export interface TestEngine {

@@ -38,10 +38,17 @@ export async function opsFixture(
   metrics.setPendingSource(() => engine.stores.outbox.pendingCount());
   const server = await startOpsServer({
     settings: { enabled: true, port: 0, bind: '127.0.0.1', statusPage: true, actions: false, token: undefined, ...options.settings },
-    engine, metrics, log: silentLogger(), readinessCacheMs: 0,
+    engine,
+    metrics,
+    log: silentLogger(),
+    readinessCacheMs: 0,
   });
   return {
-    engine, metrics, clock, server, printed,
+    engine,
+    metrics,
+    clock,
+    server,
+    printed,
     close: async () => {
       stopWatching();
       await server.close();
@@ -60,6 +67,9 @@ export function metricValue(text: string, series: string): number | undefined {
 export async function keywordIndex(es: EsHandle, index: string, properties: Record<string, estypes.MappingProperty> = {}): Promise<void> {
   await es.client.indices.create({
     index,
-    mappings: { dynamic_templates: [{ s: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }], properties: { '@timestamp': { type: 'date' }, ...properties } },
+    mappings: {
+      dynamic_templates: [{ s: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }],
+      properties: { '@timestamp': { type: 'date' }, ...properties },
+    },
   });
 }

@@ -26,27 +26,51 @@ export const EXPECTED_DAYS = [
 const at = (iso: string): string => `2026-01-${iso}Z`;
 
 function event(time: string, user: string, outcome: 'failure' | 'success' = 'failure'): Record<string, unknown> {
-  return { '@timestamp': at(time), event: { category: 'authentication', outcome }, user: { name: user }, source: { ip: '203.0.113.7' }, message: `ssh login ${outcome} for ${user}` };
+  return {
+    '@timestamp': at(time),
+    event: { category: 'authentication', outcome },
+    user: { name: user },
+    source: { ip: '203.0.113.7' },
+    message: `ssh login ${outcome} for ${user}`,
+  };
 }
 
 export function knownEvents(): Record<string, unknown>[] {
   return [
-    event('01T10:00:00', 'alice'), event('01T10:01:00', 'alice'), event('01T10:02:00', 'alice'),
-    event('01T10:20:00', 'alice'), event('01T10:21:00', 'alice'), event('01T10:22:00', 'alice'),
-    event('01T12:00:00', 'alice'), event('01T12:01:00', 'alice'), event('01T12:02:00', 'alice'),
-    event('01T14:00:00', 'bob'), event('01T14:03:00', 'bob'),
-    event('01T23:58:00', 'carol'), event('01T23:59:00', 'carol'),
+    event('01T10:00:00', 'alice'),
+    event('01T10:01:00', 'alice'),
+    event('01T10:02:00', 'alice'),
+    event('01T10:20:00', 'alice'),
+    event('01T10:21:00', 'alice'),
+    event('01T10:22:00', 'alice'),
+    event('01T12:00:00', 'alice'),
+    event('01T12:01:00', 'alice'),
+    event('01T12:02:00', 'alice'),
+    event('01T14:00:00', 'bob'),
+    event('01T14:03:00', 'bob'),
+    event('01T23:58:00', 'carol'),
+    event('01T23:59:00', 'carol'),
     event('01T15:00:00', 'dave', 'success'),
     event('02T00:01:00', 'carol'),
-    event('03T09:00:00', 'alice'), event('03T09:01:00', 'alice'), event('03T09:02:00', 'alice'),
-    event('03T09:30:00', HOSTILE_USER), event('03T09:31:00', HOSTILE_USER), event('03T09:32:00', HOSTILE_USER),
+    event('03T09:00:00', 'alice'),
+    event('03T09:01:00', 'alice'),
+    event('03T09:02:00', 'alice'),
+    event('03T09:30:00', HOSTILE_USER),
+    event('03T09:31:00', HOSTILE_USER),
+    event('03T09:32:00', HOSTILE_USER),
   ];
 }
 
 export async function indexKnownEvents(es: EsHandle, index: string): Promise<void> {
   await es.client.indices.create({
     index,
-    mappings: { properties: { '@timestamp': { type: 'date' }, user: { properties: { name: { type: 'keyword' } } }, event: { properties: { outcome: { type: 'keyword' }, category: { type: 'keyword' } } } } },
+    mappings: {
+      properties: {
+        '@timestamp': { type: 'date' },
+        user: { properties: { name: { type: 'keyword' } } },
+        event: { properties: { outcome: { type: 'keyword' }, category: { type: 'keyword' } } },
+      },
+    },
   });
   await indexDocs(es, index, knownEvents());
 }

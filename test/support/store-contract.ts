@@ -13,8 +13,17 @@ export interface ContractTarget {
 }
 
 const alert = (id: string, over: Partial<AlertRecord> = {}): AlertRecord => ({
-  id, ruleName: 'R', queryKey: 'k', matchBody: { user: 'alice' }, alertInfo: { alerters: ['a', 'b'] }, alertText: 'text', alertSubject: 'subject',
-  matchTimeMs: T - 1000, alertTimeMs: T, alertSent: false, ...over,
+  id,
+  ruleName: 'R',
+  queryKey: 'k',
+  matchBody: { user: 'alice' },
+  alertInfo: { alerters: ['a', 'b'] },
+  alertText: 'text',
+  alertSubject: 'subject',
+  matchTimeMs: T - 1000,
+  alertTimeMs: T,
+  alertSent: false,
+  ...over,
 });
 
 /**
@@ -118,8 +127,28 @@ export function storeContract(target: ContractTarget): void {
 
   it('writes run status and reads it back as runs and statistics', async () => {
     const s = await target.make();
-    await s.status.writeStatus({ ruleName: 'R', runId: 'r1', startMs: T - 2000, endMs: T - 1000, hits: 5, matches: 2, outcomes: { sent: 1, suppressed_realert: 1 }, timeTakenMs: 1500, atMs: T - 1000 });
-    await s.status.writeStatus({ ruleName: 'R', runId: 'r2', startMs: T - 1000, endMs: T, hits: 1, matches: 0, timeTakenMs: 500, error: 'boom', atMs: T });
+    await s.status.writeStatus({
+      ruleName: 'R',
+      runId: 'r1',
+      startMs: T - 2000,
+      endMs: T - 1000,
+      hits: 5,
+      matches: 2,
+      outcomes: { sent: 1, suppressed_realert: 1 },
+      timeTakenMs: 1500,
+      atMs: T - 1000,
+    });
+    await s.status.writeStatus({
+      ruleName: 'R',
+      runId: 'r2',
+      startMs: T - 1000,
+      endMs: T,
+      hits: 1,
+      matches: 0,
+      timeTakenMs: 500,
+      error: 'boom',
+      atMs: T,
+    });
     await target.refresh(s);
     expect((await s.status.runs('R', 10)).map((r) => [r.runId, r.hits, r.alertsSent, r.suppressed, r.timeTakenSeconds, r.error])).toEqual([
       ['r2', 1, 0, 0, 0.5, 'boom'],

@@ -4,7 +4,15 @@
  * runs with the sandbox's runtime and the target's escape.
  */
 import { CAPTURE_FILTER, templateFilters, templateTests } from './filters.ts';
-import { compileTemplate, createEnvironment, eachNode, engineErrorMessage, parseTemplate, type CompiledTemplate, type TemplateNode } from './nunjucks.ts';
+import {
+  compileTemplate,
+  createEnvironment,
+  eachNode,
+  engineErrorMessage,
+  parseTemplate,
+  type CompiledTemplate,
+  type TemplateNode,
+} from './nunjucks.ts';
 import { makeRuntime } from './sandbox.ts';
 import { JinjaError, type JinjaTemplate } from './types.ts';
 
@@ -26,15 +34,18 @@ function checkNode(n: TemplateNode): void {
   const refused = REFUSED_NODES[n.typename];
   if (refused) throw new JinjaError(`${where}: ${refused} is not allowed in alert templates`);
   // super() reaches a parent template's block, and there is none: extends is refused.
-  if (n.typename === 'FunCall' && (n['name'] as TemplateNode | undefined)?.['value'] === 'super') throw new JinjaError(`${where}: super() is not allowed in alert templates`);
+  if (n.typename === 'FunCall' && (n['name'] as TemplateNode | undefined)?.['value'] === 'super')
+    throw new JinjaError(`${where}: super() is not allowed in alert templates`);
   if (n.typename === 'Filter') {
     const filterName = (n['name'] as TemplateNode | undefined)?.['value'];
-    if (typeof filterName !== 'string' || filterName === CAPTURE_FILTER || !Object.hasOwn(templateFilters, filterName)) throw new JinjaError(`${where}: unknown filter ${String(filterName)}`);
+    if (typeof filterName !== 'string' || filterName === CAPTURE_FILTER || !Object.hasOwn(templateFilters, filterName))
+      throw new JinjaError(`${where}: unknown filter ${String(filterName)}`);
   }
   if (n.typename === 'Is') {
     const right = n['right'] as TemplateNode | undefined;
     const testName = right?.typename === 'FunCall' ? (right['name'] as TemplateNode | undefined)?.['value'] : right?.['value'];
-    if (typeof testName !== 'string' || !Object.hasOwn(templateTests, testName)) throw new JinjaError(`${where}: unknown test ${String(testName)}`);
+    if (typeof testName !== 'string' || !Object.hasOwn(templateTests, testName))
+      throw new JinjaError(`${where}: unknown test ${String(testName)}`);
   }
 }
 

@@ -18,13 +18,30 @@ function plainDeep(value: unknown): unknown {
 }
 
 /** Builtin filters that work on text: a number or a list is turned into text first, as Jinja does. */
-const TEXT_FILTERS = new Set(['capitalize', 'center', 'indent', 'lower', 'nl2br', 'replace', 'striptags', 'title', 'trim', 'truncate', 'upper', 'urlize', 'wordcount']);
+const TEXT_FILTERS = new Set([
+  'capitalize',
+  'center',
+  'indent',
+  'lower',
+  'nl2br',
+  'replace',
+  'striptags',
+  'title',
+  'trim',
+  'truncate',
+  'upper',
+  'urlize',
+  'wordcount',
+]);
 
 /** Jinja's groupby: a list of (grouper, list) pairs sorted by grouper, also readable as .grouper / .list. */
 function groupBy(value: unknown, attribute: unknown): unknown[] {
   const items = plain(value);
   if (!Array.isArray(items)) return [];
-  const keyOf = (item: unknown): unknown => String(plain(attribute)).split('.').reduce<unknown>((v, part) => memberLookup(v, part), item);
+  const keyOf = (item: unknown): unknown =>
+    String(plain(attribute))
+      .split('.')
+      .reduce<unknown>((v, part) => memberLookup(v, part), item);
   const groups = new Map<string, { grouper: unknown; list: unknown[] }>();
   for (const item of items) {
     const grouper = keyOf(item);
@@ -48,7 +65,8 @@ function buildFilters(): Record<string, unknown> {
     const f = filter as (...args: unknown[]) => unknown;
     filters[name] = function (this: unknown, ...args: unknown[]): unknown {
       const inputs = args.map(plain);
-      if (TEXT_FILTERS.has(name) && inputs.length > 0 && typeof inputs[0] !== 'string' && inputs[0] !== undefined) inputs[0] = text(inputs[0]);
+      if (TEXT_FILTERS.has(name) && inputs.length > 0 && typeof inputs[0] !== 'string' && inputs[0] !== undefined)
+        inputs[0] = text(inputs[0]);
       const out = f.apply(this, inputs);
       // A builtin marks its output "safe" when its input was: nothing is safe here but the
       // template's own rendered output, so that mark is dropped.

@@ -37,7 +37,10 @@ interface Nunjucks {
   parser: { parse(src: string, extensions: unknown[], opts: object): TemplateNode };
   compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => { compile(node: TemplateNode): void; getCode(): string } };
   nodes: { Filter: NodeClass; Symbol: NodeClass; NodeList: NodeClass };
-  runtime: Record<string, unknown> & { SafeString: new (value: string) => object; makeMacro: (argNames: unknown, kwargNames: unknown, func: unknown) => Fn };
+  runtime: Record<string, unknown> & {
+    SafeString: new (value: string) => object;
+    makeMacro: (argNames: unknown, kwargNames: unknown, func: unknown) => Fn;
+  };
 }
 
 const nj = createRequire(import.meta.url)('nunjucks') as Nunjucks;
@@ -125,8 +128,11 @@ export function compileTemplate(ast: TemplateNode, name: string, env: unknown, c
   // Each entry point (root and blocks) is run with the caller's runtime instead of the global one.
   const wrapped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(props)) {
-    wrapped[key] = typeof value !== 'function' ? value
-      : (e: unknown, c: unknown, f: unknown, _runtime: unknown, cb: unknown) => (value as RootFunction)(e, c, f, active, cb as (err: unknown, res: unknown) => void);
+    wrapped[key] =
+      typeof value !== 'function'
+        ? value
+        : (e: unknown, c: unknown, f: unknown, _runtime: unknown, cb: unknown) =>
+            (value as RootFunction)(e, c, f, active, cb as (err: unknown, res: unknown) => void);
   }
   const template = new nj.Template({ type: 'code', obj: wrapped }, env, name);
   return {

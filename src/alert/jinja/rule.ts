@@ -73,7 +73,11 @@ export function jinjaContext(rule: RuleDefinition, fields: Readonly<Record<strin
 const compiledByRule = new WeakMap<RuleDefinition, Map<JinjaTemplateOf, JinjaTemplate>>();
 
 /** The template's text, its name in errors, and the option it comes from (`file`: the template file, for jinja_template_path). */
-function ruleSource(rule: RuleDefinition, which: JinjaTemplateOf, options: JinjaRuleOptions): { source: string; name: string; field: string; file?: string } {
+function ruleSource(
+  rule: RuleDefinition,
+  which: JinjaTemplateOf,
+  options: JinjaRuleOptions,
+): { source: string; name: string; field: string; file?: string } {
   const opts = rule.options;
   if (which === 'alert_subject') return { source: pyStr(opts['alert_subject'] ?? ''), name: 'alert_subject', field: 'alert_subject' };
   const templatePath = opts['jinja_template_path'];
@@ -82,7 +86,12 @@ function ruleSource(rule: RuleDefinition, which: JinjaTemplateOf, options: Jinja
     try {
       const size = statSync(file).size;
       if (size > MAX_TEMPLATE_FILE_BYTES) throw new Error(`larger than ${MAX_TEMPLATE_FILE_BYTES} bytes`);
-      return { source: readFileSync(file, 'utf8'), name: `jinja_template_path ${templatePath}`, field: 'jinja_template_path', file: templatePath };
+      return {
+        source: readFileSync(file, 'utf8'),
+        name: `jinja_template_path ${templatePath}`,
+        field: 'jinja_template_path',
+        file: templatePath,
+      };
     } catch (error) {
       const detail = `${JSON.stringify(templatePath)}: cannot read ${file}: ${engineErrorMessage(error)}`;
       throw new JinjaError(`rule "${rule.name}" (${rule.file}): jinja_template_path ${detail}`, detail, 'jinja_template_path');
@@ -119,11 +128,17 @@ export function compileRuleJinja(rule: RuleDefinition, options: JinjaRuleOptions
   if (rule.options['alert_text_type'] !== 'alert_text_jinja') return;
   rootName(rule);
   ruleJinjaTemplate(rule, 'alert_text', options);
-  if (Object.hasOwn(rule.options, 'alert_subject') && !Object.hasOwn(rule.options, 'alert_subject_args')) ruleJinjaTemplate(rule, 'alert_subject', options);
+  if (Object.hasOwn(rule.options, 'alert_subject') && !Object.hasOwn(rule.options, 'alert_subject_args'))
+    ruleJinjaTemplate(rule, 'alert_subject', options);
 }
 
 /** One match rendered through the rule's template; values through `escape`. Throws JinjaError. */
-export function renderRuleJinja(rule: RuleDefinition, which: JinjaTemplateOf, fields: Readonly<Record<string, unknown>>, escape?: (value: string) => string): string {
+export function renderRuleJinja(
+  rule: RuleDefinition,
+  which: JinjaTemplateOf,
+  fields: Readonly<Record<string, unknown>>,
+  escape?: (value: string) => string,
+): string {
   const template = ruleJinjaTemplate(rule, which);
   const context = jinjaContext(rule, fields);
   try {

@@ -85,7 +85,8 @@ const GLOBALS: Readonly<Record<string, unknown>> = Object.freeze(
       const start = second === undefined ? 0 : Number(plain(first));
       const stop = Number(plain(second === undefined ? first : second));
       const step = third === undefined ? 1 : Number(plain(third));
-      if (![start, stop, step].every(Number.isInteger) || step === 0) throw new JinjaError('range() needs whole numbers and a step other than 0');
+      if (![start, stop, step].every(Number.isInteger) || step === 0)
+        throw new JinjaError('range() needs whole numbers and a step other than 0');
       const count = Math.max(0, Math.ceil((stop - start) / step));
       if (count > MAX_RANGE) throw new JinjaError(`range() of more than ${MAX_RANGE} items`);
       return Array.from({ length: count }, (_, i) => start + i * step);

@@ -78,7 +78,12 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
     const abs = path.resolve(cwd, given);
     const stat = statSync(abs, { throwIfNoEntry: false });
     if (!stat) problems.push({ file: given, message: 'no such file or folder' });
-    else if (stat.isDirectory()) files.push(...findRuleFiles(abs, config.scanSubdirectories, (dir, code) => problems.push({ file: path.relative(cwd, dir) || dir, message: `cannot read the folder (${code})` })));
+    else if (stat.isDirectory())
+      files.push(
+        ...findRuleFiles(abs, config.scanSubdirectories, (dir, code) =>
+          problems.push({ file: path.relative(cwd, dir) || dir, message: `cannot read the folder (${code})` }),
+        ),
+      );
     else files.push(abs);
   }
   const loaded = loadRuleFiles(files, config, io.env, { displayRoot: cwd });
@@ -118,14 +123,26 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
         // As lint checks it, minus the alerters: captured alerts need no tokens or URLs.
         const notRunnable = compileRule(rule, { root: cwd, alerters: false }).problems;
         if (notRunnable.length > 0) {
-          results.push({ rule, days: [], alerts: [], error: { day: null, message: notRunnable.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ') }, ms: 0 });
+          results.push({
+            rule,
+            days: [],
+            alerts: [],
+            error: { day: null, message: notRunnable.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ') },
+            ms: 0,
+          });
           continue;
         }
         try {
           replay.add(rule, replaySettings(rule, requestedBaselineMs));
           runnable.push(rule);
         } catch (error) {
-          results.push({ rule, days: [], alerts: [], error: { day: null, message: error instanceof Error ? error.message : String(error) }, ms: 0 });
+          results.push({
+            rule,
+            days: [],
+            alerts: [],
+            error: { day: null, message: error instanceof Error ? error.message : String(error) },
+            ms: 0,
+          });
         }
       }
       rules = runnable;
@@ -136,8 +153,15 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
         const baseline = missing ? undefined : await checkBaseline(es, rule, range, requestedBaselineMs);
         if (baseline) baselines.push(baseline);
         if (baseline?.short) notes.push({ message: shortBaselineNote(baseline, range, baselineMs(rule, requestedBaselineMs)), count: 1 });
-        const replayed = await replayDays(replay, rule.name, days, { beforeDay: (d) => deps.progress?.(`rule ${i + 1}/${rules.length}: ${terminalCell(rule.name, 40)} day ${d + 1}/${days.length}`) });
-        notes.push(...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day).map((n) => ({ ...n, message: `rule ${JSON.stringify(rule.name)}: ${n.message}` })));
+        const replayed = await replayDays(replay, rule.name, days, {
+          beforeDay: (d) => deps.progress?.(`rule ${i + 1}/${rules.length}: ${terminalCell(rule.name, 40)} day ${d + 1}/${days.length}`),
+        });
+        notes.push(
+          ...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day).map((n) => ({
+            ...n,
+            message: `rule ${JSON.stringify(rule.name)}: ${n.message}`,
+          })),
+        );
         results.push({ rule, days: replayed.records, alerts: replay.alerts(rule.name), error: replayed.error, ms: performance.now() - t });
       }
     } finally {
@@ -152,9 +176,23 @@ export async function backtestCommand(opts: BacktestOptions, io: CliIO, deps: Re
   // Whole past days leave today out: a user who loaded logs today would see only zeros.
   const wholeDaysOnly = opts.start === undefined && opts.end === undefined && opts.hours === undefined;
   if (wholeDaysOnly && results.length > 0 && results.every((r) => r.days.every((d) => d.hits === 0))) {
-    notes.push({ message: `no rule read any document in the last ${plural(days.length, 'whole UTC day')} (today is not included): for logs loaded today use --hours 24 (or --end now)`, count: 1 });
+    notes.push({
+      message: `no rule read any document in the last ${plural(days.length, 'whole UTC day')} (today is not included): for logs loaded today use --hours 24 (or --end now)`,
+      count: 1,
+    });
   }
-  const report = buildBacktestReport({ range, days, noisyAbove, writeback, results, loadFailures, skipped, baselines, warnings: [...notes, ...warnings()], totalMs: performance.now() - started });
+  const report = buildBacktestReport({
+    range,
+    days,
+    noisyAbove,
+    writeback,
+    results,
+    loadFailures,
+    skipped,
+    baselines,
+    warnings: [...notes, ...warnings()],
+    totalMs: performance.now() - started,
+  });
   let htmlFailed = false;
   if (opts.html) {
     const file = path.resolve(cwd, opts.html);

@@ -29,7 +29,9 @@ export async function initCommand(opts: InitOptions, io: CliIO): Promise<number>
     settings = settingsFromConnection(cluster.connection);
   }
   if (!settings) {
-    io.err('No Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable, or pass --provision.');
+    io.err(
+      'No Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable, or pass --provision.',
+    );
     return 2;
   }
   const es = createEsClient(settings);
@@ -60,10 +62,13 @@ export async function initCommand(opts: InitOptions, io: CliIO): Promise<number>
     if (opts.oldIndex !== undefined) {
       const copies = await copyWriteback(es, opts.oldIndex, config.writebackIndex);
       if (copies.length === 0) io.err(`No writeback index of "${opts.oldIndex}" found; nothing copied.`);
-      for (const c of copies) io.out(`  ${c.to.padEnd(32)} ${c.copied} copied from ${c.from}${c.failed ? `, ${c.failed} refused by the mapping` : ''}`);
+      for (const c of copies)
+        io.out(`  ${c.to.padEnd(32)} ${c.copied} copied from ${c.from}${c.failed ? `, ${c.failed} refused by the mapping` : ''}`);
       if (copies.some((c) => c.failed > 0)) return 1;
     }
-    io.out(`Writeback indices ready (base name "${config.writebackIndex}"); index templates installed so a deleted index is re-created with the right mappings.`);
+    io.out(
+      `Writeback indices ready (base name "${config.writebackIndex}"); index templates installed so a deleted index is re-created with the right mappings.`,
+    );
     return 0;
   } finally {
     await es.close();

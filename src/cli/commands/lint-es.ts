@@ -61,7 +61,9 @@ function underFlattened(known: ReadonlyMap<string, FieldInfo>, field: string): F
 }
 
 async function readMapping(es: EsHandle, index: string): Promise<Mapping> {
-  const caps = await esCall(es, `reading the mapping of ${index}`, (c) => c.fieldCaps({ index, fields: ['*'], ignore_unavailable: true, allow_no_indices: true }));
+  const caps = await esCall(es, `reading the mapping of ${index}`, (c) =>
+    c.fieldCaps({ index, fields: ['*'], ignore_unavailable: true, allow_no_indices: true }),
+  );
   const fields = new Map<string, FieldInfo>();
   for (const [name, byType] of Object.entries(caps.fields)) {
     const kinds = Object.values(byType);
@@ -105,12 +107,21 @@ export async function checkRulesAgainstEs(es: EsHandle, rules: readonly RuleDefi
       const field = written.replace(/\[\d+\]/g, '');
       const info = known.get(field) ?? (mustAggregate ? known.get(`${field}${KEYWORD}`) : undefined) ?? underFlattened(known, field);
       if (!info) {
-        const guess = suggest(field, [...known.keys()].filter((k) => !k.endsWith(KEYWORD)));
-        say(option, `${JSON.stringify(written)} is not in ${where}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`);
+        const guess = suggest(
+          field,
+          [...known.keys()].filter((k) => !k.endsWith(KEYWORD)),
+        );
+        say(
+          option,
+          `${JSON.stringify(written)} is not in ${where}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`,
+        );
         return;
       }
       if (mustAggregate && !info.aggregatable && !known.get(`${field}${KEYWORD}`)?.aggregatable) {
-        say(option, `${JSON.stringify(field)} cannot be aggregated in ${where} (a text field without a keyword sub-field?): Elasticsearch counts by it for this rule type; map it as keyword`);
+        say(
+          option,
+          `${JSON.stringify(field)} cannot be aggregated in ${where} (a text field without a keyword sub-field?): Elasticsearch counts by it for this rule type; map it as keyword`,
+        );
       }
     };
     check('timestamp_field', rule.timestampField, false);
@@ -123,7 +134,12 @@ export async function checkRulesAgainstEs(es: EsHandle, rules: readonly RuleDefi
     // Documents-reading types take query_key from _source; counting types group by it in Elasticsearch.
     for (const f of rule.queryKey ?? []) check('query_key', f, needs !== 'documents' && needs !== 'count');
     const compareKey = rule.options['compare_key'];
-    for (const f of typeof compareKey === 'string' ? [compareKey] : Array.isArray(compareKey) ? compareKey.filter((x): x is string => typeof x === 'string') : []) check('compare_key', f, false);
+    for (const f of typeof compareKey === 'string'
+      ? [compareKey]
+      : Array.isArray(compareKey)
+        ? compareKey.filter((x): x is string => typeof x === 'string')
+        : [])
+      check('compare_key', f, false);
     if (rule.type === 'new_term') {
       const fields = rule.options['fields'];
       const names = (Array.isArray(fields) ? fields.flat() : [fields]).filter((x): x is string => typeof x === 'string');

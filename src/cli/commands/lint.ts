@@ -37,7 +37,11 @@ export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number>
   const { report, rules, config } = lintRules(opts, io.env);
   let mappingWarnings: string[] = [];
   if (opts.checkEs && config) {
-    if (!config.es) throw new EsError('bad_request', 'lint --check-es: no Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.');
+    if (!config.es)
+      throw new EsError(
+        'bad_request',
+        'lint --check-es: no Elasticsearch configured: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.',
+      );
     const es = createEsClient(config.es);
     try {
       const more = await checkRulesAgainstEs(es, rules, systemClock.now());
@@ -45,7 +49,9 @@ export async function lintCommand(opts: LintOptions, io: CliIO): Promise<number>
       const bad = new Set(more.map((p) => `${p.file}\u0000${p.rule ?? ''}`));
       // Mapping warnings (fields the pack's filters cannot rely on) do not change the exit code.
       // An index matching nothing and an unmapped field are already problems above (with did-you-mean).
-      const warnings = (rules.length > 0 ? await esLintWarnings(es, rules) : []).filter((w) => !/^no index matches |^is not mapped in /.test(w.message));
+      const warnings = (rules.length > 0 ? await esLintWarnings(es, rules) : []).filter(
+        (w) => !/^no index matches |^is not mapped in /.test(w.message),
+      );
       mappingWarnings = warnings.map((w) => `Warning: ${w.file}: rule ${JSON.stringify(w.rule)}: ${w.field} ${w.message}`);
       report.rules = report.rules.filter((r) => !bad.has(`${r.file}\u0000${r.name}`));
       report.ok = report.problems.length === 0;
@@ -70,7 +76,10 @@ export function lint(opts: LintOptions, env: NodeJS.ProcessEnv): LintReport {
 }
 
 /** The lint result, the rules that passed it and the config they were read with (when it loaded). */
-function lintRules(opts: LintOptions, env: NodeJS.ProcessEnv): { report: LintReport; rules: RuleDefinition[]; config: LogWardenConfig | undefined } {
+function lintRules(
+  opts: LintOptions,
+  env: NodeJS.ProcessEnv,
+): { report: LintReport; rules: RuleDefinition[]; config: LogWardenConfig | undefined } {
   const cwd = opts.cwd ?? process.cwd();
   const problems: ConfigProblem[] = [];
   const config = readConfig(opts.config, env, cwd, problems);
@@ -85,7 +94,12 @@ function lintRules(opts: LintOptions, env: NodeJS.ProcessEnv): { report: LintRep
       const abs = path.resolve(cwd, given);
       const stat = statSync(abs, { throwIfNoEntry: false });
       if (!stat) problems.push({ file: given, message: 'no such file or folder' });
-      else if (stat.isDirectory()) files.push(...findRuleFiles(abs, config.scanSubdirectories, (dir, code) => problems.push({ file: path.relative(cwd, dir) || dir, message: `cannot read the folder (${code})` })));
+      else if (stat.isDirectory())
+        files.push(
+          ...findRuleFiles(abs, config.scanSubdirectories, (dir, code) =>
+            problems.push({ file: path.relative(cwd, dir) || dir, message: `cannot read the folder (${code})` }),
+          ),
+        );
       else files.push(abs);
     }
     loaded = loadRuleFiles(files, config, env, { displayRoot: cwd });

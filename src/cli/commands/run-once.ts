@@ -31,7 +31,18 @@ export interface RunReport {
   window: { start: string; end: string } | null;
   /** How realert measured time: match time for an explicit window (a backfill), the clock otherwise. */
   realert: 'event-time' | 'wall-clock';
-  rules: { rule: string; start: string; end: string; hits: number; matches: number; alertsSent: number; suppressed: number; outcomes: RunOutcome['outcomes']; error: string | null; warning: string | null }[];
+  rules: {
+    rule: string;
+    start: string;
+    end: string;
+    hits: number;
+    matches: number;
+    alertsSent: number;
+    suppressed: number;
+    outcomes: RunOutcome['outcomes'];
+    error: string | null;
+    warning: string | null;
+  }[];
   alerts: RunAlert[];
   totals: { rules: number; alerts: number; alertsSent: number; failedRules: number; warnings: number };
 }
@@ -44,7 +55,13 @@ export class AlertLedger implements EngineObserver {
     if (!alert) return;
     let entry = this.byId.get(alert.id);
     if (!entry) {
-      entry = { rule, key: alert.key ?? null, matchTime: alert.matchTimeMs === undefined ? null : new Date(alert.matchTimeMs).toISOString(), alertId: alert.id, sent: {} };
+      entry = {
+        rule,
+        key: alert.key ?? null,
+        matchTime: alert.matchTimeMs === undefined ? null : new Date(alert.matchTimeMs).toISOString(),
+        alertId: alert.id,
+        sent: {},
+      };
       this.byId.set(alert.id, entry);
     }
     entry.sent[alerter] = status;
@@ -67,10 +84,19 @@ export function onceWindow(opts: RunOnceOptions, nowMs: number): { startMs: numb
  * --json the whole run on stdout. Exit 1 if a run failed or a rule file is broken, else
  * ALERTS_FIRED_EXIT with --fail-on-alerts when an alert fired, else 0.
  */
-export async function runOnce(engine: Engine, ledger: AlertLedger, window: { startMs: number; endMs: number } | undefined, opts: RunOnceOptions, problems: readonly string[], io: CliIO): Promise<number> {
+export async function runOnce(
+  engine: Engine,
+  ledger: AlertLedger,
+  window: { startMs: number; endMs: number } | undefined,
+  opts: RunOnceOptions,
+  problems: readonly string[],
+  io: CliIO,
+): Promise<number> {
   if (opts.rule !== undefined && !engine.ruleNames().includes(opts.rule)) {
     const guess = suggest(opts.rule, engine.ruleNames());
-    io.err(`run: --rule: no enabled rule named ${JSON.stringify(opts.rule)}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`);
+    io.err(
+      `run: --rule: no enabled rule named ${JSON.stringify(opts.rule)}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`,
+    );
     return 2;
   }
   const outcomes = opts.rule ? [await engine.runOne(opts.rule, window)] : await engine.runAllOnce(window);
@@ -88,8 +114,16 @@ export async function runOnce(engine: Engine, ledger: AlertLedger, window: { sta
       window: window ? { start: iso(window.startMs), end: iso(window.endMs) } : null,
       realert: window ? 'event-time' : 'wall-clock',
       rules: outcomes.map((o) => ({
-        rule: o.ruleName, start: iso(o.startMs), end: iso(o.endMs), hits: o.hits, matches: o.matches, alertsSent: o.alertsSent, suppressed: o.suppressed,
-        outcomes: o.outcomes, error: o.error?.message ?? null, warning: o.warning ?? null,
+        rule: o.ruleName,
+        start: iso(o.startMs),
+        end: iso(o.endMs),
+        hits: o.hits,
+        matches: o.matches,
+        alertsSent: o.alertsSent,
+        suppressed: o.suppressed,
+        outcomes: o.outcomes,
+        error: o.error?.message ?? null,
+        warning: o.warning ?? null,
       })),
       alerts,
       totals: { rules: outcomes.length, alerts: alerts.length, alertsSent: sent, failedRules: failed.length, warnings: warned.length },
@@ -97,7 +131,9 @@ export async function runOnce(engine: Engine, ledger: AlertLedger, window: { sta
     io.out(JSON.stringify(report, null, 2));
   } else {
     for (const o of warned) io.err(`warning: rule "${o.ruleName}": ${o.warning ?? ''}`);
-    io.err(`${outcomes.length} rules run, ${sent} alerts sent, ${failed.length} failed${warned.length ? `, ${warned.length} with warnings` : ''}`);
+    io.err(
+      `${outcomes.length} rules run, ${sent} alerts sent, ${failed.length} failed${warned.length ? `, ${warned.length} with warnings` : ''}`,
+    );
   }
   if (failed.length > 0 || problems.length > 0) return 1;
   return opts.failOnAlerts && alerts.length > 0 ? ALERTS_FIRED_EXIT : 0;

@@ -48,7 +48,11 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   }
   // A one-off run fails fast when Elasticsearch is away; a long-running one waits for it (below).
   const { config, es } = once ? await connect(opts.config, io) : openEs(opts.config, io);
-  const log = createLogger({ level: logLevel(opts, config.logging?.level), files: config.logging?.files ?? [], stdout: config.logging?.stdout ?? false });
+  const log = createLogger({
+    level: logLevel(opts, config.logging?.level),
+    files: config.logging?.files ?? [],
+    stdout: config.logging?.stdout ?? false,
+  });
   for (const note of config.logging?.notes ?? []) log.warn(note);
   if (opts.esDebug) traceRequests(es, log);
   if (config.es?.verifyCerts === false && config.es.sslShowWarn !== false) {
@@ -62,11 +66,22 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
   const window = onceWindow(opts, systemClock.now());
   // With --json, stdout holds the JSON only; the stdout alerter prints on stderr instead.
   const out = opts.json ? io.err : io.out;
-  const engine = new Engine({ config, es, log, env: io.env, out, onlyRule: opts.rule, observer: metrics ?? ledger, mode: once && window !== undefined ? 'replay' : 'live' });
+  const engine = new Engine({
+    config,
+    es,
+    log,
+    env: io.env,
+    out,
+    onlyRule: opts.rule,
+    observer: metrics ?? ledger,
+    mode: once && window !== undefined ? 'replay' : 'live',
+  });
   const { loaded, problems } = engine.loadRules();
   if (loaded === 0 && opts.rule !== undefined && engine.otherRuleNames().length > 0) {
     const guess = suggest(opts.rule, engine.otherRuleNames());
-    io.err(`run: --rule: no enabled rule named ${JSON.stringify(opts.rule)}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`);
+    io.err(
+      `run: --rule: no enabled rule named ${JSON.stringify(opts.rule)}${guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : ''}`,
+    );
     await es.close();
     return 2;
   }
@@ -107,17 +122,31 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
     } catch (error) {
       // Before any rule runs: a port clash is a configuration mistake to fix, not to run without probes.
       const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-      io.err(`Cannot start the ops server on ${settings.bind}:${settings.port} (${code}): set ops_port (or LOGWARDEN_OPS_PORT) to a free port, or ops_enabled: false.`);
+      io.err(
+        `Cannot start the ops server on ${settings.bind}:${settings.port} (${code}): set ops_port (or LOGWARDEN_OPS_PORT) to a free port, or ops_enabled: false.`,
+      );
       await es.close();
       return 1;
     }
     const what = settings.statusPage ? '/metrics, /healthz, /readyz, status page at /' : '/metrics, /healthz, /readyz';
     log.info({ ops_url: ops.url }, `ops server listening on ${ops.url} (${what})`);
     if (settings.statusPage && !isLoopback(settings.bind)) {
-      log.info(`the status page on ${settings.bind} shows alert texts to anyone who can reach port ${ops.port}; restrict it (NetworkPolicy, firewall) or set status_page: false`);
+      log.info(
+        `the status page on ${settings.bind} shows alert texts to anyone who can reach port ${ops.port}; restrict it (NetworkPolicy, firewall) or set status_page: false`,
+      );
     }
   }
-  if (!(await waitForElasticsearch({ es, writebackBase: config.writebackIndex, log, stopped, onReason: (r) => { waitingReason = r; } }))) {
+  if (
+    !(await waitForElasticsearch({
+      es,
+      writebackBase: config.writebackIndex,
+      log,
+      stopped,
+      onReason: (r) => {
+        waitingReason = r;
+      },
+    }))
+  ) {
     log.info('stopped before Elasticsearch answered');
     await ops?.close();
     await es.close();
@@ -127,7 +156,9 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
     // --start without --once or --end: catch up over the window, then keep running (ElastAlert2's behaviour).
     const outcomes = await engine.runAllOnce(window);
     const failed = outcomes.filter((o) => o.error).length;
-    log.info(`caught up from ${new Date(window.startMs).toISOString()}: ${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0)} alerts sent, ${failed} failed; now running continuously`);
+    log.info(
+      `caught up from ${new Date(window.startMs).toISOString()}: ${outcomes.length} rules run, ${outcomes.reduce((n, o) => n + o.alertsSent, 0)} alerts sent, ${failed} failed; now running continuously`,
+    );
   }
   engine.start();
   const stopRetarget = reloadWhenRetargeted(config.rulesFolder, engine, log);
@@ -147,7 +178,13 @@ export async function runCommand(opts: RunOptions, io: CliIO): Promise<number> {
  * The engine's file watcher keeps watching the folder it resolved at start, so it sees the first
  * switch only; this notices every later one (the resolved path changes) and reloads the rules.
  */
-export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'reloadRules'>, log: Pick<Logger, 'info'>, everyMs = 10_000, clock: Clock = backgroundClock): () => void {
+export function reloadWhenRetargeted(
+  folder: string,
+  engine: Pick<Engine, 'reloadRules'>,
+  log: Pick<Logger, 'info'>,
+  everyMs = 10_000,
+  clock: Clock = backgroundClock,
+): () => void {
   const resolve = (): string | undefined => {
     try {
       return realpathSync(folder);
@@ -160,15 +197,28 @@ export function reloadWhenRetargeted(folder: string, engine: Pick<Engine, 'reloa
     const now = resolve();
     if (now === undefined || now === current) return;
     current = now;
-    void engine.reloadRules().then(({ loaded, abandoned }) => abandoned || log.info(`rules folder now points to ${now}; rules reloaded: ${loaded} enabled`));
+    void engine
+      .reloadRules()
+      .then(({ loaded, abandoned }) => abandoned || log.info(`rules folder now points to ${now}; rules reloaded: ${loaded} enabled`));
   });
 }
 
 /** ElastAlert2's --es_debug: one debug line per Elasticsearch request (method, path, status, no bodies, no credentials). */
-function traceRequests(es: { client: { diagnostic: { on(event: 'response', fn: (err: unknown, result: unknown) => void): unknown } } }, log: Logger): void {
+function traceRequests(
+  es: { client: { diagnostic: { on(event: 'response', fn: (err: unknown, result: unknown) => void): unknown } } },
+  log: Logger,
+): void {
   es.client.diagnostic.on('response', (err, result) => {
     const r = result as { statusCode?: number | null; meta?: { request?: { params?: { method?: string; path?: string } } } } | null;
     const params = r?.meta?.request?.params;
-    log.debug({ es_method: params?.method, es_path: params?.path, es_status: r?.statusCode ?? undefined, es_error: err instanceof Error ? err.name : undefined }, 'elasticsearch request');
+    log.debug(
+      {
+        es_method: params?.method,
+        es_path: params?.path,
+        es_status: r?.statusCode ?? undefined,
+        es_error: err instanceof Error ? err.name : undefined,
+      },
+      'elasticsearch request',
+    );
   });
 }

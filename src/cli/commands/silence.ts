@@ -28,13 +28,25 @@ export const DEFAULT_CLI_REASON = 'silenced with logwarden silence';
  * name) unless `force`: a misspelt silence that succeeds silences nothing, and the user
  * believes the noise is held back. Problems in other rule files do not matter here.
  */
-export function findRule(config: LogWardenConfig, env: NodeJS.ProcessEnv, name: string, force: boolean | undefined): RuleDefinition | undefined {
+export function findRule(
+  config: LogWardenConfig,
+  env: NodeJS.ProcessEnv,
+  name: string,
+  force: boolean | undefined,
+): RuleDefinition | undefined {
   const { rules } = loadRules(config, env);
   const found = rules.find((r) => r.name === name);
   if (found || force) return found;
-  const guess = suggest(name, rules.map((r) => r.name));
-  const hint = guess !== undefined ? ` Did you mean ${JSON.stringify(guess)}?` : rules.length === 0 ? ' (the folder has no valid rule)' : '';
-  throw new EsError('bad_request', `--rule: no rule named ${JSON.stringify(name)} in ${config.rulesFolder}.${hint} Use --force to silence it anyway.`);
+  const guess = suggest(
+    name,
+    rules.map((r) => r.name),
+  );
+  const hint =
+    guess !== undefined ? ` Did you mean ${JSON.stringify(guess)}?` : rules.length === 0 ? ' (the folder has no valid rule)' : '';
+  throw new EsError(
+    'bad_request',
+    `--rule: no rule named ${JSON.stringify(name)} in ${config.rulesFolder}.${hint} Use --force to silence it anyway.`,
+  );
 }
 
 export async function silenceCommand(opts: SilenceOptions, io: CliIO): Promise<number> {
@@ -74,7 +86,8 @@ export async function silencesCommand(opts: { config?: string; json?: boolean },
   const { config, es } = await connect(opts.config, io);
   try {
     const silences = await new EsSilenceStore(es, config.writebackIndex).active(systemClock.now());
-    if (opts.json) io.out(JSON.stringify(silences.map((s) => ({ key: s.key, until: new Date(s.untilMs).toISOString(), reason: s.reason ?? null }))));
+    if (opts.json)
+      io.out(JSON.stringify(silences.map((s) => ({ key: s.key, until: new Date(s.untilMs).toISOString(), reason: s.reason ?? null }))));
     else if (silences.length === 0) io.out('No active silences.');
     else for (const s of silences) io.out(`${new Date(s.untilMs).toISOString()}  ${s.key}${s.reason ? `  (${s.reason})` : ''}`);
     return 0;

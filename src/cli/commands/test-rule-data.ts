@@ -35,7 +35,10 @@ export async function indexDataFile(es: EsHandle, rule: RuleDefinition, docs: re
         c.bulk({ index, operations: chunk.flatMap((d) => [{ index: d.id ? { _id: d.id } : {} }, d.source]) }),
       );
       const refused = res.items.findIndex((i) => i.index?.error);
-      if (refused >= 0) throw new Error(`${chunk[refused]?.position ?? 'a document'} was refused by Elasticsearch: ${res.items[refused]?.index?.error?.reason ?? 'unknown reason'}`);
+      if (refused >= 0)
+        throw new Error(
+          `${chunk[refused]?.position ?? 'a document'} was refused by Elasticsearch: ${res.items[refused]?.index?.error?.reason ?? 'unknown reason'}`,
+        );
     }
     await esCall(es, `refreshing ${index}`, (c) => c.indices.refresh({ index }));
   } catch (error) {
@@ -49,7 +52,12 @@ export async function indexDataFile(es: EsHandle, rule: RuleDefinition, docs: re
  * test-rule --save-json: the documents the rule's query returns over the range, as a JSON array
  * of `{_id, _index, _source}` hits (what --data reads back), day by day. Returns how many.
  */
-export async function saveDocuments(es: EsHandle, rule: RuleDefinition, days: readonly { startMs: number; endMs: number }[], file: string): Promise<number> {
+export async function saveDocuments(
+  es: EsHandle,
+  rule: RuleDefinition,
+  days: readonly { startMs: number; endMs: number }[],
+  file: string,
+): Promise<number> {
   const hits: { _id: string; _index: string; _source: Record<string, unknown> }[] = [];
   for (const day of days) {
     const fetched = await fetchDocuments(es, rule, day.startMs, day.endMs);

@@ -131,16 +131,18 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
 
   let range: { startMs: number; endMs: number };
   try {
-    range = events && opts.days === undefined && opts.start === undefined && opts.end === undefined
-      ? dataSpan(events)
-      : resolveRange(opts, (deps.clock ?? systemClock).now(), 1);
+    range =
+      events && opts.days === undefined && opts.start === undefined && opts.end === undefined
+        ? dataSpan(events)
+        : resolveRange(opts, (deps.clock ?? systemClock).now(), 1);
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
     throw error;
   }
   if (events) {
     const outside = events.filter((e) => e.timestampMs <= range.startMs || e.timestampMs > range.endMs).length;
-    if (outside > 0) notes.push({ message: `${outside} document${outside === 1 ? ' is' : 's are'} outside the range and were not used`, count: 1 });
+    if (outside > 0)
+      notes.push({ message: `${outside} document${outside === 1 ? ' is' : 's are'} outside the range and were not used`, count: 1 });
   }
   const days = splitDays(range.startMs, range.endMs);
 
@@ -165,14 +167,19 @@ export async function testRuleCommand(opts: TestRuleOptions, io: CliIO, deps: Re
       if (missing) notes.push({ message: `warning: ${missing}`, count: 1 });
       // A new_term rule replayed from where its data starts reports every value as new.
       const baseline = missing || opts.countOnly ? undefined : await checkBaseline(es, runRule, range, undefined);
-      if (baseline?.short) notes.push({ message: `warning: ${shortBaselineNote(baseline, range, baselineMs(runRule, undefined))}`, count: 1 });
+      if (baseline?.short)
+        notes.push({ message: `warning: ${shortBaselineNote(baseline, range, baselineMs(runRule, undefined))}`, count: 1 });
     }
     report = opts.countOnly
       ? await countOnly(es, runRule, range, days, notes, deps)
       : await replay(es, config, runRule, range, days, docs ? 'data' : 'elasticsearch', notes, opts, io, deps);
   } finally {
     deps.progress?.('');
-    await dataIndex?.dispose().catch((error: unknown) => io.err(`could not delete the throwaway data index: ${error instanceof Error ? error.message : String(error)}`));
+    await dataIndex
+      ?.dispose()
+      .catch((error: unknown) =>
+        io.err(`could not delete the throwaway data index: ${error instanceof Error ? error.message : String(error)}`),
+      );
     await es.close();
   }
   io.out(opts.formattedOutput || opts.json ? safeJson(report) : formatTestRule(report));
@@ -186,7 +193,11 @@ function schemaOnly(opts: TestRuleOptions, io: CliIO, cwd: string): number {
   if (opts.formattedOutput) io.out(safeJson({ schema: 'logwarden.test-rule.schema/1', ...report }));
   else {
     for (const problem of report.problems) io.out(terminalCell(formatProblem(problem), 2000));
-    io.out(report.ok ? `${report.rules.map((r) => `${terminalCell(r.file)}: rule ${JSON.stringify(terminalCell(r.name))} (${terminalCell(r.type)})`).join('\n')}\nSchema OK` : summary(report));
+    io.out(
+      report.ok
+        ? `${report.rules.map((r) => `${terminalCell(r.file)}: rule ${JSON.stringify(terminalCell(r.name))} (${terminalCell(r.type)})`).join('\n')}\nSchema OK`
+        : summary(report),
+    );
   }
   return report.ok ? TEST_RULE_EXIT.ok : TEST_RULE_EXIT.invalidRule;
 }
@@ -203,7 +214,9 @@ export async function disposeOrWarn(wb: ReplayWriteback, io: CliIO): Promise<voi
   try {
     await wb.dispose();
   } catch (error) {
-    io.err(`could not delete the throwaway writeback indices ${wb.index}*: ${error instanceof Error ? error.message : String(error)}; delete them by hand`);
+    io.err(
+      `could not delete the throwaway writeback indices ${wb.index}*: ${error instanceof Error ? error.message : String(error)}; delete them by hand`,
+    );
   }
 }
 
@@ -222,12 +235,22 @@ function dataSpan(events: readonly RuleEvent[]): { startMs: number; endMs: numbe
 export function clientFor(config: LogWardenConfig, forData: boolean): EsHandle {
   if (!config.es) {
     const why = forData ? ' (--data still needs it for the throwaway writeback that holds realert and alert records)' : '';
-    throw new EsError('bad_request', `No Elasticsearch configured${why}: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.`);
+    throw new EsError(
+      'bad_request',
+      `No Elasticsearch configured${why}: set es_url (or es_host and es_port) in config.yaml, or the ES_URL environment variable.`,
+    );
   }
   return createEsClient(config.es);
 }
 
-async function countOnly(es: EsHandle, rule: RuleDefinition, range: { startMs: number; endMs: number }, days: readonly DayWindow[], notes: ReportProblem[], deps: ReplayDeps): Promise<TestRuleReport> {
+async function countOnly(
+  es: EsHandle,
+  rule: RuleDefinition,
+  range: { startMs: number; endMs: number },
+  days: readonly DayWindow[],
+  notes: ReportProblem[],
+  deps: ReplayDeps,
+): Promise<TestRuleReport> {
   const started = performance.now();
   const records: DayRecord[] = [];
   let error: TestRuleReport['error'] = null;
@@ -242,8 +265,18 @@ async function countOnly(es: EsHandle, rule: RuleDefinition, range: { startMs: n
     }
   }
   return buildTestRuleReport({
-    rule, source: 'elasticsearch', countOnly: true, delivery: 'captured', range, writeback: null, days: records,
-    alerts: [], keys: new Map(), warnings: notes, error, totalMs: performance.now() - started,
+    rule,
+    source: 'elasticsearch',
+    countOnly: true,
+    delivery: 'captured',
+    range,
+    writeback: null,
+    days: records,
+    alerts: [],
+    keys: new Map(),
+    warnings: notes,
+    error,
+    totalMs: performance.now() - started,
   });
 }
 
@@ -263,21 +296,40 @@ async function replay(
   const { log, warnings } = collectingLogger();
   const wb = await openReplayWriteback(es, 'logwarden-test-rule', opts.writeback);
   io.onStop(() => wb.disposeInterrupted());
-  const engine = new Replay({ es, config, writebackIndex: wb.index, log, delivery: opts.alert ? 'sent' : 'captured', env: io.env, out: io.out });
+  const engine = new Replay({
+    es,
+    config,
+    writebackIndex: wb.index,
+    log,
+    delivery: opts.alert ? 'sent' : 'captured',
+    env: io.env,
+    out: io.out,
+  });
   let replayed: ReplayedRule;
   let keys: KeyTally;
   try {
     engine.add(rule);
-    replayed = await replayDays(engine, rule.name, days, { beforeDay: (i) => deps.progress?.(`${terminalCell(rule.name, 40)}: day ${i + 1}/${days.length}`) });
+    replayed = await replayDays(engine, rule.name, days, {
+      beforeDay: (i) => deps.progress?.(`${terminalCell(rule.name, 40)}: day ${i + 1}/${days.length}`),
+    });
     keys = engine.keys(rule.name);
   } finally {
     await engine.close();
     await disposeOrWarn(wb, io);
   }
   return buildTestRuleReport({
-    rule, source, countOnly: false, delivery: opts.alert ? 'sent' : 'captured', range,
-    writeback: { index: wb.index, throwaway: wb.throwaway }, days: replayed.records, alerts: engine.alerts(rule.name), keys,
-    warnings: [...notes, ...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day), ...warnings()], error: replayed.error ?? null, totalMs: performance.now() - started,
+    rule,
+    source,
+    countOnly: false,
+    delivery: opts.alert ? 'sent' : 'captured',
+    range,
+    writeback: { index: wb.index, throwaway: wb.throwaway },
+    days: replayed.records,
+    alerts: engine.alerts(rule.name),
+    keys,
+    warnings: [...notes, ...heldAtEndNote(replayed.heldAtEnd, days[days.length - 1]?.day), ...warnings()],
+    error: replayed.error ?? null,
+    totalMs: performance.now() - started,
     allAlerts: opts.json === true,
   });
 }

@@ -74,13 +74,23 @@ export async function testCommand(opts: TestOptions, io: CliIO): Promise<number>
   return finish(report, opts, io, cwd, found.untested);
 }
 
-async function runAll(tests: readonly RuleTestFile[], report: TestReport, opts: TestOptions, io: CliIO, config: LogWardenConfig): Promise<FileResult[]> {
+async function runAll(
+  tests: readonly RuleTestFile[],
+  report: TestReport,
+  opts: TestOptions,
+  io: CliIO,
+  config: LogWardenConfig,
+): Promise<FileResult[]> {
   const provision = opts.provision ?? ((env) => provisionElasticsearch({ env, log: { info: (m) => io.err(`[elasticsearch] ${m}`) } }));
   const cluster = await provision(io.env);
   let es: EsHandle | undefined;
   const leftover = new Set<string>();
   const cleanup = async (): Promise<void> => {
-    if (es && leftover.size > 0) await es.client.indices.delete({ index: [...leftover], ignore_unavailable: true }).then(() => leftover.clear(), () => undefined);
+    if (es && leftover.size > 0)
+      await es.client.indices.delete({ index: [...leftover], ignore_unavailable: true }).then(
+        () => leftover.clear(),
+        () => undefined,
+      );
   };
   io.onStop(async () => {
     await cleanup();
@@ -144,8 +154,10 @@ function finish(report: TestReport, opts: TestOptions, io: CliIO, cwd: string, u
   if (opts.json) {
     io.out(JSON.stringify(report, null, 2));
   } else {
-    if (report.invalid.length > 0) io.out(`${report.invalid.length} test file${report.invalid.length === 1 ? '' : 's'} with problems, not run`);
-    if (untested.length > 0) io.out(`note: ${untested.length} rule${untested.length === 1 ? ' has' : 's have'} no test file: ${untested.join(', ')}`);
+    if (report.invalid.length > 0)
+      io.out(`${report.invalid.length} test file${report.invalid.length === 1 ? '' : 's'} with problems, not run`);
+    if (untested.length > 0)
+      io.out(`note: ${untested.length} rule${untested.length === 1 ? ' has' : 's have'} no test file: ${untested.join(', ')}`);
     io.out(summaryLine(report));
   }
   return report.ok ? 0 : 1;

@@ -104,7 +104,13 @@ async function download(opts: DistributionOptions, zip: string): Promise<void> {
  * else (root, with the cache under a private home) one root-owned, read-only copy per version
  * in SHARED_DIST_DIR, made once per machine. Instances never get a copy of their own.
  */
-export async function readableHome(home: string, version: string, canRead: (dir: string) => boolean, log: ProvisionLog, sharedDir = SHARED_DIST_DIR): Promise<string> {
+export async function readableHome(
+  home: string,
+  version: string,
+  canRead: (dir: string) => boolean,
+  log: ProvisionLog,
+  sharedDir = SHARED_DIST_DIR,
+): Promise<string> {
   if (canRead(path.join(home, 'lib'))) return home;
   const shared = path.join(sharedDir, `elasticsearch-${version}`);
   if (!isHome(shared)) {
@@ -122,7 +128,8 @@ export async function readableHome(home: string, version: string, canRead: (dir:
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  if (!canRead(path.join(shared, 'lib'))) throw new Error(`${shared} is not readable by the Elasticsearch user; check the permissions of ${sharedDir} and its parents`);
+  if (!canRead(path.join(shared, 'lib')))
+    throw new Error(`${shared} is not readable by the Elasticsearch user; check the permissions of ${sharedDir} and its parents`);
   return shared;
 }
 
@@ -130,8 +137,12 @@ export function run(command: string, args: string[], stdio: 'inherit' | 'pipe' =
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0) resolve();

@@ -16,7 +16,10 @@ export function dockerReachable(env: NodeJS.ProcessEnv, timeoutMs = 1500): Promi
       res.resume();
       resolve(res.statusCode === 200);
     });
-    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
     req.on('error', () => resolve(false));
     req.end();
   });
@@ -55,6 +58,9 @@ export async function startDocker(support: DockerSupport, version: string, log: 
     method: 'docker',
     connection: { url: container.getHttpUrl(), username: container.getUsername(), password: container.getPassword() },
     version,
-    stop: async () => { stopped ??= container.stop(); await stopped; },
+    stop: async () => {
+      stopped ??= container.stop();
+      await stopped;
+    },
   };
 }

@@ -31,9 +31,7 @@ export function javaMajorOf(home: string): number | undefined {
  */
 export function findJava(minMajor: number, env: NodeJS.ProcessEnv, jvmDir = DEFAULT_JVM_DIR): JavaHome | undefined {
   const explicit = [env.ES_JAVA_HOME, env.JAVA_HOME].filter((h): h is string => Boolean(h));
-  const discovered = existsSync(jvmDir)
-    ? readdirSync(jvmDir).map((name) => path.join(jvmDir, name))
-    : [];
+  const discovered = existsSync(jvmDir) ? readdirSync(jvmDir).map((name) => path.join(jvmDir, name)) : [];
   const candidates: JavaHome[] = [];
   for (const home of [...explicit, ...discovered]) {
     const major = javaMajorOf(home);

@@ -28,10 +28,16 @@ export interface LocalOptions {
 }
 
 /** Why the local distribution cannot be used here, or undefined when it can. */
-export function localUnavailableReason(version: string, env: NodeJS.ProcessEnv, cacheDir: string, jvmDir = DEFAULT_JVM_DIR): string | undefined {
+export function localUnavailableReason(
+  version: string,
+  env: NodeJS.ProcessEnv,
+  cacheDir: string,
+  jvmDir = DEFAULT_JVM_DIR,
+): string | undefined {
   const minJava = requiredJavaMajor(version);
   const missing: string[] = [];
-  if (!findJava(minJava, env, jvmDir)) missing.push(`a Java ${minJava}+ JDK (set ES_JAVA_HOME or JAVA_HOME, or install one under ${jvmDir})`);
+  if (!findJava(minJava, env, jvmDir))
+    missing.push(`a Java ${minJava}+ JDK (set ES_JAVA_HOME or JAVA_HOME, or install one under ${jvmDir})`);
   if (!existsSync(zipPath(cacheDir, version)) && !existsSync(homePath(cacheDir, version)) && !commandExists('mvn', env)) {
     missing.push('Maven (`mvn`) to download the distribution, or a cached copy in ' + cacheDir);
   }
@@ -75,15 +81,18 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
   };
   const asUser = (command: string, args: string[]): [string, string[]] => {
     // --pdeathsig: if the process that started us dies (test runner killed, Ctrl-C), so do we.
-    const prefix = runAs
-      ? ['--reuid', String(runAs.uid), '--regid', String(runAs.gid), '--clear-groups']
-      : [];
-    return commandExists('setpriv')
-      ? ['setpriv', [...prefix, '--pdeathsig', 'TERM', '--', command, ...args]]
-      : [command, args];
+    const prefix = runAs ? ['--reuid', String(runAs.uid), '--regid', String(runAs.gid), '--clear-groups'] : [];
+    return commandExists('setpriv') ? ['setpriv', [...prefix, '--pdeathsig', 'TERM', '--', command, ...args]] : [command, args];
   };
 
-  const [userCmd, userArgs] = asUser(path.join(home, 'bin', 'elasticsearch-users'), ['useradd', ADMIN_USER, '-p', password, '-r', 'superuser']);
+  const [userCmd, userArgs] = asUser(path.join(home, 'bin', 'elasticsearch-users'), [
+    'useradd',
+    ADMIN_USER,
+    '-p',
+    password,
+    '-r',
+    'superuser',
+  ]);
   const addUser = spawnSync(userCmd, userArgs, { env, encoding: 'utf8' });
   if (addUser.status !== 0) {
     rmSync(instance, { recursive: true, force: true });
@@ -109,8 +118,13 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
     // fail on index creation long before the cluster is short of anything real.
     'cluster.max_shards_per_node=10000',
   ];
-  const [esCmd, esArgs] = asUser(path.join(home, 'bin', 'elasticsearch'), settings.map((s) => `-E${s}`));
-  opts.log.info(`Starting Elasticsearch ${opts.version} on Java ${java.major}${runAs ? ` as user ${runAs.user}` : ''} (data in ${instance})`);
+  const [esCmd, esArgs] = asUser(
+    path.join(home, 'bin', 'elasticsearch'),
+    settings.map((s) => `-E${s}`),
+  );
+  opts.log.info(
+    `Starting Elasticsearch ${opts.version} on Java ${java.major}${runAs ? ` as user ${runAs.user}` : ''} (data in ${instance})`,
+  );
   // Console output goes to a file, not a pipe: a parent whose event loop is busy (a test calling
   // spawnSync) would stop draining a pipe, and Elasticsearch would block writing its log.
   const consoleLog = path.join(instance, 'logs', 'console.log');
@@ -126,7 +140,12 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
     }
   };
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.on('exit', () => { exited = true; resolve(); }));
+  const exitPromise = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
 
   const stop = makeStopper(child, exitPromise, instance, opts, reaper);
   try {
@@ -142,7 +161,13 @@ export async function startLocal(opts: LocalOptions): Promise<ProvisionedCluster
   }
 }
 
-function makeStopper(child: ChildProcess, exitPromise: Promise<void>, instance: string, opts: LocalOptions, reaper: Reaper): () => Promise<void> {
+function makeStopper(
+  child: ChildProcess,
+  exitPromise: Promise<void>,
+  instance: string,
+  opts: LocalOptions,
+  reaper: Reaper,
+): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () => {
     stopping ??= (async () => {
@@ -170,11 +195,20 @@ function makeStopper(child: ChildProcess, exitPromise: Promise<void>, instance: 
 }
 
 function signalGroup(group: number, signal: NodeJS.Signals): void {
-  try { process.kill(-group, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-group, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 function groupAlive(group: number): boolean {
-  try { process.kill(-group, 0); return true; } catch { return false; }
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitForPort(portsFile: string, exited: () => boolean, timeoutMs: number): Promise<number> {
@@ -212,4 +246,3 @@ async function waitForHealth(url: string, user: string, password: string, exited
   }
   throw new Error(`cluster not healthy within ${timeoutMs / 1000}s (${last})`);
 }
-

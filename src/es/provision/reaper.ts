@@ -39,11 +39,17 @@ export function startReaper(dir: string): Reaper {
   child.unref();
   // The pipe must not keep our event loop alive; it closes when we exit, however we exit.
   (child.stdin as unknown as Socket).unref();
-  child.stdin.on('error', () => { /* the reaper is gone: nothing left to tell it */ });
-  child.on('error', () => { /* /bin/sh missing: cleanup then rests on our own stop() */ });
+  child.stdin.on('error', () => {
+    /* the reaper is gone: nothing left to tell it */
+  });
+  child.on('error', () => {
+    /* /bin/sh missing: cleanup then rests on our own stop() */
+  });
   let released = false;
   return {
-    watchGroup: (pid) => { if (!released) child.stdin.write(`group ${pid}\n`); },
+    watchGroup: (pid) => {
+      if (!released) child.stdin.write(`group ${pid}\n`);
+    },
     release: () => {
       if (released) return;
       released = true;

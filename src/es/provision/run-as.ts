@@ -27,11 +27,16 @@ export async function ensureUnprivilegedUser(name: string): Promise<RunAs> {
   }
   const uid = idOf('-u', name);
   const gid = idOf('-g', name);
-  if (uid === undefined || gid === undefined) throw new Error(`cannot create the unprivileged user "${name}" to run Elasticsearch: ${problem}`);
+  if (uid === undefined || gid === undefined)
+    throw new Error(`cannot create the unprivileged user "${name}" to run Elasticsearch: ${problem}`);
   return { user: name, uid, gid };
 }
 
 /** Whether `runAs` may read `file` (the cache usually sits under /root, which it cannot enter). */
 export function canAccess(runAs: RunAs, file: string): boolean {
-  return spawnSync('setpriv', ['--reuid', String(runAs.uid), '--regid', String(runAs.gid), '--clear-groups', 'test', '-r', file], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('setpriv', ['--reuid', String(runAs.uid), '--regid', String(runAs.gid), '--clear-groups', 'test', '-r', file], {
+      stdio: 'ignore',
+    }).status === 0
+  );
 }

@@ -51,7 +51,10 @@ export class ListRule implements RuleType<ListState> {
     refuseCounts(rule, kind, fail);
     const keys = compareKeys(rule, fail);
     if (keys.length !== 1) {
-      throw fail('compare_key', `${kind} compares one field, got ${JSON.stringify(keys)} (ElastAlert2 would look for a field named "${keys.join(',')}", which no document has)`);
+      throw fail(
+        'compare_key',
+        `${kind} compares one field, got ${JSON.stringify(keys)} (ElastAlert2 would look for a field named "${keys.join(',')}", which no document has)`,
+      );
     }
     this.#field = keys[0] ?? '';
     this.#blacklist = kind === 'blacklist';
@@ -61,7 +64,12 @@ export class ListRule implements RuleType<ListState> {
     // ElastAlert2's filter_by_list (default on) adds the list to the query; false keeps the query as written.
     const filterByList = rule.options['filter_by_list'] === undefined || pyTruthy(rule.options['filter_by_list']);
     this.pushDown = filterByList
-      ? { field: this.#field, values: [...this.#listed], mode: this.#blacklist ? 'listed' : 'unlisted', requireField: this.#ignoreNull && !this.#blacklist }
+      ? {
+          field: this.#field,
+          values: [...this.#listed],
+          mode: this.#blacklist ? 'listed' : 'unlisted',
+          requireField: this.#ignoreNull && !this.#blacklist,
+        }
       : undefined;
   }
 
@@ -87,7 +95,9 @@ export class ListRule implements RuleType<ListState> {
   }
 
   addCounts(_state?: ListState, _entries?: readonly CountEntry[], _nowMs?: number): StepResult<ListState> {
-    throw new Error(`rule "${this.#rule.name}" (${this.#rule.file}): type ${this.#blacklist ? 'blacklist' : 'whitelist'} judges documents, not counts`);
+    throw new Error(
+      `rule "${this.#rule.name}" (${this.#rule.file}): type ${this.#blacklist ? 'blacklist' : 'whitelist'} judges documents, not counts`,
+    );
   }
 
   garbageCollect(state: ListState, _nowMs?: number): ListState {

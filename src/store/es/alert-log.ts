@@ -39,11 +39,19 @@ export class EsAlertLog implements AlertLog {
       return [];
     }
     const docs: DeliveryDoc[] = alerters.map((alerter, i) => ({
-      alert_id: a.id, rule_name: a.ruleName, alerter, alerter_index: i, status: 'pending', attempts: 0,
-      next_attempt: iso(nowMs + CLAIM_LEASE_MS), created: iso(nowMs), '@timestamp': iso(nowMs),
+      alert_id: a.id,
+      rule_name: a.ruleName,
+      alerter,
+      alerter_index: i,
+      status: 'pending',
+      attempts: 0,
+      next_attempt: iso(nowMs + CLAIM_LEASE_MS),
+      created: iso(nowMs),
+      '@timestamp': iso(nowMs),
     }));
     const operations = [
-      { create: { _index: this.index, _id: a.id } }, alertDocument(a),
+      { create: { _index: this.index, _id: a.id } },
+      alertDocument(a),
       ...docs.flatMap((doc, i) => [{ create: { _index: this.deliveryIndex, _id: deliveryId(a.id, i) } }, doc]),
     ];
     const res = await esCall(this.es, what, (c) => c.bulk({ operations }));
@@ -77,20 +85,32 @@ export class EsAlertLog implements AlertLog {
   async latest(ruleName: string, size: number): Promise<AlertHeadline[]> {
     const res = await esCall(this.es, `reading alerts of rule "${ruleName}"`, (c) =>
       c.search<AlertDoc>({
-        index: this.index, ignore_unavailable: true, size, sort: [{ alert_time: { order: 'desc' } }], query: { term: { rule_name: ruleName } },
+        index: this.index,
+        ignore_unavailable: true,
+        size,
+        sort: [{ alert_time: { order: 'desc' } }],
+        query: { term: { rule_name: ruleName } },
         _source_excludes: ['match_body', 'alert_info'],
       }),
     );
     return res.hits.hits.flatMap((h) => {
       if (!h._source) return [];
-      const { matchBody: _body, alertInfo: _info, ...headline } = fromAlertDoc(h._id ?? '', { ...h._source, match_body: {}, alert_info: {} });
+      const {
+        matchBody: _body,
+        alertInfo: _info,
+        ...headline
+      } = fromAlertDoc(h._id ?? '', { ...h._source, match_body: {}, alert_info: {} });
       return [headline];
     });
   }
 
   async settle(id: string, sent: boolean, exception: string | undefined, nowMs: number): Promise<void> {
     await esCall(this.es, `updating alert ${id}`, (c) =>
-      c.update({ index: this.index, id, doc: { alert_sent: sent, ...(exception ? { alert_exception: exception } : {}), '@timestamp': iso(nowMs) } }),
+      c.update({
+        index: this.index,
+        id,
+        doc: { alert_sent: sent, ...(exception ? { alert_exception: exception } : {}), '@timestamp': iso(nowMs) },
+      }),
     );
   }
 
@@ -98,7 +118,10 @@ export class EsAlertLog implements AlertLog {
     if (ids.length === 0) return;
     const index = this.index;
     await esCall(this.es, 'marking aggregated matches', (c) =>
-      c.bulk({ refresh: 'wait_for', operations: ids.flatMap((id) => [{ update: { _index: index, _id: id } }, { doc: { alert_sent: true, '@timestamp': iso(nowMs) } }]) }),
+      c.bulk({
+        refresh: 'wait_for',
+        operations: ids.flatMap((id) => [{ update: { _index: index, _id: id } }, { doc: { alert_sent: true, '@timestamp': iso(nowMs) } }]),
+      }),
     );
   }
 
@@ -107,8 +130,18 @@ export class EsAlertLog implements AlertLog {
     await esCall(this.es, 'refreshing alerts', (c) => c.indices.refresh({ index }));
     const res = await esCall(this.es, 'reading due aggregations', (c) =>
       c.search<AlertDoc>({
-        index, size: 10_000, sort: [{ match_time: 'asc' }],
-        query: { bool: { filter: [{ exists: { field: 'aggregate_id' } }, { term: { alert_sent: false } }, { range: { alert_time: { lte: iso(nowMs) } } }] } },
+        index,
+        size: 10_000,
+        sort: [{ match_time: 'asc' }],
+        query: {
+          bool: {
+            filter: [
+              { exists: { field: 'aggregate_id' } },
+              { term: { alert_sent: false } },
+              { range: { alert_time: { lte: iso(nowMs) } } },
+            ],
+          },
+        },
       }),
     );
     const groups = new Map<string, AlertRecord[]>();
@@ -125,7 +158,9 @@ export class EsAlertLog implements AlertLog {
     // The due-aggregation search of the same pass has just refreshed this index.
     const res = await esCall(this.es, 'reading unsettled alerts', (c) =>
       c.search<AlertDoc>({
-        index: this.index, size: limit, sort: [{ alert_time: 'asc' }],
+        index: this.index,
+        size: limit,
+        sort: [{ alert_time: 'asc' }],
         query: {
           bool: {
             filter: [{ term: { alert_sent: false } }, { range: { alert_time: { gte: iso(fromMs), lte: iso(toMs) } } }],

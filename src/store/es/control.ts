@@ -4,7 +4,13 @@ import { writebackIndexName } from '../../writeback/mappings.ts';
 import type { ControlDoc, ControlExpectation, ControlStore, ControlWrite } from '../control.ts';
 import { iso } from './docs.ts';
 
-export interface ControlSource { kind: string; rule_name: string; end: string; data: unknown; '@timestamp': string }
+export interface ControlSource {
+  kind: string;
+  rule_name: string;
+  end: string;
+  data: unknown;
+  '@timestamp': string;
+}
 
 /**
  * `<wb>_control`, with its own mapping (until 0.x they shared `<wb>_state` and its rule-state
@@ -28,12 +34,24 @@ export class EsControlStore implements ControlStore {
 
   async put<T>(doc: ControlWrite<T>, nowMs: number, expected?: ControlExpectation): Promise<boolean> {
     const index = this.index;
-    const document: ControlSource = { kind: doc.kind, rule_name: doc.ruleName, end: iso(doc.endMs), data: doc.data, '@timestamp': iso(nowMs) };
+    const document: ControlSource = {
+      kind: doc.kind,
+      rule_name: doc.ruleName,
+      end: iso(doc.endMs),
+      data: doc.data,
+      '@timestamp': iso(nowMs),
+    };
     try {
       await esCall(this.es, `writing ${doc.id}`, (c) =>
         c.index({
-          index, id: doc.id, document,
-          ...(expected === 'absent' ? { op_type: 'create' as const } : expected ? { if_seq_no: expected.seqNo, if_primary_term: expected.primaryTerm } : {}),
+          index,
+          id: doc.id,
+          document,
+          ...(expected === 'absent'
+            ? { op_type: 'create' as const }
+            : expected
+              ? { if_seq_no: expected.seqNo, if_primary_term: expected.primaryTerm }
+              : {}),
         }),
       );
       return true;
@@ -52,7 +70,12 @@ export class EsControlStore implements ControlStore {
     const index = this.index;
     await esCall(this.es, 'refreshing control documents', (c) => c.indices.refresh({ index }));
     const res = await esCall(this.es, `reading due ${kind} documents`, (c) =>
-      c.search<ControlSource>({ index, size: 1000, seq_no_primary_term: true, query: { bool: { filter: [{ term: { kind } }, { range: { end: { lte: iso(nowMs) } } }] } } }),
+      c.search<ControlSource>({
+        index,
+        size: 1000,
+        seq_no_primary_term: true,
+        query: { bool: { filter: [{ term: { kind } }, { range: { end: { lte: iso(nowMs) } } }] } },
+      }),
     );
     return res.hits.hits.flatMap((h) => (h._source ? [fromSource<T>(h._id ?? '', h._source, h._seq_no ?? 0, h._primary_term ?? 0)] : []));
   }

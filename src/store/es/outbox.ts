@@ -17,9 +17,20 @@ export class EsOutbox implements Outbox {
   async claim(d: Delivery, nowMs: number): Promise<Delivery | undefined> {
     try {
       const res = await esCall(this.es, `claiming delivery ${d.id}`, (c) =>
-        c.update({ index: this.index, id: d.id, if_seq_no: d.seqNo, if_primary_term: d.primaryTerm, doc: { next_attempt: iso(nowMs + CLAIM_LEASE_MS), '@timestamp': iso(nowMs) } }),
+        c.update({
+          index: this.index,
+          id: d.id,
+          if_seq_no: d.seqNo,
+          if_primary_term: d.primaryTerm,
+          doc: { next_attempt: iso(nowMs + CLAIM_LEASE_MS), '@timestamp': iso(nowMs) },
+        }),
       );
-      return { ...d, nextAttemptMs: nowMs + CLAIM_LEASE_MS, seqNo: res._seq_no ?? d.seqNo, primaryTerm: res._primary_term ?? d.primaryTerm };
+      return {
+        ...d,
+        nextAttemptMs: nowMs + CLAIM_LEASE_MS,
+        seqNo: res._seq_no ?? d.seqNo,
+        primaryTerm: res._primary_term ?? d.primaryTerm,
+      };
     } catch (error) {
       if (error instanceof EsError && error.kind === 'conflict') return undefined;
       throw error;
@@ -61,13 +72,21 @@ export class EsOutbox implements Outbox {
     if (count === 0) return [];
     const ids = Array.from({ length: count }, (_, i) => deliveryId(alertId, i));
     const res = await esCall(this.es, `reading deliveries of alert ${alertId}`, (c) => c.mget<DeliveryDoc>({ index: this.index, ids }));
-    return res.docs.flatMap((d) => ('found' in d && d.found && d._source ? [fromDeliveryDoc(d._id, d._source, d._seq_no ?? 0, d._primary_term ?? 0)] : []));
+    return res.docs.flatMap((d) =>
+      'found' in d && d.found && d._source ? [fromDeliveryDoc(d._id, d._source, d._seq_no ?? 0, d._primary_term ?? 0)] : [],
+    );
   }
 
   async forAlert(alertId: string): Promise<Delivery[]> {
     await esCall(this.es, 'refreshing deliveries', (c) => c.indices.refresh({ index: this.index }));
     const res = await esCall(this.es, `reading deliveries of alert ${alertId}`, (c) =>
-      c.search<DeliveryDoc>({ index: this.index, size: 100, seq_no_primary_term: true, query: { term: { alert_id: alertId } }, sort: [{ alerter_index: 'asc' }] }),
+      c.search<DeliveryDoc>({
+        index: this.index,
+        size: 100,
+        seq_no_primary_term: true,
+        query: { term: { alert_id: alertId } },
+        sort: [{ alerter_index: 'asc' }],
+      }),
     );
     return res.hits.hits.flatMap((h) => (h._source ? [fromDeliveryDoc(h._id ?? '', h._source, h._seq_no ?? 0, h._primary_term ?? 0)] : []));
   }
@@ -75,7 +94,10 @@ export class EsOutbox implements Outbox {
   async pendingOf(ruleName: string, size: number): Promise<Delivery[]> {
     const res = await esCall(this.es, `reading pending deliveries of rule "${ruleName}"`, (c) =>
       c.search<DeliveryDoc>({
-        index: this.index, ignore_unavailable: true, size, sort: [{ next_attempt: { order: 'asc' } }],
+        index: this.index,
+        ignore_unavailable: true,
+        size,
+        sort: [{ next_attempt: { order: 'asc' } }],
         query: { bool: { filter: [{ term: { rule_name: ruleName } }, { term: { status: 'pending' } }] } },
       }),
     );
@@ -83,7 +105,9 @@ export class EsOutbox implements Outbox {
   }
 
   async pendingCount(): Promise<number> {
-    const res = await esCall(this.es, 'counting pending deliveries', (c) => c.count({ index: this.index, query: { term: { status: 'pending' } } }));
+    const res = await esCall(this.es, 'counting pending deliveries', (c) =>
+      c.count({ index: this.index, query: { term: { status: 'pending' } } }),
+    );
     return res.count;
   }
 }

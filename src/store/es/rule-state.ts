@@ -3,7 +3,13 @@ import { writebackIndexName } from '../../writeback/mappings.ts';
 import type { PersistedRuleState, RuleStateStore } from '../rule-state.ts';
 import { iso } from './docs.ts';
 
-interface StateDoc { rule_name: string; rule_type: string; last_end: string; state: unknown; '@timestamp': string }
+interface StateDoc {
+  rule_name: string;
+  rule_type: string;
+  last_end: string;
+  state: unknown;
+  '@timestamp': string;
+}
 
 /** `<wb>_state`: one document per rule, addressed by the rule's name (real-time gets). */
 export class EsRuleStateStore implements RuleStateStore {
@@ -23,7 +29,9 @@ export class EsRuleStateStore implements RuleStateStore {
 
   async load(ruleName: string): Promise<PersistedRuleState | undefined> {
     const index = this.index;
-    const res = await esCall(this.es, `reading ${ruleName} from ${index}`, (c) => c.get<StateDoc>({ index, id: ruleName }, { ignore: [404] }));
+    const res = await esCall(this.es, `reading ${ruleName} from ${index}`, (c) =>
+      c.get<StateDoc>({ index, id: ruleName }, { ignore: [404] }),
+    );
     const doc = res.found ? res._source : undefined;
     if (!doc) return this.remembered.get(ruleName);
     return { lastEndMs: Date.parse(doc.last_end), ruleType: doc.rule_type, typeState: doc.state };
@@ -31,7 +39,13 @@ export class EsRuleStateStore implements RuleStateStore {
 
   async save(ruleName: string, state: PersistedRuleState, nowMs: number): Promise<void> {
     const index = this.index;
-    const document: StateDoc = { rule_name: ruleName, rule_type: state.ruleType, last_end: iso(state.lastEndMs), state: state.typeState, '@timestamp': iso(nowMs) };
+    const document: StateDoc = {
+      rule_name: ruleName,
+      rule_type: state.ruleType,
+      last_end: iso(state.lastEndMs),
+      state: state.typeState,
+      '@timestamp': iso(nowMs),
+    };
     await esCall(this.es, `saving state of rule "${ruleName}"`, (c) => c.index({ index, id: ruleName, document }));
     this.remembered.set(ruleName, state);
   }

@@ -4,7 +4,13 @@ import type { Silence, SilenceStore } from '../silences.ts';
 import { iso } from './docs.ts';
 
 /** ElastAlert2's silence document; `rule_name` holds the silence key, as in ElastAlert2. */
-interface SilenceDoc { rule_name: string; until: string; exponent: number; reason?: string; '@timestamp': string }
+interface SilenceDoc {
+  rule_name: string;
+  until: string;
+  exponent: number;
+  reason?: string;
+  '@timestamp': string;
+}
 
 /** `<wb>_silence`: one document per silence key (the id), so lookups never lag. */
 export class EsSilenceStore implements SilenceStore {
@@ -25,13 +31,23 @@ export class EsSilenceStore implements SilenceStore {
 
   async set(s: Silence, nowMs: number, visibleNow = false): Promise<void> {
     const index = this.index;
-    const document: SilenceDoc = { rule_name: s.key, until: iso(s.untilMs), exponent: s.exponent, ...(s.reason ? { reason: s.reason } : {}), '@timestamp': iso(nowMs) };
-    await esCall(this.es, `writing silence "${s.key}"`, (c) => c.index({ index, id: s.key, document, ...(visibleNow ? { refresh: 'wait_for' as const } : {}) }));
+    const document: SilenceDoc = {
+      rule_name: s.key,
+      until: iso(s.untilMs),
+      exponent: s.exponent,
+      ...(s.reason ? { reason: s.reason } : {}),
+      '@timestamp': iso(nowMs),
+    };
+    await esCall(this.es, `writing silence "${s.key}"`, (c) =>
+      c.index({ index, id: s.key, document, ...(visibleNow ? { refresh: 'wait_for' as const } : {}) }),
+    );
   }
 
   async delete(key: string): Promise<boolean> {
     const index = this.index;
-    const res = await esCall(this.es, `removing silence "${key}"`, (c) => c.delete({ index, id: key, refresh: 'wait_for' }, { ignore: [404] }));
+    const res = await esCall(this.es, `removing silence "${key}"`, (c) =>
+      c.delete({ index, id: key, refresh: 'wait_for' }, { ignore: [404] }),
+    );
     return res.result === 'deleted';
   }
 
@@ -40,6 +56,8 @@ export class EsSilenceStore implements SilenceStore {
     const res = await esCall(this.es, 'listing silences', (c) =>
       c.search<SilenceDoc>({ index, size: 1000, sort: [{ until: 'asc' }], query: { range: { until: { gt: iso(nowMs) } } } }),
     );
-    return res.hits.hits.flatMap((h) => (h._source ? [{ key: h._id ?? '', untilMs: Date.parse(h._source.until), exponent: h._source.exponent, reason: h._source.reason }] : []));
+    return res.hits.hits.flatMap((h) =>
+      h._source ? [{ key: h._id ?? '', untilMs: Date.parse(h._source.until), exponent: h._source.exponent, reason: h._source.reason }] : [],
+    );
   }
 }

@@ -13,8 +13,18 @@ const DAY = 24 * HOUR;
 const LAST_RUN_LOOKBACK_MS = 7 * DAY;
 
 interface StatusSource {
-  '@timestamp'?: string; run_id?: string; starttime?: string; endtime?: string; hits?: number; matches?: number; alerts_sent?: number;
-  suppressed_realert?: number; suppressed_silence?: number; suppressed_flood?: number; time_taken?: number; error?: string;
+  '@timestamp'?: string;
+  run_id?: string;
+  starttime?: string;
+  endtime?: string;
+  hits?: number;
+  matches?: number;
+  alerts_sent?: number;
+  suppressed_realert?: number;
+  suppressed_silence?: number;
+  suppressed_flood?: number;
+  time_taken?: number;
+  error?: string;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -36,8 +46,17 @@ export class EsStatusStore implements StatusStore {
       c.index({
         index,
         document: {
-          rule_name: s.ruleName, run_id: s.runId, starttime: iso(s.startMs), endtime: iso(s.endMs), hits: s.hits,
-          matches: s.matches, ...outcomeFields(s.outcomes ?? {}), time_taken: s.timeTakenMs / 1000, ...(s.error ? { error: s.error } : {}), ...(s.warning ? { warning: s.warning } : {}), '@timestamp': iso(s.atMs),
+          rule_name: s.ruleName,
+          run_id: s.runId,
+          starttime: iso(s.startMs),
+          endtime: iso(s.endMs),
+          hits: s.hits,
+          matches: s.matches,
+          ...outcomeFields(s.outcomes ?? {}),
+          time_taken: s.timeTakenMs / 1000,
+          ...(s.error ? { error: s.error } : {}),
+          ...(s.warning ? { warning: s.warning } : {}),
+          '@timestamp': iso(s.atMs),
         },
       }),
     );
@@ -48,7 +67,10 @@ export class EsStatusStore implements StatusStore {
     const kind = error instanceof EsError ? error.kind : 'internal';
     const retryable = error instanceof EsError ? error.retryable : false;
     await esCall(this.es, 'writing an error record', (c) =>
-      c.index({ index, document: { ...(ruleName ? { rule_name: ruleName } : {}), message: error.message, kind, retryable, data, '@timestamp': iso(nowMs) } }),
+      c.index({
+        index,
+        document: { ...(ruleName ? { rule_name: ruleName } : {}), message: error.message, kind, retryable, data, '@timestamp': iso(nowMs) },
+      }),
     );
   }
 
@@ -57,19 +79,36 @@ export class EsStatusStore implements StatusStore {
     const out = new Map<string, RunStats>();
     if (ruleNames.length === 0) return out;
     const dayStart = nowMs - DAY;
-    const hours = Array.from({ length: 24 }, (_, i) => ({ key: String(i), from: iso(dayStart + i * HOUR), to: iso(dayStart + (i + 1) * HOUR) }));
+    const hours = Array.from({ length: 24 }, (_, i) => ({
+      key: String(i),
+      from: iso(dayStart + i * HOUR),
+      to: iso(dayStart + (i + 1) * HOUR),
+    }));
     const res = await esCall(this.es, 'reading run statistics', (c) =>
       c.search({
         index: writebackIndexName(this.base, 'status'),
         ignore_unavailable: true,
         size: 0,
-        query: { bool: { filter: [{ terms: { rule_name: [...ruleNames] } }, { range: { '@timestamp': { gte: iso(nowMs - LAST_RUN_LOOKBACK_MS) } } }] } },
+        query: {
+          bool: {
+            filter: [{ terms: { rule_name: [...ruleNames] } }, { range: { '@timestamp': { gte: iso(nowMs - LAST_RUN_LOOKBACK_MS) } } }],
+          },
+        },
         aggs: {
           rules: {
             terms: { field: 'rule_name', size: ruleNames.length },
             aggs: {
-              last: { top_hits: { size: 1, sort: [{ '@timestamp': { order: 'desc' } }], _source: ['@timestamp', 'time_taken', 'hits', 'matches', 'error'] } },
-              last_error: { filter: { exists: { field: 'error' } }, aggs: { doc: { top_hits: { size: 1, sort: [{ '@timestamp': { order: 'desc' } }], _source: ['@timestamp', 'error'] } } } },
+              last: {
+                top_hits: {
+                  size: 1,
+                  sort: [{ '@timestamp': { order: 'desc' } }],
+                  _source: ['@timestamp', 'time_taken', 'hits', 'matches', 'error'],
+                },
+              },
+              last_error: {
+                filter: { exists: { field: 'error' } },
+                aggs: { doc: { top_hits: { size: 1, sort: [{ '@timestamp': { order: 'desc' } }], _source: ['@timestamp', 'error'] } } },
+              },
               day: {
                 filter: { range: { '@timestamp': { gte: iso(dayStart) } } },
                 aggs: {
@@ -93,15 +132,31 @@ export class EsStatusStore implements StatusStore {
 
   async runs(ruleName: string, size: number): Promise<RunRecord[]> {
     const res = await esCall(this.es, `reading runs of rule "${ruleName}"`, (c) =>
-      c.search<StatusSource>({ index: writebackIndexName(this.base, 'status'), ignore_unavailable: true, size, sort: [{ '@timestamp': { order: 'desc' } }], query: { term: { rule_name: ruleName } } }),
+      c.search<StatusSource>({
+        index: writebackIndexName(this.base, 'status'),
+        ignore_unavailable: true,
+        size,
+        sort: [{ '@timestamp': { order: 'desc' } }],
+        query: { term: { rule_name: ruleName } },
+      }),
     );
     return res.hits.hits.flatMap((h) => {
       const s = h._source;
       if (!s) return [];
-      return [{
-        at: s['@timestamp'] ?? '', runId: s.run_id ?? '', start: s.starttime, end: s.endtime, hits: num(s.hits), matches: num(s.matches), alertsSent: num(s.alerts_sent),
-        suppressed: num(s.suppressed_realert) + num(s.suppressed_silence) + num(s.suppressed_flood), timeTakenSeconds: num(s.time_taken), error: text(s.error),
-      }];
+      return [
+        {
+          at: s['@timestamp'] ?? '',
+          runId: s.run_id ?? '',
+          start: s.starttime,
+          end: s.endtime,
+          hits: num(s.hits),
+          matches: num(s.matches),
+          alertsSent: num(s.alerts_sent),
+          suppressed: num(s.suppressed_realert) + num(s.suppressed_silence) + num(s.suppressed_flood),
+          timeTakenSeconds: num(s.time_taken),
+          error: text(s.error),
+        },
+      ];
     });
   }
 
@@ -113,14 +168,25 @@ export class EsStatusStore implements StatusStore {
 function statsOf(bucket: Record<string, unknown>): RunStats {
   const last = firstHit<StatusSource>(bucket['last']);
   const lastErr = firstHit<StatusSource>((bucket['last_error'] as Record<string, unknown> | undefined)?.['doc']);
-  const day = (bucket['day'] ?? {}) as Record<string, { value?: number; doc_count?: number; buckets?: { key: string; matches?: { value?: number } }[] }>;
+  const day = (bucket['day'] ?? {}) as Record<
+    string,
+    { value?: number; doc_count?: number; buckets?: { key: string; matches?: { value?: number } }[] }
+  >;
   const perHour = new Array<number>(24).fill(0);
   for (const b of day['hourly']?.buckets ?? []) {
     const i = Number(b.key);
     if (Number.isInteger(i) && i >= 0 && i < 24) perHour[i] = num(b.matches?.value);
   }
   return {
-    lastRun: last ? { at: last['@timestamp'] ?? '', timeTakenSeconds: num(last.time_taken), hits: num(last.hits), matches: num(last.matches), error: text(last.error) } : undefined,
+    lastRun: last
+      ? {
+          at: last['@timestamp'] ?? '',
+          timeTakenSeconds: num(last.time_taken),
+          hits: num(last.hits),
+          matches: num(last.matches),
+          error: text(last.error),
+        }
+      : undefined,
     lastError: lastErr?.error !== undefined ? { at: lastErr['@timestamp'] ?? '', message: lastErr.error } : undefined,
     day: {
       runs: num((day as Record<string, unknown>)['doc_count']),

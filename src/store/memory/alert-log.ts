@@ -24,11 +24,18 @@ export class MemoryAlertLog implements AlertLog {
   }
 
   ofRule(ruleName: string): Promise<AlertRecord[]> {
-    return Promise.resolve(this.all().filter((a) => a.ruleName === ruleName).sort((a, b) => a.matchTimeMs - b.matchTimeMs));
+    return Promise.resolve(
+      this.all()
+        .filter((a) => a.ruleName === ruleName)
+        .sort((a, b) => a.matchTimeMs - b.matchTimeMs),
+    );
   }
 
   latest(ruleName: string, size: number): Promise<AlertHeadline[]> {
-    const list = this.all().filter((a) => a.ruleName === ruleName).sort((a, b) => b.alertTimeMs - a.alertTimeMs).slice(0, size);
+    const list = this.all()
+      .filter((a) => a.ruleName === ruleName)
+      .sort((a, b) => b.alertTimeMs - a.alertTimeMs)
+      .slice(0, size);
     return Promise.resolve(list.map(({ matchBody: _b, alertInfo: _i, ...headline }) => headline));
   }
 
@@ -57,7 +64,9 @@ export class MemoryAlertLog implements AlertLog {
   }
 
   unsettled(fromMs: number, toMs: number, limit: number): Promise<AlertRecord[]> {
-    const list = this.all().filter((a) => !a.alertSent && !a.alertException && !a.aggregateId && a.alertTimeMs >= fromMs && a.alertTimeMs <= toMs);
+    const list = this.all().filter(
+      (a) => !a.alertSent && !a.alertException && !a.aggregateId && a.alertTimeMs >= fromMs && a.alertTimeMs <= toMs,
+    );
     return Promise.resolve(list.sort((a, b) => a.alertTimeMs - b.alertTimeMs).slice(0, limit));
   }
 

@@ -14,7 +14,8 @@ export class MemoryControlStore implements ControlStore {
   put<T>(doc: ControlWrite<T>, _nowMs: number, expected?: ControlExpectation): Promise<boolean> {
     const current = this.docs.get(doc.id);
     if (expected === 'absent' && current) return Promise.resolve(false);
-    if (expected && expected !== 'absent' && (!current || current.seqNo !== expected.seqNo || current.primaryTerm !== expected.primaryTerm)) return Promise.resolve(false);
+    if (expected && expected !== 'absent' && (!current || current.seqNo !== expected.seqNo || current.primaryTerm !== expected.primaryTerm))
+      return Promise.resolve(false);
     this.docs.set(doc.id, copy({ ...doc, seqNo: this.seq.take(), primaryTerm: this.seq.primaryTerm }));
     return Promise.resolve(true);
   }

@@ -19,6 +19,11 @@ export class MemorySilenceStore implements SilenceStore {
   }
 
   active(nowMs: number): Promise<Silence[]> {
-    return Promise.resolve([...this.docs.values()].filter((s) => s.untilMs > nowMs).sort((a, b) => a.untilMs - b.untilMs).map(copy));
+    return Promise.resolve(
+      [...this.docs.values()]
+        .filter((s) => s.untilMs > nowMs)
+        .sort((a, b) => a.untilMs - b.untilMs)
+        .map(copy),
+    );
   }
 }

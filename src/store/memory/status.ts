@@ -36,11 +36,21 @@ export class MemoryStatusStore implements StatusStore {
         if (i >= 0 && i < 24) perHour[i] = (perHour[i] ?? 0) + r.matches;
       }
       out.set(name, {
-        lastRun: { at: iso(last.atMs), timeTakenSeconds: last.timeTakenMs / 1000, hits: last.hits, matches: last.matches, error: last.error },
+        lastRun: {
+          at: iso(last.atMs),
+          timeTakenSeconds: last.timeTakenMs / 1000,
+          hits: last.hits,
+          matches: last.matches,
+          error: last.error,
+        },
         lastError: lastError?.error !== undefined ? { at: iso(lastError.atMs), message: lastError.error } : undefined,
         day: {
-          runs: day.length, hits: sum((r) => r.hits), matches: sum((r) => r.matches), alertsSent: sum((r) => r.outcomes?.sent ?? 0),
-          alertsFailed: sum((r) => r.outcomes?.failed ?? 0), errors: day.filter((r) => r.error !== undefined).length,
+          runs: day.length,
+          hits: sum((r) => r.hits),
+          matches: sum((r) => r.matches),
+          alertsSent: sum((r) => r.outcomes?.sent ?? 0),
+          alertsFailed: sum((r) => r.outcomes?.failed ?? 0),
+          errors: day.filter((r) => r.error !== undefined).length,
         },
         matchesPerHour: perHour,
       });
@@ -50,11 +60,24 @@ export class MemoryStatusStore implements StatusStore {
 
   runs(ruleName: string, size: number): Promise<RunRecord[]> {
     const iso = (ms: number): string => new Date(ms).toISOString();
-    const mine = this.records.filter((r) => r.ruleName === ruleName).sort((a, b) => b.atMs - a.atMs).slice(0, size);
-    return Promise.resolve(mine.map((r) => ({
-      at: iso(r.atMs), runId: r.runId, start: iso(r.startMs), end: iso(r.endMs), hits: r.hits, matches: r.matches, alertsSent: r.outcomes?.sent ?? 0,
-      suppressed: (r.outcomes?.suppressed_realert ?? 0) + (r.outcomes?.suppressed_silence ?? 0) + (r.outcomes?.suppressed_flood ?? 0), timeTakenSeconds: r.timeTakenMs / 1000, error: r.error,
-    })));
+    const mine = this.records
+      .filter((r) => r.ruleName === ruleName)
+      .sort((a, b) => b.atMs - a.atMs)
+      .slice(0, size);
+    return Promise.resolve(
+      mine.map((r) => ({
+        at: iso(r.atMs),
+        runId: r.runId,
+        start: iso(r.startMs),
+        end: iso(r.endMs),
+        hits: r.hits,
+        matches: r.matches,
+        alertsSent: r.outcomes?.sent ?? 0,
+        suppressed: (r.outcomes?.suppressed_realert ?? 0) + (r.outcomes?.suppressed_silence ?? 0) + (r.outcomes?.suppressed_flood ?? 0),
+        timeTakenSeconds: r.timeTakenMs / 1000,
+        error: r.error,
+      })),
+    );
   }
 
   /** Memory is always there. */

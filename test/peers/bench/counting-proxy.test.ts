@@ -28,7 +28,11 @@ afterAll(async () => {
 });
 
 const call = async (method: string, path: string, body?: string): Promise<{ status: number; text: string }> => {
-  const res = await fetch(`http://127.0.0.1:${proxy.port}${path}`, { method, headers: { authorization: 'Basic dTpw', 'content-type': 'application/json' }, ...(body ? { body } : {}) });
+  const res = await fetch(`http://127.0.0.1:${proxy.port}${path}`, {
+    method,
+    headers: { authorization: 'Basic dTpw', 'content-type': 'application/json' },
+    ...(body ? { body } : {}),
+  });
   return { status: res.status, text: await res.text() };
 };
 
@@ -42,7 +46,11 @@ describe('the counting proxy', () => {
     const written = await call('POST', '/_bulk', bulk);
     await call('GET', '/wb/_doc/1');
     expect(proxy.requests).toBe(3);
-    expect(proxy.bytes).toBe(Buffer.byteLength(search.text) + Buffer.byteLength(written.text) + Buffer.byteLength(JSON.stringify({ echoed: 0, pad: 'x'.repeat(100) })));
+    expect(proxy.bytes).toBe(
+      Buffer.byteLength(search.text) +
+        Buffer.byteLength(written.text) +
+        Buffer.byteLength(JSON.stringify({ echoed: 0, pad: 'x'.repeat(100) })),
+    );
     expect([...proxy.byEndpoint.keys()].sort()).toEqual(['_search', 'writeback read _doc', 'writeback write _bulk']);
   });
 

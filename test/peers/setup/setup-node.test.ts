@@ -16,7 +16,10 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function oldNodePath(): string {
   const shim = path.join(root, 'old-node');
   mkdirSync(shim, { recursive: true });
-  writeFileSync(path.join(shim, 'node'), `#!/bin/sh\nif [ "$1" = -p ]; then echo 18; exit 0; fi\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
+  writeFileSync(
+    path.join(shim, 'node'),
+    `#!/bin/sh\nif [ "$1" = -p ]; then echo 18; exit 0; fi\nexec ${JSON.stringify(process.execPath)} "$@"\n`,
+  );
   chmodSync(path.join(shim, 'node'), 0o755);
   const npm = spawnSync('/bin/sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim();
   if (!npm) throw new Error('npm is not on PATH');
@@ -26,13 +29,22 @@ function oldNodePath(): string {
 function sourceSetup(cache: string, pathVar: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', `source ${JSON.stringify(script)} && node -p 'process.version + " " + process.execPath'`], {
-      env: { PATH: pathVar, HOME: root, LOGWARDEN_CACHE_DIR: cache, npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm') },
+      env: {
+        PATH: pathVar,
+        HOME: root,
+        LOGWARDEN_CACHE_DIR: cache,
+        npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -43,7 +55,10 @@ describe('scripts/setup-node.sh', () => {
     const pathVar = oldNodePath();
     const [a, b] = await Promise.all([sourceSetup(cache, pathVar), sourceSetup(cache, pathVar)]);
     for (const run of [a, b]) {
-      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/using node v24\.\d+\.\d+ from \//) });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({
+        code: 0,
+        stderr: expect.stringMatching(/using node v24\.\d+\.\d+ from \//),
+      });
       expect(run.stderr).not.toMatch(/using node\s+from/);
       expect(run.stdout).toContain(path.join(cache, 'node-'));
     }

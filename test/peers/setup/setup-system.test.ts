@@ -29,7 +29,9 @@ describe('scripts/setup-system.sh', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('missing maven unzip openjdk-17-jdk-headless util-linux openssl chromium for `npm test`');
     expect(result.stderr).toContain('chromium (the status page is tested in a real headless browser)');
-    expect(result.stderr).toContain('sudo apt-get install -y --no-install-recommends maven unzip openjdk-17-jdk-headless util-linux openssl chromium');
+    expect(result.stderr).toContain(
+      'sudo apt-get install -y --no-install-recommends maven unzip openjdk-17-jdk-headless util-linux openssl chromium',
+    );
   });
 
   it('for the demo asks only for what a local Elasticsearch needs, and nothing with ES_URL set', () => {

@@ -6,7 +6,8 @@ import { makeRule } from '../ruletypes/fixtures.ts';
 
 // Reference escapes of the kind alerters pass to render(); the rule texts below use none of the
 // characters they escape, so anything active in the output came from the document.
-const html = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const html = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const slack = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const header = (v: string) => v.replace(/[\r\n\u2028\u2029\u0085]+/g, ' ');
 
@@ -15,17 +16,31 @@ const shapes: { name: string; rule: RuleDefinition }[] = [
   { name: 'no alert_text (name, match string, field lines)', rule: makeRule({ name: 'Hostile test' }, { ...base }) },
   {
     name: 'alert_text_args and alert_subject_args',
-    rule: makeRule({ name: 'Hostile test' }, { ...base, alert_text: 'User {0} / {0!r} / {1:>3}', alert_text_args: ['v', 'n'], alert_subject: 'Alert for {0}', alert_subject_args: ['v'] }),
+    rule: makeRule(
+      { name: 'Hostile test' },
+      {
+        ...base,
+        alert_text: 'User {0} / {0!r} / {1:>3}',
+        alert_text_args: ['v', 'n'],
+        alert_subject: 'Alert for {0}',
+        alert_subject_args: ['v'],
+      },
+    ),
   },
   { name: 'alert_text_kw', rule: makeRule({ name: 'Hostile test' }, { ...base, alert_text: 'User {u}', alert_text_kw: { v: 'u' } }) },
   { name: 'top counts', rule: makeRule({ name: 'Hostile test' }, { ...base, top_count_keys: ['v'] }) },
   {
     name: 'Jinja',
-    rule: makeRule({ name: 'Hostile test' }, {
-      ...base, alert_text_type: 'alert_text_jinja',
-      alert_text: 'User {{ v }} {{ _data.v|upper }} {{ v|e }} {{ v|safe }} {{ v|tojson }} {% for k, x in _data.items() %}{{ k }}={{ x }} {% endfor %}',
-      alert_subject: 'Alert for {{ v }}',
-    }),
+    rule: makeRule(
+      { name: 'Hostile test' },
+      {
+        ...base,
+        alert_text_type: 'alert_text_jinja',
+        alert_text:
+          'User {{ v }} {{ _data.v|upper }} {{ v|e }} {{ v|safe }} {{ v|tojson }} {% for k, x in _data.items() %}{{ k }}={{ x }} {% endfor %}',
+        alert_subject: 'Alert for {{ v }}',
+      },
+    ),
   },
   { name: 'email title with query_key', rule: makeRule({ name: 'Hostile test', queryKey: ['v'] }, { ...base }) },
 ];

@@ -17,11 +17,14 @@ import { baseRuntime, builtinFilters, builtinTests } from '../../../src/alert/ji
 const VERIFIED_NUNJUCKS = '3.2.4';
 
 const html = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const render = (source: string, context: Record<string, unknown> = {}, escape?: (s: string) => string): string => compileJinja(source, 't').render(context, escape);
+const render = (source: string, context: Record<string, unknown> = {}, escape?: (s: string) => string): string =>
+  compileJinja(source, 't').render(context, escape);
 
 describe('Nunjucks contract', () => {
   it(`is the version the contract was verified against (${VERIFIED_NUNJUCKS}), in package.json and installed`, () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const installed = (createRequire(import.meta.url)('nunjucks/package.json') as { version: string }).version;
     expect(pkg.dependencies['nunjucks']).toBe(VERIFIED_NUNJUCKS);
     expect(installed).toBe(VERIFIED_NUNJUCKS);
@@ -36,14 +39,82 @@ describe('Nunjucks contract', () => {
 
   it('has the builtin filters and tests we offer; a new or removed one is a decision, not an upgrade side effect', () => {
     expect(Object.keys(builtinFilters).sort()).toEqual([
-      'abs', 'batch', 'capitalize', 'center', 'd', 'default', 'dictsort', 'dump', 'e', 'escape', 'first', 'float', 'forceescape', 'groupby', 'indent', 'int',
-      'join', 'last', 'length', 'list', 'lower', 'nl2br', 'random', 'reject', 'rejectattr', 'replace', 'reverse', 'round', 'safe', 'select', 'selectattr',
-      'slice', 'sort', 'string', 'striptags', 'sum', 'title', 'trim', 'truncate', 'upper', 'urlencode', 'urlize', 'wordcount',
+      'abs',
+      'batch',
+      'capitalize',
+      'center',
+      'd',
+      'default',
+      'dictsort',
+      'dump',
+      'e',
+      'escape',
+      'first',
+      'float',
+      'forceescape',
+      'groupby',
+      'indent',
+      'int',
+      'join',
+      'last',
+      'length',
+      'list',
+      'lower',
+      'nl2br',
+      'random',
+      'reject',
+      'rejectattr',
+      'replace',
+      'reverse',
+      'round',
+      'safe',
+      'select',
+      'selectattr',
+      'slice',
+      'sort',
+      'string',
+      'striptags',
+      'sum',
+      'title',
+      'trim',
+      'truncate',
+      'upper',
+      'urlencode',
+      'urlize',
+      'wordcount',
     ]);
-    expect(Object.keys(templateFilters).filter((f) => !Object.hasOwn(builtinFilters, f)).sort()).toEqual(['$rendered', 'tojson']);
+    expect(
+      Object.keys(templateFilters)
+        .filter((f) => !Object.hasOwn(builtinFilters, f))
+        .sort(),
+    ).toEqual(['$rendered', 'tojson']);
     expect(Object.keys(builtinTests).sort()).toEqual([
-      'callable', 'defined', 'divisibleby', 'eq', 'equalto', 'escaped', 'even', 'falsy', 'ge', 'greaterthan', 'gt', 'iterable', 'le', 'lessthan', 'lower',
-      'lt', 'mapping', 'ne', 'null', 'number', 'odd', 'sameas', 'string', 'truthy', 'undefined', 'upper',
+      'callable',
+      'defined',
+      'divisibleby',
+      'eq',
+      'equalto',
+      'escaped',
+      'even',
+      'falsy',
+      'ge',
+      'greaterthan',
+      'gt',
+      'iterable',
+      'le',
+      'lessthan',
+      'lower',
+      'lt',
+      'mapping',
+      'ne',
+      'null',
+      'number',
+      'odd',
+      'sameas',
+      'string',
+      'truthy',
+      'undefined',
+      'upper',
     ]);
     expect(Object.keys(templateTests).sort()).toEqual(Object.keys(builtinTests).sort());
   });
@@ -51,7 +122,11 @@ describe('Nunjucks contract', () => {
 
 describe('sandbox guarantees on this Nunjucks', () => {
   it('refuses attribute access to constructors and prototypes', () => {
-    for (const source of ['{{ "".constructor.constructor("return process")() }}', '{{ range.constructor("return process")() }}', '{{ d.__proto__ }}{{ d.constructor }}']) {
+    for (const source of [
+      '{{ "".constructor.constructor("return process")() }}',
+      '{{ range.constructor("return process")() }}',
+      '{{ d.__proto__ }}{{ d.constructor }}',
+    ]) {
       let out: string | undefined;
       try {
         out = render(source, { d: {} });
@@ -75,12 +150,18 @@ describe('sandbox guarantees on this Nunjucks', () => {
   });
 
   it('does not escape the output of a set block or a macro twice, and renders blocks in place', () => {
-    expect(render('{% set x %}<b>{{ v }}</b>{% endset %}{{ x }}|{% macro m(a) %}<i>{{ a }}</i>{% endmacro %}{{ m(v) }}|{% block k %}[{{ v }}]{% endblock %}', { v: '<&>' }, html))
-      .toBe('<b>&lt;&amp;&gt;</b>|<i>&lt;&amp;&gt;</i>|[&lt;&amp;&gt;]');
+    expect(
+      render(
+        '{% set x %}<b>{{ v }}</b>{% endset %}{{ x }}|{% macro m(a) %}<i>{{ a }}</i>{% endmacro %}{{ m(v) }}|{% block k %}[{{ v }}]{% endblock %}',
+        { v: '<&>' },
+        html,
+      ),
+    ).toBe('<b>&lt;&amp;&gt;</b>|<i>&lt;&amp;&gt;</i>|[&lt;&amp;&gt;]');
   });
 
   it("writes Jinja's |e and |tojson, and Python's str() of values", () => {
-    expect(render(`{{ v|e }}|{{ d|tojson }}|{{ n }} {{ t }} {{ l }}`, { v: `"'<`, d: { b: "<'>", a: 1 }, n: null, t: true, l: [1, 'a'] }))
-      .toBe(`&#34;&#39;&lt;|{"a": 1, "b": "\\u003c\\u0027\\u003e"}|None True [1, 'a']`);
+    expect(
+      render(`{{ v|e }}|{{ d|tojson }}|{{ n }} {{ t }} {{ l }}`, { v: `"'<`, d: { b: "<'>", a: 1 }, n: null, t: true, l: [1, 'a'] }),
+    ).toBe(`&#34;&#39;&lt;|{"a": 1, "b": "\\u003c\\u0027\\u003e"}|None True [1, 'a']`);
   });
 });

@@ -10,11 +10,15 @@ const jinjaRule = (options: Record<string, unknown>, name = 'SSH brute force') =
   makeRule({ name }, { timeframe: undefined, num_events: undefined, alert_text_type: 'alert_text_jinja', ...options });
 const wrap = (v: string) => `«${v}»`;
 const slack = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const render = (source: string, context: Record<string, unknown> = {}, escape?: (v: string) => string) => compileJinja(source, 'test').render(context, escape);
+const render = (source: string, context: Record<string, unknown> = {}, escape?: (v: string) => string) =>
+  compileJinja(source, 'test').render(context, escape);
 
 describe('Jinja alert text (ElastAlert2 alert_text_jinja)', () => {
   it('renders fields at top level and under _data (dotted names), rule settings by name', () => {
-    const r = jinjaRule({ alert_text: '{{ name }}: {{ user }} from {{ _data["source.ip"] }} on {{ host.name }} ({{ owner }})', owner: 'secops' });
+    const r = jinjaRule({
+      alert_text: '{{ name }}: {{ user }} from {{ _data["source.ip"] }} on {{ host.name }} ({{ owner }})',
+      owner: 'secops',
+    });
     const fields = { user: 'bob', 'source.ip': '10.0.0.1', host: { name: 'web-1' } };
     expect(matchText(r, fields, 'ignored match string')).toBe('SSH brute force: bob from 10.0.0.1 on web-1 (secops)\n\n');
   });
@@ -33,11 +37,22 @@ describe('Jinja alert text (ElastAlert2 alert_text_jinja)', () => {
 
   it('a relative jinja_template_path defaults to the working directory, as ElastAlert2', () => {
     const r = jinjaRule({ jinja_template_path: 'no-such-template-file.j2' });
-    expect(() => compileRuleJinja(r)).toThrow(new RegExp(`cannot read ${path.resolve('no-such-template-file.j2').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(() => compileRuleJinja(r)).toThrow(
+      new RegExp(`cannot read ${path.resolve('no-such-template-file.j2').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
   });
 
   it('prints values as Python does; undefined is empty', () => {
-    expect(render('{{ n }}|{{ t }}|{{ f }}|{{ l }}|{{ d }}|{{ x }}|{{ x.y.z }}|{{ f1 }}', { n: null, t: true, f: false, l: ['a', 1], d: { k: 'v' }, f1: 1.5 })).toBe("None|True|False|['a', 1]|{'k': 'v'}|||1.5");
+    expect(
+      render('{{ n }}|{{ t }}|{{ f }}|{{ l }}|{{ d }}|{{ x }}|{{ x.y.z }}|{{ f1 }}', {
+        n: null,
+        t: true,
+        f: false,
+        l: ['a', 1],
+        d: { k: 'v' },
+        f1: 1.5,
+      }),
+    ).toBe("None|True|False|['a', 1]|{'k': 'v'}|||1.5");
   });
 
   it('drops one trailing newline and normalises line ends, as Jinja', () => {
@@ -46,24 +61,43 @@ describe('Jinja alert text (ElastAlert2 alert_text_jinja)', () => {
   });
 
   it("supports Jinja's common str and dict methods, negative indexes and in", () => {
-    const out = render('{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}|{{ d.get("zz") }}|{{ d.get("b") }}|{{ s.upper() }}|{{ s.split(",") }}|{{ l[-1] }}|{{ "b" in d }}|{{ "constructor" in d }}|{{ " x ".strip() }}|{{ "ab cd".title() }}',
-      { d: { b: 1, c: 2 }, s: 'a,b', l: [1, 2, 3] });
+    const out = render(
+      '{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}|{{ d.get("zz") }}|{{ d.get("b") }}|{{ s.upper() }}|{{ s.split(",") }}|{{ l[-1] }}|{{ "b" in d }}|{{ "constructor" in d }}|{{ " x ".strip() }}|{{ "ab cd".title() }}',
+      { d: { b: 1, c: 2 }, s: 'a,b', l: [1, 2, 3] },
+    );
     expect(out).toBe("b=1;c=2;|None|1|A,B|['a', 'b']|3|True|False|x|Ab Cd");
   });
 
   it('filters work; text filters accept numbers as Jinja does; tojson is inert in HTML', () => {
-    expect(render('{{ n|upper }}|{{ s|default("d") }}|{{ missing|default("d") }}|{{ l|join(", ") }}|{{ l|length }}|{{ v|tojson }}', { n: 5, s: 'x', l: ['a', 'b'], v: { b: '<x>', a: "it's" } }))
-      .toBe('5|x|d|a, b|2|{"a": "it\\u0027s", "b": "\\u003cx\\u003e"}');
+    expect(
+      render('{{ n|upper }}|{{ s|default("d") }}|{{ missing|default("d") }}|{{ l|join(", ") }}|{{ l|length }}|{{ v|tojson }}', {
+        n: 5,
+        s: 'x',
+        l: ['a', 'b'],
+        v: { b: '<x>', a: "it's" },
+      }),
+    ).toBe('5|x|d|a, b|2|{"a": "it\\u0027s", "b": "\\u003cx\\u003e"}');
   });
 });
 
 describe('Jinja context: a document field can never stand in for a rule setting', () => {
-  const r = jinjaRule({ alert_text: '', owner: 'secops', slack_webhook_url: 'https://hooks.slack.com/services/T/B/SECRET', smtp_auth_file: '/etc/auth.yaml', opsgenie_key: 'k', query_key: 'user' });
+  const r = jinjaRule({
+    alert_text: '',
+    owner: 'secops',
+    slack_webhook_url: 'https://hooks.slack.com/services/T/B/SECRET',
+    smtp_auth_file: '/etc/auth.yaml',
+    opsgenie_key: 'k',
+    query_key: 'user',
+  });
   const fields = { name: 'spoofed rule', owner: 'attacker', user: 'bob', rule: 'fake', _data: 'fake' };
 
   it('top-level names the rule defines mean the rule value; the document value is under _data', () => {
-    expect(render('{{ name }}|{{ owner }}|{{ _data.name }}|{{ _data.owner }}|{{ user }}|{{ rule.owner }}|{{ rule.name }}|{{ query_key }}', jinjaContext(r, fields)))
-      .toBe('SSH brute force|secops|spoofed rule|attacker|bob|secops|SSH brute force|user');
+    expect(
+      render(
+        '{{ name }}|{{ owner }}|{{ _data.name }}|{{ _data.owner }}|{{ user }}|{{ rule.owner }}|{{ rule.name }}|{{ query_key }}',
+        jinjaContext(r, fields),
+      ),
+    ).toBe('SSH brute force|secops|spoofed rule|attacker|bob|secops|SSH brute force|user');
   });
 
   it('rule and the root name cannot be replaced by document fields', () => {
@@ -71,7 +105,9 @@ describe('Jinja context: a document field can never stand in for a rule setting'
   });
 
   it('secrets are not shown to templates, at any depth', () => {
-    expect(render('[{{ slack_webhook_url }}{{ rule.slack_webhook_url }}{{ smtp_auth_file }}{{ opsgenie_key }}]', jinjaContext(r, fields))).toBe('[]');
+    expect(
+      render('[{{ slack_webhook_url }}{{ rule.slack_webhook_url }}{{ smtp_auth_file }}{{ opsgenie_key }}]', jinjaContext(r, fields)),
+    ).toBe('[]');
     const nested = jinjaRule({ alert_text: '', alert: [{ post: { http_post_url: 'https://u:p@hook', http_post_timeout: 5 } }] });
     expect(render('{{ rule.alert }}', jinjaContext(nested, {}))).toBe("[{'post': {'http_post_timeout': 5}}]");
   });
@@ -84,7 +120,9 @@ describe('Jinja context: a document field can never stand in for a rule setting'
 
   it('a "__proto__" field is plain data: it pollutes nothing and is readable under _data', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": "yes"}, "user": "bob"}') as Record<string, unknown>;
-    expect(render('{{ polluted }}|{{ user.polluted }}|{{ _data["__proto__"].polluted }}|{{ user }}', jinjaContext(r, hostile))).toBe('||yes|bob');
+    expect(render('{{ polluted }}|{{ user.polluted }}|{{ _data["__proto__"].polluted }}|{{ user }}', jinjaContext(r, hostile))).toBe(
+      '||yes|bob',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -108,7 +146,9 @@ describe('Jinja escaping per target', () => {
   });
 
   it('document values are never compiled: {{ 7*7 }}, {% %} and }} render as written', () => {
-    expect(render('{{ a }}|{{ b }}|{{ c }}', { a: '{{ 7*7 }}', b: '{% include "/etc/passwd" %}', c: '}}' })).toBe('{{ 7*7 }}|{% include "/etc/passwd" %}|}}');
+    expect(render('{{ a }}|{{ b }}|{{ c }}', { a: '{{ 7*7 }}', b: '{% include "/etc/passwd" %}', c: '}}' })).toBe(
+      '{{ 7*7 }}|{% include "/etc/passwd" %}|}}',
+    );
   });
 
   it('|safe does not turn escaping off; |e HTML-escapes as Jinja and the target escape still applies', () => {
@@ -116,7 +156,11 @@ describe('Jinja escaping per target', () => {
   });
 
   it('set blocks and macros are rendered output: not escaped twice; a filter over them escapes again (safe side)', () => {
-    const out = render('{% set x %}<b>{{ v }}</b>{% endset %}{{ x }}|{% macro m(a) %}<i>{{ a }}</i>{% endmacro %}{{ m(v) }}|{{ m(v)|upper }}|{% call m("c") %}{% endcall %}', { v: '<x>' }, slack);
+    const out = render(
+      '{% set x %}<b>{{ v }}</b>{% endset %}{{ x }}|{% macro m(a) %}<i>{{ a }}</i>{% endmacro %}{{ m(v) }}|{{ m(v)|upper }}|{% call m("c") %}{% endcall %}',
+      { v: '<x>' },
+      slack,
+    );
     expect(out).toBe('<b>&lt;x&gt;</b>|<i>&lt;x&gt;</i>|&lt;I&gt;&amp;LT;X&amp;GT;&lt;/I&gt;|<i>c</i>');
   });
 
@@ -193,7 +237,9 @@ describe('Jinja templates are compiled once per rule', () => {
   });
 
   it('compileRuleJinja checks the subject too, and ignores rules that are not jinja', () => {
-    expect(() => compileRuleJinja(jinjaRule({ alert_text: 'ok', alert_subject: '{% include "x" %}' }))).toThrow(/alert_subject: line 1: include is not allowed/);
+    expect(() => compileRuleJinja(jinjaRule({ alert_text: 'ok', alert_subject: '{% include "x" %}' }))).toThrow(
+      /alert_subject: line 1: include is not allowed/,
+    );
     expect(() => compileRuleJinja(makeRule({}, { alert_text: '{% include "x" %}' }))).not.toThrow();
   });
 });
@@ -203,7 +249,9 @@ describe('a failing template does not swallow the alert', () => {
     const r = jinjaRule({ alert_text: '{{ 1 in user }}', alert_subject: '{{ 1 in user }}' });
     const out = buildAlertText(r, { user: 5 }, 'M', { escape: wrap });
     expect(out.subject).toBe('SSH brute force');
-    expect(out.body).toMatch(/^SSH brute force\n\nThe alert text template failed: «rule "SSH brute force" \(test\.yaml\): alert_text: .*»\n\n«M»\n\n«user»: «5»\n$/);
+    expect(out.body).toMatch(
+      /^SSH brute force\n\nThe alert text template failed: «rule "SSH brute force" \(test\.yaml\): alert_text: .*»\n\n«M»\n\n«user»: «5»\n$/,
+    );
   });
 
   it('a Jinja subject is cut to alert_subject_max_len', () => {

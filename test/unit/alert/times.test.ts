@@ -12,19 +12,25 @@ describe('times in alerts', () => {
     expect(prettyTimes(rule({ use_local_time: false }), text)).toBe(text);
   });
 
-  it('query_timezone shows them in that zone as ElastAlert2\'s pretty_ts does, summer time included', () => {
-    expect(prettyTimes(rule({ query_timezone: 'Europe/Berlin' }), text)).toBe('At least 5 events occurred between 2026-07-01 12:00 +0200 and 2026-07-01 12:05 +0200');
+  it("query_timezone shows them in that zone as ElastAlert2's pretty_ts does, summer time included", () => {
+    expect(prettyTimes(rule({ query_timezone: 'Europe/Berlin' }), text)).toBe(
+      'At least 5 events occurred between 2026-07-01 12:00 +0200 and 2026-07-01 12:05 +0200',
+    );
     expect(prettyTimes(rule({ query_timezone: 'Europe/Berlin' }), '2026-01-15T23:30:00Z')).toBe('2026-01-16 00:30 +0100');
   });
 
   it('custom_pretty_ts_format is a strftime format, in UTC unless a zone is asked for', () => {
     expect(prettyTimes(rule({ custom_pretty_ts_format: '%d.%m.%Y %H:%M:%S %Z' }), '2026-07-01T10:00:00Z')).toBe('01.07.2026 10:00:00 UTC');
-    expect(prettyTimes(rule({ custom_pretty_ts_format: '%H:%M %Z', query_timezone: 'America/New_York' }), '2026-07-01T10:00:00Z')).toBe('06:00 America/New_York');
+    expect(prettyTimes(rule({ custom_pretty_ts_format: '%H:%M %Z', query_timezone: 'America/New_York' }), '2026-07-01T10:00:00Z')).toBe(
+      '06:00 America/New_York',
+    );
   });
 
-  it('use_local_time uses the machine\'s zone', () => {
+  it("use_local_time uses the machine's zone", () => {
     const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    expect(prettyTimes(rule({ use_local_time: true }), '2026-07-01T10:00:00Z')).toBe(formatInZone('%Y-%m-%d %H:%M %z', Date.parse('2026-07-01T10:00:00Z'), local));
+    expect(prettyTimes(rule({ use_local_time: true }), '2026-07-01T10:00:00Z')).toBe(
+      formatInZone('%Y-%m-%d %H:%M %z', Date.parse('2026-07-01T10:00:00Z'), local),
+    );
   });
 
   it('offsets and zone names', () => {
@@ -37,9 +43,14 @@ describe('times in alerts', () => {
 });
 
 describe('query_timezone with timestamp_type: custom', () => {
-  const spec = { timestampType: 'custom' as const, timestampFormat: '%Y-%m-%d %H:%M:%S', queryTimezone: 'Europe/Istanbul', timestampField: 'ts' };
+  const spec = {
+    timestampType: 'custom' as const,
+    timestampFormat: '%Y-%m-%d %H:%M:%S',
+    queryTimezone: 'Europe/Istanbul',
+    timestampField: 'ts',
+  };
 
-  it('writes range bounds and reads documents as that zone\'s wall time', () => {
+  it("writes range bounds and reads documents as that zone's wall time", () => {
     const ms = Date.parse('2026-03-05T07:00:00Z');
     expect(timestampValue(spec, ms)).toBe('2026-03-05 10:00:00');
     expect(eventTimeMs(spec, { ts: '2026-03-05 10:00:00' })).toBe(ms);

@@ -11,10 +11,50 @@ import { lintCommand } from '../../../src/cli/commands/lint.ts';
 import { captureIO, tempFolder } from '../rules/helpers.ts';
 
 const ELASTALERT2_ALERTERS = [
-  'alertmanager', 'tencent_sms', 'email', 'jira', 'opsgenie', 'stomp', 'debug', 'command', 'sns', 'sqs', 'ms_power_automate',
-  'slack', 'mattermost', 'pagerduty', 'exotel', 'twilio', 'victorops', 'telegram', 'googlechat', 'gitter', 'servicenow', 'alerta',
-  'post', 'post2', 'pagertree', 'hivealerter', 'zabbix', 'discord', 'dingtalk', 'lark', 'line', 'webex_webhook', 'workwechat',
-  'chatwork', 'datadog', 'ses', 'rocketchat', 'gelf', 'iris', 'indexer', 'matrixhookshot', 'yzj', 'flashduty', 'smseagle',
+  'alertmanager',
+  'tencent_sms',
+  'email',
+  'jira',
+  'opsgenie',
+  'stomp',
+  'debug',
+  'command',
+  'sns',
+  'sqs',
+  'ms_power_automate',
+  'slack',
+  'mattermost',
+  'pagerduty',
+  'exotel',
+  'twilio',
+  'victorops',
+  'telegram',
+  'googlechat',
+  'gitter',
+  'servicenow',
+  'alerta',
+  'post',
+  'post2',
+  'pagertree',
+  'hivealerter',
+  'zabbix',
+  'discord',
+  'dingtalk',
+  'lark',
+  'line',
+  'webex_webhook',
+  'workwechat',
+  'chatwork',
+  'datadog',
+  'ses',
+  'rocketchat',
+  'gelf',
+  'iris',
+  'indexer',
+  'matrixhookshot',
+  'yzj',
+  'flashduty',
+  'smseagle',
 ];
 
 async function lintAlert(name: string, extra = ''): Promise<string[]> {
@@ -46,7 +86,9 @@ describe('the alerter catalog', () => {
       // Implemented: what lint may say is about its options, never that the alerter is missing.
       for (const p of problems) expect(p).not.toMatch(/unknown alerter|not available/);
     } else {
-      expect(problems).toEqual([expect.stringMatching(new RegExp(`^rules/r\\.yaml:5: rule "R": alert\\[0\\]: the "${name}" alerter is not available: .{20,}`))]);
+      expect(problems).toEqual([
+        expect.stringMatching(new RegExp(`^rules/r\\.yaml:5: rule "R": alert\\[0\\]: the "${name}" alerter is not available: .{20,}`)),
+      ]);
     }
   });
 

@@ -5,15 +5,31 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { pino } from 'pino';
 import { createEmailAlerter } from '../../../alerters/email/index.ts';
-import { emailSubject, formatEmail, headerText, htmlBody, htmlEscape, keyFieldRows, type FormatContext } from '../../../alerters/email/format.ts';
-import { defaultFromAddress, isValidAddress, parseEmailOptions, recipientsFromField, SmtpCredentials, type SmtpSettings } from '../../../alerters/email/options.ts';
+import {
+  emailSubject,
+  formatEmail,
+  headerText,
+  htmlBody,
+  htmlEscape,
+  keyFieldRows,
+  type FormatContext,
+} from '../../../alerters/email/format.ts';
+import {
+  defaultFromAddress,
+  isValidAddress,
+  parseEmailOptions,
+  recipientsFromField,
+  SmtpCredentials,
+  type SmtpSettings,
+} from '../../../alerters/email/options.ts';
 import { classifySmtpError, redact, transportOptions } from '../../../alerters/email/transport.ts';
 import { optionError } from '../../../alerters/types.ts';
 import { alertSubject } from '../../../src/alert/text.ts';
 import { emailRule, makePayload } from '../../peers/email-support.ts';
 
 const fail = (option: string, message: string): Error => new Error(`${option}: ${message}`);
-const parse = (options: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => parseEmailOptions({ email: 'soc@example.com', ...options }, { env, hostname: 'siem-1.example.com' }, fail);
+const parse = (options: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) =>
+  parseEmailOptions({ email: 'soc@example.com', ...options }, { env, hostname: 'siem-1.example.com' }, fail);
 const dir = mkdtempSync(path.join(tmpdir(), 'logwarden-email-unit-'));
 const file = (name: string, text: string): string => {
   const p = path.join(dir, name);
@@ -29,8 +45,15 @@ describe('email options', () => {
     expect(o.from).toEqual({ address: 'logwarden@siem-1.example.com' });
     expect(o.format).toBe('text');
     expect(o.smtp).toEqual({
-      host: 'localhost', port: 25, implicitTls: false, requireStarttls: true, verifyCerts: true,
-      ca: undefined, clientCert: undefined, auth: undefined, timeoutMs: 30_000,
+      host: 'localhost',
+      port: 25,
+      implicitTls: false,
+      requireStarttls: true,
+      verifyCerts: true,
+      ca: undefined,
+      clientCert: undefined,
+      auth: undefined,
+      timeoutMs: 30_000,
     });
     expect(parse({ smtp_ssl: true }).smtp.port).toBe(465);
     expect(parse({ smtp_ssl: true, smtp_port: 2465 }).smtp.port).toBe(2465);
@@ -39,7 +62,15 @@ describe('email options', () => {
   });
 
   it('reads lists, comma-separated strings, display names and email_add_domain', () => {
-    const o = parse({ email: ['a@example.com', 'b@example.com, c@example.com'], cc: 'd@example.com', bcc: [], from_addr: '"SOC Alerts" <alerts@example.com>', email_reply_to: 'soc-replies@example.com', email_add_domain: '@Example.COM', email_from_field: 'user.name' });
+    const o = parse({
+      email: ['a@example.com', 'b@example.com, c@example.com'],
+      cc: 'd@example.com',
+      bcc: [],
+      from_addr: '"SOC Alerts" <alerts@example.com>',
+      email_reply_to: 'soc-replies@example.com',
+      email_add_domain: '@Example.COM',
+      email_from_field: 'user.name',
+    });
     expect(o.to).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
     expect(o.cc).toEqual(['d@example.com']);
     expect(o.from).toEqual({ name: 'SOC Alerts', address: 'alerts@example.com' });
@@ -66,7 +97,10 @@ describe('email options', () => {
     [{ cc: ['ok@example.com', 7] }, /^cc\[1\]: expected a string, got 7/],
     [{ smtp_ca_certs: '/nonexistent/ca.pem' }, /^smtp_ca_certs: cannot read \/nonexistent\/ca.pem \(ENOENT\)/],
     [{ email_image_keys: ['logo'], email_image_values: [] }, /^email_image_values: has 0 entries but email_image_keys has 1/],
-    [{ email_format: 'html', email_image_keys: ['logo'], email_image_values: ['logo.png'] }, /^assets_dir: is required with email_image_keys/],
+    [
+      { email_format: 'html', email_image_keys: ['logo'], email_image_values: ['logo.png'] },
+      /^assets_dir: is required with email_image_keys/,
+    ],
   ])('refuses %j', (options, message) => {
     expect(() => parse(options)).toThrow(message);
   });
@@ -75,7 +109,9 @@ describe('email options', () => {
     const assets = path.dirname(file('assets/logo.png', 'png'));
     const o = parse({ email_format: 'html', assets_dir: assets, email_image_keys: ['logo'], email_image_values: ['logo.png'] });
     expect(o.images).toEqual([{ cid: 'logo', file: path.join(assets, 'logo.png') }]);
-    expect(() => parse({ email_format: 'html', assets_dir: assets, email_image_keys: ['k'], email_image_values: ['../../etc/passwd'] })).toThrow(/outside assets_dir/);
+    expect(() =>
+      parse({ email_format: 'html', assets_dir: assets, email_image_keys: ['k'], email_image_values: ['../../etc/passwd'] }),
+    ).toThrow(/outside assets_dir/);
     // As ElastAlert2: images belong to HTML mail only.
     const text = parse({ assets_dir: assets, email_image_keys: ['logo'], email_image_values: ['logo.png'] });
     expect([text.images, text.warnings.some((w) => w.includes('only attached with email_format: html'))]).toEqual([[], true]);
@@ -98,12 +134,16 @@ describe('email options', () => {
       } catch (error) {
         expect(String((error as Error).message)).not.toContain(secret);
       }
-      expect(() => parse({ smtp_auth_file: file('half.yaml', `password: ${secret}\n`) })).toThrow(/must contain the fields "user" and "password"$/);
+      expect(() => parse({ smtp_auth_file: file('half.yaml', `password: ${secret}\n`) })).toThrow(
+        /must contain the fields "user" and "password"$/,
+      );
     });
 
     it('takes SMTP_USERNAME/SMTP_PASSWORD when there is no account file', () => {
       expect(parse({}, { SMTP_USERNAME: 'u', SMTP_PASSWORD: 'p' }).smtp.auth?.source).toBe('SMTP_USERNAME/SMTP_PASSWORD');
-      expect(parse({ smtp_auth_file: file('auth2.yaml', 'user: f\npassword: g\n') }, { SMTP_USERNAME: 'u', SMTP_PASSWORD: 'p' }).smtp.auth?.user).toBe('f');
+      expect(
+        parse({ smtp_auth_file: file('auth2.yaml', 'user: f\npassword: g\n') }, { SMTP_USERNAME: 'u', SMTP_PASSWORD: 'p' }).smtp.auth?.user,
+      ).toBe('f');
       expect(() => parse({}, { SMTP_USERNAME: 'u' })).toThrow(/SMTP_USERNAME and SMTP_PASSWORD must be set together/);
     });
 
@@ -122,7 +162,10 @@ describe('recipients from a document field (email_from_field + email_add_domain)
     ['alice', ['alice@example.com']],
     ['alice@example.com', ['alice@example.com']],
     ['Alice@EXAMPLE.com', ['Alice@example.com']],
-    [['alice', 'bob', 'alice'], ['alice@example.com', 'bob@example.com']],
+    [
+      ['alice', 'bob', 'alice'],
+      ['alice@example.com', 'bob@example.com'],
+    ],
     ['first.last+tag', ['first.last+tag@example.com']],
     [undefined, undefined],
     [42, undefined],
@@ -145,15 +188,30 @@ describe('recipients from a document field (email_from_field + email_add_domain)
 
   it('isValidAddress accepts the usual and refuses what relays disagree on', () => {
     expect(['a@example.com', "o'brien@example.co.uk", 'root@localhost'].map(isValidAddress)).toEqual([true, true, true]);
-    expect(['a', '@example.com', 'a@', 'a..b@example.com', '"a"@example.com', 'a@[192.0.2.1]', 'a@-x.com', 'a b@example.com', `${'a'.repeat(65)}@x.com`].map(isValidAddress)).toEqual(Array(9).fill(false));
+    expect(
+      [
+        'a',
+        '@example.com',
+        'a@',
+        'a..b@example.com',
+        '"a"@example.com',
+        'a@[192.0.2.1]',
+        'a@-x.com',
+        'a b@example.com',
+        `${'a'.repeat(65)}@x.com`,
+      ].map(isValidAddress),
+    ).toEqual(Array(9).fill(false));
   });
 });
 
 describe('formatting', () => {
   const titleRule = emailRule({}, { queryKey: ['user'] });
   const ctx = (over: Partial<FormatContext> = {}): FormatContext => ({
-    format: 'text', ruleName: 'Root login', queryKeyFields: ['user.name'],
-    defaultTitle: (alert, escape) => alertSubject(titleRule, alert.match, { defaultTitle: 'email', escape }), ...over,
+    format: 'text',
+    ruleName: 'Root login',
+    queryKeyFields: ['user.name'],
+    defaultTitle: (alert, escape) => alertSubject(titleRule, alert.match, { defaultTitle: 'email', escape }),
+    ...over,
   });
 
   it('htmlEscape and headerText', () => {
@@ -163,13 +221,20 @@ describe('formatting', () => {
   });
 
   it('subject: ElastAlert2\u2019s email title without alert_subject, header-safe either way', () => {
-    const alert = makePayload({ subject: 'Login by {0}', text: 't', values: ['bob\r\nBcc: v@example.com'], match: { user: 'bob\r\nX-Evil: 1' } });
+    const alert = makePayload({
+      subject: 'Login by {0}',
+      text: 't',
+      values: ['bob\r\nBcc: v@example.com'],
+      match: { user: 'bob\r\nX-Evil: 1' },
+    });
     expect(emailSubject(alert, ctx())).toBe('ElastAlert: Root login - bob X-Evil: 1');
     expect(emailSubject(alert, ctx({ defaultTitle: undefined }))).toBe('Login by bob Bcc: v@example.com');
     expect(emailSubject(makePayload({ subject: 'x', text: 't', values: [] }), ctx())).toBe('ElastAlert: Root login');
     const long = makePayload({ subject: '{0}', text: '', values: ['z'.repeat(5000)] });
     expect(Array.from(emailSubject(long, ctx({ defaultTitle: undefined }))).length).toBe(2048);
-    expect(Array.from(emailSubject(makePayload({ subject: 's', text: '', values: [], match: { user: 'y'.repeat(5000) } }), ctx())).length).toBe(2048);
+    expect(
+      Array.from(emailSubject(makePayload({ subject: 's', text: '', values: [], match: { user: 'y'.repeat(5000) } }), ctx())).length,
+    ).toBe(2048);
   });
 
   it('text mode escapes the whole text, the rule\u2019s own "<" included', () => {
@@ -178,7 +243,12 @@ describe('formatting', () => {
   });
 
   it('html mode keeps the author\u2019s markup and escapes values, and fails closed when render() marks none', () => {
-    const alert = makePayload({ subject: 's', text: '<b>User</b>: {0}', values: ['<img src=x onerror=alert(1)>'], match: { user: '<img src=x onerror=alert(1)>' } });
+    const alert = makePayload({
+      subject: 's',
+      text: '<b>User</b>: {0}',
+      values: ['<img src=x onerror=alert(1)>'],
+      match: { user: '<img src=x onerror=alert(1)>' },
+    });
     expect(htmlBody(alert, 'html')).toEqual({ html: '<div><b>User</b>: &lt;img src=x onerror=alert(1)&gt;</div>', fellBack: false });
     // A renderer that ignores `escape`, with markup in the match: everything escaped.
     const ignoring = { ...alert, render: () => ({ subject: alert.subject, text: alert.text }) };
@@ -188,7 +258,12 @@ describe('formatting', () => {
     expect(out.html).toContain('&lt;b&gt;User&lt;/b&gt;: &lt;img src=x onerror=alert(1)&gt;');
     // Markup hidden in a key or a nested list counts too.
     expect(htmlBody({ ...ignoring, match: { a: [{ '<x>': 1 }] } }, 'html').fellBack).toBe(true);
-    const throwing = { ...alert, render: () => { throw new Error('bad template'); } };
+    const throwing = {
+      ...alert,
+      render: () => {
+        throw new Error('bad template');
+      },
+    };
     expect(htmlBody(throwing, 'html').fellBack).toBe(true);
     // The rule's own HTML with no document value in it, and nothing markup-like in the match: kept.
     const fixed = makePayload({ subject: 's', text: '<h1>Disk full</h1>', values: [], match: { host: 'web-1', n: 3 } });
@@ -197,13 +272,32 @@ describe('formatting', () => {
 
   it('the key-field table: rule, severity, key, time, a few scalar fields, all escaped', () => {
     const alert = makePayload({
-      subject: 's', text: 't', values: [], queryKey: 'bob', severity: 'high', matchTimeMs: Date.UTC(2025, 0, 2),
-      match: { '@timestamp': '2025-01-02T00:00:00Z', user: { name: 'bob' }, _id: 'x', host: { name: '<b>web</b>', ip: ['1', '2'] }, ok: true, n: 3, nested: { a: { b: { c: { d: 'deep' } } } } },
+      subject: 's',
+      text: 't',
+      values: [],
+      queryKey: 'bob',
+      severity: 'high',
+      matchTimeMs: Date.UTC(2025, 0, 2),
+      match: {
+        '@timestamp': '2025-01-02T00:00:00Z',
+        user: { name: 'bob' },
+        _id: 'x',
+        host: { name: '<b>web</b>', ip: ['1', '2'] },
+        ok: true,
+        n: 3,
+        nested: { a: { b: { c: { d: 'deep' } } } },
+      },
       kibanaDiscoverUrl: 'https://kibana.example/app/discover#/?q="x"',
     });
     expect(keyFieldRows(alert, ctx())).toEqual([
-      ['Rule', 'Root login'], ['Severity', 'high'], ['Query key (user.name)', 'bob'], ['Match time', '2025-01-02T00:00:00.000Z'],
-      ['@timestamp', '2025-01-02T00:00:00Z'], ['host.name', '<b>web</b>'], ['n', '3'], ['ok', 'True'],
+      ['Rule', 'Root login'],
+      ['Severity', 'high'],
+      ['Query key (user.name)', 'bob'],
+      ['Match time', '2025-01-02T00:00:00.000Z'],
+      ['@timestamp', '2025-01-02T00:00:00Z'],
+      ['host.name', '<b>web</b>'],
+      ['n', '3'],
+      ['ok', 'True'],
     ]);
     const html = formatEmail(alert, ctx()).html;
     expect(html).toContain('&lt;b&gt;web&lt;/b&gt;');
@@ -214,36 +308,114 @@ describe('formatting', () => {
 
 describe('transport', () => {
   const smtp = (over: Partial<SmtpSettings> = {}): SmtpSettings => ({
-    host: 'mail.example.com', port: 587, implicitTls: false, requireStarttls: true, verifyCerts: true, ca: undefined, clientCert: undefined,
-    auth: new SmtpCredentials('alerts', 'pa55word!', 'smtp_auth_file /etc/lw/smtp.yaml'), timeoutMs: 10_000, ...over,
+    host: 'mail.example.com',
+    port: 587,
+    implicitTls: false,
+    requireStarttls: true,
+    verifyCerts: true,
+    ca: undefined,
+    clientCert: undefined,
+    auth: new SmtpCredentials('alerts', 'pa55word!', 'smtp_auth_file /etc/lw/smtp.yaml'),
+    timeoutMs: 10_000,
+    ...over,
   });
 
   it('requires STARTTLS with verification by default, and never logs', () => {
     const t = transportOptions(smtp());
-    expect(t).toMatchObject({ host: 'mail.example.com', port: 587, secure: false, requireTLS: true, tls: { rejectUnauthorized: true }, forceAuth: true, logger: false, debug: false, disableFileAccess: true, disableUrlAccess: true, socketTimeout: 10_000 });
+    expect(t).toMatchObject({
+      host: 'mail.example.com',
+      port: 587,
+      secure: false,
+      requireTLS: true,
+      tls: { rejectUnauthorized: true },
+      forceAuth: true,
+      logger: false,
+      debug: false,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+      socketTimeout: 10_000,
+    });
     expect(transportOptions(smtp({ requireStarttls: false })).requireTLS).toBe(false);
     expect(transportOptions(smtp({ implicitTls: true })).requireTLS).toBe(false);
     expect(transportOptions(smtp({ implicitTls: true })).secure).toBe(true);
-    expect(transportOptions(smtp({ auth: undefined, verifyCerts: false, ca: 'PEM' }))).toMatchObject({ forceAuth: false, tls: { rejectUnauthorized: false, ca: 'PEM' } });
+    expect(transportOptions(smtp({ auth: undefined, verifyCerts: false, ca: 'PEM' }))).toMatchObject({
+      forceAuth: false,
+      tls: { rejectUnauthorized: false, ca: 'PEM' },
+    });
   });
 
   const err = (fields: Record<string, unknown>): Error => Object.assign(new Error(String(fields.message ?? 'x')), fields);
   it.each<[string, Record<string, unknown>, boolean, RegExp]>([
-    ['550 recipient', { code: 'EENVELOPE', responseCode: 550, response: '550 5.1.1 No such user', command: 'RCPT TO' }, false, /rejected the recipient: 550 5\.1\.1 No such user/],
-    ['553 sender', { code: 'EENVELOPE', responseCode: 553, response: '553 sender rejected', command: 'MAIL FROM' }, false, /rejected the sender: 553/],
-    ['554 message', { code: 'EMESSAGE', responseCode: 554, response: '554 spam', command: 'DATA' }, false, /rejected the message: 554 spam/],
+    [
+      '550 recipient',
+      { code: 'EENVELOPE', responseCode: 550, response: '550 5.1.1 No such user', command: 'RCPT TO' },
+      false,
+      /rejected the recipient: 550 5\.1\.1 No such user/,
+    ],
+    [
+      '553 sender',
+      { code: 'EENVELOPE', responseCode: 553, response: '553 sender rejected', command: 'MAIL FROM' },
+      false,
+      /rejected the sender: 553/,
+    ],
+    [
+      '554 message',
+      { code: 'EMESSAGE', responseCode: 554, response: '554 spam', command: 'DATA' },
+      false,
+      /rejected the message: 554 spam/,
+    ],
     ['503 sequence', { code: 'EPROTOCOL', responseCode: 503, response: '503 bad sequence', command: 'RCPT TO' }, true, /deferred/],
-    ['421', { code: 'ECONNECTION', responseCode: 421, response: '421 closing', command: 'CONN' }, true, /deferred the session: 421 closing/],
+    [
+      '421',
+      { code: 'ECONNECTION', responseCode: 421, response: '421 closing', command: 'CONN' },
+      true,
+      /deferred the session: 421 closing/,
+    ],
     ['451', { code: 'EMESSAGE', responseCode: 451, response: '451 try later', command: 'DATA' }, true, /deferred the message: 451/],
     ['452', { code: 'EENVELOPE', responseCode: 452, response: '452 full', command: 'RCPT TO' }, true, /452/],
-    ['535', { code: 'EAUTH', responseCode: 535, response: '535 5.7.8 bad credentials', command: 'AUTH PLAIN' }, false, /refused the login as "alerts" \(smtp_auth_file \/etc\/lw\/smtp\.yaml\): 535 5\.7\.8 bad credentials/],
+    [
+      '535',
+      { code: 'EAUTH', responseCode: 535, response: '535 5.7.8 bad credentials', command: 'AUTH PLAIN' },
+      false,
+      /refused the login as "alerts" \(smtp_auth_file \/etc\/lw\/smtp\.yaml\): 535 5\.7\.8 bad credentials/,
+    ],
     ['454 auth', { code: 'EAUTH', responseCode: 454, response: '454 temporary', command: 'AUTH PLAIN' }, true, /could not authenticate/],
-    ['no STARTTLS', { code: 'ETLS', responseCode: 502, response: '502 5.5.1 command not implemented', command: 'STARTTLS' }, false, /does not offer STARTTLS .*smtp_starttls: false/],
-    ['454 STARTTLS', { code: 'ETLS', responseCode: 454, response: '454 TLS not available', command: 'STARTTLS' }, true, /could not start TLS for now/],
-    ['cert (STARTTLS)', { code: 'ETLS', message: 'Error initiating TLS - self-signed certificate in certificate chain', command: 'STARTTLS' }, false, /could not be verified \(self-signed certificate in certificate chain\): set smtp_ca_certs/],
-    ['cert (implicit)', { code: 'ESOCKET', originalCode: 'ERR_TLS_CERT_ALTNAME_INVALID', message: "Hostname/IP does not match certificate's altnames" }, false, /could not be verified/],
-    ['wrong port for TLS', { code: 'ESOCKET', originalCode: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'ssl3_get_record:wrong version number' }, false, /is smtp_ssl right for port 587/],
-    ['refused', { code: 'ESOCKET', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:587' }, true, /cannot deliver through mail\.example\.com:587: connect ECONNREFUSED/],
+    [
+      'no STARTTLS',
+      { code: 'ETLS', responseCode: 502, response: '502 5.5.1 command not implemented', command: 'STARTTLS' },
+      false,
+      /does not offer STARTTLS .*smtp_starttls: false/,
+    ],
+    [
+      '454 STARTTLS',
+      { code: 'ETLS', responseCode: 454, response: '454 TLS not available', command: 'STARTTLS' },
+      true,
+      /could not start TLS for now/,
+    ],
+    [
+      'cert (STARTTLS)',
+      { code: 'ETLS', message: 'Error initiating TLS - self-signed certificate in certificate chain', command: 'STARTTLS' },
+      false,
+      /could not be verified \(self-signed certificate in certificate chain\): set smtp_ca_certs/,
+    ],
+    [
+      'cert (implicit)',
+      { code: 'ESOCKET', originalCode: 'ERR_TLS_CERT_ALTNAME_INVALID', message: "Hostname/IP does not match certificate's altnames" },
+      false,
+      /could not be verified/,
+    ],
+    [
+      'wrong port for TLS',
+      { code: 'ESOCKET', originalCode: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'ssl3_get_record:wrong version number' },
+      false,
+      /is smtp_ssl right for port 587/,
+    ],
+    [
+      'refused',
+      { code: 'ESOCKET', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:587' },
+      true,
+      /cannot deliver through mail\.example\.com:587: connect ECONNREFUSED/,
+    ],
     ['timeout', { code: 'ETIMEDOUT', message: 'Greeting never received' }, true, /Greeting never received/],
     ['dropped', { code: 'ECONNECTION', message: 'Connection closed unexpectedly' }, true, /closed unexpectedly/],
     ['dns', { code: 'EDNS', message: 'getaddrinfo ENOTFOUND mail.example.com' }, true, /ENOTFOUND/],
@@ -260,7 +432,10 @@ describe('transport', () => {
     const plain = Buffer.from('\u0000alerts\u0000pa55word!').toString('base64');
     const text = `535 bad pa55word! ${plain} ${Buffer.from('pa55word!').toString('base64')}`;
     expect(redact(text, s)).toBe('535 bad *** *** ***');
-    const c = classifySmtpError(err({ code: 'EAUTH', responseCode: 535, response: `535 you sent ${plain} (pa55word!)`, command: 'AUTH PLAIN' }), s);
+    const c = classifySmtpError(
+      err({ code: 'EAUTH', responseCode: 535, response: `535 you sent ${plain} (pa55word!)`, command: 'AUTH PLAIN' }),
+      s,
+    );
     expect(c.message).not.toContain('pa55word!');
     expect(c.message).not.toContain(plain);
   });

@@ -89,22 +89,47 @@ describe('TheHive alert (ElastAlert2 hive_alert_config)', () => {
     },
     {
       why: 'customFields: text values name a field when one exists; numbers stay numbers; order follows the list',
-      options: { hive_alert_config: { ...MIN, customFields: [{ name: 'risk', type: 'integer', value: 'risk' }, { name: 'note', type: 'string', value: 'General description.' }, { name: 'n', type: 'integer', value: 5 }] } },
+      options: {
+        hive_alert_config: {
+          ...MIN,
+          customFields: [
+            { name: 'risk', type: 'integer', value: 'risk' },
+            { name: 'note', type: 'string', value: 'General description.' },
+            { name: 'n', type: 'integer', value: 5 },
+          ],
+        },
+      },
       alert: { subject: 'S', text: 'T' },
       expected: `{"artifacts":[],"customFields":{"n":{"integer":5,"order":2},"note":{"order":1,"string":"General description."},"risk":{"integer":73,"order":0}},"date":${T0},"description":"T","severity":2,"source":"siem","sourceRef":"${ALERT_ID}","tags":[],"title":"S","type":"alert"}`,
     },
     {
       why: 'severity from a field through severity_scale; missing args use <field>_missing_value',
       options: {
-        severity_scale: [{ min: 0, max: 20, severity: 1 }, { min: 21, max: 60, severity: 2 }, { min: 61, max: 100, severity: 4 }],
-        hive_alert_config: { ...MIN, severity: 'risk', title: '{0}/{1}', title_args: ['user', 'nope'], title_missing_value: '?', sourceRef: 'fixed-ref', pap: 2 },
+        severity_scale: [
+          { min: 0, max: 20, severity: 1 },
+          { min: 21, max: 60, severity: 2 },
+          { min: 61, max: 100, severity: 4 },
+        ],
+        hive_alert_config: {
+          ...MIN,
+          severity: 'risk',
+          title: '{0}/{1}',
+          title_args: ['user', 'nope'],
+          title_missing_value: '?',
+          sourceRef: 'fixed-ref',
+          pap: 2,
+        },
       },
       alert: { text: 'T' },
       expected: `{"artifacts":[],"customFields":{},"date":${T0},"description":"T","pap":2,"severity":4,"source":"siem","sourceRef":"fixed-ref","tags":[],"title":"bob/?","type":"alert"}`,
     },
     {
       why: 'observables: missing fields are skipped, a rule option fills in, identical ones sent once',
-      options: { analyst_host: 'soc-1', hive_observable_data_mapping: [{ ip: 'nope' }, { hostname: 'analyst_host' }, { ip: 'client.ip' }, { ip: 'client.ip' }], hive_alert_config: MIN },
+      options: {
+        analyst_host: 'soc-1',
+        hive_observable_data_mapping: [{ ip: 'nope' }, { hostname: 'analyst_host' }, { ip: 'client.ip' }, { ip: 'client.ip' }],
+        hive_alert_config: MIN,
+      },
       alert: { subject: 'S', text: 'T' },
       expected: `{"artifacts":[{"data":"soc-1","dataType":"hostname","message":null,"tags":[],"tlp":2},{"data":"1.2.3.4","dataType":"ip","message":null,"tags":[],"tlp":2},{"data":"5.6.7.8","dataType":"ip","message":null,"tags":[],"tlp":2}],"customFields":{},"date":${T0},"description":"T","severity":2,"source":"siem","sourceRef":"${ALERT_ID}","tags":[],"title":"S","type":"alert"}`,
     },
@@ -115,13 +140,21 @@ describe('TheHive alert (ElastAlert2 hive_alert_config)', () => {
 
   it('hostile values are data: format fields inside a value are not expanded, the JSON is exact', () => {
     const hostile = hostileValues();
-    const parsed = JSON.parse(body(
-      {
-        hive_alert_config: { ...MIN, title: '{0}|{1}', title_args: ['format', 'jinja'], tags: ['jndi', 'script'], customFields: [{ name: 'q', type: 'string', value: 'quotes' }] },
-        hive_observable_data_mapping: [{ other: 'control' }, { other: 'long' }, { url: 'lines' }],
-      },
-      alertOf(hostile, { text: String(hostile['backslashes']) }),
-    )) as { title: string; tags: string[]; description: string; customFields: { q: { string: string } }; artifacts: { data: string }[] };
+    const parsed = JSON.parse(
+      body(
+        {
+          hive_alert_config: {
+            ...MIN,
+            title: '{0}|{1}',
+            title_args: ['format', 'jinja'],
+            tags: ['jndi', 'script'],
+            customFields: [{ name: 'q', type: 'string', value: 'quotes' }],
+          },
+          hive_observable_data_mapping: [{ other: 'control' }, { other: 'long' }, { url: 'lines' }],
+        },
+        alertOf(hostile, { text: String(hostile['backslashes']) }),
+      ),
+    ) as { title: string; tags: string[]; description: string; customFields: { q: { string: string } }; artifacts: { data: string }[] };
     expect(parsed.title).toBe(`${String(hostile['format'])}|${String(hostile['jinja'])}`);
     expect(parsed.tags).toEqual([hostile['jndi'], hostile['script']]);
     expect(parsed.description).toBe(hostile['backslashes']);
@@ -194,18 +227,58 @@ describe('TheHive connection', () => {
 describe('TheHive options refused at load', () => {
   const rows: [string, Record<string, unknown>, string][] = [
     ['no connection', { hive_alert_config: MIN }, 'hive_connection: is required'],
-    ['connection not a mapping', { hive_connection: 'http://h', hive_alert_config: MIN }, 'hive_connection: expected a mapping, got a string (value hidden: it is a secret)'],
-    ['port out of range', { hive_connection: { ...CONNECTION, hive_port: '70000' }, hive_alert_config: MIN }, 'hive_connection.hive_port: must be a port number'],
-    ['bad severity scale', { hive_connection: CONNECTION, hive_alert_config: MIN, severity_scale: [{ min: 0, max: 5, severity: 7 }] }, 'severity_scale[0].severity: expected one of 1, 2, 3, 4, got 7'],
+    [
+      'connection not a mapping',
+      { hive_connection: 'http://h', hive_alert_config: MIN },
+      'hive_connection: expected a mapping, got a string (value hidden: it is a secret)',
+    ],
+    [
+      'port out of range',
+      { hive_connection: { ...CONNECTION, hive_port: '70000' }, hive_alert_config: MIN },
+      'hive_connection.hive_port: must be a port number',
+    ],
+    [
+      'bad severity scale',
+      { hive_connection: CONNECTION, hive_alert_config: MIN, severity_scale: [{ min: 0, max: 5, severity: 7 }] },
+      'severity_scale[0].severity: expected one of 1, 2, 3, 4, got 7',
+    ],
     ['no API key', { hive_connection: { hive_host: 'http://h' }, hive_alert_config: MIN }, 'hive_connection.hive_apikey: is required'],
     ['no type', { hive_connection: CONNECTION, hive_alert_config: { source: 's' } }, 'hive_alert_config.type: is required by TheHive'],
-    ['title_args without title', { hive_connection: CONNECTION, hive_alert_config: { ...MIN, title_args: ['user'] } }, 'hive_alert_config.title_args: needs hive_alert_config.title'],
-    ['format that cannot work', { hive_connection: CONNECTION, hive_alert_config: { ...MIN, title: '{0} {1}', title_args: ['a'] } }, 'hive_alert_config.title: cannot be formatted with 1 value(s)'],
-    ['severity field without scale', { hive_connection: CONNECTION, hive_alert_config: { ...MIN, severity: 'risk' } }, 'hive_alert_config.severity: must be 1-4, or a document field with severity_scale'],
-    ['observable without field', { hive_connection: CONNECTION, hive_alert_config: MIN, hive_observable_data_mapping: [{ tlp: 1 }] }, 'hive_observable_data_mapping[0]: must map a TheHive data type to a document field'],
-    ['unknown config type', { hive_connection: CONNECTION, hive_alert_config: MIN, hive_alert_config_type: 'jinja' }, 'hive_alert_config_type: expected one of custom, classic, got "jinja"'],
-    ['classic with a positional field', { hive_connection: CONNECTION, hive_alert_config_type: 'classic', hive_alert_config: { ...MIN, title: 'x {0}' } }, 'hive_alert_config.title: "x {0}": only {match[field]} and {rule[option]} fields are supported'],
-    ['port twice', { hive_connection: { ...CONNECTION, hive_host: 'http://h:1' }, hive_alert_config: MIN }, 'hive_connection.hive_port: is set but hive_host already names a port'],
+    [
+      'title_args without title',
+      { hive_connection: CONNECTION, hive_alert_config: { ...MIN, title_args: ['user'] } },
+      'hive_alert_config.title_args: needs hive_alert_config.title',
+    ],
+    [
+      'format that cannot work',
+      { hive_connection: CONNECTION, hive_alert_config: { ...MIN, title: '{0} {1}', title_args: ['a'] } },
+      'hive_alert_config.title: cannot be formatted with 1 value(s)',
+    ],
+    [
+      'severity field without scale',
+      { hive_connection: CONNECTION, hive_alert_config: { ...MIN, severity: 'risk' } },
+      'hive_alert_config.severity: must be 1-4, or a document field with severity_scale',
+    ],
+    [
+      'observable without field',
+      { hive_connection: CONNECTION, hive_alert_config: MIN, hive_observable_data_mapping: [{ tlp: 1 }] },
+      'hive_observable_data_mapping[0]: must map a TheHive data type to a document field',
+    ],
+    [
+      'unknown config type',
+      { hive_connection: CONNECTION, hive_alert_config: MIN, hive_alert_config_type: 'jinja' },
+      'hive_alert_config_type: expected one of custom, classic, got "jinja"',
+    ],
+    [
+      'classic with a positional field',
+      { hive_connection: CONNECTION, hive_alert_config_type: 'classic', hive_alert_config: { ...MIN, title: 'x {0}' } },
+      'hive_alert_config.title: "x {0}": only {match[field]} and {rule[option]} fields are supported',
+    ],
+    [
+      'port twice',
+      { hive_connection: { ...CONNECTION, hive_host: 'http://h:1' }, hive_alert_config: MIN },
+      'hive_connection.hive_port: is set but hive_host already names a port',
+    ],
   ];
   it.each(rows)('%s', (_why, options, message) => {
     const error = loadError(options);

@@ -3,7 +3,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  formatArgs, headerProblem, headersOption, httpUrls, originOf, parseRetryAfter, quoteBody, ruleValue, secretOption, timeoutOption, tlsOptions, urlSecrets, verifyOption,
+  formatArgs,
+  headerProblem,
+  headersOption,
+  httpUrls,
+  originOf,
+  parseRetryAfter,
+  quoteBody,
+  ruleValue,
+  secretOption,
+  timeoutOption,
+  tlsOptions,
+  urlSecrets,
+  verifyOption,
 } from '../../../alerters/http.ts';
 import { httpRule, MATCH } from './http-fixtures.ts';
 import { REFUSED_RULE_OPTIONS } from '../../../src/rules/refused-options.ts';
@@ -57,7 +69,16 @@ describe('URLs', () => {
 
   it('lists every part that may be a credential, raw and decoded', () => {
     const secrets = urlSecrets(url);
-    for (const s of ['XXXXsecretXXXX', 'T0001', 'B0002', 'tok3n/value', 'tok3n%2Fvalue', 'pw12', url.href, '/services/T0001/B0002/XXXXsecretXXXX?token=tok3n%2Fvalue&x=1']) {
+    for (const s of [
+      'XXXXsecretXXXX',
+      'T0001',
+      'B0002',
+      'tok3n/value',
+      'tok3n%2Fvalue',
+      'pw12',
+      url.href,
+      '/services/T0001/B0002/XXXXsecretXXXX?token=tok3n%2Fvalue&x=1',
+    ]) {
       expect(secrets).toContain(s);
     }
     // Too short to redact without hiding ordinary words.
@@ -65,7 +86,9 @@ describe('URLs', () => {
   });
 
   it('refuses non-http URLs without quoting them', () => {
-    expect(() => httpUrls(rule, 'http_post_url', ['https://ok.example/a', 'ftp://h/secret-token'])).toThrow('ssh.yaml: rule "SSH brute force": http_post_url[1]: must be an http:// or https:// URL, not ftp:');
+    expect(() => httpUrls(rule, 'http_post_url', ['https://ok.example/a', 'ftp://h/secret-token'])).toThrow(
+      'ssh.yaml: rule "SSH brute force": http_post_url[1]: must be an http:// or https:// URL, not ftp:',
+    );
     const error = (() => {
       try {
         httpUrls(rule, 'http_post_url', 'not a url secret-token');
@@ -116,7 +139,9 @@ describe('options', () => {
     expect(tlsOptions(rule, { ca: true, ign: true }, 'ca', 'ign')).toEqual({ rejectUnauthorized: true });
     expect(tlsOptions(rule, { ca: path.join(dir, 'a.pem'), ign: true }, 'ca', 'ign')).toEqual({ ca: [pem], rejectUnauthorized: true });
     expect(tlsOptions(rule, { ca: dir }, 'ca', 'ign')).toEqual({ ca: [pem], rejectUnauthorized: true });
-    expect(() => tlsOptions(rule, { ca: path.join(dir, 'none.pem') }, 'ca', 'ign')).toThrow(/ca: cannot read CA certificates from ".*none.pem": ENOENT/);
+    expect(() => tlsOptions(rule, { ca: path.join(dir, 'none.pem') }, 'ca', 'ign')).toThrow(
+      /ca: cannot read CA certificates from ".*none.pem": ENOENT/,
+    );
     expect(verifyOption(rule, 'v', undefined, true)).toEqual({ rejectUnauthorized: true });
     expect(verifyOption(rule, 'v', false, true)).toEqual({ rejectUnauthorized: false });
   });
@@ -143,7 +168,7 @@ describe('formatArgs (ElastAlert2 *_args)', () => {
     ['{0}', ['pagerduty_service_key'], 'n/a'],
     ['{0}', ['name'], 'SSH brute force'],
     ['no args {0}', undefined, 'no args {0}'],
-    ['{0:>6}|{1}', ['num_hits', 'tags'], '     7|[\'a\', \'b\']'],
+    ['{0:>6}|{1}', ['num_hits', 'tags'], "     7|['a', 'b']"],
   ];
   it.each(rows)('%p with %p -> %p', (template, args, expected) => {
     expect(formatArgs(r, MATCH, template, args)).toBe(expected);

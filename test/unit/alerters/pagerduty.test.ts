@@ -73,14 +73,22 @@ describe('PagerDuty Events API v2 event', () => {
   });
 
   it.each([
-    ['critical', 'critical'], ['high', 'error'], ['medium', 'warning'], ['low', 'info'], ['info', 'info'], [undefined, 'critical'],
+    ['critical', 'critical'],
+    ['high', 'error'],
+    ['medium', 'warning'],
+    ['low', 'info'],
+    ['info', 'info'],
+    [undefined, 'critical'],
   ])('rule severity %p -> %p', (severity, expected) => {
     expect(JSON.parse(event({}, alertOf(MATCH, { severity }))).payload.severity).toBe(expected);
   });
 
   it('summary is cut to 1024 without splitting a character; dedup keys over 255 keep their start and a hash', () => {
     const subject = `${'s'.repeat(1023)}😀tail`;
-    const parsed = JSON.parse(event({}, alertOf(MATCH, { subject, queryKey: 'k'.repeat(400) }))) as { dedup_key: string; payload: { summary: string } };
+    const parsed = JSON.parse(event({}, alertOf(MATCH, { subject, queryKey: 'k'.repeat(400) }))) as {
+      dedup_key: string;
+      payload: { summary: string };
+    };
     expect(parsed.payload.summary).toBe('s'.repeat(1023));
     expect(parsed.dedup_key).toHaveLength(255);
     expect(parsed.dedup_key.startsWith('SSH brute force:kkkk')).toBe(true);
@@ -90,7 +98,9 @@ describe('PagerDuty Events API v2 event', () => {
 
   it('an event over 512 KB loses the match data first, then text, to stay deliverable', () => {
     const big = { blob: 'B'.repeat(400_000), more: 'M'.repeat(200_000) };
-    const parsed = JSON.parse(event({}, alertOf(big, { text: 'T'.repeat(600_000) }))) as { payload: { custom_details: { information: string; match?: unknown } } };
+    const parsed = JSON.parse(event({}, alertOf(big, { text: 'T'.repeat(600_000) }))) as {
+      payload: { custom_details: { information: string; match?: unknown } };
+    };
     expect(parsed.payload.custom_details.match).toBeUndefined();
     expect(parsed.payload.custom_details.information.endsWith('\n[truncated]')).toBe(true);
     expect(Buffer.byteLength(event({}, alertOf(big, { text: 'T'.repeat(600_000) })))).toBeLessThanOrEqual(512 * 1024);
@@ -98,7 +108,17 @@ describe('PagerDuty Events API v2 event', () => {
 
   it('hostile values stay data: JSON of the match is byte-exact, args are not expanded twice', () => {
     const hostile = hostileValues();
-    const e = JSON.parse(event({ pagerduty_v2_payload_source: '{0}', pagerduty_v2_payload_source_args: ['format'], pagerduty_incident_key: '{0}', pagerduty_incident_key_args: ['jinja'] }, alertOf(hostile))) as {
+    const e = JSON.parse(
+      event(
+        {
+          pagerduty_v2_payload_source: '{0}',
+          pagerduty_v2_payload_source_args: ['format'],
+          pagerduty_incident_key: '{0}',
+          pagerduty_incident_key_args: ['jinja'],
+        },
+        alertOf(hostile),
+      ),
+    ) as {
       dedup_key: string;
       payload: { source: string; custom_details: { match: unknown } };
     };
@@ -126,13 +146,41 @@ describe('PagerDuty Events API v2 event', () => {
 
 describe('PagerDuty options refused at load', () => {
   const rows: [string, Record<string, unknown>, string][] = [
-    ['no key', { pagerduty_client_name: 'c' }, 'pagerduty_service_key: is required (or pagerduty_service_key_file / pagerduty_service_key_env)'],
-    ['Events API v1', { ...BASE, pagerduty_api_version: 'v1' }, 'pagerduty_api_version: v1 (the Events API v1) is not supported: remove the option or set v2'],
-    ['event type none', { ...BASE, pagerduty_event_type: 'none' }, 'pagerduty_event_type: expected one of trigger, resolve, acknowledge, got "none"'],
-    ['bad severity', { ...BASE, pagerduty_v2_payload_severity: 'high' }, 'pagerduty_v2_payload_severity: expected one of critical, error, warning, info, got "high"'],
-    ['args that do not fit', { ...BASE, pagerduty_incident_key: '{0} {1}', pagerduty_incident_key_args: ['a'] }, 'pagerduty_incident_key: cannot be formatted with 1 value(s)'],
-    ['args not a list', { ...BASE, pagerduty_v2_payload_source: '{0}', pagerduty_v2_payload_source_args: 'host' }, 'pagerduty_v2_payload_source_args: expected a list of strings, got "host"'],
-    ['key twice', { ...BASE, pagerduty_service_key_env: 'X' }, 'pagerduty_service_key: set only one of pagerduty_service_key, pagerduty_service_key_env'],
+    [
+      'no key',
+      { pagerduty_client_name: 'c' },
+      'pagerduty_service_key: is required (or pagerduty_service_key_file / pagerduty_service_key_env)',
+    ],
+    [
+      'Events API v1',
+      { ...BASE, pagerduty_api_version: 'v1' },
+      'pagerduty_api_version: v1 (the Events API v1) is not supported: remove the option or set v2',
+    ],
+    [
+      'event type none',
+      { ...BASE, pagerduty_event_type: 'none' },
+      'pagerduty_event_type: expected one of trigger, resolve, acknowledge, got "none"',
+    ],
+    [
+      'bad severity',
+      { ...BASE, pagerduty_v2_payload_severity: 'high' },
+      'pagerduty_v2_payload_severity: expected one of critical, error, warning, info, got "high"',
+    ],
+    [
+      'args that do not fit',
+      { ...BASE, pagerduty_incident_key: '{0} {1}', pagerduty_incident_key_args: ['a'] },
+      'pagerduty_incident_key: cannot be formatted with 1 value(s)',
+    ],
+    [
+      'args not a list',
+      { ...BASE, pagerduty_v2_payload_source: '{0}', pagerduty_v2_payload_source_args: 'host' },
+      'pagerduty_v2_payload_source_args: expected a list of strings, got "host"',
+    ],
+    [
+      'key twice',
+      { ...BASE, pagerduty_service_key_env: 'X' },
+      'pagerduty_service_key: set only one of pagerduty_service_key, pagerduty_service_key_env',
+    ],
     ['http API URL typo', { ...BASE, pagerduty_api_url: 'events.pagerduty.com' }, 'pagerduty_api_url: is not a valid URL'],
   ];
   it.each(rows)('%s', (_why, options, message) => {

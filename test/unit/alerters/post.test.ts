@@ -26,7 +26,8 @@ function loadError(type: 'post' | 'post2', options: Record<string, unknown>): st
   return 'no error';
 }
 
-const WHOLE = '{"@timestamp":"2024-05-01T12:00:00Z","user":{"name":"bob"},"source.ip":"10.0.0.1","source":{"port":22},"num_hits":7,"ok":true,"tags":["a","b"],"nothing":null}';
+const WHOLE =
+  '{"@timestamp":"2024-05-01T12:00:00Z","user":{"name":"bob"},"source.ip":"10.0.0.1","source":{"port":22},"num_hits":7,"ok":true,"tags":["a","b"],"nothing":null}';
 
 describe('post body (ElastAlert2 HTTPPostAlerter)', () => {
   const rows: { why: string; options: Record<string, unknown>; expected: string }[] = [
@@ -38,7 +39,11 @@ describe('post body (ElastAlert2 HTTPPostAlerter)', () => {
     },
     {
       why: 'static payload is added to the whole match; payload keys win over static ones',
-      options: { http_post_static_payload: { apikey: 'abc123', user: 'static' }, http_post_all_values: true, http_post_payload: { user: 'user.name' } },
+      options: {
+        http_post_static_payload: { apikey: 'abc123', user: 'static' },
+        http_post_all_values: true,
+        http_post_payload: { user: 'user.name' },
+      },
       expected: WHOLE.replace('"user":{"name":"bob"}', '"user":"bob"').replace(/}$/, ',"apikey":"abc123"}'),
     },
     {
@@ -46,13 +51,17 @@ describe('post body (ElastAlert2 HTTPPostAlerter)', () => {
       options: { http_post_static_payload: { apikey: 'abc123' } },
       expected: WHOLE.replace(/}$/, ',"apikey":"abc123"}'),
     },
-    { why: 'all_values false and no payload: only static', options: { http_post_all_values: false, http_post_static_payload: { a: [1, { b: null }] } }, expected: '{"a":[1,{"b":null}]}' },
+    {
+      why: 'all_values false and no payload: only static',
+      options: { http_post_all_values: false, http_post_static_payload: { a: [1, { b: null }] } },
+      expected: '{"a":[1,{"b":null}]}',
+    },
   ];
   it.each(rows)('$why', ({ options, expected }) => {
     expect(body('post', options)).toBe(expected);
   });
 
-  it('headers: JSON defaults, then the rule\'s (which may override them)', () => {
+  it("headers: JSON defaults, then the rule's (which may override them)", () => {
     expect(headers('post', { http_post_headers: { authorization: 'Basic 123dr3234', Accept: 'text/plain' } })).toEqual({
       'Content-Type': 'application/json',
       Accept: 'text/plain',
@@ -67,7 +76,12 @@ describe('post2 body (ElastAlert2 HTTPPost2Alerter)', () => {
     { why: 'literal payload only', options: { http_post2_payload: { posted_name: 'toto' } }, expected: '{"posted_name":"toto"}' },
     {
       why: 'placeholders in keys and values, nested fields, numbers as text (mapping form)',
-      options: { http_post2_payload: { 'description_{{ user.name }}': 'Type: {{ user.name }}\\nHits: {{num_hits}} ok={{ok}} tags={{tags}}', nested: { deep: ['{{ source.port }}', 5] } } },
+      options: {
+        http_post2_payload: {
+          'description_{{ user.name }}': 'Type: {{ user.name }}\\nHits: {{num_hits}} ok={{ok}} tags={{tags}}',
+          nested: { deep: ['{{ source.port }}', 5] },
+        },
+      },
       expected: '{"description_bob":"Type: bob\\\\nHits: 7 ok=True tags=[\'a\', \'b\']","nested":{"deep":["22",5]}}',
     },
     {
@@ -83,7 +97,14 @@ describe('post2 body (ElastAlert2 HTTPPost2Alerter)', () => {
     },
     {
       why: '_data reaches dotted and odd field names; [n] indexes lists',
-      options: { http_post2_payload: { ip: "{{ _data['source.ip'] }}", ts: '{{ _data["@timestamp"] }}', first: '{{ tags[0] }}', second: '{{ _data.tags[1] }}' } },
+      options: {
+        http_post2_payload: {
+          ip: "{{ _data['source.ip'] }}",
+          ts: '{{ _data["@timestamp"] }}',
+          first: '{{ tags[0] }}',
+          second: '{{ _data.tags[1] }}',
+        },
+      },
       expected: '{"ip":"10.0.0.1","ts":"2024-05-01T12:00:00Z","first":"a","second":"b"}',
     },
     {
@@ -93,18 +114,27 @@ describe('post2 body (ElastAlert2 HTTPPost2Alerter)', () => {
     },
     {
       why: 'JSON string form: quoted placeholders are text, bare ones are the value itself',
-      options: { http_post2_payload: '{\n  "who": "{{ user.name }}",\n  "hits": {{ num_hits }},\n  "ok": {{ok}},\n  "tags": {{ tags }},\n  "src": {{ source }},\n  "none": {{ nope }},\n  "k_{{ user.name }}": "v \\"{{ num_hits }}\\""\n}' },
+      options: {
+        http_post2_payload:
+          '{\n  "who": "{{ user.name }}",\n  "hits": {{ num_hits }},\n  "ok": {{ok}},\n  "tags": {{ tags }},\n  "src": {{ source }},\n  "none": {{ nope }},\n  "k_{{ user.name }}": "v \\"{{ num_hits }}\\""\n}',
+      },
       expected: '{"who":"bob","hits":7,"ok":true,"tags":["a","b"],"src":{"port":22},"none":null,"k_bob":"v \\"7\\""}',
     },
     {
       why: 'JSON string form with _data and double quotes inside the placeholder (ElastAlert2 test)',
-      options: { jinja_root_name: '_data', http_post2_payload: '{\n "args_{{_data[\'key1\']}}": "tata",\n "args_{{_data["key2"]}}": "toto"\n}' },
+      options: {
+        jinja_root_name: '_data',
+        http_post2_payload: '{\n "args_{{_data[\'key1\']}}": "tata",\n "args_{{_data["key2"]}}": "toto"\n}',
+      },
       match: { key1: 'k1', key2: 'k2' },
       expected: '{"args_k1":"tata","args_k2":"toto"}',
     },
     {
       why: 'raw fields overwrite payload keys and keep the document value as it is',
-      options: { http_post2_payload: { posted_name: 'toto', overwrite_field: 'tata' }, http_post2_raw_fields: { overwrite_field: 'source', missing: 'nope' } },
+      options: {
+        http_post2_payload: { posted_name: 'toto', overwrite_field: 'tata' },
+        http_post2_raw_fields: { overwrite_field: 'source', missing: 'nope' },
+      },
       expected: '{"posted_name":"toto","overwrite_field":{"port":22},"missing":null}',
     },
     {
@@ -123,7 +153,13 @@ describe('post2 body (ElastAlert2 HTTPPost2Alerter)', () => {
   });
 
   it('headers are rendered; numbers become text', () => {
-    expect(headers('post2', { http_post2_headers: { authorization: 'Basic 123dr3234', 'X-custom-{{ kind }}': '{{ type }}', 'X-Hits': '{{ n }}' } }, { kind: 'k', type: 'ssh', n: 3 })).toEqual({
+    expect(
+      headers(
+        'post2',
+        { http_post2_headers: { authorization: 'Basic 123dr3234', 'X-custom-{{ kind }}': '{{ type }}', 'X-Hits': '{{ n }}' } },
+        { kind: 'k', type: 'ssh', n: 3 },
+      ),
+    ).toEqual({
       'Content-Type': 'application/json',
       Accept: 'application/json;charset=utf-8',
       authorization: 'Basic 123dr3234',
@@ -134,7 +170,9 @@ describe('post2 body (ElastAlert2 HTTPPost2Alerter)', () => {
   });
 
   it('a header that renders to an object is refused for this alert, without quoting it', () => {
-    expect(() => headers('post2', { http_post2_headers: '{"X-Obj": {{ o }}}' }, { o: { secret: 'v' } })).toThrow('post2: http_post2_headers: header "X-Obj" is not text once rendered');
+    expect(() => headers('post2', { http_post2_headers: '{"X-Obj": {{ o }}}' }, { o: { secret: 'v' } })).toThrow(
+      'post2: http_post2_headers: header "X-Obj" is not text once rendered',
+    );
   });
 });
 
@@ -175,17 +213,62 @@ describe('hostile values are data', () => {
 
 describe('templates refused at load', () => {
   const rows: { why: string; type: 'post' | 'post2'; options: Record<string, unknown>; message: string }[] = [
-    { why: 'filters', type: 'post2', options: { http_post2_payload: { a: '{{ x | upper }}' } }, message: 'http_post2_payload: {{ x | upper }} is not supported: only field references' },
-    { why: 'expressions', type: 'post2', options: { http_post2_payload: { a: "{{ ['low','high'][event.severity] }}" } }, message: 'is not supported' },
-    { why: 'blocks', type: 'post2', options: { http_post2_payload: '{ {% for k in x %}"a": 1{% endfor %} }' }, message: 'http_post2_payload: Jinja blocks ({% ... %}) and comments ({# ... #}) are not supported' },
+    {
+      why: 'filters',
+      type: 'post2',
+      options: { http_post2_payload: { a: '{{ x | upper }}' } },
+      message: 'http_post2_payload: {{ x | upper }} is not supported: only field references',
+    },
+    {
+      why: 'expressions',
+      type: 'post2',
+      options: { http_post2_payload: { a: "{{ ['low','high'][event.severity] }}" } },
+      message: 'is not supported',
+    },
+    {
+      why: 'blocks',
+      type: 'post2',
+      options: { http_post2_payload: '{ {% for k in x %}"a": 1{% endfor %} }' },
+      message: 'http_post2_payload: Jinja blocks ({% ... %}) and comments ({# ... #}) are not supported',
+    },
     { why: 'unclosed', type: 'post2', options: { http_post2_payload: { a: '{{ x ' } }, message: 'a "{{" is not closed by "}}"' },
-    { why: 'invalid JSON (ElastAlert2 test)', type: 'post2', options: { http_post2_payload: 'this is invalid json' }, message: 'http_post2_payload: is not valid JSON once each {{ ... }} stands for one value' },
-    { why: 'JSON that is not an object', type: 'post2', options: { http_post2_payload: '[1, 2]' }, message: 'http_post2_payload: must be a mapping or a JSON object' },
-    { why: 'headers as a list', type: 'post2', options: { http_post2_headers: ['a'] }, message: 'http_post2_headers: expected a mapping or a string, got a list (value hidden: it is a secret)' },
-    { why: 'payload field that is not a name', type: 'post', options: { http_post_payload: { a: 5 } }, message: 'http_post_payload.a: expected a string, got 5' },
-    { why: 'static header with a line break', type: 'post', options: { http_post_headers: { 'X-Key': 'a\nb' } }, message: 'http_post_headers: header "X-Key" has a value with a line break' },
+    {
+      why: 'invalid JSON (ElastAlert2 test)',
+      type: 'post2',
+      options: { http_post2_payload: 'this is invalid json' },
+      message: 'http_post2_payload: is not valid JSON once each {{ ... }} stands for one value',
+    },
+    {
+      why: 'JSON that is not an object',
+      type: 'post2',
+      options: { http_post2_payload: '[1, 2]' },
+      message: 'http_post2_payload: must be a mapping or a JSON object',
+    },
+    {
+      why: 'headers as a list',
+      type: 'post2',
+      options: { http_post2_headers: ['a'] },
+      message: 'http_post2_headers: expected a mapping or a string, got a list (value hidden: it is a secret)',
+    },
+    {
+      why: 'payload field that is not a name',
+      type: 'post',
+      options: { http_post_payload: { a: 5 } },
+      message: 'http_post_payload.a: expected a string, got 5',
+    },
+    {
+      why: 'static header with a line break',
+      type: 'post',
+      options: { http_post_headers: { 'X-Key': 'a\nb' } },
+      message: 'http_post_headers: header "X-Key" has a value with a line break',
+    },
     { why: 'timeout 0', type: 'post', options: { http_post_timeout: 0 }, message: 'http_post_timeout: expected a number > 0, got 0' },
-    { why: 'bad all_values', type: 'post2', options: { http_post2_all_values: 'yes' }, message: 'http_post2_all_values: expected true or false, got "yes"' },
+    {
+      why: 'bad all_values',
+      type: 'post2',
+      options: { http_post2_all_values: 'yes' },
+      message: 'http_post2_all_values: expected true or false, got "yes"',
+    },
   ];
   it.each(rows)('$why', ({ type, options, message }) => {
     const error = loadError(type, options);
@@ -212,7 +295,12 @@ describe('template engine', () => {
   });
 
   it('flattened dotted keys are found like alert_text_args finds them', () => {
-    expect(renderTemplate(compileTemplate({ a: '{{ source.ip }}', b: '{{ host.name.keyword }}' }), { 'source.ip': '1.2.3.4', host: { name: 'web' } })).toEqual({ a: '1.2.3.4', b: 'web' });
+    expect(
+      renderTemplate(compileTemplate({ a: '{{ source.ip }}', b: '{{ host.name.keyword }}' }), {
+        'source.ip': '1.2.3.4',
+        host: { name: 'web' },
+      }),
+    ).toEqual({ a: '1.2.3.4', b: 'web' });
   });
 });
 

@@ -14,35 +14,74 @@ function failure(error: unknown): { message: string; retryable: boolean; retryAf
 
 describe('Web API failures', () => {
   it('makes a 429 retryable after Slack’s Retry-After', () => {
-    expect(failure(new WebAPIRateLimitedError(3))).toEqual({ message: 'slack: channel #sec: rate limited by Slack (HTTP 429)', retryable: true, retryAfterMs: 3000, slackCode: 'ratelimited' });
+    expect(failure(new WebAPIRateLimitedError(3))).toEqual({
+      message: 'slack: channel #sec: rate limited by Slack (HTTP 429)',
+      retryable: true,
+      retryAfterMs: 3000,
+      slackCode: 'ratelimited',
+    });
   });
 
   it('makes Slack’s transient errors retryable and the others permanent, with the reason', () => {
-    expect(failure(new WebAPIPlatformError({ ok: false, error: 'internal_error' }))).toMatchObject({ retryable: true, slackCode: 'internal_error' });
-    expect(failure(new WebAPIPlatformError({ ok: false, error: 'ratelimited', response_metadata: { retryAfter: 7 } }))).toMatchObject({ retryable: true, retryAfterMs: 7000 });
-    for (const code of ['channel_not_found', 'not_in_channel', 'invalid_auth', 'account_inactive', 'token_revoked', 'no_permission', 'is_archived', 'msg_too_long', 'invalid_blocks']) {
+    expect(failure(new WebAPIPlatformError({ ok: false, error: 'internal_error' }))).toMatchObject({
+      retryable: true,
+      slackCode: 'internal_error',
+    });
+    expect(failure(new WebAPIPlatformError({ ok: false, error: 'ratelimited', response_metadata: { retryAfter: 7 } }))).toMatchObject({
+      retryable: true,
+      retryAfterMs: 7000,
+    });
+    for (const code of [
+      'channel_not_found',
+      'not_in_channel',
+      'invalid_auth',
+      'account_inactive',
+      'token_revoked',
+      'no_permission',
+      'is_archived',
+      'msg_too_long',
+      'invalid_blocks',
+    ]) {
       const f = failure(new WebAPIPlatformError({ ok: false, error: code }));
       expect(f).toMatchObject({ retryable: false, slackCode: code });
       expect(f.message).toMatch(new RegExp(`^slack: channel #sec: ${code}`));
     }
-    expect(failure(new WebAPIPlatformError({ ok: false, error: 'not_in_channel' })).message).toBe('slack: channel #sec: not_in_channel (invite the bot to the channel)');
+    expect(failure(new WebAPIPlatformError({ ok: false, error: 'not_in_channel' })).message).toBe(
+      'slack: channel #sec: not_in_channel (invite the bot to the channel)',
+    );
   });
 
   it('does not quote an error "code" that is not one (a proxy page in place of JSON)', () => {
-    expect(failure(new WebAPIPlatformError({ ok: false, error: `<html>${TOKEN}</html>` })).message).toBe('slack: channel #sec: unknown_error');
+    expect(failure(new WebAPIPlatformError({ ok: false, error: `<html>${TOKEN}</html>` })).message).toBe(
+      'slack: channel #sec: unknown_error',
+    );
   });
 
   it('makes 5xx, timeouts and connection errors retryable, other HTTP errors permanent', () => {
-    expect(failure(new WebAPIHTTPError(503, 'Service Unavailable', {}, 'down'))).toMatchObject({ message: 'slack: channel #sec: HTTP 503', retryable: true });
-    expect(failure(new WebAPIHTTPError(404, 'Not Found', {}, ''))).toMatchObject({ message: 'slack: channel #sec: HTTP 404', retryable: false });
+    expect(failure(new WebAPIHTTPError(503, 'Service Unavailable', {}, 'down'))).toMatchObject({
+      message: 'slack: channel #sec: HTTP 503',
+      retryable: true,
+    });
+    expect(failure(new WebAPIHTTPError(404, 'Not Found', {}, ''))).toMatchObject({
+      message: 'slack: channel #sec: HTTP 404',
+      retryable: false,
+    });
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    expect(failure(new WebAPIRequestError(timeout))).toMatchObject({ message: 'slack: channel #sec: no answer within 10 s', retryable: true });
+    expect(failure(new WebAPIRequestError(timeout))).toMatchObject({
+      message: 'slack: channel #sec: no answer within 10 s',
+      retryable: true,
+    });
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-    expect(failure(new WebAPIRequestError(refused))).toMatchObject({ message: 'slack: channel #sec: connection failed (ECONNREFUSED)', retryable: true });
+    expect(failure(new WebAPIRequestError(refused))).toMatchObject({
+      message: 'slack: channel #sec: connection failed (ECONNREFUSED)',
+      retryable: true,
+    });
   });
 
   it('treats WebClient’s plain errors as retryable, without the token', () => {
-    expect(failure(new Error('Retry header did not contain a valid timeout (url: http://x/api/chat.postMessage, retry-after header: soon)'))).toMatchObject({ retryable: true, retryAfterMs: undefined });
+    expect(
+      failure(new Error('Retry header did not contain a valid timeout (url: http://x/api/chat.postMessage, retry-after header: soon)')),
+    ).toMatchObject({ retryable: true, retryAfterMs: undefined });
     const f = failure(new Error(`boom ${TOKEN} xoxp-999-other`));
     expect(f.retryable).toBe(true);
     expect(f.message).not.toContain(TOKEN);

@@ -61,7 +61,16 @@ function renderRootLogin(match: Readonly<Record<string, unknown>>, escape: (valu
 }
 
 /** The payload the delivery layer would hand over for `match`. */
-export function slackAlert(rule: RuleDefinition, match: Record<string, unknown> = { '@timestamp': '2024-05-01T12:00:00Z', user: { name: HOSTILE }, source: { ip: '192.0.2.10' }, host: 'web-1' }, extra: Partial<AlertPayload> = {}): AlertPayload {
+export function slackAlert(
+  rule: RuleDefinition,
+  match: Record<string, unknown> = {
+    '@timestamp': '2024-05-01T12:00:00Z',
+    user: { name: HOSTILE },
+    source: { ip: '192.0.2.10' },
+    host: 'web-1',
+  },
+  extra: Partial<AlertPayload> = {},
+): AlertPayload {
   const plain = renderRootLogin(match, identity);
   const user = lookupField(match, 'user.name');
   return {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildBlockMessage, buildWebhookPayload, chunkText, escapeMrkdwn, LIMITS, severityColor, truncate, type MessageContext, type SlackBlock } from '../../../alerters/slack/format.ts';
+import {
+  buildBlockMessage,
+  buildWebhookPayload,
+  chunkText,
+  escapeMrkdwn,
+  LIMITS,
+  severityColor,
+  truncate,
+  type MessageContext,
+  type SlackBlock,
+} from '../../../alerters/slack/format.ts';
 import { parseSlackOptions, type SlackOptions } from '../../../alerters/slack/options.ts';
 import { alerterOptions } from '../../../alerters/types.ts';
 import type { RuleDefinition } from '../../../src/rules/types.ts';
@@ -7,7 +17,10 @@ import { HOSTILE, HOSTILE_ESCAPED, KIBANA_URL, slackAlert, slackRule } from './s
 
 const TOKEN = { slack_token: 'xoxb-unit', slack_channel: '#sec' };
 
-function setup(slackOptions: Record<string, unknown>, ruleOptions: Record<string, unknown> = {}): { rule: RuleDefinition; opts: SlackOptions; ctx: MessageContext } {
+function setup(
+  slackOptions: Record<string, unknown>,
+  ruleOptions: Record<string, unknown> = {},
+): { rule: RuleDefinition; opts: SlackOptions; ctx: MessageContext } {
   const rule = slackRule(slackOptions, ruleOptions);
   const ref = rule.alert[0];
   if (!ref) throw new Error('no alerter');
@@ -91,7 +104,17 @@ describe('buildBlockMessage (Web API)', () => {
                 { type: 'mrkdwn', text: '*Time:* <!date^1714564800^{date_num} {time_secs}|2024-05-01T12:00:00.000Z>', verbatim: true },
               ],
             },
-            { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Discover in Kibana' }, url: KIBANA_URL, action_id: 'logwarden_kibana_discover' }] },
+            {
+              type: 'actions',
+              elements: [
+                {
+                  type: 'button',
+                  text: { type: 'plain_text', text: 'Discover in Kibana' },
+                  url: KIBANA_URL,
+                  action_id: 'logwarden_kibana_discover',
+                },
+              ],
+            },
           ],
         },
       ],
@@ -100,25 +123,48 @@ describe('buildBlockMessage (Web API)', () => {
 
   it('never lets a raw document value reach any text', () => {
     const { rule, opts, ctx } = setup({ ...TOKEN, slack_alert_fields: [{ title: 'Who', value: 'user.name', short: true }] });
-    const alert = slackAlert(rule, { '@timestamp': '2024-05-01T12:00:00Z', user: { name: HOSTILE }, source: { ip: HOSTILE }, [HOSTILE]: 'key from the document' });
+    const alert = slackAlert(rule, {
+      '@timestamp': '2024-05-01T12:00:00Z',
+      user: { name: HOSTILE },
+      source: { ip: HOSTILE },
+      [HOSTILE]: 'key from the document',
+    });
     const message = buildBlockMessage(alert, alert.render(escapeMrkdwn), opts, ctx);
     const json = JSON.stringify(message);
     expect(json).not.toContain('<!channel>');
     expect(json).not.toContain('<@U1>');
     expect(json).not.toContain('<https://x|y>');
     expect(json).toContain('<!here>');
-    expect(message.attachments[0]?.blocks[0]).toEqual({ type: 'section', fields: [{ type: 'mrkdwn', text: `*Who*\n${HOSTILE_ESCAPED}`, verbatim: true }] });
+    expect(message.attachments[0]?.blocks[0]).toEqual({
+      type: 'section',
+      fields: [{ type: 'mrkdwn', text: `*Who*\n${HOSTILE_ESCAPED}`, verbatim: true }],
+    });
   });
 
   it('shows the query_key, then `include`, then plain match fields, at most six', () => {
     const { rule, opts, ctx } = setup(TOKEN, { include: ['event.action', 'user.name'] });
-    const match = { '@timestamp': 'x', _id: 'id', num_hits: 4, user: { name: 'root' }, event: { action: 'login' }, a: 1, b: true, c: 'c', d: 'd', e: 'e' };
+    const match = {
+      '@timestamp': 'x',
+      _id: 'id',
+      num_hits: 4,
+      user: { name: 'root' },
+      event: { action: 'login' },
+      a: 1,
+      b: true,
+      c: 'c',
+      d: 'd',
+      e: 'e',
+    };
     const alert = slackAlert(rule, match);
     const message = buildBlockMessage(alert, alert.render(escapeMrkdwn), opts, ctx);
     const fields = message.attachments[0]?.blocks[0];
     expect(fields).toEqual({
       type: 'section',
-      fields: ['*user.name*\nroot', '*event.action*\nlogin', '*a*\n1', '*b*\nTrue', '*c*\nc', '*d*\nd'].map((text) => ({ type: 'mrkdwn', text, verbatim: true })),
+      fields: ['*user.name*\nroot', '*event.action*\nlogin', '*a*\n1', '*b*\nTrue', '*c*\nc', '*d*\nd'].map((text) => ({
+        type: 'mrkdwn',
+        text,
+        verbatim: true,
+      })),
     });
   });
 
@@ -130,7 +176,8 @@ describe('buildBlockMessage (Web API)', () => {
     const header = message.blocks[0];
     expect(header?.type === 'header' && header.text.text.length).toBe(LIMITS.headerText);
     expect(header?.type === 'header' && header.text.text.endsWith('…')).toBe(true);
-    for (const t of textsOf([...message.blocks, ...(message.attachments[0]?.blocks ?? [])])) expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText + 10);
+    for (const t of textsOf([...message.blocks, ...(message.attachments[0]?.blocks ?? [])]))
+      expect(t.length).toBeLessThanOrEqual(LIMITS.sectionText + 10);
     expect(message.blocks.length + (message.attachments[0]?.blocks.length ?? 0)).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
     const last = message.blocks[message.blocks.length - 1];
     expect(last?.type === 'section' && 'text' in last && last.text.text.endsWith('…')).toBe(true);
@@ -146,7 +193,10 @@ describe('buildBlockMessage (Web API)', () => {
     expect(fieldTexts).toHaveLength(LIMITS.fields);
     expect(fieldTexts[LIMITS.fields - 1]).toBe('*…*\n71 more fields not shown');
     expect(message.blocks.length + details.length).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
-    expect(message.blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: `<!here> root login from 192.0.2.10 by ${HOSTILE_ESCAPED}`, verbatim: true } });
+    expect(message.blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `<!here> root login from 192.0.2.10 by ${HOSTILE_ESCAPED}`, verbatim: true },
+    });
   });
 
   it('leaves the Kibana button out when the rule turned it off or the URL is too long for Slack', () => {
@@ -194,7 +244,11 @@ describe('buildWebhookPayload (incoming webhooks)', () => {
   });
 
   it('keeps ElastAlert2’s opt-in for the Kibana link and its "icon URL wins" rule', () => {
-    const { rule, opts, ctx } = setup({ slack_webhook_url: 'https://hooks.slack.com/services/T0/B0/secret', slack_icon_url_override: 'https://img.example/i.png', slack_emoji_override: ':bell:' });
+    const { rule, opts, ctx } = setup({
+      slack_webhook_url: 'https://hooks.slack.com/services/T0/B0/secret',
+      slack_icon_url_override: 'https://img.example/i.png',
+      slack_emoji_override: ':bell:',
+    });
     const alert = slackAlert(rule);
     const payload = buildWebhookPayload(alert, alert.render(escapeMrkdwn), opts, ctx, undefined);
     expect(payload.attachments).toHaveLength(1);

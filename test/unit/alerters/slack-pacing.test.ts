@@ -29,7 +29,12 @@ describe('ChannelPacer', () => {
     const clock = new FakeClock();
     const pacer = new ChannelPacer(clock);
     const { starts, post } = recorder(clock);
-    const all = Promise.all([pacer.run('#a', post('#a')), pacer.run('#b', post('#b')), pacer.run('#a', post('#a')), pacer.run('#b', post('#b'))]);
+    const all = Promise.all([
+      pacer.run('#a', post('#a')),
+      pacer.run('#b', post('#b')),
+      pacer.run('#a', post('#a')),
+      pacer.run('#b', post('#b')),
+    ]);
     await clock.runUntil(all);
     expect(starts).toEqual({ '#a': [0, 1000], '#b': [0, 1000] });
   });

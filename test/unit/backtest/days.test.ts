@@ -14,7 +14,11 @@ describe('splitDays', () => {
 
   it('cuts a range that is not aligned at midnights, marking the partial ends', () => {
     const days = splitDays(T('2026-01-01T18:00:00Z'), T('2026-01-03T06:30:00Z'));
-    expect(days.map((d) => [d.day, d.partial])).toEqual([['2026-01-01', true], ['2026-01-02', false], ['2026-01-03', true]]);
+    expect(days.map((d) => [d.day, d.partial])).toEqual([
+      ['2026-01-01', true],
+      ['2026-01-02', false],
+      ['2026-01-03', true],
+    ]);
     expect(days[0]?.startMs).toBe(T('2026-01-01T18:00:00Z'));
     expect(days[0]?.endMs).toBe(T('2026-01-02T00:00:00Z'));
     expect(days[2]?.endMs).toBe(T('2026-01-03T06:30:00Z'));
@@ -41,12 +45,18 @@ describe('resolveRange', () => {
   });
 
   it('--start wins over --days; --end is the anchor; NOW is accepted as ElastAlert2 spells it', () => {
-    expect(resolveRange({ start: '2026-01-01', end: '2026-01-04', days: 9 }, now, 1)).toEqual({ startMs: T('2026-01-01T00:00:00Z'), endMs: T('2026-01-04T00:00:00Z') });
-    expect(resolveRange({ end: '2026-01-04T00:00:00Z', days: 1 }, now, 7)).toEqual({ startMs: T('2026-01-03T00:00:00Z'), endMs: T('2026-01-04T00:00:00Z') });
+    expect(resolveRange({ start: '2026-01-01', end: '2026-01-04', days: 9 }, now, 1)).toEqual({
+      startMs: T('2026-01-01T00:00:00Z'),
+      endMs: T('2026-01-04T00:00:00Z'),
+    });
+    expect(resolveRange({ end: '2026-01-04T00:00:00Z', days: 1 }, now, 7)).toEqual({
+      startMs: T('2026-01-03T00:00:00Z'),
+      endMs: T('2026-01-04T00:00:00Z'),
+    });
     expect(resolveRange({ start: '-2h', end: 'NOW' }, now, 1)).toEqual({ startMs: now - 2 * 3_600_000, endMs: now });
   });
 
-  it('for backtest, defaults to whole UTC days ending at today\'s midnight', () => {
+  it("for backtest, defaults to whole UTC days ending at today's midnight", () => {
     const midnight = T('2026-03-10T00:00:00Z');
     expect(resolveRange({}, now, 7, true)).toEqual({ startMs: midnight - 7 * DAY_MS, endMs: midnight });
     expect(splitDays(midnight - 7 * DAY_MS, midnight).every((d) => !d.partial)).toBe(true);
@@ -70,7 +80,10 @@ describe('resolveRange --hours', () => {
   });
 
   it('counts back from --end and refuses to be combined with --days or --start', () => {
-    expect(resolveRange({ hours: 2, end: '2026-12-07T10:00:00Z' }, now, 7, true)).toEqual({ startMs: Date.parse('2026-12-07T08:00:00Z'), endMs: Date.parse('2026-12-07T10:00:00Z') });
+    expect(resolveRange({ hours: 2, end: '2026-12-07T10:00:00Z' }, now, 7, true)).toEqual({
+      startMs: Date.parse('2026-12-07T08:00:00Z'),
+      endMs: Date.parse('2026-12-07T10:00:00Z'),
+    });
     expect(() => resolveRange({ hours: 2, days: 1 }, now, 7, true)).toThrow(/give --hours, --days or --start, not several/);
     expect(() => resolveRange({ hours: 2, start: '-3h' }, now, 7, true)).toThrow(UsageError);
   });

@@ -8,9 +8,24 @@ export const DAYS: DayWindow[] = splitDays(START, END);
 
 export function fakeRule(name: string, extra: Partial<RuleDefinition> = {}): RuleDefinition {
   return {
-    name, file: `rules/${name}.yaml`, type: 'frequency', index: 'logs-*', useStrftimeIndex: false, filter: [],
-    timestampField: '@timestamp', timestampType: 'iso', queryKey: ['user.name'], runEveryMs: 60_000, bufferTimeMs: 900_000,
-    queryDelayMs: 0, realertMs: 60_000, exponentialRealertMs: undefined, maxQuerySize: 10_000, isEnabled: true, alert: [{ type: 'stdout', options: {} }], options: {},
+    name,
+    file: `rules/${name}.yaml`,
+    type: 'frequency',
+    index: 'logs-*',
+    useStrftimeIndex: false,
+    filter: [],
+    timestampField: '@timestamp',
+    timestampType: 'iso',
+    queryKey: ['user.name'],
+    runEveryMs: 60_000,
+    bufferTimeMs: 900_000,
+    queryDelayMs: 0,
+    realertMs: 60_000,
+    exponentialRealertMs: undefined,
+    maxQuerySize: 10_000,
+    isEnabled: true,
+    alert: [{ type: 'stdout', options: {} }],
+    options: {},
     ...extra,
   };
 }
@@ -26,5 +41,16 @@ export function records(alertsPerDay: number[]): DayRecord[] {
 }
 
 export function alert(ruleName: string, n: number, extra: Partial<CapturedAlert> = {}): CapturedAlert {
-  return { alertId: `${ruleName}-${n}`, ruleName, day: '2026-01-01', matchTimeMs: START + n * 60_000, queryKey: `user${n}`, alerters: ['stdout'], delivered: { stdout: 'captured' }, subject: `${ruleName} #${n}`, text: `body ${n}\nsecond line\n`, ...extra };
+  return {
+    alertId: `${ruleName}-${n}`,
+    ruleName,
+    day: '2026-01-01',
+    matchTimeMs: START + n * 60_000,
+    queryKey: `user${n}`,
+    alerters: ['stdout'],
+    delivered: { stdout: 'captured' },
+    subject: `${ruleName} #${n}`,
+    text: `body ${n}\nsecond line\n`,
+    ...extra,
+  };
 }

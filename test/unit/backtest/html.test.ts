@@ -24,7 +24,13 @@ describe('chartSeries', () => {
 });
 
 describe('renderChartSvg', () => {
-  const svg = renderChartSvg({ days: ['01-01', '01-02', '01-03'], series: [{ name: 'a', values: [3, 0, 1] }, { name: HOSTILE, values: [2, 2, 0] }] });
+  const svg = renderChartSvg({
+    days: ['01-01', '01-02', '01-03'],
+    series: [
+      { name: 'a', values: [3, 0, 1] },
+      { name: HOSTILE, values: [2, 2, 0] },
+    ],
+  });
 
   it('draws stacked bars (one rect per non-zero value), axes with labels, a legend', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
@@ -50,12 +56,24 @@ describe('renderChartSvg', () => {
 
 describe('renderBacktestHtml', () => {
   const report = buildBacktestReport({
-    range: { startMs: START, endMs: END }, days: DAYS, noisyAbove: 20, writeback: { index: 'wb', throwaway: true },
+    range: { startMs: START, endMs: END },
+    days: DAYS,
+    noisyAbove: 20,
+    writeback: { index: 'wb', throwaway: true },
     results: [
-      { rule: fakeRule(HOSTILE), days: records([25, 0, 1]), alerts: [alert(HOSTILE, 1, { subject: HOSTILE, text: `user ${HOSTILE}`, queryKey: HOSTILE })], error: undefined, ms: 1 },
+      {
+        rule: fakeRule(HOSTILE),
+        days: records([25, 0, 1]),
+        alerts: [alert(HOSTILE, 1, { subject: HOSTILE, text: `user ${HOSTILE}`, queryKey: HOSTILE })],
+        error: undefined,
+        ms: 1,
+      },
       { rule: fakeRule('quiet'), days: records([0, 0, 1]), alerts: [], error: undefined, ms: 1 },
     ],
-    loadFailures: [{ file: `rules/${HOSTILE}.yaml`, rule: HOSTILE, error: HOSTILE, day: null }], skipped: [], warnings: [{ message: HOSTILE, count: 2 }], totalMs: 10,
+    loadFailures: [{ file: `rules/${HOSTILE}.yaml`, rule: HOSTILE, error: HOSTILE, day: null }],
+    skipped: [],
+    warnings: [{ message: HOSTILE, count: 2 }],
+    totalMs: 10,
   });
   const html = renderBacktestHtml(report);
 
@@ -81,11 +99,21 @@ describe('renderBacktestHtml', () => {
 
 describe('renderChartSvg readable at one day and at thirty', () => {
   const widthOf = (svg: string): number => Number(/width="(\d+)"/.exec(svg)?.[1]);
-  const bars = (svg: string): { x: number; w: number }[] => [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#(?!fff)/g)].map((m) => ({ x: Number(m[1]), w: Number(m[2]) }));
+  const bars = (svg: string): { x: number; w: number }[] =>
+    [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#(?!fff)/g)].map((m) => ({
+      x: Number(m[1]),
+      w: Number(m[2]),
+    }));
 
   it('one day: a broad bar with its total, and a legend as wide as its longest name', () => {
     const name = 'SSH login from a new address for the user';
-    const svg = renderChartSvg({ days: ['12-07*'], series: [{ name, values: [14] }, { name: 'Root login', values: [7] }] });
+    const svg = renderChartSvg({
+      days: ['12-07*'],
+      series: [
+        { name, values: [14] },
+        { name: 'Root login', values: [7] },
+      ],
+    });
     const [first] = bars(svg).filter((b) => b.w > 12);
     expect(first?.w).toBeGreaterThanOrEqual(60);
     // Legend text starts at left + 18 and is about 7 px per character.

@@ -19,6 +19,8 @@ describe('collectingLogger', () => {
 describe('heldAtEndNote', () => {
   it('says nothing when nothing was held, else how many alerts and on which day they are counted', () => {
     expect(heldAtEndNote(0, '2026-01-03')).toEqual([]);
-    expect(heldAtEndNote(2, '2026-01-03')[0]?.message).toBe('2 alerts were still held by an aggregation or the flood guard at the end of the range; counted on 2026-01-03, when a live LogWarden would send them later');
+    expect(heldAtEndNote(2, '2026-01-03')[0]?.message).toBe(
+      '2 alerts were still held by an aggregation or the flood guard at the end of the range; counted on 2026-01-03, when a live LogWarden would send them later',
+    );
   });
 });

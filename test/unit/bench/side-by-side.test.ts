@@ -3,13 +3,32 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { allEvents, PLANTED, PRESETS, type Doc } from '../../../scripts/bench/data.ts';
-import { alertsByRule, compareAlerts, endpointOf, formatAgreement, formatEndpoints, formatRatio, formatTable, median, medianMeasure, type Measure } from '../../../scripts/bench/report.ts';
+import {
+  alertsByRule,
+  compareAlerts,
+  endpointOf,
+  formatAgreement,
+  formatEndpoints,
+  formatRatio,
+  formatTable,
+  median,
+  medianMeasure,
+  type Measure,
+} from '../../../scripts/bench/report.ts';
 import { RULE_TYPES, ruleMix } from '../../../scripts/bench/rules.ts';
 import { parseTimeOutput, ranRule } from '../../../scripts/bench/tools.ts';
 import { resolveConfig } from '../../../src/config/load-config.ts';
 import { loadRules } from '../../../src/rules/load-rules.ts';
 
-const m = (over: Partial<Measure>): Measure => ({ wallS: 1, cpuS: 1, peakRssMb: 100, requests: 10, mbReceived: 1, esQueryFetchMs: 100, ...over });
+const m = (over: Partial<Measure>): Measure => ({
+  wallS: 1,
+  cpuS: 1,
+  peakRssMb: 100,
+  requests: 10,
+  mbReceived: 1,
+  esQueryFetchMs: 100,
+  ...over,
+});
 
 describe('medians and ratios', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
@@ -55,31 +74,73 @@ describe('requests by endpoint', () => {
   });
 
   it('tells a _bulk, _mget or _msearch on the writeback by the indices its body names', () => {
-    const bulk = [JSON.stringify({ index: { _index: 'wb_status' } }), JSON.stringify({ rule: 'r', index: 'logs' }), JSON.stringify({ delete: { _index: 'wb', _id: 'x' } }), ''].join('\n');
+    const bulk = [
+      JSON.stringify({ index: { _index: 'wb_status' } }),
+      JSON.stringify({ rule: 'r', index: 'logs' }),
+      JSON.stringify({ delete: { _index: 'wb', _id: 'x' } }),
+      '',
+    ].join('\n');
     expect(endpointOf('POST', '/_bulk', 'wb', bulk)).toBe('writeback write _bulk');
     expect(endpointOf('POST', '/_bulk', 'wb', `${JSON.stringify({ index: { _index: 'logs' } })}\n{}\n`)).toBe('_bulk');
-    expect(endpointOf('POST', '/_mget', 'wb', JSON.stringify({ docs: [{ _index: 'wb', _id: '1' }, { _index: 'wb_silence', _id: '2' }] }))).toBe('writeback read _mget');
-    expect(endpointOf('POST', '/_msearch', 'wb', `${JSON.stringify({ index: 'logs' })}\n{"query":{"term":{"index":"wb"}}}\n`)).toBe('_msearch');
+    expect(
+      endpointOf(
+        'POST',
+        '/_mget',
+        'wb',
+        JSON.stringify({
+          docs: [
+            { _index: 'wb', _id: '1' },
+            { _index: 'wb_silence', _id: '2' },
+          ],
+        }),
+      ),
+    ).toBe('writeback read _mget');
+    expect(endpointOf('POST', '/_msearch', 'wb', `${JSON.stringify({ index: 'logs' })}\n{"query":{"term":{"index":"wb"}}}\n`)).toBe(
+      '_msearch',
+    );
     // A body cut short by the proxy's limit: the whole lines are read.
-    expect(endpointOf('POST', '/_bulk', 'wb', `${JSON.stringify({ create: { _index: 'wb_status' } })}\n{"cut`)).toBe('writeback write _bulk');
+    expect(endpointOf('POST', '/_bulk', 'wb', `${JSON.stringify({ create: { _index: 'wb_status' } })}\n{"cut`)).toBe(
+      'writeback write _bulk',
+    );
   });
 
   it('lists endpoints by requests, with their share and MB', () => {
-    const text = formatEndpoints(new Map([['_search', { requests: 1, bytes: 2_000_000 }], ['_bulk', { requests: 3, bytes: 0 }]]));
+    const text = formatEndpoints(
+      new Map([
+        ['_search', { requests: 1, bytes: 2_000_000 }],
+        ['_bulk', { requests: 3, bytes: 0 }],
+      ]),
+    );
     expect(text).toBe('- _bulk: 3 requests (75%), 0.00 MB\n- _search: 1 requests (25%), 2.00 MB');
   });
 });
 
 describe('alert agreement', () => {
   it('agrees when each rule sent as many alerts for the same keys, whatever the order', () => {
-    const a = alertsByRule([{ rule: 'r1', key: 'x' }, { rule: 'r1', key: 'y' }, { rule: 'r2', key: '-' }]);
-    const b = alertsByRule([{ rule: 'r2', key: '-' }, { rule: 'r1', key: 'y' }, { rule: 'r1', key: 'x' }]);
+    const a = alertsByRule([
+      { rule: 'r1', key: 'x' },
+      { rule: 'r1', key: 'y' },
+      { rule: 'r2', key: '-' },
+    ]);
+    const b = alertsByRule([
+      { rule: 'r2', key: '-' },
+      { rule: 'r1', key: 'y' },
+      { rule: 'r1', key: 'x' },
+    ]);
     expect(compareAlerts(['r1', 'r2', 'r3'], a, b)).toEqual([]);
   });
 
   it('reports a rule with another count, other keys, or alerts from one tool only', () => {
-    const ea2 = alertsByRule([{ rule: 'count', key: 'x' }, { rule: 'keys', key: 'x' }, { rule: 'one', key: 'z' }]);
-    const lw = alertsByRule([{ rule: 'count', key: 'x' }, { rule: 'count', key: 'x' }, { rule: 'keys', key: 'y' }]);
+    const ea2 = alertsByRule([
+      { rule: 'count', key: 'x' },
+      { rule: 'keys', key: 'x' },
+      { rule: 'one', key: 'z' },
+    ]);
+    const lw = alertsByRule([
+      { rule: 'count', key: 'x' },
+      { rule: 'count', key: 'x' },
+      { rule: 'keys', key: 'y' },
+    ]);
     const d = compareAlerts(['count', 'keys', 'one', 'none'], ea2, lw);
     expect(d.map((x) => x.rule)).toEqual(['count', 'keys', 'one']);
     expect(d[0]).toEqual({ rule: 'count', elastalert2: { count: 1, keys: ['x'] }, logwarden: { count: 2, keys: ['x'] } });
@@ -100,7 +161,11 @@ describe('process measurements', () => {
   });
 
   it("recognises ElastAlert2's end-of-rule log lines", () => {
-    expect(ranRule('INFO:elastalert:Ran bench 003 change v0 from 2026-12-08 01:00 UTC to 2026-12-08 02:00 UTC: 120 query hits (0 already seen), 1 matches, 1 alerts sent')).toBe('bench 003 change v0');
+    expect(
+      ranRule(
+        'INFO:elastalert:Ran bench 003 change v0 from 2026-12-08 01:00 UTC to 2026-12-08 02:00 UTC: 120 query hits (0 already seen), 1 matches, 1 alerts sent',
+      ),
+    ).toBe('bench 003 change v0');
     expect(ranRule('ERROR:elastalert:Error running rule bench 001 any v0: boom')).toBe('bench 001 any v0');
     expect(ranRule('INFO:elastalert:Sleeping for 59.9 seconds')).toBeUndefined();
   });
@@ -120,7 +185,11 @@ describe('the data and the rule mix', () => {
     expect(first.filter((d) => !inWindow(d)).length).toBeGreaterThan(450);
     expect(first.filter((d) => (d.source as { ip: string }).ip === PLANTED.bruteForce.ip)).toHaveLength(PLANTED.bruteForce.count);
     const quiet = `host${PLANTED.quietHost.host}`;
-    const quietAfter = first.filter((d) => (d.host as { name: string }).name === quiet && Date.parse(d['@timestamp'] as string) >= window.startMs + PLANTED.quietHost.fromMin * 60_000);
+    const quietAfter = first.filter(
+      (d) =>
+        (d.host as { name: string }).name === quiet &&
+        Date.parse(d['@timestamp'] as string) >= window.startMs + PLANTED.quietHost.fromMin * 60_000,
+    );
     expect(quietAfter).toEqual([]);
   });
 
@@ -128,7 +197,17 @@ describe('the data and the rule mix', () => {
     const rules = ruleMix(scale.rules, 'bench-data', scale, window, (file) => `http://127.0.0.1:9/${file}`);
     expect(new Set(rules.map((r) => /^type: (\S+)$/m.exec(r.yaml)?.[1]))).toEqual(new Set(RULE_TYPES));
     for (const r of rules) writeFileSync(path.join(dir, r.file), r.yaml);
-    const config = resolveConfig({ rules_folder: dir, es_host: '127.0.0.1', es_port: 9200, writeback_index: 'wb', run_every: { minutes: 1 }, buffer_time: { minutes: 15 } }, { file: undefined, env: {}, cwd: dir });
+    const config = resolveConfig(
+      {
+        rules_folder: dir,
+        es_host: '127.0.0.1',
+        es_port: 9200,
+        writeback_index: 'wb',
+        run_every: { minutes: 1 },
+        buffer_time: { minutes: 15 },
+      },
+      { file: undefined, env: {}, cwd: dir },
+    );
     const loaded = loadRules(config, {});
     expect(loaded.problems).toEqual([]);
     expect(loaded.rules).toHaveLength(24);

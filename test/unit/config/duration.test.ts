@@ -11,7 +11,11 @@ describe('parseDuration accepts', () => {
   const cases: [reason: string, value: unknown, ms: number][] = [
     ['a timedelta mapping of minutes, as ElastAlert2 writes it', { minutes: 5 }, 5 * M],
     ['a mapping of several units, summed', { hours: 1, minutes: 30 }, 90 * M],
-    ['every unit ElastAlert2 documents', { weeks: 1, days: 1, hours: 1, minutes: 1, seconds: 1, milliseconds: 1 }, 7 * D + D + H + M + S + 1],
+    [
+      'every unit ElastAlert2 documents',
+      { weeks: 1, days: 1, hours: 1, minutes: 1, seconds: 1, milliseconds: 1 },
+      7 * D + D + H + M + S + 1,
+    ],
     ['a fractional amount', { hours: 1.5 }, 90 * M],
     ['a zero amount', { seconds: 0 }, 0],
     ['minutes as a short string', '5m', 5 * M],
@@ -34,7 +38,11 @@ describe('parseDuration rejects', () => {
     ['an empty mapping', {}, `expected at least one of ${UNITS}`],
     ['a negative amount', { minutes: -1 }, 'minutes: expected a number >= 0, got -1'],
     ['an amount written as text', { minutes: '5' }, 'minutes: expected a number >= 0, got "5"'],
-    ['an amount that is not a number (.nan), shown as such rather than as null', { minutes: Number.NaN }, 'minutes: expected a number >= 0, got NaN'],
+    [
+      'an amount that is not a number (.nan), shown as such rather than as null',
+      { minutes: Number.NaN },
+      'minutes: expected a number >= 0, got NaN',
+    ],
     ['an infinite amount (.inf)', { hours: Number.POSITIVE_INFINITY }, 'hours: expected a number >= 0, got Infinity'],
     ['a null amount', { seconds: null }, 'seconds: expected a number >= 0, got null'],
     ['a bare number without a unit', '5', 'expected a duration such as "5m", "1h30m" or {minutes: 5}, got "5"'],

@@ -10,8 +10,18 @@ describe('expandEnv', () => {
     ['a variable set to the empty string is used as such', 'a${EMPTY}b', 'ab', []],
     ['$${ escapes a literal ${', 'cost: $${HOST}', 'cost: ${HOST}', []],
     ['a bare $NAME without braces is left alone', '$HOST', '$HOST', []],
-    ['an unset variable keeps its text and is reported with its path', { es: ['${NOPE}'] }, { es: ['${NOPE}'] }, ['es[0]: environment variable NOPE is not set']],
-    ['every unset variable is reported', { a: '${X1}', b: { c: '${X2}' } }, { a: '${X1}', b: { c: '${X2}' } }, ['a: environment variable X1 is not set', 'b.c: environment variable X2 is not set']],
+    [
+      'an unset variable keeps its text and is reported with its path',
+      { es: ['${NOPE}'] },
+      { es: ['${NOPE}'] },
+      ['es[0]: environment variable NOPE is not set'],
+    ],
+    [
+      'every unset variable is reported',
+      { a: '${X1}', b: { c: '${X2}' } },
+      { a: '${X1}', b: { c: '${X2}' } },
+      ['a: environment variable X1 is not set', 'b.c: environment variable X2 is not set'],
+    ],
     ['numbers, booleans and null are left as they are', { n: 1, b: true, z: null }, { n: 1, b: true, z: null }, []],
     ['keys are not expanded, only values', { '${HOST}': '${HOST}' }, { '${HOST}': 'es.internal' }, []],
   ];
@@ -39,7 +49,11 @@ describe('formatProblem', () => {
   const cases: [reason: string, problem: ConfigProblem, text: string][] = [
     ['file only', { file: 'config.yaml', message: 'config file not found' }, 'config.yaml: config file not found'],
     ['file and line', { file: 'config.yaml', line: 3, message: 'expected a mapping' }, 'config.yaml:3: expected a mapping'],
-    ['file, line, rule and field', { file: 'rules/ssh.yaml', line: 7, rule: 'SSH brute force', field: 'num_events', message: 'expected an integer >= 1, got "ten"' }, 'rules/ssh.yaml:7: rule "SSH brute force": num_events: expected an integer >= 1, got "ten"'],
+    [
+      'file, line, rule and field',
+      { file: 'rules/ssh.yaml', line: 7, rule: 'SSH brute force', field: 'num_events', message: 'expected an integer >= 1, got "ten"' },
+      'rules/ssh.yaml:7: rule "SSH brute force": num_events: expected an integer >= 1, got "ten"',
+    ],
     ['a rule name with quotes is quoted as JSON', { file: 'r.yaml', rule: 'say "hi"', message: 'm' }, 'r.yaml: rule "say \\"hi\\"": m'],
     ['an empty field is left out', { file: 'r.yaml', field: '', message: 'm' }, 'r.yaml: m'],
   ];
@@ -48,7 +62,10 @@ describe('formatProblem', () => {
   });
 
   it('makes ConfigError carry every problem and one line per problem', () => {
-    const problems: ConfigProblem[] = [{ file: 'a.yaml', line: 1, message: 'x' }, { file: 'a.yaml', line: 2, field: 'f', message: 'y' }];
+    const problems: ConfigProblem[] = [
+      { file: 'a.yaml', line: 1, message: 'x' },
+      { file: 'a.yaml', line: 2, field: 'f', message: 'y' },
+    ];
     const error = new ConfigError(problems);
     expect(error.name).toBe('ConfigError');
     expect(error.message).toBe('a.yaml:1: x\na.yaml:2: f: y');

@@ -11,7 +11,12 @@ describe('suggest', () => {
     ['an extra letter is a likely typo', 'buffer_timee', CONFIG_KEYS, 'buffer_time'],
     ['case is ignored when comparing, and the known spelling returned', 'ES_HOST', CONFIG_KEYS, 'es_host'],
     ['a hyphen for an underscore is a likely typo', 'writeback-index', CONFIG_KEYS, 'writeback_index'],
-    ['a long name allows up to a third of its length in edits (6 of 22 here)', 'scroll_keep_alive_time', ['scroll_keepalive'], 'scroll_keepalive'],
+    [
+      'a long name allows up to a third of its length in edits (6 of 22 here)',
+      'scroll_keep_alive_time',
+      ['scroll_keepalive'],
+      'scroll_keepalive',
+    ],
     ['more edits than a third of the length is too far (6 of 17 here)', 'max_threads_total', ['max_threads'], undefined],
     ['a long name with three edits is still found', 'max_scroling_cnt', ['max_scrolling_count'], 'max_scrolling_count'],
     ['the closest of several candidates wins', 'es_port', ['es_host', 'es_port', 'es_url'], 'es_port'],

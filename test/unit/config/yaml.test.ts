@@ -95,7 +95,12 @@ describe('parseYaml(...).lineOf', () => {
 describe('parseYaml values', () => {
   it('parses the value with merge keys applied, as PyYAML does for ElastAlert2 rules', () => {
     const { value } = parseYaml(DOCUMENT, 'rule.yaml');
-    expect((value as { alert: unknown[] }).alert[1]).toEqual({ slack_channel: '#ops', slack_username: 'bot', type: 'slack', slack_webhook_url: 'http://hook' });
+    expect((value as { alert: unknown[] }).alert[1]).toEqual({
+      slack_channel: '#ops',
+      slack_username: 'bot',
+      type: 'slack',
+      slack_webhook_url: 'http://hook',
+    });
     expect((value as Record<string, unknown>).alert_text).toBe('first line\n\nthird line\n');
     expect((value as Record<string, unknown>).empty).toBeNull();
   });

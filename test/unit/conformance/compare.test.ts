@@ -25,13 +25,19 @@ describe('judging a case', () => {
   const base = { name: 'c', timeToleranceMs: 0, differences: [] };
   it('same, declared, and different', () => {
     expect(judgeCase(base, [a('x', T)], [a('x', T)]).verdict).toBe('same');
-    const declared = { ...base, differences: [{ why: 'w', onlyElastalert2: [], onlyLogwarden: [{ key: 'x', time: new Date(T1).toISOString() }] }] };
+    const declared = {
+      ...base,
+      differences: [{ why: 'w', onlyElastalert2: [], onlyLogwarden: [{ key: 'x', time: new Date(T1).toISOString() }] }],
+    };
     expect(judgeCase(declared, [a('x', T)], [a('x', T), a('x', T1)]).verdict).toBe('declared');
     expect(judgeCase(base, [a('x', T)], [a('x', T), a('x', T1)]).verdict).toBe('DIFFERENT');
   });
 
   it('a declared difference that did not happen is stale, and fails the case', () => {
-    const declared = { ...base, differences: [{ why: 'w', onlyElastalert2: [{ key: 'x', time: new Date(T).toISOString() }], onlyLogwarden: [] }] };
+    const declared = {
+      ...base,
+      differences: [{ why: 'w', onlyElastalert2: [{ key: 'x', time: new Date(T).toISOString() }], onlyLogwarden: [] }],
+    };
     const result = judgeCase(declared, [a('x', T)], [a('x', T)]);
     expect(result.verdict).toBe('DIFFERENT');
     expect(formatResults([result])).toContain(`declared but did not happen: only_elastalert2 x ${new Date(T).toISOString()}`);
@@ -53,7 +59,11 @@ describe('the cases in the repository', () => {
   });
 
   it('"{i}" numbers the documents of a block', () => {
-    const docs = generateEvents({ startMs: Date.parse(T), timestampField: '@timestamp', events: [{ atMs: 0, count: 2, everyMs: 1000, doc: { user: 'u{i}', n: { v: ['{i}'] } } }] });
+    const docs = generateEvents({
+      startMs: Date.parse(T),
+      timestampField: '@timestamp',
+      events: [{ atMs: 0, count: 2, everyMs: 1000, doc: { user: 'u{i}', n: { v: ['{i}'] } } }],
+    });
     expect(docs).toEqual([
       { '@timestamp': '2024-05-01T12:00:00.000Z', user: 'u0', n: { v: ['0'] } },
       { '@timestamp': '2024-05-01T12:00:01.000Z', user: 'u1', n: { v: ['1'] } },

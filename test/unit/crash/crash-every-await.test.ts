@@ -17,7 +17,8 @@ const MIN = 60_000;
 const T = Date.parse('2026-03-02T10:00:00Z');
 const WINDOW_END = T - MIN;
 // Two alerters, so an alert is settled only once both deliveries are final.
-const COMMON = 'type: any\nindex: logs\nquery_key: user\nrealert: {hours: 1}\nalert: [stdout, stdout]\nalert_text: "marker {0}"\nalert_text_args: [marker]\n';
+const COMMON =
+  'type: any\nindex: logs\nquery_key: user\nrealert: {hours: 1}\nalert: [stdout, stdout]\nalert_text: "marker {0}"\nalert_text_args: [marker]\n';
 const folder = rulesFolder({
   'alerts.yaml': `name: Alerts\n${COMMON}`,
   'aggregated.yaml': `name: Aggregated\n${COMMON}aggregation: {minutes: 5}\n`,
@@ -30,7 +31,11 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const match = (user: string, atMs: number): RuleMatch => ({ timestampMs: atMs, key: user, body: { '@timestamp': new Date(atMs).toISOString(), user, marker: `M-${user}`, _id: `doc-${user}` } });
+const match = (user: string, atMs: number): RuleMatch => ({
+  timestampMs: atMs,
+  key: user,
+  body: { '@timestamp': new Date(atMs).toISOString(), user, marker: `M-${user}`, _id: `doc-${user}` },
+});
 /** The window's matches: alice and bob alert (or are aggregated), carol is held back by a person's silence. */
 const MATCHES = [match('alice', T - 3 * MIN), match('bob', T - 2 * MIN), match('carol', T - 2 * MIN)];
 const manual = (rule: string) => ({ key: `${rule}.carol`, untilMs: T + 24 * 60 * MIN, exponent: 0, reason: 'pentest' });
@@ -73,7 +78,16 @@ async function lifetime(ruleName: string, stores: Stores, life: Incarnation, pee
       for (const m of MATCHES) await deliverMatch(rule, type, m, nowMs, ctx, silentLogger());
       await stores.ruleState.save(ruleName, { lastEndMs: WINDOW_END, ruleType: rule.type, typeState: {} }, nowMs);
     }
-    await stores.status.writeStatus({ ruleName, runId: 'r', startMs: WINDOW_END - MIN, endMs: WINDOW_END, hits: 3, matches: 3, timeTakenMs: 1, atMs: nowMs });
+    await stores.status.writeStatus({
+      ruleName,
+      runId: 'r',
+      startMs: WINDOW_END - MIN,
+      endMs: WINDOW_END,
+      hits: 3,
+      matches: 3,
+      timeTakenMs: 1,
+      atMs: nowMs,
+    });
     await engine.processDeliveries();
     for (const ms of later) {
       clock.advance(ms);
@@ -116,7 +130,10 @@ async function check({ rule, persisted, peer, first }: Outcome): Promise<void> {
   const alerts = await persisted.alerts.ofRule(rule);
   if (rule === 'Alerts') {
     // No alert lost, none recorded twice, every one settled; each alerter delivered each alert.
-    expect(alerts.map((a) => [a.queryKey, a.alertSent, a.alertException])).toEqual([['alice', true, undefined], ['bob', true, undefined]]);
+    expect(alerts.map((a) => [a.queryKey, a.alertSent, a.alertException])).toEqual([
+      ['alice', true, undefined],
+      ['bob', true, undefined],
+    ]);
     expect(peer.count('M-alice') + peer.count('M-bob')).toBe(4 + extra);
     expect(peer.count('M-alice')).toBeGreaterThanOrEqual(2);
     expect(peer.count('M-bob')).toBeGreaterThanOrEqual(2);
@@ -124,7 +141,10 @@ async function check({ rule, persisted, peer, first }: Outcome): Promise<void> {
     // Both matches held in one group, handled once the period ended; one summary, sent by both alerters.
     const members = alerts.filter((a) => a.aggregateId !== undefined);
     const summaries = alerts.filter((a) => a.aggregateId === undefined);
-    expect(members.map((a) => [a.queryKey, a.alertSent])).toEqual([['alice', true], ['bob', true]]);
+    expect(members.map((a) => [a.queryKey, a.alertSent])).toEqual([
+      ['alice', true],
+      ['bob', true],
+    ]);
     expect(summaries.map((a) => [a.id === members[0]?.aggregateId, a.alertSent, a.alertException])).toEqual([[true, true, undefined]]);
     expect(peer.texts.filter((t) => t.includes('M-alice') && t.includes('M-bob'))).toHaveLength(2 + extra);
     expect(peer.texts).toHaveLength(2 + extra);
@@ -132,7 +152,8 @@ async function check({ rule, persisted, peer, first }: Outcome): Promise<void> {
   expect(peer.count('M-carol')).toBe(0);
   expect(await persisted.outbox.pendingCount()).toBe(0);
   // Realert holds back the next hour of both keys; the person's silence is untouched.
-  for (const user of ['alice', 'bob']) expect((await persisted.silences.get(`${rule}.${user}`))?.untilMs).toBeGreaterThanOrEqual(T + 60 * MIN);
+  for (const user of ['alice', 'bob'])
+    expect((await persisted.silences.get(`${rule}.${user}`))?.untilMs).toBeGreaterThanOrEqual(T + 60 * MIN);
   expect(await persisted.silences.get(manual(rule).key)).toEqual(manual(rule));
   expect((await persisted.ruleState.load(rule))?.lastEndMs).toBe(WINDOW_END);
 }
@@ -141,25 +162,30 @@ async function check({ rule, persisted, peer, first }: Outcome): Promise<void> {
 const STEPS: Record<string, number> = { Alerts: 35, Aggregated: 24 };
 
 describe('a crash at every storage await of run, record, deliver and settle', () => {
-  it.each(Object.keys(STEPS))('rule "%s": no alert lost, at most the documented duplicate, realert and silences kept, everything settled', async (rule) => {
-    const baseline = await scenario(rule, undefined);
-    await check(baseline);
-    const steps = baseline.first.calls.length;
-    expect(steps).toBe(STEPS[rule]);
-    const failures: string[] = [];
-    for (let at = 1; at <= steps; at++) {
-      for (const after of [false, true]) {
-        const outcome = await scenario(rule, { at, after });
-        expect(outcome.first.crashedAt).toBeDefined();
-        try {
-          await check(outcome);
-        } catch (error) {
-          const c = outcome.first.crashedAt;
-          failures.push(`step ${at} (${c?.step}, ${after ? 'after' : 'before'} it was applied): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  it.each(Object.keys(STEPS))(
+    'rule "%s": no alert lost, at most the documented duplicate, realert and silences kept, everything settled',
+    async (rule) => {
+      const baseline = await scenario(rule, undefined);
+      await check(baseline);
+      const steps = baseline.first.calls.length;
+      expect(steps).toBe(STEPS[rule]);
+      const failures: string[] = [];
+      for (let at = 1; at <= steps; at++) {
+        for (const after of [false, true]) {
+          const outcome = await scenario(rule, { at, after });
+          expect(outcome.first.crashedAt).toBeDefined();
+          try {
+            await check(outcome);
+          } catch (error) {
+            const c = outcome.first.crashedAt;
+            failures.push(
+              `step ${at} (${c?.step}, ${after ? 'after' : 'before'} it was applied): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+            );
+          }
         }
       }
-    }
-    expect(failures).toEqual([]);
-    process.stdout.write(`crash-at-every-await, rule "${rule}": ${steps} storage awaits, ${2 * steps} crash points checked\n`);
-  });
+      expect(failures).toEqual([]);
+      process.stdout.write(`crash-at-every-await, rule "${rule}": ${steps} storage awaits, ${2 * steps} crash points checked\n`);
+    },
+  );
 });

@@ -16,7 +16,9 @@ describe('the crash gaps of issue #15 (and one the harness found)', () => {
     // Calls: rule silence, key silence, record (crash once it is applied).
     const dying = crashingStores(persisted, life, { at: 3, after: true });
     const peers = [fakePeer('peer-a'), fakePeer('peer-b')];
-    await expect(deliverMatch(rule, type, matchOf('alice', T0 - 1000), T0, sendContext(dying, rule, peers), silentLogger())).rejects.toThrow(Crash);
+    await expect(
+      deliverMatch(rule, type, matchOf('alice', T0 - 1000), T0, sendContext(dying, rule, peers), silentLogger()),
+    ).rejects.toThrow(Crash);
     expect(life.crashedAt?.step).toBe('alerts.record');
     expect(await persisted.silences.get('Root login.alice')).toBeUndefined();
 
@@ -37,7 +39,9 @@ describe('the crash gaps of issue #15 (and one the harness found)', () => {
     // Calls: rule silence, key silence, record, realert, alert read, complete (crash once it is applied).
     const dying = crashingStores(persisted, life, { at: 6, after: true });
     const peer = fakePeer('peer-a');
-    await expect(deliverMatch(rule, type, matchOf('alice', T0 - 1000), T0, sendContext(dying, rule, [peer]), silentLogger())).rejects.toThrow(Crash);
+    await expect(
+      deliverMatch(rule, type, matchOf('alice', T0 - 1000), T0, sendContext(dying, rule, [peer]), silentLogger()),
+    ).rejects.toThrow(Crash);
     expect(life.crashedAt?.step).toBe('outbox.complete');
     const [alert] = await persisted.alerts.ofRule(rule.name);
     expect(alert?.alertSent).toBe(false);
@@ -55,7 +59,9 @@ describe('the crash gaps of issue #15 (and one the harness found)', () => {
     // Calls: rule silence, key silence, open groups, open a group, record (crash before it is applied).
     const dying = crashingStores(persisted, life, { at: 5, after: false });
     const peers = [fakePeer('peer-a'), fakePeer('peer-b')];
-    await expect(deliverMatch(rule, type, matchOf('alice', T0 - 1000), T0, sendContext(dying, rule, peers), silentLogger())).rejects.toThrow(Crash);
+    await expect(
+      deliverMatch(rule, type, matchOf('alice', T0 - 1000), T0, sendContext(dying, rule, peers), silentLogger()),
+    ).rejects.toThrow(Crash);
     expect(life.crashedAt?.step).toBe('alerts.record');
 
     const ctx = sendContext(persisted, rule, peers);

@@ -11,8 +11,24 @@ export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
 
 /** An `any` rule keyed on user with realert 1 h and two alerters (peer-a, peer-b). */
-export function deliveryRule(overrides: Partial<RuleDefinition> = {}, options: Record<string, unknown> = {}): { rule: RuleDefinition; type: AnyRuleType } {
-  const rule = makeRule({ name: 'Root login', type: 'any', queryKey: ['user'], realertMs: HOUR, alert: [{ type: 'peer-a', options: {} }, { type: 'peer-b', options: {} }], ...overrides }, { query_key: 'user', ...options });
+export function deliveryRule(
+  overrides: Partial<RuleDefinition> = {},
+  options: Record<string, unknown> = {},
+): { rule: RuleDefinition; type: AnyRuleType } {
+  const rule = makeRule(
+    {
+      name: 'Root login',
+      type: 'any',
+      queryKey: ['user'],
+      realertMs: HOUR,
+      alert: [
+        { type: 'peer-a', options: {} },
+        { type: 'peer-b', options: {} },
+      ],
+      ...overrides,
+    },
+    { query_key: 'user', ...options },
+  );
   return { rule, type: createRuleType(rule) };
 }
 

@@ -94,7 +94,18 @@ describe('deliverMatch and the delivery worker', () => {
   it('takes over deliveries a crashed sender left claimed once their lease has passed', async () => {
     const stores = memoryStores();
     const { rule } = deliveryRule();
-    const record = { id: 'alert-1', ruleName: rule.name, queryKey: 'alice', matchBody: { user: 'alice' }, alertInfo: { alerters: ['peer-a', 'peer-b'] }, alertText: 't', alertSubject: 's', matchTimeMs: T0, alertTimeMs: T0, alertSent: false };
+    const record = {
+      id: 'alert-1',
+      ruleName: rule.name,
+      queryKey: 'alice',
+      matchBody: { user: 'alice' },
+      alertInfo: { alerters: ['peer-a', 'peer-b'] },
+      alertText: 't',
+      alertSubject: 's',
+      matchTimeMs: T0,
+      alertTimeMs: T0,
+      alertSent: false,
+    };
     await stores.alerts.record(record, ['peer-a', 'peer-b'], T0);
     const [a, b] = [fakePeer('peer-a'), fakePeer('peer-b')];
     const ctx = sendContext(stores, rule, [a, b]);
@@ -106,7 +117,16 @@ describe('deliverMatch and the delivery worker', () => {
 
 describe('settleLeftovers (crash between the last delivery and the alert)', () => {
   const record = (id: string, alerters: string[]) => ({
-    id, ruleName: 'Root login', queryKey: 'alice', matchBody: {}, alertInfo: { alerters }, alertText: 't', alertSubject: 's', matchTimeMs: T0, alertTimeMs: T0, alertSent: false,
+    id,
+    ruleName: 'Root login',
+    queryKey: 'alice',
+    matchBody: {},
+    alertInfo: { alerters },
+    alertText: 't',
+    alertSubject: 's',
+    matchTimeMs: T0,
+    alertTimeMs: T0,
+    alertSent: false,
   });
 
   it('settles an alert whose deliveries are all final, and leaves one with a pending delivery', async () => {
@@ -114,7 +134,8 @@ describe('settleLeftovers (crash between the last delivery and the alert)', () =
     const done = await stores.alerts.record(record('done', ['peer-a', 'peer-b']), ['peer-a', 'peer-b'], T0);
     const waiting = await stores.alerts.record(record('waiting', ['peer-a', 'peer-b']), ['peer-a', 'peer-b'], T0);
     // As a sender leaves them when killed after marking its deliveries and before settling.
-    for (const d of done ?? []) await stores.outbox.complete(d, d.alerterIndex === 0 ? { status: 'sent' } : { status: 'failed', error: 'gone' }, T0);
+    for (const d of done ?? [])
+      await stores.outbox.complete(d, d.alerterIndex === 0 ? { status: 'sent' } : { status: 'failed', error: 'gone' }, T0);
     const [w0] = waiting ?? [];
     if (w0) await stores.outbox.complete(w0, { status: 'sent' }, T0);
     const ctx = { stores, log: silentLogger() };
@@ -133,6 +154,9 @@ describe('settleLeftovers (crash between the last delivery and the alert)', () =
     stores.outbox.docs.clear();
     expect(await settleLeftovers(T0 + HOUR, { stores, log: silentLogger() })).toBe(2);
     expect((await stores.alerts.get('none'))?.alertSent).toBe(true);
-    expect(await stores.alerts.get('lost')).toMatchObject({ alertSent: false, alertException: '1 of 1 deliveries are missing from the outbox' });
+    expect(await stores.alerts.get('lost')).toMatchObject({
+      alertSent: false,
+      alertException: '1 of 1 deliveries are missing from the outbox',
+    });
   });
 });

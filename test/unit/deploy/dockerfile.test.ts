@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (rel: string): string => readFileSync(path.join(root, rel), 'utf8');
 
-interface Instruction { line: number; op: string; args: string; stage: number }
+interface Instruction {
+  line: number;
+  op: string;
+  args: string;
+  stage: number;
+}
 
 /** Dockerfile instructions with continuation lines joined and comments dropped. */
 function parseDockerfile(text: string): Instruction[] {
@@ -38,7 +43,10 @@ function parseDockerfile(text: string): Instruction[] {
 
 const instructions = parseDockerfile(read('Dockerfile'));
 const finalStage = Math.max(...instructions.map((i) => i.stage));
-const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const ignored = read('.dockerignore')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; bin: Record<string, string> };
 
 describe('Dockerfile', () => {
@@ -54,7 +62,11 @@ describe('Dockerfile', () => {
       const words = copy.args.split(/\s+/).filter((w) => !w.startsWith('--'));
       for (const source of words.slice(0, -1)) {
         expect({ line: copy.line, source, exists: existsSync(path.join(root, source)) }).toEqual({ line: copy.line, source, exists: true });
-        expect({ line: copy.line, source, ignored: ignored.includes(source.replace(/\/$/, '')) }).toEqual({ line: copy.line, source, ignored: false });
+        expect({ line: copy.line, source, ignored: ignored.includes(source.replace(/\/$/, '')) }).toEqual({
+          line: copy.line,
+          source,
+          ignored: false,
+        });
       }
     }
   });
@@ -72,7 +84,8 @@ describe('Dockerfile', () => {
 
   it('runs only npm scripts and commands that exist', () => {
     for (const run of instructions.filter((i) => i.op === 'RUN')) {
-      for (const [, script] of run.args.matchAll(/npm run (\S+)/g)) expect({ line: run.line, script, defined: script! in pkg.scripts }).toEqual({ line: run.line, script, defined: true });
+      for (const [, script] of run.args.matchAll(/npm run (\S+)/g))
+        expect({ line: run.line, script, defined: script! in pkg.scripts }).toEqual({ line: run.line, script, defined: true });
       expect(run.args).toMatch(/^npm (ci|run) /);
     }
   });

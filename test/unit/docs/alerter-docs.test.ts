@@ -9,7 +9,11 @@ const mentioned = new Set([...page.matchAll(/`([a-z][a-z0-9_.]*)`/g)].map((m) =>
 
 describe('docs/alerters.md', () => {
   it('names every option of every implemented alerter', () => {
-    const missing = ALERTER_SCHEMAS.flatMap((s) => Object.keys(s.options).filter((k) => !mentioned.has(k)).map((k) => `${s.name}: ${k}`));
+    const missing = ALERTER_SCHEMAS.flatMap((s) =>
+      Object.keys(s.options)
+        .filter((k) => !mentioned.has(k))
+        .map((k) => `${s.name}: ${k}`),
+    );
     expect(missing).toEqual([]);
   });
 

@@ -21,7 +21,8 @@ describe('the README and docs/', () => {
         const [file, anchor] = target.split('#');
         const resolved = file ? path.normalize(path.join(path.dirname(page), file)) : page;
         if (!existsSync(path.join(REPO_ROOT, resolved))) broken.push(`${page}: ${target} (no file ${resolved})`);
-        else if (anchor && resolved.endsWith('.md') && !headingAnchors(resolved).has(anchor)) broken.push(`${page}: ${target} (no heading #${anchor} in ${resolved})`);
+        else if (anchor && resolved.endsWith('.md') && !headingAnchors(resolved).has(anchor))
+          broken.push(`${page}: ${target} (no heading #${anchor} in ${resolved})`);
       }
     }
     expect(broken).toEqual([]);

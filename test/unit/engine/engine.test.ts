@@ -73,7 +73,10 @@ describe('Engine modes and alerters', () => {
 
   it('builds the alerters of rules from the folder through the same factory', () => {
     const { built, factory } = recordingFactory();
-    const dir = rulesDir({ 'one.yaml': 'name: One\ntype: any\nindex: logs-*\nalert: [stdout, debug]\n', 'two.yaml': 'name: Two\ntype: any\nindex: logs-*\nalert: [stdout]\n' });
+    const dir = rulesDir({
+      'one.yaml': 'name: One\ntype: any\nindex: logs-*\nalert: [stdout, debug]\n',
+      'two.yaml': 'name: Two\ntype: any\nindex: logs-*\nalert: [stdout]\n',
+    });
     const e = engine({ alerters: factory }, dir);
     const result = e.loadRules();
     expect(result.problems).toEqual([]);

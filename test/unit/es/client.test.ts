@@ -111,7 +111,10 @@ describe('createEsClient authentication', () => {
 });
 
 describe('createEsClient failures', () => {
-  const esBody = (status: number, type: string, reason: string): unknown => ({ error: { type, reason, root_cause: [{ type, reason }] }, status });
+  const esBody = (status: number, type: string, reason: string): unknown => ({
+    error: { type, reason, root_cause: [{ type, reason }] },
+    status,
+  });
   const cases: [reason: string, reply: Reply, kind: EsErrorKind, retryable: boolean, attempts: number, message: string][] = [
     [
       '401 is an auth error, permanent, with the reason and without the password',
@@ -145,21 +148,46 @@ describe('createEsClient failures', () => {
       2,
       'pinging: HTTP 503 cluster_block_exception: blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]',
     ],
-    ['400 is a bad request, permanent', { status: 400, body: esBody(400, 'illegal_argument_exception', 'request [/] contains unrecognized parameter') }, 'bad_request', false, 1, 'pinging: HTTP 400 illegal_argument_exception: request [/] contains unrecognized parameter'],
-    ['404 is not found, permanent', { status: 404, body: esBody(404, 'resource_not_found_exception', 'no such thing') }, 'not_found', false, 1, 'pinging: HTTP 404 resource_not_found_exception: no such thing'],
-    ['a 200 answer from a server that is not Elasticsearch is refused', { status: 200, body: { hello: 'world' }, product: false }, 'not_elasticsearch', false, 1, 'pinging: the server is not Elasticsearch'],
+    [
+      '400 is a bad request, permanent',
+      { status: 400, body: esBody(400, 'illegal_argument_exception', 'request [/] contains unrecognized parameter') },
+      'bad_request',
+      false,
+      1,
+      'pinging: HTTP 400 illegal_argument_exception: request [/] contains unrecognized parameter',
+    ],
+    [
+      '404 is not found, permanent',
+      { status: 404, body: esBody(404, 'resource_not_found_exception', 'no such thing') },
+      'not_found',
+      false,
+      1,
+      'pinging: HTTP 404 resource_not_found_exception: no such thing',
+    ],
+    [
+      'a 200 answer from a server that is not Elasticsearch is refused',
+      { status: 200, body: { hello: 'world' }, product: false },
+      'not_elasticsearch',
+      false,
+      1,
+      'pinging: the server is not Elasticsearch',
+    ],
   ];
 
   it.each(cases)('%s', async (_reason, r, kind, retryable, attempts, message) => {
     reply = r;
-    const error = await withClient(settings({ username: 'elastic', password: PASSWORD }), (es) => failureOf(esCall(es, 'pinging', (c) => c.info())));
+    const error = await withClient(settings({ username: 'elastic', password: PASSWORD }), (es) =>
+      failureOf(esCall(es, 'pinging', (c) => c.info())),
+    );
     expect({ kind: error.kind, retryable: error.retryable, message: error.message }).toEqual({ kind, retryable, message });
     expect(seen).toHaveLength(attempts);
     expect(JSON.stringify(error)).not.toContain(PASSWORD);
   });
 
   it('classifies a closed port as a retryable connection error without the credentials of the URL', async () => {
-    const error = await withClient(settings({ url: 'http://user:secret@127.0.0.1:1' }), (es) => failureOf(esCall(es, 'pinging', (c) => c.info(undefined, noBackoff))));
+    const error = await withClient(settings({ url: 'http://user:secret@127.0.0.1:1' }), (es) =>
+      failureOf(esCall(es, 'pinging', (c) => c.info(undefined, noBackoff))),
+    );
     expect(error.kind).toBe('connection');
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/^pinging: cannot connect \(.*ECONNREFUSED/);
@@ -167,7 +195,9 @@ describe('createEsClient failures', () => {
   });
 
   it('classifies a closed port as a connection error without the password of the settings', async () => {
-    const error = await withClient(settings({ url: 'http://127.0.0.1:1', username: 'u', password: PASSWORD }), (es) => failureOf(esCall(es, 'pinging', (c) => c.info(undefined, noBackoff))));
+    const error = await withClient(settings({ url: 'http://127.0.0.1:1', username: 'u', password: PASSWORD }), (es) =>
+      failureOf(esCall(es, 'pinging', (c) => c.info(undefined, noBackoff))),
+    );
     expect(error.kind).toBe('connection');
     expect(error.message).not.toContain(PASSWORD);
   });
@@ -178,10 +208,26 @@ describe('createEsClient TLS files', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: [reason: string, over: Partial<EsSettings>, message: string][] = [
-    ['a missing CA file', { caCertPath: path.join(dir, 'missing-ca.pem') }, `cannot read the CA certificate file for Elasticsearch (ENOENT): ${path.join(dir, 'missing-ca.pem')}`],
-    ['a CA path that is a folder (an error that carries no path of its own)', { caCertPath: dir }, `cannot read the CA certificate file for Elasticsearch (EISDIR): ${dir}`],
-    ['a missing client certificate', { clientCertPath: path.join(dir, 'client.pem') }, `cannot read the client certificate file for Elasticsearch (ENOENT): ${path.join(dir, 'client.pem')}`],
-    ['a missing client key', { clientKeyPath: path.join(dir, 'client.key') }, `cannot read the client key file for Elasticsearch (ENOENT): ${path.join(dir, 'client.key')}`],
+    [
+      'a missing CA file',
+      { caCertPath: path.join(dir, 'missing-ca.pem') },
+      `cannot read the CA certificate file for Elasticsearch (ENOENT): ${path.join(dir, 'missing-ca.pem')}`,
+    ],
+    [
+      'a CA path that is a folder (an error that carries no path of its own)',
+      { caCertPath: dir },
+      `cannot read the CA certificate file for Elasticsearch (EISDIR): ${dir}`,
+    ],
+    [
+      'a missing client certificate',
+      { clientCertPath: path.join(dir, 'client.pem') },
+      `cannot read the client certificate file for Elasticsearch (ENOENT): ${path.join(dir, 'client.pem')}`,
+    ],
+    [
+      'a missing client key',
+      { clientKeyPath: path.join(dir, 'client.key') },
+      `cannot read the client key file for Elasticsearch (ENOENT): ${path.join(dir, 'client.key')}`,
+    ],
   ];
   it.each(cases)('names %s and why it cannot be read', (_reason, over, message) => {
     let thrown: unknown;
@@ -203,9 +249,21 @@ describe('createEsClient TLS files', () => {
 describe('settingsFromConnection', () => {
   const cases: [reason: string, connection: Parameters<typeof settingsFromConnection>[0], expected: EsSettings][] = [
     ['a bare URL gets the defaults', { url: 'http://h:9200' }, { url: 'http://h:9200', verifyCerts: true, requestTimeoutMs: 20_000 }],
-    ['a username brings its password', { url: 'http://h:9200', username: 'u', password: 'p' }, { url: 'http://h:9200', username: 'u', password: 'p', verifyCerts: true, requestTimeoutMs: 20_000 }],
-    ['a username without a password gets an empty one', { url: 'http://h:9200', username: 'u' }, { url: 'http://h:9200', username: 'u', password: '', verifyCerts: true, requestTimeoutMs: 20_000 }],
-    ['an API key and a CA are kept', { url: 'https://h', apiKey: 'k', caCertPath: '/ca.pem' }, { url: 'https://h', apiKey: 'k', caCertPath: '/ca.pem', verifyCerts: true, requestTimeoutMs: 20_000 }],
+    [
+      'a username brings its password',
+      { url: 'http://h:9200', username: 'u', password: 'p' },
+      { url: 'http://h:9200', username: 'u', password: 'p', verifyCerts: true, requestTimeoutMs: 20_000 },
+    ],
+    [
+      'a username without a password gets an empty one',
+      { url: 'http://h:9200', username: 'u' },
+      { url: 'http://h:9200', username: 'u', password: '', verifyCerts: true, requestTimeoutMs: 20_000 },
+    ],
+    [
+      'an API key and a CA are kept',
+      { url: 'https://h', apiKey: 'k', caCertPath: '/ca.pem' },
+      { url: 'https://h', apiKey: 'k', caCertPath: '/ca.pem', verifyCerts: true, requestTimeoutMs: 20_000 },
+    ],
   ];
   it.each(cases)('%s', (_reason, connection, expected) => {
     expect(settingsFromConnection(connection)).toEqual(expected);

@@ -18,7 +18,9 @@ describe('secretForms', () => {
 
   it('covers an encoded API key, its decoded id:key and the key', () => {
     const key = b64('my-id:the-secret-part');
-    expect(secretForms({ url: 'http://es', apiKey: key })).toEqual(expect.arrayContaining([key, 'my-id:the-secret-part', 'the-secret-part']));
+    expect(secretForms({ url: 'http://es', apiKey: key })).toEqual(
+      expect.arrayContaining([key, 'my-id:the-secret-part', 'the-secret-part']),
+    );
   });
 
   it('lists longer forms first, so redaction never leaves part of one behind', () => {
@@ -35,11 +37,17 @@ describe('secretForms', () => {
 
 describe('bulkItemError', () => {
   it('classifies an item by its own status: a mapping error is not retryable, a rejection is', () => {
-    const mapping = bulkItemError('recording an alert', { status: 400, error: { type: 'document_parsing_exception', reason: 'failed to parse field [x] of type [long]' } });
+    const mapping = bulkItemError('recording an alert', {
+      status: 400,
+      error: { type: 'document_parsing_exception', reason: 'failed to parse field [x] of type [long]' },
+    });
     expect(mapping.kind).toBe('bad_request');
     expect(mapping.retryable).toBe(false);
     expect(mapping.message).toBe('recording an alert: HTTP 400 document_parsing_exception: failed to parse field [x] of type [long]');
-    const rejected = bulkItemError('recording an alert', { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } });
+    const rejected = bulkItemError('recording an alert', {
+      status: 429,
+      error: { type: 'es_rejected_execution_exception', reason: 'queue full' },
+    });
     expect(rejected.retryable).toBe(true);
     expect(bulkItemError('x', { status: 403, error: { type: 'cluster_block_exception', reason: 'read-only' } }).kind).toBe('forbidden');
   });

@@ -29,7 +29,7 @@ describe('HTML', () => {
     expect(escapeHtml('a\u202Eb')).toBe('a\u202Eb');
   });
 
-  it("writes MarkupSafe's entities for Jinja (\" as &#34;)", () => {
+  it('writes MarkupSafe\'s entities for Jinja (" as &#34;)', () => {
     expect(escapeHtmlMarkupSafe(HOSTILE)).toBe('&lt;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&gt;&amp;amp;');
   });
 });
@@ -84,12 +84,22 @@ describe('redact', () => {
     ['a password holding "@" is hidden entirely', 'https://elastic:p@ss@es.example:9200/', [], 'https://***:***@es.example:9200/'],
     ['a token given as the URL user is hidden', 'https://tok3n@es.example/', [], 'https://***:***@es.example/'],
     ['several URLs are each redacted', 'a http://u:p1@h1 b https://v:p2@h2/x', [], 'a http://***:***@h1 b https://***:***@h2/x'],
-    ['a URL without userinfo is left alone', 'http://127.0.0.1:9200/logs-*/_search?q=a@b', [], 'http://127.0.0.1:9200/logs-*/_search?q=a@b'],
+    [
+      'a URL without userinfo is left alone',
+      'http://127.0.0.1:9200/logs-*/_search?q=a@b',
+      [],
+      'http://127.0.0.1:9200/logs-*/_search?q=a@b',
+    ],
     ['a Basic Authorization header value is hidden', 'Authorization: Basic ZWxhc3RpYzpjaGFuZ2VtZQ==', [], 'Authorization: Basic ***'],
     ['an ApiKey header value in JSON is hidden', '{"authorization":"ApiKey abc123=="}', [], '{"authorization":"ApiKey ***"}'],
     ['a Bearer header value is hidden', "authorization='Bearer eyJ.abc-def_g'", [], "authorization='Bearer ***'"],
     ['anything shaped like a Slack token is hidden', 'token xoxb-123-abc and xoxp-9', [], 'token *** and ***'],
-    ['given secrets are hidden wherever they appear', 'user elastic, password s3cr3t-pw, again s3cr3t-pw', ['s3cr3t-pw'], 'user elastic, password ***, again ***'],
+    [
+      'given secrets are hidden wherever they appear',
+      'user elastic, password s3cr3t-pw, again s3cr3t-pw',
+      ['s3cr3t-pw'],
+      'user elastic, password ***, again ***',
+    ],
     ['secrets with regular-expression characters are hidden literally', 'pw is a.b*c+(d)', ['a.b*c+(d)'], 'pw is ***'],
     ['a longer secret is hidden whole even when listed after a shorter one inside it', 'key=abcd-efgh', ['abcd', 'abcd-efgh'], 'key=***'],
     ['secrets shorter than four characters are not hunted, to keep ordinary words', 'the abc of it', ['abc'], 'the abc of it'],
@@ -108,7 +118,14 @@ describe('credentialForms', () => {
 
   it('covers a login as HTTP Basic and SASL PLAIN send it, with URL-encoded parts decoded', () => {
     const forms = credentialForms([], [{ user: 'al%40ice', password: 'pa%2Fss!' }]);
-    for (const form of [b64('al@ice:pa/ss!'), b64('al%40ice:pa%2Fss!'), b64('\u0000al@ice\u0000pa/ss!'), b64('al@ice\u0000al@ice\u0000pa/ss!'), b64('pa%2Fss!'), 'pa/ss!']) {
+    for (const form of [
+      b64('al@ice:pa/ss!'),
+      b64('al%40ice:pa%2Fss!'),
+      b64('\u0000al@ice\u0000pa/ss!'),
+      b64('al@ice\u0000al@ice\u0000pa/ss!'),
+      b64('pa%2Fss!'),
+      'pa/ss!',
+    ]) {
       expect(forms).toContain(form);
     }
     expect(forms).not.toContain('al%40ice');
@@ -117,7 +134,13 @@ describe('credentialForms', () => {
   it('lists longer forms first and leaves nothing of a secret in redacted text, in any of its forms', () => {
     const forms = credentialForms(['tok3n-value'], [{ user: 'u', password: 'hunter22' }]);
     expect(forms.map((f) => f.length)).toEqual([...forms.map((f) => f.length)].sort((a, b) => b - a));
-    const text = [`auth=Basic ${b64('u:hunter22')}`, `AUTH PLAIN ${b64('\u0000u\u0000hunter22')}`, 'pw=hunter22', `t=${encodeURIComponent('tok3n-value')}`, b64('tok3n-value')].join(' ');
+    const text = [
+      `auth=Basic ${b64('u:hunter22')}`,
+      `AUTH PLAIN ${b64('\u0000u\u0000hunter22')}`,
+      'pw=hunter22',
+      `t=${encodeURIComponent('tok3n-value')}`,
+      b64('tok3n-value'),
+    ].join(' ');
     const out = redact(text, forms);
     for (const form of forms) expect(out).not.toContain(form);
     expect(out).toBe('auth=Basic *** AUTH PLAIN *** pw=*** t=*** ***');

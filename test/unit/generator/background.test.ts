@@ -24,7 +24,15 @@ const maxGap = (times: number[], range: TimeRange): number => {
 };
 
 const maxPerKey = <T extends { ts: number }>(items: T[], key: (e: T) => string | undefined, windowMs: number): number =>
-  Math.max(0, ...[...groupBy(items, key).values()].map((g) => maxPerWindow(g.map((e) => e.ts), windowMs)));
+  Math.max(
+    0,
+    ...[...groupBy(items, key).values()].map((g) =>
+      maxPerWindow(
+        g.map((e) => e.ts),
+        windowMs,
+      ),
+    ),
+  );
 
 describe('the benign background over six hours', () => {
   const { range, s } = background(6, 1, 42);
@@ -36,14 +44,23 @@ describe('the benign background over six hours', () => {
   it('Kubernetes: no exec, port-forward, escalated pod, RBAC write or anonymous request', () => {
     const k8s = s.k8s.map((e) => e.doc);
     expect(k8s.filter((d) => ['exec', 'attach', 'portforward'].includes(d.objectRef?.subresource ?? ''))).toEqual([]);
-    expect(k8s.filter((d) => ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].includes(d.objectRef?.resource ?? '') && d.verb !== 'get' && d.verb !== 'list' && d.verb !== 'watch')).toEqual([]);
+    expect(
+      k8s.filter(
+        (d) =>
+          ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].includes(d.objectRef?.resource ?? '') &&
+          d.verb !== 'get' &&
+          d.verb !== 'list' &&
+          d.verb !== 'watch',
+      ),
+    ).toEqual([]);
     expect(k8s.filter((d) => d.user.username === 'system:anonymous' || d.user.groups.includes('system:unauthenticated'))).toEqual([]);
     const podCreates = k8s.filter((d) => d.objectRef?.resource === 'pods' && d.verb === 'create' && !d.objectRef.subresource);
     expect(podCreates.length).toBeGreaterThan(10);
     for (const d of podCreates) {
       const body = d.requestObject;
       expect(body).toBeDefined();
-      for (const path of ['spec.hostPID', 'spec.hostNetwork', 'spec.hostIPC', 'spec.containers.securityContext.privileged']) expect(pathValues(body, path)).not.toContain(true);
+      for (const path of ['spec.hostPID', 'spec.hostNetwork', 'spec.hostIPC', 'spec.containers.securityContext.privileged'])
+        expect(pathValues(body, path)).not.toContain(true);
       expect(pathValues(body, 'spec.volumes.hostPath')).toEqual([]);
     }
   });
@@ -52,7 +69,13 @@ describe('the benign background over six hours', () => {
     const secrets = s.k8s.filter((e) => e.doc.objectRef?.resource === 'secrets');
     expect(secrets.length).toBeGreaterThan(0);
     expect(secrets.filter((e) => !isControllerIdentity(e.doc.user.username))).toEqual([]);
-    expect(maxPerKey(secrets.filter((e) => e.doc.verb === 'get'), (e) => e.doc.user.username, 5 * MIN)).toBeLessThanOrEqual(L.k8sSecretGetsPerIdentityPer5Min);
+    expect(
+      maxPerKey(
+        secrets.filter((e) => e.doc.verb === 'get'),
+        (e) => e.doc.user.username,
+        5 * MIN,
+      ),
+    ).toBeLessThanOrEqual(L.k8sSecretGetsPerIdentityPer5Min);
     const denied = s.k8s.filter((e) => e.doc.responseStatus.code === 401 || e.doc.responseStatus.code === 403);
     expect(denied.length).toBeGreaterThan(0);
     expect(maxPerKey(denied, (e) => e.doc.user.username, 5 * MIN)).toBeLessThanOrEqual(L.k8sDeniedPerIdentityPer5Min);
@@ -66,7 +89,12 @@ describe('the benign background over six hours', () => {
     }
     for (const node of K8S_NODES) {
       const leases = s.k8s.filter((e) => e.doc.user.username === `system:node:${node}` && e.doc.objectRef?.resource === 'leases');
-      expect(maxGap(leases.map((e) => e.ts), range)).toBeLessThanOrEqual(L.kubeletMaxGapMs);
+      expect(
+        maxGap(
+          leases.map((e) => e.ts),
+          range,
+        ),
+      ).toBeLessThanOrEqual(L.kubeletMaxGapMs);
     }
   });
 
@@ -74,8 +102,15 @@ describe('the benign background over six hours', () => {
     const failures = s.auth.filter((e) => e.doc.event.outcome === 'failure');
     expect(failures.length).toBeGreaterThan(20);
     expect(maxPerKey(failures, (e) => e.doc.source?.ip, 5 * MIN)).toBeLessThanOrEqual(L.sshFailuresPerIpPer5Min);
-    expect(maxPerKey(failures, (e) => `${e.doc.user?.name}@${e.doc.host.name}`, 10 * MIN)).toBeLessThanOrEqual(L.sshFailuresPerUserHostPer10Min);
-    const distinct = [...groupBy(failures, (e) => e.doc.source?.ip).values()].map((g) => maxDistinctPerWindow(g.map((e) => ({ t: e.ts, v: e.doc.user?.name ?? '' })), 15 * MIN));
+    expect(maxPerKey(failures, (e) => `${e.doc.user?.name}@${e.doc.host.name}`, 10 * MIN)).toBeLessThanOrEqual(
+      L.sshFailuresPerUserHostPer10Min,
+    );
+    const distinct = [...groupBy(failures, (e) => e.doc.source?.ip).values()].map((g) =>
+      maxDistinctPerWindow(
+        g.map((e) => ({ t: e.ts, v: e.doc.user?.name ?? '' })),
+        15 * MIN,
+      ),
+    );
     expect(Math.max(...distinct)).toBeLessThanOrEqual(L.sshDistinctUsersPerIpPer15Min);
     expect(failures.filter((e) => e.doc.user?.name === 'root' || e.doc.user?.name === 'admin')).toEqual([]);
   });
@@ -100,7 +135,12 @@ describe('the benign background over six hours', () => {
     const sudoRoot = s.auth.filter((e) => e.doc.process.name === 'sudo' && e.doc.user?.effective?.name === 'root');
     expect(new Set(sudoRoot.map((e) => e.doc.user?.name))).toEqual(new Set(['alice', 'bob', 'dave']));
     for (const host of AUTH_HOSTS) {
-      expect(maxGap(s.auth.filter((e) => e.doc.host.name === host.name).map((e) => e.ts), range)).toBeLessThanOrEqual(L.authHostMaxGapMs);
+      expect(
+        maxGap(
+          s.auth.filter((e) => e.doc.host.name === host.name).map((e) => e.ts),
+          range,
+        ),
+      ).toBeLessThanOrEqual(L.authHostMaxGapMs);
     }
   });
 
@@ -115,7 +155,12 @@ describe('the benign background over six hours', () => {
     const gets = ct.filter((e) => e.doc.eventName === 'GetObject');
     expect(new Set(gets.map((e) => e.doc.userIdentity.userName))).toEqual(new Set(['report-generator']));
     expect(maxPerKey(gets, (e) => e.doc.userIdentity.arn, 10 * MIN)).toBeLessThanOrEqual(L.getObjectPerIdentityPer10Min);
-    expect(maxGap(ct.map((e) => e.ts), range)).toBeLessThanOrEqual(L.cloudTrailMaxGapMs);
+    expect(
+      maxGap(
+        ct.map((e) => e.ts),
+        range,
+      ),
+    ).toBeLessThanOrEqual(L.cloudTrailMaxGapMs);
   });
 
   it('proxy: bytes out bounded per host, every host alive, no exfiltration domain', () => {
@@ -123,9 +168,19 @@ describe('the benign background over six hours', () => {
     const byHost = groupBy(s.proxy, (e) => e.doc.host.name);
     expect([...byHost.keys()].sort()).toEqual([...hosts].sort());
     for (const [, group] of byHost) {
-      expect(maxSumPerWindow(group.map((e) => ({ t: e.ts, v: e.doc.source.bytes })), 10 * MIN)).toBeLessThanOrEqual(L.proxyBytesOutPerHostPer10Min);
+      expect(
+        maxSumPerWindow(
+          group.map((e) => ({ t: e.ts, v: e.doc.source.bytes })),
+          10 * MIN,
+        ),
+      ).toBeLessThanOrEqual(L.proxyBytesOutPerHostPer10Min);
       expect(Math.max(...group.map((e) => e.doc.source.bytes))).toBeLessThanOrEqual(MAX_NORMAL_UPLOAD_BYTES);
-      expect(maxGap(group.map((e) => e.ts), range)).toBeLessThanOrEqual(L.proxyHostMaxGapMs);
+      expect(
+        maxGap(
+          group.map((e) => e.ts),
+          range,
+        ),
+      ).toBeLessThanOrEqual(L.proxyHostMaxGapMs);
     }
     expect(s.proxy.filter((e) => e.doc.destination.domain === EXFIL_DOMAIN)).toEqual([]);
   });
@@ -138,11 +193,29 @@ describe.each([
   const { range, s } = background(2, rate, seed);
   it('fires no rule and keeps the per-identity limits', () => {
     expect([...detect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy, ...s.falco], range)]).toEqual([]);
-    expect(maxPerKey(s.auth.filter((e) => e.doc.event.outcome === 'failure'), (e) => e.doc.source?.ip, 5 * MIN)).toBeLessThanOrEqual(L.sshFailuresPerIpPer5Min);
+    expect(
+      maxPerKey(
+        s.auth.filter((e) => e.doc.event.outcome === 'failure'),
+        (e) => e.doc.source?.ip,
+        5 * MIN,
+      ),
+    ).toBeLessThanOrEqual(L.sshFailuresPerIpPer5Min);
     for (const [, group] of groupBy(s.proxy, (e) => e.doc.host.name)) {
-      expect(maxSumPerWindow(group.map((e) => ({ t: e.ts, v: e.doc.source.bytes })), 10 * MIN)).toBeLessThanOrEqual(L.proxyBytesOutPerHostPer10Min);
-      expect(maxGap(group.map((e) => e.ts), range)).toBeLessThanOrEqual(L.proxyHostMaxGapMs);
+      expect(
+        maxSumPerWindow(
+          group.map((e) => ({ t: e.ts, v: e.doc.source.bytes })),
+          10 * MIN,
+        ),
+      ).toBeLessThanOrEqual(L.proxyBytesOutPerHostPer10Min);
+      expect(
+        maxGap(
+          group.map((e) => e.ts),
+          range,
+        ),
+      ).toBeLessThanOrEqual(L.proxyHostMaxGapMs);
     }
-    expect([...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy, ...s.falco].filter((e) => !(e.ts >= range.fromMs && e.ts < range.toMs))).toEqual([]);
+    expect(
+      [...s.k8s, ...s.auth, ...s.cloudtrail, ...s.proxy, ...s.falco].filter((e) => !(e.ts >= range.fromMs && e.ts < range.toMs)),
+    ).toEqual([]);
   });
 });

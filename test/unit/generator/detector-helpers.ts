@@ -20,7 +20,12 @@ export function pathValues(value: Json | undefined, path: string): Json[] {
 /** A rule's key in a document: a compound key ("a,b") joins each field's value with ", ", None when missing. */
 export function keyValues(value: Json | undefined, field: string): Json[] {
   if (!field.includes(',')) return pathValues(value, field);
-  return [field.split(',').map((f) => String(pathValues(value, f)[0] ?? 'None')).join(', ')];
+  return [
+    field
+      .split(',')
+      .map((f) => String(pathValues(value, f)[0] ?? 'None'))
+      .join(', '),
+  ];
 }
 
 export function groupBy<T>(items: Iterable<T>, key: (item: T) => string | undefined): Map<string, T[]> {

@@ -73,12 +73,23 @@ describe('generate', () => {
     expect(indexPattern('proxy')).toBe('logs-proxy-default');
     expect(strftimeIndex('k8s-audit')).toBe('logstash-k8s-audit-%Y.%m.%d');
     const templates = indexTemplates('p-');
-    expect(templates.map((x) => x.body.index_patterns[0])).toEqual(['p-logstash-k8s-audit-*', 'p-logstash-auth-*', 'p-cloudtrail-*', 'p-logs-proxy-default', 'p-falco-*']);
-    for (const x of templates) expect((x.body.template.mappings.properties as Record<string, unknown>)['@timestamp']).toEqual({ type: 'date' });
+    expect(templates.map((x) => x.body.index_patterns[0])).toEqual([
+      'p-logstash-k8s-audit-*',
+      'p-logstash-auth-*',
+      'p-cloudtrail-*',
+      'p-logs-proxy-default',
+      'p-falco-*',
+    ]);
+    for (const x of templates)
+      expect((x.body.template.mappings.properties as Record<string, unknown>)['@timestamp']).toEqual({ type: 'date' });
   });
 
   it('injects all scenarios by default, none with benignOnly, and the ones named', () => {
-    expect(generate({ range: range(2), seed: 1 }).scenarios.map((s) => s.name).sort()).toEqual([...SCENARIO_NAMES].sort());
+    expect(
+      generate({ range: range(2), seed: 1 })
+        .scenarios.map((s) => s.name)
+        .sort(),
+    ).toEqual([...SCENARIO_NAMES].sort());
     expect(generate({ range: range(2), seed: 1, benignOnly: true }).scenarios).toEqual([]);
     const at = END - 30 * MIN;
     const g = generate({ range: range(2), seed: 1, scenarios: ['root-login', { name: 'ssh-bruteforce', atMs: at }] });
@@ -91,7 +102,9 @@ describe('generate', () => {
   it('rejects what cannot be generated', () => {
     expect(() => generate({ range: range(2), seed: 1, scenarios: ['no-such'] })).toThrow(/unknown scenario "no-such"/);
     expect(() => generate({ range: range(2), seed: 1, scenarios: ['root-login', 'root-login'] })).toThrow(/twice/);
-    expect(() => generate({ range: range(2), seed: 1, scenarios: [{ name: 'ssh-password-spray', atMs: END - 5 * MIN }] })).toThrow(/does not fit/);
+    expect(() => generate({ range: range(2), seed: 1, scenarios: [{ name: 'ssh-password-spray', atMs: END - 5 * MIN }] })).toThrow(
+      /does not fit/,
+    );
     expect(() => generate({ range: range(0.5), seed: 1 })).toThrow(/at least 60/);
     expect(() => generate({ range: { fromMs: END, toMs: END }, seed: 1 })).toThrow(/empty/);
     expect(() => generate({ range: range(2), seed: 1, rate: 0 })).toThrow(/rate/);
@@ -108,7 +121,12 @@ describe('generate', () => {
     expect(m.indices.auth).toBe('logstash-auth-*');
     expect(m.counts?.total).toBe(counts.total);
     const spray = m.scenarios.find((s) => s.scenario === 'ssh-password-spray');
-    expect(spray).toMatchObject({ source: 'auth', index: 'logstash-auth-*', events: 30, expect: [{ rule: 'ssh-password-spray', field: 'source.ip', key: '198.51.100.77' }] });
+    expect(spray).toMatchObject({
+      source: 'auth',
+      index: 'logstash-auth-*',
+      events: 30,
+      expect: [{ rule: 'ssh-password-spray', field: 'source.ip', key: '198.51.100.77' }],
+    });
     expect(m.invariants.length).toBeGreaterThan(10);
     // The silence is the last thing in the range.
     expect(m.scenarios.find((s) => s.scenario === 'auth-log-silent')?.end).toBe(m.to);

@@ -18,7 +18,14 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('scenario %s', (name, 
   const r = r2;
   const injected = generate({ range: r, seed: 42, scenarios: [name] }).scenarios[0];
   const silenced = (e: GeneratedEvent): boolean =>
-    (injected?.silences ?? []).some((s) => (e.source === 'auth' || e.source === 'proxy' || e.source === 'falco') && s.source === e.source && s.host === (e.source === 'falco' ? e.doc.hostname : e.doc.host.name) && e.ts >= s.fromMs && e.ts < s.toMs);
+    (injected?.silences ?? []).some(
+      (s) =>
+        (e.source === 'auth' || e.source === 'proxy' || e.source === 'falco') &&
+        s.source === e.source &&
+        s.host === (e.source === 'falco' ? e.doc.hostname : e.doc.host.name) &&
+        e.ts >= s.fromMs &&
+        e.ts < s.toMs,
+    );
 
   it('fires its expected rules, for its keys, and nothing unexpected', () => {
     const fired = detect([...background.filter((e) => !silenced(e)), ...(injected?.events ?? [])], r);

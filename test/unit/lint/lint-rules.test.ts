@@ -14,8 +14,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const long = (prefix: string): string => prefix + 'x'.repeat(170 - prefix.length);
 const files: Record<string, string> = {
-  'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2024', allowImportingTsExtensions: true, noEmit: true, types: [] }, include: ['src', 'alerters', 'scripts', 'test'] }),
-  'src/floating.ts': "export async function work(): Promise<number> { return 1; }\nexport function caller(): void {\n  work();\n  void work();\n}\n",
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: {
+      strict: true,
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      target: 'es2024',
+      allowImportingTsExtensions: true,
+      noEmit: true,
+      types: [],
+    },
+    include: ['src', 'alerters', 'scripts', 'test'],
+  }),
+  'src/floating.ts':
+    'export async function work(): Promise<number> { return 1; }\nexport function caller(): void {\n  work();\n  void work();\n}\n',
   'src/wall-clock.ts': [
     "import { setTimeout as delay } from 'node:timers/promises';",
     'export const a = Date.now();',
@@ -30,7 +42,8 @@ const files: Record<string, string> = {
   'src/cycle-a.ts': "import { b } from './cycle-b.ts';\nexport const a = (): number => b() + 1;\n",
   'src/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = (): number => (a.length > 5 ? 0 : 1);\n",
   'src/rules/types.ts': 'export interface Rule { name: string }\nexport const RULE_KINDS = 1;\n',
-  'alerters/uses-rules.ts': "import type { Rule } from '../src/rules/types.ts';\nimport { RULE_KINDS } from '../src/rules/types.ts';\nexport const n = (r: Rule): string => r.name + RULE_KINDS;\n",
+  'alerters/uses-rules.ts':
+    "import type { Rule } from '../src/rules/types.ts';\nimport { RULE_KINDS } from '../src/rules/types.ts';\nexport const n = (r: Rule): string => r.name + RULE_KINDS;\n",
   'src/cli/parse.ts': 'export const parse = (s: string): number => s.length;\n',
   'src/backtest/uses-cli.ts': "import { parse } from '../cli/parse.ts';\nexport const p = parse('x');\n",
   'test/support/helper.ts': 'export const helper = 1;\n',

@@ -6,11 +6,17 @@ import { ManualClock } from '../../../src/schedule/clock.ts';
 function capture(windowMs = 60_000): { log: ReturnType<typeof createLogger>; clock: ManualClock; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const clock = new ManualClock(0);
-  const log = createLogger({ level: 'info', clock, repeatWindowMs: windowMs, destination: { write: (s: string) => lines.push(JSON.parse(s) as Record<string, unknown>) } });
+  const log = createLogger({
+    level: 'info',
+    clock,
+    repeatWindowMs: windowMs,
+    destination: { write: (s: string) => lines.push(JSON.parse(s) as Record<string, unknown>) },
+  });
   return { log, clock, lines };
 }
 
-const view = (lines: Record<string, unknown>[]): unknown[] => lines.map((l) => ({ level: l.level, msg: l.msg, ...(l.rule ? { rule: l.rule } : {}), ...(l.repeated ? { repeated: l.repeated } : {}) }));
+const view = (lines: Record<string, unknown>[]): unknown[] =>
+  lines.map((l) => ({ level: l.level, msg: l.msg, ...(l.rule ? { rule: l.rule } : {}), ...(l.repeated ? { repeated: l.repeated } : {}) }));
 
 describe('repeated identical warnings', () => {
   it('writes the first, counts the rest for a minute, then writes how many there were', () => {
@@ -24,7 +30,12 @@ describe('repeated identical warnings', () => {
     clock.advance(35_000);
     expect(view(lines)).toEqual([
       { level: 40, rule: 'R', msg: 'rule "R" is still running from its previous tick; this tick is skipped' },
-      { level: 40, rule: 'R', repeated: 999, msg: 'rule "R" is still running from its previous tick; this tick is skipped (repeated 999 more times in 1m)' },
+      {
+        level: 40,
+        rule: 'R',
+        repeated: 999,
+        msg: 'rule "R" is still running from its previous tick; this tick is skipped (repeated 999 more times in 1m)',
+      },
     ]);
     // A new window starts with the next one.
     log.warn({ rule: 'R' }, 'rule "R" is still running from its previous tick; this tick is skipped');

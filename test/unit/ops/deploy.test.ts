@@ -119,7 +119,10 @@ describe('Dockerfile and compose agree with the code', () => {
 });
 
 describe('deploy/elasticsearch-role.json', () => {
-  const role = JSON.parse(read('deploy/elasticsearch-role.json')) as { cluster: string[]; indices: { names: string[]; privileges: string[] }[] };
+  const role = JSON.parse(read('deploy/elasticsearch-role.json')) as {
+    cluster: string[];
+    indices: { names: string[]; privileges: string[] }[];
+  };
 
   it('reads the sources, owns only the writeback indices, and monitors the cluster', () => {
     expect(role.cluster).toEqual(['monitor']);

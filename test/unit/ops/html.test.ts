@@ -12,9 +12,12 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 
-  it.each(HOSTILE_VALUES.map((h) => [h.name, h.value] as const))('leaves nothing an HTML parser acts on: shared corpus %s', (_name, value) => {
-    expect(htmlActiveMarkup(escapeHtml(value))).toEqual([]);
-  });
+  it.each(HOSTILE_VALUES.map((h) => [h.name, h.value] as const))(
+    'leaves nothing an HTML parser acts on: shared corpus %s',
+    (_name, value) => {
+      expect(htmlActiveMarkup(escapeHtml(value))).toEqual([]);
+    },
+  );
 
   it('leaves text without them alone and renders nothing for null/undefined', () => {
     expect(escapeHtml('plain text, ünïcode ✓')).toBe('plain text, ünïcode ✓');
@@ -34,7 +37,9 @@ describe('escapeHtml', () => {
 describe('the html template', () => {
   it('escapes every interpolation, joins arrays, and keeps markup it built', () => {
     const inner = html`<b>${'<i>'}</b>`;
-    expect(html`<p title="${'"x"'}">${inner}${['<', html`<br>`]}${undefined}${3}</p>`.value).toBe('<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;<br>3</p>');
+    expect(html`<p title="${'"x"'}">${inner}${['<', html`<br />`]}${undefined}${3}</p>`.value).toBe(
+      '<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;<br>3</p>',
+    );
   });
 
   it('does not treat an object that merely looks like markup as trusted', () => {
@@ -53,9 +58,14 @@ describe('safeJson', () => {
 
 function summary(name: string, extra: Partial<RuleSummary> = {}): RuleSummary {
   return {
-    name, type: 'any', file: `${name}.yaml`, index: 'logs-*', runEveryMs: 60_000,
+    name,
+    type: 'any',
+    file: `${name}.yaml`,
+    index: 'logs-*',
+    runEveryMs: 60_000,
     lastRun: { at: new Date(NOW - 90_000).toISOString(), timeTakenSeconds: 0.2, hits: 3, matches: 1, error: undefined },
-    lagSeconds: 1.25, lastError: undefined,
+    lagSeconds: 1.25,
+    lastError: undefined,
     day: { runs: 10, hits: 30, matches: 4, alertsSent: 2, alertsFailed: 0, errors: 0 },
     matchesPerHour: [...new Array<number>(22).fill(0), 1, 3],
     ...extra,
@@ -90,21 +100,49 @@ describe('pages', () => {
   });
 
   it('escape hostile rule names, errors, alert texts, keys and reasons on every page', () => {
-    const evil = summary(HOSTILE_ALL, { type: HOSTILE_ALL, index: HOSTILE_ALL, lastError: { at: new Date(NOW).toISOString(), message: HOSTILE_ALL } });
+    const evil = summary(HOSTILE_ALL, {
+      type: HOSTILE_ALL,
+      index: HOSTILE_ALL,
+      lastError: { at: new Date(NOW).toISOString(), message: HOSTILE_ALL },
+    });
     const ctx = { nowMs: NOW, actions: true };
     const detail: RuleDetail = {
       summary: evil,
-      definition: { queryKey: [HOSTILE_ALL], realertMs: 60_000, alerters: [HOSTILE_ALL], realertKey: HOSTILE_ALL, wholeRuleSilenceKey: `${HOSTILE_ALL}._silence` },
-      runs: [{ at: HOSTILE_ALL, runId: 'r', start: HOSTILE_ALL, end: undefined, hits: 1, matches: 1, alertsSent: 1, suppressed: 0, timeTakenSeconds: 1, error: HOSTILE_ALL }],
-      alerts: HOSTILE.map((h, i) => ({ id: String(i), alertTime: new Date(NOW).toISOString(), matchTime: '', queryKey: h, subject: h, text: `${h}\n${HOSTILE_ALL}`, sent: i % 2 === 0, exception: h })),
+      definition: {
+        queryKey: [HOSTILE_ALL],
+        realertMs: 60_000,
+        alerters: [HOSTILE_ALL],
+        realertKey: HOSTILE_ALL,
+        wholeRuleSilenceKey: `${HOSTILE_ALL}._silence`,
+      },
+      runs: [
+        {
+          at: HOSTILE_ALL,
+          runId: 'r',
+          start: HOSTILE_ALL,
+          end: undefined,
+          hits: 1,
+          matches: 1,
+          alertsSent: 1,
+          suppressed: 0,
+          timeTakenSeconds: 1,
+          error: HOSTILE_ALL,
+        },
+      ],
+      alerts: HOSTILE.map((h, i) => ({
+        id: String(i),
+        alertTime: new Date(NOW).toISOString(),
+        matchTime: '',
+        queryKey: h,
+        subject: h,
+        text: `${h}\n${HOSTILE_ALL}`,
+        sent: i % 2 === 0,
+        exception: h,
+      })),
       silences: HOSTILE.map((h) => ({ key: h, until: new Date(NOW + 60_000).toISOString(), reason: h, manual: true })),
       pendingDeliveries: [{ id: 'd', alerter: HOSTILE_ALL, attempts: 1, nextAttempt: HOSTILE_ALL, lastError: HOSTILE_ALL }],
     };
-    for (const page of [
-      overviewPage([evil], ctx).value,
-      rulePage(detail, ctx).value,
-      silencesPage(detail.silences, HOSTILE, ctx).value,
-    ]) {
+    for (const page of [overviewPage([evil], ctx).value, rulePage(detail, ctx).value, silencesPage(detail.silences, HOSTILE, ctx).value]) {
       expectInert(page);
     }
     const rule = rulePage(detail, ctx).value;
@@ -113,21 +151,38 @@ describe('pages', () => {
     expect(rule).toContain(`data-unsilence="${escapeHtml(HOSTILE[1])}"`);
   });
 
-  it.each(HOSTILE_VALUES.map((h) => [h.name, h.value] as const))('show the shared corpus value %s only as text in an alert and a silence', (_name, value) => {
-    const ctx = { nowMs: NOW, actions: true };
-    const s = summary('rule');
-    const page = rulePage({
-      summary: s,
-      definition: { queryKey: ['k'], realertMs: 0, alerters: ['stdout'], realertKey: 'rule', wholeRuleSilenceKey: 'rule._silence' },
-      runs: [],
-      alerts: [{ id: '1', alertTime: new Date(NOW).toISOString(), matchTime: '', queryKey: value, subject: value, text: `msg: ${value}`, sent: true, exception: undefined }],
-      silences: [{ key: `rule.${value}`, until: new Date(NOW + 60_000).toISOString(), reason: value, manual: true }],
-      pendingDeliveries: [],
-    }, ctx).value;
-    expect(page).toContain(`<pre class="alert-text">msg: ${escapeHtml(value)}</pre>`);
-    expect(page).toContain(`data-unsilence="rule.${escapeHtml(value)}"`);
-    if (/[<>"'&]/.test(value)) expect(page).not.toContain(value);
-  });
+  it.each(HOSTILE_VALUES.map((h) => [h.name, h.value] as const))(
+    'show the shared corpus value %s only as text in an alert and a silence',
+    (_name, value) => {
+      const ctx = { nowMs: NOW, actions: true };
+      const s = summary('rule');
+      const page = rulePage(
+        {
+          summary: s,
+          definition: { queryKey: ['k'], realertMs: 0, alerters: ['stdout'], realertKey: 'rule', wholeRuleSilenceKey: 'rule._silence' },
+          runs: [],
+          alerts: [
+            {
+              id: '1',
+              alertTime: new Date(NOW).toISOString(),
+              matchTime: '',
+              queryKey: value,
+              subject: value,
+              text: `msg: ${value}`,
+              sent: true,
+              exception: undefined,
+            },
+          ],
+          silences: [{ key: `rule.${value}`, until: new Date(NOW + 60_000).toISOString(), reason: value, manual: true }],
+          pendingDeliveries: [],
+        },
+        ctx,
+      ).value;
+      expect(page).toContain(`<pre class="alert-text">msg: ${escapeHtml(value)}</pre>`);
+      expect(page).toContain(`data-unsilence="rule.${escapeHtml(value)}"`);
+      if (/[<>"'&]/.test(value)) expect(page).not.toContain(value);
+    },
+  );
 
   it('draws a sparkline of numbers only, its label escaped', () => {
     const svg = sparkline([0, 2, 4], '<b>x</b>').value;

@@ -7,7 +7,17 @@ import { Metrics } from '../../../src/ops/metrics.ts';
 import { backgroundClock } from '../../../src/schedule/clock.ts';
 
 const run = (rule: string, extra: Partial<RuleRunEvent> = {}): RuleRunEvent => ({
-  rule, type: 'any', runId: 'r1', startedMs: 0, durationMs: 1500, lagMs: 2500, hits: 7, matches: 2, errorKind: undefined, error: undefined, ...extra,
+  rule,
+  type: 'any',
+  runId: 'r1',
+  startedMs: 0,
+  durationMs: 1500,
+  lagMs: 2500,
+  hits: 7,
+  matches: 2,
+  errorKind: undefined,
+  error: undefined,
+  ...extra,
 });
 
 /** The value of one series in the text exposition, e.g. value(text, 'logwarden_rule_hits_total{rule="a"}'). */
@@ -69,11 +79,29 @@ describe('Metrics', () => {
 
   it('registers exactly the documented metric names', () => {
     const m = new Metrics({ defaultMetrics: false });
-    expect(m.registry.getMetricsAsArray().map((x) => x.name).sort()).toEqual([
-      'logwarden_alerts_total', 'logwarden_build_info', 'logwarden_deliveries_total', 'logwarden_elasticsearch_request_errors_total',
-      'logwarden_pending_deliveries', 'logwarden_rule_hits_total', 'logwarden_rule_index_missing', 'logwarden_rule_matches_total', 'logwarden_rule_run_duration_seconds',
-      'logwarden_rule_run_errors_total', 'logwarden_rule_runs_total', 'logwarden_rule_schedule_lag_seconds', 'logwarden_rules_invalid',
-      'logwarden_rules_loaded', 'logwarden_ticks_skipped_total', 'logwarden_writeback_problems', 'logwarden_writeback_recreated_total',
+    expect(
+      m.registry
+        .getMetricsAsArray()
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual([
+      'logwarden_alerts_total',
+      'logwarden_build_info',
+      'logwarden_deliveries_total',
+      'logwarden_elasticsearch_request_errors_total',
+      'logwarden_pending_deliveries',
+      'logwarden_rule_hits_total',
+      'logwarden_rule_index_missing',
+      'logwarden_rule_matches_total',
+      'logwarden_rule_run_duration_seconds',
+      'logwarden_rule_run_errors_total',
+      'logwarden_rule_runs_total',
+      'logwarden_rule_schedule_lag_seconds',
+      'logwarden_rules_invalid',
+      'logwarden_rules_loaded',
+      'logwarden_ticks_skipped_total',
+      'logwarden_writeback_problems',
+      'logwarden_writeback_recreated_total',
     ]);
   });
 
@@ -83,7 +111,7 @@ describe('Metrics', () => {
     expect(text).toContain('nodejs_eventloop_lag_seconds');
   });
 
-  it('pre-creates a rule\'s series at zero', async () => {
+  it("pre-creates a rule's series at zero", async () => {
     const m = new Metrics({ defaultMetrics: false });
     m.initRules(['b']);
     const text = await m.registry.metrics();
@@ -99,7 +127,7 @@ describe('Metrics', () => {
     expect(text.split('\n').some((l) => l.startsWith('fake_metric'))).toBe(false);
   });
 
-  it('counts failed Elasticsearch requests by kind from the client\'s diagnostic events', async () => {
+  it("counts failed Elasticsearch requests by kind from the client's diagnostic events", async () => {
     const m = new Metrics({ defaultMetrics: false });
     const diagnostic = new EventEmitter();
     const stop = m.watchElasticsearch({ client: { diagnostic } } as unknown as EsHandle);
@@ -118,7 +146,11 @@ describe('Metrics', () => {
     let nowMs = 0;
     let calls = 0;
     let fail = false;
-    const m = new Metrics({ defaultMetrics: false, clock: { now: () => nowMs, setTimer: backgroundClock.setTimer }, pendingCacheMs: 10_000 });
+    const m = new Metrics({
+      defaultMetrics: false,
+      clock: { now: () => nowMs, setTimer: backgroundClock.setTimer },
+      pendingCacheMs: 10_000,
+    });
     m.setPendingSource(async () => {
       calls++;
       if (fail) throw new Error('cluster down');

@@ -19,7 +19,13 @@ describe('reloadWhenRetargeted (git-sync swaps the rules folder link)', () => {
     symlinkSync('wt1', link);
     let reloads = 0;
     const messages: string[] = [];
-    const stop = reloadWhenRetargeted(path.join(link, 'rules'), { reloadRules: () => Promise.resolve({ loaded: ++reloads, problems: [] }) }, { info: ((m: string) => void messages.push(m)) as never }, 1000, clock);
+    const stop = reloadWhenRetargeted(
+      path.join(link, 'rules'),
+      { reloadRules: () => Promise.resolve({ loaded: ++reloads, problems: [] }) },
+      { info: ((m: string) => void messages.push(m)) as never },
+      1000,
+      clock,
+    );
     clock.advance(3000);
     expect(reloads).toBe(0);
     swap('wt2');

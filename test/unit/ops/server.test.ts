@@ -22,7 +22,9 @@ async function start(settings: Partial<OpsSettings> = {}): Promise<OpsServer> {
   const metrics = new Metrics({ defaultMetrics: false });
   const server = await startOpsServer({
     settings: { enabled: true, port: 0, bind: '127.0.0.1', statusPage: true, actions: false, token: undefined, ...settings },
-    engine, metrics, log: silentLogger(),
+    engine,
+    metrics,
+    log: silentLogger(),
   });
   servers.push(server);
   return server;
@@ -53,7 +55,11 @@ describe('the ops server without Elasticsearch', () => {
 
   it('refuses writes with 403 while actions are off, whatever the token', async () => {
     const s = await start({ actions: false, token: TOKEN });
-    const post = await fetch(`${s.url}/api/silences`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: '{"rule":"x","duration":"1h"}' });
+    const post = await fetch(`${s.url}/api/silences`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: '{"rule":"x","duration":"1h"}',
+    });
     expect(post.status).toBe(403);
     const del = await fetch(`${s.url}/api/silences/x._silence`, { method: 'DELETE', headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(del.status).toBe(403);
@@ -64,7 +70,10 @@ describe('the ops server without Elasticsearch', () => {
     const none = await fetch(`${s.url}/api/silences`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="logwarden"');
-    const wrong = await fetch(`${s.url}/api/silences/k`, { method: 'DELETE', headers: { Authorization: 'Bearer not-the-token-not-the-token' } });
+    const wrong = await fetch(`${s.url}/api/silences/k`, {
+      method: 'DELETE',
+      headers: { Authorization: 'Bearer not-the-token-not-the-token' },
+    });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ error: 'the bearer token is wrong' });
   });
@@ -72,13 +81,29 @@ describe('the ops server without Elasticsearch', () => {
   it('with the token, refuses a foreign Origin, a form body, and an unknown rule', async () => {
     const s = await start({ actions: true, token: TOKEN });
     const auth = { Authorization: `Bearer ${TOKEN}` };
-    const foreign = await fetch(`${s.url}/api/silences`, { method: 'POST', headers: { ...auth, Origin: 'https://evil.example', 'Content-Type': 'application/json' }, body: '{"rule":"x"}' });
+    const foreign = await fetch(`${s.url}/api/silences`, {
+      method: 'POST',
+      headers: { ...auth, Origin: 'https://evil.example', 'Content-Type': 'application/json' },
+      body: '{"rule":"x"}',
+    });
     expect(foreign.status).toBe(403);
-    const form = await fetch(`${s.url}/api/silences`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'rule=x' });
+    const form = await fetch(`${s.url}/api/silences`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'rule=x',
+    });
     expect(form.status).toBe(415);
-    const unknown = await fetch(`${s.url}/api/silences`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"rule":"no such rule","duration":"1h"}' });
+    const unknown = await fetch(`${s.url}/api/silences`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: '{"rule":"no such rule","duration":"1h"}',
+    });
     expect(unknown.status).toBe(404);
-    const big = await fetch(`${s.url}/api/silences`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ rule: 'x', reason: 'y'.repeat(10_000) }) });
+    const big = await fetch(`${s.url}/api/silences`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ rule: 'x', reason: 'y'.repeat(10_000) }),
+    });
     expect(big.status).toBe(413);
   });
 

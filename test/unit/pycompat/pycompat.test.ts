@@ -51,7 +51,16 @@ describe('Python value rendering', () => {
     if (repr !== undefined) expect(pyRepr(value)).toBe(repr);
   });
 
-  const truthy: [unknown, boolean][] = [[0, false], ['', false], [[], false], [{}, false], [null, false], ['false', true], [1, true], [[0], true]];
+  const truthy: [unknown, boolean][] = [
+    [0, false],
+    ['', false],
+    [[], false],
+    [{}, false],
+    [null, false],
+    ['false', true],
+    [1, true],
+    [[0], true],
+  ];
   it.each(truthy)('pyTruthy(%j) is %s', (value, expected) => {
     expect(pyTruthy(value)).toBe(expected);
   });

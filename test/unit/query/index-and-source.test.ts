@@ -21,10 +21,19 @@ describe('use_strftime_index', () => {
     expect(strftime(pattern, new Date(iso))).toBe(expected);
   });
 
-  const rule = (index: string, options: Record<string, unknown> = {}): Pick<RuleDefinition, 'index' | 'useStrftimeIndex'> & { options: Record<string, unknown> } => ({ index, useStrftimeIndex: true, options });
+  const rule = (
+    index: string,
+    options: Record<string, unknown> = {},
+  ): Pick<RuleDefinition, 'index' | 'useStrftimeIndex'> & { options: Record<string, unknown> } => ({
+    index,
+    useStrftimeIndex: true,
+    options,
+  });
 
   it('hourly indices: one per hour the window touches', () => {
-    expect(indexFor(rule('logs-%Y.%m.%d.%H'), at('2026-03-05T22:30:00Z'), at('2026-03-06T00:10:00Z'))).toBe('logs-2026.03.05.22,logs-2026.03.05.23,logs-2026.03.06.00');
+    expect(indexFor(rule('logs-%Y.%m.%d.%H'), at('2026-03-05T22:30:00Z'), at('2026-03-06T00:10:00Z'))).toBe(
+      'logs-2026.03.05.22,logs-2026.03.05.23,logs-2026.03.06.00',
+    );
   });
 
   it('daily indices across midnight', () => {
@@ -32,12 +41,18 @@ describe('use_strftime_index', () => {
   });
 
   it('monthly indices step through months of any length', () => {
-    expect(indexFor(rule('logs-%Y.%m'), at('2026-01-30T00:00:00Z'), at('2026-03-01T00:00:00Z'))).toBe('logs-2026.01,logs-2026.02,logs-2026.03');
+    expect(indexFor(rule('logs-%Y.%m'), at('2026-01-30T00:00:00Z'), at('2026-03-01T00:00:00Z'))).toBe(
+      'logs-2026.01,logs-2026.02,logs-2026.03',
+    );
   });
 
   it('search_extra_index adds the period before the window', () => {
-    expect(indexFor(rule('logs-%Y.%m.%d', { search_extra_index: true }), at('2026-03-05T10:00:00Z'), at('2026-03-05T11:00:00Z'))).toBe('logs-2026.03.04,logs-2026.03.05');
-    expect(indexFor(rule('logs-%Y.%m.%d.%H', { search_extra_index: true }), at('2026-03-05T10:10:00Z'), at('2026-03-05T10:20:00Z'))).toBe('logs-2026.03.05.09,logs-2026.03.05.10');
+    expect(indexFor(rule('logs-%Y.%m.%d', { search_extra_index: true }), at('2026-03-05T10:00:00Z'), at('2026-03-05T11:00:00Z'))).toBe(
+      'logs-2026.03.04,logs-2026.03.05',
+    );
+    expect(indexFor(rule('logs-%Y.%m.%d.%H', { search_extra_index: true }), at('2026-03-05T10:10:00Z'), at('2026-03-05T10:20:00Z'))).toBe(
+      'logs-2026.03.05.09,logs-2026.03.05.10',
+    );
   });
 
   it('without use_strftime_index the index is taken as written', () => {
@@ -46,10 +61,15 @@ describe('use_strftime_index', () => {
 });
 
 describe('include restricts _source', () => {
-  const rule = (options: Record<string, unknown>, queryKey?: string[]): Pick<RuleDefinition, 'options' | 'timestampField' | 'queryKey'> => ({ options, timestampField: '@timestamp', queryKey });
+  const rule = (
+    options: Record<string, unknown>,
+    queryKey?: string[],
+  ): Pick<RuleDefinition, 'options' | 'timestampField' | 'queryKey'> => ({ options, timestampField: '@timestamp', queryKey });
 
   it('asks only for the included fields plus what the rule needs, as ElastAlert2 adds them', () => {
-    expect(sourceFilter(rule({ include: ['user.name'], compare_key: 'host', top_count_keys: ['src.ip'] }, ['a', 'b']))._source?.sort()).toEqual(['@timestamp', 'a', 'b', 'host', 'src.ip', 'user.name']);
+    expect(
+      sourceFilter(rule({ include: ['user.name'], compare_key: 'host', top_count_keys: ['src.ip'] }, ['a', 'b']))._source?.sort(),
+    ).toEqual(['@timestamp', 'a', 'b', 'host', 'src.ip', 'user.name']);
   });
 
   it('no include, or "*", reads the whole document', () => {
@@ -67,17 +87,32 @@ describe('max_scrolling_count', () => {
 });
 
 describe('fields added to a match for alerts', () => {
-  const rule = (options: Record<string, unknown>): RuleDefinition => ({ name: 'R', options } as unknown as RuleDefinition);
+  const rule = (options: Record<string, unknown>): RuleDefinition => ({ name: 'R', options }) as unknown as RuleDefinition;
 
   it('include_rule_params_in_matches copies the named rule options; document fields win', () => {
-    expect(alertFields(rule({ include_rule_params_in_matches: ['owner', 'team', 'missing'], owner: 'sec', team: 'blue' }), { team: 'from-log', x: 1 })).toEqual({ x: 1, team: 'from-log', owner: 'sec' });
+    expect(
+      alertFields(rule({ include_rule_params_in_matches: ['owner', 'team', 'missing'], owner: 'sec', team: 'blue' }), {
+        team: 'from-log',
+        x: 1,
+      }),
+    ).toEqual({ x: 1, team: 'from-log', owner: 'sec' });
   });
 
   it('add_metadata_alert adds the rule name, category, description, owner and priority', () => {
-    expect(alertFields(rule({ add_metadata_alert: true, owner: 'sec', category: 'auth' }), { x: 1 })).toEqual({ x: 1, name: 'R', category: 'auth', description: '', owner: 'sec', priority: 2 });
+    expect(alertFields(rule({ add_metadata_alert: true, owner: 'sec', category: 'auth' }), { x: 1 })).toEqual({
+      x: 1,
+      name: 'R',
+      category: 'auth',
+      description: '',
+      owner: 'sec',
+      priority: 2,
+    });
   });
 
   it('replace_dots_in_field_names turns dots into underscores at every depth', () => {
-    expect(alertFields(rule({ replace_dots_in_field_names: true }), { 'a.b': { 'c.d': 1 }, list: [{ 'e.f': 2 }] })).toEqual({ a_b: { c_d: 1 }, list: [{ e_f: 2 }] });
+    expect(alertFields(rule({ replace_dots_in_field_names: true }), { 'a.b': { 'c.d': 1 }, list: [{ 'e.f': 2 }] })).toEqual({
+      a_b: { c_d: 1 },
+      list: [{ e_f: 2 }],
+    });
   });
 });

@@ -18,7 +18,9 @@ describe('timestamp_type: custom', () => {
   });
 
   it('range bounds are written in the format, in UTC', () => {
-    expect(timestampValue({ timestampType: 'custom', timestampFormat: '%Y/%m/%d %H:%M:%S' }, Date.parse('2026-03-05T07:08:09Z'))).toBe('2026/03/05 07:08:09');
+    expect(timestampValue({ timestampType: 'custom', timestampFormat: '%Y/%m/%d %H:%M:%S' }, Date.parse('2026-03-05T07:08:09Z'))).toBe(
+      '2026/03/05 07:08:09',
+    );
     expect(timestampValue({ timestampType: 'custom' }, Date.parse('2026-03-05T07:08:09.500Z'))).toBe('2026-03-05T07:08:09Z');
   });
 

@@ -7,20 +7,35 @@ import { makeRule, MIN, T0 } from './fixtures.ts';
 type Value = string | number | boolean;
 
 function rule(options: Record<string, unknown>, queryKey: string[] | null = ['source.ip']): RuleDefinition {
-  return makeRule({ type: 'cardinality', queryKey: queryKey ?? undefined }, { timeframe: { minutes: 15 }, cardinality_field: 'user.name', ...options });
+  return makeRule(
+    { type: 'cardinality', queryKey: queryKey ?? undefined },
+    { timeframe: { minutes: 15 }, cardinality_field: 'user.name', ...options },
+  );
 }
 
 const point = (endMs: number): EvaluationPoint => ({ startMs: endMs - MIN, endMs });
 /** `fresh`: distinct values in the part new since the previous evaluation (default: some). */
-const result = (groups: { values: Value[]; n: number; fresh?: number }[], approximate = false): KeyCountResult[] => [{
-  id: 'cardinality', approximate, groups: groups.map((g) => ({ values: g.values, counts: { w: g.n, new: g.fresh ?? Math.min(g.n, 1) } })),
-}];
+const result = (groups: { values: Value[]; n: number; fresh?: number }[], approximate = false): KeyCountResult[] => [
+  {
+    id: 'cardinality',
+    approximate,
+    groups: groups.map((g) => ({ values: g.values, counts: { w: g.n, new: g.fresh ?? Math.min(g.n, 1) } })),
+  },
+];
 
 describe('cardinality', () => {
   it('asks Elasticsearch for distinct values of the field per key over the last timeframe', () => {
     const type = new CardinalityRule(rule({ max_cardinality: 9 }));
     expect(type.plan(type.initialState(), point(T0))).toEqual([
-      { id: 'cardinality', fields: ['source.ip'], ranges: [{ name: 'w', startMs: T0 - 15 * MIN, endMs: T0 }, { name: 'new', startMs: T0 - 15 * MIN, endMs: T0 }], distinct: 'user.name' },
+      {
+        id: 'cardinality',
+        fields: ['source.ip'],
+        ranges: [
+          { name: 'w', startMs: T0 - 15 * MIN, endMs: T0 },
+          { name: 'new', startMs: T0 - 15 * MIN, endMs: T0 },
+        ],
+        distinct: 'user.name',
+      },
     ]);
     // After the first evaluation, "new" is what came since the previous one.
     expect(type.plan({ keys: [], evaluatedMs: T0 - MIN }, point(T0))[0]?.ranges[1]).toEqual({ name: 'new', startMs: T0 - MIN, endMs: T0 });
@@ -40,17 +55,28 @@ describe('cardinality', () => {
 
   it('matches a key above max_cardinality (exclusive), at every evaluation with new documents while above, remembering only when it evaluated', () => {
     const type = new CardinalityRule(rule({ max_cardinality: 9 }));
-    const first = type.evaluate(type.initialState(), result([{ values: ['10.0.0.1'], n: 10 }, { values: ['10.0.0.2'], n: 9 }]), point(T0));
-    expect(first.matches).toEqual([{
-      timestampMs: T0,
-      key: '10.0.0.1',
-      body: { '@timestamp': '2024-05-01T12:00:00Z', 'source.ip': '10.0.0.1', cardinality: 10 },
-      sample: { startMs: T0 - 15 * MIN, endMs: T0, fields: { 'source.ip': '10.0.0.1' } },
-    }]);
+    const first = type.evaluate(
+      type.initialState(),
+      result([
+        { values: ['10.0.0.1'], n: 10 },
+        { values: ['10.0.0.2'], n: 9 },
+      ]),
+      point(T0),
+    );
+    expect(first.matches).toEqual([
+      {
+        timestampMs: T0,
+        key: '10.0.0.1',
+        body: { '@timestamp': '2024-05-01T12:00:00Z', 'source.ip': '10.0.0.1', cardinality: 10 },
+        sample: { startMs: T0 - 15 * MIN, endMs: T0, fields: { 'source.ip': '10.0.0.1' } },
+      },
+    ]);
     expect(first.state).toEqual({ keys: [], evaluatedMs: T0 });
     const again = type.evaluate(first.state, result([{ values: ['10.0.0.1'], n: 11 }]), point(T0 + MIN));
     expect(again.matches.map((m) => m.key)).toEqual(['10.0.0.1']);
-    expect(type.describeMatch(first.matches[0]!)).toBe('A maximum of 9 unique user.name(s) occurred since last alert or between 2024-05-01T11:45:00Z and 2024-05-01T12:00:00Z');
+    expect(type.describeMatch(first.matches[0]!)).toBe(
+      'A maximum of 9 unique user.name(s) occurred since last alert or between 2024-05-01T11:45:00Z and 2024-05-01T12:00:00Z',
+    );
   });
 
   it('marks counts that came from the approximate aggregation', () => {
@@ -86,6 +112,8 @@ describe('cardinality', () => {
     expect(() => new CardinalityRule(rule({}))).toThrow('max_cardinality: cardinality needs max_cardinality or min_cardinality');
     expect(() => new CardinalityRule(rule({ max_cardinality: 1.5 }))).toThrow('max_cardinality: expected an integer >= 0, got 1.5');
     expect(() => new CardinalityRule(rule({ max_cardinality: 1, timeframe: 0 }))).toThrow('timeframe must be greater than 0');
-    expect(() => new CardinalityRule(rule({ max_cardinality: 1, cardinality_field: '' }))).toThrow('cardinality_field: expected a field name');
+    expect(() => new CardinalityRule(rule({ max_cardinality: 1, cardinality_field: '' }))).toThrow(
+      'cardinality_field: expected a field name',
+    );
   });
 });

@@ -48,7 +48,11 @@ function run(rule: FlatlineRule, docs: readonly Doc[], points: readonly number[]
     const at: EvaluationPoint = { startMs: T0 + (prev ?? p - MIN), endMs: T0 + p };
     const requests = rule.plan(state, at);
     plans.push(requests);
-    const step = rule.evaluate(state, requests.map((r) => esCount(docs, r)), at);
+    const step = rule.evaluate(
+      state,
+      requests.map((r) => esCount(docs, r)),
+      at,
+    );
     state = step.state;
     matches.push(...step.matches);
     prev = p;
@@ -67,7 +71,10 @@ const minutes = (from: number, to: number): number[] => Array.from({ length: to 
 
 /** timeframe 5m, threshold 3, run_every 1m, query_key host unless stated. */
 function flatline(options: Record<string, unknown> = {}, queryKey: string[] | null = ['host'], maxKeys?: number): FlatlineRule {
-  return new FlatlineRule(makeRule({ type: 'flatline', queryKey: queryKey ?? undefined }, { threshold: 3, timeframe: 5 * MIN, ...options }), maxKeys);
+  return new FlatlineRule(
+    makeRule({ type: 'flatline', queryKey: queryKey ?? undefined }, { threshold: 3, timeframe: 5 * MIN, ...options }),
+    maxKeys,
+  );
 }
 
 function deepFreeze<T>(value: T): T {
@@ -83,12 +90,26 @@ describe('flatline: counts against threshold (key "a" has existed for an hour; t
   const rows: { why: string; docs: Doc[]; options?: Record<string, unknown>; expected: Seen[] }[] = [
     { why: 'exactly threshold documents in the timeframe: no match', docs: [old, ...burst(0, 3, 'a')], expected: [] },
     { why: 'threshold - 1 documents: a match with the count', docs: [old, ...burst(0, 2, 'a')], expected: [{ at: 0, key: 'a', count: 2 }] },
-    { why: 'a key absent from the counted groups (completely silent) matches with count 0', docs: [old], expected: [{ at: 0, key: 'a', count: 0 }] },
-    { why: 'a document exactly timeframe before E is outside the window (start exclusive)', docs: [old, d(-5 * MIN, 'a')], options: { threshold: 1 }, expected: [{ at: 0, key: 'a', count: 0 }] },
+    {
+      why: 'a key absent from the counted groups (completely silent) matches with count 0',
+      docs: [old],
+      expected: [{ at: 0, key: 'a', count: 0 }],
+    },
+    {
+      why: 'a document exactly timeframe before E is outside the window (start exclusive)',
+      docs: [old, d(-5 * MIN, 'a')],
+      options: { threshold: 1 },
+      expected: [{ at: 0, key: 'a', count: 0 }],
+    },
     { why: 'one millisecond later it is inside', docs: [old, d(-5 * MIN + 1, 'a')], options: { threshold: 1 }, expected: [] },
     { why: 'a document exactly at E is inside (end inclusive)', docs: [old, d(0, 'a')], options: { threshold: 1 }, expected: [] },
     { why: 'keys are judged separately', docs: [old, d(-HOUR, 'b'), ...burst(0, 3, 'b')], expected: [{ at: 0, key: 'a', count: 0 }] },
-    { why: 'timeframe as an ElastAlert2 mapping', docs: [old, d(-9 * MIN, 'a')], options: { timeframe: { minutes: 10 }, threshold: 1 }, expected: [] },
+    {
+      why: 'timeframe as an ElastAlert2 mapping',
+      docs: [old, d(-9 * MIN, 'a')],
+      options: { timeframe: { minutes: 10 }, threshold: 1 },
+      expected: [],
+    },
   ];
   it.each(rows)('$why', ({ docs, options, expected }) => {
     expect(run(flatline(options), docs, [0]).seen).toEqual(expected);
@@ -136,7 +157,10 @@ describe('flatline: seeding known keys (deliberate fix: ElastAlert2 forgets ever
     expect(first?.[0]).toEqual({
       id: 'counts',
       fields: ['host'],
-      ranges: [{ name: 'window', startMs: T0 - 5 * MIN, endMs: T0 }, { name: 'segment', startMs: T0 - MIN, endMs: T0 }],
+      ranges: [
+        { name: 'window', startMs: T0 - 5 * MIN, endMs: T0 },
+        { name: 'segment', startMs: T0 - MIN, endMs: T0 },
+      ],
     });
     const seed = first?.[1];
     expect(seed?.fields).toEqual(['host']);
@@ -156,7 +180,11 @@ describe('flatline: seeding known keys (deliberate fix: ElastAlert2 forgets ever
 
   it('evaluate learns every key in the lookback, with first/last seen at the ends of its earliest/newest slice', () => {
     const rule = flatline({ known_keys_lookback: '65m' });
-    const { state } = run(rule, [d(-62 * MIN, 'old'), d(-30 * MIN, 'both'), d(-MIN, 'both'), d(-MIN, 'recent'), d(-70 * MIN, 'too-old')], [0]);
+    const { state } = run(
+      rule,
+      [d(-62 * MIN, 'old'), d(-30 * MIN, 'both'), d(-MIN, 'both'), d(-MIN, 'recent'), d(-70 * MIN, 'too-old')],
+      [0],
+    );
     expect(state.seeded).toBe(true);
     expect(state.keys.map((k) => [k.values, (k.firstSeenMs - T0) / MIN, (k.lastSeenMs - T0) / MIN])).toEqual([
       [['old'], -60, -60],
@@ -200,10 +228,25 @@ describe('flatline: seeding known keys (deliberate fix: ElastAlert2 forgets ever
 
 describe('flatline: without query_key (one group, always known, as ElastAlert2\'s "all" window)', () => {
   const rows: { why: string; docs: Doc[]; points: number[]; expected: number[] }[] = [
-    { why: 'a data source silent since before a restart is reported on the first evaluation', docs: [d(-HOUR)], points: [0], expected: [0] },
+    {
+      why: 'a data source silent since before a restart is reported on the first evaluation',
+      docs: [d(-HOUR)],
+      points: [0],
+      expected: [0],
+    },
     { why: 'an active data source is not', docs: [d(-HOUR), ...burst(0, 3)], points: [0], expected: [] },
-    { why: 'a source with no document at all is reported timeframe after the first evaluation', docs: [], points: minutes(0, 5), expected: [5 * MIN] },
-    { why: 'the group never expires, however long it has been silent', docs: [d(-3 * DAY)], points: [0, DAY, 2 * DAY], expected: [DAY, 2 * DAY] },
+    {
+      why: 'a source with no document at all is reported timeframe after the first evaluation',
+      docs: [],
+      points: minutes(0, 5),
+      expected: [5 * MIN],
+    },
+    {
+      why: 'the group never expires, however long it has been silent',
+      docs: [d(-3 * DAY)],
+      points: [0, DAY, 2 * DAY],
+      expected: [DAY, 2 * DAY],
+    },
   ];
   it.each(rows)('$why', ({ docs, points, expected }) => {
     const { seen } = run(flatline({}, null), docs, points);
@@ -213,27 +256,45 @@ describe('flatline: without query_key (one group, always known, as ElastAlert2\'
 
   it('the match body has key "all", count and threshold', () => {
     const { matches } = run(flatline({}, null), [d(-HOUR), d(-MIN)], [0]);
-    expect(matches).toEqual([{ timestampMs: T0, key: undefined, body: { '@timestamp': '2024-05-01T12:00:00Z', key: 'all', count: 1, threshold: 3 } }]);
+    expect(matches).toEqual([
+      { timestampMs: T0, key: undefined, body: { '@timestamp': '2024-05-01T12:00:00Z', key: 'all', count: 1, threshold: 3 } },
+    ]);
   });
 });
 
 describe('flatline: match body', () => {
   it('a key: the timestamp, the query_key field with its value, key, count and threshold', () => {
     const { matches } = run(flatline({}, ['host.name']), [d(-HOUR, 'web-1')], [0]);
-    expect(matches).toEqual([{
-      timestampMs: T0,
-      key: 'web-1',
-      body: { '@timestamp': '2024-05-01T12:00:00Z', 'host.name': 'web-1', key: 'web-1', count: 0, threshold: 3 },
-    }]);
+    expect(matches).toEqual([
+      {
+        timestampMs: T0,
+        key: 'web-1',
+        body: { '@timestamp': '2024-05-01T12:00:00Z', 'host.name': 'web-1', key: 'web-1', count: 0, threshold: 3 },
+      },
+    ]);
   });
 
   it('a compound key: each field, the joined "host,user" field, and key "h1, alice"', () => {
-    const { matches } = run(flatline({}, ['host', 'user']), [d(-HOUR, 'h1', 'alice'), d(-HOUR, 'h1', 'bob'), ...burst(0, 3, 'h1', 'bob')], [0]);
-    expect(matches).toEqual([{
-      timestampMs: T0,
-      key: 'h1, alice',
-      body: { '@timestamp': '2024-05-01T12:00:00Z', host: 'h1', user: 'alice', 'host,user': 'h1, alice', key: 'h1, alice', count: 0, threshold: 3 },
-    }]);
+    const { matches } = run(
+      flatline({}, ['host', 'user']),
+      [d(-HOUR, 'h1', 'alice'), d(-HOUR, 'h1', 'bob'), ...burst(0, 3, 'h1', 'bob')],
+      [0],
+    );
+    expect(matches).toEqual([
+      {
+        timestampMs: T0,
+        key: 'h1, alice',
+        body: {
+          '@timestamp': '2024-05-01T12:00:00Z',
+          host: 'h1',
+          user: 'alice',
+          'host,user': 'h1, alice',
+          key: 'h1, alice',
+          count: 0,
+          threshold: 3,
+        },
+      },
+    ]);
   });
 
   it('non-string values keep their type in the field and are rendered as Python would in the key', () => {
@@ -264,7 +325,9 @@ describe('flatline: forget_keys', () => {
   it('a forgotten key is gone from the state until seen again', () => {
     const rule = flatline({ forget_keys: true });
     expect(run(rule, [d(-HOUR, 'a')], [0]).state.keys).toEqual([]);
-    expect(run(rule, [d(-HOUR, 'a'), d(30 * SEC, 'a')], [0, MIN]).state.keys.map((k) => [k.values, k.firstSeenMs - T0])).toEqual([[['a'], MIN]]);
+    expect(run(rule, [d(-HOUR, 'a'), d(30 * SEC, 'a')], [0, MIN]).state.keys.map((k) => [k.values, k.firstSeenMs - T0])).toEqual([
+      [['a'], MIN],
+    ]);
   });
 
   it('without query_key the group is re-armed instead: checked again timeframe after the match', () => {
@@ -326,19 +389,30 @@ describe('flatline: notify_on_recovery', () => {
       why: 'one recovery match when the count is back at threshold, not repeated',
       options: { notify_on_recovery: true },
       expected: [
-        { at: 0, key: 'a', count: 0 }, { at: MIN, key: 'a', count: 0 }, { at: 2 * MIN, key: 'a', count: 0 }, { at: 3 * MIN, key: 'a', count: 0 },
+        { at: 0, key: 'a', count: 0 },
+        { at: MIN, key: 'a', count: 0 },
+        { at: 2 * MIN, key: 'a', count: 0 },
+        { at: 3 * MIN, key: 'a', count: 0 },
         { at: 4 * MIN, key: 'a', count: 3, recovered: true },
       ],
     },
     {
       why: 'without it there is no recovery match',
       options: {},
-      expected: [{ at: 0, key: 'a', count: 0 }, { at: MIN, key: 'a', count: 0 }, { at: 2 * MIN, key: 'a', count: 0 }, { at: 3 * MIN, key: 'a', count: 0 }],
+      expected: [
+        { at: 0, key: 'a', count: 0 },
+        { at: MIN, key: 'a', count: 0 },
+        { at: 2 * MIN, key: 'a', count: 0 },
+        { at: 3 * MIN, key: 'a', count: 0 },
+      ],
     },
     {
       why: 'with forget_keys the key is matched once, and its recovery still reported',
       options: { notify_on_recovery: true, forget_keys: true },
-      expected: [{ at: 0, key: 'a', count: 0 }, { at: 4 * MIN, key: 'a', count: 3, recovered: true }],
+      expected: [
+        { at: 0, key: 'a', count: 0 },
+        { at: 4 * MIN, key: 'a', count: 3, recovered: true },
+      ],
     },
   ];
   it.each(rows)('$why', ({ options, expected }) => {
@@ -353,7 +427,11 @@ describe('flatline: notify_on_recovery', () => {
   });
 
   it('the recovery match says recovered, and asks the run for an example document of the key', () => {
-    const { matches, state } = run(flatline({ notify_on_recovery: true }, ['host.name']), [d(-HOUR, 'web-1'), ...burst(MIN, 3, 'web-1')], [0, MIN]);
+    const { matches, state } = run(
+      flatline({ notify_on_recovery: true }, ['host.name']),
+      [d(-HOUR, 'web-1'), ...burst(MIN, 3, 'web-1')],
+      [0, MIN],
+    );
     expect(matches[1]).toEqual({
       timestampMs: T0 + MIN,
       key: 'web-1',
@@ -370,11 +448,23 @@ describe('flatline: option validation', () => {
     { why: 'timeframe zero', options: { timeframe: 0 }, error: /timeframe must be greater than 0/ },
     { why: 'timeframe not a duration', options: { timeframe: 'soon' }, error: /timeframe: expected a duration/ },
     { why: 'threshold missing', options: { threshold: undefined }, error: /rule "Test rule" \(test\.yaml\): threshold is required/ },
-    { why: 'threshold 0 (ElastAlert2 accepts it but it can never match)', options: { threshold: 0 }, error: /threshold: expected an integer >= 1, got 0/ },
+    {
+      why: 'threshold 0 (ElastAlert2 accepts it but it can never match)',
+      options: { threshold: 0 },
+      error: /threshold: expected an integer >= 1, got 0/,
+    },
     { why: 'threshold not an integer', options: { threshold: 2.5 }, error: /threshold: expected an integer >= 1, got 2.5/ },
     { why: 'threshold as text', options: { threshold: '3' }, error: /threshold: expected an integer >= 1, got "3"/ },
-    { why: 'known_keys_lookback below timeframe + run_every', options: { known_keys_lookback: '5m' }, error: /known_keys_lookback must be at least timeframe \+ run_every/ },
-    { why: 'known_keys_lookback not a duration', options: { known_keys_lookback: 'a day' }, error: /known_keys_lookback: expected a duration/ },
+    {
+      why: 'known_keys_lookback below timeframe + run_every',
+      options: { known_keys_lookback: '5m' },
+      error: /known_keys_lookback must be at least timeframe \+ run_every/,
+    },
+    {
+      why: 'known_keys_lookback not a duration',
+      options: { known_keys_lookback: 'a day' },
+      error: /known_keys_lookback: expected a duration/,
+    },
   ];
   it.each(rows)('rejects $why', ({ options, error }) => {
     expect(() => flatline(options)).toThrow(error);
@@ -392,7 +482,9 @@ describe('flatline: option validation', () => {
 
   it('throws when the counts it planned are missing', () => {
     const rule = flatline();
-    expect(() => rule.evaluate(rule.initialState(), [{ id: 'counts', groups: [] }], { startMs: T0 - MIN, endMs: T0 })).toThrow(/missing the "seed" counts/);
+    expect(() => rule.evaluate(rule.initialState(), [{ id: 'counts', groups: [] }], { startMs: T0 - MIN, endMs: T0 })).toThrow(
+      /missing the "seed" counts/,
+    );
   });
 });
 
@@ -403,28 +495,32 @@ describe('flatline: describeMatch', () => {
       why: 'a silent key',
       queryKey: ['host.name'],
       match: { ...base, key: 'web-1', body: { count: 0 } },
-      text: 'An abnormally low number of events occurred for host.name = web-1 around 2024-05-01T12:00:00Z.\n' +
+      text:
+        'An abnormally low number of events occurred for host.name = web-1 around 2024-05-01T12:00:00Z.\n' +
         'Between 2024-05-01T11:55:00Z and 2024-05-01T12:00:00Z there were fewer than 3 events (0 counted).',
     },
     {
       why: 'a compound key',
       queryKey: ['host', 'user'],
       match: { ...base, key: 'h1, alice', body: { count: 2 } },
-      text: 'An abnormally low number of events occurred for host, user = h1, alice around 2024-05-01T12:00:00Z.\n' +
+      text:
+        'An abnormally low number of events occurred for host, user = h1, alice around 2024-05-01T12:00:00Z.\n' +
         'Between 2024-05-01T11:55:00Z and 2024-05-01T12:00:00Z there were fewer than 3 events (2 counted).',
     },
     {
       why: 'without query_key',
       queryKey: null,
       match: { ...base, key: undefined, body: { count: 1 } },
-      text: 'An abnormally low number of events occurred around 2024-05-01T12:00:00Z.\n' +
+      text:
+        'An abnormally low number of events occurred around 2024-05-01T12:00:00Z.\n' +
         'Between 2024-05-01T11:55:00Z and 2024-05-01T12:00:00Z there were fewer than 3 events (1 counted).',
     },
     {
       why: 'a recovery',
       queryKey: ['host.name'],
       match: { ...base, key: 'web-1', body: { count: 7, recovered: true } },
-      text: 'Events for host.name = web-1 are back to normal around 2024-05-01T12:00:00Z.\n' +
+      text:
+        'Events for host.name = web-1 are back to normal around 2024-05-01T12:00:00Z.\n' +
         'Between 2024-05-01T11:55:00Z and 2024-05-01T12:00:00Z there were 7 events, at least the threshold of 3.',
     },
   ];

@@ -36,19 +36,47 @@ describe('frequency: event windows (timeframe 5m unless stated)', () => {
     { why: 'two events exactly timeframe apart never count together', options: { num_events: 2 }, batches: [[0, 5 * MIN]], expected: [] },
     { why: 'timeframe - 1 ms apart they do', options: { num_events: 2 }, batches: [[0, 5 * MIN - 1]], expected: [5 * MIN - 1] },
     { why: 'oldest slides out when the newest is exactly timeframe later', batches: [[0, MIN, 5 * MIN]], expected: [] },
-    { why: 'the window is cleared after a match: the third event starts over', options: { num_events: 2 }, batches: [[0, SEC, 2 * SEC]], expected: [SEC] },
-    { why: 'after a clear, num_events new events match again', options: { num_events: 2 }, batches: [[0, SEC, 2 * SEC, 3 * SEC]], expected: [SEC, 3 * SEC] },
+    {
+      why: 'the window is cleared after a match: the third event starts over',
+      options: { num_events: 2 },
+      batches: [[0, SEC, 2 * SEC]],
+      expected: [SEC],
+    },
+    {
+      why: 'after a clear, num_events new events match again',
+      options: { num_events: 2 },
+      batches: [[0, SEC, 2 * SEC, 3 * SEC]],
+      expected: [SEC, 3 * SEC],
+    },
     { why: 'windows carry over between runs', batches: [[0], [MIN], [2 * MIN]], expected: [2 * MIN] },
     { why: 'out-of-order events are sorted in; the match is the newest by time', batches: [[2 * MIN, MIN, 0]], expected: [2 * MIN] },
-    { why: 'a late event older than timeframe before the newest is dropped at once', options: { num_events: 2 }, batches: [[6 * MIN, 0]], expected: [] },
-    { why: 'a late event inside the timeframe still counts', options: { num_events: 2 }, batches: [[6 * MIN], [2 * MIN]], expected: [6 * MIN] },
+    {
+      why: 'a late event older than timeframe before the newest is dropped at once',
+      options: { num_events: 2 },
+      batches: [[6 * MIN, 0]],
+      expected: [],
+    },
+    {
+      why: 'a late event inside the timeframe still counts',
+      options: { num_events: 2 },
+      batches: [[6 * MIN], [2 * MIN]],
+      expected: [6 * MIN],
+    },
     { why: 'num_events 1: every event matches', options: { num_events: 1 }, batches: [[0, 0, 10 * MIN]], expected: [0, 0, 10 * MIN] },
-    { why: 'timeframe as an ElastAlert2 mapping', options: { timeframe: { seconds: 10 }, num_events: 2 }, batches: [[0, 10 * SEC, 19 * SEC]], expected: [19 * SEC] },
+    {
+      why: 'timeframe as an ElastAlert2 mapping',
+      options: { timeframe: { seconds: 10 }, num_events: 2 },
+      batches: [[0, 10 * SEC, 19 * SEC]],
+      expected: [19 * SEC],
+    },
     { why: 'timeframe as text', options: { timeframe: '10s', num_events: 2 }, batches: [[0, 10 * SEC]], expected: [] },
   ];
   it.each(rows)('$why', ({ options, batches, expected }) => {
     const rule = new FrequencyRule(makeRule({}, options));
-    const { matches } = runEvents(rule, batches.map((b) => b.map((o) => ev(o))));
+    const { matches } = runEvents(
+      rule,
+      batches.map((b) => b.map((o) => ev(o))),
+    );
     expect(matches.map(at)).toEqual(expected);
   });
 
@@ -63,29 +91,54 @@ describe('frequency: event windows (timeframe 5m unless stated)', () => {
 });
 
 describe('frequency: keys', () => {
-  const rows: { why: string; queryKey: string[] | undefined; events: [number, string | undefined][]; expected: [number, string | undefined][] }[] = [
+  const rows: {
+    why: string;
+    queryKey: string[] | undefined;
+    events: [number, string | undefined][];
+    expected: [number, string | undefined][];
+  }[] = [
     {
       why: 'each query_key value has its own window',
       queryKey: ['user'],
-      events: [[0, 'a'], [1, 'b'], [2, 'a'], [3, 'b'], [4, 'a']],
+      events: [
+        [0, 'a'],
+        [1, 'b'],
+        [2, 'a'],
+        [3, 'b'],
+        [4, 'a'],
+      ],
       expected: [[4, 'a']],
     },
     {
       why: 'compound key values ("x, y") are windows of their own',
       queryKey: ['host', 'user'],
-      events: [[0, 'h1, a'], [1, 'h1, b'], [2, 'h1, a'], [3, 'h1, a']],
+      events: [
+        [0, 'h1, a'],
+        [1, 'h1, b'],
+        [2, 'h1, a'],
+        [3, 'h1, a'],
+      ],
       expected: [[3, 'h1, a']],
     },
     {
       why: 'documents missing the query_key field share one null-key window (ElastAlert2 None key)',
       queryKey: ['user'],
-      events: [[0, undefined], [1, 'a'], [2, undefined], [3, undefined]],
+      events: [
+        [0, undefined],
+        [1, 'a'],
+        [2, undefined],
+        [3, undefined],
+      ],
       expected: [[3, undefined]],
     },
     {
       why: 'without query_key every event is in one window, whatever key it carries',
       queryKey: undefined,
-      events: [[0, 'a'], [1, 'b'], [2, 'c']],
+      events: [
+        [0, 'a'],
+        [1, 'b'],
+        [2, 'c'],
+      ],
       expected: [[2, undefined]],
     },
   ];
@@ -103,21 +156,48 @@ describe('frequency: keys', () => {
 });
 
 describe('frequency: count and terms entries (one entry per run at its end time)', () => {
-  const rows: { why: string; options?: Record<string, unknown>; entries: [number, number, string?][][]; expected: [number, string | undefined][] }[] = [
-    { why: 'counts add up across runs', options: { num_events: 10 }, entries: [[[MIN, 4]], [[2 * MIN, 4]], [[3 * MIN, 4]]], expected: [[3 * MIN, undefined]] },
+  const rows: {
+    why: string;
+    options?: Record<string, unknown>;
+    entries: [number, number, string?][][];
+    expected: [number, string | undefined][];
+  }[] = [
+    {
+      why: 'counts add up across runs',
+      options: { num_events: 10 },
+      entries: [[[MIN, 4]], [[2 * MIN, 4]], [[3 * MIN, 4]]],
+      expected: [[3 * MIN, undefined]],
+    },
     { why: 'one count >= num_events matches at once', options: { num_events: 10 }, entries: [[[MIN, 10]]], expected: [[MIN, undefined]] },
     { why: 'counts exactly timeframe apart never add up', options: { num_events: 10 }, entries: [[[0, 6]], [[5 * MIN, 6]]], expected: [] },
-    { why: 'zero counts do not break the sum', options: { num_events: 10 }, entries: [[[0, 5]], [[MIN, 0]], [[2 * MIN, 0]], [[3 * MIN, 5]]], expected: [[3 * MIN, undefined]] },
+    {
+      why: 'zero counts do not break the sum',
+      options: { num_events: 10 },
+      entries: [[[0, 5]], [[MIN, 0]], [[2 * MIN, 0]], [[3 * MIN, 5]]],
+      expected: [[3 * MIN, undefined]],
+    },
     {
       why: 'terms buckets keep one window per key',
       options: { num_events: 5, use_terms_query: true },
-      entries: [[[MIN, 3, 'a'], [MIN, 5, 'b']], [[2 * MIN, 3, 'a']]],
-      expected: [[MIN, 'b'], [2 * MIN, 'a']],
+      entries: [
+        [
+          [MIN, 3, 'a'],
+          [MIN, 5, 'b'],
+        ],
+        [[2 * MIN, 3, 'a']],
+      ],
+      expected: [
+        [MIN, 'b'],
+        [2 * MIN, 'a'],
+      ],
     },
   ];
   it.each(rows)('$why', ({ options, entries, expected }) => {
     const rule = new FrequencyRule(makeRule({ queryKey: ['user'] }, options));
-    const { matches } = runCounts(rule, entries.map((b) => b.map(([o, n, k]) => count(o, n, k))));
+    const { matches } = runCounts(
+      rule,
+      entries.map((b) => b.map(([o, n, k]) => count(o, n, k))),
+    );
     expect(matches.map((m) => [at(m), m.key])).toEqual(expected);
   });
 
@@ -134,7 +214,10 @@ describe('frequency: count and terms entries (one entry per run at its end time)
     const rule = new FrequencyRule(makeRule({}, { num_events: 10, timeframe: 60 * MIN }));
     const batches = Array.from({ length: 50 }, (_, i) => [count(i * MIN, i === 0 ? 3 : 0)]);
     const { state } = runCounts(rule, batches);
-    expect(state.windows[0]?.entries).toEqual([{ ts: T0, count: 3 }, { ts: T0 + 49 * MIN, count: 0, body: { '@timestamp': '2024-05-01T12:49:00Z' } }]);
+    expect(state.windows[0]?.entries).toEqual([
+      { ts: T0, count: 3 },
+      { ts: T0 + 49 * MIN, count: 0, body: { '@timestamp': '2024-05-01T12:49:00Z' } },
+    ]);
   });
 });
 

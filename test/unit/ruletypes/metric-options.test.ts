@@ -21,7 +21,11 @@ describe('percentFormat (Python format % value)', () => {
 
 describe('queryKeyEntries', () => {
   it('nests a single dotted key as ElastAlert2 expand_string_into_dict does', () => {
-    expect(queryKeyEntries(makeRule({ queryKey: ['host.name'] }), ['ws-1'])).toEqual({ body: { host: { name: 'ws-1' } }, key: 'ws-1', fields: { 'host.name': 'ws-1' } });
+    expect(queryKeyEntries(makeRule({ queryKey: ['host.name'] }), ['ws-1'])).toEqual({
+      body: { host: { name: 'ws-1' } },
+      key: 'ws-1',
+      fields: { 'host.name': 'ws-1' },
+    });
   });
 
   it('a value never becomes a prototype', () => {

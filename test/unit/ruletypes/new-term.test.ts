@@ -78,7 +78,11 @@ function run(rule: NewTermRule, docs: readonly Doc[], at: readonly EvaluationPoi
   for (const point of at) {
     const requests = rule.plan(state, point);
     plans.push(requests);
-    const step = rule.evaluate(deepFreeze(state), requests.map((r) => fakeCount(docs, r)), point);
+    const step = rule.evaluate(
+      deepFreeze(state),
+      requests.map((r) => fakeCount(docs, r)),
+      point,
+    );
     state = JSON.parse(JSON.stringify(step.state)) as NewTermState;
     perPoint.push(step.matches);
   }
@@ -264,7 +268,13 @@ describe('new_term: composite terms and several fields entries', () => {
 });
 
 describe('new_term: alert_on_missing_field', () => {
-  const rows: { why: string; fields: unknown; alert: boolean; docs: Doc[]; expected: { missing_field: unknown; missing_count: number }[] }[] = [
+  const rows: {
+    why: string;
+    fields: unknown;
+    alert: boolean;
+    docs: Doc[];
+    expected: { missing_field: unknown; missing_count: number }[];
+  }[] = [
     {
       why: 'documents lacking the field in the new time make one match with their count',
       fields: ['host'],
@@ -324,8 +334,16 @@ describe('new_term: plans', () => {
   it('first evaluation: the baseline (E - 30d, start] in 1-day steps, then the new time; exact ranges', () => {
     const requests = newTerm({ fields: ['host'] }).plan({ entries: [] }, first);
     expect(requests).toHaveLength(31);
-    expect(requests[0]).toEqual({ id: 'new_term:0:baseline:0', fields: ['host.keyword'], ranges: [{ name: 'baseline', startMs: h(1) - 30 * DAY, endMs: h(1) - 29 * DAY }] });
-    expect(requests[29]).toEqual({ id: 'new_term:0:baseline:29', fields: ['host.keyword'], ranges: [{ name: 'baseline', startMs: h(1) - DAY, endMs: h(0) }] });
+    expect(requests[0]).toEqual({
+      id: 'new_term:0:baseline:0',
+      fields: ['host.keyword'],
+      ranges: [{ name: 'baseline', startMs: h(1) - 30 * DAY, endMs: h(1) - 29 * DAY }],
+    });
+    expect(requests[29]).toEqual({
+      id: 'new_term:0:baseline:29',
+      fields: ['host.keyword'],
+      ranges: [{ name: 'baseline', startMs: h(1) - DAY, endMs: h(0) }],
+    });
     expect(requests[30]).toEqual({ id: 'new_term:0:new', fields: ['host.keyword'], ranges: [{ name: 'new', startMs: h(0), endMs: h(1) }] });
     // The steps tile the baseline: each starts where the previous ended.
     for (let i = 1; i < 30; i++) expect(requests[i]?.ranges[0]?.startMs).toBe(requests[i - 1]?.ranges[0]?.endMs);
@@ -337,7 +355,10 @@ describe('new_term: plans', () => {
       { id: 'new_term:0:baseline:0', fields: ['host.keyword'], ranges: [{ name: 'baseline', startMs: h(-6), endMs: h(0) }] },
       { id: 'new_term:0:new', fields: ['host.keyword'], ranges: [{ name: 'new', startMs: h(0), endMs: h(1) }] },
     ]);
-    const long = newTerm({ fields: ['host'], terms_window_size: { hours: 2 } }, {}, { firstBaselineMs: 30 * DAY }).plan({ entries: [] }, first);
+    const long = newTerm({ fields: ['host'], terms_window_size: { hours: 2 } }, {}, { firstBaselineMs: 30 * DAY }).plan(
+      { entries: [] },
+      first,
+    );
     expect(long[0]?.ranges[0]).toEqual({ name: 'baseline', startMs: h(-1), endMs: h(0) });
   });
 
@@ -351,12 +372,23 @@ describe('new_term: plans', () => {
   it('an entry without state gets its baseline on any evaluation (rule edited); state of removed entries goes', () => {
     const rule = newTerm({ fields: ['host', 'user'] });
     const state: NewTermState = {
-      entries: [{ fields: ['host'], seen: [{ lastSeenMs: h(0), terms: [['a']] }], throughMs: h(5), dropped: 0 }, { fields: ['gone'], seen: [], throughMs: h(5), dropped: 0 }],
+      entries: [
+        { fields: ['host'], seen: [{ lastSeenMs: h(0), terms: [['a']] }], throughMs: h(5), dropped: 0 },
+        { fields: ['gone'], seen: [], throughMs: h(5), dropped: 0 },
+      ],
     };
     const at = { startMs: h(5), endMs: h(6) };
     const plan = rule.plan(state, at);
-    expect(plan.map((r) => r.id)).toEqual(['new_term:0:new', ...Array.from({ length: 30 }, (_, j) => `new_term:1:baseline:${j}`), 'new_term:1:new']);
-    const step = rule.evaluate(state, plan.map((r) => ({ id: r.id, groups: [] })), at);
+    expect(plan.map((r) => r.id)).toEqual([
+      'new_term:0:new',
+      ...Array.from({ length: 30 }, (_, j) => `new_term:1:baseline:${j}`),
+      'new_term:1:new',
+    ]);
+    const step = rule.evaluate(
+      state,
+      plan.map((r) => ({ id: r.id, groups: [] })),
+      at,
+    );
     expect(step.state.entries.map((e) => e.fields)).toEqual([['host'], ['user']]);
   });
 
@@ -385,12 +417,21 @@ describe('new_term: plans', () => {
     expect(without.some((r) => 'countMissing' in r)).toBe(false);
   });
 
-  const stepRows: { why: string; options: Record<string, unknown>; limits?: NewTermLimits; at: EvaluationPoint; expected: [number, number][] }[] = [
+  const stepRows: {
+    why: string;
+    options: Record<string, unknown>;
+    limits?: NewTermLimits;
+    at: EvaluationPoint;
+    expected: [number, number][];
+  }[] = [
     {
       why: 'window_step_size splits the baseline; the last step ends at the evaluation start',
       options: { terms_window_size: { hours: 5 }, window_step_size: { hours: 2 } },
       at: first,
-      expected: [[h(-4), h(-2)], [h(-2), h(0)]],
+      expected: [
+        [h(-4), h(-2)],
+        [h(-2), h(0)],
+      ],
     },
     {
       why: 'a step wider than the window: one request',
@@ -402,7 +443,10 @@ describe('new_term: plans', () => {
       why: 'an uneven split: a shorter last step',
       options: { terms_window_size: { hours: 4 }, window_step_size: { hours: 2 } },
       at: first,
-      expected: [[h(-3), h(-1)], [h(-1), h(0)]],
+      expected: [
+        [h(-3), h(-1)],
+        [h(-1), h(0)],
+      ],
     },
     {
       why: 'an evaluation as long as the window: no baseline (everything is new time)',
@@ -415,7 +459,12 @@ describe('new_term: plans', () => {
       options: { terms_window_size: { hours: 11 }, window_step_size: { minutes: 1 } },
       limits: { maxBaselineSteps: 4 },
       at: first,
-      expected: [[h(-10), h(-7.5)], [h(-7.5), h(-5)], [h(-5), h(-2.5)], [h(-2.5), h(0)]],
+      expected: [
+        [h(-10), h(-7.5)],
+        [h(-7.5), h(-5)],
+        [h(-5), h(-2.5)],
+        [h(-2.5), h(0)],
+      ],
     },
   ];
   it.each(stepRows)('baseline steps: $why', ({ options, limits, at, expected }) => {
@@ -434,7 +483,11 @@ describe('new_term: scale and cap', () => {
   it('finds 1 new value among 10,000 known ones', () => {
     const rule = newTerm({ fields: ['user'] });
     const known = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
-    const docs = [...known.map((u, i) => doc(-1 - (i % 500), { user: u })), ...known.map((u) => doc(0.5, { user: u })), doc(0.7, { user: 'needle' })];
+    const docs = [
+      ...known.map((u, i) => doc(-1 - (i % 500), { user: u })),
+      ...known.map((u) => doc(0.5, { user: u })),
+      doc(0.7, { user: 'needle' }),
+    ];
     const { perPoint, state } = run(rule, docs, points(1));
     expect(perPoint[0]?.map((m) => m.key)).toEqual(['needle']);
     expect(termCount(state)).toBe(10_001);
@@ -455,7 +508,11 @@ describe('new_term: scale and cap', () => {
     // The cap applies to what is kept: within the first evaluation all five baseline terms count.
     expect(states[0]?.entries[0]).toEqual({
       fields: ['v'],
-      seen: [{ lastSeenMs: h(-2), terms: [['v3']] }, { lastSeenMs: h(-1), terms: [['v4']] }, { lastSeenMs: h(0), terms: [['v5']] }],
+      seen: [
+        { lastSeenMs: h(-2), terms: [['v3']] },
+        { lastSeenMs: h(-1), terms: [['v4']] },
+        { lastSeenMs: h(0), terms: [['v5']] },
+      ],
       throughMs: h(1),
       dropped: 2,
     });
@@ -463,7 +520,10 @@ describe('new_term: scale and cap', () => {
     // v1 and v5 were just seen; of the rest only the newest-seen (v4) fits.
     expect(states[1]?.entries[0]).toEqual({
       fields: ['v'],
-      seen: [{ lastSeenMs: h(-1), terms: [['v4']] }, { lastSeenMs: h(2), terms: [['v1'], ['v5']] }],
+      seen: [
+        { lastSeenMs: h(-1), terms: [['v4']] },
+        { lastSeenMs: h(2), terms: [['v1'], ['v5']] },
+      ],
       throughMs: h(2),
       dropped: 3,
     });
@@ -473,8 +533,18 @@ describe('new_term: scale and cap', () => {
     const rule = newTerm({ fields: ['v'], window_step_size: { days: 30 } });
     const at = { startMs: h(0), endMs: h(1) };
     const [baseline, fresh] = rule.plan({ entries: [] }, at);
-    const groups: KeyCounts[] = Array.from({ length: DEFAULT_MAX_TERMS_PER_ENTRY + 5 }, (_, i) => ({ values: [i], counts: { baseline: 1 } }));
-    const step = rule.evaluate({ entries: [] }, [{ id: baseline?.id ?? '', groups }, { id: fresh?.id ?? '', groups: [] }], at);
+    const groups: KeyCounts[] = Array.from({ length: DEFAULT_MAX_TERMS_PER_ENTRY + 5 }, (_, i) => ({
+      values: [i],
+      counts: { baseline: 1 },
+    }));
+    const step = rule.evaluate(
+      { entries: [] },
+      [
+        { id: baseline?.id ?? '', groups },
+        { id: fresh?.id ?? '', groups: [] },
+      ],
+      at,
+    );
     expect(termCount(step.state)).toBe(DEFAULT_MAX_TERMS_PER_ENTRY);
     expect(step.state.entries[0]?.dropped).toBe(5);
   });
@@ -494,7 +564,13 @@ describe('new_term: state', () => {
 
   it('a gap the run skipped (old_query_limit) is baseline: its terms are learnt, not alerted', () => {
     const rule = newTerm({ fields: ['host'] });
-    const docs = [doc(-1, { host: 'a' }), doc(3, { host: 'gap' }), doc(3, { host: 'gap-and-now' }), doc(5.5, { host: 'gap-and-now' }), doc(5.5, { host: 'fresh' })];
+    const docs = [
+      doc(-1, { host: 'a' }),
+      doc(3, { host: 'gap' }),
+      doc(3, { host: 'gap-and-now' }),
+      doc(5.5, { host: 'gap-and-now' }),
+      doc(5.5, { host: 'fresh' }),
+    ];
     const before = run(rule, docs, points(1));
     const after = run(rule, docs, [{ startMs: h(5), endMs: h(6) }], before.state);
     expect(after.plans[0]?.map((r) => [r.id, r.ranges[0]?.startMs, r.ranges[0]?.endMs])).toEqual([
@@ -510,7 +586,11 @@ describe('new_term: state', () => {
     const before = run(rule, docs, points(1));
     expect(before.keys).toEqual([['old']]);
     const after = run(rule, docs, [{ startMs: h(10), endMs: h(11) }], before.state);
-    expect(after.plans[0]?.map((r) => [r.ranges[0]?.startMs, r.ranges[0]?.endMs])).toEqual([[h(8), h(9)], [h(9), h(10)], [h(10), h(11)]]);
+    expect(after.plans[0]?.map((r) => [r.ranges[0]?.startMs, r.ranges[0]?.endMs])).toEqual([
+      [h(8), h(9)],
+      [h(9), h(10)],
+      [h(10), h(11)],
+    ]);
     // b is in the baseline; old was last seen at T0+1h, more than 3h before: new again.
     expect(after.keys).toEqual([['old']]);
   });
@@ -527,27 +607,45 @@ describe('new_term: state', () => {
 
   it('baseline terms are stored with the end of their step as last-seen time, oldest first', () => {
     const rule = newTerm({ fields: ['host'], terms_window_size: { hours: 4 }, window_step_size: { hours: 1 } });
-    const docs = [doc(-2.5, { host: 'a' }), doc(-0.5, { host: 'b' }), doc(-2.2, { host: 'c' }), doc(-1.5, { host: 'a' }), doc(0.5, { host: 'new' })];
+    const docs = [
+      doc(-2.5, { host: 'a' }),
+      doc(-0.5, { host: 'b' }),
+      doc(-2.2, { host: 'c' }),
+      doc(-1.5, { host: 'a' }),
+      doc(0.5, { host: 'new' }),
+    ];
     expect(run(rule, docs, points(1)).state).toEqual({
-      entries: [{
-        fields: ['host'],
-        seen: [
-          { lastSeenMs: h(-2), terms: [['c']] },
-          { lastSeenMs: h(-1), terms: [['a']] },
-          { lastSeenMs: h(0), terms: [['b']] },
-          { lastSeenMs: h(1), terms: [['new']] },
-        ],
-        throughMs: h(1),
-        dropped: 0,
-      }],
+      entries: [
+        {
+          fields: ['host'],
+          seen: [
+            { lastSeenMs: h(-2), terms: [['c']] },
+            { lastSeenMs: h(-1), terms: [['a']] },
+            { lastSeenMs: h(0), terms: [['b']] },
+            { lastSeenMs: h(1), terms: [['new']] },
+          ],
+          throughMs: h(1),
+          dropped: 0,
+        },
+      ],
     });
   });
 
   it('evaluating the same state twice gives the same result (the state given in is not changed)', () => {
     const rule = newTerm({ fields: ['host'] });
-    const state: NewTermState = deepFreeze({ entries: [{ fields: ['host'], seen: [{ lastSeenMs: h(0), terms: [['a']] }], throughMs: h(0), dropped: 0 }] });
+    const state: NewTermState = deepFreeze({
+      entries: [{ fields: ['host'], seen: [{ lastSeenMs: h(0), terms: [['a']] }], throughMs: h(0), dropped: 0 }],
+    });
     const at = { startMs: h(0), endMs: h(1) };
-    const results = [{ id: 'new_term:0:new', groups: [{ values: ['a'], counts: { new: 1 } }, { values: ['b'], counts: { new: 2 } }] }];
+    const results = [
+      {
+        id: 'new_term:0:new',
+        groups: [
+          { values: ['a'], counts: { new: 1 } },
+          { values: ['b'], counts: { new: 2 } },
+        ],
+      },
+    ];
     const one = rule.evaluate(state, results, at);
     const two = rule.evaluate(state, results, at);
     expect(two).toEqual(one);
@@ -557,7 +655,10 @@ describe('new_term: state', () => {
   it('groups with a zero count in the range are not sightings', () => {
     const rule = newTerm({ fields: ['host'] });
     const state: NewTermState = { entries: [{ fields: ['host'], seen: [], throughMs: h(0), dropped: 0 }] };
-    const step = rule.evaluate(state, [{ id: 'new_term:0:new', groups: [{ values: ['a'], counts: { new: 0 } }] }], { startMs: h(0), endMs: h(1) });
+    const step = rule.evaluate(state, [{ id: 'new_term:0:new', groups: [{ values: ['a'], counts: { new: 0 } }] }], {
+      startMs: h(0),
+      endMs: h(1),
+    });
     expect(step.matches).toEqual([]);
     expect(termCount(step.state)).toBe(0);
   });
@@ -579,7 +680,13 @@ describe('new_term: state', () => {
 });
 
 describe('new_term: query_key', () => {
-  const rows: { why: string; options: Record<string, unknown>; queryKey: string[]; docs: Doc[]; expected: [unknown, string | undefined, Record<string, unknown>][] }[] = [
+  const rows: {
+    why: string;
+    options: Record<string, unknown>;
+    queryKey: string[];
+    docs: Doc[];
+    expected: [unknown, string | undefined, Record<string, unknown>][];
+  }[] = [
     {
       why: 'without fields, query_key is the field (as ElastAlert2) and the key is its value',
       options: {},
@@ -623,25 +730,59 @@ describe('new_term: options', () => {
     { why: 'neither fields nor query_key', options: {}, error: /rule "Test rule" \(test\.yaml\): new_term needs fields \(or query_key/ },
     { why: 'an empty fields list (ElastAlert2 refuses it too)', options: { fields: [] }, error: /fields must not be an empty list/ },
     { why: 'an empty field name', options: { fields: '' }, error: /fields: expected a field name, got ""/ },
-    { why: 'an entry that is neither a name nor a list', options: { fields: ['a', 5] }, error: /fields\[1\]: expected a field name or a list of field names, got 5/ },
+    {
+      why: 'an entry that is neither a name nor a list',
+      options: { fields: ['a', 5] },
+      error: /fields\[1\]: expected a field name or a list of field names, got 5/,
+    },
     { why: 'an empty composite term', options: { fields: [[]] }, error: /fields\[0\]: a composite term needs at least one field/ },
-    { why: 'a composite part that is not a name', options: { fields: [['a', null]] }, error: /fields\[0\]\[1\]: expected a field name, got null/ },
+    {
+      why: 'a composite part that is not a name',
+      options: { fields: [['a', null]] },
+      error: /fields\[0\]\[1\]: expected a field name, got null/,
+    },
     { why: 'a field twice in one composite term', options: { fields: [['a', 'a']] }, error: /fields\[0\]: field "a" appears twice/ },
     { why: 'the same entry twice', options: { fields: ['a', 'b', 'a'] }, error: /fields lists "a" twice/ },
-    { why: 'the same composite entry twice', options: { fields: [['a', 'b'], ['a', 'b']] }, error: /fields lists \["a","b"\] twice/ },
-    { why: 'terms_window_size of 0', options: { fields: 'a', terms_window_size: { days: 0 } }, error: /terms_window_size must be greater than 0/ },
+    {
+      why: 'the same composite entry twice',
+      options: {
+        fields: [
+          ['a', 'b'],
+          ['a', 'b'],
+        ],
+      },
+      error: /fields lists \["a","b"\] twice/,
+    },
+    {
+      why: 'terms_window_size of 0',
+      options: { fields: 'a', terms_window_size: { days: 0 } },
+      error: /terms_window_size must be greater than 0/,
+    },
     { why: 'window_step_size of 0', options: { fields: 'a', window_step_size: 0 }, error: /window_step_size must be greater than 0/ },
     { why: 'a bad duration', options: { fields: 'a', terms_window_size: '3x' }, error: /terms_window_size: expected a duration/ },
     { why: 'a negative duration', options: { fields: 'a', window_step_size: -5 }, error: /window_step_size: expected a duration >= 0/ },
-    { why: 'a cap below 1', options: { fields: 'a' }, limits: { maxTermsPerEntry: 0 }, error: /maxTermsPerEntry: expected an integer >= 1, got 0/ },
-    { why: 'a step limit that is not an integer', options: { fields: 'a' }, limits: { maxBaselineSteps: 1.5 }, error: /maxBaselineSteps: expected an integer >= 1/ },
+    {
+      why: 'a cap below 1',
+      options: { fields: 'a' },
+      limits: { maxTermsPerEntry: 0 },
+      error: /maxTermsPerEntry: expected an integer >= 1, got 0/,
+    },
+    {
+      why: 'a step limit that is not an integer',
+      options: { fields: 'a' },
+      limits: { maxBaselineSteps: 1.5 },
+      error: /maxBaselineSteps: expected an integer >= 1/,
+    },
   ];
   it.each(errors)('refuses $why', ({ options, queryKey, limits, error }) => {
     expect(() => newTerm(options, { queryKey }, limits)).toThrow(error);
   });
 
   const accepted: { why: string; options: Record<string, unknown> }[] = [
-    { why: 'use_terms_query and terms_size (every value is counted anyway)', options: { fields: ['user'], use_terms_query: true, terms_size: 50 } },
+    {
+      why: 'use_terms_query and terms_size (every value is counted anyway)',
+      options: { fields: ['user'], use_terms_query: true, terms_size: 50 },
+    },
     { why: 'durations as text and as milliseconds', options: { fields: 'a', terms_window_size: '7d', window_step_size: 3_600_000 } },
     { why: 'a composite term of one field', options: { fields: [['a']] } },
     { why: 'a field and a composite term containing it', options: { fields: ['a', ['a', 'b']] } },
@@ -665,11 +806,31 @@ describe('new_term: describeMatch', () => {
   const at = (body: Record<string, unknown>): RuleMatch => ({ timestampMs: h(1), key: undefined, body });
   const rows: { why: string; body: Record<string, unknown>; expected: string }[] = [
     { why: 'a new value', body: { host: 'web-7', new_field: 'host' }, expected: 'New value of host: web-7 (not seen in the 4w2d before)' },
-    { why: 'a number, as Python prints it', body: { port: 8080, new_field: 'port' }, expected: 'New value of port: 8080 (not seen in the 4w2d before)' },
-    { why: 'a boolean, as Python prints it', body: { ok: true, new_field: 'ok' }, expected: 'New value of ok: True (not seen in the 4w2d before)' },
-    { why: 'a new combination', body: { host: 'h1', port: 443, new_field: ['host', 'port'] }, expected: 'New combination of host, port: h1, 443 (not seen in the 4w2d before)' },
-    { why: 'documents without a field', body: { missing_field: 'host', missing_count: 3 }, expected: '3 documents without host up to 2024-05-01T13:00:00Z' },
-    { why: 'one document without a composite', body: { missing_field: ['host', 'port'], missing_count: 1 }, expected: '1 document without host, port up to 2024-05-01T13:00:00Z' },
+    {
+      why: 'a number, as Python prints it',
+      body: { port: 8080, new_field: 'port' },
+      expected: 'New value of port: 8080 (not seen in the 4w2d before)',
+    },
+    {
+      why: 'a boolean, as Python prints it',
+      body: { ok: true, new_field: 'ok' },
+      expected: 'New value of ok: True (not seen in the 4w2d before)',
+    },
+    {
+      why: 'a new combination',
+      body: { host: 'h1', port: 443, new_field: ['host', 'port'] },
+      expected: 'New combination of host, port: h1, 443 (not seen in the 4w2d before)',
+    },
+    {
+      why: 'documents without a field',
+      body: { missing_field: 'host', missing_count: 3 },
+      expected: '3 documents without host up to 2024-05-01T13:00:00Z',
+    },
+    {
+      why: 'one document without a composite',
+      body: { missing_field: ['host', 'port'], missing_count: 1 },
+      expected: '1 document without host, port up to 2024-05-01T13:00:00Z',
+    },
     { why: 'a body that is not a new_term match', body: { host: 'x' }, expected: '' },
   ];
   it.each(rows)('$why', ({ body, expected }) => {

@@ -8,24 +8,38 @@ import { makeRule, MIN, T0 } from './fixtures.ts';
 const HOUR = 60 * MIN;
 
 function rule(options: Record<string, unknown> = {}): RuleDefinition {
-  return makeRule({ type: 'spike_aggregation', queryKey: ['host.name'] }, {
-    timeframe: { hours: 1 }, spike_height: 3, spike_type: 'up', metric_agg_key: 'source.bytes', metric_agg_type: 'sum', ...options,
-  });
+  return makeRule(
+    { type: 'spike_aggregation', queryKey: ['host.name'] },
+    {
+      timeframe: { hours: 1 },
+      spike_height: 3,
+      spike_type: 'up',
+      metric_agg_key: 'source.bytes',
+      metric_agg_type: 'sum',
+      ...options,
+    },
+  );
 }
 
 const point = (endMs: number): EvaluationPoint => ({ startMs: endMs - 10 * MIN, endMs });
 /** A key whose reference window is full. */
 const ready: SpikeState = { keys: [{ values: ['ws-1'], firstSeenMs: T0 - 24 * HOUR, lastAlertMs: null }] };
-const result = (ref: number | null, cur: number | null, docs = { ref: 5, cur: 5 }): KeyCountResult[] => [{
-  id: 'spike', groups: [{ values: ['ws-1'], counts: docs, metrics: { ref, cur } }],
-}];
+const result = (ref: number | null, cur: number | null, docs = { ref: 5, cur: 5 }): KeyCountResult[] => [
+  {
+    id: 'spike',
+    groups: [{ values: ['ws-1'], counts: docs, metrics: { ref, cur } }],
+  },
+];
 
 describe('spike_aggregation', () => {
   it('asks for the metric over the current and reference windows', () => {
     const type = createSpikeAggregationRule(rule());
     expect(type.plan(type.initialState(), point(T0))[0]).toMatchObject({
       fields: ['host.name'],
-      ranges: [{ name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR }, { name: 'cur', startMs: T0 - HOUR, endMs: T0 }],
+      ranges: [
+        { name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR },
+        { name: 'cur', startMs: T0 - HOUR, endMs: T0 },
+      ],
       metric: { name: 'metric_source.bytes_sum', type: 'sum', field: 'source.bytes' },
     });
   });
@@ -50,7 +64,9 @@ describe('spike_aggregation', () => {
   });
 
   it('refuses the per-run window options by name', () => {
-    expect(() => createSpikeAggregationRule(rule({ bucket_interval: { minutes: 5 } }))).toThrow('bucket_interval: not supported: spike_aggregation compares two whole timeframe windows');
+    expect(() => createSpikeAggregationRule(rule({ bucket_interval: { minutes: 5 } }))).toThrow(
+      'bucket_interval: not supported: spike_aggregation compares two whole timeframe windows',
+    );
     expect(() => createSpikeAggregationRule(rule({ use_run_every_query_size: true }))).toThrow('use_run_every_query_size: not supported');
     expect(() => createSpikeAggregationRule(rule({ field_value: 'x' }))).toThrow('field_value: not supported');
   });

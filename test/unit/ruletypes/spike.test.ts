@@ -10,7 +10,10 @@ type Value = string | number | boolean;
 
 /** A spike rule: timeframe 1h, spike_height 3, spike_type up, query_key user unless overridden (null: none). */
 function spikeRule(options: Record<string, unknown> = {}, queryKey: string[] | null = ['user']): RuleDefinition {
-  return makeRule({ type: 'spike', queryKey: queryKey ?? undefined }, { timeframe: { hours: 1 }, spike_height: 3, spike_type: 'up', ...options });
+  return makeRule(
+    { type: 'spike', queryKey: queryKey ?? undefined },
+    { timeframe: { hours: 1 }, spike_height: 3, spike_type: 'up', ...options },
+  );
 }
 
 /** A key that has been around long enough: its reference window is full. */
@@ -86,7 +89,11 @@ function run(rule: SpikeRule, docs: readonly Doc[], fromMs: number, toMs: number
   const sizes: { endMs: number; keys: number }[] = [];
   for (let endMs = fromMs + stepMs; endMs <= toMs; endMs += stepMs) {
     const at = point(endMs, stepMs);
-    const step = rule.evaluate(state, rule.plan(state, at).map((r) => fakeEs(docs, r)), at);
+    const step = rule.evaluate(
+      state,
+      rule.plan(state, at).map((r) => fakeEs(docs, r)),
+      at,
+    );
     state = step.state;
     matches.push(...step.matches);
     sizes.push({ endMs, keys: state.keys.length });
@@ -119,7 +126,13 @@ describe('spike: when a key with a full reference window matches (timeframe 1h, 
     { why: 'threshold_cur one above cur: no match', options: { threshold_cur: 31 }, ref: 10, cur: 30, expected: null },
     { why: 'threshold_ref reached exactly: matches', options: { threshold_ref: 10 }, ref: 10, cur: 30, expected: 'up' },
     { why: 'threshold_ref one above ref: no match', options: { threshold_ref: 11 }, ref: 10, cur: 30, expected: null },
-    { why: 'threshold_cur also gates dips (ElastAlert2 checks it for every spike_type)', options: { spike_type: 'down', threshold_cur: 5 }, ref: 30, cur: 4, expected: null },
+    {
+      why: 'threshold_cur also gates dips (ElastAlert2 checks it for every spike_type)',
+      options: { spike_type: 'down', threshold_cur: 5 },
+      ref: 30,
+      cur: 4,
+      expected: null,
+    },
     { why: 'growth from nothing is an up spike (as ElastAlert2)', ref: 0, cur: 1, expected: 'up' },
     { why: '...which threshold_ref prevents', options: { threshold_ref: 1 }, ref: 0, cur: 1, expected: null },
     { why: 'a drop to nothing is a down spike', options: { spike_type: 'down' }, ref: 3, cur: 0, expected: 'down' },
@@ -128,11 +141,41 @@ describe('spike: when a key with a full reference window matches (timeframe 1h, 
     { why: 'both: 0 vs 0 never matches (ElastAlert2 would)', options: { spike_type: 'both' }, ref: 0, cur: 0, expected: null },
     { why: 'fractional spike_height: exactly 1.5 x matches', options: { spike_height: 1.5 }, ref: 10, cur: 15, expected: 'up' },
     { why: 'fractional spike_height: just under does not', options: { spike_height: 1.5 }, ref: 10, cur: 14, expected: null },
-    { why: '100 x 1.1 is 110.00000000000001 in doubles: 110 does not match, as in ElastAlert2', options: { spike_height: 1.1 }, ref: 100, cur: 110, expected: null },
-    { why: 'field_value: thresholds are ignored (ElastAlert2)', options: { field_value: 'bytes', threshold_cur: 1000, threshold_ref: 1000 }, ref: 10, cur: 30, expected: 'up' },
-    { why: 'field_value: a zero reference never matches (ElastAlert2)', options: { field_value: 'bytes' }, ref: 0, cur: 30, expected: null },
-    { why: 'field_value: a zero current never matches (ElastAlert2)', options: { field_value: 'bytes', spike_type: 'down' }, ref: 30, cur: 0, expected: null },
-    { why: 'field_value: negative totals never match', options: { field_value: 'delta', spike_type: 'both' }, ref: -10, cur: -30, expected: null },
+    {
+      why: '100 x 1.1 is 110.00000000000001 in doubles: 110 does not match, as in ElastAlert2',
+      options: { spike_height: 1.1 },
+      ref: 100,
+      cur: 110,
+      expected: null,
+    },
+    {
+      why: 'field_value: thresholds are ignored (ElastAlert2)',
+      options: { field_value: 'bytes', threshold_cur: 1000, threshold_ref: 1000 },
+      ref: 10,
+      cur: 30,
+      expected: 'up',
+    },
+    {
+      why: 'field_value: a zero reference never matches (ElastAlert2)',
+      options: { field_value: 'bytes' },
+      ref: 0,
+      cur: 30,
+      expected: null,
+    },
+    {
+      why: 'field_value: a zero current never matches (ElastAlert2)',
+      options: { field_value: 'bytes', spike_type: 'down' },
+      ref: 30,
+      cur: 0,
+      expected: null,
+    },
+    {
+      why: 'field_value: negative totals never match',
+      options: { field_value: 'delta', spike_type: 'both' },
+      ref: -10,
+      cur: -30,
+      expected: null,
+    },
   ];
   it.each(rows)('$why', ({ options, ref, cur, expected }) => {
     const rule = new SpikeRule(spikeRule(options));
@@ -150,7 +193,10 @@ describe('spike: when a key with a full reference window matches (timeframe 1h, 
   it('keys are judged separately', () => {
     const rule = new SpikeRule(spikeRule());
     const state: SpikeState = { keys: [known(['alice']), known(['bob'])] };
-    const result = counts([{ values: ['alice'], ref: 10, cur: 30 }, { values: ['bob'], ref: 10, cur: 29 }]);
+    const result = counts([
+      { values: ['alice'], ref: 10, cur: 30 },
+      { values: ['bob'], ref: 10, cur: 29 },
+    ]);
     expect(rule.evaluate(state, [result], point(T0)).matches.map((m) => m.key)).toEqual(['alice']);
   });
 });
@@ -159,11 +205,42 @@ describe('spike: the reference window must be full (timeframe 1h, evaluated ever
   const rows: { why: string; options?: Record<string, unknown>; state?: SpikeState; ref: number; cur: number; matches: boolean }[] = [
     { why: 'a new key never matches at first sight', ref: 10, cur: 30, matches: false },
     { why: 'alert_on_new_data: a new key may match at once', options: { alert_on_new_data: true }, ref: 10, cur: 30, matches: true },
-    { why: 'restart pending: no match until 2 x timeframe after the alert', state: { keys: [known(['alice'], T0 - 2 * HOUR + 1)] }, ref: 10, cur: 30, matches: false },
-    { why: 'restart over: the reference range starts exactly at the alert', state: { keys: [known(['alice'], T0 - 2 * HOUR)] }, ref: 10, cur: 30, matches: true },
-    { why: 'alert_on_new_data does not skip the restart (ElastAlert2 skip_checks)', options: { alert_on_new_data: true }, state: { keys: [known(['alice'], T0 - HOUR)] }, ref: 10, cur: 30, matches: false },
-    { why: 'first seen exactly at the reference start: full', state: { keys: [{ values: ['alice'], firstSeenMs: T0 - 2 * HOUR, lastAlertMs: null }] }, ref: 10, cur: 30, matches: true },
-    { why: 'first seen 1 ms after the reference start: not full', state: { keys: [{ values: ['alice'], firstSeenMs: T0 - 2 * HOUR + 1, lastAlertMs: null }] }, ref: 10, cur: 30, matches: false },
+    {
+      why: 'restart pending: no match until 2 x timeframe after the alert',
+      state: { keys: [known(['alice'], T0 - 2 * HOUR + 1)] },
+      ref: 10,
+      cur: 30,
+      matches: false,
+    },
+    {
+      why: 'restart over: the reference range starts exactly at the alert',
+      state: { keys: [known(['alice'], T0 - 2 * HOUR)] },
+      ref: 10,
+      cur: 30,
+      matches: true,
+    },
+    {
+      why: 'alert_on_new_data does not skip the restart (ElastAlert2 skip_checks)',
+      options: { alert_on_new_data: true },
+      state: { keys: [known(['alice'], T0 - HOUR)] },
+      ref: 10,
+      cur: 30,
+      matches: false,
+    },
+    {
+      why: 'first seen exactly at the reference start: full',
+      state: { keys: [{ values: ['alice'], firstSeenMs: T0 - 2 * HOUR, lastAlertMs: null }] },
+      ref: 10,
+      cur: 30,
+      matches: true,
+    },
+    {
+      why: 'first seen 1 ms after the reference start: not full',
+      state: { keys: [{ values: ['alice'], firstSeenMs: T0 - 2 * HOUR + 1, lastAlertMs: null }] },
+      ref: 10,
+      cur: 30,
+      matches: false,
+    },
   ];
   it.each(rows)('$why', ({ options, state, ref, cur, matches }) => {
     const rule = new SpikeRule(spikeRule(options));
@@ -178,7 +255,10 @@ describe('spike: the reference window must be full (timeframe 1h, evaluated ever
 
   it('first seen: at the evaluation end, or at the reference end when the reference range had documents', () => {
     const rule = new SpikeRule(spikeRule());
-    const result = counts([{ values: ['only-current'], ref: 0, cur: 4 }, { values: ['has-reference'], ref: 2, cur: 4 }]);
+    const result = counts([
+      { values: ['only-current'], ref: 0, cur: 4 },
+      { values: ['has-reference'], ref: 2, cur: 4 },
+    ]);
     expect(rule.evaluate(rule.initialState(), [result], point(T0)).state.keys).toEqual([
       { values: ['only-current'], firstSeenMs: T0, lastAlertMs: null },
       { values: ['has-reference'], firstSeenMs: T0 - HOUR, lastAlertMs: null },
@@ -186,7 +266,11 @@ describe('spike: the reference window must be full (timeframe 1h, evaluated ever
   });
 
   // 'alice': 1 document every 10 minutes from 0:05, bursts of 50 at 1:05 and 3:05.
-  const alice = [...every(['alice'], T0 + 5 * MIN, T0 + 4 * HOUR, 10 * MIN), { at: T0 + 65 * MIN, values: ['alice'], n: 50 }, { at: T0 + 185 * MIN, values: ['alice'], n: 50 }];
+  const alice = [
+    ...every(['alice'], T0 + 5 * MIN, T0 + 4 * HOUR, 10 * MIN),
+    { at: T0 + 65 * MIN, values: ['alice'], n: 50 },
+    { at: T0 + 185 * MIN, values: ['alice'], n: 50 },
+  ];
   const timeline: { why: string; options?: Record<string, unknown>; expected: number[] }[] = [
     {
       why: 'first seen at 0:10, full from 2:10: the 1:05 burst is missed (in the reference by then), the 3:05 one caught at 3:10',
@@ -234,7 +318,16 @@ describe('spike: the reference restarts after an alert', () => {
     const rule = new SpikeRule(spikeRule());
     const state = deepFreeze<SpikeState>({ keys: [known(['alice']), known(['bob'])] });
     const before = structuredClone(state);
-    const step = rule.evaluate(state, [counts([{ values: ['alice'], ref: 10, cur: 30 }, { values: ['bob'], ref: 10, cur: 10 }])], point(T0));
+    const step = rule.evaluate(
+      state,
+      [
+        counts([
+          { values: ['alice'], ref: 10, cur: 30 },
+          { values: ['bob'], ref: 10, cur: 10 },
+        ]),
+      ],
+      point(T0),
+    );
     expect(state).toEqual(before);
     expect(step.state.keys).toEqual([known(['alice'], T0), known(['bob'])]);
   });
@@ -244,12 +337,14 @@ describe('spike: keys and match bodies', () => {
   it('single query_key: key is str(value), the field keeps the raw value', () => {
     const rule = new SpikeRule(spikeRule({ alert_on_new_data: true }, ['port']));
     const { matches } = rule.evaluate(rule.initialState(), [counts([{ values: [443], ref: 2, cur: 9 }])], point(T0));
-    expect(matches).toEqual([{
-      timestampMs: T0,
-      key: '443',
-      body: { '@timestamp': '2024-05-01T12:00:00Z', port: 443, spike_count: 9, reference_count: 2, spike_type: 'up' },
-      sample: { startMs: T0 - HOUR, endMs: T0, fields: { port: 443 } },
-    }]);
+    expect(matches).toEqual([
+      {
+        timestampMs: T0,
+        key: '443',
+        body: { '@timestamp': '2024-05-01T12:00:00Z', port: 443, spike_count: 9, reference_count: 2, spike_type: 'up' },
+        sample: { startMs: T0 - HOUR, endMs: T0, fields: { port: 443 } },
+      },
+    ]);
   });
 
   it('boolean key values read as Python shows them', () => {
@@ -262,30 +357,45 @@ describe('spike: keys and match bodies', () => {
   it('compound query_key: values joined with ", " as key and under "host,user"', () => {
     const rule = new SpikeRule(spikeRule({ alert_on_new_data: true }, ['host', 'user']));
     const { matches } = rule.evaluate(rule.initialState(), [counts([{ values: ['h1', 7], ref: 0, cur: 5 }])], point(T0));
-    expect(matches).toEqual([{
-      timestampMs: T0,
-      key: 'h1, 7',
-      body: { '@timestamp': '2024-05-01T12:00:00Z', host: 'h1', user: 7, 'host,user': 'h1, 7', spike_count: 5, reference_count: 0, spike_type: 'up' },
-      sample: { startMs: T0 - HOUR, endMs: T0, fields: { host: 'h1', user: 7 } },
-    }]);
+    expect(matches).toEqual([
+      {
+        timestampMs: T0,
+        key: 'h1, 7',
+        body: {
+          '@timestamp': '2024-05-01T12:00:00Z',
+          host: 'h1',
+          user: 7,
+          'host,user': 'h1, 7',
+          spike_count: 5,
+          reference_count: 0,
+          spike_type: 'up',
+        },
+        sample: { startMs: T0 - HOUR, endMs: T0, fields: { host: 'h1', user: 7 } },
+      },
+    ]);
   });
 
   it('compound keys with the same text but different values are different keys', () => {
     const rule = new SpikeRule(spikeRule({}, ['host', 'user']));
     const state: SpikeState = { keys: [known(['h1', 7])] };
-    const result = counts([{ values: ['h1', '7'], ref: 10, cur: 30 }, { values: ['h1', 7], ref: 10, cur: 30 }]);
+    const result = counts([
+      { values: ['h1', '7'], ref: 10, cur: 30 },
+      { values: ['h1', 7], ref: 10, cur: 30 },
+    ]);
     expect(rule.evaluate(state, [result], point(T0)).matches.map((m) => m.body['user'])).toEqual([7]);
   });
 
   it('no query_key: one group, no key, no key fields', () => {
     const rule = new SpikeRule(spikeRule({ spike_type: 'down' }, null));
     const { matches } = rule.evaluate({ keys: [known([])] }, [counts([{ values: [], ref: 30, cur: 10 }])], point(T0));
-    expect(matches).toEqual([{
-      timestampMs: T0,
-      key: undefined,
-      body: { '@timestamp': '2024-05-01T12:00:00Z', spike_count: 10, reference_count: 30, spike_type: 'down' },
-      sample: { startMs: T0 - HOUR, endMs: T0, fields: {} },
-    }]);
+    expect(matches).toEqual([
+      {
+        timestampMs: T0,
+        key: undefined,
+        body: { '@timestamp': '2024-05-01T12:00:00Z', spike_count: 10, reference_count: 30, spike_type: 'down' },
+        sample: { startMs: T0 - HOUR, endMs: T0, fields: {} },
+      },
+    ]);
   });
 
   it('no query_key over a timeline: all documents count together', () => {
@@ -296,7 +406,12 @@ describe('spike: keys and match bodies', () => {
   });
 
   it('a custom timestamp field', () => {
-    const rule = new SpikeRule(makeRule({ type: 'spike', queryKey: ['user'], timestampField: 'event.time' }, { timeframe: { hours: 1 }, spike_height: 3, spike_type: 'up' }));
+    const rule = new SpikeRule(
+      makeRule(
+        { type: 'spike', queryKey: ['user'], timestampField: 'event.time' },
+        { timeframe: { hours: 1 }, spike_height: 3, spike_type: 'up' },
+      ),
+    );
     const { matches } = rule.evaluate({ keys: [known(['a'])] }, [counts([{ values: ['a'], ref: 1, cur: 3 }])], point(T0));
     expect(matches[0]?.body['event.time']).toBe('2024-05-01T12:00:00Z');
   });
@@ -307,30 +422,66 @@ describe('spike: plan', () => {
     {
       why: 'reference = (end - 2tf, end - tf], current = (end - tf, end]',
       queryKey: ['user'],
-      expected: { id: 'spike', fields: ['user'], ranges: [{ name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR }, { name: 'cur', startMs: T0 - HOUR, endMs: T0 }] },
+      expected: {
+        id: 'spike',
+        fields: ['user'],
+        ranges: [
+          { name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR },
+          { name: 'cur', startMs: T0 - HOUR, endMs: T0 },
+        ],
+      },
     },
     {
       why: 'no query_key: no grouping fields',
       queryKey: null,
       options: { timeframe: '90s' },
-      expected: { id: 'spike', fields: [], ranges: [{ name: 'ref', startMs: T0 - 180_000, endMs: T0 - 90_000 }, { name: 'cur', startMs: T0 - 90_000, endMs: T0 }] },
+      expected: {
+        id: 'spike',
+        fields: [],
+        ranges: [
+          { name: 'ref', startMs: T0 - 180_000, endMs: T0 - 90_000 },
+          { name: 'cur', startMs: T0 - 90_000, endMs: T0 },
+        ],
+      },
     },
     {
       why: 'compound query_key: every field',
       queryKey: ['host', 'user'],
-      expected: { id: 'spike', fields: ['host', 'user'], ranges: [{ name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR }, { name: 'cur', startMs: T0 - HOUR, endMs: T0 }] },
+      expected: {
+        id: 'spike',
+        fields: ['host', 'user'],
+        ranges: [
+          { name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR },
+          { name: 'cur', startMs: T0 - HOUR, endMs: T0 },
+        ],
+      },
     },
     {
       why: 'field_value is averaged instead of counting',
       queryKey: ['user'],
       options: { field_value: 'bytes' },
-      expected: { id: 'spike', fields: ['user'], ranges: [{ name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR }, { name: 'cur', startMs: T0 - HOUR, endMs: T0 }], value: { field: 'bytes', agg: 'avg' } },
+      expected: {
+        id: 'spike',
+        fields: ['user'],
+        ranges: [
+          { name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR },
+          { name: 'cur', startMs: T0 - HOUR, endMs: T0 },
+        ],
+        value: { field: 'bytes', agg: 'avg' },
+      },
     },
     {
       why: 'use_count_query and use_terms_query change nothing (always counted in Elasticsearch)',
       queryKey: ['user'],
       options: { use_count_query: true, use_terms_query: true },
-      expected: { id: 'spike', fields: ['user'], ranges: [{ name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR }, { name: 'cur', startMs: T0 - HOUR, endMs: T0 }] },
+      expected: {
+        id: 'spike',
+        fields: ['user'],
+        ranges: [
+          { name: 'ref', startMs: T0 - 2 * HOUR, endMs: T0 - HOUR },
+          { name: 'cur', startMs: T0 - HOUR, endMs: T0 },
+        ],
+      },
     },
   ];
   it.each(rows)('$why', ({ queryKey, options, expected }) => {
@@ -356,7 +507,9 @@ describe('spike: plan', () => {
 
   it('an unexpected result is refused', () => {
     const rule = new SpikeRule(spikeRule());
-    expect(() => rule.evaluate(rule.initialState(), [], point(T0))).toThrow('rule "Test rule" (test.yaml): spike expected the counts of request "spike", got none');
+    expect(() => rule.evaluate(rule.initialState(), [], point(T0))).toThrow(
+      'rule "Test rule" (test.yaml): spike expected the counts of request "spike", got none',
+    );
     expect(() => rule.evaluate(rule.initialState(), [{ id: 'other', groups: [] }], point(T0))).toThrow('got "other"');
   });
 });
@@ -384,7 +537,12 @@ describe('spike: state stays bounded and plain JSON', () => {
     const { matches, sizes } = run(rule, docs, T0, T0 + 4 * HOUR, 10 * MIN, { keys: values.map((v) => known(v)) });
     expect(new Set(matches.map(offset))).toEqual(new Set([HOUR]));
     expect(matches).toHaveLength(100);
-    expect(sizes.filter((s) => s.keys > 0).map((s) => s.endMs - T0).at(-1)).toBe(3 * HOUR - 10 * MIN);
+    expect(
+      sizes
+        .filter((s) => s.keys > 0)
+        .map((s) => s.endMs - T0)
+        .at(-1),
+    ).toBe(3 * HOUR - 10 * MIN);
   });
 
   const rows: { why: string; key: SpikeKey; kept: boolean }[] = [
@@ -401,15 +559,31 @@ describe('spike: state stays bounded and plain JSON', () => {
 describe('spike: options', () => {
   const rows: { why: string; options: Record<string, unknown>; error: string }[] = [
     { why: 'timeframe is required', options: { timeframe: undefined }, error: 'rule "Test rule" (test.yaml): timeframe is required' },
-    { why: 'timeframe must be positive', options: { timeframe: 0 }, error: 'rule "Test rule" (test.yaml): timeframe must be greater than 0' },
-    { why: 'timeframe must be a duration', options: { timeframe: 'soon' }, error: 'rule "Test rule" (test.yaml): timeframe: expected a duration' },
-    { why: 'spike_height is required', options: { spike_height: undefined }, error: 'rule "Test rule" (test.yaml): spike_height is required' },
+    {
+      why: 'timeframe must be positive',
+      options: { timeframe: 0 },
+      error: 'rule "Test rule" (test.yaml): timeframe must be greater than 0',
+    },
+    {
+      why: 'timeframe must be a duration',
+      options: { timeframe: 'soon' },
+      error: 'rule "Test rule" (test.yaml): timeframe: expected a duration',
+    },
+    {
+      why: 'spike_height is required',
+      options: { spike_height: undefined },
+      error: 'rule "Test rule" (test.yaml): spike_height is required',
+    },
     { why: 'spike_height 0', options: { spike_height: 0 }, error: 'spike_height: expected a number > 0, got 0' },
     { why: 'spike_height negative', options: { spike_height: -2 }, error: 'spike_height: expected a number > 0, got -2' },
     { why: 'spike_height as text', options: { spike_height: '3' }, error: 'spike_height: expected a number > 0, got "3"' },
     { why: 'spike_height NaN', options: { spike_height: Number.NaN }, error: 'spike_height: expected a number > 0, got NaN' },
     { why: 'spike_type is required', options: { spike_type: undefined }, error: 'rule "Test rule" (test.yaml): spike_type is required' },
-    { why: 'spike_type is case-sensitive as in ElastAlert2', options: { spike_type: 'Up' }, error: 'spike_type: expected one of up, down, both, got "Up"' },
+    {
+      why: 'spike_type is case-sensitive as in ElastAlert2',
+      options: { spike_type: 'Up' },
+      error: 'spike_type: expected one of up, down, both, got "Up"',
+    },
     { why: 'spike_type unknown', options: { spike_type: 'sideways' }, error: 'spike_type: expected one of up, down, both, got "sideways"' },
     { why: 'threshold_cur negative', options: { threshold_cur: -1 }, error: 'threshold_cur: expected a number >= 0, got -1' },
     { why: 'threshold_ref not a number', options: { threshold_ref: 'ten' }, error: 'threshold_ref: expected a number >= 0, got "ten"' },
@@ -422,7 +596,17 @@ describe('spike: options', () => {
   });
 
   it('accepts every documented option', () => {
-    const options = { spike_type: 'both', spike_height: 2.5, threshold_ref: 5, threshold_cur: 0, alert_on_new_data: false, field_value: 'bytes', use_count_query: true, use_terms_query: true, terms_size: 50 };
+    const options = {
+      spike_type: 'both',
+      spike_height: 2.5,
+      threshold_ref: 5,
+      threshold_cur: 0,
+      alert_on_new_data: false,
+      field_value: 'bytes',
+      use_count_query: true,
+      use_terms_query: true,
+      terms_size: 50,
+    };
     expect(() => new SpikeRule(spikeRule(options, ['host', 'user']))).not.toThrow();
   });
 });
@@ -433,19 +617,22 @@ describe('spike: describeMatch', () => {
     {
       why: 'counts, with key',
       key: 'alice',
-      expected: 'An abnormal number of events, 56, occurred in the 1h up to 2024-05-01T12:00:00Z for alice.\nIn the 1h before that, there were 6.',
+      expected:
+        'An abnormal number of events, 56, occurred in the 1h up to 2024-05-01T12:00:00Z for alice.\nIn the 1h before that, there were 6.',
     },
     {
       why: 'counts, without query_key',
       key: undefined,
       options: { timeframe: { minutes: 90 } },
-      expected: 'An abnormal number of events, 56, occurred in the 1h30m up to 2024-05-01T12:00:00Z.\nIn the 1h30m before that, there were 6.',
+      expected:
+        'An abnormal number of events, 56, occurred in the 1h30m up to 2024-05-01T12:00:00Z.\nIn the 1h30m before that, there were 6.',
     },
     {
       why: 'field_value: averages of the field',
       key: 'h1, alice',
       options: { field_value: 'bytes' },
-      expected: "An abnormal average of field 'bytes', 56, occurred in the 1h up to 2024-05-01T12:00:00Z for h1, alice.\nIn the 1h before that, the average was 6.",
+      expected:
+        "An abnormal average of field 'bytes', 56, occurred in the 1h up to 2024-05-01T12:00:00Z for h1, alice.\nIn the 1h before that, the average was 6.",
     },
   ];
   it.each(rows)('$why', ({ options, key, expected }) => {

@@ -3,7 +3,8 @@ import { compileRule } from '../../../src/rules/compile.ts';
 import type { RuleDefinition } from '../../../src/rules/types.ts';
 import { executionAllowed, limitExecutionOf } from '../../../src/run/limit-execution.ts';
 
-const rule = (limit: unknown): RuleDefinition => ({ name: 'R', file: 'r.yaml', type: 'any', alert: [], options: { limit_execution: limit } } as unknown as RuleDefinition);
+const rule = (limit: unknown): RuleDefinition =>
+  ({ name: 'R', file: 'r.yaml', type: 'any', alert: [], options: { limit_execution: limit } }) as unknown as RuleDefinition;
 const at = (iso: string): number => Date.parse(iso);
 
 describe('limit_execution', () => {
@@ -26,6 +27,8 @@ describe('limit_execution', () => {
 
   it('a malformed expression is a load problem naming the option', () => {
     const problems = compileRule(rule('every morning'), { root: '/tmp' }).problems;
-    expect(problems.map((p) => `${p.field}: ${p.message}`).join('\n')).toMatch(/^limit_execution: "every morning" is not a cron expression/m);
+    expect(problems.map((p) => `${p.field}: ${p.message}`).join('\n')).toMatch(
+      /^limit_execution: "every morning" is not a cron expression/m,
+    );
   });
 });

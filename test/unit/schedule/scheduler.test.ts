@@ -8,7 +8,11 @@ const MIN = 60_000;
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A run that finishes only when the test says so, to hold a rule "in flight". */
-function controllable(): { execute: (name: string, nowMs: number) => Promise<void>; started: [string, number][]; finish: (name: string) => Promise<void> } {
+function controllable(): {
+  execute: (name: string, nowMs: number) => Promise<void>;
+  started: [string, number][];
+  finish: (name: string) => Promise<void>;
+} {
   const started: [string, number][] = [];
   const pending = new Map<string, () => void>();
   return {
@@ -29,7 +33,14 @@ describe('Scheduler', () => {
   it('runs a rule every run_every, starting after its jitter', async () => {
     const clock = new ManualClock(0);
     const runs: number[] = [];
-    const s = new Scheduler({ clock, concurrency: 4, maxJitterMs: 0, execute: async (_n, now) => { runs.push(now); } });
+    const s = new Scheduler({
+      clock,
+      concurrency: 4,
+      maxJitterMs: 0,
+      execute: async (_n, now) => {
+        runs.push(now);
+      },
+    });
     s.upsert({ name: 'a', runEveryMs: MIN });
     s.start();
     clock.advance(0);
@@ -59,7 +70,10 @@ describe('Scheduler', () => {
     expect(skipped).toEqual(['slow', 'slow']);
     await c.finish('slow');
     clock.advance(MIN);
-    expect(c.started).toEqual([['slow', 0], ['slow', 3 * MIN]]);
+    expect(c.started).toEqual([
+      ['slow', 0],
+      ['slow', 3 * MIN],
+    ]);
     await c.finish('slow');
     await s.stop();
   });
@@ -87,7 +101,9 @@ describe('Scheduler', () => {
     s.start();
     clock.advance(0);
     let stopped = false;
-    const stopping = s.stop().then(() => { stopped = true; });
+    const stopping = s.stop().then(() => {
+      stopped = true;
+    });
     await Promise.resolve();
     expect(stopped).toBe(false);
     await c.finish('a');
@@ -100,7 +116,14 @@ describe('Scheduler', () => {
   it('removes a rule and reschedules a changed interval', async () => {
     const clock = new ManualClock(0);
     const runs: string[] = [];
-    const s = new Scheduler({ clock, concurrency: 4, maxJitterMs: 0, execute: async (n) => { runs.push(n); } });
+    const s = new Scheduler({
+      clock,
+      concurrency: 4,
+      maxJitterMs: 0,
+      execute: async (n) => {
+        runs.push(n);
+      },
+    });
     s.upsert({ name: 'a', runEveryMs: 10 * MIN });
     s.upsert({ name: 'b', runEveryMs: 10 * MIN });
     s.start();

@@ -11,7 +11,13 @@ describe('Scheduler at start-up (issue #16: the start-up burst)', () => {
   it('spreads the first runs of 500 rules at 10 s over the whole interval by default', async () => {
     const clock = new ManualClock(0);
     const firstRuns = new Map<string, number>();
-    const s = new Scheduler({ clock, concurrency: 500, execute: async (name, now) => { if (!firstRuns.has(name)) firstRuns.set(name, now); } });
+    const s = new Scheduler({
+      clock,
+      concurrency: 500,
+      execute: async (name, now) => {
+        if (!firstRuns.has(name)) firstRuns.set(name, now);
+      },
+    });
     for (let i = 0; i < 500; i++) s.upsert({ name: `rule-${i}`, runEveryMs: 10 * SEC });
     s.start();
     for (let t = 0; t < 10; t++) {
@@ -30,7 +36,13 @@ describe('Scheduler at start-up (issue #16: the start-up burst)', () => {
   it('never offsets a first run by more than the rule interval', async () => {
     const clock = new ManualClock(0);
     const firstRuns: number[] = [];
-    const s = new Scheduler({ clock, concurrency: 100, execute: async (_n, now) => { firstRuns.push(now); } });
+    const s = new Scheduler({
+      clock,
+      concurrency: 100,
+      execute: async (_n, now) => {
+        firstRuns.push(now);
+      },
+    });
     for (let i = 0; i < 100; i++) s.upsert({ name: `r${i}`, runEveryMs: 2 * SEC });
     s.start();
     clock.advance(2 * SEC - 1);
@@ -44,8 +56,13 @@ describe('Scheduler at start-up (issue #16: the start-up burst)', () => {
     const started: string[] = [];
     const finishers = new Map<string, () => void>();
     const s = new Scheduler({
-      clock, concurrency: 1, maxJitterMs: 0,
-      execute: (name) => { started.push(name); return new Promise<void>((resolve) => finishers.set(name, resolve)); },
+      clock,
+      concurrency: 1,
+      maxJitterMs: 0,
+      execute: (name) => {
+        started.push(name);
+        return new Promise<void>((resolve) => finishers.set(name, resolve));
+      },
     });
     s.upsert({ name: 'hog', runEveryMs: 600 * SEC });
     s.upsert({ name: 'late-a', runEveryMs: 10 * SEC });
@@ -75,8 +92,14 @@ describe('Scheduler at start-up (issue #16: the start-up burst)', () => {
       const started: string[] = [];
       const finishers = new Map<string, () => void>();
       const s = new Scheduler({
-        clock, concurrency: 1, maxJitterMs: 0, catchUpYields,
-        execute: (name) => { started.push(name); return new Promise<void>((resolve) => finishers.set(name, resolve)); },
+        clock,
+        concurrency: 1,
+        maxJitterMs: 0,
+        catchUpYields,
+        execute: (name) => {
+          started.push(name);
+          return new Promise<void>((resolve) => finishers.set(name, resolve));
+        },
       });
       s.upsert({ name: 'hog', runEveryMs: 600 * SEC });
       s.upsert({ name: 'early', runEveryMs: 10 * SEC });

@@ -9,10 +9,30 @@ describe('aggregation periods', () => {
   const rows = [
     { why: 'a period runs from the first match', aggregation: { minutes: 10 }, start: '2026-03-01T10:03:20Z', end: '2026-03-01T10:13:20Z' },
     { why: 'text durations work too', aggregation: '1h', start: '2026-03-01T10:03:20Z', end: '2026-03-01T11:03:20Z' },
-    { why: 'a schedule fires at the next matching minute', aggregation: { schedule: '*/15 * * * *' }, start: '2026-03-01T10:03:20Z', end: '2026-03-01T10:15:00Z' },
-    { why: 'a schedule exactly at its minute waits for the next one', aggregation: { schedule: '0 * * * *' }, start: '2026-03-01T10:00:00Z', end: '2026-03-01T11:00:00Z' },
-    { why: 'weekdays only: Friday evening waits for Monday', aggregation: { schedule: '0 9 * * 1-5' }, start: '2026-03-06T18:00:00Z', end: '2026-03-09T09:00:00Z' },
-    { why: 'both day fields restricted: either matches (cron)', aggregation: { schedule: '0 0 1 * 1' }, start: '2026-03-01T12:00:00Z', end: '2026-03-02T00:00:00Z' },
+    {
+      why: 'a schedule fires at the next matching minute',
+      aggregation: { schedule: '*/15 * * * *' },
+      start: '2026-03-01T10:03:20Z',
+      end: '2026-03-01T10:15:00Z',
+    },
+    {
+      why: 'a schedule exactly at its minute waits for the next one',
+      aggregation: { schedule: '0 * * * *' },
+      start: '2026-03-01T10:00:00Z',
+      end: '2026-03-01T11:00:00Z',
+    },
+    {
+      why: 'weekdays only: Friday evening waits for Monday',
+      aggregation: { schedule: '0 9 * * 1-5' },
+      start: '2026-03-06T18:00:00Z',
+      end: '2026-03-09T09:00:00Z',
+    },
+    {
+      why: 'both day fields restricted: either matches (cron)',
+      aggregation: { schedule: '0 0 1 * 1' },
+      start: '2026-03-01T12:00:00Z',
+      end: '2026-03-02T00:00:00Z',
+    },
   ];
   it.each(rows)('$why', ({ aggregation, start, end }) => {
     const spec = aggregationOf(makeRule({}, { aggregation }));
@@ -36,10 +56,14 @@ describe('aggregation periods', () => {
 
 describe('summaryTable', () => {
   const matches = [
-    { user: 'alice', ip: '10.0.0.1' }, { user: 'alice', ip: '10.0.0.1' }, { user: 'bob', ip: '10.0.0.2' },
-    { user: 'alice', ip: '10.0.0.1' }, { user: '<!channel>', ip: '10.0.0.9' },
+    { user: 'alice', ip: '10.0.0.1' },
+    { user: 'alice', ip: '10.0.0.1' },
+    { user: 'bob', ip: '10.0.0.2' },
+    { user: 'alice', ip: '10.0.0.1' },
+    { user: '<!channel>', ip: '10.0.0.9' },
   ];
-  const rule = (options: Record<string, unknown>) => makeRule({}, { aggregation: { minutes: 5 }, summary_table_fields: ['user', 'ip'], ...options });
+  const rule = (options: Record<string, unknown>) =>
+    makeRule({}, { aggregation: { minutes: 5 }, summary_table_fields: ['user', 'ip'], ...options });
 
   it('draws an ascii table, most frequent first', () => {
     expect(summaryTable(rule({}), matches)).toBe(
@@ -57,7 +81,12 @@ describe('summaryTable', () => {
   });
 
   it('draws markdown with prefix, suffix and a row limit', () => {
-    expect(summaryTable(rule({ summary_table_type: 'markdown', summary_table_max_rows: 1, summary_prefix: 'Logins:', summary_suffix: 'end' }), matches)).toBe(
+    expect(
+      summaryTable(
+        rule({ summary_table_type: 'markdown', summary_table_max_rows: 1, summary_prefix: 'Logins:', summary_suffix: 'end' }),
+        matches,
+      ),
+    ).toBe(
       "Logins:\nAggregation resulted in the following data for summary_table_fields ==> ['user', 'ip', 'count']:\n\n" +
         '| user | ip | count |\n|-----|-----|-----|\n| alice | 10.0.0.1 | 3 |\n\nShowing top 1 rows\nend',
     );

@@ -36,7 +36,11 @@ class Storage {
     return this.controls.get(id) as ControlDoc<T> | undefined;
   }
 
-  async putControl<T>(doc: { id: string; kind: string; ruleName: string; endMs: number; data: T }, _nowMs: number, expected?: { seqNo: number; primaryTerm: number } | 'absent'): Promise<boolean> {
+  async putControl<T>(
+    doc: { id: string; kind: string; ruleName: string; endMs: number; data: T },
+    _nowMs: number,
+    expected?: { seqNo: number; primaryTerm: number } | 'absent',
+  ): Promise<boolean> {
     const current = this.controls.get(doc.id);
     if (expected === 'absent' ? current !== undefined : expected !== undefined && current?.seqNo !== expected.seqNo) return false;
     this.controls.set(doc.id, { ...doc, seqNo: ++this.seq, primaryTerm: 1 });
@@ -63,10 +67,25 @@ function context(storage: Storage): SendContext {
 let n = 0;
 function pending(rule: RuleDefinition, key = `${rule.name}.alice`, nowMs = NOW): PendingAlert & { built: number } {
   const alert = {
-    rule, key, nowMs, matchTimeMs: nowMs - MIN, built: 0,
+    rule,
+    key,
+    nowMs,
+    matchTimeMs: nowMs - MIN,
+    built: 0,
     record(): AlertRecord {
       alert.built++;
-      return { id: `a${n++}`, ruleName: rule.name, queryKey: 'alice', matchBody: { user: 'alice' }, alertInfo: {}, alertText: 't', alertSubject: 's', matchTimeMs: nowMs - MIN, alertTimeMs: nowMs, alertSent: false };
+      return {
+        id: `a${n++}`,
+        ruleName: rule.name,
+        queryKey: 'alice',
+        matchBody: { user: 'alice' },
+        alertInfo: {},
+        alertText: 't',
+        alertSubject: 's',
+        matchTimeMs: nowMs - MIN,
+        alertTimeMs: nowMs,
+        alertSent: false,
+      };
     },
   };
   return alert;
@@ -128,7 +147,10 @@ describe('the flood guard stage', () => {
     const outcomes = [];
     for (let i = 0; i < 4; i++) outcomes.push(await floodGuard(pending(rule, 'flood', NOW + i * MIN), context(storage)));
     expect(outcomes).toEqual([undefined, undefined, 'suppressed_flood', 'suppressed_flood']);
-    expect([...storage.alerts.values()].map((a) => a.alertException)).toEqual(['held back by the flood guard (max_alerts_per_hour: 2)', 'held back by the flood guard (max_alerts_per_hour: 2)']);
+    expect([...storage.alerts.values()].map((a) => a.alertException)).toEqual([
+      'held back by the flood guard (max_alerts_per_hour: 2)',
+      'held back by the flood guard (max_alerts_per_hour: 2)',
+    ]);
     // The next hour counts again.
     expect(await floodGuard(pending(rule, 'flood', NOW + 30 * MIN), context(storage))).toBeUndefined();
     expect(await floodGuard(pending(fakeRule('uncapped'), 'uncapped'), context(storage))).toBeUndefined();
@@ -142,10 +164,12 @@ describe('the pipeline', () => {
 
   it('stops at the first stage that holds the match, without building the alert of a silenced match', async () => {
     const calls: string[] = [];
-    const stage = (name: string, outcome?: 'suppressed_realert'): SuppressStage => async () => {
-      calls.push(name);
-      return outcome;
-    };
+    const stage =
+      (name: string, outcome?: 'suppressed_realert'): SuppressStage =>
+      async () => {
+        calls.push(name);
+        return outcome;
+      };
     const storage = new Storage();
     const alert = pending(fakeRule('r'));
     expect(await suppress(alert, context(storage), [stage('a'), stage('b', 'suppressed_realert'), stage('c')])).toBe('suppressed_realert');

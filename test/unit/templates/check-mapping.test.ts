@@ -15,7 +15,16 @@ const dynamicMapping = {
     verb: { type: 'text', fields: { keyword: { type: 'keyword' } } },
     objectRef: { properties: { resource: { type: 'keyword' }, subresource: { type: 'keyword' } } },
     responseStatus: { properties: { code: { type: 'long' } } },
-    requestObject: { properties: { spec: { properties: { hostPID: { type: 'boolean' }, containers: { properties: { securityContext: { properties: { privileged: { type: 'boolean' } } } } } } } } },
+    requestObject: {
+      properties: {
+        spec: {
+          properties: {
+            hostPID: { type: 'boolean' },
+            containers: { properties: { securityContext: { properties: { privileged: { type: 'boolean' } } } } },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -59,7 +68,9 @@ describe('lint --check-es mapping checks', () => {
       'requestObject.spec.volumes.hostPath.path',
     ]);
     expect(warnings[0]?.message).toMatch(/^is mapped as text in logstash-k8s-audit-2026\.12\.07: a term query only finds/);
-    expect(warnings[1]?.message).toMatch(/^requestObject is mapped dynamically in logstash-k8s-audit-2026\.12\.07: .*logwarden templates install/);
+    expect(warnings[1]?.message).toMatch(
+      /^requestObject is mapped dynamically in logstash-k8s-audit-2026\.12\.07: .*logwarden templates install/,
+    );
     expect(warnings[3]?.message).toMatch(/^is not mapped in logstash-k8s-audit-2026\.12\.07/);
   });
 });

@@ -7,11 +7,14 @@ import { variantFiles } from '../../../src/templates/variants.ts';
 const dir = bundledTemplatesDir();
 
 describe('the legacy and mappings-only copies of the pack templates', () => {
-  it.each(variantFiles(dir).map((v) => [path.relative(dir, v.file), v] as const))('%s is valid JSON equal to the canonical template (node scripts/template-variants.ts --write)', (_name, v) => {
-    const text = readFileSync(v.file, 'utf8');
-    expect(() => JSON.parse(text) as unknown).not.toThrow();
-    expect(text).toBe(v.text);
-  });
+  it.each(variantFiles(dir).map((v) => [path.relative(dir, v.file), v] as const))(
+    '%s is valid JSON equal to the canonical template (node scripts/template-variants.ts --write)',
+    (_name, v) => {
+      const text = readFileSync(v.file, 'utf8');
+      expect(() => JSON.parse(text) as unknown).not.toThrow();
+      expect(text).toBe(v.text);
+    },
+  );
 
   it('cover every source, with the canonical patterns, priority as order and the same mappings', () => {
     for (const t of packTemplates(dir)) {

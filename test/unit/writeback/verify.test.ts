@@ -27,9 +27,9 @@ describe('writeback mapping verification', () => {
   });
 
   it('reports write blocks, and only those', () => {
-    expect(settingsProblems({ 'index.blocks.read_only_allow_delete': 'true', 'index.blocks.write': 'false', 'index.number_of_shards': '3' })).toEqual([
-      'index.blocks.read_only_allow_delete is true: nothing can be recorded (disk full? remove the block when fixed)',
-    ]);
+    expect(
+      settingsProblems({ 'index.blocks.read_only_allow_delete': 'true', 'index.blocks.write': 'false', 'index.number_of_shards': '3' }),
+    ).toEqual(['index.blocks.read_only_allow_delete is true: nothing can be recorded (disk full? remove the block when fixed)']);
     expect(settingsProblems(undefined)).toEqual([]);
   });
 

@@ -65,7 +65,13 @@ describe('findJava', () => {
   const empty = path.join(root, 'empty-jvm');
   mkdirSync(empty);
 
-  const cases: [reason: string, minMajor: number, env: NodeJS.ProcessEnv, jvmDir: string, found: { home: string; major: number } | undefined][] = [
+  const cases: [
+    reason: string,
+    minMajor: number,
+    env: NodeJS.ProcessEnv,
+    jvmDir: string,
+    found: { home: string; major: number } | undefined,
+  ][] = [
     ['the oldest installed JDK that is new enough, so 8.x keeps its Java 17', 17, {}, jvm, { home: jdk17, major: 17 }],
     ['the oldest installed JDK new enough for 9.x', 21, {}, jvm, { home: jdk21, major: 21 }],
     ['nothing when every installed JDK is too old', 26, {}, jvm, undefined],
@@ -74,10 +80,22 @@ describe('findJava', () => {
     ['JAVA_HOME when ES_JAVA_HOME is not set', 17, { JAVA_HOME: own17 }, jvm, { home: own17, major: 17 }],
     ['JAVA_HOME when ES_JAVA_HOME is too old', 17, { ES_JAVA_HOME: own11, JAVA_HOME: own21 }, jvm, { home: own21, major: 21 }],
     ['an installed JDK when both homes are too old', 21, { ES_JAVA_HOME: own11, JAVA_HOME: own17 }, jvm, { home: jdk21, major: 21 }],
-    ['an installed JDK when the homes are not JDKs', 17, { ES_JAVA_HOME: empty, JAVA_HOME: path.join(root, 'nowhere') }, jvm, { home: jdk17, major: 17 }],
+    [
+      'an installed JDK when the homes are not JDKs',
+      17,
+      { ES_JAVA_HOME: empty, JAVA_HOME: path.join(root, 'nowhere') },
+      jvm,
+      { home: jdk17, major: 17 },
+    ],
     ['nothing when there are no homes and the JDK folder is empty', 17, {}, empty, undefined],
     ['nothing when the JDK folder does not exist', 17, {}, path.join(root, 'no-jvm-here'), undefined],
-    ['the given home when the JDK folder does not exist', 17, { JAVA_HOME: own17 }, path.join(root, 'no-jvm-here'), { home: own17, major: 17 }],
+    [
+      'the given home when the JDK folder does not exist',
+      17,
+      { JAVA_HOME: own17 },
+      path.join(root, 'no-jvm-here'),
+      { home: own17, major: 17 },
+    ],
     ['empty home variables are ignored', 17, { ES_JAVA_HOME: '', JAVA_HOME: '' }, jvm, { home: jdk17, major: 17 }],
   ];
   it.each(cases)('picks %s', (_reason, minMajor, env, jvmDir, found) => {

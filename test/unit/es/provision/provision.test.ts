@@ -39,7 +39,8 @@ function binWith(...commands: string[]): string {
 const VERSION = '8.19.21';
 const emptyJvm = fresh('jvm');
 const noJava = (): NodeJS.ProcessEnv => ({ ES_JAVA_HOME: fresh('not-a-jdk'), JAVA_HOME: fresh('not-a-jdk-either') });
-const noJavaMessage = (jvmDir: string, major = 17): string => `a Java ${major}+ JDK (set ES_JAVA_HOME or JAVA_HOME, or install one under ${jvmDir})`;
+const noJavaMessage = (jvmDir: string, major = 17): string =>
+  `a Java ${major}+ JDK (set ES_JAVA_HOME or JAVA_HOME, or install one under ${jvmDir})`;
 const noMavenMessage = (cache: string): string => `Maven (\`mvn\`) to download the distribution, or a cached copy in ${cache}`;
 
 describe('defaultCacheDir', () => {
@@ -68,20 +69,56 @@ describe('localUnavailableReason', () => {
     return cache;
   };
 
-  const cases: [reason: string, setup: () => { version: string; env: NodeJS.ProcessEnv; cache: string }, expected: (cache: string) => string | undefined][] = [
+  const cases: [
+    reason: string,
+    setup: () => { version: string; env: NodeJS.ProcessEnv; cache: string },
+    expected: (cache: string) => string | undefined,
+  ][] = [
     [
       'no Java, no Maven and an empty cache: both are named',
       () => ({ version: VERSION, env: { ...noJava(), PATH: binWith() }, cache: fresh('cache') }),
       (cache) => `missing ${noJavaMessage(emptyJvm)} and ${noMavenMessage(cache)}`,
     ],
-    ['Java but no Maven and an empty cache: Maven is named', () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17), PATH: binWith() }, cache: fresh('cache') }), (cache) => `missing ${noMavenMessage(cache)}`],
-    ['no Java, with Maven on the PATH: Java is named', () => ({ version: VERSION, env: { ...noJava(), PATH: binWith('mvn') }, cache: fresh('cache') }), () => `missing ${noJavaMessage(emptyJvm)}`],
-    ['Java and Maven: nothing is missing', () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17), PATH: binWith('mvn') }, cache: fresh('cache') }), () => undefined],
-    ['Java and a cached zip need no Maven', () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17), PATH: binWith() }, cache: cachedZip() }), () => undefined],
-    ['Java and an unpacked cached copy need no Maven', () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17), PATH: binWith() }, cache: cachedHome() }), () => undefined],
-    ['a cached copy of another version does not count', () => ({ version: '9.5.4', env: { JAVA_HOME: fakeJdk(21), PATH: binWith() }, cache: cachedZip() }), (cache) => `missing ${noMavenMessage(cache)}`],
-    ['9.x with only Java 17 names Java 21', () => ({ version: '9.5.4', env: { JAVA_HOME: fakeJdk(17), PATH: binWith('mvn') }, cache: fresh('cache') }), () => `missing ${noJavaMessage(emptyJvm, 21)}`],
-    ['a PATH that is not set finds no Maven', () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17) }, cache: fresh('cache') }), (cache) => `missing ${noMavenMessage(cache)}`],
+    [
+      'Java but no Maven and an empty cache: Maven is named',
+      () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17), PATH: binWith() }, cache: fresh('cache') }),
+      (cache) => `missing ${noMavenMessage(cache)}`,
+    ],
+    [
+      'no Java, with Maven on the PATH: Java is named',
+      () => ({ version: VERSION, env: { ...noJava(), PATH: binWith('mvn') }, cache: fresh('cache') }),
+      () => `missing ${noJavaMessage(emptyJvm)}`,
+    ],
+    [
+      'Java and Maven: nothing is missing',
+      () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17), PATH: binWith('mvn') }, cache: fresh('cache') }),
+      () => undefined,
+    ],
+    [
+      'Java and a cached zip need no Maven',
+      () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17), PATH: binWith() }, cache: cachedZip() }),
+      () => undefined,
+    ],
+    [
+      'Java and an unpacked cached copy need no Maven',
+      () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17), PATH: binWith() }, cache: cachedHome() }),
+      () => undefined,
+    ],
+    [
+      'a cached copy of another version does not count',
+      () => ({ version: '9.5.4', env: { JAVA_HOME: fakeJdk(21), PATH: binWith() }, cache: cachedZip() }),
+      (cache) => `missing ${noMavenMessage(cache)}`,
+    ],
+    [
+      '9.x with only Java 17 names Java 21',
+      () => ({ version: '9.5.4', env: { JAVA_HOME: fakeJdk(17), PATH: binWith('mvn') }, cache: fresh('cache') }),
+      () => `missing ${noJavaMessage(emptyJvm, 21)}`,
+    ],
+    [
+      'a PATH that is not set finds no Maven',
+      () => ({ version: VERSION, env: { JAVA_HOME: fakeJdk(17) }, cache: fresh('cache') }),
+      (cache) => `missing ${noMavenMessage(cache)}`,
+    ],
   ];
   it.each(cases)('%s', (_reason, setup, expected) => {
     const { version, env, cache } = setup();
@@ -110,15 +147,38 @@ describe('provisionElasticsearch chooses a way without starting anything', () =>
     return { calls, fn: async (env: NodeJS.ProcessEnv) => (calls.push(env), false) };
   };
   const quiet = { info: () => {} };
-  const options = (env: NodeJS.ProcessEnv, p: ReturnType<typeof probe>): ProvisionOptions => ({ env, log: quiet, probeDocker: p.fn, jvmDir: emptyJvm, interactive: false });
+  const options = (env: NodeJS.ProcessEnv, p: ReturnType<typeof probe>): ProvisionOptions => ({
+    env,
+    log: quiet,
+    probeDocker: p.fn,
+    jvmDir: emptyJvm,
+    interactive: false,
+  });
   /** An environment where neither Java nor Maven nor a cached copy is found. */
-  const bare = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...noJava(), PATH: binWith(), LOGWARDEN_CACHE_DIR: fresh('cache'), ...extra });
+  const bare = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...noJava(),
+    PATH: binWith(),
+    LOGWARDEN_CACHE_DIR: fresh('cache'),
+    ...extra,
+  });
 
   const fromEnv: [reason: string, env: NodeJS.ProcessEnv, connection: Record<string, string>][] = [
     ['ES_URL alone', { ES_URL: 'https://es.example:9200' }, { url: 'https://es.example:9200' }],
-    ['ES_URL with a username and password', { ES_URL: 'http://h:9200', ES_USERNAME: 'elastic', ES_PASSWORD: 'pw' }, { url: 'http://h:9200', username: 'elastic', password: 'pw' }],
-    ['ES_URL with a username and no password', { ES_URL: 'http://h:9200', ES_USERNAME: 'elastic' }, { url: 'http://h:9200', username: 'elastic', password: '' }],
-    ['ES_URL with an API key and a CA', { ES_URL: 'https://h', ES_API_KEY: 'k==', ES_CA_CERT: '/ca.pem' }, { url: 'https://h', apiKey: 'k==', caCertPath: '/ca.pem' }],
+    [
+      'ES_URL with a username and password',
+      { ES_URL: 'http://h:9200', ES_USERNAME: 'elastic', ES_PASSWORD: 'pw' },
+      { url: 'http://h:9200', username: 'elastic', password: 'pw' },
+    ],
+    [
+      'ES_URL with a username and no password',
+      { ES_URL: 'http://h:9200', ES_USERNAME: 'elastic' },
+      { url: 'http://h:9200', username: 'elastic', password: '' },
+    ],
+    [
+      'ES_URL with an API key and a CA',
+      { ES_URL: 'https://h', ES_API_KEY: 'k==', ES_CA_CERT: '/ca.pem' },
+      { url: 'https://h', apiKey: 'k==', caCertPath: '/ca.pem' },
+    ],
     ['ES_URL with LOGWARDEN_ES_PROVIDER=env', { ES_URL: 'http://h:9200', LOGWARDEN_ES_PROVIDER: 'env' }, { url: 'http://h:9200' }],
   ];
   it.each(fromEnv)('uses the cluster of %s, asks nothing of Docker, and never stops it', async (_reason, env, connection) => {
@@ -193,7 +253,12 @@ describe('provisionElasticsearch chooses a way without starting anything', () =>
           `  3. Java and Maven, to run Elasticsearch ${VERSION} from Maven Central: not tried.`,
         ].join('\n'),
     ],
-    ['a misspelt LOGWARDEN_ES_PROVIDER is refused, naming the choices', { LOGWARDEN_ES_PROVIDER: 'dokcer' }, false, () => 'LOGWARDEN_ES_PROVIDER must be one of env, docker, local, got "dokcer"'],
+    [
+      'a misspelt LOGWARDEN_ES_PROVIDER is refused, naming the choices',
+      { LOGWARDEN_ES_PROVIDER: 'dokcer' },
+      false,
+      () => 'LOGWARDEN_ES_PROVIDER must be one of env, docker, local, got "dokcer"',
+    ],
   ];
   it.each(failures)('fails at once when %s', async (_reason, extra, probed, expected) => {
     const p = probe();
@@ -226,10 +291,13 @@ describe('provisionElasticsearch chooses a way without starting anything', () =>
   it('loads testcontainers, an optional dependency that a development install has', () => {
     // In a Node process of its own: undici, which testcontainers loads, does not start inside jest's VM.
     const root = fileURLToPath(new URL('../../../../', import.meta.url));
-    const script = "const { loadDockerSupport } = await import('./src/es/provision/docker.ts'); console.log(typeof (await loadDockerSupport())?.ElasticsearchContainer);";
+    const script =
+      "const { loadDockerSupport } = await import('./src/es/provision/docker.ts'); console.log(typeof (await loadDockerSupport())?.ElasticsearchContainer);";
     expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }).trim()).toBe('function');
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    expect(Object.keys(pkg.optionalDependencies ?? {})).toEqual(expect.arrayContaining(['@testcontainers/elasticsearch', 'testcontainers']));
+    expect(Object.keys(pkg.optionalDependencies ?? {})).toEqual(
+      expect.arrayContaining(['@testcontainers/elasticsearch', 'testcontainers']),
+    );
     expect(Object.keys(pkg.devDependencies ?? {})).not.toContain('@testcontainers/elasticsearch');
   });
 
