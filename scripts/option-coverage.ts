@@ -127,8 +127,18 @@ function readBy(key: string, sources: Map<string, string>): string[] {
   return [];
 }
 
-/** Connection options the kit gives every HTTP alerter, read as `${prefix}_<suffix>`. */
-const KIT_SUFFIXES = ['proxy', 'ca_certs', 'ignore_ssl_errors', 'timeout'] as const;
+/** Connection options the kit reads as `${prefix}_<suffix>`: every HTTP alerter's, and the AWS alerters' (kit/aws.ts). */
+const KIT_SUFFIXES = [
+  'proxy',
+  'ca_certs',
+  'ignore_ssl_errors',
+  'timeout',
+  'endpoint_url',
+  'aws_region',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_profile',
+] as const;
 
 /** An alerter's own refusal of one of its options: `key: 'is refused: why'` in its folder. */
 function alerterRefusal(key: string, sources: Map<string, string>): string | undefined {

@@ -6,7 +6,8 @@
  * The SDK makes one attempt per send (maxAttempts 1): retries are the outbox's, on the engine's
  * clock, like every other alerter's.
  */
-import { quoteBody } from '../http.ts';
+import type { RuleDefinition } from '../../src/rules/types.ts';
+import { httpUrl, quoteBody, timeoutOption } from '../http.ts';
 import { AlerterError } from '../types.ts';
 
 export interface AwsOptions {
@@ -27,6 +28,32 @@ export function awsClientConfig(o: AwsOptions, timeoutMs: number): Record<string
     ...(o.profile && !o.accessKeyId ? { profile: o.profile } : {}),
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
   };
+}
+
+/**
+ * The SDK client configuration from ElastAlert2's `<prefix>_aws_*` options (region, keys, profile)
+ * and ours (`<prefix>_endpoint_url`, `<prefix>_timeout`), with the secret to keep out of errors.
+ */
+export function awsConnection(
+  rule: RuleDefinition,
+  o: Readonly<Record<string, unknown>>,
+  prefix: string,
+): { config: Record<string, unknown>; secrets: string[] } {
+  const text = (option: string): string | undefined => (typeof o[option] === 'string' ? (o[option] as string) : undefined);
+  const endpointOption = `${prefix}_endpoint_url`;
+  const endpoint = o[endpointOption] === undefined ? undefined : httpUrl(rule, endpointOption, o[endpointOption]).href;
+  const secretAccessKey = text(`${prefix}_aws_secret_access_key`);
+  const config = awsClientConfig(
+    {
+      region: text(`${prefix}_aws_region`) ?? 'us-east-1',
+      accessKeyId: text(`${prefix}_aws_access_key_id`),
+      secretAccessKey,
+      profile: text(`${prefix}_aws_profile`),
+      endpoint,
+    },
+    timeoutOption(rule, o, `${prefix}_timeout`),
+  );
+  return { config, secrets: secretAccessKey ? [secretAccessKey] : [] };
 }
 
 const PERMANENT_NAMES = new RegExp(

@@ -17,8 +17,7 @@ import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { capBytes, capText, displayText } from '../../src/alert/display.ts';
 import { lookupField, pyStr } from '../../src/pycompat/index.ts';
 import { isValidAddress, recipientsFromField } from '../email/options.ts';
-import { httpUrl, timeoutOption } from '../http.ts';
-import { awsClientConfig, awsFailure } from '../kit/aws.ts';
+import { awsConnection, awsFailure } from '../kit/aws.ts';
 import { readOptions } from '../kit/options.ts';
 import { optionError, type AlerterFactory, type AlertPayload } from '../types.ts';
 import { sesSchema } from './schema.ts';
@@ -57,20 +56,8 @@ export const createSesAlerter: AlerterFactory = (ref, rule, deps) => {
   const addDomain = o.ses_email_add_domain?.replace(/^@/, '').toLowerCase();
   if (o.ses_email_from_field !== undefined && !addDomain)
     throw optionError(rule, 'ses_email_from_field', 'needs ses_email_add_domain: a document may only name <user>@<that domain>');
-  const endpoint = o.ses_endpoint_url === undefined ? undefined : httpUrl(rule, 'ses_endpoint_url', o.ses_endpoint_url).href;
-  const client = new SESClient(
-    awsClientConfig(
-      {
-        region: o.ses_aws_region ?? 'us-east-1',
-        accessKeyId: o.ses_aws_access_key_id,
-        secretAccessKey: o.ses_aws_secret_access_key,
-        profile: o.ses_aws_profile,
-        endpoint,
-      },
-      timeoutOption(rule, o, 'ses_timeout'),
-    ),
-  );
-  const secrets = o.ses_aws_secret_access_key ? [o.ses_aws_secret_access_key] : [];
+  const { config, secrets } = awsConnection(rule, o as unknown as Record<string, unknown>, 'ses');
+  const client = new SESClient(config);
 
   const recipients = (alert: AlertPayload): string[] => {
     if (o.ses_email_from_field === undefined || !addDomain) return to;

@@ -16,8 +16,7 @@
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { capBytes, displayText } from '../../src/alert/display.ts';
-import { httpUrl, timeoutOption } from '../http.ts';
-import { awsClientConfig, awsFailure } from '../kit/aws.ts';
+import { awsConnection, awsFailure } from '../kit/aws.ts';
 import { readOptions } from '../kit/options.ts';
 import type { AlerterFactory, AlertPayload } from '../types.ts';
 import { snsSchema } from './schema.ts';
@@ -45,20 +44,8 @@ export function snsSubject(text: string): string {
 
 export const createSnsAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<SnsOptions>(snsSchema, ref, rule);
-  const endpoint = o.sns_endpoint_url === undefined ? undefined : httpUrl(rule, 'sns_endpoint_url', o.sns_endpoint_url).href;
-  const client = new SNSClient(
-    awsClientConfig(
-      {
-        region: o.sns_aws_region ?? 'us-east-1',
-        accessKeyId: o.sns_aws_access_key_id,
-        secretAccessKey: o.sns_aws_secret_access_key,
-        profile: o.sns_aws_profile,
-        endpoint,
-      },
-      timeoutOption(rule, o, 'sns_timeout'),
-    ),
-  );
-  const secrets = o.sns_aws_secret_access_key ? [o.sns_aws_secret_access_key] : [];
+  const { config, secrets } = awsConnection(rule, o as unknown as Record<string, unknown>, 'sns');
+  const client = new SNSClient(config);
   const subjectOf = (alert: AlertPayload): string =>
     snsSubject(rule.options['alert_subject'] === undefined ? `ElastAlert: ${rule.name}` : alert.subject);
 

@@ -15,8 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { httpUrl, timeoutOption } from '../http.ts';
-import { awsClientConfig, awsFailure } from '../kit/aws.ts';
+import { httpUrl } from '../http.ts';
+import { awsConnection, awsFailure } from '../kit/aws.ts';
 import { readOptions } from '../kit/options.ts';
 import type { AlerterFactory, AlertPayload } from '../types.ts';
 import { sqsSchema } from './schema.ts';
@@ -50,20 +50,8 @@ export function sqsBody(ruleName: string, alert: AlertPayload): string {
 export const createSqsAlerter: AlerterFactory = (ref, rule, deps) => {
   const o = readOptions<SqsOptions>(sqsSchema, ref, rule);
   const queue = httpUrl(rule, 'sqs_queue_url', o.sqs_queue_url).href;
-  const endpoint = o.sqs_endpoint_url === undefined ? undefined : httpUrl(rule, 'sqs_endpoint_url', o.sqs_endpoint_url).href;
-  const client = new SQSClient(
-    awsClientConfig(
-      {
-        region: o.sqs_aws_region ?? 'us-east-1',
-        accessKeyId: o.sqs_aws_access_key_id,
-        secretAccessKey: o.sqs_aws_secret_access_key,
-        profile: o.sqs_aws_profile,
-        endpoint,
-      },
-      timeoutOption(rule, o, 'sqs_timeout'),
-    ),
-  );
-  const secrets = o.sqs_aws_secret_access_key ? [o.sqs_aws_secret_access_key] : [];
+  const { config, secrets } = awsConnection(rule, o as unknown as Record<string, unknown>, 'sqs');
+  const client = new SQSClient(config);
   const fifo = queue.endsWith('.fifo');
 
   return {
