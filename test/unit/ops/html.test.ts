@@ -37,7 +37,7 @@ describe('escapeHtml', () => {
 describe('the html template', () => {
   it('escapes every interpolation, joins arrays, and keeps markup it built', () => {
     const inner = html`<b>${'<i>'}</b>`;
-    expect(html`<p title="${'"x"'}">${inner}${['<', html`<br />`]}${undefined}${3}</p>`.value).toBe(
+    expect(html`<p title="${'"x"'}">${inner}${['<', html`<br>`]}${undefined}${3}</p>`.value).toBe(
       '<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;<br>3</p>',
     );
   });
