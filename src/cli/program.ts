@@ -8,7 +8,7 @@ import { backtestCommand } from './commands/backtest.ts';
 import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
 import { lintCommand } from './commands/lint.ts';
-import { runCommand } from './commands/run.ts';
+import { runCommand, type RunOptions } from './commands/run.ts';
 import { silenceCommand, silencesCommand, unsilenceCommand } from './commands/silence.ts';
 import { testRuleCommand } from './commands/test-rule.ts';
 import { testCommand } from './commands/test.ts';
@@ -62,23 +62,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .option('--verbose', 'log at info level (ElastAlert2 --verbose)')
     .option('--debug', 'log at debug level (ElastAlert2 --debug; alerts are still sent)')
     .option('--es_debug', 'log every Elasticsearch request (method, path, status) at debug level')
-    .action(
-      async (opts: {
-        config?: string;
-        once?: boolean;
-        rule?: string;
-        start?: string;
-        end?: string;
-        json?: boolean;
-        failOnAlerts?: boolean;
-        verbose?: boolean;
-        debug?: boolean;
-        es_debug?: boolean;
-      }) => {
-        const { es_debug: esDebug, ...rest } = opts;
-        code = await runCommand({ ...rest, esDebug: Boolean(esDebug) }, io);
-      },
-    );
+    .action(async (opts: Omit<RunOptions, 'esDebug'> & { es_debug?: boolean }) => {
+      const { es_debug: esDebug, ...rest } = opts;
+      code = await runCommand({ ...rest, esDebug: Boolean(esDebug) }, io);
+    });
 
   program
     .command('lint')

@@ -5,6 +5,7 @@ import { durationMs } from '../rules/checks.ts';
 import type { RuleDefinition } from '../rules/types.ts';
 import type { SendContext } from '../deliver/send.ts';
 import type { EngineObserver, MatchOutcome } from '../observe.ts';
+import type { StatusRecord } from '../store/status.ts';
 import { deliverMatch } from './deliver.ts';
 import type { IndexWatch } from '../query/index-check.ts';
 import { evaluateAggregations, evaluateEvents, type AnyRuleType } from './evaluate.ts';
@@ -29,13 +30,8 @@ export interface RunContext extends SendContext {
   indexWatch?: IndexWatch | undefined;
 }
 
-export interface RunOutcome {
-  ruleName: string;
-  runId: string;
-  startMs: number;
-  endMs: number;
-  hits: number;
-  matches: number;
+/** A run as its status record has it (rule, run id, window, hits, matches), and what it did. */
+export interface RunOutcome extends Pick<StatusRecord, 'ruleName' | 'runId' | 'startMs' | 'endMs' | 'hits' | 'matches'> {
   alertsSent: number;
   suppressed: number;
   /** Matches by what became of them (sent, suppressed_realert, aggregated, ...). */
